@@ -1,0 +1,114 @@
+//! `shenbao check`: validate and report.
+
+use std::path::PathBuf;
+
+use shenbao::diagnostic::{self, Diagnostic};
+use shenbao::report::{self, Format};
+use shenbao::rules::units::QuotaMode;
+
+use super::{CliError, Globals, Outcome};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Report only on these files or folders (campaign-wide rules still run).
+    paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// Fail (exit 1) on warnings too.
+    #[arg(long)]
+    deny_warnings: bool,
+    /// After the deadline: a unit short of its quota is an error.
+    #[arg(long = "final")]
+    final_: bool,
+}
+
+pub fn run(globals: &Globals, args: Args) -> Result<Outcome, CliError> {
+    let project = match super::load(
+        globals,
+        QuotaMode {
+            final_: args.final_,
+        },
+        args.format,
+    )? {
+        Ok(p) => p,
+        Err(outcome) => return Ok(outcome),
+    };
+    let root = &project.campaign.root;
+    let filters = relative_filters(root, &args.paths)?;
+    let shown: Vec<Diagnostic> = project
+        .diagnostics
+        .iter()
+        .filter(|d| filters.is_empty() || filters.iter().any(|f| covers(f, &d.file)))
+        .cloned()
+        .collect();
+    let counts = diagnostic::count(&shown);
+    let ctx = report::Context {
+        root: root.clone(),
+        lang: super::lang(globals, &project),
+        color: super::color(),
+        summary: report::Summary {
+            entries: project.entries.len(),
+            units: submitting_units(&project),
+            errors: counts.errors,
+            warnings: counts.warnings,
+        },
+    };
+    print!("{}", report::render(args.format, &shown, &ctx));
+    if args.format == Format::Github
+        && let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY")
+    {
+        use std::io::Write;
+        let mut file = std::fs::OpenOptions::new()
+            .append(true)
+            .create(true)
+            .open(path)?;
+        file.write_all(report::step_summary(&shown, &ctx).as_bytes())?;
+    }
+    let failed = counts.errors > 0 || args.deny_warnings && counts.warnings > 0;
+    Ok(if failed {
+        Outcome::Failed
+    } else {
+        Outcome::Success
+    })
+}
+
+fn submitting_units(project: &shenbao::project::Project) -> usize {
+    let mut units: Vec<&str> = project.entries.iter().map(|e| e.unit.as_str()).collect();
+    units.dedup();
+    units.len()
+}
+
+/// The given paths relative to the campaign root, with `/` separators.
+fn relative_filters(root: &std::path::Path, paths: &[PathBuf]) -> Result<Vec<String>, CliError> {
+    let cwd = std::env::current_dir()?;
+    let root = root.canonicalize()?;
+    paths
+        .iter()
+        .map(|p| {
+            let abs = std::path::absolute(cwd.join(p))?;
+            let abs = abs.canonicalize().unwrap_or(abs);
+            let rel = abs.strip_prefix(&root).map_err(|_| {
+                format!(
+                    "{} is not inside the campaign at {}",
+                    p.display(),
+                    root.display()
+                )
+            })?;
+            Ok(rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/"))
+        })
+        .collect()
+}
+
+/// Whether a filter (a file or folder) covers a diagnostic's file.
+fn covers(filter: &str, file: &str) -> bool {
+    filter.is_empty()
+        || file == filter
+        || file.starts_with(filter) && file.as_bytes().get(filter.len()) == Some(&b'/')
+        // A unit-level diagnostic names the folder; checking a file in it shows them too.
+        || filter.starts_with(file) && filter.as_bytes().get(file.len()) == Some(&b'/') && !file.ends_with(".md")
+}

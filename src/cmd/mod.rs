@@ -1,0 +1,156 @@
+//! Command-line interface: every flag defined once here, one module per subcommand.
+
+mod check;
+mod init;
+mod new;
+mod roster;
+mod schema;
+mod status;
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use shenbao::campaign::{self, CampaignError};
+use shenbao::lang::Lang;
+use shenbao::project::{self, LoadError, Project};
+use shenbao::report::{self, Format};
+use shenbao::rules::units::QuotaMode;
+
+/// shenbao (申报): validate, track and publish a call for entries kept in git.
+#[derive(Debug, Parser)]
+#[command(name = "shenbao", version, about, long_about = None)]
+pub struct Cli {
+    /// The campaign's folder (default: the nearest folder upwards holding campaign.yaml).
+    #[arg(long, global = true, value_name = "DIR")]
+    root: Option<PathBuf>,
+    /// Language of messages: zh-CN or en (default: the campaign's `language`).
+    #[arg(long, global = true, value_name = "LANG")]
+    lang: Option<Lang>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Validate the campaign and its entries.
+    Check(check::Args),
+    /// Create a new entry file for a unit, with every field and section stubbed.
+    New(new::Args),
+    /// Print the entry front matter's JSON Schema (draft 2020-12).
+    Schema,
+    /// Show each unit's quota and deadline status.
+    Status(status::Args),
+    /// Print the summary roster (申报汇总表).
+    Roster(roster::Args),
+    /// Create a new campaign skeleton with CI files for GitHub and GitLab.
+    Init(init::Args),
+}
+
+/// How a command ended, when it ran.
+pub enum Outcome {
+    Success,
+    /// Validation errors (or warnings with --deny-warnings).
+    Failed,
+    /// The campaign itself is unusable.
+    Unusable,
+}
+
+impl Outcome {
+    pub fn exit_code(self) -> ExitCode {
+        match self {
+            Outcome::Success => ExitCode::SUCCESS,
+            Outcome::Failed => ExitCode::from(1),
+            Outcome::Unusable => ExitCode::from(2),
+        }
+    }
+}
+
+/// An error that ends a command before it ran: exit status 2.
+pub type CliError = Box<dyn std::error::Error>;
+
+pub fn run(cli: Cli) -> Result<Outcome, CliError> {
+    let globals = Globals {
+        root: cli.root,
+        lang: cli.lang,
+    };
+    match cli.command {
+        Command::Check(args) => check::run(&globals, args),
+        Command::New(args) => new::run(&globals, args),
+        Command::Schema => schema::run(&globals),
+        Command::Status(args) => status::run(&globals, args),
+        Command::Roster(args) => roster::run(&globals, args),
+        Command::Init(args) => init::run(args),
+    }
+}
+
+/// Options every command shares.
+pub struct Globals {
+    root: Option<PathBuf>,
+    lang: Option<Lang>,
+}
+
+impl Globals {
+    fn root(&self) -> Result<PathBuf, CampaignError> {
+        match &self.root {
+            Some(root) if root.join(campaign::CAMPAIGN_FILE).is_file() => Ok(root.clone()),
+            Some(root) => Err(CampaignError::NotFound {
+                start: root.clone(),
+            }),
+            None => campaign::find_root(&std::env::current_dir().unwrap_or_default()),
+        }
+    }
+}
+
+/// Load the project, or print why `campaign.yaml` is unusable (in `format`) and say so.
+fn load(
+    globals: &Globals,
+    mode: QuotaMode,
+    format: Format,
+) -> Result<Result<Project, Outcome>, CliError> {
+    let root = globals.root()?;
+    match project::load(&root, mode) {
+        Ok(p) => Ok(Ok(p)),
+        Err(LoadError::Campaign(CampaignError::Invalid(diagnostics))) => {
+            let counts = shenbao::diagnostic::count(&diagnostics);
+            let ctx = report::Context {
+                root: root.clone(),
+                lang: globals.lang.unwrap_or_default(),
+                color: color(),
+                summary: report::Summary {
+                    errors: counts.errors,
+                    warnings: counts.warnings,
+                    ..Default::default()
+                },
+            };
+            print!("{}", report::render(format, &diagnostics, &ctx));
+            Ok(Err(Outcome::Unusable))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Colour only on a terminal, and never when NO_COLOR is set.
+fn color() -> bool {
+    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+}
+
+fn lang(globals: &Globals, project: &Project) -> Lang {
+    globals.lang.unwrap_or(project.campaign.language)
+}
+
+/// Write `text` to `out`, or to standard output.
+fn emit(out: Option<&Path>, text: &[u8]) -> Result<(), CliError> {
+    use std::io::Write;
+    match out {
+        Some(path) => std::fs::write(path, text)
+            .map_err(|e| format!("cannot write {}: {e}", path.display()).into()),
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            stdout.write_all(text)?;
+            stdout.flush()?;
+            Ok(())
+        }
+    }
+}

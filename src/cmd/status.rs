@@ -1,0 +1,113 @@
+//! `shenbao status`: each unit's quota and deadline standing.
+
+use shenbao::lang::Lang;
+use shenbao::report::Format as ReportFormat;
+use shenbao::rules::units::QuotaMode;
+use shenbao::status::{self, State, UnitStatus};
+use shenbao::table;
+
+use super::{CliError, Globals, Outcome};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    /// A table for the terminal.
+    Table,
+    Json,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+}
+
+pub fn run(globals: &Globals, args: Args) -> Result<Outcome, CliError> {
+    let project = match super::load(globals, QuotaMode::default(), ReportFormat::Human)? {
+        Ok(p) => p,
+        Err(outcome) => return Ok(outcome),
+    };
+    let units = status::status(&project);
+    let text = match args.format {
+        Format::Json => status::to_json(&units),
+        Format::Table => render_table(&units, super::lang(globals, &project), &project),
+    };
+    super::emit(None, text.as_bytes())?;
+    Ok(Outcome::Success)
+}
+
+fn render_table(units: &[UnitStatus], lang: Lang, project: &shenbao::project::Project) -> String {
+    let campaign = &project.campaign;
+    let header = [
+        lang.pick("单位", "unit"),
+        lang.pick("类型", "type"),
+        lang.pick("至少", "minimum"),
+        lang.pick("已报", "entries"),
+        lang.pick("逾期", "late"),
+        lang.pick("汇总表", "roster"),
+        lang.pick("状态", "state"),
+    ]
+    .map(String::from)
+    .to_vec();
+    let rows: Vec<Vec<String>> = units
+        .iter()
+        .map(|u| {
+            vec![
+                format!("{} ({})", u.name, u.id),
+                campaign
+                    .unit_type(&u.unit_type)
+                    .map_or(u.unit_type.clone(), |t| t.name.clone()),
+                u.minimum.to_string(),
+                u.entries.to_string(),
+                u.late.to_string(),
+                if u.roster_signed {
+                    lang.pick("已签章", "signed")
+                } else {
+                    "—"
+                }
+                .to_string(),
+                match u.state {
+                    State::None => lang.pick("未申报", "none"),
+                    State::Short => lang.pick("未达数", "short"),
+                    State::Met => lang.pick("已达数", "met"),
+                }
+                .to_string(),
+            ]
+        })
+        .collect();
+    let mut out = format!("{}\n", campaign.title);
+    if let Some(deadline) = &campaign.deadline {
+        let passed = jiff::Timestamp::now() > deadline.at;
+        out.push_str(&format!(
+            "{}{}（{}）\n",
+            lang.pick("截止时间：", "deadline: "),
+            deadline.text,
+            if passed {
+                lang.pick("已截止", "passed")
+            } else {
+                lang.pick("未截止", "open")
+            }
+        ));
+    }
+    let count = |s: State| units.iter().filter(|u| u.state == s).count();
+    out.push_str(&format!(
+        "{}\n\n",
+        match lang {
+            Lang::Zh => format!(
+                "共 {} 个单位：已达数 {}，未达数 {}，未申报 {}",
+                units.len(),
+                count(State::Met),
+                count(State::Short),
+                count(State::None)
+            ),
+            Lang::En => format!(
+                "{} units: {} met, {} short, {} with nothing",
+                units.len(),
+                count(State::Met),
+                count(State::Short),
+                count(State::None)
+            ),
+        }
+    ));
+    out.push_str(&table::render(&header, &rows, &[2, 3, 4]));
+    out
+}

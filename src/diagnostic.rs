@@ -1,0 +1,64 @@
+//! A diagnostic: one problem at one place. Stages collect them as values; `report` prints them.
+
+use crate::lang::Lang;
+use crate::problem::{Problem, Severity};
+use crate::source::Pos;
+
+/// One problem in one file, at one line and column.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// Relative to the campaign root, with `/` separators; a folder for problems of a whole unit.
+    pub file: String,
+    pub pos: Pos,
+    pub problem: Problem,
+}
+
+impl Diagnostic {
+    pub fn new(file: impl Into<String>, pos: Pos, problem: Problem) -> Self {
+        Self {
+            file: file.into(),
+            pos,
+            problem,
+        }
+    }
+
+    pub fn severity(&self) -> Severity {
+        self.problem.severity()
+    }
+
+    pub fn code(&self) -> &'static str {
+        self.problem.code()
+    }
+
+    pub fn message(&self, lang: Lang) -> String {
+        self.problem.message(lang)
+    }
+
+    pub fn help(&self, lang: Lang) -> Option<String> {
+        self.problem.help(lang)
+    }
+}
+
+/// Sort into the order every output uses: by file, then position, then code, so the same campaign
+/// always prints the same report.
+pub fn sort(diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_by(|a, b| (&a.file, a.pos, a.code()).cmp(&(&b.file, b.pos, b.code())));
+}
+
+/// How many errors and warnings a list holds.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub errors: usize,
+    pub warnings: usize,
+}
+
+pub fn count(diagnostics: &[Diagnostic]) -> Counts {
+    let errors = diagnostics
+        .iter()
+        .filter(|d| d.severity() == Severity::Error)
+        .count();
+    Counts {
+        errors,
+        warnings: diagnostics.len() - errors,
+    }
+}

@@ -1,0 +1,95 @@
+//! A campaign read and checked: the campaign, every entry and unit card, and all diagnostics.
+//! This is the single entry point the commands use before they print, count or publish.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use rayon::prelude::*;
+
+use crate::campaign::{self, Campaign, CampaignError};
+use crate::diagnostic::{self, Diagnostic};
+use crate::model::{Entry, UnitCard};
+use crate::rules::{self, units::QuotaMode};
+use crate::submissions::{self, UnitFolder};
+
+/// Everything a campaign holds, checked.
+#[derive(Debug)]
+pub struct Project {
+    pub campaign: Campaign,
+    pub folders: Vec<UnitFolder>,
+    /// Entries whose front matter could be read, sorted by unit folder then slug.
+    pub entries: Vec<Entry>,
+    pub cards: HashMap<String, UnitCard>,
+    /// Sorted by file and position.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Why a project could not be loaded at all (as opposed to loaded with diagnostics).
+#[derive(Debug)]
+pub enum LoadError {
+    Campaign(CampaignError),
+    /// `submissions/` could not be listed.
+    Io(std::io::Error),
+}
+
+impl std::fmt::Display for LoadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LoadError::Campaign(e) => e.fmt(f),
+            LoadError::Io(e) => write!(f, "cannot list submissions/: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+impl From<CampaignError> for LoadError {
+    fn from(e: CampaignError) -> Self {
+        LoadError::Campaign(e)
+    }
+}
+
+/// Load and check the campaign at `root`.
+pub fn load(root: &Path, mode: QuotaMode) -> Result<Project, LoadError> {
+    let campaign = campaign::load(root)?;
+    let folders = submissions::scan(root).map_err(LoadError::Io)?;
+
+    let jobs: Vec<(&str, &str)> = folders
+        .iter()
+        .flat_map(|f| f.entries.iter().map(move |s| (f.id.as_str(), s.as_str())))
+        .collect();
+    let outcomes: Vec<rules::EntryOutcome> = jobs
+        .par_iter()
+        .map(|(unit, slug)| rules::check_entry(&campaign, unit, slug))
+        .collect();
+    let cards_checked: Vec<_> = folders
+        .par_iter()
+        .filter(|f| f.has_card)
+        .map(|f| (f.id.clone(), rules::card::check_card(root, &f.id)))
+        .collect();
+
+    let mut diagnostics = Vec::new();
+    let mut entries = Vec::with_capacity(outcomes.len());
+    for outcome in outcomes {
+        diagnostics.extend(outcome.diagnostics);
+        entries.extend(outcome.entry);
+    }
+    let mut cards = HashMap::new();
+    for (id, (card, diags)) in cards_checked {
+        diagnostics.extend(diags);
+        if let Some(card) = card {
+            cards.insert(id, card);
+        }
+    }
+    diagnostics.extend(rules::units::check(
+        &campaign, &folders, &cards, &entries, mode,
+    ));
+    diagnostic::sort(&mut diagnostics);
+    Ok(Project {
+        campaign,
+        folders,
+        entries,
+        cards,
+        diagnostics,
+    })
+}

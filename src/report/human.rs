@@ -1,0 +1,124 @@
+//! Human output: each diagnostic with its source line and a caret under the offending text, like
+//! rustc. Columns count characters, so the caret lands right under Chinese text too.
+
+use std::collections::HashMap;
+
+use annotate_snippets::{AnnotationKind, Level, Origin, Renderer, Snippet};
+
+use super::Context;
+use crate::diagnostic::Diagnostic;
+use crate::lang::Lang;
+use crate::problem::Severity;
+use crate::source;
+
+pub fn render(diagnostics: &[Diagnostic], ctx: &Context) -> String {
+    let renderer = if ctx.color {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    };
+    let mut texts: HashMap<&str, Option<String>> = HashMap::new();
+    let mut out = String::new();
+    for d in diagnostics {
+        let text = texts.entry(d.file.as_str()).or_insert_with(|| {
+            let path = ctx.root.join(&d.file);
+            path.is_file()
+                .then(|| std::fs::read(&path).ok())
+                .flatten()
+                .and_then(|b| source::decode(b).ok())
+        });
+        let line = text
+            .as_deref()
+            .and_then(|t| source::line_text(t, d.pos.line));
+        out.push_str(&one(d, line, ctx.lang, &renderer));
+        out.push_str("\n\n");
+    }
+    out.push_str(&closing_line(ctx));
+    out.push('\n');
+    out
+}
+
+fn one(d: &Diagnostic, line: Option<&str>, lang: Lang, renderer: &Renderer) -> String {
+    let level = match d.severity() {
+        Severity::Error => Level::ERROR,
+        Severity::Warning => Level::WARNING,
+    };
+    let message = d.message(lang);
+    let title = level.primary_title(message.as_str()).id(d.code());
+    let help = d.help(lang);
+    let group = match line {
+        Some(line) if !line.is_empty() => {
+            let span = token_span(line, d.pos.column);
+            let mut group = title.element(
+                Snippet::source(line)
+                    .line_start(d.pos.line as usize)
+                    .path(d.file.as_str())
+                    .annotation(AnnotationKind::Primary.span(span)),
+            );
+            if let Some(help) = &help {
+                group = group.element(Level::HELP.message(help.as_str()));
+            }
+            group
+        }
+        _ => {
+            let mut origin = Origin::path(d.file.as_str());
+            if line.is_some() {
+                origin = origin
+                    .line(d.pos.line as usize)
+                    .char_column(d.pos.column as usize);
+            }
+            let mut group = title.element(origin);
+            if let Some(help) = &help {
+                group = group.element(Level::HELP.message(help.as_str()));
+            }
+            group
+        }
+    };
+    renderer.render(&[group])
+}
+
+/// The byte range of the token starting at character `column` (1-based): up to the next space,
+/// comma or bracket, so the caret underlines the key or value and not the rest of the line.
+fn token_span(line: &str, column: u32) -> std::ops::Range<usize> {
+    let start = line
+        .char_indices()
+        .nth(column.saturating_sub(1) as usize)
+        .map_or(line.len(), |(i, _)| i);
+    let rest = &line[start..];
+    let len = rest
+        .char_indices()
+        .find(|(i, c)| *i > 0 && (c.is_whitespace() || matches!(c, ',' | '，' | '}' | ']' | ':')))
+        .map_or(rest.len(), |(i, _)| i);
+    if len == 0 {
+        // Past the end of the line: point just after it.
+        return line.len()..line.len();
+    }
+    start..start + len
+}
+
+fn closing_line(ctx: &Context) -> String {
+    let s = ctx.summary;
+    match ctx.lang {
+        Lang::Zh => format!(
+            "检查完成：{} 个项目，{} 个单位；错误 {} 个，警告 {} 个",
+            s.entries, s.units, s.errors, s.warnings
+        ),
+        Lang::En => format!(
+            "checked {} entries of {} units: {} error(s), {} warning(s)",
+            s.entries, s.units, s.errors, s.warnings
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_token_span_covers_a_key_or_value() {
+        let line = "title: 中文标题";
+        assert_eq!(&line[token_span(line, 1)], "title");
+        assert_eq!(&line[token_span(line, 8)], "中文标题");
+        assert_eq!(token_span("ab", 10), 2..2);
+    }
+}

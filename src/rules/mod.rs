@@ -1,0 +1,237 @@
+//! Validation: every rule of the contract, each producing diagnostics as values.
+//!
+//! `entry` checks one entry file on its own (so entries are checked in parallel); `units` checks
+//! what needs all of them: folders, cards, channels, quotas, duplicates.
+
+pub mod attachments;
+pub mod body;
+pub mod card;
+pub mod fields;
+pub mod formats;
+pub mod units;
+
+use std::path::Path;
+
+use crate::campaign::Campaign;
+use crate::diagnostic::Diagnostic;
+use crate::model::Entry;
+use crate::problem::Problem;
+use crate::source::{self, FrontMatterError, Pos};
+use crate::yaml;
+
+/// Entry files larger than this are refused unread: no real entry comes near it, and a huge file
+/// must not stall a check.
+pub const MAX_ENTRY_BYTES: u64 = 2 * 1024 * 1024;
+
+/// Collects the diagnostics of one file.
+pub struct Sink {
+    file: String,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Sink {
+    pub fn new(file: impl Into<String>) -> Self {
+        Self {
+            file: file.into(),
+            diagnostics: Vec::new(),
+        }
+    }
+
+    pub fn at(&mut self, pos: Pos, problem: Problem) {
+        self.diagnostics
+            .push(Diagnostic::new(self.file.clone(), pos, problem));
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics
+            .iter()
+            .any(|d| d.severity() == crate::problem::Severity::Error)
+    }
+}
+
+/// The result of checking one entry file: the entry if its front matter could be read at all.
+pub struct EntryOutcome {
+    pub entry: Option<Entry>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Read and check `submissions/<unit>/<slug>.md`.
+pub fn check_entry(campaign: &Campaign, unit: &str, slug: &str) -> EntryOutcome {
+    let rel = format!("submissions/{unit}/{slug}.md");
+    let mut sink = Sink::new(&rel);
+    let entry = read_entry(campaign, unit, slug, &rel, &mut sink);
+    let entry = entry.map(|mut e| {
+        e.has_errors = sink.has_errors();
+        e
+    });
+    EntryOutcome {
+        entry,
+        diagnostics: sink.diagnostics,
+    }
+}
+
+fn read_entry(
+    campaign: &Campaign,
+    unit: &str,
+    slug: &str,
+    rel: &str,
+    sink: &mut Sink,
+) -> Option<Entry> {
+    let path = campaign.root.join(rel);
+    let unit_dir = campaign.root.join("submissions").join(unit);
+    if leaves(&path, &campaign.root) || leaves(&unit_dir, &campaign.root) {
+        sink.at(Pos::START, Problem::PathEscape { path: rel.into() });
+        return None;
+    }
+    let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+    if size > MAX_ENTRY_BYTES {
+        sink.at(
+            Pos::START,
+            Problem::FileTooLarge {
+                size_mb: size.div_ceil(1024 * 1024),
+                max_mb: MAX_ENTRY_BYTES / (1024 * 1024),
+            },
+        );
+        return None;
+    }
+    let bytes = match std::fs::read(&path) {
+        Ok(b) => b,
+        Err(e) => {
+            sink.at(
+                Pos::START,
+                Problem::Unreadable {
+                    reason: e.to_string(),
+                },
+            );
+            return None;
+        }
+    };
+    let text = match source::decode(bytes) {
+        Ok(t) => t,
+        Err(source::NotUtf8(pos)) => {
+            sink.at(pos, Problem::NotUtf8);
+            return None;
+        }
+    };
+    if let Some(i) = text
+        .bytes()
+        .position(|b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r') || b == 0x7f)
+    {
+        sink.at(
+            source::pos_at(&text, i),
+            Problem::InvalidCharacter {
+                codepoint: u32::from(text.as_bytes()[i]),
+            },
+        );
+        return None;
+    }
+    let front = match source::split_front_matter(&text) {
+        Ok(f) => f,
+        Err(e) => {
+            let pos = match e {
+                FrontMatterError::Missing => Pos::START,
+                FrontMatterError::Unclosed => Pos::START,
+            };
+            sink.at(
+                pos,
+                Problem::FrontMatterMissing {
+                    unclosed: e == FrontMatterError::Unclosed,
+                },
+            );
+            return None;
+        }
+    };
+    let node = match yaml::parse(front.yaml, source::YAML_FIRST_LINE) {
+        Ok(n) => n,
+        Err(e) => {
+            sink.at(e.pos, Problem::YamlSyntax { detail: e.message });
+            return None;
+        }
+    };
+    let body_offset = front.body_offset;
+    let mut entry = Entry {
+        unit: unit.into(),
+        slug: slug.into(),
+        ..Entry::default()
+    };
+    let paths = fields::read(&node, campaign, &mut entry, sink);
+
+    let scan = body::scan(front.body);
+    let at_body = |offset: usize| source::pos_at(&text, body_offset + offset);
+    // Missing sections point at the line after the front matter, where the body starts.
+    let body_start = source::pos_at(&text, body_offset);
+    for (offset, problem) in body::section_problems(&scan, &campaign.sections) {
+        let pos = if offset == usize::MAX {
+            body_start
+        } else {
+            at_body(offset)
+        };
+        sink.at(pos, problem);
+    }
+    for (offset, what) in &scan.unsafe_html {
+        sink.at(at_body(*offset), Problem::UnsafeHtml { what: what.clone() });
+    }
+
+    let folder = unit_dir.join(slug);
+    for p in &paths {
+        if let Some(problem) = attachments::check(&folder, &p.path, p.image, &campaign.attachments)
+        {
+            sink.at(p.pos, problem);
+        }
+    }
+    for (offset, written) in &scan.local_files {
+        // A body may name a file as `photo.jpg` or, as GitHub's preview resolves it, `<slug>/photo.jpg`.
+        let inside = written
+            .strip_prefix(&format!("{slug}/"))
+            .or_else(|| written.strip_prefix(&format!("./{slug}/")))
+            .unwrap_or(written);
+        let decoded = percent_decode(inside);
+        if let Some(problem) = attachments::check(&folder, &decoded, false, &campaign.attachments) {
+            sink.at(at_body(*offset), problem);
+        }
+    }
+
+    entry.text = text;
+    entry.body_offset = body_offset;
+    Some(entry)
+}
+
+/// Whether `path` is a symlink (or inside a symlinked folder) that resolves outside `root`.
+fn leaves(path: &Path, root: &Path) -> bool {
+    let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    if !is_link {
+        return false;
+    }
+    match (path.canonicalize(), root.canonicalize()) {
+        (Ok(real), Ok(root)) => !real.starts_with(root),
+        _ => true,
+    }
+}
+
+/// Markdown link targets may be percent-encoded (`%E7%85%A7.jpg`).
+fn percent_decode(s: &str) -> String {
+    if !s.contains('%') {
+        return s.to_string();
+    }
+    let hex = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let pair = (
+            bytes.get(i + 1).copied().and_then(hex),
+            bytes.get(i + 2).copied().and_then(hex),
+        );
+        match (bytes[i], pair) {
+            (b'%', (Some(hi), Some(lo))) => {
+                out.push(hi << 4 | lo);
+                i += 3;
+            }
+            (b, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
+}

@@ -1,0 +1,254 @@
+//! New files from the schema: an entry stub (`shenbao new`) and a campaign skeleton
+//! (`shenbao init`). Nothing here ever overwrites a file.
+
+use std::fmt::Write;
+use std::path::{Path, PathBuf};
+
+use crate::campaign::{Campaign, ExtraType};
+use crate::schema::{self, FieldKind};
+
+/// Why a file could not be scaffolded.
+#[derive(Debug)]
+pub enum ScaffoldError {
+    UnknownUnit {
+        unit: String,
+        suggestion: Option<String>,
+    },
+    /// The unit submits through its parent.
+    WrongChannel {
+        unit: String,
+        parent: String,
+    },
+    BadSlug(String),
+    Exists(PathBuf),
+    Io(PathBuf, std::io::Error),
+}
+
+impl std::fmt::Display for ScaffoldError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ScaffoldError::UnknownUnit { unit, suggestion } => {
+                write!(f, "`{unit}` is not a registered unit")?;
+                match suggestion {
+                    Some(s) => write!(f, " (did you mean `{s}`?)"),
+                    None => write!(f, " (see `units` in campaign.yaml)"),
+                }
+            }
+            ScaffoldError::WrongChannel { unit, parent } => write!(
+                f,
+                "`{unit}` submits through `{parent}`: create the entry there with `shenbao new {parent}` and set implementing_unit"
+            ),
+            ScaffoldError::BadSlug(s) => write!(
+                f,
+                "`{s}` cannot be a file name: use lowercase letters, digits and hyphens"
+            ),
+            ScaffoldError::Exists(p) => {
+                write!(f, "{} already exists; nothing was changed", p.display())
+            }
+            ScaffoldError::Io(p, e) => write!(f, "cannot write {}: {e}", p.display()),
+        }
+    }
+}
+
+impl std::error::Error for ScaffoldError {}
+
+/// Write a new entry stub for `unit`; returns its path. The slug is `slug` if given, else made
+/// from the ASCII letters of the title, else `entry-N` with the first free N.
+pub fn new_entry(
+    campaign: &Campaign,
+    unit: &str,
+    title: Option<&str>,
+    slug: Option<&str>,
+) -> Result<PathBuf, ScaffoldError> {
+    let Some(u) = campaign.unit(unit) else {
+        return Err(ScaffoldError::UnknownUnit {
+            unit: unit.into(),
+            suggestion: crate::problem::closest(unit, campaign.units.iter().map(|u| u.id.as_str())),
+        });
+    };
+    if let Some(parent) = &u.parent {
+        return Err(ScaffoldError::WrongChannel {
+            unit: unit.into(),
+            parent: parent.clone(),
+        });
+    }
+    let folder = campaign.root.join("submissions").join(unit);
+    let slug = match slug {
+        Some(s) if crate::campaign::is_unit_id(s) => s.to_string(),
+        Some(s) => return Err(ScaffoldError::BadSlug(s.into())),
+        None => free_slug(&folder, title.and_then(ascii_slug)),
+    };
+    let path = folder.join(format!("{slug}.md"));
+    if path.exists() {
+        return Err(ScaffoldError::Exists(path));
+    }
+    std::fs::create_dir_all(&folder).map_err(|e| ScaffoldError::Io(folder.clone(), e))?;
+    let text = entry_stub(campaign, title.unwrap_or(""));
+    write_new(&path, &text)?;
+    Ok(path)
+}
+
+/// Create a file that must not exist yet (no race with another writer either).
+fn write_new(path: &Path, text: &str) -> Result<(), ScaffoldError> {
+    use std::io::Write as _;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::AlreadyExists => ScaffoldError::Exists(path.to_path_buf()),
+            _ => ScaffoldError::Io(path.to_path_buf(), e),
+        })?;
+    file.write_all(text.as_bytes())
+        .map_err(|e| ScaffoldError::Io(path.to_path_buf(), e))
+}
+
+/// Lowercase ASCII words of a title joined by hyphens, if it has any.
+fn ascii_slug(title: &str) -> Option<String> {
+    let words: Vec<String> = title
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_ascii_lowercase)
+        .collect();
+    let slug = words.join("-");
+    (!slug.is_empty()).then(|| {
+        slug.chars()
+            .take(60)
+            .collect::<String>()
+            .trim_end_matches('-')
+            .to_string()
+    })
+}
+
+fn free_slug(folder: &Path, wanted: Option<String>) -> String {
+    if let Some(w) = &wanted
+        && !folder.join(format!("{w}.md")).exists()
+    {
+        return w.clone();
+    }
+    let base = wanted.unwrap_or_else(|| "entry".into());
+    (1..)
+        .map(|n| format!("{base}-{n}"))
+        .find(|s| !folder.join(format!("{s}.md")).exists())
+        .unwrap_or(base)
+}
+
+/// The stub: every field with a Chinese comment, every required section as a heading.
+pub fn entry_stub(campaign: &Campaign, title: &str) -> String {
+    let mut out = String::from("---\n");
+    for field in schema::BUILT_IN {
+        let _ = writeln!(out, "# {}", field.hint);
+        match field.kind {
+            FieldKind::Text if field.key == "title" => {
+                let _ = writeln!(out, "title: {}", yaml_string(title));
+            }
+            FieldKind::Category => {
+                let _ = writeln!(out, "#   可选：");
+                for c in &campaign.categories {
+                    let _ = writeln!(out, "#     {}  {}", c.id, c.name);
+                }
+                let _ = writeln!(out, "category:");
+            }
+            FieldKind::Recognition => {
+                let kinds: Vec<String> = schema::RECOGNITION_KINDS
+                    .iter()
+                    .map(|(id, zh, _)| format!("{id}={zh}"))
+                    .collect();
+                let _ = writeln!(out, "#   kind 可选：{}", kinds.join("，"));
+                out.push_str("recognition: []\n#  - kind: media\n#    source: 保定日报\n#    date: 2017-09-12\n#    title: 报道标题\n");
+            }
+            FieldKind::Attachments => {
+                out.push_str("attachments: []\n#  - file: shuju.xlsx\n#    title: 服务数据统计\n");
+            }
+            FieldKind::Bool => {
+                let _ = writeln!(out, "{}: false", field.key);
+            }
+            _ => {
+                let _ = writeln!(out, "{}:", field.key);
+            }
+        }
+    }
+    for field in &campaign.fields.extra {
+        let kind = match field.field_type {
+            ExtraType::Text => "文本",
+            ExtraType::Number => "数字",
+            ExtraType::Integer => "整数",
+            ExtraType::Bool => "true 或 false",
+            ExtraType::Date => "日期 YYYY-MM-DD",
+            ExtraType::Url => "网址",
+            ExtraType::Email => "电子邮箱",
+            ExtraType::Phone => "电话",
+        };
+        let need = if field.required { "必填" } else { "选填" };
+        let _ = writeln!(out, "# {}，{need}，{kind}", field.label);
+        let _ = writeln!(out, "{}:", field.key);
+    }
+    out.push_str("---\n");
+    for alternatives in &campaign.sections.required {
+        let _ = writeln!(out, "\n## {}\n", alternatives[0]);
+    }
+    if !campaign.sections.recommended.is_empty() {
+        out.push_str("\n<!-- 建议在“主要内容”下用三级标题突出以下亮点：");
+        out.push_str(&campaign.sections.recommended.join("、"));
+        out.push_str(" -->\n");
+    }
+    out
+}
+
+/// A YAML scalar for text a user typed: quoted, so `:` or `#` in a title cannot break the file.
+fn yaml_string(s: &str) -> String {
+    if s.is_empty() {
+        return String::new();
+    }
+    format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+/// The files of a new campaign, relative to its root.
+pub fn campaign_skeleton() -> Vec<(&'static str, &'static str)> {
+    vec![
+        ("campaign.yaml", include_str!("init/campaign.yaml")),
+        ("content/about.md", include_str!("init/about.md")),
+        ("content/guide.md", include_str!("init/guide.md")),
+        ("submissions/README.md", include_str!("init/submissions.md")),
+        (
+            ".github/workflows/shenbao.yml",
+            include_str!("init/github-workflow.yml"),
+        ),
+        (".gitlab-ci.yml", include_str!("init/gitlab-ci.yml")),
+        (".gitignore", "public/\n"),
+    ]
+}
+
+/// Write a campaign skeleton into `dir`; refuses if any of its files exists.
+pub fn init(dir: &Path) -> Result<Vec<PathBuf>, ScaffoldError> {
+    let files = campaign_skeleton();
+    if let Some((rel, _)) = files.iter().find(|(rel, _)| dir.join(rel).exists()) {
+        return Err(ScaffoldError::Exists(dir.join(rel)));
+    }
+    let mut written = Vec::new();
+    for (rel, text) in files {
+        let path = dir.join(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| ScaffoldError::Io(parent.to_path_buf(), e))?;
+        }
+        write_new(&path, text)?;
+        written.push(path);
+    }
+    Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_are_ascii_and_safe() {
+        assert_eq!(
+            ascii_slug("打造“指尖上的工会” App 2.0"),
+            Some("app-2-0".into())
+        );
+        assert_eq!(ascii_slug("网上工会"), None);
+        assert_eq!(yaml_string("a: \"b\""), "\"a: \\\"b\\\"\"");
+    }
+}

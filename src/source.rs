@@ -1,0 +1,154 @@
+//! The text of one user file: decoding, the front-matter split, and byte offsets turned into the
+//! line and column a user sees.
+
+/// A 1-based line and column (counted in characters) within one file.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Pos {
+    pub line: u32,
+    pub column: u32,
+}
+
+impl Pos {
+    pub const START: Pos = Pos { line: 1, column: 1 };
+
+    pub const fn new(line: u32, column: u32) -> Self {
+        Self { line, column }
+    }
+}
+
+/// Bytes that are not UTF-8: where the first bad byte sits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NotUtf8(pub Pos);
+
+/// Decode a file as UTF-8, dropping a leading BOM.
+pub fn decode(bytes: Vec<u8>) -> Result<String, NotUtf8> {
+    match String::from_utf8(bytes) {
+        Ok(mut text) => {
+            if text.starts_with('\u{feff}') {
+                text.drain(..3);
+            }
+            Ok(text)
+        }
+        Err(err) => {
+            let valid = err.utf8_error().valid_up_to();
+            let bytes = err.into_bytes();
+            // The prefix is valid by construction, so this cannot fail.
+            let prefix = std::str::from_utf8(&bytes[..valid]).unwrap_or_default();
+            let prefix = prefix.strip_prefix('\u{feff}').unwrap_or(prefix);
+            Err(NotUtf8(pos_at(prefix, prefix.len())))
+        }
+    }
+}
+
+/// The line and column of `offset` (a byte offset into `text`; clamped to its length).
+pub fn pos_at(text: &str, offset: usize) -> Pos {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &text[..offset];
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let line = before.bytes().filter(|&b| b == b'\n').count() as u32 + 1;
+    let column = before[line_start..].chars().count() as u32 + 1;
+    Pos::new(line, column)
+}
+
+/// The text of line `line` (1-based), without its line end.
+pub fn line_text(text: &str, line: u32) -> Option<&str> {
+    text.split('\n')
+        .nth(line.checked_sub(1)? as usize)
+        .map(|l| l.strip_suffix('\r').unwrap_or(l))
+}
+
+/// A file split into its YAML front matter and its Markdown body.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FrontMatter<'a> {
+    /// The YAML between the fences.
+    pub yaml: &'a str,
+    /// The body after the closing fence.
+    pub body: &'a str,
+    /// Byte offset of the body in the whole text.
+    pub body_offset: usize,
+}
+
+/// Why a file has no usable front matter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FrontMatterError {
+    /// The file does not start with `---`.
+    Missing,
+    /// `---` opens a block that is never closed.
+    Unclosed,
+}
+
+/// The YAML of the front matter always starts on line 2 of the file.
+pub const YAML_FIRST_LINE: u32 = 2;
+
+pub fn split_front_matter(text: &str) -> Result<FrontMatter<'_>, FrontMatterError> {
+    let mut lines = line_spans(text);
+    let Some((_, first)) = lines.next() else {
+        return Err(FrontMatterError::Missing);
+    };
+    if first.trim_end() != "---" {
+        return Err(FrontMatterError::Missing);
+    }
+    let yaml_start = first.len();
+    for (start, line) in lines {
+        let content = line.trim_end_matches(['\n', '\r']);
+        if content == "---" || content == "..." {
+            let body_offset = start + line.len();
+            return Ok(FrontMatter {
+                yaml: &text[yaml_start..start],
+                body: &text[body_offset..],
+                body_offset,
+            });
+        }
+    }
+    Err(FrontMatterError::Unclosed)
+}
+
+/// Each line with its byte offset, line end included.
+fn line_spans(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    text.split_inclusive('\n').scan(0, |offset, line| {
+        let start = *offset;
+        *offset += line.len();
+        Some((start, line))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_count_characters_not_bytes() {
+        let text = "---\ntitle: 中文标题\n";
+        let offset = text.find("标题").unwrap();
+        assert_eq!(pos_at(text, offset), Pos::new(2, 10));
+    }
+
+    #[test]
+    fn crlf_and_bom_are_accepted() {
+        let text = decode(b"\xef\xbb\xbf---\r\ntitle: a\r\n---\r\n## x\r\n".to_vec()).unwrap();
+        let fm = split_front_matter(&text).unwrap();
+        assert_eq!(fm.yaml, "title: a\r\n");
+        assert_eq!(fm.body, "## x\r\n");
+        assert_eq!(pos_at(&text, fm.body_offset), Pos::new(4, 1));
+        assert_eq!(line_text(&text, 2), Some("title: a"));
+    }
+
+    #[test]
+    fn invalid_utf8_is_located() {
+        let err = decode(b"---\ntitle: \xff\n".to_vec()).unwrap_err();
+        assert_eq!(err, NotUtf8(Pos::new(2, 8)));
+    }
+
+    #[test]
+    fn missing_and_unclosed_front_matter() {
+        assert_eq!(split_front_matter("# hi\n"), Err(FrontMatterError::Missing));
+        assert_eq!(
+            split_front_matter("---\ntitle: a\n"),
+            Err(FrontMatterError::Unclosed)
+        );
+        assert_eq!(split_front_matter(""), Err(FrontMatterError::Missing));
+    }
+}

@@ -1,0 +1,357 @@
+//! A YAML document as a tree of nodes that remember where they stand in the file.
+//!
+//! Front matter and unit cards are parsed into this tree (not straight into structs) so that every
+//! rule can point at the exact key or value it is about, and unknown keys can be reported rather
+//! than rejected wholesale by serde.
+
+use std::fmt;
+
+use serde::Deserialize;
+use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_saphyr::{Budget, Spanned};
+
+pub use crate::source::Pos;
+
+/// A value of the tree with the position of its first character.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Node {
+    pub pos: Pos,
+    pub value: Value,
+}
+
+/// The YAML data model after type resolution (YAML 1.2 core schema, strict booleans).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(String),
+    Seq(Vec<Node>),
+    /// Keys in document order; a key keeps its own position.
+    Map(Vec<(Node, Node)>),
+}
+
+impl Value {
+    /// The English name of the value's kind, for messages.
+    pub fn kind(&self) -> Kind {
+        match self {
+            Value::Null => Kind::Null,
+            Value::Bool(_) => Kind::Bool,
+            Value::Int(_) | Value::Float(_) => Kind::Number,
+            Value::Str(_) => Kind::Text,
+            Value::Seq(_) => Kind::List,
+            Value::Map(_) => Kind::Mapping,
+        }
+    }
+}
+
+/// What kind of value a node holds, as users think of it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Null,
+    Bool,
+    Number,
+    Text,
+    List,
+    Mapping,
+}
+
+impl Node {
+    /// The scalar as text, when it is one a user would read as text (numbers included, since
+    /// `category: 12` and `phone: 3100137` are written unquoted).
+    pub fn as_text(&self) -> Option<String> {
+        match &self.value {
+            Value::Str(s) => Some(s.clone()),
+            Value::Int(i) => Some(i.to_string()),
+            Value::Float(f) => Some(f.to_string()),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.value {
+            Value::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn as_map(&self) -> Option<&[(Node, Node)]> {
+        match &self.value {
+            Value::Map(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    /// The value under `key` in a mapping, with the key node.
+    pub fn get(&self, key: &str) -> Option<(&Node, &Node)> {
+        self.as_map()?
+            .iter()
+            .find(|(k, _)| k.as_str() == Some(key))
+            .map(|(k, v)| (k, v))
+    }
+
+    /// True for null, the empty string and an all-blank string: "absent or empty" to a user.
+    pub fn is_empty(&self) -> bool {
+        match &self.value {
+            Value::Null => true,
+            Value::Str(s) => s.trim().is_empty(),
+            Value::Seq(s) => s.is_empty(),
+            _ => false,
+        }
+    }
+}
+
+/// A YAML document that could not be parsed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SyntaxError {
+    pub pos: Pos,
+    pub message: String,
+}
+
+impl fmt::Display for SyntaxError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}: {}", self.pos.line, self.pos.column, self.message)
+    }
+}
+
+/// Parse `text`, whose first line is line `first_line` of its file.
+///
+/// Limits on depth, nodes and aliases keep hostile input (alias bombs, deep nesting) cheap.
+pub fn parse(text: &str, first_line: u32) -> Result<Node, SyntaxError> {
+    let options = serde_saphyr::options! {
+        strict_booleans: true,
+        leading_zero_numbers_as_strings: true,
+        with_snippet: false,
+        budget: Some(budget()),
+    };
+    let shift = |line: u32, column: u32| {
+        if line == 0 {
+            Pos::new(first_line, 1)
+        } else {
+            Pos::new(line + first_line - 1, column.max(1))
+        }
+    };
+    match serde_saphyr::from_str_with_options::<Option<Spanned<Tree>>>(text, options) {
+        Ok(Some(tree)) => Ok(into_node(tree, &shift)),
+        Ok(None) => Ok(Node {
+            pos: Pos::new(first_line, 1),
+            value: Value::Null,
+        }),
+        Err(err) => {
+            let pos = err
+                .location()
+                .map(|l| shift(l.line() as u32, l.column() as u32))
+                .unwrap_or(Pos::new(first_line, 1));
+            Err(SyntaxError {
+                pos,
+                message: plain_message(&err.to_string()),
+            })
+        }
+    }
+}
+
+fn budget() -> Budget {
+    let mut budget = Budget::default();
+    budget.max_depth = 64;
+    budget.max_nodes = 100_000;
+    budget.max_aliases = 1_000;
+    budget.max_anchors = 1_000;
+    budget.max_total_scalar_bytes = 4 << 20;
+    budget
+}
+
+/// serde-saphyr appends the location to its message; the diagnostic carries that already.
+pub fn plain_message(message: &str) -> String {
+    let line = message.lines().next().unwrap_or(message).trim();
+    match line.rfind(" at line ") {
+        Some(i) => line[..i].to_string(),
+        None => line.to_string(),
+    }
+}
+
+/// The shape serde builds, before positions are shifted to the file's lines.
+#[derive(Debug)]
+enum Tree {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(String),
+    Seq(Vec<Spanned<Tree>>),
+    Map(Vec<(Spanned<Tree>, Spanned<Tree>)>),
+}
+
+fn into_node(tree: Spanned<Tree>, shift: &dyn Fn(u32, u32) -> Pos) -> Node {
+    let pos = shift(
+        tree.referenced.line() as u32,
+        tree.referenced.column() as u32,
+    );
+    let value = match tree.value {
+        Tree::Null => Value::Null,
+        Tree::Bool(b) => Value::Bool(b),
+        Tree::Int(i) => Value::Int(i),
+        Tree::Float(f) => Value::Float(f),
+        Tree::Str(s) => Value::Str(s),
+        Tree::Seq(items) => Value::Seq(items.into_iter().map(|n| into_node(n, shift)).collect()),
+        Tree::Map(entries) => Value::Map(
+            entries
+                .into_iter()
+                .map(|(k, v)| (into_node(k, shift), into_node(v, shift)))
+                .collect(),
+        ),
+    };
+    Node { pos, value }
+}
+
+impl<'de> Deserialize<'de> for Tree {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(TreeVisitor)
+    }
+}
+
+struct TreeVisitor;
+
+impl<'de> Visitor<'de> for TreeVisitor {
+    type Value = Tree;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any YAML value")
+    }
+    fn visit_unit<E>(self) -> Result<Tree, E> {
+        Ok(Tree::Null)
+    }
+    fn visit_none<E>(self) -> Result<Tree, E> {
+        Ok(Tree::Null)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Tree, D::Error> {
+        d.deserialize_any(TreeVisitor)
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Tree, E> {
+        Ok(Tree::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Tree, E> {
+        Ok(Tree::Int(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Tree, E> {
+        Ok(i64::try_from(v).map_or(Tree::Float(v as f64), Tree::Int))
+    }
+    fn visit_i128<E>(self, v: i128) -> Result<Tree, E> {
+        Ok(i64::try_from(v).map_or(Tree::Float(v as f64), Tree::Int))
+    }
+    fn visit_u128<E>(self, v: u128) -> Result<Tree, E> {
+        Ok(i64::try_from(v).map_or(Tree::Float(v as f64), Tree::Int))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Tree, E> {
+        Ok(Tree::Float(v))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Tree, E> {
+        Ok(Tree::Str(v.to_string()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Tree, E> {
+        Ok(Tree::Str(v))
+    }
+    fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<Tree, E> {
+        Ok(Tree::Str(String::from_utf8_lossy(v).into_owned()))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Tree, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element::<Spanned<Tree>>()? {
+            items.push(item);
+        }
+        Ok(Tree::Seq(items))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Tree, A::Error> {
+        let mut entries = Vec::new();
+        while let Some(key) = map.next_key::<Spanned<Tree>>()? {
+            let value = map.next_value::<Spanned<Tree>>()?;
+            entries.push((key, value));
+        }
+        Ok(Tree::Map(entries))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn map_keys(node: &Node) -> Vec<(String, Pos)> {
+        node.as_map()
+            .unwrap()
+            .iter()
+            .map(|(k, _)| (k.as_text().unwrap(), k.pos))
+            .collect()
+    }
+
+    #[test]
+    fn keys_and_values_know_their_file_position() {
+        let node = parse("title: 标题\ncategory: 12\nphone: \"0312-1234567\"\n", 2).unwrap();
+        assert_eq!(
+            map_keys(&node),
+            vec![
+                ("title".into(), Pos::new(2, 1)),
+                ("category".into(), Pos::new(3, 1)),
+                ("phone".into(), Pos::new(4, 1)),
+            ]
+        );
+        let (_, cat) = node.get("category").unwrap();
+        assert_eq!(cat.value, Value::Int(12));
+        assert_eq!(cat.pos, Pos::new(3, 11));
+        let (_, title) = node.get("title").unwrap();
+        assert_eq!(title.pos, Pos::new(2, 8));
+    }
+
+    #[test]
+    fn nested_lists_keep_positions() {
+        let node = parse("recognition:\n  - kind: media\n    source: 报\n", 2).unwrap();
+        let (_, rec) = node.get("recognition").unwrap();
+        let Value::Seq(items) = &rec.value else {
+            panic!("not a list: {rec:?}")
+        };
+        let (k, v) = items[0].get("source").unwrap();
+        assert_eq!(k.pos, Pos::new(4, 5));
+        assert_eq!(v.pos, Pos::new(4, 13));
+    }
+
+    #[test]
+    fn leading_zeros_stay_text_and_yes_is_not_a_boolean() {
+        let node = parse("a: 03123100137\nb: yes\nc: true\n", 1).unwrap();
+        assert_eq!(
+            node.get("a").unwrap().1.value,
+            Value::Str("03123100137".into())
+        );
+        assert_eq!(node.get("b").unwrap().1.value, Value::Str("yes".into()));
+        assert_eq!(node.get("c").unwrap().1.value, Value::Bool(true));
+    }
+
+    #[test]
+    fn syntax_errors_point_into_the_file() {
+        let err = parse("title: a\n  bad: [\n", 2).unwrap_err();
+        assert!(err.pos.line >= 3, "{err:?}");
+        assert!(!err.message.is_empty());
+    }
+
+    #[test]
+    fn an_alias_bomb_is_refused_quickly() {
+        let mut text = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..12 {
+            let p = i - 1;
+            text.push_str(&format!(
+                "a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"
+            ));
+        }
+        assert!(parse(&text, 2).is_err());
+    }
+
+    #[test]
+    fn deep_nesting_is_refused() {
+        let text = format!("a: {}{}\n", "[".repeat(100_000), "]".repeat(100_000));
+        assert!(parse(&text, 2).is_err());
+    }
+
+    #[test]
+    fn duplicate_keys_are_errors() {
+        let err = parse("title: a\ntitle: b\n", 2).unwrap_err();
+        assert_eq!(err.pos.line, 3, "{err:?}");
+    }
+}
