@@ -11,6 +11,8 @@ pub struct Diagnostic {
     pub file: String,
     pub pos: Pos,
     pub problem: Problem,
+    /// Found in an entry marked `draft: true`: reported all the same, and flagged.
+    pub in_draft: bool,
 }
 
 impl Diagnostic {
@@ -19,6 +21,7 @@ impl Diagnostic {
             file: file.into(),
             pos,
             problem,
+            in_draft: false,
         }
     }
 

@@ -264,6 +264,21 @@ impl Problem {
         }
     }
 
+    /// Whether the problem is about a whole file or folder rather than a place in it, so no source
+    /// line is shown.
+    pub fn whole_file(&self) -> bool {
+        matches!(
+            self,
+            Problem::FileTooLarge { .. }
+                | Problem::Unreadable { .. }
+                | Problem::UnknownUnit { .. }
+                | Problem::UnitCardMissing { .. }
+                | Problem::WrongChannel { .. }
+                | Problem::QuotaShort { .. }
+                | Problem::RosterUnsigned { .. }
+        )
+    }
+
     /// One line saying what is wrong.
     pub fn message(&self, lang: Lang) -> String {
         let zh = lang == Lang::Zh;

@@ -29,6 +29,7 @@ pub fn render(diagnostics: &[Diagnostic], ctx: &Context) -> String {
         });
         let line = text
             .as_deref()
+            .filter(|_| !d.problem.whole_file())
             .and_then(|t| source::line_text(t, d.pos.line));
         out.push_str(&one(d, line, ctx.lang, &renderer));
         out.push_str("\n\n");
@@ -43,7 +44,10 @@ fn one(d: &Diagnostic, line: Option<&str>, lang: Lang, renderer: &Renderer) -> S
         Severity::Error => Level::ERROR,
         Severity::Warning => Level::WARNING,
     };
-    let message = d.message(lang);
+    let mut message = d.message(lang);
+    if d.in_draft {
+        message.push_str(lang.pick("（草稿）", " (draft)"));
+    }
     let title = level.primary_title(message.as_str()).id(d.code());
     let help = d.help(lang);
     let group = match line {

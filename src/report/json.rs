@@ -17,6 +17,7 @@ pub fn render(diagnostics: &[Diagnostic], ctx: &Context) -> String {
                 "code": d.code(),
                 "message": d.message(ctx.lang),
                 "help": d.help(ctx.lang),
+                "draft": d.in_draft,
             })
         })
         .collect();

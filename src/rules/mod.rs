@@ -64,6 +64,11 @@ pub fn check_entry(campaign: &Campaign, unit: &str, slug: &str) -> EntryOutcome 
         e.has_errors = sink.has_errors();
         e
     });
+    if entry.as_ref().is_some_and(|e| e.draft) {
+        for d in &mut sink.diagnostics {
+            d.in_draft = true;
+        }
+    }
     EntryOutcome {
         entry,
         diagnostics: sink.diagnostics,
@@ -158,8 +163,19 @@ fn read_entry(
 
     let scan = body::scan(front.body);
     let at_body = |offset: usize| source::pos_at(&text, body_offset + offset);
-    // Missing sections point at the line after the front matter, where the body starts.
-    let body_start = source::pos_at(&text, body_offset);
+    // Missing sections point at the body's first line with text (or the closing `---`).
+    let first_text = front.body.len() - front.body.trim_start().len();
+    let body_start = if front.body.trim().is_empty() {
+        Pos::new(
+            source::pos_at(&text, body_offset)
+                .line
+                .saturating_sub(1)
+                .max(1),
+            1,
+        )
+    } else {
+        at_body(first_text)
+    };
     for (offset, problem) in body::section_problems(&scan, &campaign.sections) {
         let pos = if offset == usize::MAX {
             body_start

@@ -1,0 +1,247 @@
+//! `new`, `schema`, `status`, `roster` and `init` on real campaigns in temporary folders.
+
+mod common;
+
+use common::{diagnostics, fixture, shenbao};
+
+#[test]
+fn new_writes_a_stub_with_every_field_and_section() {
+    let dir = fixture("valid");
+    let run = shenbao(dir.path(), &["new", "alpha", "网上工会建设"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let rel = run.stdout.trim();
+    assert_eq!(rel, "submissions/alpha/entry-1.md");
+    let text = std::fs::read_to_string(dir.path().join(rel)).unwrap();
+    for key in [
+        "title:",
+        "category:",
+        "contact:",
+        "phone:",
+        "summary:",
+        "started:",
+        "implementing_unit:",
+        "recognition:",
+        "cover:",
+        "attachments:",
+        "draft:",
+        "investment:",
+    ] {
+        assert!(
+            text.contains(&format!("\n{key}")),
+            "stub lacks {key}:\n{text}"
+        );
+    }
+    for section in ["## 背景", "## 主要内容", "## 实施情况", "## 取得的效果"] {
+        assert!(text.contains(section), "stub lacks {section}");
+    }
+    assert!(text.contains("# 联系电话，必填"));
+    assert!(text.contains("title: \"网上工会建设\""));
+    // The stub parses; what is left to fill in is reported on the stub itself.
+    let check = shenbao(dir.path(), &["check", "--format", "json", rel]);
+    let codes: Vec<String> = diagnostics(&check).into_iter().map(|d| d.code).collect();
+    assert!(codes.contains(&"missing-field".to_string()), "{codes:?}");
+    assert!(codes.contains(&"empty-section".to_string()), "{codes:?}");
+    assert!(
+        !codes
+            .iter()
+            .any(|c| c == "yaml-syntax" || c == "unknown-field"),
+        "{codes:?}"
+    );
+}
+
+#[test]
+fn new_never_overwrites_and_picks_the_next_free_name() {
+    let dir = fixture("valid");
+    assert_eq!(
+        shenbao(dir.path(), &["new", "alpha"]).stdout.trim(),
+        "submissions/alpha/entry-1.md"
+    );
+    assert_eq!(
+        shenbao(dir.path(), &["new", "alpha"]).stdout.trim(),
+        "submissions/alpha/entry-2.md"
+    );
+    let before = std::fs::read(dir.path().join("submissions/alpha/good-entry.md")).unwrap();
+    let run = shenbao(dir.path(), &["new", "alpha", "--slug", "good-entry"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("already exists"), "{}", run.stderr);
+    assert_eq!(
+        before,
+        std::fs::read(dir.path().join("submissions/alpha/good-entry.md")).unwrap()
+    );
+}
+
+#[test]
+fn new_uses_ascii_words_of_the_title_for_the_file_name() {
+    let dir = fixture("valid");
+    let run = shenbao(dir.path(), &["new", "alpha", "职工 App 2.0"]);
+    assert_eq!(run.stdout.trim(), "submissions/alpha/app-2-0.md");
+}
+
+#[test]
+fn new_refuses_unknown_units_and_subordinates() {
+    let dir = fixture("valid");
+    let run = shenbao(dir.path(), &["new", "alph"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("did you mean `alpha`"),
+        "{}",
+        run.stderr
+    );
+    let run = shenbao(dir.path(), &["new", "child"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("shenbao new alpha"), "{}", run.stderr);
+}
+
+#[test]
+fn schema_is_json_schema_2020_12_of_the_campaign() {
+    let dir = fixture("valid");
+    let doc = shenbao(dir.path(), &["schema"]).json();
+    assert_eq!(
+        doc["$schema"],
+        "https://json-schema.org/draft/2020-12/schema"
+    );
+    let required: Vec<&str> = doc["required"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert_eq!(
+        required,
+        ["title", "category", "contact", "phone", "summary"]
+    );
+    assert_eq!(doc["properties"]["title"]["maxLength"], 60);
+    assert_eq!(
+        doc["properties"]["category"]["enum"],
+        serde_json::json!(["1", 1, "12", 12])
+    );
+    assert_eq!(doc["properties"]["investment"]["type"], "number");
+    assert_eq!(doc["additionalProperties"], false);
+}
+
+#[test]
+fn status_json_lists_every_unit_nothing_first() {
+    let dir = fixture("valid");
+    let doc = shenbao(dir.path(), &["status", "--format", "json"]).json();
+    let units = doc["units"].as_array().unwrap();
+    let ids: Vec<&str> = units.iter().map(|u| u["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["beta", "alpha", "child"]);
+    let alpha = &units[1];
+    assert_eq!(alpha["type"], "county");
+    assert_eq!(alpha["minimum"], 2);
+    assert_eq!(alpha["entries"], 2);
+    assert_eq!(alpha["late"], 0);
+    assert_eq!(alpha["roster_signed"], true);
+    assert_eq!(alpha["state"], "met");
+    assert_eq!(units[0]["state"], "none");
+    // A subordinate counts its parent's entries that name it as implementing unit.
+    assert_eq!(units[2]["entries"], 1);
+    assert_eq!(units[2]["minimum"], 0);
+}
+
+#[test]
+fn status_table_shows_the_deadline_and_each_unit() {
+    let dir = fixture("valid");
+    let run = shenbao(dir.path(), &["status"]);
+    assert_eq!(run.code, 0);
+    assert!(run.stdout.contains("2017-12-06T23:59:59+08:00"));
+    assert!(run.stdout.contains("甲区总工会 (alpha)"));
+    assert!(run.stdout.contains("未申报"));
+}
+
+#[test]
+fn roster_json_numbers_entries_across_the_roster() {
+    let dir = fixture("valid");
+    let doc = shenbao(dir.path(), &["roster", "--format", "json"]).json();
+    let unit = &doc["units"][0];
+    assert_eq!(unit["id"], "alpha");
+    assert_eq!(unit["name"], "甲区总工会");
+    let entries = unit["entries"].as_array().unwrap();
+    assert_eq!(entries[0]["no"], 1);
+    assert_eq!(entries[1]["no"], 2);
+    assert_eq!(entries[0]["id"], "alpha/good-entry");
+    assert_eq!(entries[0]["title"], "打造“指尖上的工会”网上服务平台");
+    assert_eq!(entries[0]["category"], "12");
+    assert_eq!(entries[0]["phone"], "3100137");
+    assert_eq!(entries[1]["implementing_unit"], "丙厂工会");
+}
+
+#[test]
+fn roster_csv_has_a_bom_for_excel() {
+    let dir = fixture("valid");
+    let out = dir.path().join("roster.csv");
+    let run = shenbao(
+        dir.path(),
+        &["roster", "--format", "csv", "--out", out.to_str().unwrap()],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let bytes = std::fs::read(out).unwrap();
+    assert!(bytes.starts_with(b"\xef\xbb\xbf"));
+    let text = String::from_utf8(bytes).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines[0].trim_start_matches('\u{feff}'),
+        "序号,申报单位,项目名称,申报范围,联系人,联系电话,实施单位"
+    );
+    assert_eq!(
+        lines[1],
+        "1,甲区总工会,打造“指尖上的工会”网上服务平台,12 网上工会,张三,3100137,"
+    );
+}
+
+#[test]
+fn roster_for_one_unit() {
+    let dir = fixture("valid");
+    let doc = shenbao(
+        dir.path(),
+        &["roster", "--format", "json", "--unit", "beta"],
+    )
+    .json();
+    assert_eq!(doc["units"].as_array().unwrap().len(), 0);
+    assert_eq!(shenbao(dir.path(), &["roster", "--unit", "nobody"]).code, 2);
+}
+
+#[test]
+fn init_makes_a_campaign_that_passes_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = shenbao(dir.path(), &["init", "new-campaign"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let root = dir.path().join("new-campaign");
+    for file in [
+        "campaign.yaml",
+        "content/about.md",
+        ".github/workflows/shenbao.yml",
+        ".gitlab-ci.yml",
+    ] {
+        assert!(root.join(file).is_file(), "{file}");
+    }
+    assert_eq!(shenbao(&root, &["check"]).code, 0);
+    // A second init changes nothing.
+    let before = common::snapshot_tree(&root);
+    assert_eq!(shenbao(dir.path(), &["init", "new-campaign"]).code, 2);
+    assert_eq!(before, common::snapshot_tree(&root));
+}
+
+#[test]
+fn a_new_entry_filled_in_passes() {
+    let dir = fixture("valid");
+    let rel = shenbao(dir.path(), &["new", "alpha", "填好的项目"])
+        .stdout
+        .trim()
+        .to_string();
+    let path = dir.path().join(&rel);
+    let text = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace("\ncategory:\n", "\ncategory: 12\n")
+        .replace("\ncontact:\n", "\ncontact: 张三\n")
+        .replace("\nphone:\n", "\nphone: 13912345678\n")
+        .replace("\nsummary:\n", "\nsummary: 简介。\n")
+        .replace("## 背景\n", "## 背景\n\n文字。\n")
+        .replace("## 主要内容\n", "## 主要内容\n\n### 创新性\n\n文字。\n")
+        .replace("## 实施情况\n", "## 实施情况\n\n文字。\n")
+        .replace("## 取得的效果\n", "## 取得的效果\n\n文字。\n");
+    std::fs::write(&path, text).unwrap();
+    let run = shenbao(dir.path(), &["check", "--format", "json", &rel]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert_eq!(diagnostics(&run), []);
+}

@@ -1,0 +1,140 @@
+//! Runs the real binary on campaigns copied into temporary folders.
+#![allow(dead_code)]
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// A copy of `tests/fixtures/<name>` in a fresh temporary folder, so no test touches the fixture.
+pub fn fixture(name: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    copy_tree(
+        &Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(name),
+        dir.path(),
+    );
+    dir
+}
+
+pub fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for item in std::fs::read_dir(from).unwrap() {
+        let item = item.unwrap();
+        let target = to.join(item.file_name());
+        if item.file_type().unwrap().is_dir() {
+            copy_tree(&item.path(), &target);
+        } else {
+            std::fs::copy(item.path(), target).unwrap();
+        }
+    }
+}
+
+/// What a run of the binary printed and how it ended.
+#[derive(Debug)]
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("not JSON ({e}):\n{}\nstderr: {}", self.stdout, self.stderr))
+    }
+}
+
+/// A guard against hangs, not a speed test: speed is measured in `benches/`.
+const HANG: Duration = Duration::from_secs(30);
+
+/// Run `shenbao args…` in `dir`.
+pub fn shenbao(dir: &Path, args: &[&str]) -> Run {
+    shenbao_env(dir, args, &[])
+}
+
+pub fn shenbao_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_shenbao"));
+    cmd.args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().expect("spawn shenbao");
+    let mut stdout = child.stdout.take().unwrap();
+    let mut stderr = child.stderr.take().unwrap();
+    let out = std::thread::spawn(move || {
+        let mut s = String::new();
+        stdout.read_to_string(&mut s).map(|_| s)
+    });
+    let err = std::thread::spawn(move || {
+        let mut s = String::new();
+        stderr.read_to_string(&mut s).map(|_| s)
+    });
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if start.elapsed() > HANG {
+            child.kill().ok();
+            panic!("shenbao {args:?} hung");
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    Run {
+        code: status.code().unwrap_or(-1),
+        stdout: out.join().unwrap().expect("stdout is UTF-8"),
+        stderr: err.join().unwrap().expect("stderr is UTF-8"),
+    }
+}
+
+/// One diagnostic of `--format json`, reduced to where and what.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Found {
+    pub file: String,
+    pub line: u64,
+    pub column: u64,
+    pub code: String,
+    pub severity: String,
+}
+
+pub fn diagnostics(run: &Run) -> Vec<Found> {
+    run.json()["diagnostics"]
+        .as_array()
+        .expect("diagnostics array")
+        .iter()
+        .map(|d| Found {
+            file: d["file"].as_str().unwrap().to_string(),
+            line: d["line"].as_u64().unwrap(),
+            column: d["column"].as_u64().unwrap(),
+            code: d["code"].as_str().unwrap().to_string(),
+            severity: d["severity"].as_str().unwrap().to_string(),
+        })
+        .collect()
+}
+
+/// Every file under `dir` with its bytes, to show that a command changed nothing.
+pub fn snapshot_tree(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for item in std::fs::read_dir(&d).unwrap() {
+            let item = item.unwrap();
+            let ft = item.file_type().unwrap();
+            if ft.is_dir() {
+                stack.push(item.path());
+            } else if ft.is_file() {
+                out.push((item.path(), std::fs::read(item.path()).unwrap()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
