@@ -29,10 +29,13 @@ pub struct Entry {
     pub draft: bool,
     /// The campaign's extra fields, key and value as text, in the campaign's order.
     pub extra: Vec<(String, String)>,
-    /// The whole file, so the body can be rendered and located.
+    /// The whole file, so the body can be rendered and located; empty unless the project was
+    /// loaded with `keep_text` (checking alone does not need it, and 100,000 bodies are large).
     pub text: String,
     /// Where the Markdown body starts in `text`.
     pub body_offset: usize,
+    /// Where the `title` key stands, for diagnostics that concern the whole entry.
+    pub title_pos: crate::source::Pos,
     /// Whether any error was found in this entry's file.
     pub has_errors: bool,
 }

@@ -9,7 +9,7 @@ use rayon::prelude::*;
 use crate::campaign::{self, Campaign, CampaignError};
 use crate::diagnostic::{self, Diagnostic};
 use crate::model::{Entry, UnitCard};
-use crate::rules::{self, units::QuotaMode};
+use crate::rules;
 use crate::submissions::{self, UnitFolder};
 
 /// Everything a campaign holds, checked.
@@ -49,8 +49,17 @@ impl From<CampaignError> for LoadError {
     }
 }
 
+/// How a project is loaded.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct LoadOptions {
+    /// After the deadline: a unit short of its minimum is an error (`check --final`).
+    pub final_: bool,
+    /// Keep each entry's text for rendering; checking alone drops it to keep memory flat.
+    pub keep_text: bool,
+}
+
 /// Load and check the campaign at `root`.
-pub fn load(root: &Path, mode: QuotaMode) -> Result<Project, LoadError> {
+pub fn load(root: &Path, options: LoadOptions) -> Result<Project, LoadError> {
     let campaign = campaign::load(root)?;
     let folders = submissions::scan(root).map_err(LoadError::Io)?;
 
@@ -60,7 +69,7 @@ pub fn load(root: &Path, mode: QuotaMode) -> Result<Project, LoadError> {
         .collect();
     let outcomes: Vec<rules::EntryOutcome> = jobs
         .par_iter()
-        .map(|(unit, slug)| rules::check_entry(&campaign, unit, slug))
+        .map(|(unit, slug)| rules::check_entry(&campaign, unit, slug, options.keep_text))
         .collect();
     let cards_checked: Vec<_> = folders
         .par_iter()
@@ -82,7 +91,11 @@ pub fn load(root: &Path, mode: QuotaMode) -> Result<Project, LoadError> {
         }
     }
     diagnostics.extend(rules::units::check(
-        &campaign, &folders, &cards, &entries, mode,
+        &campaign,
+        &folders,
+        &cards,
+        &entries,
+        options.final_,
     ));
     diagnostic::sort(&mut diagnostics);
     Ok(Project {

@@ -3,8 +3,8 @@
 use std::path::PathBuf;
 
 use shenbao::diagnostic::{self, Diagnostic};
+use shenbao::project::LoadOptions;
 use shenbao::report::{self, Format};
-use shenbao::rules::units::QuotaMode;
 
 use super::{CliError, Globals, Outcome};
 
@@ -26,8 +26,9 @@ pub struct Args {
 pub fn run(globals: &Globals, args: Args) -> Result<Outcome, CliError> {
     let project = match super::load(
         globals,
-        QuotaMode {
+        LoadOptions {
             final_: args.final_,
+            keep_text: false,
         },
         args.format,
     )? {

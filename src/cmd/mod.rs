@@ -14,9 +14,8 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use shenbao::campaign::{self, CampaignError};
 use shenbao::lang::Lang;
-use shenbao::project::{self, LoadError, Project};
+use shenbao::project::{self, LoadError, LoadOptions, Project};
 use shenbao::report::{self, Format};
-use shenbao::rules::units::QuotaMode;
 
 /// shenbao (申报): validate, track and publish a call for entries kept in git.
 #[derive(Debug, Parser)]
@@ -106,11 +105,11 @@ impl Globals {
 /// Load the project, or print why `campaign.yaml` is unusable (in `format`) and say so.
 fn load(
     globals: &Globals,
-    mode: QuotaMode,
+    options: LoadOptions,
     format: Format,
 ) -> Result<Result<Project, Outcome>, CliError> {
     let root = globals.root()?;
-    match project::load(&root, mode) {
+    match project::load(&root, options) {
         Ok(p) => Ok(Ok(p)),
         Err(LoadError::Campaign(CampaignError::Invalid(diagnostics))) => {
             let counts = shenbao::diagnostic::count(&diagnostics);

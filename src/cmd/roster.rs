@@ -2,9 +2,9 @@
 
 use std::path::PathBuf;
 
+use shenbao::project::LoadOptions;
 use shenbao::report::Format as ReportFormat;
 use shenbao::roster;
-use shenbao::rules::units::QuotaMode;
 
 use super::{CliError, Globals, Outcome};
 
@@ -28,7 +28,7 @@ pub struct Args {
 }
 
 pub fn run(globals: &Globals, args: Args) -> Result<Outcome, CliError> {
-    let project = match super::load(globals, QuotaMode::default(), ReportFormat::Human)? {
+    let project = match super::load(globals, LoadOptions::default(), ReportFormat::Human)? {
         Ok(p) => p,
         Err(outcome) => return Ok(outcome),
     };

@@ -1,8 +1,8 @@
 //! `shenbao status`: each unit's quota and deadline standing.
 
 use shenbao::lang::Lang;
+use shenbao::project::LoadOptions;
 use shenbao::report::Format as ReportFormat;
-use shenbao::rules::units::QuotaMode;
 use shenbao::status::{self, State, UnitStatus};
 use shenbao::table;
 
@@ -22,7 +22,7 @@ pub struct Args {
 }
 
 pub fn run(globals: &Globals, args: Args) -> Result<Outcome, CliError> {
-    let project = match super::load(globals, QuotaMode::default(), ReportFormat::Human)? {
+    let project = match super::load(globals, LoadOptions::default(), ReportFormat::Human)? {
         Ok(p) => p,
         Err(outcome) => return Ok(outcome),
     };

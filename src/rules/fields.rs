@@ -48,6 +48,9 @@ pub fn read(front: &Node, campaign: &Campaign, entry: &mut Entry, sink: &mut Sin
             );
             continue;
         };
+        if key == "title" {
+            entry.title_pos = key_node.pos;
+        }
         if let Some(def) = schema::built_in(&key) {
             let max = campaign.fields.max_length(def.key, def.max_length);
             read_built_in(

@@ -55,11 +55,11 @@ pub struct EntryOutcome {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Read and check `submissions/<unit>/<slug>.md`.
-pub fn check_entry(campaign: &Campaign, unit: &str, slug: &str) -> EntryOutcome {
+/// Read and check `submissions/<unit>/<slug>.md`; `keep_text` keeps the file's text in the entry.
+pub fn check_entry(campaign: &Campaign, unit: &str, slug: &str, keep_text: bool) -> EntryOutcome {
     let rel = format!("submissions/{unit}/{slug}.md");
     let mut sink = Sink::new(&rel);
-    let entry = read_entry(campaign, unit, slug, &rel, &mut sink);
+    let entry = read_entry(campaign, unit, slug, &rel, &mut sink, keep_text);
     let entry = entry.map(|mut e| {
         e.has_errors = sink.has_errors();
         e
@@ -81,6 +81,7 @@ fn read_entry(
     slug: &str,
     rel: &str,
     sink: &mut Sink,
+    keep_text: bool,
 ) -> Option<Entry> {
     let path = campaign.root.join(rel);
     let unit_dir = campaign.root.join("submissions").join(unit);
@@ -207,8 +208,10 @@ fn read_entry(
         }
     }
 
-    entry.text = text;
-    entry.body_offset = body_offset;
+    if keep_text {
+        entry.text = text;
+        entry.body_offset = body_offset;
+    }
     Some(entry)
 }
 

@@ -10,20 +10,14 @@ use crate::problem::{Problem, closest};
 use crate::source::Pos;
 use crate::submissions::UnitFolder;
 
-/// How strictly quotas are judged.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct QuotaMode {
-    /// After the deadline: a unit short of its minimum is an error.
-    pub final_: bool,
-}
-
-/// Campaign-wide diagnostics for the folders, their cards (`None`: card absent) and their entries.
+/// Campaign-wide diagnostics for the folders, their cards and their entries. With `final_` (after
+/// the deadline) a unit short of its minimum is an error.
 pub fn check(
     campaign: &Campaign,
     folders: &[UnitFolder],
     cards: &HashMap<String, UnitCard>,
     entries: &[Entry],
-    mode: QuotaMode,
+    final_: bool,
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for folder in folders {
@@ -72,7 +66,7 @@ pub fn check(
                     unit: unit.id.clone(),
                     count,
                     minimum,
-                    fatal: mode.final_,
+                    fatal: final_,
                 },
             ));
         }
@@ -97,7 +91,7 @@ pub fn check(
         match first_by_title.get(&key) {
             Some(first) => out.push(Diagnostic::new(
                 entry.file(),
-                title_pos(entry),
+                entry.title_pos,
                 Problem::DuplicateEntry {
                     title: entry.title.clone(),
                     first: first.file(),
@@ -118,13 +112,4 @@ pub fn published_counts(entries: &[Entry]) -> HashMap<&str, usize> {
         *counts.entry(e.unit.as_str()).or_insert(0) += 1;
     }
     counts
-}
-
-/// The `title` key's line, found again in the text (cheap: only for the rare duplicate).
-fn title_pos(entry: &Entry) -> Pos {
-    entry
-        .text
-        .lines()
-        .position(|l| l.starts_with("title:"))
-        .map_or(Pos::START, |i| Pos::new(i as u32 + 1, 1))
 }
