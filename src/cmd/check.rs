@@ -53,6 +53,7 @@ pub fn run(globals: &Globals, args: Args) -> Result<Outcome, CliError> {
             units: submitting_units(&project),
             errors: counts.errors,
             warnings: counts.warnings,
+            entries_checked: true,
         },
     };
     print!("{}", report::render(args.format, &shown, &ctx));
@@ -87,7 +88,14 @@ fn relative_filters(root: &std::path::Path, paths: &[PathBuf]) -> Result<Vec<Str
     paths
         .iter()
         .map(|p| {
-            let abs = std::path::absolute(cwd.join(p))?;
+            // Relative to the current folder; failing that, to the campaign root (with --root).
+            let from_cwd = cwd.join(p);
+            let base = if from_cwd.exists() || !root.join(p).exists() {
+                from_cwd
+            } else {
+                root.join(p)
+            };
+            let abs = std::path::absolute(base)?;
             let abs = abs.canonicalize().unwrap_or(abs);
             let rel = abs.strip_prefix(&root).map_err(|_| {
                 format!(

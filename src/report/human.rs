@@ -102,6 +102,18 @@ fn token_span(line: &str, column: u32) -> std::ops::Range<usize> {
 
 fn closing_line(ctx: &Context) -> String {
     let s = ctx.summary;
+    if !s.entries_checked {
+        return match ctx.lang {
+            Lang::Zh => format!(
+                "campaign.yaml 有 {} 个错误，改正后才能检查申报材料",
+                s.errors
+            ),
+            Lang::En => format!(
+                "campaign.yaml has {} error(s); entries are checked once it is fixed",
+                s.errors
+            ),
+        };
+    }
     match ctx.lang {
         Lang::Zh => format!(
             "检查完成：{} 个项目，{} 个单位；错误 {} 个，警告 {} 个",

@@ -47,6 +47,8 @@ pub struct Summary {
     pub units: usize,
     pub errors: usize,
     pub warnings: usize,
+    /// False when `campaign.yaml` was unusable and no entry was read.
+    pub entries_checked: bool,
 }
 
 /// Render `diagnostics` (already sorted) in `format`.
