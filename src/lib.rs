@@ -5,6 +5,7 @@
 //! result.
 
 pub mod campaign;
+pub mod content;
 pub mod diagnostic;
 pub mod html_policy;
 pub mod lang;
@@ -16,6 +17,7 @@ pub mod roster;
 pub mod rules;
 pub mod scaffold;
 pub mod schema;
+pub mod site;
 pub mod source;
 pub mod status;
 pub mod submissions;

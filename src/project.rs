@@ -7,6 +7,7 @@ use std::path::Path;
 use rayon::prelude::*;
 
 use crate::campaign::{self, Campaign, CampaignError};
+use crate::content::{self, Page};
 use crate::diagnostic::{self, Diagnostic};
 use crate::model::{Entry, UnitCard};
 use crate::rules;
@@ -20,6 +21,8 @@ pub struct Project {
     /// Entries whose front matter could be read, sorted by unit folder then slug.
     pub entries: Vec<Entry>,
     pub cards: HashMap<String, UnitCard>,
+    /// The free pages of `content/`, in menu order.
+    pub pages: Vec<Page>,
     /// Sorted by file and position.
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -77,7 +80,7 @@ pub fn load(root: &Path, options: LoadOptions) -> Result<Project, LoadError> {
         .map(|f| (f.id.clone(), rules::card::check_card(root, &f.id)))
         .collect();
 
-    let mut diagnostics = Vec::new();
+    let (pages, mut diagnostics) = content::load(root);
     let mut entries = Vec::with_capacity(outcomes.len());
     for outcome in outcomes {
         diagnostics.extend(outcome.diagnostics);
@@ -103,6 +106,7 @@ pub fn load(root: &Path, options: LoadOptions) -> Result<Project, LoadError> {
         folders,
         entries,
         cards,
+        pages,
         diagnostics,
     })
 }

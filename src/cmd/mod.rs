@@ -1,5 +1,6 @@
 //! Command-line interface: every flag defined once here, one module per subcommand.
 
+mod build;
 mod check;
 mod init;
 mod new;
@@ -35,6 +36,8 @@ pub struct Cli {
 enum Command {
     /// Validate the campaign and its entries.
     Check(check::Args),
+    /// Validate, then write the showcase site to public/.
+    Build(build::Args),
     /// Create a new entry file for a unit, with every field and section stubbed.
     New(new::Args),
     /// Print the entry front matter's JSON Schema (draft 2020-12).
@@ -76,6 +79,7 @@ pub fn run(cli: Cli) -> Result<Outcome, CliError> {
     };
     match cli.command {
         Command::Check(args) => check::run(&globals, args),
+        Command::Build(args) => build::run(&globals, args),
         Command::New(args) => new::run(&globals, args),
         Command::Schema => schema::run(&globals),
         Command::Status(args) => status::run(&globals, args),

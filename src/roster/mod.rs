@@ -1,8 +1,14 @@
-//! 申报汇总表: the summary roster of entries grouped by submitting unit, and its exports.
+//! 申报汇总表: the summary roster of entries grouped by submitting unit, and its exports (JSON,
+//! CSV here; XLSX in `xlsx`).
+
+use std::collections::HashMap;
 
 use serde::Serialize;
 
+use crate::model::Entry;
 use crate::project::Project;
+
+mod xlsx;
 
 /// The roster: submitting units in registry order, each with its entries.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -38,18 +44,27 @@ pub struct RosterEntry {
 /// The roster of every published entry; `only` keeps one unit (numbers stay those of the whole
 /// roster, so a row is called the same everywhere).
 pub fn roster(project: &Project, only: Option<&str>) -> Roster {
+    let published: Vec<&Entry> = project.entries.iter().filter(|e| !e.draft).collect();
+    roster_of(project, &published, only)
+}
+
+/// The roster of the given entries (the site may include drafts in a preview).
+pub fn roster_of(project: &Project, entries: &[&Entry], only: Option<&str>) -> Roster {
     let campaign = &project.campaign;
+    let mut by_unit: HashMap<&str, Vec<&Entry>> = HashMap::new();
+    for e in entries {
+        by_unit.entry(e.unit.as_str()).or_default().push(e);
+    }
     let mut no = 0;
     let mut units = Vec::new();
     for unit in &campaign.units {
-        let mut entries: Vec<RosterEntry> = Vec::new();
-        for e in project
-            .entries
-            .iter()
-            .filter(|e| e.unit == unit.id && !e.draft)
-        {
+        let Some(list) = by_unit.get(unit.id.as_str()) else {
+            continue;
+        };
+        let mut rows: Vec<RosterEntry> = Vec::with_capacity(list.len());
+        for e in list {
             no += 1;
-            entries.push(RosterEntry {
+            rows.push(RosterEntry {
                 no,
                 id: e.id(),
                 title: e.title.clone(),
@@ -63,14 +78,14 @@ pub fn roster(project: &Project, only: Option<&str>) -> Roster {
                 implementing_unit: e.implementing_unit.clone(),
             });
         }
-        if entries.is_empty() || only.is_some_and(|o| o != unit.id) {
+        if only.is_some_and(|o| o != unit.id) {
             continue;
         }
         units.push(RosterUnit {
             id: unit.id.clone(),
             name: unit.name.clone(),
             leader: project.cards.get(&unit.id).map(|c| c.leader.clone()),
-            entries,
+            entries: rows,
         });
     }
     Roster { units }

@@ -1,0 +1,147 @@
+//! `shenbao build`: validate, then write the site.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::time::Instant;
+
+use indicatif::{ProgressBar, ProgressStyle};
+use shenbao::diagnostic;
+use shenbao::project::LoadOptions;
+use shenbao::report::{self, Format};
+use shenbao::site::{self, BuildOptions, Progress};
+
+use super::{CliError, Globals, Outcome};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Where to write the site (default: public/ in the campaign).
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Where the site will be served, e.g. /award/2017/ (default: base_url of campaign.yaml).
+    #[arg(long, value_name = "URL")]
+    base_url: Option<String>,
+    /// Publish draft entries too, for a preview.
+    #[arg(long)]
+    drafts: bool,
+    /// How to print diagnostics when the campaign has errors.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+}
+
+/// Below this many pages a build is too quick for a progress bar to help.
+const BAR_FROM: u64 = 2_000;
+
+/// A progress bar on a terminal; nothing otherwise.
+struct Bar(Option<ProgressBar>);
+
+impl Progress for Bar {
+    fn start(&self, total: u64) {
+        if let Some(bar) = &self.0 {
+            if total < BAR_FROM {
+                bar.finish_and_clear();
+                return;
+            }
+            bar.set_length(total);
+            bar.reset();
+        }
+    }
+
+    fn advance(&self, n: u64) {
+        if let Some(bar) = &self.0 {
+            bar.inc(n);
+        }
+    }
+}
+
+pub fn run(globals: &Globals, args: Args) -> Result<Outcome, CliError> {
+    let started = Instant::now();
+    let project = match super::load(
+        globals,
+        LoadOptions {
+            final_: false,
+            keep_text: true,
+        },
+        args.format,
+    )? {
+        Ok(p) => p,
+        Err(outcome) => return Ok(outcome),
+    };
+    let counts = diagnostic::count(&project.diagnostics);
+    let lang = super::lang(globals, &project);
+    if counts.errors > 0 {
+        let ctx = report::Context {
+            root: project.campaign.root.clone(),
+            lang,
+            color: super::color(),
+            summary: report::Summary {
+                entries: project.entries.len(),
+                units: 0,
+                errors: counts.errors,
+                warnings: counts.warnings,
+                entries_checked: true,
+            },
+        };
+        print!(
+            "{}",
+            report::render(args.format, &project.diagnostics, &ctx)
+        );
+        eprintln!(
+            "{}",
+            lang.pick(
+                "shenbao: 有错误，未生成网站",
+                "shenbao: the site was not built because of the errors above"
+            )
+        );
+        return Ok(Outcome::Failed);
+    }
+    let out = match &args.out {
+        Some(out) => std::path::absolute(out)?,
+        None => project.campaign.root.join(site::default_out()),
+    };
+    let bar = std::io::stderr().is_terminal().then(|| {
+        let bar = ProgressBar::new(0);
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} {wide_bar} {pos}/{len} {eta}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        bar
+    });
+    let progress = Bar(bar);
+    let report = site::build(
+        &project,
+        &BuildOptions {
+            out,
+            base_url: args.base_url,
+            drafts: args.drafts,
+        },
+        &progress,
+    )?;
+    if let Some(bar) = &progress.0 {
+        bar.finish_and_clear();
+    }
+    for warning in &report.warnings {
+        eprintln!("shenbao: warning: {warning}");
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    let warnings = if counts.warnings > 0 {
+        lang.pick(
+            "（另有 {n} 条警告，`shenbao check` 可查看）",
+            " ({n} warnings: see `shenbao check`)",
+        )
+        .replace("{n}", &counts.warnings.to_string())
+    } else {
+        String::new()
+    };
+    eprintln!(
+        "{}{warnings}",
+        lang.pick(
+            "已生成 {pages} 个页面、{entries} 个项目，用时 {s} 秒 → {out}",
+            "built {pages} pages, {entries} entries in {s} s → {out}"
+        )
+        .replace("{pages}", &report.pages.to_string())
+        .replace("{entries}", &report.entries.to_string())
+        .replace("{s}", &format!("{seconds:.2}"))
+        .replace("{out}", &report.out.display().to_string())
+    );
+    Ok(Outcome::Success)
+}

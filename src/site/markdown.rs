@@ -1,0 +1,329 @@
+//! Markdown bodies turned into HTML that is safe to publish: rendered with pulldown-cmark, local
+//! file links pointed at the entry's published folder, headings given ids, and everything
+//! sanitised by ammonia, because bodies come from many units and are untrusted.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
+
+use pulldown_cmark::{CowStr, Event, Parser, Tag, TagEnd};
+
+use crate::html_policy::{ALLOWED_SCHEMES, ALLOWED_TAGS};
+use crate::rules::body::markdown_options;
+
+/// Where an entry's files are published, so that `photo.jpg` in its body finds them.
+#[derive(Clone, Copy, Debug)]
+pub struct Folder<'a> {
+    /// The URL of the entry's folder on the site, ending in `/`.
+    pub url: &'a str,
+    /// The entry's slug: bodies may also write `<slug>/photo.jpg`, as GitHub's preview resolves it.
+    pub slug: &'a str,
+}
+
+/// A body rendered for the site.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Rendered {
+    pub html: String,
+    /// Local files the body shows or links to, relative to the entry's folder: they are published.
+    pub files: Vec<String>,
+}
+
+/// Render `body`; with a `folder`, relative links point into it.
+pub fn render(body: &str, folder: Option<Folder<'_>>) -> Rendered {
+    let mut files = Vec::new();
+    let mut ids = HeadingIds::default();
+    let mut events: Vec<Event<'_>> = Vec::new();
+    let mut heading_at: Option<usize> = None;
+    let mut raw_html = false;
+    // No heading attributes: `## x {onclick=…}` would pass attributes straight through.
+    for event in Parser::new_ext(body, markdown_options()) {
+        let event = match event {
+            Event::Html(_) | Event::InlineHtml(_) => {
+                raw_html = true;
+                event
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => Event::Start(Tag::Link {
+                link_type,
+                dest_url: local(dest_url, folder, &mut files),
+                title,
+                id,
+            }),
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => Event::Start(Tag::Image {
+                link_type,
+                dest_url: local(dest_url, folder, &mut files),
+                title,
+                id,
+            }),
+            // Checkboxes are form controls, which the sanitiser removes; keep the mark as text.
+            Event::TaskListMarker(done) => Event::Text(if done { "☑ " } else { "☐ " }.into()),
+            Event::Start(Tag::Heading { .. }) => {
+                heading_at = Some(events.len());
+                event
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some(start) = heading_at.take() {
+                    let text = plain_text(&events[start + 1..]);
+                    if let Event::Start(Tag::Heading { id, .. }) = &mut events[start] {
+                        let wanted = id.as_deref().map_or_else(|| text.clone(), str::to_string);
+                        *id = Some(ids.unique(&wanted).into());
+                    }
+                }
+                event
+            }
+            other => other,
+        };
+        events.push(event);
+    }
+    let mut raw = String::with_capacity(body.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut raw, events.into_iter());
+    // Without raw HTML, pulldown-cmark writes only its own tags and escapes all text, and URLs
+    // were screened above: sanitising would re-parse every body for nothing. With raw HTML, the
+    // whole body goes through ammonia.
+    let html = if raw_html {
+        SANITISER.clean(&raw).to_string()
+    } else {
+        raw
+    };
+    files.sort();
+    files.dedup();
+    Rendered {
+        html: html.replace("<img ", "<img loading=\"lazy\" "),
+        files,
+    }
+}
+
+/// A link's URL as published: a scheme we do not allow (`javascript:`) emptied, a relative URL
+/// pointed into the entry's published folder, others as they are.
+fn local<'a>(url: CowStr<'a>, folder: Option<Folder<'_>>, files: &mut Vec<String>) -> CowStr<'a> {
+    if let Some(scheme) = scheme(&url) {
+        let allowed = ALLOWED_SCHEMES.contains(&scheme.to_ascii_lowercase().as_str());
+        return if allowed { url } else { "".into() };
+    }
+    let Some(folder) = folder else {
+        return url;
+    };
+    let trimmed = url.trim();
+    if trimmed.is_empty() || trimmed.starts_with(['#', '/', '?']) {
+        return url;
+    }
+    let plain = trimmed.strip_prefix("./").unwrap_or(trimmed);
+    let inside = plain
+        .strip_prefix(&format!("{}/", folder.slug))
+        .unwrap_or(plain);
+    if inside.split('/').any(|part| part == "..") {
+        // check reports it; the site does not follow it.
+        return "".into();
+    }
+    let path = inside.split(['?', '#']).next().unwrap_or(inside);
+    files.push(path.to_string());
+    format!("{}{}", folder.url, inside).into()
+}
+
+/// The scheme of a URL, as a browser reads it: control characters and whitespace inside it are
+/// ignored (`java\tscript:`).
+fn scheme(url: &str) -> Option<String> {
+    let cleaned: String = url
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .take_while(|c| !matches!(c, '/' | '?' | '#'))
+        .collect();
+    let (scheme, _) = cleaned.split_once(':')?;
+    let valid = scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    valid.then(|| scheme.to_string())
+}
+
+/// The text inside a heading's events, for its id.
+fn plain_text(events: &[Event<'_>]) -> String {
+    let mut s = String::new();
+    for e in events {
+        if let Event::Text(t) | Event::Code(t) = e {
+            s.push_str(t);
+        }
+    }
+    s
+}
+
+/// Heading ids from their text, unique within one page: letters of any script kept, spaces and
+/// punctuation turned into single dashes.
+#[derive(Default)]
+struct HeadingIds {
+    seen: HashMap<String, usize>,
+}
+
+impl HeadingIds {
+    fn unique(&mut self, text: &str) -> String {
+        let mut id = String::new();
+        for c in text.trim().chars().flat_map(char::to_lowercase) {
+            if c.is_alphanumeric() {
+                id.push(c);
+            } else if !id.ends_with('-') && !id.is_empty() {
+                id.push('-');
+            }
+        }
+        let id = id.trim_end_matches('-').to_string();
+        let id = if id.is_empty() { "section".into() } else { id };
+        let n = self.seen.entry(id.clone()).or_insert(0);
+        *n += 1;
+        if *n == 1 {
+            id
+        } else {
+            format!("{id}-{}", *n - 1)
+        }
+    }
+}
+
+/// One sanitiser for every body: the tags of `html_policy`, no SVG or MathML, only safe URL
+/// schemes, and of inline styles only table alignment (pulldown-cmark writes it).
+static SANITISER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+    let mut b = ammonia::Builder::default();
+    b.tags(ALLOWED_TAGS.iter().copied().collect());
+    b.url_schemes(ALLOWED_SCHEMES.iter().copied().collect());
+    b.generic_attributes(["title", "lang", "dir"].into_iter().collect());
+    let mut attrs: HashMap<&str, HashSet<&str>> = HashMap::new();
+    let mut allow = |tag: &'static str, list: &[&'static str]| {
+        attrs.entry(tag).or_default().extend(list.iter().copied());
+    };
+    allow("a", &["href", "id"]);
+    allow("img", &["src", "alt", "width", "height"]);
+    for h in ["h1", "h2", "h3", "h4", "h5", "h6"] {
+        allow(h, &["id"]);
+    }
+    for cell in ["td", "th"] {
+        allow(cell, &["colspan", "rowspan", "style"]);
+    }
+    allow("div", &["id"]);
+    allow("sup", &["id"]);
+    allow("li", &["id"]);
+    allow("ol", &["start"]);
+    allow("time", &["datetime"]);
+    b.tag_attributes(attrs);
+    b.filter_style_properties(["text-align"].into_iter().collect());
+    let mut classes: HashMap<&str, HashSet<&str>> = HashMap::new();
+    classes.insert("div", ["footnote-definition"].into_iter().collect());
+    classes.insert(
+        "sup",
+        ["footnote-reference", "footnote-definition-label"]
+            .into_iter()
+            .collect(),
+    );
+    b.allowed_classes(classes);
+    b.link_rel(Some("noopener noreferrer"));
+    b
+});
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn html(body: &str) -> String {
+        render(
+            body,
+            Some(Folder {
+                url: "/entries/lianchi/a/",
+                slug: "a",
+            }),
+        )
+        .html
+    }
+
+    #[test]
+    fn hostile_html_comes_out_inert() {
+        let out = html(concat!(
+            "<script>alert(1)</script>\n\n",
+            "<img src=x onerror=alert(2)>\n\n",
+            "[click](javascript:alert(3)) <a href=\"JaVa\tScRiPt:alert(4)\">x</a>\n\n",
+            "<iframe src=\"https://evil.example\"></iframe>\n\n",
+            "<svg><script>alert(5)</script></svg><math><mi>x</mi></math>\n\n",
+            "<p style=\"background:url(javascript:alert(6))\" onclick=\"alert(7)\">p</p>\n",
+        ));
+        for bad in [
+            "<script",
+            "onerror",
+            "javascript",
+            "<iframe",
+            "<svg",
+            "<math",
+            "onclick",
+            "style=",
+            "alert(5)",
+        ] {
+            assert!(!out.to_lowercase().contains(bad), "{bad} survived in {out}");
+        }
+        assert!(out.contains("click"), "the link text stays: {out}");
+    }
+
+    #[test]
+    fn hostile_markdown_without_raw_html_comes_out_inert_too() {
+        let out = html(concat!(
+            "[a](javascript:alert(1)) [b](JAVASCRIPT:alert(2)) [c](java%0ascript:alert(3))\n\n",
+            "![d](data:text/html;base64,PHNjcmlwdD4=) [e](vbscript:msgbox) [f](<java\tscript:x>)\n\n",
+            "## 标题 {onclick=alert(4)}\n\n",
+            "`<script>` and <not a tag\n",
+        ));
+        for bad in ["javascript", "data:", "vbscript", "onclick=\"", "<script"] {
+            assert!(!out.to_lowercase().contains(bad), "{bad} survived in {out}");
+        }
+        assert!(out.contains("&lt;script&gt;"), "{out}");
+    }
+
+    #[test]
+    fn local_files_point_into_the_entry_folder() {
+        let r = render(
+            "![照片](photo.jpg) [数据](a/data.csv) [站外](https://example.org/x) [页内](#背景)\n",
+            Some(Folder {
+                url: "/entries/lianchi/a/",
+                slug: "a",
+            }),
+        );
+        assert!(
+            r.html.contains(r#"src="/entries/lianchi/a/photo.jpg""#),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains(r#"loading="lazy""#));
+        assert!(
+            r.html.contains(r#"href="/entries/lianchi/a/data.csv""#),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains(r#"href="https://example.org/x""#));
+        // Browsers match a percent-encoded fragment against the id.
+        assert!(
+            r.html.contains(r##"href="#%E8%83%8C%E6%99%AF""##),
+            "{}",
+            r.html
+        );
+        assert_eq!(r.files, ["data.csv", "photo.jpg"]);
+    }
+
+    #[test]
+    fn headings_get_unique_ids_and_tables_keep_alignment() {
+        let out = html("## 背景\n\n## 背景\n\n## 1. Work plan\n\n| a | b |\n|:-|-:|\n| 1 | 2 |\n");
+        assert!(out.contains(r#"<h2 id="背景">"#), "{out}");
+        assert!(out.contains(r#"<h2 id="背景-1">"#), "{out}");
+        assert!(out.contains(r#"<h2 id="1-work-plan">"#), "{out}");
+        assert!(
+            out.contains("text-align: right") || out.contains("text-align:right"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn footnotes_and_task_lists_render() {
+        let out = html("正文[^1]\n\n[^1]: 注释\n\n- [x] 完成\n- [ ] 未完成\n");
+        assert!(out.contains("footnote-reference"), "{out}");
+        assert!(out.contains("☑ 完成") && out.contains("☐ 未完成"), "{out}");
+    }
+}

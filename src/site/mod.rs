@@ -1,0 +1,283 @@
+//! `shenbao build`: the showcase site. A checked project is assembled into a `model`, rendered
+//! through the `theme` by `render`, and written with its exports, media and static files by
+//! `output`, which swaps the new site in only when everything succeeded.
+
+pub mod labels;
+pub mod markdown;
+pub mod model;
+pub mod output;
+pub mod render;
+pub mod theme;
+pub mod thumbs;
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::project::Project;
+use model::{Model, ModelOptions};
+use output::{OutputError, Staging};
+use theme::ThemeError;
+
+/// How to build.
+#[derive(Clone, Debug)]
+pub struct BuildOptions {
+    pub out: PathBuf,
+    /// Overrides `base_url` of `campaign.yaml`.
+    pub base_url: Option<String>,
+    /// Publish drafts too (a preview).
+    pub drafts: bool,
+}
+
+/// What a build wrote.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BuildReport {
+    pub out: PathBuf,
+    pub pages: usize,
+    pub entries: usize,
+    /// Files copied from the campaign (photos, videos, data, roster scans).
+    pub files: usize,
+    pub thumbnails: usize,
+    /// Media that could not be used (a photo that is not an image).
+    pub warnings: Vec<String>,
+}
+
+/// Why a site could not be built.
+#[derive(Debug)]
+pub enum SiteError {
+    Theme(ThemeError),
+    /// A template failed to parse or render: its file and line are in the error.
+    Template(minijinja::Error),
+    Output(OutputError),
+    Xlsx(rust_xlsxwriter::XlsxError),
+}
+
+impl std::fmt::Display for SiteError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SiteError::Theme(e) => e.fmt(f),
+            // minijinja's message names the template and line.
+            SiteError::Template(e) => write!(f, "template error: {e}"),
+            SiteError::Output(e) => e.fmt(f),
+            SiteError::Xlsx(e) => write!(f, "cannot write roster.xlsx: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for SiteError {}
+
+impl From<OutputError> for SiteError {
+    fn from(e: OutputError) -> Self {
+        SiteError::Output(e)
+    }
+}
+
+impl From<ThemeError> for SiteError {
+    fn from(e: ThemeError) -> Self {
+        SiteError::Theme(e)
+    }
+}
+
+/// Told how a long build goes; the command line shows it as a progress bar.
+pub trait Progress: Sync {
+    fn start(&self, _total: u64) {}
+    fn advance(&self, _n: u64) {}
+}
+
+/// No progress to show.
+pub struct Quiet;
+
+impl Progress for Quiet {}
+
+/// Build the site of a checked project (the caller refuses a project with errors).
+pub fn build(
+    project: &Project,
+    options: &BuildOptions,
+    progress: &dyn Progress,
+) -> Result<BuildReport, SiteError> {
+    let root = &project.campaign.root;
+    let out = if options.out.is_absolute() {
+        options.out.clone()
+    } else {
+        root.join(&options.out)
+    };
+    let staging = Staging::new(root, &out)?;
+    let theme = theme::load(root, project.campaign.theme.as_deref())?;
+    let model = model::assemble(
+        project,
+        &ModelOptions {
+            base_url: options.base_url.clone(),
+            drafts: options.drafts,
+            previous_thumbs: staging.previous().map(|p| p.join("thumbs")),
+        },
+    );
+    progress.start((render::page_count(&model) + model.copies.len()) as u64);
+    // The exports are single-threaded work (the workbook above all): they run beside the pages.
+    let (pages, exports) = rayon::join(
+        || render::render(&theme.env, &model, &staging, progress),
+        || write_exports(project, &model, &staging),
+    );
+    let pages = pages?;
+    exports?;
+    model.copies.par_iter().try_for_each(|c| {
+        staging.copy(&c.from, &c.to)?;
+        progress.advance(1);
+        Ok::<(), OutputError>(())
+    })?;
+    model
+        .thumbs
+        .par_iter()
+        .try_for_each(|(name, bytes)| staging.write(&format!("thumbs/{name}"), bytes))?;
+    for (name, bytes) in &theme.statics {
+        staging.write(&format!("static/{name}"), bytes)?;
+    }
+    let out = staging.commit()?;
+    Ok(BuildReport {
+        out,
+        pages,
+        entries: model.entries.len(),
+        files: model.copies.len(),
+        thumbnails: model.thumbs.len(),
+        warnings: model.warnings,
+    })
+}
+
+/// The roster as CSV, XLSX and JSON, every entry as JSON, and the showcase's compact index.
+fn write_exports(project: &Project, model: &Model, out: &Staging) -> Result<(), SiteError> {
+    out.write("roster.csv", model.roster.to_csv().as_bytes())?;
+    out.write("roster.json", model.roster.to_json().as_bytes())?;
+    let xlsx = model
+        .roster
+        .to_xlsx(&project.campaign.title)
+        .map_err(SiteError::Xlsx)?;
+    out.write("roster.xlsx", &xlsx)?;
+    out.write("entries.json", &entries_json(model))?;
+    out.write("entries/index.json", &showcase_index(model))?;
+    Ok(())
+}
+
+/// `entries.json`: every published entry with its fields, for anyone who wants the data.
+fn entries_json(model: &Model) -> Vec<u8> {
+    #[derive(Serialize)]
+    struct Export<'a> {
+        id: &'a str,
+        unit: &'a str,
+        unit_name: &'a str,
+        url: String,
+        title: &'a str,
+        category: &'a str,
+        category_name: &'a str,
+        contact: &'a str,
+        phone: &'a str,
+        summary: &'a str,
+        started: Option<&'a str>,
+        implementing_unit: Option<&'a str>,
+        recognition: &'a [model::RecognitionView],
+        attachments: Vec<String>,
+        first_submitted: Option<&'a str>,
+        last_changed: Option<&'a str>,
+    }
+    let base = &model.site.base;
+    let list: Vec<Export<'_>> = model
+        .entries
+        .iter()
+        .map(|e| Export {
+            id: &e.id,
+            unit: &e.unit,
+            unit_name: &e.unit_name,
+            url: format!("{base}{}", e.path),
+            title: &e.title,
+            category: &e.category,
+            category_name: &e.category_name,
+            contact: &e.contact,
+            phone: &e.phone,
+            summary: &e.summary,
+            started: e.started.as_deref(),
+            implementing_unit: e.implementing_unit.as_deref(),
+            recognition: &e.recognition,
+            attachments: e
+                .photos
+                .iter()
+                .map(|p| format!("{base}{}", p.path))
+                .chain(
+                    e.videos
+                        .iter()
+                        .chain(&e.files)
+                        .map(|f| format!("{base}{}", f.path)),
+                )
+                .collect(),
+            first_submitted: e.first_submitted.as_deref(),
+            last_changed: e.last_changed.as_deref(),
+        })
+        .collect();
+    let mut out =
+        serde_json::to_vec_pretty(&serde_json::json!({ "entries": list })).unwrap_or_default();
+    out.push(b'\n');
+    out
+}
+
+/// `entries/index.json`: what the showcase's filters and search need, as arrays rather than
+/// objects so that 10,000 entries stay a few megabytes. Entry rows are
+/// `[unit index, path, title, category index, summary, thumbnail, width, height, implementing unit]`.
+fn showcase_index(model: &Model) -> Vec<u8> {
+    let units: Vec<[&str; 3]> = model
+        .units
+        .iter()
+        .map(|u| [u.id.as_str(), u.name.as_str(), u.unit_type.as_str()])
+        .collect();
+    let unit_index: std::collections::HashMap<&str, usize> = model
+        .units
+        .iter()
+        .enumerate()
+        .map(|(i, u)| (u.id.as_str(), i))
+        .collect();
+    let categories: Vec<[&str; 2]> = model
+        .site
+        .categories
+        .iter()
+        .map(|c| [c.id.as_str(), c.name.as_str()])
+        .collect();
+    let category_index: std::collections::HashMap<&str, usize> = model
+        .site
+        .categories
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.id.as_str(), i))
+        .collect();
+    let entries: Vec<serde_json::Value> = model
+        .entries
+        .iter()
+        .map(|e| {
+            let (thumb, w, h) = e
+                .cover
+                .as_ref()
+                .map_or(("", 0, 0), |c| (c.thumb.as_str(), c.width, c.height));
+            serde_json::json!([
+                unit_index.get(e.unit.as_str()).copied().unwrap_or(0),
+                e.path,
+                e.title,
+                category_index
+                    .get(e.category.as_str())
+                    .copied()
+                    .unwrap_or(0),
+                e.summary,
+                thumb,
+                w,
+                h,
+                e.implementing_unit.as_deref().unwrap_or(""),
+            ])
+        })
+        .collect();
+    serde_json::to_vec(&serde_json::json!({
+        "units": units,
+        "categories": categories,
+        "entries": entries,
+    }))
+    .unwrap_or_default()
+}
+
+/// The output folder a build writes by default, relative to the campaign root.
+pub fn default_out() -> &'static Path {
+    Path::new("public")
+}

@@ -1,0 +1,229 @@
+//! Writing the site atomically: everything goes into a sibling folder, which replaces the output
+//! folder only once the build has succeeded, so a failed or interrupted build leaves the previous
+//! site whole.
+
+use std::path::{Path, PathBuf};
+
+/// Written into every built site, so that a rebuild knows the folder it replaces is a site and
+/// not, say, a folder the user pointed `--out` at by mistake.
+pub const MARKER: &str = ".shenbao-site";
+
+/// Why the output folder cannot be used or written.
+#[derive(Debug)]
+pub enum OutputError {
+    /// The output would replace the campaign, or a folder of it.
+    InsideCampaign { out: PathBuf },
+    /// The folder exists, is not empty, and is not a site shenbao built.
+    NotASite { out: PathBuf },
+    Io {
+        path: PathBuf,
+        error: std::io::Error,
+    },
+}
+
+impl std::fmt::Display for OutputError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            OutputError::InsideCampaign { out } => write!(
+                f,
+                "refusing to write the site to {}: it would replace the campaign's own files",
+                out.display()
+            ),
+            OutputError::NotASite { out } => write!(
+                f,
+                "refusing to replace {}: it is not empty and is not a site shenbao built (no {MARKER}); remove it or choose another --out",
+                out.display()
+            ),
+            OutputError::Io { path, error } => write!(f, "{}: {error}", path.display()),
+        }
+    }
+}
+
+impl std::error::Error for OutputError {}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> OutputError + '_ {
+    move |error| OutputError::Io {
+        path: path.to_path_buf(),
+        error,
+    }
+}
+
+/// A site being written next to its final place.
+#[derive(Debug)]
+pub struct Staging {
+    dir: PathBuf,
+    out: PathBuf,
+    done: bool,
+}
+
+impl Staging {
+    /// Prepare to write the site for the campaign at `root` to `out`.
+    pub fn new(root: &Path, out: &Path) -> Result<Staging, OutputError> {
+        let out = absolute(out);
+        let root = absolute(root);
+        let protected = ["submissions", "content", "themes", ".git"].map(|d| root.join(d));
+        if out == root || root.starts_with(&out) || protected.iter().any(|p| out.starts_with(p)) {
+            return Err(OutputError::InsideCampaign { out });
+        }
+        if out.is_dir() && !out.join(MARKER).is_file() {
+            let empty = std::fs::read_dir(&out).map_err(io(&out))?.next().is_none();
+            if !empty {
+                return Err(OutputError::NotASite { out });
+            }
+        }
+        let parent = out.parent().unwrap_or(Path::new("/")).to_path_buf();
+        std::fs::create_dir_all(&parent).map_err(io(&parent))?;
+        let name = out
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "public".into());
+        let dir = parent.join(format!(".{name}.building-{}", std::process::id()));
+        if dir.exists() {
+            std::fs::remove_dir_all(&dir).map_err(io(&dir))?;
+        }
+        std::fs::create_dir_all(&dir).map_err(io(&dir))?;
+        Ok(Staging {
+            dir,
+            out,
+            done: false,
+        })
+    }
+
+    /// The site being replaced, if any, to reuse from (thumbnails).
+    pub fn previous(&self) -> Option<&Path> {
+        self.out
+            .join(MARKER)
+            .is_file()
+            .then_some(self.out.as_path())
+    }
+
+    /// Write `bytes` at `rel`, a `/`-separated path inside the site.
+    pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), OutputError> {
+        let path = self.path(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(io(parent))?;
+        }
+        std::fs::write(&path, bytes).map_err(io(&path))
+    }
+
+    /// Copy the file `from` to `rel`.
+    pub fn copy(&self, from: &Path, rel: &str) -> Result<(), OutputError> {
+        let path = self.path(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(io(parent))?;
+        }
+        std::fs::copy(from, &path).map(drop).map_err(io(from))
+    }
+
+    fn path(&self, rel: &str) -> PathBuf {
+        let mut p = self.dir.clone();
+        p.extend(
+            rel.split('/')
+                .filter(|s| !s.is_empty() && *s != "." && *s != ".."),
+        );
+        p
+    }
+
+    /// Put the new site in place of the old one.
+    pub fn commit(mut self) -> Result<PathBuf, OutputError> {
+        self.write(MARKER, b"built by shenbao; replaced whole on every build\n")?;
+        let old = self.dir.with_extension("old");
+        if self.out.exists() {
+            std::fs::rename(&self.out, &old).map_err(io(&self.out))?;
+        }
+        std::fs::rename(&self.dir, &self.out).map_err(io(&self.dir))?;
+        self.done = true;
+        if old.exists() {
+            std::fs::remove_dir_all(&old).map_err(io(&old))?;
+        }
+        Ok(self.out.clone())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.done {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+/// `path` made absolute against the current folder, without touching the disk (the output may
+/// not exist yet), `.` and `..` resolved.
+fn absolute(path: &Path) -> PathBuf {
+    let joined = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(path)
+    };
+    let mut out = PathBuf::new();
+    for c in joined.components() {
+        match c {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    // Compare real paths where they exist, so a symlinked campaign is still recognised.
+    out.canonicalize().unwrap_or(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failed_build_leaves_the_previous_site_and_a_good_one_replaces_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("campaign");
+        std::fs::create_dir(&root).unwrap();
+        let out = root.join("public");
+
+        let first = Staging::new(&root, &out).unwrap();
+        first.write("index.html", b"one").unwrap();
+        first.commit().unwrap();
+        assert_eq!(std::fs::read(out.join("index.html")).unwrap(), b"one");
+
+        let failed = Staging::new(&root, &out).unwrap();
+        failed.write("index.html", b"two").unwrap();
+        drop(failed);
+        assert_eq!(std::fs::read(out.join("index.html")).unwrap(), b"one");
+
+        let second = Staging::new(&root, &out).unwrap();
+        second.write("other.html", b"two").unwrap();
+        second.commit().unwrap();
+        assert!(!out.join("index.html").exists());
+        let leftovers: Vec<_> = std::fs::read_dir(&root).unwrap().collect();
+        assert_eq!(leftovers.len(), 1, "no staging folder is left behind");
+    }
+
+    #[test]
+    fn the_campaign_and_foreign_folders_are_never_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("submissions/a")).unwrap();
+        for bad in [
+            root.to_path_buf(),
+            root.join("submissions"),
+            root.join("submissions/a/x"),
+        ] {
+            assert!(matches!(
+                Staging::new(root, &bad),
+                Err(OutputError::InsideCampaign { .. })
+            ));
+        }
+        let docs = root.join("docs");
+        std::fs::create_dir(&docs).unwrap();
+        std::fs::write(docs.join("keep.txt"), "mine").unwrap();
+        assert!(matches!(
+            Staging::new(root, &docs),
+            Err(OutputError::NotASite { .. })
+        ));
+        assert!(matches!(
+            Staging::new(root, dir.path().parent().unwrap()),
+            Err(OutputError::InsideCampaign { .. })
+        ));
+    }
+}
