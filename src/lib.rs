@@ -9,6 +9,7 @@ pub mod content;
 pub mod diagnostic;
 pub mod html_policy;
 pub mod lang;
+pub mod markdown;
 pub mod model;
 pub mod problem;
 pub mod project;

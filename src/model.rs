@@ -29,11 +29,11 @@ pub struct Entry {
     pub draft: bool,
     /// The campaign's extra fields, key and value as text, in the campaign's order.
     pub extra: Vec<(String, String)>,
-    /// The whole file, so the body can be rendered and located; empty unless the project was
-    /// loaded with `keep_text` (checking alone does not need it, and 100,000 bodies are large).
-    pub text: String,
-    /// Where the Markdown body starts in `text`.
-    pub body_offset: usize,
+    /// The body as safe HTML; empty unless the project was loaded with `render_bodies` (checking
+    /// alone does not need it, and 100,000 bodies are large).
+    pub html: std::sync::Arc<str>,
+    /// The entry's own files the body shows or links to, relative to its attachment folder.
+    pub body_files: Vec<String>,
     /// Where the `title` key stands, for diagnostics that concern the whole entry.
     pub title_pos: crate::source::Pos,
     /// Whether any error was found in this entry's file.
@@ -49,10 +49,6 @@ impl Entry {
     /// The file relative to the campaign root.
     pub fn file(&self) -> String {
         format!("submissions/{}/{}.md", self.unit, self.slug)
-    }
-
-    pub fn body(&self) -> &str {
-        &self.text[self.body_offset..]
     }
 }
 

@@ -57,8 +57,8 @@ impl From<CampaignError> for LoadError {
 pub struct LoadOptions {
     /// After the deadline: a unit short of its minimum is an error (`check --final`).
     pub final_: bool,
-    /// Keep each entry's text for rendering; checking alone drops it to keep memory flat.
-    pub keep_text: bool,
+    /// Render each entry's body to HTML for the site (in the same pass that checks it).
+    pub render_bodies: bool,
 }
 
 /// Load and check the campaign at `root`.
@@ -72,7 +72,7 @@ pub fn load(root: &Path, options: LoadOptions) -> Result<Project, LoadError> {
         .collect();
     let outcomes: Vec<rules::EntryOutcome> = jobs
         .par_iter()
-        .map(|(unit, slug)| rules::check_entry(&campaign, unit, slug, options.keep_text))
+        .map(|(unit, slug)| rules::check_entry(&campaign, unit, slug, options.render_bodies))
         .collect();
     let cards_checked: Vec<_> = folders
         .par_iter()

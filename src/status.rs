@@ -1,9 +1,9 @@
 //! Quota and deadline status per unit: who has submitted, who is short, who has nothing.
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 
-use crate::campaign::Campaign;
-use crate::model::Entry;
 use crate::project::Project;
 
 /// Where a unit stands against its minimum.
@@ -40,17 +40,31 @@ pub struct UnitStatus {
 /// rest; in registry order within each group.
 pub fn status(project: &Project) -> Vec<UnitStatus> {
     let campaign = &project.campaign;
-    let published: Vec<&Entry> = project.entries.iter().filter(|e| !e.draft).collect();
+    // Counted in one pass: a search per unit would cost units × entries.
+    let mut own: HashMap<&str, usize> = HashMap::new();
+    let mut forwarded: HashMap<(&str, &str), usize> = HashMap::new();
+    for e in project.entries.iter().filter(|e| !e.draft) {
+        *own.entry(e.unit.as_str()).or_default() += 1;
+        if let Some(implementing) = e.implementing_unit.as_deref() {
+            *forwarded
+                .entry((e.unit.as_str(), implementing))
+                .or_default() += 1;
+        }
+    }
     let mut out: Vec<UnitStatus> = campaign
         .units
         .iter()
         .map(|unit| {
             let entries = match &unit.parent {
-                None => published.iter().filter(|e| e.unit == unit.id).count(),
-                Some(parent) => published
-                    .iter()
-                    .filter(|e| &e.unit == parent && names(campaign, e, &unit.id))
-                    .count(),
+                None => own.get(unit.id.as_str()).copied().unwrap_or(0),
+                // The parent's entries naming the unit, by id or by name.
+                Some(parent) => {
+                    let by_id = forwarded.get(&(parent.as_str(), unit.id.as_str()));
+                    let by_name = (unit.name != unit.id)
+                        .then(|| forwarded.get(&(parent.as_str(), unit.name.as_str())))
+                        .flatten();
+                    by_id.copied().unwrap_or(0) + by_name.copied().unwrap_or(0)
+                }
             };
             let minimum = campaign.minimum(unit);
             let state = if entries == 0 {
@@ -77,17 +91,6 @@ pub fn status(project: &Project) -> Vec<UnitStatus> {
         .collect();
     out.sort_by_key(|u| u.state);
     out
-}
-
-/// Whether an entry's `implementing_unit` names the unit (by name or id).
-fn names(campaign: &Campaign, entry: &Entry, unit_id: &str) -> bool {
-    let Some(implementing) = entry.implementing_unit.as_deref() else {
-        return false;
-    };
-    implementing == unit_id
-        || campaign
-            .unit(unit_id)
-            .is_some_and(|u| u.name == implementing)
 }
 
 /// `shenbao status --format json`.

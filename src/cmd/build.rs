@@ -59,7 +59,7 @@ pub fn run(globals: &Globals, args: Args) -> Result<Outcome, CliError> {
         globals,
         LoadOptions {
             final_: false,
-            keep_text: true,
+            render_bodies: true,
         },
         args.format,
     )? {

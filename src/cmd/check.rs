@@ -28,7 +28,7 @@ pub fn run(globals: &Globals, args: Args) -> Result<Outcome, CliError> {
         globals,
         LoadOptions {
             final_: args.final_,
-            keep_text: false,
+            render_bodies: false,
         },
         args.format,
     )? {

@@ -37,21 +37,37 @@ pub struct BodyScan {
 }
 
 pub fn scan(body: &str) -> BodyScan {
-    let mut out = BodyScan::default();
-    let mut heading: Option<(u8, usize, String)> = None;
-    let mut html_block: Option<(usize, String)> = None;
+    let mut scanner = Scanner::default();
     for (event, range) in Parser::new_ext(body, markdown_options()).into_offset_iter() {
+        scanner.feed(&event, range.start);
+    }
+    scanner.finish()
+}
+
+/// Reads a body's events one at a time, so that a renderer walking the same events can scan them
+/// on the way instead of parsing the body twice.
+#[derive(Debug, Default)]
+pub struct Scanner {
+    out: BodyScan,
+    heading: Option<(u8, usize, String)>,
+    html_block: Option<(usize, String)>,
+}
+
+impl Scanner {
+    /// One event, and the byte offset in the body where it starts.
+    pub fn feed(&mut self, event: &Event<'_>, start: usize) {
+        let out = &mut self.out;
         if !matches!(event, Event::Html(_))
-            && let Some((start, html)) = html_block.take()
+            && let Some((at, html)) = self.html_block.take()
         {
-            flush_html_block(&mut out, start, &html);
+            flush_html_block(out, at, &html);
         }
         match event {
             Event::Start(Tag::Heading { level, .. }) => {
-                heading = Some((level_number(level), range.start, String::new()));
+                self.heading = Some((level_number(*level), start, String::new()));
             }
             Event::End(TagEnd::Heading(_)) => {
-                if let Some((level, offset, text)) = heading.take() {
+                if let Some((level, offset, text)) = self.heading.take() {
                     out.headings.push(Heading {
                         level,
                         text: text.trim().to_string(),
@@ -60,39 +76,42 @@ pub fn scan(body: &str) -> BodyScan {
                     });
                 }
             }
-            Event::Text(t) | Event::Code(t) => match &mut heading {
-                Some((_, _, text)) => text.push_str(&t),
-                None if !t.trim().is_empty() => mark_content(&mut out),
+            Event::Text(t) | Event::Code(t) => match &mut self.heading {
+                Some((_, _, text)) => text.push_str(t),
+                None if !t.trim().is_empty() => mark_content(out),
                 None => {}
             },
-            Event::Html(html) => match &mut html_block {
-                Some((_, buf)) => buf.push_str(&html),
-                None => html_block = Some((range.start, html.to_string())),
+            Event::Html(html) => match &mut self.html_block {
+                Some((_, buf)) => buf.push_str(html),
+                None => self.html_block = Some((start, html.to_string())),
             },
             Event::InlineHtml(html) => {
-                if !is_comment(&html) {
-                    mark_content(&mut out);
+                if !is_comment(html) {
+                    mark_content(out);
                 }
                 out.unsafe_html.extend(
-                    html_policy::unsafe_parts(&html)
+                    html_policy::unsafe_parts(html)
                         .into_iter()
-                        .map(|(o, w)| (range.start + o, w)),
+                        .map(|(o, w)| (start + o, w)),
                 );
             }
             Event::Start(Tag::Image { dest_url, .. }) => {
-                mark_content(&mut out);
-                check_url(&mut out, range.start, &dest_url, true);
+                mark_content(out);
+                check_url(out, start, dest_url, true);
             }
             Event::Start(Tag::Link { dest_url, .. }) => {
-                check_url(&mut out, range.start, &dest_url, false);
+                check_url(out, start, dest_url, false);
             }
             _ => {}
         }
     }
-    if let Some((start, html)) = html_block {
-        flush_html_block(&mut out, start, &html);
+
+    pub fn finish(mut self) -> BodyScan {
+        if let Some((start, html)) = self.html_block.take() {
+            flush_html_block(&mut self.out, start, &html);
+        }
+        self.out
     }
-    out
 }
 
 /// A block of raw HTML ends: it is section text unless it is only a comment.

@@ -14,6 +14,7 @@ use std::path::Path;
 
 use crate::campaign::Campaign;
 use crate::diagnostic::Diagnostic;
+use crate::markdown;
 use crate::model::Entry;
 use crate::problem::Problem;
 use crate::source::{self, FrontMatterError, Pos};
@@ -55,11 +56,12 @@ pub struct EntryOutcome {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Read and check `submissions/<unit>/<slug>.md`; `keep_text` keeps the file's text in the entry.
-pub fn check_entry(campaign: &Campaign, unit: &str, slug: &str, keep_text: bool) -> EntryOutcome {
+/// Read and check `submissions/<unit>/<slug>.md`; with `render`, the entry also carries its body
+/// as safe HTML (parsed once for both).
+pub fn check_entry(campaign: &Campaign, unit: &str, slug: &str, render: bool) -> EntryOutcome {
     let rel = format!("submissions/{unit}/{slug}.md");
     let mut sink = Sink::new(&rel);
-    let entry = read_entry(campaign, unit, slug, &rel, &mut sink, keep_text);
+    let entry = read_entry(campaign, unit, slug, &rel, &mut sink, render);
     let entry = entry.map(|mut e| {
         e.has_errors = sink.has_errors();
         e
@@ -81,7 +83,7 @@ fn read_entry(
     slug: &str,
     rel: &str,
     sink: &mut Sink,
-    keep_text: bool,
+    render: bool,
 ) -> Option<Entry> {
     let path = campaign.root.join(rel);
     let unit_dir = campaign.root.join("submissions").join(unit);
@@ -162,7 +164,14 @@ fn read_entry(
     };
     let paths = fields::read(&node, campaign, &mut entry, sink);
 
-    let scan = body::scan(front.body);
+    let scan = if render {
+        let rendered = markdown::render(front.body, Some(slug));
+        entry.html = rendered.html.into();
+        entry.body_files = rendered.files;
+        rendered.scan
+    } else {
+        body::scan(front.body)
+    };
     let at_body = |offset: usize| source::pos_at(&text, body_offset + offset);
     // Missing sections point at the body's first line with text (or the closing `---`).
     let first_text = front.body.len() - front.body.trim_start().len();
@@ -208,10 +217,6 @@ fn read_entry(
         }
     }
 
-    if keep_text {
-        entry.text = text;
-        entry.body_offset = body_offset;
-    }
     Some(entry)
 }
 
@@ -228,7 +233,7 @@ fn leaves(path: &Path, root: &Path) -> bool {
 }
 
 /// Markdown link targets may be percent-encoded (`%E7%85%A7.jpg`).
-fn percent_decode(s: &str) -> String {
+pub(crate) fn percent_decode(s: &str) -> String {
     if !s.contains('%') {
         return s.to_string();
     }

@@ -3,7 +3,6 @@
 //! `output`, which swaps the new site in only when everything succeeded.
 
 pub mod labels;
-pub mod markdown;
 pub mod model;
 pub mod output;
 pub mod render;
@@ -145,15 +144,23 @@ pub fn build(
 
 /// The roster as CSV, XLSX and JSON, every entry as JSON, and the showcase's compact index.
 fn write_exports(project: &Project, model: &Model, out: &Staging) -> Result<(), SiteError> {
-    out.write("roster.csv", model.roster.to_csv().as_bytes())?;
-    out.write("roster.json", model.roster.to_json().as_bytes())?;
-    let xlsx = model
-        .roster
-        .to_xlsx(&project.campaign.title)
-        .map_err(SiteError::Xlsx)?;
-    out.write("roster.xlsx", &xlsx)?;
-    out.write("entries.json", &entries_json(model))?;
-    out.write("entries/index.json", &showcase_index(model))?;
+    let (xlsx, rest) = rayon::join(
+        || {
+            let xlsx = model
+                .roster
+                .to_xlsx(&project.campaign.title)
+                .map_err(SiteError::Xlsx)?;
+            out.write("roster.xlsx", &xlsx).map_err(SiteError::from)
+        },
+        || {
+            out.write("roster.csv", model.roster.to_csv().as_bytes())?;
+            out.write("roster.json", model.roster.to_json().as_bytes())?;
+            out.write("entries.json", &entries_json(model))?;
+            out.write("entries/index.json", &showcase_index(model))
+        },
+    );
+    xlsx?;
+    rest?;
     Ok(())
 }
 
@@ -211,8 +218,13 @@ fn entries_json(model: &Model) -> Vec<u8> {
             last_changed: e.last_changed.as_deref(),
         })
         .collect();
-    let mut out =
-        serde_json::to_vec_pretty(&serde_json::json!({ "entries": list })).unwrap_or_default();
+    #[derive(Serialize)]
+    struct All<'a> {
+        entries: Vec<Export<'a>>,
+    }
+    // Compact, and serialised straight from the structs: at 10,000 entries an intermediate JSON
+    // tree or indentation would cost more than the rest of the file.
+    let mut out = serde_json::to_vec(&All { entries: list }).unwrap_or_default();
     out.push(b'\n');
     out
 }
@@ -245,7 +257,18 @@ fn showcase_index(model: &Model) -> Vec<u8> {
         .enumerate()
         .map(|(i, c)| (c.id.as_str(), i))
         .collect();
-    let entries: Vec<serde_json::Value> = model
+    type Row<'a> = (
+        usize,
+        &'a str,
+        &'a str,
+        usize,
+        &'a str,
+        &'a str,
+        u32,
+        u32,
+        &'a str,
+    );
+    let entries: Vec<Row<'_>> = model
         .entries
         .iter()
         .map(|e| {
@@ -253,27 +276,33 @@ fn showcase_index(model: &Model) -> Vec<u8> {
                 .cover
                 .as_ref()
                 .map_or(("", 0, 0), |c| (c.thumb.as_str(), c.width, c.height));
-            serde_json::json!([
+            (
                 unit_index.get(e.unit.as_str()).copied().unwrap_or(0),
-                e.path,
-                e.title,
+                e.path.as_str(),
+                e.title.as_str(),
                 category_index
                     .get(e.category.as_str())
                     .copied()
                     .unwrap_or(0),
-                e.summary,
+                e.summary.as_str(),
                 thumb,
                 w,
                 h,
                 e.implementing_unit.as_deref().unwrap_or(""),
-            ])
+            )
         })
         .collect();
-    serde_json::to_vec(&serde_json::json!({
-        "units": units,
-        "categories": categories,
-        "entries": entries,
-    }))
+    #[derive(Serialize)]
+    struct Index<'a> {
+        units: Vec<[&'a str; 3]>,
+        categories: Vec<[&'a str; 2]>,
+        entries: Vec<Row<'a>>,
+    }
+    serde_json::to_vec(&Index {
+        units,
+        categories,
+        entries,
+    })
     .unwrap_or_default()
 }
 

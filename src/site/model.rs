@@ -3,11 +3,11 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::markdown::{self, Folder};
 use super::thumbs::{self, Thumb};
 use crate::campaign::Campaign;
 use crate::lang::Lang;
@@ -89,7 +89,7 @@ pub struct Figures {
 }
 
 /// One published entry with everything its pages show.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Default, Serialize)]
 pub struct EntryView {
     pub id: String,
     pub unit: String,
@@ -114,7 +114,8 @@ pub struct EntryView {
     pub videos: Vec<FileView>,
     pub files: Vec<FileView>,
     pub extra: Vec<(String, String)>,
-    pub body: String,
+    /// Shared with the loaded entry: bodies are the bulk of a site's text.
+    pub body: Arc<str>,
     pub draft: bool,
     /// From git, when it is read.
     pub first_submitted: Option<String>,
@@ -189,7 +190,7 @@ pub struct Copy {
 #[derive(Debug)]
 pub struct Model {
     pub site: Site,
-    pub entries: Vec<EntryView>,
+    pub entries: Vec<Arc<EntryView>>,
     pub units: Vec<UnitView>,
     pub pages: Vec<PageView>,
     /// Indices into `entries` per category, in the campaign's category order.
@@ -233,7 +234,7 @@ pub fn assemble(project: &Project, options: &ModelOptions) -> Model {
     let mut thumbs_out = Vec::new();
     let mut warnings = Vec::new();
     for b in built {
-        entries.push(b.view);
+        entries.push(Arc::new(b.view));
         copies.extend(b.copies);
         thumbs_out.extend(b.thumbs);
         warnings.extend(b.warnings);
@@ -305,7 +306,7 @@ pub fn assemble(project: &Project, options: &ModelOptions) -> Model {
             title: p.title.clone(),
             menu: p.menu.clone(),
             path: format!("pages/{}/", p.slug),
-            body: markdown::render(&p.body, None).html,
+            body: crate::markdown::render(&p.body, None).html,
         })
         .collect();
 
@@ -502,13 +503,6 @@ fn entry_view(
         .join("submissions")
         .join(&e.unit)
         .join(&e.slug);
-    let body = markdown::render(
-        e.body(),
-        Some(Folder {
-            url: &path,
-            slug: &e.slug,
-        }),
-    );
     let mut copies = Vec::new();
     let mut thumbs_out = Vec::new();
     let mut warnings = Vec::new();
@@ -525,7 +519,7 @@ fn entry_view(
         }
         Some(to)
     };
-    for file in &body.files {
+    for file in &e.body_files {
         publish(file);
     }
 
@@ -662,7 +656,7 @@ fn entry_view(
                 (label.to_string(), v.clone())
             })
             .collect(),
-        body: body.html,
+        body: Arc::clone(&e.html),
         draft: e.draft,
         first_submitted: None,
         last_changed: None,

@@ -1,13 +1,14 @@
 //! Every page of the site rendered from the model through the theme's templates, in parallel.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
-use minijinja::value::{Serde, Value};
+use minijinja::value::{DynObject, Enumerator, Object, Serde, Value};
 use minijinja::{Environment, context};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::model::Model;
+use super::model::{EntryView, Model};
 use super::output::Staging;
 use super::{Progress, SiteError};
 
@@ -23,7 +24,6 @@ enum Job {
     Page(usize),
     Showcase(usize),
     Entry(usize),
-    Form(usize),
     Categories,
     Category(usize),
     Units,
@@ -55,6 +55,9 @@ struct PageNumber {
 struct Shared {
     site: Value,
     entries: Vec<Value>,
+    /// Each entry's card (`card.html`), rendered once: the showcase, unit, category and home
+    /// pages all show it.
+    cards: Vec<Value>,
     units: Vec<Value>,
     /// For the showcase's unit filter: every unit that published something.
     unit_options: Value,
@@ -71,13 +74,25 @@ pub fn render(
     out: &Staging,
     progress: &dyn Progress,
 ) -> Result<usize, SiteError> {
+    let site = Value::from(Serde(&model.site));
+    let entries: Vec<Value> = model
+        .entries
+        .par_iter()
+        .map(|e| Value::from_dyn_object(DynObject::new(e.clone())))
+        .collect();
+    let card = env.get_template("card.html").map_err(SiteError::Template)?;
+    let cards = entries
+        .par_iter()
+        .map(|e| {
+            card.render(context! { site => site.clone(), e => e.clone() })
+                .map(Value::from_safe_string)
+        })
+        .collect::<Result<Vec<Value>, _>>()
+        .map_err(SiteError::Template)?;
     let shared = Shared {
-        site: Value::from(Serde(&model.site)),
-        entries: model
-            .entries
-            .par_iter()
-            .map(|e| Value::from(Serde(e)))
-            .collect(),
+        site,
+        entries,
+        cards,
         units: model.units.iter().map(|u| Value::from(Serde(u))).collect(),
         unit_options: Value::from(Serde(
             model
@@ -108,6 +123,82 @@ pub fn render(
     Ok(jobs.len())
 }
 
+/// Entries reach templates as objects read field by field when a template asks, not converted
+/// whole up front: a card reads six fields of thirty, and 10,000 conversions add up.
+impl Object for EntryView {
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        self.get_value_by_str(key.as_str()?)
+    }
+
+    fn get_value_by_str(self: &Arc<Self>, key: &str) -> Option<Value> {
+        let e = self;
+        Some(match key {
+            "id" => Value::from(e.id.as_str()),
+            "unit" => Value::from(e.unit.as_str()),
+            "slug" => Value::from(e.slug.as_str()),
+            "path" => Value::from(e.path.as_str()),
+            "unit_name" => Value::from(e.unit_name.as_str()),
+            "unit_type" => Value::from(e.unit_type.as_str()),
+            "unit_type_name" => Value::from(e.unit_type_name.as_str()),
+            "title" => Value::from(e.title.as_str()),
+            "category" => Value::from(e.category.as_str()),
+            "category_name" => Value::from(e.category_name.as_str()),
+            "category_path" => Value::from(e.category_path.as_str()),
+            "contact" => Value::from(e.contact.as_str()),
+            "phone" => Value::from(e.phone.as_str()),
+            "summary" => Value::from(e.summary.as_str()),
+            "started" => Value::from(e.started.as_deref()),
+            "implementing_unit" => Value::from(e.implementing_unit.as_deref()),
+            "recognition" => Value::from(Serde(&e.recognition)),
+            "cover" => Value::from(Serde(&e.cover)),
+            "photos" => Value::from(Serde(&e.photos)),
+            "videos" => Value::from(Serde(&e.videos)),
+            "files" => Value::from(Serde(&e.files)),
+            "extra" => Value::from(Serde(&e.extra)),
+            // Sanitised HTML; templates insert it with `| safe`.
+            "body" => Value::from(Arc::clone(&e.body)),
+            "draft" => Value::from(e.draft),
+            "first_submitted" => Value::from(e.first_submitted.as_deref()),
+            "last_changed" => Value::from(e.last_changed.as_deref()),
+            _ => return None,
+        })
+    }
+
+    fn enumerate(self: &Arc<Self>) -> Enumerator {
+        Enumerator::Str(ENTRY_FIELDS)
+    }
+}
+
+/// Every field an entry object answers to.
+const ENTRY_FIELDS: &[&str] = &[
+    "id",
+    "unit",
+    "slug",
+    "path",
+    "unit_name",
+    "unit_type",
+    "unit_type_name",
+    "title",
+    "category",
+    "category_name",
+    "category_path",
+    "contact",
+    "phone",
+    "summary",
+    "started",
+    "implementing_unit",
+    "recognition",
+    "cover",
+    "photos",
+    "videos",
+    "files",
+    "extra",
+    "body",
+    "draft",
+    "first_submitted",
+    "last_changed",
+];
+
 fn jobs(model: &Model) -> Vec<Job> {
     let mut jobs = vec![
         Job::Home,
@@ -121,7 +212,7 @@ fn jobs(model: &Model) -> Vec<Job> {
     ];
     jobs.extend((0..model.pages.len()).map(Job::Page));
     jobs.extend((1..=showcase_pages(model)).map(Job::Showcase));
-    jobs.extend((0..model.entries.len()).flat_map(|i| [Job::Entry(i), Job::Form(i)]));
+    jobs.extend((0..model.entries.len()).map(Job::Entry));
     jobs.extend((0..model.site.categories.len()).map(Job::Category));
     jobs.extend((0..model.units.len()).map(Job::Unit));
     jobs.extend((0..model.roster.units.len()).map(Job::RosterUnit));
@@ -153,6 +244,10 @@ fn list(shared: &Shared, indices: &[usize]) -> Value {
     indices.iter().map(|&i| shared.entries[i].clone()).collect()
 }
 
+fn cards(shared: &Shared, indices: &[usize]) -> Value {
+    indices.iter().map(|&i| shared.cards[i].clone()).collect()
+}
+
 fn page(model: &Model, shared: &Shared, job: Job) -> (String, &'static str, Value) {
     let site = shared.site.clone();
     let (path, template, ctx): (String, &'static str, Value) = match job {
@@ -169,7 +264,7 @@ fn page(model: &Model, shared: &Shared, job: Job) -> (String, &'static str, Valu
                         .take(8 - recent.len()),
                 );
             }
-            let recent = list(shared, &recent);
+            let recent = cards(shared, &recent);
             (
                 String::new(),
                 "home.html",
@@ -186,7 +281,7 @@ fn page(model: &Model, shared: &Shared, job: Job) -> (String, &'static str, Valu
         Job::Showcase(n) => {
             let start = (n - 1) * PER_PAGE;
             let end = (start + PER_PAGE).min(model.entries.len());
-            let cards: Value = shared.entries[start..end].iter().cloned().collect();
+            let cards: Value = shared.cards[start..end].iter().cloned().collect();
             let total = showcase_pages(model);
             let pagination = Pagination {
                 current: n,
@@ -206,12 +301,6 @@ fn page(model: &Model, shared: &Shared, job: Job) -> (String, &'static str, Valu
             let entry = shared.entries[i].clone();
             (path.clone(), "entry.html", context! { site, entry, path })
         }
-        Job::Form(i) => {
-            let e = &model.entries[i];
-            let path = format!("{}form.html", e.path);
-            let entry = shared.entries[i].clone();
-            (path.clone(), "form.html", context! { site, entry, path })
-        }
         Job::Categories => (
             "categories/".into(),
             "categories.html",
@@ -221,11 +310,12 @@ fn page(model: &Model, shared: &Shared, job: Job) -> (String, &'static str, Valu
             let c = &model.site.categories[i];
             let path = c.url.clone();
             let entries = list(shared, &model.by_category[i]);
+            let cards = cards(shared, &model.by_category[i]);
             let category = Value::from(Serde(c));
             (
                 path.clone(),
                 "category.html",
-                context! { site, category, entries, path },
+                context! { site, category, entries, cards, path },
             )
         }
         Job::Units => {
@@ -266,11 +356,12 @@ fn page(model: &Model, shared: &Shared, job: Job) -> (String, &'static str, Valu
             let u = &model.units[i];
             let path = u.path.clone();
             let entries = list(shared, &u.entries);
+            let cards = cards(shared, &u.entries);
             let unit = shared.units[i].clone();
             (
                 path.clone(),
                 "unit.html",
-                context! { site, unit, entries, path },
+                context! { site, unit, entries, cards, path },
             )
         }
         Job::Roster => (
@@ -388,6 +479,31 @@ mod tests {
             .collect();
         assert_eq!(shown, ["1", "…", "8", "9", "10", "11", "12", "…", "30"]);
         assert_eq!(page_numbers(1, 1).len(), 1);
+    }
+
+    #[test]
+    fn an_entry_object_answers_every_field_as_its_serialised_form_does() {
+        let entry = EntryView {
+            id: "u/a".into(),
+            title: "标题".into(),
+            started: Some("2017-03".into()),
+            body: "<p>x</p>".into(),
+            extra: vec![("投入".into(), "18.5".into())],
+            ..Default::default()
+        };
+        let serialised = Value::from(Serde(&entry));
+        let object = Value::from_dyn_object(DynObject::new(Arc::new(entry)));
+        let keys: Vec<String> = serialised
+            .try_iter()
+            .unwrap()
+            .map(|k| k.to_string())
+            .collect();
+        assert_eq!(keys.len(), ENTRY_FIELDS.len());
+        for key in keys {
+            let a = serialised.get_attr(&key).unwrap();
+            let b = object.get_attr(&key).unwrap();
+            assert_eq!(a.to_string(), b.to_string(), "{key}");
+        }
     }
 
     #[test]

@@ -5,101 +5,51 @@ use std::path::{Path, PathBuf};
 
 use minijinja::Environment;
 
+/// The default theme's files, compiled in.
+macro_rules! embedded {
+    ($folder:literal, $include:ident, [$($name:literal),* $(,)?]) => {
+        &[$(($name, $include!(concat!("../../themes/default/", $folder, "/", $name)))),*]
+    };
+}
+
 /// The default theme's templates, by name.
-const TEMPLATES: &[(&str, &str)] = &[
-    (
+const TEMPLATES: &[(&str, &str)] = embedded!(
+    "templates",
+    include_str,
+    [
         "base.html",
-        include_str!("../../themes/default/templates/base.html"),
-    ),
-    (
+        "sheet.html",
         "macros.html",
-        include_str!("../../themes/default/templates/macros.html"),
-    ),
-    (
+        "card.html",
         "home.html",
-        include_str!("../../themes/default/templates/home.html"),
-    ),
-    (
         "page.html",
-        include_str!("../../themes/default/templates/page.html"),
-    ),
-    (
         "showcase.html",
-        include_str!("../../themes/default/templates/showcase.html"),
-    ),
-    (
         "entry.html",
-        include_str!("../../themes/default/templates/entry.html"),
-    ),
-    (
-        "form.html",
-        include_str!("../../themes/default/templates/form.html"),
-    ),
-    (
         "categories.html",
-        include_str!("../../themes/default/templates/categories.html"),
-    ),
-    (
         "category.html",
-        include_str!("../../themes/default/templates/category.html"),
-    ),
-    (
         "units.html",
-        include_str!("../../themes/default/templates/units.html"),
-    ),
-    (
         "unit.html",
-        include_str!("../../themes/default/templates/unit.html"),
-    ),
-    (
         "roster.html",
-        include_str!("../../themes/default/templates/roster.html"),
-    ),
-    (
         "roster_unit.html",
-        include_str!("../../themes/default/templates/roster_unit.html"),
-    ),
-    (
         "status.html",
-        include_str!("../../themes/default/templates/status.html"),
-    ),
-    (
         "404.html",
-        include_str!("../../themes/default/templates/404.html"),
-    ),
-    (
         "sitemap.xml",
-        include_str!("../../themes/default/templates/sitemap.xml"),
-    ),
-    (
         "feed.xml",
-        include_str!("../../themes/default/templates/feed.xml"),
-    ),
-];
+    ]
+);
 
 /// The default theme's static files, published under `static/`.
-const STATIC: &[(&str, &[u8])] = &[
-    (
+const STATIC: &[(&str, &[u8])] = embedded!(
+    "static",
+    include_bytes,
+    [
         "style.css",
-        include_bytes!("../../themes/default/static/style.css"),
-    ),
-    (
         "print.css",
-        include_bytes!("../../themes/default/static/print.css"),
-    ),
-    (
         "site.js",
-        include_bytes!("../../themes/default/static/site.js"),
-    ),
-    (
         "showcase.js",
-        include_bytes!("../../themes/default/static/showcase.js"),
-    ),
-    (
-        "favicon.svg",
-        include_bytes!("../../themes/default/static/favicon.svg"),
-    ),
-];
+        "favicon.svg"
+    ]
+);
 
 /// A theme that cannot be used.
 #[derive(Debug)]
@@ -243,6 +193,28 @@ mod tests {
         assert!(theme.env.get_template("../campaign.yaml").is_err());
         assert!(theme.statics.iter().any(|(n, _)| n == "img/logo.png"));
         assert!(theme.statics.iter().any(|(n, _)| n == "style.css"));
+    }
+
+    #[test]
+    fn every_file_of_the_default_theme_is_compiled_in() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default");
+        for (folder, names) in [
+            (
+                "templates",
+                TEMPLATES.iter().map(|t| t.0).collect::<Vec<_>>(),
+            ),
+            ("static", STATIC.iter().map(|t| t.0).collect()),
+        ] {
+            let mut on_disk: Vec<String> = walk(&dir.join(folder))
+                .unwrap()
+                .into_iter()
+                .map(|(rel, _)| rel)
+                .collect();
+            on_disk.sort();
+            let mut embedded: Vec<String> = names.iter().map(|n| n.to_string()).collect();
+            embedded.sort();
+            assert_eq!(on_disk, embedded, "themes/default/{folder}");
+        }
     }
 
     #[test]

@@ -1,6 +1,7 @@
-//! Markdown bodies turned into HTML that is safe to publish: rendered with pulldown-cmark, local
-//! file links pointed at the entry's published folder, headings given ids, and everything
-//! sanitised by ammonia, because bodies come from many units and are untrusted.
+//! Markdown bodies turned into HTML that is safe to publish: rendered with pulldown-cmark, links
+//! to the entry's own files kept relative to its page (the site copies the files beside it),
+//! headings given ids, and raw HTML sanitised by ammonia, because bodies come from many units and
+//! are untrusted. The rules' scan of the body runs on the same events, so a body is parsed once.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
@@ -8,16 +9,7 @@ use std::sync::LazyLock;
 use pulldown_cmark::{CowStr, Event, Parser, Tag, TagEnd};
 
 use crate::html_policy::{ALLOWED_SCHEMES, ALLOWED_TAGS};
-use crate::rules::body::markdown_options;
-
-/// Where an entry's files are published, so that `photo.jpg` in its body finds them.
-#[derive(Clone, Copy, Debug)]
-pub struct Folder<'a> {
-    /// The URL of the entry's folder on the site, ending in `/`.
-    pub url: &'a str,
-    /// The entry's slug: bodies may also write `<slug>/photo.jpg`, as GitHub's preview resolves it.
-    pub slug: &'a str,
-}
+use crate::rules::body::{BodyScan, Scanner, markdown_options};
 
 /// A body rendered for the site.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -25,17 +17,24 @@ pub struct Rendered {
     pub html: String,
     /// Local files the body shows or links to, relative to the entry's folder: they are published.
     pub files: Vec<String>,
+    /// What the rules need to know of the body.
+    pub scan: BodyScan,
 }
 
-/// Render `body`; with a `folder`, relative links point into it.
-pub fn render(body: &str, folder: Option<Folder<'_>>) -> Rendered {
+/// Render `body`. With the entry's `slug`, links to its files (`photo.jpg`, or `<slug>/photo.jpg`
+/// as GitHub's preview resolves them) become relative to the entry's page, where the site puts
+/// them.
+pub fn render(body: &str, slug: Option<&str>) -> Rendered {
     let mut files = Vec::new();
+    let mut scanner = Scanner::default();
     let mut ids = HeadingIds::default();
     let mut events: Vec<Event<'_>> = Vec::new();
     let mut heading_at: Option<usize> = None;
     let mut raw_html = false;
+    let mut images = false;
     // No heading attributes: `## x {onclick=…}` would pass attributes straight through.
-    for event in Parser::new_ext(body, markdown_options()) {
+    for (event, range) in Parser::new_ext(body, markdown_options()).into_offset_iter() {
+        scanner.feed(&event, range.start);
         let event = match event {
             Event::Html(_) | Event::InlineHtml(_) => {
                 raw_html = true;
@@ -48,7 +47,7 @@ pub fn render(body: &str, folder: Option<Folder<'_>>) -> Rendered {
                 id,
             }) => Event::Start(Tag::Link {
                 link_type,
-                dest_url: local(dest_url, folder, &mut files),
+                dest_url: local(dest_url, slug, &mut files),
                 title,
                 id,
             }),
@@ -57,12 +56,15 @@ pub fn render(body: &str, folder: Option<Folder<'_>>) -> Rendered {
                 dest_url,
                 title,
                 id,
-            }) => Event::Start(Tag::Image {
-                link_type,
-                dest_url: local(dest_url, folder, &mut files),
-                title,
-                id,
-            }),
+            }) => {
+                images = true;
+                Event::Start(Tag::Image {
+                    link_type,
+                    dest_url: local(dest_url, slug, &mut files),
+                    title,
+                    id,
+                })
+            }
             // Checkboxes are form controls, which the sanitiser removes; keep the mark as text.
             Event::TaskListMarker(done) => Event::Text(if done { "☑ " } else { "☐ " }.into()),
             Event::Start(Tag::Heading { .. }) => {
@@ -96,19 +98,24 @@ pub fn render(body: &str, folder: Option<Folder<'_>>) -> Rendered {
     files.sort();
     files.dedup();
     Rendered {
-        html: html.replace("<img ", "<img loading=\"lazy\" "),
+        html: if images {
+            html.replace("<img ", "<img loading=\"lazy\" ")
+        } else {
+            html
+        },
         files,
+        scan: scanner.finish(),
     }
 }
 
-/// A link's URL as published: a scheme we do not allow (`javascript:`) emptied, a relative URL
-/// pointed into the entry's published folder, others as they are.
-fn local<'a>(url: CowStr<'a>, folder: Option<Folder<'_>>, files: &mut Vec<String>) -> CowStr<'a> {
+/// A link's URL as published: a scheme we do not allow (`javascript:`) emptied, a link to one of
+/// the entry's files made relative to its folder, others as they are.
+fn local<'a>(url: CowStr<'a>, slug: Option<&str>, files: &mut Vec<String>) -> CowStr<'a> {
     if let Some(scheme) = scheme(&url) {
         let allowed = ALLOWED_SCHEMES.contains(&scheme.to_ascii_lowercase().as_str());
         return if allowed { url } else { "".into() };
     }
-    let Some(folder) = folder else {
+    let Some(slug) = slug else {
         return url;
     };
     let trimmed = url.trim();
@@ -117,15 +124,20 @@ fn local<'a>(url: CowStr<'a>, folder: Option<Folder<'_>>, files: &mut Vec<String
     }
     let plain = trimmed.strip_prefix("./").unwrap_or(trimmed);
     let inside = plain
-        .strip_prefix(&format!("{}/", folder.slug))
+        .strip_prefix(slug)
+        .and_then(|rest| rest.strip_prefix('/'))
         .unwrap_or(plain);
     if inside.split('/').any(|part| part == "..") {
         // check reports it; the site does not follow it.
         return "".into();
     }
     let path = inside.split(['?', '#']).next().unwrap_or(inside);
-    files.push(path.to_string());
-    format!("{}{}", folder.url, inside).into()
+    files.push(crate::rules::percent_decode(path));
+    if inside.len() == trimmed.len() {
+        url
+    } else {
+        inside.to_string().into()
+    }
 }
 
 /// The scheme of a URL, as a browser reads it: control characters and whitespace inside it are
@@ -159,7 +171,8 @@ fn plain_text(events: &[Event<'_>]) -> String {
 /// punctuation turned into single dashes.
 #[derive(Default)]
 struct HeadingIds {
-    seen: HashMap<String, usize>,
+    /// A body has a handful of headings: a list beats hashing.
+    seen: Vec<(String, usize)>,
 }
 
 impl HeadingIds {
@@ -174,12 +187,15 @@ impl HeadingIds {
         }
         let id = id.trim_end_matches('-').to_string();
         let id = if id.is_empty() { "section".into() } else { id };
-        let n = self.seen.entry(id.clone()).or_insert(0);
-        *n += 1;
-        if *n == 1 {
-            id
-        } else {
-            format!("{id}-{}", *n - 1)
+        match self.seen.iter_mut().find(|(seen, _)| *seen == id) {
+            Some((_, n)) => {
+                *n += 1;
+                format!("{id}-{}", *n - 1)
+            }
+            None => {
+                self.seen.push((id.clone(), 1));
+                id
+            }
         }
     }
 }
@@ -228,14 +244,7 @@ mod tests {
     use super::*;
 
     fn html(body: &str) -> String {
-        render(
-            body,
-            Some(Folder {
-                url: "/entries/lianchi/a/",
-                slug: "a",
-            }),
-        )
-        .html
+        render(body, Some("a")).html
     }
 
     #[test]
@@ -279,25 +288,14 @@ mod tests {
     }
 
     #[test]
-    fn local_files_point_into_the_entry_folder() {
+    fn local_files_stay_relative_to_the_entry_page() {
         let r = render(
-            "![照片](photo.jpg) [数据](a/data.csv) [站外](https://example.org/x) [页内](#背景)\n",
-            Some(Folder {
-                url: "/entries/lianchi/a/",
-                slug: "a",
-            }),
+            "![照片](photo.jpg) [数据](a/data.csv) [站外](https://example.org/x) [页内](#背景) [图](%E7%85%A7.png)\n",
+            Some("a"),
         );
-        assert!(
-            r.html.contains(r#"src="/entries/lianchi/a/photo.jpg""#),
-            "{}",
-            r.html
-        );
+        assert!(r.html.contains(r#"src="photo.jpg""#), "{}", r.html);
         assert!(r.html.contains(r#"loading="lazy""#));
-        assert!(
-            r.html.contains(r#"href="/entries/lianchi/a/data.csv""#),
-            "{}",
-            r.html
-        );
+        assert!(r.html.contains(r#"href="data.csv""#), "{}", r.html);
         assert!(r.html.contains(r#"href="https://example.org/x""#));
         // Browsers match a percent-encoded fragment against the id.
         assert!(
@@ -305,7 +303,13 @@ mod tests {
             "{}",
             r.html
         );
-        assert_eq!(r.files, ["data.csv", "photo.jpg"]);
+        assert_eq!(r.files, ["data.csv", "photo.jpg", "照.png"]);
+    }
+
+    #[test]
+    fn the_scan_on_the_way_is_the_rules_own() {
+        let body = "## 背景\n\n文字 <b onclick=x>粗</b>\n\n## 主要内容\n\n![](a/p.jpg)\n";
+        assert_eq!(render(body, Some("a")).scan, crate::rules::body::scan(body));
     }
 
     #[test]
