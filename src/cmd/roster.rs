@@ -1,10 +1,12 @@
-//! `shenbao roster`: the summary roster (申报汇总表) as CSV or JSON.
+//! `shenbao roster`: the summary roster (申报汇总表) as CSV, JSON, XLSX or a printable page.
 
 use std::path::PathBuf;
 
 use shenbao::project::LoadOptions;
 use shenbao::report::Format as ReportFormat;
 use shenbao::roster;
+use shenbao::site;
+use std::io::IsTerminal;
 
 use super::{CliError, Globals, Outcome};
 
@@ -13,6 +15,11 @@ enum Format {
     /// UTF-8 with a BOM, for Excel.
     Csv,
     Json,
+    /// An Excel workbook (needs --out, or standard output that is not a terminal).
+    Xlsx,
+    /// A page to print, styles included; with --unit, that unit's page with lines for the
+    /// head's signature and the unit's stamp.
+    Html,
 }
 
 #[derive(Debug, clap::Args)]
@@ -38,10 +45,17 @@ pub fn run(globals: &Globals, args: Args) -> Result<Outcome, CliError> {
         return Err(format!("`{unit}` is not a registered unit").into());
     }
     let roster = roster::roster(&project, args.unit.as_deref());
-    let text = match args.format {
-        Format::Csv => roster.to_csv(),
-        Format::Json => roster.to_json(),
+    let bytes = match args.format {
+        Format::Csv => roster.to_csv().into_bytes(),
+        Format::Json => roster.to_json().into_bytes(),
+        Format::Xlsx => {
+            if args.out.is_none() && std::io::stdout().is_terminal() {
+                return Err("an Excel workbook is binary: write it with --out roster.xlsx".into());
+            }
+            roster.to_xlsx(&project.campaign.title)?
+        }
+        Format::Html => site::roster_html(&project, args.unit.as_deref())?.into_bytes(),
     };
-    super::emit(args.out.as_deref(), text.as_bytes())?;
+    super::emit(args.out.as_deref(), &bytes)?;
     Ok(Outcome::Success)
 }

@@ -109,6 +109,7 @@ pub fn build(
             base_url: options.base_url.clone(),
             drafts: options.drafts,
             previous_thumbs: staging.previous().map(|p| p.join("thumbs")),
+            no_media: false,
         },
     );
     progress.start((render::page_count(&model) + model.copies.len()) as u64);
@@ -140,6 +141,20 @@ pub fn build(
         thumbnails: model.thumbs.len(),
         warnings: model.warnings,
     })
+}
+
+/// The roster as one HTML file with its styles inlined, to print or mail without the site: the
+/// whole roster, or one unit's page with the lines for signature and stamp.
+pub fn roster_html(project: &Project, unit: Option<&str>) -> Result<String, SiteError> {
+    let theme = theme::load(&project.campaign.root, project.campaign.theme.as_deref())?;
+    let model = model::assemble(
+        project,
+        &ModelOptions {
+            no_media: true,
+            ..ModelOptions::default()
+        },
+    );
+    render::roster_alone(&theme, &model, unit).map_err(SiteError::Template)
 }
 
 /// The roster as CSV, XLSX and JSON, every entry as JSON, and the showcase's compact index.

@@ -212,6 +212,8 @@ pub struct ModelOptions {
     pub drafts: bool,
     /// The previous build's `thumbs/`, to reuse.
     pub previous_thumbs: Option<PathBuf>,
+    /// Leave photos, videos and files out (no thumbnails made): for a roster printed alone.
+    pub no_media: bool,
 }
 
 pub fn assemble(project: &Project, options: &ModelOptions) -> Model {
@@ -227,7 +229,7 @@ pub fn assemble(project: &Project, options: &ModelOptions) -> Model {
     let lookups = Lookups::new(campaign);
     let built: Vec<Built> = published
         .par_iter()
-        .map(|e| entry_view(campaign, &lookups, e, options.previous_thumbs.as_deref()))
+        .map(|e| entry_view(campaign, &lookups, e, options))
         .collect();
     let mut entries = Vec::with_capacity(built.len());
     let mut copies = Vec::new();
@@ -494,8 +496,9 @@ fn entry_view(
     campaign: &Campaign,
     lookups: &Lookups<'_>,
     e: &Entry,
-    previous_thumbs: Option<&std::path::Path>,
+    options: &ModelOptions,
 ) -> Built {
+    let previous_thumbs = options.previous_thumbs.as_deref();
     let lang = campaign.language;
     let path = format!("entries/{}/{}/", e.unit, e.slug);
     let folder = campaign
@@ -570,7 +573,7 @@ fn entry_view(
     let mut videos = Vec::new();
     let mut files = Vec::new();
     let mut attachment_files = Vec::new();
-    for a in &e.attachments {
+    for a in e.attachments.iter().filter(|_| !options.no_media) {
         let ext = extension(std::path::Path::new(&a.file));
         let title = a.title.clone().unwrap_or_else(|| a.file.clone());
         if IMAGE_TYPES.contains(&ext.as_str()) {
@@ -582,6 +585,7 @@ fn entry_view(
         }
     }
     let cover = match &e.cover {
+        _ if options.no_media => None,
         Some(c) => photo(c, &e.title),
         None => photos.first().cloned(),
     };

@@ -440,6 +440,40 @@ fn page(model: &Model, shared: &Shared, job: Job) -> (String, &'static str, Valu
     (file_of(&path), template, ctx)
 }
 
+/// The roster page (or one unit's) with the theme's styles inlined, for `shenbao roster
+/// --format html`.
+pub fn roster_alone(
+    theme: &super::theme::Theme,
+    model: &Model,
+    unit: Option<&str>,
+) -> Result<String, minijinja::Error> {
+    let css: String = ["style.css", "print.css"]
+        .iter()
+        .filter_map(|name| theme.statics.iter().find(|(n, _)| n == name))
+        .map(|(name, bytes)| {
+            let text = String::from_utf8_lossy(bytes);
+            if *name == "print.css" {
+                format!("@media print {{\n{text}\n}}\n")
+            } else {
+                format!("{text}\n")
+            }
+        })
+        .collect();
+    let site = Value::from(Serde(&model.site));
+    let inline_css = Value::from_safe_string(css);
+    match unit.and_then(|id| model.roster.units.iter().find(|u| u.id == id)) {
+        Some(u) => theme
+            .env
+            .get_template("roster_unit.html")?
+            .render(context! {
+                site, unit => Serde(u), inline_css, path => "roster/"
+            }),
+        None => theme.env.get_template("roster.html")?.render(context! {
+            site, roster => Serde(&model.roster), inline_css, path => "roster/"
+        }),
+    }
+}
+
 /// Page links around `current`: the first, the last, two either side, gaps between.
 fn page_numbers(current: usize, total: usize) -> Vec<PageNumber> {
     let mut out = Vec::new();

@@ -113,6 +113,7 @@ pub fn load(root: &Path, name: Option<&str>) -> Result<Theme, ThemeError> {
         }
     });
     env.set_undefined_behavior(minijinja::UndefinedBehavior::Chainable);
+    env.set_formatter(html_formatter);
     // Block tags on their own lines leave no blank lines behind.
     if let Ok(syntax) = minijinja::syntax::SyntaxConfig::builder()
         .trim_blocks(true)
@@ -141,6 +142,37 @@ pub fn load(root: &Path, name: Option<&str>) -> Result<Theme, ThemeError> {
     }
     statics.sort_by(|a, b| a.0.cmp(&b.0));
     Ok(Theme { env, statics })
+}
+
+/// HTML escaping of the five characters that matter in text and quoted attributes. minijinja's
+/// default also escapes `/`, which turns every URL into `&#x2f;static&#x2f;…`: harmless, but
+/// bigger pages and unreadable source for whoever adapts a theme.
+fn html_formatter(
+    out: &mut minijinja::Output,
+    state: &mut minijinja::State,
+    value: &minijinja::Value,
+) -> Result<(), minijinja::Error> {
+    match (state.auto_escape(), value.as_str()) {
+        (minijinja::AutoEscape::Html, Some(text)) if !value.is_safe() => {
+            let mut last = 0;
+            for (i, b) in text.bytes().enumerate() {
+                let entity = match b {
+                    b'&' => "&amp;",
+                    b'<' => "&lt;",
+                    b'>' => "&gt;",
+                    b'"' => "&quot;",
+                    b'\'' => "&#39;",
+                    _ => continue,
+                };
+                out.write_str(&text[last..i])?;
+                out.write_str(entity)?;
+                last = i + 1;
+            }
+            out.write_str(&text[last..])?;
+            Ok(())
+        }
+        _ => minijinja::escape_formatter(out, state, value),
+    }
 }
 
 /// Every regular file under `dir`, with its path relative to it (`/`-separated). Symlinks are
@@ -215,6 +247,26 @@ mod tests {
             embedded.sort();
             assert_eq!(on_disk, embedded, "themes/default/{folder}");
         }
+    }
+
+    #[test]
+    fn text_is_escaped_and_urls_stay_readable() {
+        let dir = tempfile::tempdir().unwrap();
+        let theme = load(dir.path(), None).unwrap();
+        let out = theme
+            .env
+            .template_from_named_str("t.html", "{{ a }}|<a href=\"{{ b }}\">|{{ c }}")
+            .unwrap()
+            .render(minijinja::context! {
+                    a => "<script>\"x\" & 'y'</script>",
+                    b => "/static/style.css?a=1&b=2",
+                c => minijinja::Value::from_safe_string("<b>ok</b>".into()),
+            })
+            .unwrap();
+        assert_eq!(
+            out,
+            "&lt;script&gt;&quot;x&quot; &amp; &#39;y&#39;&lt;/script&gt;|<a href=\"/static/style.css?a=1&amp;b=2\">|<b>ok</b>"
+        );
     }
 
     #[test]

@@ -1,0 +1,371 @@
+//! `shenbao build` on fixture campaigns: every page of SPEC's list, safe bodies, drafts, the base
+//! URL, deterministic and atomic output, theme overrides, and the roster exports.
+
+mod common;
+
+use std::path::Path;
+
+use common::{fixture, shenbao, snapshot_tree};
+
+fn read(dir: &Path, rel: &str) -> String {
+    std::fs::read_to_string(dir.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+}
+
+fn build(dir: &Path, args: &[&str]) -> common::Run {
+    let mut all = vec!["build"];
+    all.extend_from_slice(args);
+    let run = shenbao(dir, &all);
+    assert_eq!(run.code, 0, "build failed:\n{}\n{}", run.stdout, run.stderr);
+    run
+}
+
+#[test]
+fn the_site_has_every_page_of_the_spec() {
+    let dir = fixture("site");
+    build(dir.path(), &[]);
+    let public = dir.path().join("public");
+    for page in [
+        "index.html",
+        "pages/notice/index.html",
+        "pages/about/index.html",
+        "entries/index.html",
+        "entries/index.json",
+        "entries/alpha/wangshang/index.html",
+        "entries/beta/dangjian/index.html",
+        "categories/index.html",
+        "categories/12/index.html",
+        "units/index.html",
+        "units/alpha/index.html",
+        "units/delta/index.html",
+        "roster/index.html",
+        "roster/alpha/index.html",
+        "roster.csv",
+        "roster.xlsx",
+        "roster.json",
+        "entries.json",
+        "status/index.html",
+        "sitemap.xml",
+        "feed.xml",
+        "404.html",
+        "static/style.css",
+        "static/showcase.js",
+        // The entry's files, beside its page, and the unit's signed roster.
+        "entries/alpha/wangshang/photo.jpg",
+        "entries/alpha/wangshang/second.jpg",
+        "entries/alpha/wangshang/data.csv",
+        "entries/alpha/wangshang/clip.mp4",
+        "roster/alpha/signed.jpg",
+    ] {
+        assert!(public.join(page).is_file(), "{page} is missing");
+    }
+
+    let home = read(&public, "index.html");
+    assert!(home.contains(r#"<html lang="zh-CN">"#));
+    assert!(home.contains("测试创新奖") && home.contains("2017年12月6日"));
+    assert!(
+        home.contains(r#"data-deadline="2017-12-06T15:59:59Z""#),
+        "{home}"
+    );
+
+    let entry = read(&public, "entries/alpha/wangshang/index.html");
+    for shown in [
+        "“指尖上的工会”网上服务平台",
+        "甲区总工会",
+        "12. 网上工会",
+        "张三",
+        "0312-1234567",
+        "2017-03",
+        "投入经费（万元）",
+        "18.5",
+        "保定日报",
+        "工会服务搬上“指尖”",
+        "服务数据",
+        "<video controls",
+        "主要领导签字",
+        "单位公章",
+    ] {
+        assert!(entry.contains(shown), "the entry page lacks {shown}");
+    }
+    // Thumbnails with their size, loaded lazily; the body's image points at the copied photo.
+    assert!(entry.contains(r#"src="/thumbs/"#), "{entry}");
+    assert!(entry.contains(r#"width="#) && entry.contains(r#"loading="lazy""#));
+    assert!(entry.contains(r#"src="photo.jpg""#));
+    assert!(entry.contains(r#"href="data.csv""#));
+
+    // Units that have submitted nothing come first on the status page.
+    let status = read(&public, "status/index.html");
+    let delta = status.find("丁区总工会").unwrap();
+    let alpha = status.find("甲区总工会").unwrap();
+    assert!(delta < alpha, "the unit with nothing stands first");
+
+    let sheet = read(&public, "roster/alpha/index.html");
+    assert!(sheet.contains("主要领导签字") && sheet.contains("单位公章") && sheet.contains("日期"));
+    assert!(read(&public, "static/print.css").contains("size: A4"));
+
+    let csv = std::fs::read(public.join("roster.csv")).unwrap();
+    assert!(
+        csv.starts_with("\u{feff}序号".as_bytes()),
+        "CSV starts with a BOM"
+    );
+    assert_eq!(
+        &std::fs::read(public.join("roster.xlsx")).unwrap()[..2],
+        b"PK"
+    );
+    let roster: serde_json::Value = serde_json::from_str(&read(&public, "roster.json")).unwrap();
+    assert_eq!(roster["units"][0]["entries"][0]["no"], 1);
+
+    let feed = read(&public, "feed.xml");
+    assert!(
+        feed.starts_with("<?xml") && feed.contains("<feed xmlns=\"http://www.w3.org/2005/Atom\"")
+    );
+    assert_eq!(feed.matches("<entry>").count(), 5);
+    let sitemap = read(&public, "sitemap.xml");
+    assert!(sitemap.contains("<loc>/entries/alpha/wangshang/</loc>"));
+    assert!(read(&public, "404.html").contains("页面不存在"));
+
+    // No request leaves the site: no absolute http(s) URL in a stylesheet, script or link tag.
+    for page in [
+        "index.html",
+        "entries/index.html",
+        "entries/alpha/wangshang/index.html",
+    ] {
+        let html = read(&public, page);
+        for tag in html
+            .split('<')
+            .filter(|t| t.starts_with("link") || t.starts_with("script") || t.starts_with("img"))
+        {
+            assert!(
+                !tag.contains("http://") && !tag.contains("https://"),
+                "{page}: <{tag}"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_showcase_index_and_exports_list_published_entries_only() {
+    let dir = fixture("site");
+    build(dir.path(), &[]);
+    let public = dir.path().join("public");
+    let index: serde_json::Value =
+        serde_json::from_str(&read(&public, "entries/index.json")).unwrap();
+    let titles: Vec<&str> = index["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e[2].as_str().unwrap())
+        .collect();
+    assert_eq!(titles.len(), 5);
+    assert!(!titles.contains(&"尚未完成的草稿项目"));
+    let all: serde_json::Value = serde_json::from_str(&read(&public, "entries.json")).unwrap();
+    assert_eq!(all["entries"].as_array().unwrap().len(), 5);
+    assert!(
+        !public.join("entries/alpha/caogao").exists(),
+        "a draft is not published"
+    );
+
+    build(dir.path(), &["--drafts"]);
+    assert!(public.join("entries/alpha/caogao/index.html").is_file());
+    assert!(read(&public, "entries/alpha/caogao/index.html").contains("草稿"));
+}
+
+#[test]
+fn hostile_bodies_come_out_inert() {
+    let dir = fixture("site");
+    build(dir.path(), &[]);
+    let page = read(
+        &dir.path().join("public"),
+        "entries/beta/hostile/index.html",
+    );
+    let lower = page.to_lowercase();
+    for bad in [
+        "__pwned",
+        "onerror",
+        "onclick",
+        "javascript:",
+        "<iframe",
+        "<svg",
+        "evil.example",
+    ] {
+        assert!(!lower.contains(bad), "`{bad}` survived:\n{page}");
+    }
+    // The only scripts are the site's own.
+    for script in lower.split("<script").skip(1) {
+        assert!(
+            script.trim_start().starts_with("src=\"/static/"),
+            "<script{script}"
+        );
+    }
+    assert!(
+        page.contains("段落") && page.contains("点我"),
+        "text is kept"
+    );
+}
+
+#[test]
+fn two_builds_give_identical_trees_and_the_campaign_is_untouched() {
+    let dir = fixture("site");
+    let before = snapshot_tree(&dir.path().join("submissions"));
+    build(dir.path(), &[]);
+    let first = relative(&dir.path().join("public"));
+    // The second build reuses the first one's thumbnails; a build elsewhere makes its own.
+    build(dir.path(), &[]);
+    let second = relative(&dir.path().join("public"));
+    let elsewhere = tempfile::tempdir().unwrap();
+    let out = elsewhere.path().join("site");
+    build(dir.path(), &["--out", out.to_str().unwrap()]);
+    let third = relative(&out);
+    assert_eq!(first.len(), second.len());
+    assert!(first == second, "a rebuild changed bytes");
+    assert!(first == third, "a build in another folder changed bytes");
+    assert_eq!(snapshot_tree(&dir.path().join("submissions")), before);
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    assert!(leftovers.is_empty(), "staging folders left: {leftovers:?}");
+}
+
+fn relative(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    snapshot_tree(dir)
+        .into_iter()
+        .map(|(p, bytes)| (p.strip_prefix(dir).unwrap().display().to_string(), bytes))
+        .collect()
+}
+
+#[test]
+fn base_url_puts_the_site_under_a_sub_path() {
+    let dir = fixture("site");
+    build(dir.path(), &["--base-url", "/award/2017"]);
+    let public = dir.path().join("public");
+    let home = read(&public, "index.html");
+    assert!(home.contains(r#"href="/award/2017/static/style.css""#));
+    assert!(home.contains(r#"href="/award/2017/entries/""#));
+    assert!(!home.contains(r#"href="/entries/""#));
+    let showcase = read(&public, "entries/index.html");
+    assert!(showcase.contains(r#"data-index="/award/2017/entries/index.json""#));
+    assert!(
+        read(&public, "sitemap.xml").contains("<loc>/award/2017/entries/alpha/wangshang/</loc>")
+    );
+}
+
+#[test]
+fn a_campaign_with_errors_is_not_built_and_the_previous_site_stays() {
+    let dir = fixture("site");
+    build(dir.path(), &[]);
+    let before = snapshot_tree(&dir.path().join("public"));
+    let entry = dir.path().join("submissions/beta/dangjian.md");
+    let text = std::fs::read_to_string(&entry).unwrap();
+    std::fs::write(&entry, text.replace("category: 1", "category: 99")).unwrap();
+    let run = shenbao(dir.path(), &["build"]);
+    assert_eq!(run.code, 1, "{}\n{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("invalid-value") && run.stdout.contains("dangjian.md"));
+    assert_eq!(snapshot_tree(&dir.path().join("public")), before);
+}
+
+#[test]
+fn a_broken_template_fails_with_its_name_and_line_and_keeps_the_previous_site() {
+    let dir = fixture("site");
+    build(dir.path(), &[]);
+    let before = snapshot_tree(&dir.path().join("public"));
+    let templates = dir.path().join("themes/default/templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    std::fs::write(
+        templates.join("404.html"),
+        "{% extends \"base.html\" %}\n{% block main %}\n{{ oops( }}\n{% endblock %}\n",
+    )
+    .unwrap();
+    let run = shenbao(dir.path(), &["build"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("404.html:3"), "{}", run.stderr);
+    assert_eq!(snapshot_tree(&dir.path().join("public")), before);
+}
+
+#[test]
+fn a_campaign_overrides_a_template_and_a_static_file() {
+    let dir = fixture("site");
+    let theme = dir.path().join("themes/default");
+    std::fs::create_dir_all(theme.join("templates")).unwrap();
+    std::fs::create_dir_all(theme.join("static")).unwrap();
+    std::fs::write(
+        theme.join("templates/404.html"),
+        "{% extends \"base.html\" %}{% block main %}<h1>走错了</h1>{% endblock %}",
+    )
+    .unwrap();
+    std::fs::write(theme.join("static/logo.png"), b"png").unwrap();
+    build(dir.path(), &[]);
+    let public = dir.path().join("public");
+    let page = read(&public, "404.html");
+    assert!(
+        page.contains("走错了") && page.contains("测试总工会"),
+        "{page}"
+    );
+    assert!(public.join("static/logo.png").is_file());
+    assert!(
+        public.join("static/style.css").is_file(),
+        "other files still come from the theme"
+    );
+}
+
+#[test]
+fn an_english_campaign_gets_english_pages() {
+    let dir = fixture("site");
+    let path = dir.path().join("campaign.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, text.replace("language: zh-CN", "language: en")).unwrap();
+    build(dir.path(), &[]);
+    let home = read(&dir.path().join("public"), "index.html");
+    assert!(home.contains(r#"<html lang="en">"#));
+    assert!(home.contains("Showcase") && home.contains("6 December 2017"));
+}
+
+#[test]
+fn the_output_never_replaces_the_campaign_or_a_foreign_folder() {
+    let dir = fixture("site");
+    let run = shenbao(dir.path(), &["build", "--out", "."]);
+    assert_eq!(run.code, 2);
+    assert!(dir.path().join("campaign.yaml").is_file());
+    let docs = dir.path().join("docs");
+    std::fs::create_dir(&docs).unwrap();
+    std::fs::write(docs.join("keep.txt"), "mine").unwrap();
+    let run = shenbao(dir.path(), &["build", "--out", "docs"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert_eq!(
+        std::fs::read_to_string(docs.join("keep.txt")).unwrap(),
+        "mine"
+    );
+}
+
+#[test]
+fn roster_command_writes_the_same_exports() {
+    let dir = fixture("site");
+    let out = dir.path().join("r.xlsx");
+    let run = shenbao(
+        dir.path(),
+        &["roster", "--format", "xlsx", "--out", out.to_str().unwrap()],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(&std::fs::read(&out).unwrap()[..2], b"PK");
+    let run = shenbao(
+        dir.path(),
+        &["roster", "--format", "html", "--unit", "alpha"],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("<style>") && run.stdout.contains("主要领导签字"));
+    assert!(run.stdout.contains("“指尖上的工会”网上服务平台"));
+    assert!(!run.stdout.contains("党建带工建"), "only alpha's entries");
+}
+
+#[test]
+fn the_sample_campaign_builds() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("site");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let run = shenbao(root, &["build", "--out", out.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    assert!(out.join("pages/notice/index.html").is_file());
+    assert!(read(&out, "pages/notice/index.html").contains("保工办发〔2017〕61号"));
+    let status = read(&out, "status/index.html");
+    assert!(status.contains("未申报") && status.contains("未达数") && status.contains("已达数"));
+}
