@@ -4,9 +4,13 @@
 //! Sizes can be chosen with `SHENBAO_BENCH_SIZES=1000,10000`. Generated campaigns are kept in
 //! `target/bench-corpus/` between runs.
 
-use std::path::{Path, PathBuf};
+mod corpus;
+
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
+
+use corpus::ms;
 
 const RUNS: usize = 7;
 /// The bar of the foundation issue: 10,000 entries in half a second on two cores.
@@ -14,24 +18,14 @@ const BAR_10K: Duration = Duration::from_millis(500);
 
 fn main() {
     // `cargo bench` passes `--bench`; any other argument is a filter we do not use.
-    let sizes: Vec<usize> = std::env::var("SHENBAO_BENCH_SIZES")
-        .unwrap_or_else(|_| "1000,10000,100000".into())
-        .split(',')
-        .filter_map(|s| s.trim().parse().ok())
-        .collect();
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let generator = manifest.join("../shared/bench/gen_campaign.py");
-    if !generator.is_file() {
-        eprintln!("skipped: {} not found", generator.display());
-        return;
-    }
+    let sizes = corpus::sizes("1000,10000,100000");
     println!("shenbao check, {RUNS} runs each after one warm-up (wall time)");
     println!(
         "{:>8}  {:>9}  {:>9}  {:>12}",
         "entries", "median", "min", "µs / entry"
     );
     for n in sizes {
-        let dir = corpus(manifest, &generator, n);
+        let Some(dir) = corpus::corpus(n) else { return };
         let times = measure(&dir);
         let median = times[times.len() / 2];
         let min = times[0];
@@ -50,25 +44,6 @@ fn main() {
             );
         }
     }
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1e3
-}
-
-fn corpus(manifest: &Path, generator: &Path, n: usize) -> PathBuf {
-    let dir = manifest.join("target/bench-corpus").join(n.to_string());
-    if !dir.join("campaign.yaml").is_file() {
-        eprintln!("generating {n} entries in {} …", dir.display());
-        let status = Command::new("python3")
-            .arg(generator)
-            .arg(&dir)
-            .arg(n.to_string())
-            .status()
-            .expect("python3");
-        assert!(status.success(), "gen_campaign.py failed");
-    }
-    dir
 }
 
 fn measure(dir: &Path) -> Vec<Duration> {

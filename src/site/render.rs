@@ -59,8 +59,6 @@ struct Shared {
     /// pages all show it.
     cards: Vec<Value>,
     units: Vec<Value>,
-    /// For the showcase's unit filter: every unit that published something.
-    unit_options: Value,
 }
 
 /// The number of pages `render` writes, for a progress bar.
@@ -94,20 +92,6 @@ pub fn render(
         entries,
         cards,
         units: model.units.iter().map(|u| Value::from(Serde(u))).collect(),
-        unit_options: Value::from(Serde(
-            model
-                .units
-                .iter()
-                .filter(|u| !u.entries.is_empty())
-                .map(|u| {
-                    BTreeMap::from([
-                        ("id", &u.id),
-                        ("name", &u.name),
-                        ("unit_type", &u.unit_type),
-                    ])
-                })
-                .collect::<Vec<_>>(),
-        )),
     };
     let jobs = jobs(model);
     jobs.par_iter().try_for_each(|job| {
@@ -293,7 +277,7 @@ fn page(model: &Model, shared: &Shared, job: Job) -> (String, &'static str, Valu
             (
                 path.clone(),
                 "showcase.html",
-                context! { site, cards, pagination => Serde(pagination), units => shared.unit_options.clone(), path },
+                context! { site, cards, pagination => Serde(pagination), path },
             )
         }
         Job::Entry(i) => {

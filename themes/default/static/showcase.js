@@ -27,7 +27,23 @@
     return FIELDS.some(function (k) { return p[k] !== ""; });
   }
 
+  // The unit list comes with the index: units that published something, in registry order.
+  function fillUnits() {
+    var select = form.elements.unit;
+    if (select.options.length > 1) return;
+    var used = {};
+    index.entries.forEach(function (e) { used[e[0]] = true; });
+    index.units.forEach(function (u, i) {
+      if (!used[i]) return;
+      var o = el("option", null, u[1]);
+      o.value = u[0];
+      o.dataset.type = u[2];
+      select.appendChild(o);
+    });
+  }
+
   function fill(p) {
+    if (index) fillUnits();
     FIELDS.forEach(function (k) { form.elements[k].value = p[k]; });
     if (form.elements.unit.value !== p.unit) form.elements.unit.value = "";
     limitUnits(p.type);
@@ -166,6 +182,13 @@
     history.replaceState(null, "", location.pathname + (q ? "?" + q : ""));
     render();
   }
+
+  // Without a filter in the URL the index is fetched only when someone reaches for the units.
+  ["focus", "pointerdown"].forEach(function (type) {
+    form.elements.unit.addEventListener(type, function () {
+      load().then(function () { var v = form.elements.unit.value; fillUnits(); form.elements.unit.value = v; limitUnits(form.elements.type.value); });
+    }, { once: true });
+  });
 
   var timer = null;
   form.elements.q.addEventListener("input", function () {
