@@ -44,6 +44,9 @@ pub struct Campaign {
     pub fields: FieldLimits,
     pub attachments: AttachmentRules,
     pub theme: Option<String>,
+    /// Whether entries' arrival times are read from git (default). A demo or an imported
+    /// campaign whose files were committed after the fact turns it off, or everything is late.
+    pub arrival_times: bool,
 }
 
 /// 截止时间: the instant after which an arriving entry is late.
@@ -535,6 +538,7 @@ fn resolve(root: &Path, file: CampaignFile) -> Result<Campaign, CampaignError> {
         fields: FieldLimits { max_length, extra },
         attachments,
         theme: file.theme,
+        arrival_times: file.arrival_times.unwrap_or(true),
     })
 }
 
@@ -623,6 +627,8 @@ struct CampaignFile {
     attachments: Option<AttachmentRules>,
     #[serde(default)]
     theme: Option<String>,
+    #[serde(default)]
+    arrival_times: Option<bool>,
 }
 
 #[derive(Deserialize)]

@@ -5,12 +5,15 @@
 //! result.
 
 pub mod campaign;
+pub mod changes;
 pub mod content;
 pub mod diagnostic;
+pub mod history;
 pub mod html_policy;
 pub mod lang;
 pub mod markdown;
 pub mod model;
+pub mod ownership;
 pub mod problem;
 pub mod project;
 pub mod report;

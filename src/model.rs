@@ -38,6 +38,9 @@ pub struct Entry {
     pub title_pos: crate::source::Pos,
     /// Whether any error was found in this entry's file.
     pub has_errors: bool,
+    /// When the file first reached the main line, and when it last changed (from git).
+    pub arrived: Option<crate::history::Stamp>,
+    pub changed: Option<crate::history::Stamp>,
 }
 
 impl Entry {

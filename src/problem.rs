@@ -132,6 +132,22 @@ pub enum Problem {
     RosterUnsigned {
         unit: String,
     },
+    /// The entry first reached the main line after the deadline.
+    LateSubmission {
+        /// When it arrived, as people read it (`2017-12-07 09:30 +08:00`).
+        arrived: String,
+        deadline: String,
+        commit: String,
+    },
+    /// In a pull request, a change outside the folders the author may change.
+    OutsideOwnFolder {
+        email: String,
+        commit: String,
+        /// The units whose folders the author maintains.
+        own: Vec<String>,
+    },
+    /// The clone has no full history, so arrival times are unknown and nothing is judged late.
+    ShallowClone,
     /// `campaign.yaml` is readable YAML but inconsistent or incomplete.
     CampaignInvalid {
         detail: CampaignDetail,
@@ -249,6 +265,9 @@ impl Problem {
             Problem::DuplicateEntry { .. } => "duplicate-entry",
             Problem::QuotaShort { .. } => "quota-short",
             Problem::RosterUnsigned { .. } => "roster-unsigned",
+            Problem::LateSubmission { .. } => "late-submission",
+            Problem::OutsideOwnFolder { .. } => "outside-own-folder",
+            Problem::ShallowClone => "shallow-clone",
             Problem::CampaignInvalid { .. } => "campaign-invalid",
         }
     }
@@ -259,6 +278,7 @@ impl Problem {
             | Problem::UnsafeHtml { .. }
             | Problem::DuplicateEntry { .. }
             | Problem::RosterUnsigned { .. }
+            | Problem::ShallowClone
             | Problem::QuotaShort { fatal: false, .. } => Severity::Warning,
             _ => Severity::Error,
         }
@@ -276,6 +296,8 @@ impl Problem {
                 | Problem::WrongChannel { .. }
                 | Problem::QuotaShort { .. }
                 | Problem::RosterUnsigned { .. }
+                | Problem::OutsideOwnFolder { .. }
+                | Problem::ShallowClone
         )
     }
 
@@ -495,6 +517,27 @@ impl Problem {
                     format!("`{unit}` has not uploaded its signed and stamped roster")
                 }
             }
+            Problem::LateSubmission {
+                arrived, deadline, ..
+            } => {
+                if zh {
+                    format!("项目于 {arrived} 才提交，晚于截止时间 {deadline}")
+                } else {
+                    format!("the entry arrived at {arrived}, after the deadline {deadline}")
+                }
+            }
+            Problem::OutsideOwnFolder { email, commit, .. } => {
+                if zh {
+                    format!("提交 {commit} 的作者 {email} 无权修改此文件")
+                } else {
+                    format!("{email}, the author of {commit}, may not change this file")
+                }
+            }
+            Problem::ShallowClone => t(
+                zh,
+                "仓库是浅克隆，没有完整历史：无法判断提交时间，本次不检查是否逾期",
+                "the repository is a shallow clone without full history: arrival times are unknown, so nothing is judged late",
+            ),
             Problem::CampaignInvalid { detail } => detail.message(lang),
         }
     }
@@ -569,6 +612,36 @@ impl Problem {
             } else {
                 format!("the other entry: {first}")
             }),
+            Problem::LateSubmission { commit, .. } => Some(if zh {
+                format!("以项目文件首次进入主线的提交 {commit} 为准（合并请求以合并时间为准）")
+            } else {
+                format!(
+                    "arrival is the commit {commit} that first brought the file to the main line (for a pull request, its merge)"
+                )
+            }),
+            Problem::OutsideOwnFolder { own, .. } => Some(if own.is_empty() {
+                t(
+                    zh,
+                    "该邮箱不是任何单位的 maintainers，也不是 organisers；请用本单位登记的邮箱提交",
+                    "the email is not among any unit's maintainers nor the organisers; commit with your unit's registered email",
+                )
+            } else {
+                let list = own
+                    .iter()
+                    .map(|u| format!("submissions/{u}/"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                if zh {
+                    format!("只能修改本单位的文件夹：{list}")
+                } else {
+                    format!("only your unit's folders may change: {list}")
+                }
+            }),
+            Problem::ShallowClone => Some(t(
+                zh,
+                "获取完整历史：git fetch --unshallow（GitHub Actions 的 checkout 设置 fetch-depth: 0）",
+                "fetch the full history: git fetch --unshallow (in GitHub Actions, checkout with fetch-depth: 0)",
+            )),
             Problem::RosterUnsigned { .. } => Some(t(
                 zh,
                 "在 unit.yaml 中用 roster_signed 指向签字盖章后的汇总表扫描件或照片",

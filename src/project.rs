@@ -9,6 +9,7 @@ use rayon::prelude::*;
 use crate::campaign::{self, Campaign, CampaignError};
 use crate::content::{self, Page};
 use crate::diagnostic::{self, Diagnostic};
+use crate::history::{self, History, HistoryError};
 use crate::model::{Entry, UnitCard};
 use crate::rules;
 use crate::submissions::{self, UnitFolder};
@@ -23,6 +24,8 @@ pub struct Project {
     pub cards: HashMap<String, UnitCard>,
     /// The free pages of `content/`, in menu order.
     pub pages: Vec<Page>,
+    /// What git knows of the submissions; `None` outside a git repository.
+    pub history: Option<History>,
     /// Sorted by file and position.
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -33,6 +36,8 @@ pub enum LoadError {
     Campaign(CampaignError),
     /// `submissions/` could not be listed.
     Io(std::io::Error),
+    /// The repository exists but its history cannot be read.
+    History(HistoryError),
 }
 
 impl std::fmt::Display for LoadError {
@@ -40,6 +45,7 @@ impl std::fmt::Display for LoadError {
         match self {
             LoadError::Campaign(e) => e.fmt(f),
             LoadError::Io(e) => write!(f, "cannot list submissions/: {e}"),
+            LoadError::History(e) => e.fmt(f),
         }
     }
 }
@@ -59,6 +65,10 @@ pub struct LoadOptions {
     pub final_: bool,
     /// Render each entry's body to HTML for the site (in the same pass that checks it).
     pub render_bodies: bool,
+    /// Do not read git (arrival times, the deadline).
+    pub skip_git: bool,
+    /// Read git afresh instead of from the cache in `.git/`.
+    pub no_cache: bool,
 }
 
 /// Load and check the campaign at `root`.
@@ -86,6 +96,24 @@ pub fn load(root: &Path, options: LoadOptions) -> Result<Project, LoadError> {
         diagnostics.extend(outcome.diagnostics);
         entries.extend(outcome.entry);
     }
+    let history = if options.skip_git || !campaign.arrival_times {
+        None
+    } else {
+        history::read(root, !options.no_cache).map_err(LoadError::History)?
+    };
+    if let Some(h) = &history {
+        for e in &mut entries {
+            if let Some(times) = h.get(&e.file()) {
+                e.arrived = Some(times.arrived.clone());
+                e.changed = Some(times.changed.clone());
+            }
+        }
+    }
+    diagnostics.extend(rules::deadline::check(
+        &campaign,
+        history.as_ref(),
+        &entries,
+    ));
     let mut cards = HashMap::new();
     for (id, (card, diags)) in cards_checked {
         diagnostics.extend(diags);
@@ -107,6 +135,7 @@ pub fn load(root: &Path, options: LoadOptions) -> Result<Project, LoadError> {
         entries,
         cards,
         pages,
+        history,
         diagnostics,
     })
 }

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use crate::project::Project;
+use crate::rules::deadline;
 
 /// Where a unit stands against its minimum.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -43,8 +44,16 @@ pub fn status(project: &Project) -> Vec<UnitStatus> {
     // Counted in one pass: a search per unit would cost units × entries.
     let mut own: HashMap<&str, usize> = HashMap::new();
     let mut forwarded: HashMap<(&str, &str), usize> = HashMap::new();
-    for e in project.entries.iter().filter(|e| !e.draft) {
+    let mut late: HashMap<&str, usize> = HashMap::new();
+    let counted = project
+        .entries
+        .iter()
+        .filter(|e| !e.draft && deadline::submitted(project.history.as_ref(), e));
+    for e in counted {
         *own.entry(e.unit.as_str()).or_default() += 1;
+        if deadline::is_late(campaign, e) {
+            *late.entry(e.unit.as_str()).or_default() += 1;
+        }
         if let Some(implementing) = e.implementing_unit.as_deref() {
             *forwarded
                 .entry((e.unit.as_str(), implementing))
@@ -80,7 +89,7 @@ pub fn status(project: &Project) -> Vec<UnitStatus> {
                 unit_type: unit.unit_type.clone(),
                 minimum,
                 entries,
-                late: 0,
+                late: late.get(unit.id.as_str()).copied().unwrap_or(0),
                 roster_signed: project
                     .cards
                     .get(&unit.id)

@@ -23,6 +23,9 @@ pub struct Args {
     /// Publish draft entries too, for a preview.
     #[arg(long)]
     drafts: bool,
+    /// Read git history afresh instead of from the cache in .git/.
+    #[arg(long)]
+    no_cache: bool,
     /// How to print diagnostics when the campaign has errors.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
@@ -60,6 +63,8 @@ pub fn run(globals: &Globals, args: Args) -> Result<Outcome, CliError> {
         LoadOptions {
             final_: false,
             render_bodies: true,
+            skip_git: false,
+            no_cache: args.no_cache,
         },
         args.format,
     )? {

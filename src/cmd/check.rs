@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use shenbao::changes;
 use shenbao::diagnostic::{self, Diagnostic};
 use shenbao::project::LoadOptions;
 use shenbao::report::{self, Format};
@@ -21,6 +22,13 @@ pub struct Args {
     /// After the deadline: a unit short of its quota is an error.
     #[arg(long = "final")]
     final_: bool,
+    /// For a pull request: report on the files changed since REV (from their merge base), plus
+    /// the campaign-wide rules, and check that each commit's author may change those files.
+    #[arg(long, value_name = "REV")]
+    changed_since: Option<String>,
+    /// Read git history afresh instead of from the cache in .git/.
+    #[arg(long)]
+    no_cache: bool,
 }
 
 pub fn run(globals: &Globals, args: Args) -> Result<Outcome, CliError> {
@@ -29,6 +37,8 @@ pub fn run(globals: &Globals, args: Args) -> Result<Outcome, CliError> {
         LoadOptions {
             final_: args.final_,
             render_bodies: false,
+            skip_git: false,
+            no_cache: args.no_cache,
         },
         args.format,
     )? {
@@ -37,11 +47,19 @@ pub fn run(globals: &Globals, args: Args) -> Result<Outcome, CliError> {
     };
     let root = &project.campaign.root;
     let filters = relative_filters(root, &args.paths)?;
-    let shown: Vec<Diagnostic> = project
-        .diagnostics
-        .iter()
+    let changes = match &args.changed_since {
+        Some(rev) => Some(changes::since(&project.campaign, rev)?),
+        None => None,
+    };
+    let mut all = project.diagnostics.clone();
+    if let Some(c) = &changes {
+        all.retain(|d| !changes::is_per_file(&d.file) || c.files.contains(&d.file));
+        all.extend(c.ownership.iter().cloned());
+        diagnostic::sort(&mut all);
+    }
+    let shown: Vec<Diagnostic> = all
+        .into_iter()
         .filter(|d| filters.is_empty() || filters.iter().any(|f| covers(f, &d.file)))
-        .cloned()
         .collect();
     let counts = diagnostic::count(&shown);
     let ctx = report::Context {

@@ -2,6 +2,7 @@
 
 mod build;
 mod check;
+mod codeowners;
 mod init;
 mod new;
 mod roster;
@@ -48,6 +49,8 @@ enum Command {
     Roster(roster::Args),
     /// Create a new campaign skeleton with CI files for GitHub and GitLab.
     Init(init::Args),
+    /// Print a CODEOWNERS file from the unit registry (save it as .github/CODEOWNERS).
+    Codeowners,
 }
 
 /// How a command ended, when it ran.
@@ -85,6 +88,7 @@ pub fn run(cli: Cli) -> Result<Outcome, CliError> {
         Command::Status(args) => status::run(&globals, args),
         Command::Roster(args) => roster::run(&globals, args),
         Command::Init(args) => init::run(args),
+        Command::Codeowners => codeowners::run(&globals),
     }
 }
 

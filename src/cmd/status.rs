@@ -19,10 +19,17 @@ enum Format {
 pub struct Args {
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
+    /// Read git history afresh instead of from the cache in .git/.
+    #[arg(long)]
+    no_cache: bool,
 }
 
 pub fn run(globals: &Globals, args: Args) -> Result<Outcome, CliError> {
-    let project = match super::load(globals, LoadOptions::default(), ReportFormat::Human)? {
+    let options = LoadOptions {
+        no_cache: args.no_cache,
+        ..LoadOptions::default()
+    };
+    let project = match super::load(globals, options, ReportFormat::Human)? {
         Ok(p) => p,
         Err(outcome) => return Ok(outcome),
     };

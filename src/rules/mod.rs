@@ -6,6 +6,7 @@
 pub mod attachments;
 pub mod body;
 pub mod card;
+pub mod deadline;
 pub mod fields;
 pub mod formats;
 pub mod units;

@@ -662,8 +662,8 @@ fn entry_view(
             .collect(),
         body: Arc::clone(&e.html),
         draft: e.draft,
-        first_submitted: None,
-        last_changed: None,
+        first_submitted: e.arrived.as_ref().map(|s| s.rfc3339()),
+        last_changed: e.changed.as_ref().map(|s| s.rfc3339()),
     };
     Built {
         view,

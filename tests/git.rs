@@ -1,0 +1,530 @@
+//! Arrival times, the deadline and pull-request checks on real git repositories made in temporary
+//! folders, with controlled dates and emails.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use common::{diagnostics, fixture, shenbao};
+
+const ORGANISER: &str = "office@example.org";
+const ALPHA: &str = "alpha@example.org";
+const BETA: &str = "beta@example.org";
+
+/// Run git in `dir` as `email` at `date` (author and committer alike).
+fn git(dir: &Path, email: &str, date: &str, args: &[&str]) {
+    let out = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_AUTHOR_NAME", email.split('@').next().unwrap())
+        .env("GIT_AUTHOR_EMAIL", email)
+        .env("GIT_AUTHOR_DATE", date)
+        .env("GIT_COMMITTER_NAME", email.split('@').next().unwrap())
+        .env("GIT_COMMITTER_EMAIL", email)
+        .env("GIT_COMMITTER_DATE", date)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .output()
+        .expect("git");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn commit(dir: &Path, email: &str, date: &str, message: &str) {
+    git(dir, email, date, &["add", "-A"]);
+    git(
+        dir,
+        email,
+        date,
+        &["commit", "-q", "--allow-empty", "-m", message],
+    );
+}
+
+/// The site fixture as a repository: maintainers for alpha and beta, and everything but
+/// `hold` committed by the organiser on 1 December 2017.
+fn repository(hold: &[&str]) -> (tempfile::TempDir, Vec<(String, Vec<u8>)>) {
+    let dir = fixture("site");
+    let path = dir.path().join("campaign.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let text = text
+        .replace(
+            "{id: alpha, name: 甲区总工会, type: county}",
+            "{id: alpha, name: 甲区总工会, type: county, maintainers: [alpha@example.org]}",
+        )
+        .replace(
+            "{id: beta, name: 乙公司工会, type: grassroots}",
+            "{id: beta, name: 乙公司工会, type: grassroots, maintainers: [beta@example.org]}",
+        );
+    std::fs::write(&path, text).unwrap();
+    let mut held = Vec::new();
+    for rel in hold {
+        let file = dir.path().join(rel);
+        held.push((rel.to_string(), std::fs::read(&file).unwrap()));
+        std::fs::remove_file(file).unwrap();
+    }
+    git(
+        dir.path(),
+        ORGANISER,
+        "2017-11-20T09:00:00+08:00",
+        &["init", "-q", "-b", "main"],
+    );
+    commit(
+        dir.path(),
+        ORGANISER,
+        "2017-12-01T09:00:00+08:00",
+        "the call and first entries",
+    );
+    (dir, held)
+}
+
+fn put(dir: &Path, held: &[(String, Vec<u8>)], rel: &str) {
+    let (_, bytes) = held.iter().find(|(r, _)| r == rel).unwrap();
+    std::fs::write(dir.join(rel), bytes).unwrap();
+}
+
+fn codes_at(dir: &Path, args: &[&str], code: &str) -> Vec<String> {
+    let mut all = vec!["check", "--format", "json"];
+    all.extend_from_slice(args);
+    let run = shenbao(dir, &all);
+    diagnostics(&run)
+        .into_iter()
+        .filter(|d| d.code == code)
+        .map(|d| d.file)
+        .collect()
+}
+
+fn status_of(dir: &Path, unit: &str) -> serde_json::Value {
+    let run = shenbao(dir, &["status", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    run.json()["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["id"] == unit)
+        .unwrap()
+        .clone()
+}
+
+#[test]
+fn an_entry_that_arrives_after_the_deadline_is_late_and_an_edit_after_it_is_not() {
+    let late = "submissions/beta/dangjian.md";
+    let (dir, held) = repository(&[late]);
+    let d = dir.path();
+    put(d, &held, late);
+    commit(d, BETA, "2017-12-07T10:00:00+08:00", "a late entry");
+    // An on-time entry edited after the deadline: its arrival counts, not the edit.
+    let edited = d.join("submissions/alpha/weiquan.md");
+    let text = std::fs::read_to_string(&edited).unwrap();
+    std::fs::write(
+        &edited,
+        text.replace("示例内容。", "示例内容，补充了数据。"),
+    )
+    .unwrap();
+    commit(d, ALPHA, "2017-12-10T10:00:00+08:00", "an edit");
+
+    assert_eq!(codes_at(d, &[], "late-submission"), [late]);
+    let run = shenbao(d, &["check"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stdout.contains("2017-12-07 10:00 +08:00"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(status_of(d, "beta")["late"], 1);
+    assert_eq!(status_of(d, "alpha")["late"], 0);
+
+    // Entry pages and the feed carry the dates; the late entry is an error, so build the rest.
+    std::fs::remove_file(d.join(late)).unwrap();
+    let run = shenbao(d, &["build"]);
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    let page = std::fs::read_to_string(d.join("public/entries/alpha/weiquan/index.html")).unwrap();
+    assert!(
+        page.contains("首次提交") && page.contains("2017-12-01"),
+        "{page}"
+    );
+    assert!(
+        page.contains("最后更新") && page.contains("2017-12-10"),
+        "{page}"
+    );
+    let feed = std::fs::read_to_string(d.join("public/feed.xml")).unwrap();
+    assert!(
+        feed.contains("<published>2017-12-01T09:00:00+08:00</published>"),
+        "{feed}"
+    );
+    assert!(
+        feed.contains("<updated>2017-12-10T10:00:00+08:00</updated>"),
+        "{feed}"
+    );
+}
+
+#[test]
+fn an_entry_not_yet_committed_is_not_submitted_and_never_late() {
+    let pending = "submissions/gamma/yuanqu.md";
+    let (dir, held) = repository(&[pending]);
+    put(dir.path(), &held, pending);
+    assert!(codes_at(dir.path(), &[], "late-submission").is_empty());
+    let gamma = status_of(dir.path(), "gamma");
+    assert_eq!(gamma["entries"], 0);
+    assert_eq!(gamma["state"], "none");
+}
+
+#[test]
+fn a_merged_entry_arrives_when_the_merge_reaches_the_main_line() {
+    let early = "submissions/beta/dangjian.md";
+    let later = "submissions/gamma/yuanqu.md";
+    let (dir, held) = repository(&[early, later]);
+    let d = dir.path();
+    // Written on a branch before the deadline, merged after it: late.
+    git(
+        d,
+        BETA,
+        "2017-12-02T09:00:00+08:00",
+        &["checkout", "-q", "-b", "beta-entry"],
+    );
+    put(d, &held, early);
+    commit(d, BETA, "2017-12-02T09:00:00+08:00", "written early");
+    git(
+        d,
+        ORGANISER,
+        "2017-12-02T09:00:00+08:00",
+        &["checkout", "-q", "main"],
+    );
+    // Meanwhile another entry lands on time on the main line.
+    put(d, &held, later);
+    commit(d, ORGANISER, "2017-12-05T09:00:00+08:00", "on time");
+    git(
+        d,
+        ORGANISER,
+        "2017-12-08T09:00:00+08:00",
+        &["merge", "-q", "--no-ff", "-m", "merge beta", "beta-entry"],
+    );
+    assert_eq!(codes_at(d, &["--no-cache"], "late-submission"), [early]);
+}
+
+#[test]
+fn a_renamed_entry_keeps_its_arrival() {
+    let (dir, _) = repository(&[]);
+    let d = dir.path();
+    git(
+        d,
+        ALPHA,
+        "2017-12-09T09:00:00+08:00",
+        &[
+            "mv",
+            "submissions/alpha/weiquan.md",
+            "submissions/alpha/tiaojie.md",
+        ],
+    );
+    commit(d, ALPHA, "2017-12-09T09:00:00+08:00", "rename");
+    assert!(codes_at(d, &[], "late-submission").is_empty());
+    // And a file deleted and added back later arrives anew.
+    let gone = d.join("submissions/gamma/yuanqu.md");
+    let bytes = std::fs::read(&gone).unwrap();
+    std::fs::remove_file(&gone).unwrap();
+    commit(d, ORGANISER, "2017-12-09T10:00:00+08:00", "withdrawn");
+    std::fs::write(&gone, [bytes.as_slice(), b"\n"].concat()).unwrap();
+    commit(
+        d,
+        ORGANISER,
+        "2017-12-09T11:00:00+08:00",
+        "resubmitted after the deadline",
+    );
+    assert_eq!(
+        codes_at(d, &[], "late-submission"),
+        ["submissions/gamma/yuanqu.md"]
+    );
+}
+
+#[test]
+fn a_shallow_clone_says_so_once_and_judges_nothing_late() {
+    let late = "submissions/beta/dangjian.md";
+    let (dir, held) = repository(&[late]);
+    put(dir.path(), &held, late);
+    commit(dir.path(), BETA, "2017-12-07T10:00:00+08:00", "late");
+    let clones = tempfile::tempdir().unwrap();
+    let url = format!("file://{}", dir.path().display());
+    let out = Command::new("git")
+        .args(["clone", "-q", "--depth", "1", &url, "shallow"])
+        .current_dir(clones.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let shallow = clones.path().join("shallow");
+    assert!(codes_at(&shallow, &[], "late-submission").is_empty());
+    assert_eq!(codes_at(&shallow, &[], "shallow-clone").len(), 1);
+    let run = shenbao(&shallow, &["check"]);
+    assert_eq!(
+        run.code, 0,
+        "a shallow clone must not fail the check: {}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("fetch-depth: 0"), "{}", run.stdout);
+}
+
+/// A repository with `main`, and a branch `pr` made from it.
+fn pull_request() -> tempfile::TempDir {
+    let (dir, _) = repository(&[]);
+    git(
+        dir.path(),
+        ALPHA,
+        "2017-12-02T09:00:00+08:00",
+        &["checkout", "-q", "-b", "pr"],
+    );
+    dir
+}
+
+fn edit(dir: &Path, rel: &str) {
+    let path = dir.join(rel);
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, format!("{text}\n补充。\n")).unwrap();
+}
+
+#[test]
+fn a_pull_request_touching_only_its_own_folder_passes() {
+    let dir = pull_request();
+    let d = dir.path();
+    edit(d, "submissions/alpha/weiquan.md");
+    commit(d, ALPHA, "2017-12-02T10:00:00+08:00", "own entry");
+    let run = shenbao(d, &["check", "--changed-since", "main", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    let found = diagnostics(&run);
+    // Only the changed file's problems and the campaign-wide ones: not beta's unsafe HTML.
+    assert!(
+        found
+            .iter()
+            .all(|f| f.file != "submissions/beta/hostile.md"),
+        "{found:?}"
+    );
+    assert!(
+        found.iter().any(|f| f.code == "quota-short"),
+        "campaign-wide rules still run"
+    );
+    assert!(found.iter().all(|f| f.code != "outside-own-folder"));
+}
+
+#[test]
+fn a_pull_request_touching_another_units_folder_is_refused() {
+    let dir = pull_request();
+    let d = dir.path();
+    edit(d, "submissions/alpha/weiquan.md");
+    edit(d, "submissions/beta/dangjian.md");
+    commit(d, ALPHA, "2017-12-02T10:00:00+08:00", "also beta's");
+    // A deletion and a rename in another folder count too.
+    git(
+        d,
+        ALPHA,
+        "2017-12-02T11:00:00+08:00",
+        &["rm", "-q", "submissions/gamma/yuanqu.md"],
+    );
+    commit(d, ALPHA, "2017-12-02T11:00:00+08:00", "delete gamma's");
+    git(
+        d,
+        ALPHA,
+        "2017-12-02T12:00:00+08:00",
+        &[
+            "mv",
+            "submissions/beta/hostile.md",
+            "submissions/alpha/hostile.md",
+        ],
+    );
+    commit(d, ALPHA, "2017-12-02T12:00:00+08:00", "take beta's");
+    let outside = codes_at(d, &["--changed-since", "main"], "outside-own-folder");
+    assert_eq!(
+        outside,
+        [
+            "submissions/beta/dangjian.md",
+            "submissions/beta/hostile.md",
+            "submissions/gamma/yuanqu.md",
+        ]
+    );
+    let run = shenbao(d, &["check", "--changed-since", "main"]);
+    assert_eq!(run.code, 1);
+    assert!(run.stdout.contains("alpha@example.org"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("submissions/alpha/"),
+        "the help names the author's folder"
+    );
+}
+
+#[test]
+fn only_organisers_change_campaign_yaml() {
+    let dir = pull_request();
+    let d = dir.path();
+    let path = d.join("campaign.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, text.replace("测试创新奖", "测试工会创新奖")).unwrap();
+    commit(
+        d,
+        ORGANISER,
+        "2017-12-02T10:00:00+08:00",
+        "organiser edits the call",
+    );
+    assert!(codes_at(d, &["--changed-since", "main"], "outside-own-folder").is_empty());
+    std::fs::write(&path, text).unwrap();
+    commit(
+        d,
+        ALPHA,
+        "2017-12-02T11:00:00+08:00",
+        "a unit edits the call",
+    );
+    assert_eq!(
+        codes_at(d, &["--changed-since", "main"], "outside-own-folder"),
+        ["campaign.yaml"]
+    );
+}
+
+#[test]
+fn history_is_cached_in_the_repository_and_can_be_bypassed() {
+    let (dir, _) = repository(&[]);
+    let d = dir.path();
+    let before = common::snapshot_tree(&d.join("submissions"));
+    assert!(codes_at(d, &[], "late-submission").is_empty());
+    let cache = d.join(".git/shenbao/history.json");
+    assert!(cache.is_file(), "the walk is cached in .git/");
+    // A new commit moves HEAD: the cache is not used for it.
+    edit(d, "submissions/alpha/weiquan.md");
+    std::fs::rename(
+        d.join("submissions/alpha/weiquan.md"),
+        d.join("submissions/alpha/weiquan2.md"),
+    )
+    .unwrap();
+    commit(
+        d,
+        ALPHA,
+        "2017-12-09T09:00:00+08:00",
+        "changed after the deadline",
+    );
+    assert_eq!(
+        codes_at(d, &[], "late-submission"),
+        ["submissions/alpha/weiquan2.md"],
+        "an edited and renamed file is new content at a new path"
+    );
+    assert_eq!(
+        codes_at(d, &["--no-cache"], "late-submission"),
+        ["submissions/alpha/weiquan2.md"]
+    );
+    assert_ne!(common::snapshot_tree(&d.join("submissions")), before);
+    assert!(!d.join("submissions/.shenbao").exists());
+}
+
+#[test]
+fn an_unknown_revision_is_a_usage_error() {
+    let (dir, _) = repository(&[]);
+    let run = shenbao(dir.path(), &["check", "--changed-since", "no-such-branch"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("no-such-branch"), "{}", run.stderr);
+}
+
+/// Every `shenbao …` command line of a CI file: its subcommand and the flags it uses.
+fn shenbao_commands(script: &str) -> Vec<(String, Vec<String>)> {
+    script
+        .lines()
+        .filter_map(|line| line.split_once("shenbao ").map(|(_, rest)| rest))
+        .filter(|rest| !rest.starts_with("check every") && !rest.is_empty())
+        .map(|rest| {
+            let words: Vec<&str> = rest.split_whitespace().collect();
+            let flags = words
+                .iter()
+                .filter(|w| w.starts_with("--"))
+                .map(|w| w.to_string())
+                .collect();
+            (words[0].to_string(), flags)
+        })
+        .collect()
+}
+
+#[test]
+fn the_ci_files_init_writes_are_valid_and_use_the_commands_as_they_exist() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = shenbao(dir.path(), &["init", "campaign"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let root = dir.path().join("campaign");
+    let github = std::fs::read_to_string(root.join(".github/workflows/shenbao.yml")).unwrap();
+    let gitlab = std::fs::read_to_string(root.join(".gitlab-ci.yml")).unwrap();
+
+    let gh: serde_json::Value = serde_saphyr::from_str(&github).expect("the workflow is YAML");
+    assert!(gh["on"]["pull_request"].is_null() && gh["on"].get("pull_request").is_some());
+    let check = &gh["jobs"]["check"]["steps"];
+    let checkout = &check[0];
+    assert_eq!(checkout["uses"], "actions/checkout@v4");
+    assert_eq!(
+        checkout["with"]["fetch-depth"], 0,
+        "full history for arrival times"
+    );
+    let steps: Vec<&str> = check
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|s| s["run"].as_str())
+        .collect();
+    assert!(
+        steps
+            .iter()
+            .any(|s| s.contains("--changed-since") && s.contains("--format github"))
+    );
+    assert!(steps.iter().any(|s| s.contains("--format sarif")));
+    assert!(
+        check
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["uses"] == "github/codeql-action/upload-sarif@v3")
+    );
+    let site = gh["jobs"]["site"]["steps"].as_array().unwrap();
+    assert!(site.iter().any(|s| {
+        s["run"]
+            .as_str()
+            .is_some_and(|r| r.contains("shenbao build"))
+    }));
+    assert!(site.iter().any(|s| s["with"]["path"] == "public"));
+
+    let gl: serde_json::Value = serde_saphyr::from_str(&gitlab).expect(".gitlab-ci.yml is YAML");
+    assert_eq!(gl["variables"]["GIT_DEPTH"], "0");
+    assert_eq!(
+        gl["check"]["artifacts"]["reports"]["codequality"],
+        "gl-code-quality-report.json"
+    );
+    assert_eq!(gl["pages"]["artifacts"]["paths"][0], "public");
+
+    // Every flag used exists on its subcommand.
+    let commands: Vec<_> = shenbao_commands(&github)
+        .into_iter()
+        .chain(shenbao_commands(&gitlab))
+        .collect();
+    assert!(commands.len() >= 5, "{commands:?}");
+    for (sub, flags) in commands {
+        let help = shenbao(&root, &[&sub, "--help"]);
+        assert_eq!(help.code, 0, "`shenbao {sub}` is not a command");
+        for flag in flags {
+            assert!(help.stdout.contains(&flag), "`shenbao {sub}` has no {flag}");
+        }
+    }
+}
+
+#[test]
+fn codeowners_gives_each_unit_its_folder_and_the_organisers_everything() {
+    let (dir, _) = repository(&[]);
+    let run = shenbao(dir.path(), &["codeowners"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let lines: Vec<&str> = run
+        .stdout
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            "* office@example.org",
+            "/submissions/alpha/ alpha@example.org office@example.org",
+            "/submissions/beta/ beta@example.org office@example.org",
+        ]
+    );
+}
