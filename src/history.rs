@@ -6,10 +6,11 @@
 //! not the size of the tree times the number of commits. The result is cached in `.git/`, keyed
 //! by HEAD.
 
+use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use git2::{ObjectType, Oid, Repository, Sort, Tree};
+use git2::{Odb, Oid, Repository, Sort};
 use serde::{Deserialize, Serialize};
 
 /// One commit of the main line, as arrival and change times need it.
@@ -105,6 +106,9 @@ pub fn read(root: &Path, use_cache: bool) -> Result<Option<History>, HistoryErro
     let Ok(repo) = Repository::discover(root) else {
         return Ok(None);
     };
+    // Reading is all we do: libgit2 would otherwise hash every object it reads to verify it,
+    // which is a fifth of a long walk. `git fsck` is the tool for a repository's integrity.
+    git2::opts::strict_hash_verification(false);
     let Some(prefix) = campaign_prefix(&repo, root) else {
         return Ok(None);
     };
@@ -157,21 +161,22 @@ fn walk(repo: &Repository, prefix: &str) -> Result<History, HistoryError> {
     revwalk.push_head()?;
     revwalk.simplify_first_parent()?;
     revwalk.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE)?;
+    let odb = repo.odb()?;
     let submissions = repo_path(prefix, "submissions");
 
     let mut files: HashMap<String, FileTimes> = HashMap::new();
     let mut previous: Option<Oid> = None;
     for id in revwalk {
         let commit = repo.find_commit(id?)?;
-        let tree = subtree(repo, &commit.tree()?, &submissions);
-        let current = tree.as_ref().map(Tree::id);
+        let current = subtree_id(&odb, commit.tree_id(), &submissions)?;
         if current != previous {
-            let old = previous.map(|id| repo.find_tree(id)).transpose()?;
+            let old = previous.map(|id| odb.read(id)).transpose()?;
+            let new = current.map(|id| odb.read(id)).transpose()?;
             let mut changes = Changes::default();
             compare(
-                repo,
-                old.as_ref(),
-                tree.as_ref(),
+                &odb,
+                old.as_ref().map(|o| o.data()),
+                new.as_ref().map(|o| o.data()),
                 "submissions",
                 &mut changes,
             )?;
@@ -227,13 +232,60 @@ fn stamp(commit: &git2::Commit<'_>) -> Stamp {
     }
 }
 
-/// The tree at `path` in `tree`, if there is one.
-fn subtree<'r>(repo: &'r Repository, tree: &Tree<'r>, path: &str) -> Option<Tree<'r>> {
-    let entry = tree.get_path(Path::new(path)).ok()?;
-    if entry.kind() != Some(ObjectType::Tree) {
-        return None;
+/// The id of the tree at `path` (`a/b`) under the tree `root`, if there is one.
+fn subtree_id(odb: &Odb<'_>, root: Oid, path: &str) -> Result<Option<Oid>, git2::Error> {
+    let mut current = root;
+    for part in path.split('/').filter(|p| !p.is_empty()) {
+        let tree = odb.read(current)?;
+        match entries(tree.data()).find(|e| e.name == part.as_bytes()) {
+            Some(e) if e.is_tree() => current = e.id()?,
+            _ => return Ok(None),
+        }
     }
-    repo.find_tree(entry.id()).ok()
+    Ok(Some(current))
+}
+
+/// One entry of a tree object as stored: `<mode> <name>\0<20-byte id>`.
+#[derive(Clone, Copy)]
+struct Entry<'a> {
+    mode: &'a [u8],
+    name: &'a [u8],
+    id: &'a [u8],
+    /// The whole entry, to compare two at once.
+    raw: &'a [u8],
+}
+
+impl Entry<'_> {
+    fn is_tree(&self) -> bool {
+        self.mode.starts_with(b"4")
+    }
+
+    fn is_blob(&self) -> bool {
+        self.mode.starts_with(b"10") || self.mode.starts_with(b"12")
+    }
+
+    fn id(&self) -> Result<Oid, git2::Error> {
+        Oid::from_bytes(self.id)
+    }
+}
+
+/// The entries of a raw tree object, read in place.
+fn entries(data: &[u8]) -> impl Iterator<Item = Entry<'_>> {
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        let rest = data.get(at..)?;
+        let space = rest.iter().position(|&b| b == b' ')?;
+        let nul = space + 1 + rest[space + 1..].iter().position(|&b| b == 0)?;
+        let end = nul + 1 + 20;
+        let raw = rest.get(..end)?;
+        at += end;
+        Some(Entry {
+            mode: &raw[..space],
+            name: &raw[space + 1..nul],
+            id: &raw[nul + 1..],
+            raw,
+        })
+    })
 }
 
 /// What one commit changed under `submissions/`.
@@ -244,68 +296,98 @@ struct Changes {
     deleted: Vec<(String, Oid)>,
 }
 
-/// Compare two trees, descending only into subtrees whose ids differ.
+/// Compare two raw trees, descending only into subtrees whose ids differ. Both are walked side
+/// by side in git's own order, entries compared as bytes in place, and the walk stops as soon as
+/// the rest of both is identical: a commit touches a unit or two of hundreds, and this is where a
+/// long history's time goes.
 fn compare(
-    repo: &Repository,
-    old: Option<&Tree<'_>>,
-    new: Option<&Tree<'_>>,
+    odb: &Odb<'_>,
+    old: Option<&[u8]>,
+    new: Option<&[u8]>,
     path: &str,
     out: &mut Changes,
 ) -> Result<(), git2::Error> {
-    if let Some(new) = new {
-        for entry in new.iter() {
-            let Ok(name) = entry.name() else { continue };
-            let child = format!("{path}/{name}");
-            let before = old.and_then(|o| o.get_name(name));
-            if before.as_ref().is_some_and(|b| b.id() == entry.id()) {
-                continue;
-            }
-            let before_tree = before
-                .as_ref()
-                .filter(|b| b.kind() == Some(ObjectType::Tree))
-                .map(|b| repo.find_tree(b.id()))
-                .transpose()?;
-            match entry.kind() {
-                Some(ObjectType::Tree) => {
-                    let tree = repo.find_tree(entry.id())?;
-                    compare(repo, before_tree.as_ref(), Some(&tree), &child, out)?;
-                    if let Some(b) = before
-                        .as_ref()
-                        .filter(|b| b.kind() == Some(ObjectType::Blob))
-                    {
-                        out.deleted.push((child, b.id()));
+    let (old, new) = (old.unwrap_or_default(), new.unwrap_or_default());
+    let (mut olds, mut news) = (entries(old).peekable(), entries(new).peekable());
+    // Set after a difference: the next unchanged entry checks whether all the rest is unchanged.
+    let mut look_ahead = false;
+    loop {
+        let side = match (news.peek(), olds.peek()) {
+            (None, None) => break,
+            (Some(_), None) => Ordering::Less,
+            (None, Some(_)) => Ordering::Greater,
+            (Some(n), Some(o)) if n.raw == o.raw => {
+                let (n, o) = (*n, *o);
+                news.next();
+                olds.next();
+                if look_ahead {
+                    look_ahead = false;
+                    let rest_new = &new[offset(new, n.raw) + n.raw.len()..];
+                    let rest_old = &old[offset(old, o.raw) + o.raw.len()..];
+                    if rest_new == rest_old {
+                        break;
                     }
                 }
-                Some(ObjectType::Blob) => match before.as_ref().map(|b| b.kind()) {
-                    Some(Some(ObjectType::Blob)) => out.modified.push(child),
-                    Some(Some(ObjectType::Tree)) => {
-                        compare(repo, before_tree.as_ref(), None, &child, out)?;
-                        out.added.push((child, entry.id()));
-                    }
-                    _ => out.added.push((child, entry.id())),
-                },
-                _ => {}
-            }
-        }
-    }
-    if let Some(old) = old {
-        for entry in old.iter() {
-            let Ok(name) = entry.name() else { continue };
-            if new.is_some_and(|n| n.get_name(name).is_some()) {
                 continue;
             }
-            let child = format!("{path}/{name}");
-            match entry.kind() {
-                Some(ObjectType::Tree) => {
-                    let tree = repo.find_tree(entry.id())?;
-                    compare(repo, Some(&tree), None, &child, out)?;
+            (Some(n), Some(o)) => git_order(n, o),
+        };
+        look_ahead = true;
+        match side {
+            Ordering::Equal => {
+                let (n, o) = (news.next().unwrap(), olds.next().unwrap());
+                let child = child_path(path, n.name);
+                if n.is_tree() && o.is_tree() {
+                    let (nt, ot) = (odb.read(n.id()?)?, odb.read(o.id()?)?);
+                    compare(odb, Some(ot.data()), Some(nt.data()), &child, out)?;
+                } else if n.is_blob() && n.id != o.id {
+                    out.modified.push(child);
                 }
-                Some(ObjectType::Blob) => out.deleted.push((child, entry.id())),
-                _ => {}
+            }
+            Ordering::Less => {
+                let n = news.next().unwrap();
+                let child = child_path(path, n.name);
+                if n.is_tree() {
+                    let tree = odb.read(n.id()?)?;
+                    compare(odb, None, Some(tree.data()), &child, out)?;
+                } else if n.is_blob() {
+                    out.added.push((child, n.id()?));
+                }
+            }
+            Ordering::Greater => {
+                let o = olds.next().unwrap();
+                let child = child_path(path, o.name);
+                if o.is_tree() {
+                    let tree = odb.read(o.id()?)?;
+                    compare(odb, Some(tree.data()), None, &child, out)?;
+                } else if o.is_blob() {
+                    out.deleted.push((child, o.id()?));
+                }
             }
         }
     }
     Ok(())
+}
+
+/// Where `part`, a slice of `whole`, starts in it.
+fn offset(whole: &[u8], part: &[u8]) -> usize {
+    part.as_ptr() as usize - whole.as_ptr() as usize
+}
+
+fn child_path(path: &str, name: &[u8]) -> String {
+    format!("{path}/{}", String::from_utf8_lossy(name))
+}
+
+/// Git sorts tree entries by name, a folder's name as if it ended in `/`.
+fn git_order(a: &Entry<'_>, b: &Entry<'_>) -> Ordering {
+    let (x, y) = (a.name, b.name);
+    let n = x.len().min(y.len());
+    x[..n].cmp(&y[..n]).then_with(|| {
+        let end = |e: &Entry<'_>| if e.is_tree() { b'/' } else { 0 };
+        let cx = x.get(n).copied().unwrap_or_else(|| end(a));
+        let cy = y.get(n).copied().unwrap_or_else(|| end(b));
+        cx.cmp(&cy)
+    })
 }
 
 /// The cache lives in the repository's own folder, never among the campaign's files.
@@ -383,4 +465,64 @@ fn store_cache(path: &Path, head: Oid, history: &History) -> std::io::Result<()>
     let tmp = path.with_extension("tmp");
     std::fs::write(&tmp, serde_json::to_vec(&cached)?)?;
     std::fs::rename(tmp, path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn raw(entries: &[(&str, &str, u8)]) -> Vec<u8> {
+        let mut out = Vec::new();
+        for (mode, name, id) in entries {
+            out.extend_from_slice(format!("{mode} {name}\0").as_bytes());
+            out.extend_from_slice(&[*id; 20]);
+        }
+        out
+    }
+
+    #[test]
+    fn raw_trees_are_read_in_place_and_ordered_as_git_orders_them() {
+        let data = raw(&[
+            ("100644", "foo.md", 1),
+            ("40000", "foo", 2),
+            ("100644", "unit.yaml", 3),
+        ]);
+        let list: Vec<Entry<'_>> = entries(&data).collect();
+        assert_eq!(list.len(), 3);
+        assert_eq!(list[1].name, b"foo");
+        assert!(list[1].is_tree() && list[0].is_blob());
+        // `foo.md` sorts before the folder `foo` (read as `foo/`), as git stores them.
+        assert_eq!(git_order(&list[0], &list[1]), Ordering::Less);
+        assert_eq!(git_order(&list[1], &list[2]), Ordering::Less);
+        assert_eq!(
+            entries(&data[..data.len() - 1]).count(),
+            2,
+            "a cut entry is not read"
+        );
+    }
+
+    #[test]
+    fn stamps_read_in_the_committers_own_zone() {
+        let stamp = |time, offset| Stamp {
+            commit: "0123456789abcdef".into(),
+            time,
+            offset,
+            author: "a".into(),
+            email: "a@example.org".into(),
+        };
+        // 2017-12-06T16:00:00Z
+        assert_eq!(
+            stamp(1_512_576_000, 480).rfc3339(),
+            "2017-12-07T00:00:00+08:00"
+        );
+        assert_eq!(
+            stamp(1_512_576_000, 480).display(),
+            "2017-12-07 00:00 +08:00"
+        );
+        assert_eq!(
+            stamp(1_512_576_000, -330).rfc3339(),
+            "2017-12-06T10:30:00-05:30"
+        );
+        assert_eq!(stamp(0, 0).short(), "01234567");
+    }
 }

@@ -80,10 +80,24 @@ pub fn load(root: &Path, options: LoadOptions) -> Result<Project, LoadError> {
         .iter()
         .flat_map(|f| f.entries.iter().map(move |s| (f.id.as_str(), s.as_str())))
         .collect();
-    let outcomes: Vec<rules::EntryOutcome> = jobs
-        .par_iter()
-        .map(|(unit, slug)| rules::check_entry(&campaign, unit, slug, options.render_bodies))
-        .collect();
+    // The history walk is one thread's work: it runs beside the entries' checks.
+    let (history, outcomes) = rayon::join(
+        || {
+            if options.skip_git || !campaign.arrival_times {
+                Ok(None)
+            } else {
+                history::read(root, !options.no_cache)
+            }
+        },
+        || -> Vec<rules::EntryOutcome> {
+            jobs.par_iter()
+                .map(|(unit, slug)| {
+                    rules::check_entry(&campaign, unit, slug, options.render_bodies)
+                })
+                .collect()
+        },
+    );
+    let history = history.map_err(LoadError::History)?;
     let cards_checked: Vec<_> = folders
         .par_iter()
         .filter(|f| f.has_card)
@@ -96,11 +110,6 @@ pub fn load(root: &Path, options: LoadOptions) -> Result<Project, LoadError> {
         diagnostics.extend(outcome.diagnostics);
         entries.extend(outcome.entry);
     }
-    let history = if options.skip_git || !campaign.arrival_times {
-        None
-    } else {
-        history::read(root, !options.no_cache).map_err(LoadError::History)?
-    };
     if let Some(h) = &history {
         for e in &mut entries {
             if let Some(times) = h.get(&e.file()) {
