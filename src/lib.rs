@@ -21,6 +21,7 @@ pub mod roster;
 pub mod rules;
 pub mod scaffold;
 pub mod schema;
+pub mod serve;
 pub mod site;
 pub mod source;
 pub mod status;

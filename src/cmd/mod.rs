@@ -7,6 +7,7 @@ mod init;
 mod new;
 mod roster;
 mod schema;
+mod serve;
 mod status;
 
 use std::io::IsTerminal;
@@ -39,6 +40,8 @@ enum Command {
     Check(check::Args),
     /// Validate, then write the showcase site to public/.
     Build(build::Args),
+    /// Build, serve on localhost, rebuild when a file changes and reload the browser.
+    Serve(serve::Args),
     /// Create a new entry file for a unit, with every field and section stubbed.
     New(new::Args),
     /// Print the entry front matter's JSON Schema (draft 2020-12).
@@ -83,6 +86,7 @@ pub fn run(cli: Cli) -> Result<Outcome, CliError> {
     match cli.command {
         Command::Check(args) => check::run(&globals, args),
         Command::Build(args) => build::run(&globals, args),
+        Command::Serve(args) => serve::run(&globals, args),
         Command::New(args) => new::run(&globals, args),
         Command::Schema => schema::run(&globals),
         Command::Status(args) => status::run(&globals, args),

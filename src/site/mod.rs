@@ -16,7 +16,7 @@ use serde::Serialize;
 
 use crate::project::Project;
 use model::{Model, ModelOptions};
-use output::{OutputError, Staging};
+use output::{OutputError, Sink, Staging};
 use theme::ThemeError;
 
 /// How to build.
@@ -102,39 +102,65 @@ pub fn build(
         root.join(&options.out)
     };
     let staging = Staging::new(root, &out)?;
+    let previous = staging.previous().map(|p| p.join("thumbs"));
+    let written = write_site(project, options, previous, &staging, progress)?;
+    let out = staging.commit()?;
+    Ok(BuildReport { out, ..written })
+}
+
+/// The whole site in memory, for `serve`: the same pages and files `build` writes.
+/// `thumbs` is a folder of thumbnails from earlier builds, to reuse.
+pub fn build_in_memory(
+    project: &Project,
+    options: &BuildOptions,
+    thumbs: Option<PathBuf>,
+) -> Result<(BuildReport, output::Memory), SiteError> {
+    let memory = output::Memory::default();
+    let report = write_site(project, options, thumbs, &memory, &Quiet)?;
+    Ok((report, memory))
+}
+
+/// Render and write every page, export and file of the site into `sink`.
+fn write_site(
+    project: &Project,
+    options: &BuildOptions,
+    previous_thumbs: Option<PathBuf>,
+    sink: &dyn Sink,
+    progress: &dyn Progress,
+) -> Result<BuildReport, SiteError> {
+    let root = &project.campaign.root;
     let theme = theme::load(root, project.campaign.theme.as_deref())?;
     let model = model::assemble(
         project,
         &ModelOptions {
             base_url: options.base_url.clone(),
             drafts: options.drafts,
-            previous_thumbs: staging.previous().map(|p| p.join("thumbs")),
+            previous_thumbs,
             no_media: false,
         },
     );
     progress.start((render::page_count(&model) + model.copies.len()) as u64);
     // The exports are single-threaded work (the workbook above all): they run beside the pages.
     let (pages, exports) = rayon::join(
-        || render::render(&theme.env, &model, &staging, progress),
-        || write_exports(project, &model, &staging),
+        || render::render(&theme.env, &model, sink, progress),
+        || write_exports(project, &model, sink),
     );
     let pages = pages?;
     exports?;
     model.copies.par_iter().try_for_each(|c| {
-        staging.copy(&c.from, &c.to)?;
+        sink.copy(&c.from, &c.to)?;
         progress.advance(1);
         Ok::<(), OutputError>(())
     })?;
     model
         .thumbs
         .par_iter()
-        .try_for_each(|(name, bytes)| staging.write(&format!("thumbs/{name}"), bytes))?;
+        .try_for_each(|(name, bytes)| sink.write(&format!("thumbs/{name}"), bytes))?;
     for (name, bytes) in &theme.statics {
-        staging.write(&format!("static/{name}"), bytes)?;
+        sink.write(&format!("static/{name}"), bytes)?;
     }
-    let out = staging.commit()?;
     Ok(BuildReport {
-        out,
+        out: options.out.clone(),
         pages,
         entries: model.entries.len(),
         files: model.copies.len(),
@@ -158,7 +184,7 @@ pub fn roster_html(project: &Project, unit: Option<&str>) -> Result<String, Site
 }
 
 /// The roster as CSV, XLSX and JSON, every entry as JSON, and the showcase's compact index.
-fn write_exports(project: &Project, model: &Model, out: &Staging) -> Result<(), SiteError> {
+fn write_exports(project: &Project, model: &Model, out: &dyn Sink) -> Result<(), SiteError> {
     let (xlsx, rest) = rayon::join(
         || {
             let xlsx = model

@@ -48,6 +48,39 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> OutputError + '_ {
     }
 }
 
+/// Where a site's files go: a folder on disk (`Staging`) or memory (`Memory`, for `serve`).
+pub trait Sink: Sync {
+    /// Write `bytes` at `rel`, a `/`-separated path inside the site.
+    fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), OutputError>;
+    /// Copy the file `from` to `rel`.
+    fn copy(&self, from: &Path, rel: &str) -> Result<(), OutputError>;
+}
+
+/// A whole site in memory, by path inside the site.
+#[derive(Debug, Default)]
+pub struct Memory {
+    files: std::sync::Mutex<std::collections::HashMap<String, std::sync::Arc<[u8]>>>,
+}
+
+impl Memory {
+    pub fn into_files(self) -> std::collections::HashMap<String, std::sync::Arc<[u8]>> {
+        self.files.into_inner().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl Sink for Memory {
+    fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), OutputError> {
+        let mut files = self.files.lock().unwrap_or_else(|e| e.into_inner());
+        files.insert(rel.to_string(), bytes.into());
+        Ok(())
+    }
+
+    fn copy(&self, from: &Path, rel: &str) -> Result<(), OutputError> {
+        let bytes = std::fs::read(from).map_err(io(from))?;
+        self.write(rel, &bytes)
+    }
+}
+
 /// A site being written next to its final place.
 #[derive(Debug)]
 pub struct Staging {
@@ -97,24 +130,6 @@ impl Staging {
             .then_some(self.out.as_path())
     }
 
-    /// Write `bytes` at `rel`, a `/`-separated path inside the site.
-    pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), OutputError> {
-        let path = self.path(rel);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(io(parent))?;
-        }
-        std::fs::write(&path, bytes).map_err(io(&path))
-    }
-
-    /// Copy the file `from` to `rel`.
-    pub fn copy(&self, from: &Path, rel: &str) -> Result<(), OutputError> {
-        let path = self.path(rel);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(io(parent))?;
-        }
-        std::fs::copy(from, &path).map(drop).map_err(io(from))
-    }
-
     fn path(&self, rel: &str) -> PathBuf {
         let mut p = self.dir.clone();
         p.extend(
@@ -137,6 +152,24 @@ impl Staging {
             std::fs::remove_dir_all(&old).map_err(io(&old))?;
         }
         Ok(self.out.clone())
+    }
+}
+
+impl Sink for Staging {
+    fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), OutputError> {
+        let path = self.path(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(io(parent))?;
+        }
+        std::fs::write(&path, bytes).map_err(io(&path))
+    }
+
+    fn copy(&self, from: &Path, rel: &str) -> Result<(), OutputError> {
+        let path = self.path(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(io(parent))?;
+        }
+        std::fs::copy(from, &path).map(drop).map_err(io(from))
     }
 }
 

@@ -9,7 +9,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::model::{EntryView, Model};
-use super::output::Staging;
+use super::output::Sink;
 use super::{Progress, SiteError};
 
 /// Cards on one page of the showcase without JavaScript.
@@ -69,7 +69,7 @@ pub fn page_count(model: &Model) -> usize {
 pub fn render(
     env: &Environment<'static>,
     model: &Model,
-    out: &Staging,
+    out: &dyn Sink,
     progress: &dyn Progress,
 ) -> Result<usize, SiteError> {
     let site = Value::from(Serde(&model.site));

@@ -1,0 +1,212 @@
+//! `shenbao serve`: a live preview for the people writing entries. The site is built into memory
+//! and served on localhost; a watcher rebuilds it when a file changes and the browser reloads;
+//! while the campaign has errors every page carries an overlay listing them.
+//!
+//! `watch` decides which file events matter, `http` answers requests from the site in memory,
+//! `overlay` draws the errors into pages. Nothing is ever served from the campaign's folder.
+
+mod http;
+mod overlay;
+mod watch;
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+
+use crate::diagnostic::{self, Diagnostic};
+use crate::lang::Lang;
+use crate::project::{self, LoadError, LoadOptions};
+use crate::site::{self, BuildOptions};
+
+pub use overlay::Problem;
+
+/// How to serve.
+#[derive(Clone, Debug)]
+pub struct ServeOptions {
+    pub root: PathBuf,
+    pub addr: SocketAddr,
+    pub drafts: bool,
+    /// The language of the overlay (the campaign's, unless `--lang`).
+    pub lang: Option<Lang>,
+}
+
+/// What the server tells whoever runs it (the terminal).
+pub trait Events: Send + Sync {
+    /// The server is listening at `url`.
+    fn listening(&self, url: &str);
+    /// A rebuild finished: how long it took, and the campaign's diagnostics (the site is only
+    /// replaced when there are no errors).
+    fn rebuilt(&self, took: Duration, diagnostics: &[Diagnostic], lang: Lang);
+    /// The campaign could not be loaded at all.
+    fn failed(&self, took: Duration, message: &str);
+}
+
+/// Why the server could not start.
+#[derive(Debug)]
+pub enum ServeError {
+    Bind(std::io::Error),
+    Watch(notify::Error),
+    Runtime(std::io::Error),
+}
+
+impl std::fmt::Display for ServeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ServeError::Bind(e) => write!(f, "cannot listen: {e}"),
+            ServeError::Watch(e) => write!(f, "cannot watch the campaign: {e}"),
+            ServeError::Runtime(e) => write!(f, "cannot start the server: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for ServeError {}
+
+/// The site as served: its files and, while the campaign has errors, what to show over them.
+#[derive(Debug, Default)]
+pub struct Served {
+    pub files: HashMap<String, Arc<[u8]>>,
+    pub problems: Vec<Problem>,
+    pub lang: Lang,
+}
+
+type Shared = Arc<RwLock<Arc<Served>>>;
+
+/// Build, serve and watch until the process is stopped.
+pub fn run(options: ServeOptions, events: Arc<dyn Events>) -> Result<(), ServeError> {
+    let state: Shared = Arc::default();
+    rebuild(&options, &state, events.as_ref());
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(ServeError::Runtime)?;
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind(options.addr))
+        .map_err(ServeError::Bind)?;
+    let addr = listener.local_addr().map_err(ServeError::Bind)?;
+    let livereload = tower_livereload::LiveReloadLayer::new();
+    let reloader = livereload.reloader();
+
+    let _watcher = watch::start(&options.root, {
+        let options = options.clone();
+        let state = state.clone();
+        let events = events.clone();
+        move || {
+            rebuild(&options, &state, events.as_ref());
+            reloader.reload();
+        }
+    })
+    .map_err(ServeError::Watch)?;
+
+    let host = if addr.ip().is_unspecified() {
+        "127.0.0.1".to_string()
+    } else {
+        addr.ip().to_string()
+    };
+    events.listening(&format!("http://{host}:{}/", addr.port()));
+    let app = http::router(state).layer(livereload);
+    runtime
+        .block_on(async move { axum::serve(listener, app).await })
+        .map_err(ServeError::Runtime)
+}
+
+/// A private folder for thumbnails, so that a rebuild (or the next `serve`) does not decode every
+/// photo again: in the system's temporary folder, one per campaign, never in the campaign.
+/// Thumbnails are named by a hash of their photo, so a stale one is never used.
+fn thumbs_cache(root: &std::path::Path) -> PathBuf {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    root.hash(&mut h);
+    std::env::temp_dir().join(format!("shenbao-thumbs-{:016x}", h.finish()))
+}
+
+fn keep_thumbs(cache: &std::path::Path, files: &HashMap<String, Arc<[u8]>>) {
+    if std::fs::create_dir_all(cache).is_err() {
+        return;
+    }
+    for (path, bytes) in files {
+        if let Some(name) = path.strip_prefix("thumbs/") {
+            let file = cache.join(name);
+            if !file.exists() {
+                let _ = std::fs::write(file, bytes);
+            }
+        }
+    }
+}
+
+/// Load, check and (when there are no errors) build the campaign into memory, then publish the
+/// result. A broken campaign keeps the last good site, with the overlay over it.
+fn rebuild(options: &ServeOptions, state: &Shared, events: &dyn Events) {
+    let started = Instant::now();
+    let load = project::load(
+        &options.root,
+        LoadOptions {
+            render_bodies: true,
+            ..LoadOptions::default()
+        },
+    );
+    let previous = state.read().map(|s| s.clone()).unwrap_or_default();
+    let next = match load {
+        Err(e) => {
+            let (problems, lang) = match &e {
+                LoadError::Campaign(crate::campaign::CampaignError::Invalid(diags)) => {
+                    let lang = options.lang.unwrap_or_default();
+                    (overlay::problems(diags, lang), lang)
+                }
+                other => (
+                    vec![Problem::plain(other.to_string())],
+                    options.lang.unwrap_or_default(),
+                ),
+            };
+            events.failed(started.elapsed(), &e.to_string());
+            Served {
+                files: previous.files.clone(),
+                problems,
+                lang,
+            }
+        }
+        Ok(project) => {
+            let lang = options.lang.unwrap_or(project.campaign.language);
+            let counts = diagnostic::count(&project.diagnostics);
+            let served = if counts.errors > 0 {
+                Served {
+                    files: previous.files.clone(),
+                    problems: overlay::problems(&project.diagnostics, lang),
+                    lang,
+                }
+            } else {
+                let build = BuildOptions {
+                    out: PathBuf::new(),
+                    // Served at the root of localhost, whatever the campaign's base URL.
+                    base_url: Some("/".into()),
+                    drafts: options.drafts,
+                };
+                let cache = thumbs_cache(&options.root);
+                match site::build_in_memory(&project, &build, Some(cache.clone())) {
+                    Ok((_, memory)) => {
+                        let files = memory.into_files();
+                        keep_thumbs(&cache, &files);
+                        Served {
+                            files,
+                            problems: Vec::new(),
+                            lang,
+                        }
+                    }
+                    Err(e) => Served {
+                        files: previous.files.clone(),
+                        problems: vec![Problem::plain(e.to_string())],
+                        lang,
+                    },
+                }
+            };
+            events.rebuilt(started.elapsed(), &project.diagnostics, lang);
+            served
+        }
+    };
+    if let Ok(mut s) = state.write() {
+        *s = Arc::new(next);
+    }
+}

@@ -1,0 +1,183 @@
+//! `shenbao serve` as a clerk uses it: the real binary on a temporary campaign, pages fetched
+//! over HTTP, an entry edited, broken and fixed, and paths that try to leave the site.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// The server, stopped when the test ends however it ends.
+struct Server {
+    child: Child,
+    addr: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start(dir: &std::path::Path) -> Server {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_shenbao"))
+        .args(["serve", "--port", "0"])
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start shenbao serve");
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if let Some(url) = line.split("serving http://").nth(1) {
+                let _ = tx.send(url.split('/').next().unwrap().to_string());
+            }
+        }
+    });
+    let addr = rx
+        .recv_timeout(Duration::from_secs(60))
+        .expect("the server says where it listens");
+    Server { child, addr }
+}
+
+/// A raw GET, so that paths reach the server exactly as written.
+fn get(addr: &str, path: &str) -> (u16, String) {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).unwrap();
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let status = text
+        .split_whitespace()
+        .nth(1)
+        .unwrap_or("0")
+        .parse()
+        .unwrap_or(0);
+    let body = text
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default();
+    (status, body)
+}
+
+/// Fetch `path` until `wanted` holds, for at most `within`.
+fn until(addr: &str, path: &str, within: Duration, wanted: impl Fn(&str) -> bool) -> String {
+    let start = Instant::now();
+    loop {
+        let (_, body) = get(addr, path);
+        if wanted(&body) {
+            return body;
+        }
+        assert!(
+            start.elapsed() < within,
+            "not served within {within:?}; last page:\n{body}"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn an_edit_is_served_a_broken_entry_shows_the_overlay_and_a_fix_removes_it() {
+    let dir = common::fixture("site");
+    let server = start(dir.path());
+    let page = "/entries/alpha/weiquan/";
+    let (status, body) = get(&server.addr, page);
+    assert_eq!(status, 200);
+    assert!(body.contains("劳动争议调解进车间"));
+    assert!(body.contains("livereload"), "pages reload themselves");
+    assert!(!body.contains("shenbao-overlay"));
+
+    let file = dir.path().join("submissions/alpha/weiquan.md");
+    let original = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(
+        &file,
+        original.replace("劳动争议调解进车间", "劳动争议调解进班组"),
+    )
+    .unwrap();
+    until(&server.addr, page, Duration::from_secs(1) + DEBOUNCE, |b| {
+        b.contains("劳动争议调解进班组")
+    });
+
+    std::fs::write(&file, original.replace("category: 5", "category: 99")).unwrap();
+    let broken = until(&server.addr, page, Duration::from_secs(1) + DEBOUNCE, |b| {
+        b.contains("shenbao-overlay")
+    });
+    assert!(
+        broken.contains("submissions/alpha/weiquan.md:3:11"),
+        "{broken}"
+    );
+    assert!(broken.contains("invalid-value"));
+    // Every page carries it, the last good site underneath.
+    let (_, home) = get(&server.addr, "/");
+    assert!(home.contains("shenbao-overlay") && home.contains("测试创新奖"));
+
+    std::fs::write(&file, &original).unwrap();
+    until(&server.addr, page, Duration::from_secs(1) + DEBOUNCE, |b| {
+        !b.contains("shenbao-overlay") && b.contains("劳动争议调解进车间")
+    });
+
+    // Files in a brand-new folder are found.
+    let folder = dir.path().join("submissions/gamma/xin");
+    std::fs::create_dir_all(&folder).unwrap();
+    let entry = std::fs::read_to_string(dir.path().join("submissions/gamma/yuanqu.md")).unwrap();
+    std::fs::write(
+        dir.path().join("submissions/gamma/xin.md"),
+        entry.replace("园区工会联合会“一站式”服务", "新建的项目"),
+    )
+    .unwrap();
+    until(
+        &server.addr,
+        "/entries/gamma/xin/",
+        Duration::from_secs(1) + DEBOUNCE,
+        |b| b.contains("新建的项目"),
+    );
+}
+
+/// The watcher waits this long for a burst of changes to settle before rebuilding.
+const DEBOUNCE: Duration = Duration::from_millis(200);
+
+#[test]
+fn no_path_leaves_the_site() {
+    let dir = common::fixture("site");
+    // A symlink in the campaign pointing outside it is not followed either: files are served
+    // from the built site in memory, never from a folder.
+    #[cfg(unix)]
+    std::os::unix::fs::symlink("/etc", dir.path().join("submissions/alpha/etc")).unwrap();
+    let server = start(dir.path());
+    for path in [
+        "/../campaign.yaml",
+        "/%2e%2e/campaign.yaml",
+        "/%2E%2E%2Fcampaign.yaml",
+        "/entries/..%2f..%2fcampaign.yaml",
+        "/entries/../../campaign.yaml",
+        "/./campaign.yaml",
+        "/campaign.yaml",
+        "/submissions/alpha/unit.yaml",
+        "/submissions/alpha/etc/passwd",
+        "/..%5c..%5ccampaign.yaml",
+        "//etc/passwd",
+        "/%00",
+    ] {
+        let (status, body) = get(&server.addr, path);
+        assert!(status == 404 || status == 400, "{path}: {status}");
+        assert!(
+            !body.contains("organisers") && !body.contains("root:"),
+            "{path} leaked:\n{body}"
+        );
+    }
+    let (status, _) = get(&server.addr, "/static/style.css");
+    assert_eq!(status, 200);
+}
