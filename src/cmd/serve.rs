@@ -35,7 +35,7 @@ struct Terminal {
 
 impl Events for Terminal {
     fn listening(&self, url: &str) {
-        println!("shenbao: serving {url} (Ctrl+C to stop)");
+        say(&format!("shenbao: serving {url} (Ctrl+C to stop)"));
         if self.open {
             open(url);
         }
@@ -59,20 +59,32 @@ impl Events for Terminal {
                 .filter(|d| d.severity() == shenbao::problem::Severity::Error)
                 .cloned()
                 .collect();
-            print!("{}", report::render(Format::Human, &errors, &ctx));
+            say(report::render(Format::Human, &errors, &ctx).trim_end());
         }
-        println!(
+        say(&format!(
             "shenbao: {} {:.0} ms ({} errors, {} warnings)",
             lang.pick("检查并生成用时", "checked and built in"),
             took.as_secs_f64() * 1e3,
             counts.errors,
             counts.warnings
-        );
+        ));
     }
 
     fn failed(&self, took: Duration, message: &str) {
-        println!("shenbao: {message} ({:.0} ms)", took.as_secs_f64() * 1e3);
+        say(&format!(
+            "shenbao: {message} ({:.0} ms)",
+            took.as_secs_f64() * 1e3
+        ));
     }
+}
+
+/// A line to the terminal. A closed terminal must not stop the server, so errors are ignored
+/// (`println!` would panic on them).
+fn say(line: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{line}");
+    let _ = out.flush();
 }
 
 /// Best effort: a browser that does not open is not an error.

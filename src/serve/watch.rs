@@ -7,7 +7,7 @@ use std::path::Path;
 use std::sync::mpsc;
 use std::time::Duration;
 
-use notify::RecursiveMode;
+use notify::{EventKind, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, new_debouncer};
 
 /// Folders whose changes never matter: the site itself, git, cargo.
@@ -37,8 +37,10 @@ pub fn start(root: &Path, rebuild: impl Fn() + Send + 'static) -> Result<impl Dr
 
 fn relevant(root: &Path, result: &DebounceEventResult) -> bool {
     match result {
+        // Reading a file is not changing it: the rebuild itself opens every file.
         Ok(events) => events
             .iter()
+            .filter(|e| !matches!(e.kind, EventKind::Access(_)))
             .any(|e| e.paths.iter().any(|p| matters(root, p))),
         // The watcher lost track (an overflow): rebuild to be safe.
         Err(_) => true,
