@@ -28,6 +28,11 @@ pub struct Project {
     pub history: Option<History>,
     /// Sorted by file and position.
     pub diagnostics: Vec<Diagnostic>,
+    /// Each entry file's own diagnostics, so that one entry can be checked again alone.
+    entry_diagnostics: HashMap<String, Vec<Diagnostic>>,
+    /// The cards' and the free pages' diagnostics.
+    fixed_diagnostics: Vec<Diagnostic>,
+    options: LoadOptions,
 }
 
 /// Why a project could not be loaded at all (as opposed to loaded with diagnostics).
@@ -104,47 +109,129 @@ pub fn load(root: &Path, options: LoadOptions) -> Result<Project, LoadError> {
         .map(|f| (f.id.clone(), rules::card::check_card(root, &f.id)))
         .collect();
 
-    let (pages, mut diagnostics) = content::load(root);
+    let (pages, fixed) = content::load(root);
+    let mut fixed = fixed;
     let mut entries = Vec::with_capacity(outcomes.len());
-    for outcome in outcomes {
-        diagnostics.extend(outcome.diagnostics);
+    let mut entry_diagnostics = HashMap::new();
+    for (outcome, (unit, slug)) in outcomes.into_iter().zip(&jobs) {
+        entry_diagnostics.insert(format!("submissions/{unit}/{slug}.md"), outcome.diagnostics);
         entries.extend(outcome.entry);
     }
     if let Some(h) = &history {
         for e in &mut entries {
-            if let Some(times) = h.get(&e.file()) {
-                e.arrived = Some(times.arrived.clone());
-                e.changed = Some(times.changed.clone());
-            }
+            stamp(h, e);
         }
     }
-    diagnostics.extend(rules::deadline::check(
-        &campaign,
-        history.as_ref(),
-        &entries,
-    ));
     let mut cards = HashMap::new();
     for (id, (card, diags)) in cards_checked {
-        diagnostics.extend(diags);
+        fixed.extend(diags);
         if let Some(card) = card {
             cards.insert(id, card);
         }
     }
-    diagnostics.extend(rules::units::check(
-        &campaign,
-        &folders,
-        &cards,
-        &entries,
-        options.final_,
-    ));
-    diagnostic::sort(&mut diagnostics);
-    Ok(Project {
+    let mut project = Project {
         campaign,
         folders,
         entries,
         cards,
         pages,
         history,
-        diagnostics,
-    })
+        diagnostics: Vec::new(),
+        entry_diagnostics,
+        fixed_diagnostics: fixed,
+        options,
+    };
+    project.gather();
+    Ok(project)
+}
+
+fn stamp(history: &History, e: &mut Entry) {
+    if let Some(times) = history.get(&e.file()) {
+        e.arrived = Some(times.arrived.clone());
+        e.changed = Some(times.changed.clone());
+    }
+}
+
+impl Project {
+    /// Read and check again the entries at these paths (relative to the root,
+    /// `submissions/<unit>/<slug>.md`), added, changed or deleted since the load, and the
+    /// campaign-wide rules after them. `false` when a path is not an entry of an existing unit
+    /// folder: load the whole campaign again then.
+    pub fn recheck(&mut self, paths: &[String]) -> bool {
+        let mut targets = Vec::new();
+        for rel in paths {
+            let Some((unit, slug)) = rel
+                .strip_prefix("submissions/")
+                .and_then(|r| r.strip_suffix(".md"))
+                .and_then(|r| r.split_once('/'))
+            else {
+                return false;
+            };
+            if slug.contains('/') || !self.folders.iter().any(|f| f.id == unit) {
+                return false;
+            }
+            targets.push((unit.to_string(), slug.to_string(), rel.clone()));
+        }
+        for (unit, slug, rel) in targets {
+            let exists = self.campaign.root.join(&rel).is_file();
+            let folder = self.folders.iter_mut().find(|f| f.id == unit);
+            let at = self
+                .entries
+                .binary_search_by(|e| (e.unit.as_str(), e.slug.as_str()).cmp(&(&unit, &slug)));
+            if let Ok(i) = at {
+                self.entries.remove(i);
+            }
+            if let Some(folder) = folder {
+                folder.entries.retain(|s| *s != slug);
+                if exists {
+                    folder.entries.push(slug.clone());
+                    folder.entries.sort();
+                }
+            }
+            self.entry_diagnostics.remove(&rel);
+            if !exists {
+                continue;
+            }
+            let outcome =
+                rules::check_entry(&self.campaign, &unit, &slug, self.options.render_bodies);
+            self.entry_diagnostics.insert(rel, outcome.diagnostics);
+            if let Some(mut entry) = outcome.entry {
+                if let Some(h) = &self.history {
+                    stamp(h, &mut entry);
+                }
+                let at = self
+                    .entries
+                    .binary_search_by(|e| (e.unit.as_str(), e.slug.as_str()).cmp(&(&unit, &slug)))
+                    .unwrap_or_else(|i| i);
+                self.entries.insert(at, entry);
+            }
+        }
+        self.gather();
+        true
+    }
+
+    /// All diagnostics: each entry's, the cards' and pages', and the campaign-wide rules run now.
+    fn gather(&mut self) {
+        let mut all: Vec<Diagnostic> = self
+            .entry_diagnostics
+            .values()
+            .flatten()
+            .chain(&self.fixed_diagnostics)
+            .cloned()
+            .collect();
+        all.extend(rules::deadline::check(
+            &self.campaign,
+            self.history.as_ref(),
+            &self.entries,
+        ));
+        all.extend(rules::units::check(
+            &self.campaign,
+            &self.folders,
+            &self.cards,
+            &self.entries,
+            self.options.final_,
+        ));
+        diagnostic::sort(&mut all);
+        self.diagnostics = all;
+    }
 }

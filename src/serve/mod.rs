@@ -12,13 +12,14 @@ mod watch;
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
 use crate::diagnostic::{self, Diagnostic};
 use crate::lang::Lang;
 use crate::project::{self, LoadError, LoadOptions};
-use crate::site::{self, BuildOptions};
+use crate::site::BuildOptions;
+use crate::site::live::Live;
 
 pub use overlay::Problem;
 
@@ -73,10 +74,18 @@ pub struct Served {
 
 type Shared = Arc<RwLock<Arc<Served>>>;
 
+/// What the server keeps between rebuilds: the checked campaign and the site in memory.
+#[derive(Default)]
+struct Session {
+    project: Option<project::Project>,
+    live: Option<Live>,
+}
+
 /// Build, serve and watch until the process is stopped.
 pub fn run(options: ServeOptions, events: Arc<dyn Events>) -> Result<(), ServeError> {
     let state: Shared = Arc::default();
-    rebuild(&options, &state, events.as_ref());
+    let session = Arc::new(Mutex::new(Session::default()));
+    rebuild(&options, &state, events.as_ref(), &session, None);
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -90,16 +99,22 @@ pub fn run(options: ServeOptions, events: Arc<dyn Events>) -> Result<(), ServeEr
     let livereload = tower_livereload::LiveReloadLayer::new();
     let reloader = livereload.reloader();
 
-    let _watcher = watch::start(&options.root, {
+    let rebuilding = {
         let options = options.clone();
         let state = state.clone();
         let events = events.clone();
-        move || {
-            rebuild(&options, &state, events.as_ref());
+        let session = session.clone();
+        move |changed| {
+            rebuild(&options, &state, events.as_ref(), &session, changed);
             reloader.reload();
         }
-    })
-    .map_err(ServeError::Watch)?;
+    };
+    // The lists of every entry and the downloads wait for a pause in the saving.
+    let pausing = {
+        let state = state.clone();
+        move || catch_up(&state, &session)
+    };
+    let _watcher = watch::start(&options.root, rebuilding, pausing).map_err(ServeError::Watch)?;
 
     let host = if addr.ip().is_unspecified() {
         "127.0.0.1".to_string()
@@ -111,6 +126,116 @@ pub fn run(options: ServeOptions, events: Arc<dyn Events>) -> Result<(), ServeEr
     runtime
         .block_on(async move { axum::serve(listener, app).await })
         .map_err(ServeError::Runtime)
+}
+
+/// Whether the changes are entry files only, which can be checked and rendered one by one.
+fn entries_only(changed: &[String]) -> bool {
+    changed.iter().all(|p| {
+        p.strip_prefix("submissions/")
+            .is_some_and(|rest| rest.ends_with(".md") && rest.matches('/').count() == 1)
+    })
+}
+
+/// Check the campaign (again, or only the changed entries), bring the site up to date when there
+/// are no errors, then publish the result. A broken campaign keeps the last good site, with the
+/// overlay over it.
+fn rebuild(
+    options: &ServeOptions,
+    state: &Shared,
+    events: &dyn Events,
+    session: &Mutex<Session>,
+    changed: Option<Vec<String>>,
+) {
+    let started = Instant::now();
+    let mut session = session.lock().unwrap_or_else(|e| e.into_inner());
+    let session = &mut *session;
+    let incremental = match (&mut session.project, &changed) {
+        (Some(project), Some(paths)) if entries_only(paths) => project.recheck(paths),
+        _ => false,
+    };
+    if !incremental {
+        match project::load(
+            &options.root,
+            LoadOptions {
+                render_bodies: true,
+                ..LoadOptions::default()
+            },
+        ) {
+            Ok(p) => session.project = Some(p),
+            Err(e) => {
+                let lang = options.lang.unwrap_or_default();
+                let problems = match &e {
+                    LoadError::Campaign(crate::campaign::CampaignError::Invalid(diags)) => {
+                        overlay::problems(diags, lang)
+                    }
+                    other => vec![Problem::plain(other.to_string())],
+                };
+                events.failed(started.elapsed(), &e.to_string());
+                session.project = None;
+                publish(state, session.live.as_ref(), problems, lang);
+                return;
+            }
+        }
+    }
+    let Some(project) = &session.project else {
+        return;
+    };
+    let lang = options.lang.unwrap_or(project.campaign.language);
+    let counts = diagnostic::count(&project.diagnostics);
+    let mut problems = Vec::new();
+    if counts.errors > 0 {
+        problems = overlay::problems(&project.diagnostics, lang);
+    } else {
+        let result = match (&mut session.live, incremental) {
+            (Some(live), true) => live.update(project),
+            _ => {
+                let build = BuildOptions {
+                    out: PathBuf::new(),
+                    // Served at the root of localhost, whatever the campaign's base URL.
+                    base_url: Some("/".into()),
+                    drafts: options.drafts,
+                };
+                let cache = thumbs_cache(&options.root);
+                Live::build(project, &build, Some(cache.clone())).map(|live| {
+                    keep_thumbs(&cache, live.files());
+                    session.live = Some(live);
+                })
+            }
+        };
+        if let Err(e) = result {
+            problems = vec![Problem::plain(e.to_string())];
+        }
+    }
+    events.rebuilt(started.elapsed(), &project.diagnostics, lang);
+    publish(state, session.live.as_ref(), problems, lang);
+}
+
+/// After an update, the pages that list every entry and the downloads.
+fn catch_up(state: &Shared, session: &Mutex<Session>) {
+    let mut session = session.lock().unwrap_or_else(|e| e.into_inner());
+    let session = &mut *session;
+    let (Some(project), Some(live)) = (&session.project, &mut session.live) else {
+        return;
+    };
+    let current = state.read().map(|s| s.clone()).unwrap_or_default();
+    if !current.problems.is_empty() {
+        return;
+    }
+    if let Ok(true) = live.catch_up(project) {
+        publish(state, Some(live), Vec::new(), current.lang);
+    }
+}
+
+/// Serve the site `live` (or nothing yet) with `problems` over it.
+fn publish(state: &Shared, live: Option<&Live>, problems: Vec<Problem>, lang: Lang) {
+    let served = Served {
+        files: live.map(|l| l.files().clone()).unwrap_or_default(),
+        problems,
+        lang,
+    };
+    if let Ok(mut s) = state.write() {
+        *s = Arc::new(served);
+    }
 }
 
 /// A private folder for thumbnails, so that a rebuild (or the next `serve`) does not decode every
@@ -134,79 +259,5 @@ fn keep_thumbs(cache: &std::path::Path, files: &HashMap<String, Arc<[u8]>>) {
                 let _ = std::fs::write(file, bytes);
             }
         }
-    }
-}
-
-/// Load, check and (when there are no errors) build the campaign into memory, then publish the
-/// result. A broken campaign keeps the last good site, with the overlay over it.
-fn rebuild(options: &ServeOptions, state: &Shared, events: &dyn Events) {
-    let started = Instant::now();
-    let load = project::load(
-        &options.root,
-        LoadOptions {
-            render_bodies: true,
-            ..LoadOptions::default()
-        },
-    );
-    let previous = state.read().map(|s| s.clone()).unwrap_or_default();
-    let next = match load {
-        Err(e) => {
-            let (problems, lang) = match &e {
-                LoadError::Campaign(crate::campaign::CampaignError::Invalid(diags)) => {
-                    let lang = options.lang.unwrap_or_default();
-                    (overlay::problems(diags, lang), lang)
-                }
-                other => (
-                    vec![Problem::plain(other.to_string())],
-                    options.lang.unwrap_or_default(),
-                ),
-            };
-            events.failed(started.elapsed(), &e.to_string());
-            Served {
-                files: previous.files.clone(),
-                problems,
-                lang,
-            }
-        }
-        Ok(project) => {
-            let lang = options.lang.unwrap_or(project.campaign.language);
-            let counts = diagnostic::count(&project.diagnostics);
-            let served = if counts.errors > 0 {
-                Served {
-                    files: previous.files.clone(),
-                    problems: overlay::problems(&project.diagnostics, lang),
-                    lang,
-                }
-            } else {
-                let build = BuildOptions {
-                    out: PathBuf::new(),
-                    // Served at the root of localhost, whatever the campaign's base URL.
-                    base_url: Some("/".into()),
-                    drafts: options.drafts,
-                };
-                let cache = thumbs_cache(&options.root);
-                match site::build_in_memory(&project, &build, Some(cache.clone())) {
-                    Ok((_, memory)) => {
-                        let files = memory.into_files();
-                        keep_thumbs(&cache, &files);
-                        Served {
-                            files,
-                            problems: Vec::new(),
-                            lang,
-                        }
-                    }
-                    Err(e) => Served {
-                        files: previous.files.clone(),
-                        problems: vec![Problem::plain(e.to_string())],
-                        lang,
-                    },
-                }
-            };
-            events.rebuilt(started.elapsed(), &project.diagnostics, lang);
-            served
-        }
-    };
-    if let Ok(mut s) = state.write() {
-        *s = Arc::new(next);
     }
 }

@@ -13,37 +13,89 @@ use notify_debouncer_full::{DebounceEventResult, new_debouncer};
 /// Folders whose changes never matter: the site itself, git, cargo.
 const IGNORED_FOLDERS: &[&str] = &["public", ".git", "target", "node_modules"];
 
-/// Watch `root` and call `rebuild` after each burst of relevant changes. The returned value keeps
-/// the watcher alive.
-pub fn start(root: &Path, rebuild: impl Fn() + Send + 'static) -> Result<impl Drop, notify::Error> {
+/// After a rebuild, this long without changes counts as a pause, for the work that can wait.
+const IDLE: Duration = Duration::from_millis(250);
+
+/// Watch `root` and call `rebuild` after each burst of relevant changes, with the changed paths
+/// relative to `root` (`None`: the watcher lost track, anything may have changed); call `idle`
+/// once changes pause after a rebuild. The returned value keeps the watcher alive.
+pub fn start(
+    root: &Path,
+    rebuild: impl Fn(Option<Vec<String>>) + Send + 'static,
+    idle: impl Fn() + Send + 'static,
+) -> Result<impl Drop, notify::Error> {
     let (tx, rx) = mpsc::channel::<DebounceEventResult>();
-    let mut debouncer = new_debouncer(Duration::from_millis(40), None, tx)?;
+    let mut debouncer = new_debouncer(Duration::from_millis(20), None, tx)?;
     debouncer.watch(root, RecursiveMode::Recursive)?;
     let root = root.to_path_buf();
     std::thread::spawn(move || {
-        while let Ok(first) = rx.recv() {
-            let mut wanted = relevant(&root, &first);
+        let mut owed = false;
+        loop {
+            let first = if owed {
+                match rx.recv_timeout(IDLE) {
+                    Ok(result) => result,
+                    Err(mpsc::RecvTimeoutError::Timeout) => {
+                        owed = false;
+                        idle();
+                        continue;
+                    }
+                    Err(mpsc::RecvTimeoutError::Disconnected) => break,
+                }
+            } else {
+                match rx.recv() {
+                    Ok(result) => result,
+                    Err(_) => break,
+                }
+            };
+            let mut changed = Some(Vec::new());
             // Take every burst already waiting: one rebuild serves them all.
-            while let Ok(more) = rx.try_recv() {
-                wanted |= relevant(&root, &more);
+            let waiting = std::iter::from_fn(|| rx.try_recv().ok());
+            for result in std::iter::once(first).chain(waiting) {
+                match (&mut changed, relevant(&root, &result)) {
+                    (_, None) => changed = None,
+                    (Some(list), Some(paths)) => list.extend(paths),
+                    (None, Some(_)) => {}
+                }
             }
-            if wanted {
-                rebuild();
+            match changed {
+                Some(mut list) if !list.is_empty() => {
+                    list.sort();
+                    list.dedup();
+                    rebuild(Some(list));
+                    owed = true;
+                }
+                Some(_) => {}
+                None => {
+                    rebuild(None);
+                    owed = true;
+                }
             }
         }
     });
     Ok(debouncer)
 }
 
-fn relevant(root: &Path, result: &DebounceEventResult) -> bool {
+/// The changed paths that matter, relative to `root`; `None` when the watcher lost track (an
+/// overflow), so that everything is read again.
+fn relevant(root: &Path, result: &DebounceEventResult) -> Option<Vec<String>> {
     match result {
         // Reading a file is not changing it: the rebuild itself opens every file.
-        Ok(events) => events
-            .iter()
-            .filter(|e| !matches!(e.kind, EventKind::Access(_)))
-            .any(|e| e.paths.iter().any(|p| matters(root, p))),
-        // The watcher lost track (an overflow): rebuild to be safe.
-        Err(_) => true,
+        Ok(events) => Some(
+            events
+                .iter()
+                .filter(|e| !matches!(e.kind, EventKind::Access(_)))
+                .flat_map(|e| e.paths.iter())
+                .filter(|p| matters(root, p))
+                .filter_map(|p| p.strip_prefix(root).ok())
+                .map(|p| {
+                    p.components()
+                        .map(|c| c.as_os_str().to_string_lossy())
+                        .collect::<Vec<_>>()
+                        .join("/")
+                })
+                .collect(),
+        ),
+        Err(_) => None,
     }
 }
 

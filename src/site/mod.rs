@@ -3,6 +3,7 @@
 //! `output`, which swaps the new site in only when everything succeeded.
 
 pub mod labels;
+pub mod live;
 pub mod model;
 pub mod output;
 pub mod render;
@@ -141,12 +142,32 @@ fn write_site(
     );
     progress.start((render::page_count(&model) + model.copies.len()) as u64);
     // The exports are single-threaded work (the workbook above all): they run beside the pages.
-    let (pages, exports) = rayon::join(
+    let (pages, rest) = rayon::join(
         || render::render(&theme.env, &model, sink, progress),
-        || write_exports(project, &model, sink),
+        || write_rest(project, &model, &theme, sink, progress, true),
     );
     let pages = pages?;
-    exports?;
+    rest?;
+    Ok(BuildReport {
+        out: options.out.clone(),
+        pages,
+        entries: model.entries.len(),
+        files: model.copies.len(),
+        thumbnails: model.thumbs.len(),
+        warnings: model.warnings,
+    })
+}
+
+/// Everything but the pages: the exports, the entries' files and thumbnails, the static files.
+fn write_rest(
+    project: &Project,
+    model: &Model,
+    theme: &theme::Theme,
+    sink: &dyn Sink,
+    progress: &dyn Progress,
+    downloads: bool,
+) -> Result<(), SiteError> {
+    write_exports(project, model, sink, downloads)?;
     model.copies.par_iter().try_for_each(|c| {
         sink.copy(&c.from, &c.to)?;
         progress.advance(1);
@@ -159,14 +180,7 @@ fn write_site(
     for (name, bytes) in &theme.statics {
         sink.write(&format!("static/{name}"), bytes)?;
     }
-    Ok(BuildReport {
-        out: options.out.clone(),
-        pages,
-        entries: model.entries.len(),
-        files: model.copies.len(),
-        thumbnails: model.thumbs.len(),
-        warnings: model.warnings,
-    })
+    Ok(())
 }
 
 /// The roster as one HTML file with its styles inlined, to print or mail without the site: the
@@ -184,7 +198,30 @@ pub fn roster_html(project: &Project, unit: Option<&str>) -> Result<String, Site
 }
 
 /// The roster as CSV, XLSX and JSON, every entry as JSON, and the showcase's compact index.
-fn write_exports(project: &Project, model: &Model, out: &dyn Sink) -> Result<(), SiteError> {
+/// `downloads: false` leaves out all but the showcase's index, for `serve` to write after the
+/// pages are up (`write_downloads`).
+fn write_exports(
+    project: &Project,
+    model: &Model,
+    out: &dyn Sink,
+    downloads: bool,
+) -> Result<(), SiteError> {
+    let (index, rest) = rayon::join(
+        || out.write("entries/index.json", &showcase_index(model)),
+        || {
+            if downloads {
+                write_downloads(project, model, out)
+            } else {
+                Ok(())
+            }
+        },
+    );
+    index?;
+    rest
+}
+
+/// The roster as CSV, JSON and XLSX, and every entry as JSON.
+fn write_downloads(project: &Project, model: &Model, out: &dyn Sink) -> Result<(), SiteError> {
     let (xlsx, rest) = rayon::join(
         || {
             let xlsx = model
@@ -196,13 +233,11 @@ fn write_exports(project: &Project, model: &Model, out: &dyn Sink) -> Result<(),
         || {
             out.write("roster.csv", model.roster.to_csv().as_bytes())?;
             out.write("roster.json", model.roster.to_json().as_bytes())?;
-            out.write("entries.json", &entries_json(model))?;
-            out.write("entries/index.json", &showcase_index(model))
+            out.write("entries.json", &entries_json(model))
         },
     );
     xlsx?;
-    rest?;
-    Ok(())
+    rest.map_err(SiteError::from)
 }
 
 /// `entries.json`: every published entry with its fields, for anyone who wants the data.

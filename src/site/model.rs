@@ -217,6 +217,20 @@ pub struct ModelOptions {
 }
 
 pub fn assemble(project: &Project, options: &ModelOptions) -> Model {
+    assemble_reusing(project, options, &Reuse::default())
+}
+
+/// Views of entries from an earlier model, with the entries they were made from: an entry that
+/// has not changed keeps its view (and its media, already published).
+#[derive(Debug, Default)]
+pub struct Reuse<'a> {
+    /// By unit and slug.
+    pub views: HashMap<(&'a str, &'a str), (&'a Entry, &'a Arc<EntryView>)>,
+}
+
+/// Like `assemble`, reusing the views of unchanged entries. Only the new views' files and
+/// thumbnails are listed in the model's `copies` and `thumbs`.
+pub fn assemble_reusing(project: &Project, options: &ModelOptions, reuse: &Reuse<'_>) -> Model {
     let campaign = &project.campaign;
     let lang = campaign.language;
     let base = normalise_base(options.base_url.as_deref().unwrap_or(&campaign.base_url));
@@ -227,19 +241,29 @@ pub fn assemble(project: &Project, options: &ModelOptions) -> Model {
         .collect();
 
     let lookups = Lookups::new(campaign);
-    let built: Vec<Built> = published
+    let built: Vec<Result<Built, Arc<EntryView>>> = published
         .par_iter()
-        .map(|e| entry_view(campaign, &lookups, e, options))
+        .map(
+            |e| match reuse.views.get(&(e.unit.as_str(), e.slug.as_str())) {
+                Some((source, view)) if *source == *e => Err(Arc::clone(view)),
+                _ => Ok(entry_view(campaign, &lookups, e, options)),
+            },
+        )
         .collect();
     let mut entries = Vec::with_capacity(built.len());
     let mut copies = Vec::new();
     let mut thumbs_out = Vec::new();
     let mut warnings = Vec::new();
     for b in built {
-        entries.push(Arc::new(b.view));
-        copies.extend(b.copies);
-        thumbs_out.extend(b.thumbs);
-        warnings.extend(b.warnings);
+        match b {
+            Ok(b) => {
+                entries.push(Arc::new(b.view));
+                copies.extend(b.copies);
+                thumbs_out.extend(b.thumbs);
+                warnings.extend(b.warnings);
+            }
+            Err(view) => entries.push(view),
+        }
     }
     thumbs_out.sort_by(|a, b| a.0.cmp(&b.0));
     thumbs_out.dedup_by(|a, b| a.0 == b.0);

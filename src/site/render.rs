@@ -1,6 +1,6 @@
 //! Every page of the site rendered from the model through the theme's templates, in parallel.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
 use minijinja::value::{DynObject, Enumerator, Object, Serde, Value};
@@ -52,13 +52,29 @@ struct PageNumber {
 }
 
 /// Values shared by every page, converted for the templates once.
-struct Shared {
+/// Values every page shares, converted for the templates once.
+pub struct Prepared {
     site: Value,
     entries: Vec<Value>,
     /// Each entry's card (`card.html`), rendered once: the showcase, unit, category and home
     /// pages all show it.
     cards: Vec<Value>,
     units: Vec<Value>,
+    /// The views the cards were made from, so a later model can reuse a card whose view is the
+    /// same (the same `Arc`).
+    views: HashMap<String, (Arc<EntryView>, Value)>,
+}
+
+/// What changed since the previous render, for `render_dirty`.
+#[derive(Debug, Default)]
+pub struct Dirty {
+    /// Entries (indices into the new model) whose page must be rendered.
+    pub entries: HashSet<usize>,
+    pub units: HashSet<String>,
+    /// Categories (indices) whose pages list a changed, added or removed entry.
+    pub categories: HashSet<usize>,
+    /// Entries were added or removed: showcase pages from this one on shift.
+    pub showcase_from: Option<usize>,
 }
 
 /// The number of pages `render` writes, for a progress bar.
@@ -66,12 +82,12 @@ pub fn page_count(model: &Model) -> usize {
     jobs(model).len()
 }
 
-pub fn render(
+/// Convert the model for the templates, reusing the cards of `previous` for unchanged entries.
+pub fn prepare(
     env: &Environment<'static>,
     model: &Model,
-    out: &dyn Sink,
-    progress: &dyn Progress,
-) -> Result<usize, SiteError> {
+    previous: Option<&Prepared>,
+) -> Result<Prepared, SiteError> {
     let site = Value::from(Serde(&model.site));
     let entries: Vec<Value> = model
         .entries
@@ -79,23 +95,118 @@ pub fn render(
         .map(|e| Value::from_dyn_object(DynObject::new(e.clone())))
         .collect();
     let card = env.get_template("card.html").map_err(SiteError::Template)?;
-    let cards = entries
+    let cards = model
+        .entries
         .par_iter()
-        .map(|e| {
+        .zip(&entries)
+        .map(|(view, e)| {
+            if let Some((old, card)) = previous.and_then(|p| p.views.get(&view.id))
+                && Arc::ptr_eq(old, view)
+            {
+                return Ok(card.clone());
+            }
             card.render(context! { site => site.clone(), e => e.clone() })
                 .map(Value::from_safe_string)
         })
         .collect::<Result<Vec<Value>, _>>()
         .map_err(SiteError::Template)?;
-    let shared = Shared {
+    let views = model
+        .entries
+        .iter()
+        .zip(&cards)
+        .map(|(v, c)| (v.id.clone(), (Arc::clone(v), c.clone())))
+        .collect();
+    Ok(Prepared {
         site,
         entries,
         cards,
         units: model.units.iter().map(|u| Value::from(Serde(u))).collect(),
+        views,
+    })
+}
+
+/// Render every page.
+pub fn render(
+    env: &Environment<'static>,
+    model: &Model,
+    out: &dyn Sink,
+    progress: &dyn Progress,
+) -> Result<usize, SiteError> {
+    let prepared = prepare(env, model, None)?;
+    render_all(env, model, &prepared, out, progress)
+}
+
+/// Render every page from prepared values.
+pub fn render_all(
+    env: &Environment<'static>,
+    model: &Model,
+    prepared: &Prepared,
+    out: &dyn Sink,
+    progress: &dyn Progress,
+) -> Result<usize, SiteError> {
+    render_jobs(env, model, prepared, out, progress, &jobs(model))
+}
+
+/// Render the pages a change touches: the changed entries' own pages, their units' and
+/// categories' pages, the showcase pages that list them, and the pages that list everything
+/// (home, roster, status, indexes).
+/// Which pages `render_dirty` renders: those that show the changed entries themselves, or those
+/// that list every entry (the roster, the sitemap, the feed), which `serve` renders after the
+/// first are up.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Phase {
+    Pages,
+    Lists,
+}
+
+pub fn render_dirty(
+    env: &Environment<'static>,
+    model: &Model,
+    prepared: &Prepared,
+    out: &dyn Sink,
+    dirty: &Dirty,
+    phase: Phase,
+) -> Result<usize, SiteError> {
+    let on_page = |n: usize| {
+        let start = (n - 1) * PER_PAGE;
+        dirty.showcase_from.is_some_and(|from| n >= from)
+            || (start..(start + PER_PAGE).min(model.entries.len()))
+                .any(|i| dirty.entries.contains(&i))
     };
-    let jobs = jobs(model);
+    let lists = |job: &Job| matches!(job, Job::Roster | Job::Sitemap | Job::Feed);
+    let jobs: Vec<Job> = jobs(model)
+        .into_iter()
+        .filter(|job| lists(job) == (phase == Phase::Lists))
+        .filter(|job| match *job {
+            Job::Entry(i) => dirty.entries.contains(&i),
+            Job::Showcase(n) => on_page(n),
+            Job::Category(c) => dirty.categories.contains(&c),
+            Job::Unit(u) => dirty.units.contains(&model.units[u].id),
+            Job::RosterUnit(u) => dirty.units.contains(&model.roster.units[u].id),
+            // Free pages and the 404 show no entry.
+            Job::Page(_) | Job::NotFound => false,
+            Job::Home
+            | Job::Categories
+            | Job::Units
+            | Job::Roster
+            | Job::Status
+            | Job::Sitemap
+            | Job::Feed => true,
+        })
+        .collect();
+    render_jobs(env, model, prepared, out, &super::Quiet, &jobs)
+}
+
+fn render_jobs(
+    env: &Environment<'static>,
+    model: &Model,
+    shared: &Prepared,
+    out: &dyn Sink,
+    progress: &dyn Progress,
+    jobs: &[Job],
+) -> Result<usize, SiteError> {
     jobs.par_iter().try_for_each(|job| {
-        let (path, template, ctx) = page(model, &shared, *job);
+        let (path, template, ctx) = page(model, shared, *job);
         let html = env
             .get_template(template)
             .and_then(|t| t.render(ctx))
@@ -224,15 +335,15 @@ fn file_of(path: &str) -> String {
     }
 }
 
-fn list(shared: &Shared, indices: &[usize]) -> Value {
+fn list(shared: &Prepared, indices: &[usize]) -> Value {
     indices.iter().map(|&i| shared.entries[i].clone()).collect()
 }
 
-fn cards(shared: &Shared, indices: &[usize]) -> Value {
+fn cards(shared: &Prepared, indices: &[usize]) -> Value {
     indices.iter().map(|&i| shared.cards[i].clone()).collect()
 }
 
-fn page(model: &Model, shared: &Shared, job: Job) -> (String, &'static str, Value) {
+fn page(model: &Model, shared: &Prepared, job: Job) -> (String, &'static str, Value) {
     let site = shared.site.clone();
     let (path, template, ctx): (String, &'static str, Value) = match job {
         Job::Home => {

@@ -1,0 +1,118 @@
+//! The site `serve` keeps in memory, brought up to date entry by entry, must be the site a whole
+//! build gives for the same files.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use shenbao::project::{self, LoadOptions};
+use shenbao::site::BuildOptions;
+use shenbao::site::live::Live;
+
+fn options() -> BuildOptions {
+    BuildOptions {
+        out: PathBuf::new(),
+        base_url: Some("/".into()),
+        drafts: false,
+    }
+}
+
+fn load(root: &Path) -> project::Project {
+    project::load(
+        root,
+        LoadOptions {
+            render_bodies: true,
+            ..LoadOptions::default()
+        },
+    )
+    .unwrap()
+}
+
+fn files(live: &Live) -> BTreeMap<String, Vec<u8>> {
+    live.files()
+        .iter()
+        .map(|(k, v)| (k.clone(), v.to_vec()))
+        .collect()
+}
+
+/// A change to the campaign's files.
+type Edit = Box<dyn Fn(&Path)>;
+
+#[test]
+fn entry_by_entry_updates_give_the_same_site_as_a_whole_build() {
+    let dir = common::fixture("site");
+    let root = dir.path();
+    let mut project = load(root);
+    let mut live = Live::build(&project, &options(), None).unwrap();
+
+    let edits: Vec<(&str, Edit)> = vec![
+        (
+            "a new title",
+            Box::new(|root: &Path| {
+                let f = root.join("submissions/alpha/weiquan.md");
+                let t = std::fs::read_to_string(&f).unwrap();
+                std::fs::write(&f, t.replace("劳动争议调解进车间", "劳动争议调解进班组")).unwrap();
+            }),
+        ),
+        (
+            "another category",
+            Box::new(|root: &Path| {
+                let f = root.join("submissions/gamma/yuanqu.md");
+                let t = std::fs::read_to_string(&f).unwrap();
+                std::fs::write(&f, t.replace("category: 12", "category: 1")).unwrap();
+            }),
+        ),
+        (
+            "an entry added",
+            Box::new(|root: &Path| {
+                let t = std::fs::read_to_string(root.join("submissions/gamma/yuanqu.md")).unwrap();
+                std::fs::write(
+                    root.join("submissions/alpha/aaa-first.md"),
+                    t.replace("园区工会联合会“一站式”服务", "排在最前的新项目"),
+                )
+                .unwrap();
+            }),
+        ),
+        (
+            "an entry removed",
+            Box::new(|root: &Path| {
+                std::fs::remove_file(root.join("submissions/beta/dangjian.md")).unwrap();
+            }),
+        ),
+        (
+            "a draft published",
+            Box::new(|root: &Path| {
+                let f = root.join("submissions/alpha/caogao.md");
+                let t = std::fs::read_to_string(&f).unwrap();
+                std::fs::write(&f, t.replace("draft: true\n", "")).unwrap();
+            }),
+        ),
+    ];
+    let changed = [
+        "submissions/alpha/weiquan.md",
+        "submissions/gamma/yuanqu.md",
+        "submissions/alpha/aaa-first.md",
+        "submissions/beta/dangjian.md",
+        "submissions/alpha/caogao.md",
+    ];
+    for ((what, edit), path) in edits.iter().zip(changed) {
+        edit(root);
+        assert!(project.recheck(&[path.to_string()]), "{what}");
+        live.update(&project).unwrap();
+        assert!(
+            live.catch_up(&project).unwrap(),
+            "an update leaves the lists and downloads for later"
+        );
+        let whole = Live::build(&load(root), &options(), None).unwrap();
+        let (a, b) = (files(&live), files(&whole));
+        let differ: Vec<&String> = a
+            .keys()
+            .chain(b.keys())
+            .filter(|k| a.get(*k) != b.get(*k))
+            .collect();
+        assert!(differ.is_empty(), "after {what}, these differ: {differ:?}");
+        // And the checks agree with a whole load.
+        assert_eq!(project.diagnostics, load(root).diagnostics, "{what}");
+    }
+}
