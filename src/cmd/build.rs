@@ -74,18 +74,7 @@ pub fn run(globals: &Globals, args: Args) -> Result<Outcome, CliError> {
     let counts = diagnostic::count(&project.diagnostics);
     let lang = super::lang(globals, &project);
     if counts.errors > 0 {
-        let ctx = report::Context {
-            root: project.campaign.root.clone(),
-            lang,
-            color: super::color(),
-            summary: report::Summary {
-                entries: project.entries.len(),
-                units: 0,
-                errors: counts.errors,
-                warnings: counts.warnings,
-                entries_checked: true,
-            },
-        };
+        let ctx = super::context(lang, &project, &project.diagnostics);
         print!(
             "{}",
             report::render(args.format, &project.diagnostics, &ctx)

@@ -62,18 +62,7 @@ pub fn run(globals: &Globals, args: Args) -> Result<Outcome, CliError> {
         .filter(|d| filters.is_empty() || filters.iter().any(|f| covers(f, &d.file)))
         .collect();
     let counts = diagnostic::count(&shown);
-    let ctx = report::Context {
-        root: root.clone(),
-        lang: super::lang(globals, &project),
-        color: super::color(),
-        summary: report::Summary {
-            entries: project.entries.len(),
-            units: submitting_units(&project),
-            errors: counts.errors,
-            warnings: counts.warnings,
-            entries_checked: true,
-        },
-    };
+    let ctx = super::context(super::lang(globals, &project), &project, &shown);
     print!("{}", report::render(args.format, &shown, &ctx));
     if args.format == Format::Github
         && let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY")
@@ -91,12 +80,6 @@ pub fn run(globals: &Globals, args: Args) -> Result<Outcome, CliError> {
     } else {
         Outcome::Success
     })
-}
-
-fn submitting_units(project: &shenbao::project::Project) -> usize {
-    let mut units: Vec<&str> = project.entries.iter().map(|e| e.unit.as_str()).collect();
-    units.dedup();
-    units.len()
 }
 
 /// The given paths relative to the campaign root, with `/` separators.

@@ -142,6 +142,29 @@ fn load(
     }
 }
 
+/// How to report `shown`, the diagnostics of `project` a command prints.
+fn context(
+    lang: Lang,
+    project: &Project,
+    shown: &[shenbao::diagnostic::Diagnostic],
+) -> report::Context {
+    let counts = shenbao::diagnostic::count(shown);
+    let mut units: Vec<&str> = project.entries.iter().map(|e| e.unit.as_str()).collect();
+    units.dedup();
+    report::Context {
+        root: project.campaign.root.clone(),
+        lang,
+        color: color(),
+        summary: report::Summary {
+            entries: project.entries.len(),
+            units: units.len(),
+            errors: counts.errors,
+            warnings: counts.warnings,
+            entries_checked: true,
+        },
+    }
+}
+
 /// Colour only on a terminal, and never when NO_COLOR is set.
 fn color() -> bool {
     std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
