@@ -60,6 +60,28 @@ pub fn line_text(text: &str, line: u32) -> Option<&str> {
         .map(|l| l.strip_suffix('\r').unwrap_or(l))
 }
 
+/// A URL path with its `%XX` escapes decoded; `None` when an escape is malformed or the result
+/// is not UTF-8. Links in bodies and requests to `serve` are both written this way.
+pub fn percent_decode(s: &str) -> Option<String> {
+    if !s.contains('%') {
+        return Some(s.to_string());
+    }
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = s.get(i + 1..i + 3)?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
 /// A file split into its YAML front matter and its Markdown body.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct FrontMatter<'a> {

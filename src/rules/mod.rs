@@ -233,30 +233,8 @@ fn leaves(path: &Path, root: &Path) -> bool {
     }
 }
 
-/// Markdown link targets may be percent-encoded (`%E7%85%A7.jpg`).
+/// Markdown link targets may be percent-encoded (`%E7%85%A7.jpg`); a target that is not valid
+/// percent-encoding is taken as written.
 pub(crate) fn percent_decode(s: &str) -> String {
-    if !s.contains('%') {
-        return s.to_string();
-    }
-    let hex = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let pair = (
-            bytes.get(i + 1).copied().and_then(hex),
-            bytes.get(i + 2).copied().and_then(hex),
-        );
-        match (bytes[i], pair) {
-            (b'%', (Some(hi), Some(lo))) => {
-                out.push(hi << 4 | lo);
-                i += 3;
-            }
-            (b, _) => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
+    source::percent_decode(s).unwrap_or_else(|| s.to_string())
 }

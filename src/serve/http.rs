@@ -79,7 +79,7 @@ fn html(status: StatusCode, body: Vec<u8>) -> Response<Body> {
 /// The site file a request path names (`a/b/` → `a/b/index.html`), or `None` for a path that
 /// tries to climb (`..`, `.`, encoded or not) or is not valid UTF-8 once decoded.
 pub fn key(path: &str) -> Option<String> {
-    let decoded = percent_decode(path)?;
+    let decoded = crate::source::percent_decode(path)?;
     if decoded.contains(['\\', '\0']) {
         return None;
     }
@@ -99,23 +99,6 @@ pub fn key(path: &str) -> Option<String> {
         key.push_str("index.html");
     }
     Some(key)
-}
-
-fn percent_decode(s: &str) -> Option<String> {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = s.get(i + 1..i + 3)?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
 }
 
 fn content_type(key: &str) -> &'static str {
