@@ -550,7 +550,7 @@ fn entry_view(
         publish(file);
     }
 
-    let mut photo = |written: &str, title: &str| -> Option<Photo> {
+    let mut make_photo = |written: &str, title: &str| -> Option<Photo> {
         let full = publish(written)?;
         let ext = extension(std::path::Path::new(written));
         if !thumbs::can_read(&ext) {
@@ -591,6 +591,20 @@ fn entry_view(
                 None
             }
         }
+    };
+
+    // The cover is often one of the attachments too: each photo is read and shrunk once.
+    let mut made: HashMap<String, Option<Photo>> = HashMap::new();
+    let mut photo = |written: &str, title: &str| -> Option<Photo> {
+        if let Some(done) = made.get(written) {
+            return done.clone().map(|p| Photo {
+                title: title.to_string(),
+                ..p
+            });
+        }
+        let result = make_photo(written, title);
+        made.insert(written.to_string(), result.clone());
+        result
     };
 
     let mut photos = Vec::new();
