@@ -55,6 +55,12 @@ pub enum ServeError {
 impl std::fmt::Display for ServeError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            ServeError::Bind(e) if e.kind() == std::io::ErrorKind::AddrInUse => {
+                write!(
+                    f,
+                    "cannot listen: the port is taken (another `shenbao serve`?); choose another with --port"
+                )
+            }
             ServeError::Bind(e) => write!(f, "cannot listen: {e}"),
             ServeError::Watch(e) => write!(f, "cannot watch the campaign: {e}"),
             ServeError::Runtime(e) => write!(f, "cannot start the server: {e}"),
@@ -85,8 +91,6 @@ struct Session {
 pub fn run(options: ServeOptions, events: Arc<dyn Events>) -> Result<(), ServeError> {
     let state: Shared = Arc::default();
     let session = Arc::new(Mutex::new(Session::default()));
-    rebuild(&options, &state, events.as_ref(), &session, None);
-
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -96,6 +100,8 @@ pub fn run(options: ServeOptions, events: Arc<dyn Events>) -> Result<(), ServeEr
         .block_on(tokio::net::TcpListener::bind(options.addr))
         .map_err(ServeError::Bind)?;
     let addr = listener.local_addr().map_err(ServeError::Bind)?;
+    // Only once the port is ours: a taken port should not cost a whole build first.
+    rebuild(&options, &state, events.as_ref(), &session, None);
     let livereload = tower_livereload::LiveReloadLayer::new();
     let reloader = livereload.reloader();
 
