@@ -33,12 +33,15 @@ fn assert_at(file: &str, line: u64, column: u64, code: &str) {
     assert_eq!((hit.line, hit.column), (line, column), "`{code}` in {file}");
 }
 
-fn severity(code: &str) -> &'static str {
-    let d = found().iter().find(|d| d.code == code).unwrap();
-    if d.severity == "error" {
-        "error"
-    } else {
-        "warning"
+/// The severity the JSON report gives `code`, exactly as written there.
+fn severity(code: &str) -> &str {
+    let d = found()
+        .iter()
+        .find(|d| d.code == code)
+        .unwrap_or_else(|| panic!("no `{code}` found"));
+    match d.severity.as_str() {
+        s @ ("error" | "warning") => s,
+        other => panic!("`{code}` has the severity `{other}`, neither error nor warning"),
     }
 }
 

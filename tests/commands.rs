@@ -201,6 +201,71 @@ fn roster_for_one_unit() {
     assert_eq!(shenbao(dir.path(), &["roster", "--unit", "nobody"]).code, 2);
 }
 
+/// `--unit` keeps the numbers of the whole roster, so that row 3 is row 3 on every copy.
+#[test]
+fn roster_for_one_unit_keeps_the_whole_rosters_numbers() {
+    let dir = fixture("site");
+    let whole = shenbao(dir.path(), &["roster", "--format", "json"]).json();
+    let beta = shenbao(
+        dir.path(),
+        &["roster", "--format", "json", "--unit", "beta"],
+    )
+    .json();
+    let units = beta["units"].as_array().unwrap();
+    assert_eq!(units.len(), 1);
+    assert_eq!(units[0]["id"], "beta");
+    let numbers = |unit: &serde_json::Value| -> Vec<(u64, String)> {
+        unit["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| (e["no"].as_u64().unwrap(), e["id"].as_str().unwrap().into()))
+            .collect()
+    };
+    let in_whole = whole["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["id"] == "beta")
+        .unwrap();
+    let alone = numbers(&units[0]);
+    assert_eq!(alone, numbers(in_whole));
+    assert!(alone[0].0 > 1, "beta comes after alpha: {alone:?}");
+    let csv = shenbao(dir.path(), &["roster", "--format", "csv", "--unit", "beta"]).stdout;
+    let first_row = csv.lines().nth(1).unwrap();
+    assert!(
+        first_row.starts_with(&format!("{},", alone[0].0)),
+        "{first_row}"
+    );
+}
+
+/// The roster a command writes and the one the site offers for download are the same file.
+#[test]
+fn roster_exports_are_the_builds_byte_for_byte() {
+    let dir = fixture("site");
+    let out = dir.path().join("out");
+    let run = shenbao(dir.path(), &["build", "--out", out.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    for format in ["csv", "json", "xlsx"] {
+        let file = dir.path().join(format!("roster-command.{format}"));
+        let run = shenbao(
+            dir.path(),
+            &[
+                "roster",
+                "--format",
+                format,
+                "--out",
+                file.to_str().unwrap(),
+            ],
+        );
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let command = std::fs::read(&file).unwrap();
+        let built = std::fs::read(out.join(format!("roster.{format}"))).unwrap();
+        assert!(!command.is_empty());
+        assert!(command == built, "roster.{format} differs from the build's");
+    }
+}
+
 #[test]
 fn init_makes_a_campaign_that_passes_check() {
     let dir = tempfile::tempdir().unwrap();

@@ -415,6 +415,35 @@ fn history_is_cached_in_the_repository_and_can_be_bypassed() {
     assert!(!d.join("submissions/.shenbao").exists());
 }
 
+/// The cache is shown to be read by poisoning it: every commit in it moved past the deadline
+/// makes every entry late, unless `--no-cache` walks the history again.
+#[test]
+fn a_poisoned_cache_is_believed_and_no_cache_walks_again() {
+    let (dir, _) = repository(&[]);
+    let d = dir.path();
+    assert!(codes_at(d, &[], "late-submission").is_empty());
+    let cache = d.join(".git/shenbao/history.json");
+    let mut cached: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&cache).expect("the walk is cached in .git/"))
+            .unwrap();
+    for commit in cached["commits"].as_array_mut().unwrap() {
+        commit["time"] = serde_json::json!(1_893_456_000); // 2030-01-01
+    }
+    std::fs::write(&cache, serde_json::to_vec(&cached).unwrap()).unwrap();
+
+    let late = codes_at(d, &[], "late-submission");
+    assert!(
+        late.contains(&"submissions/alpha/weiquan.md".to_string()),
+        "the poisoned cache was not read: {late:?}"
+    );
+    assert!(
+        codes_at(d, &["--no-cache"], "late-submission").is_empty(),
+        "--no-cache read the cache"
+    );
+    // --no-cache neither reads nor repairs it: the poison is still there.
+    assert!(!codes_at(d, &[], "late-submission").is_empty());
+}
+
 #[test]
 fn an_unknown_revision_is_a_usage_error() {
     let (dir, _) = repository(&[]);

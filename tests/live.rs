@@ -6,9 +6,9 @@ mod common;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use shenbao::project::{self, LoadOptions};
-use shenbao::site::BuildOptions;
-use shenbao::site::live::Live;
+use shenbao_core::project::{self, LoadOptions};
+use shenbao_site::BuildOptions;
+use shenbao_site::live::Live;
 
 fn options() -> BuildOptions {
     BuildOptions {
@@ -25,6 +25,7 @@ fn load(root: &Path) -> project::Project {
             render_bodies: true,
             ..LoadOptions::default()
         },
+        &shenbao_git::Git,
     )
     .unwrap()
 }

@@ -5,12 +5,12 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressStyle};
-use shenbao::diagnostic;
-use shenbao::project::LoadOptions;
-use shenbao::report::{self, Format};
-use shenbao::site::{self, BuildOptions, Progress};
+use shenbao_core::diagnostic;
+use shenbao_core::project::LoadOptions;
+use shenbao_core::report;
+use shenbao_site::{self, BuildOptions, Progress};
 
-use super::{CliError, Globals, Outcome};
+use super::{CliError, Format, Globals, Outcome};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -66,7 +66,7 @@ pub fn run(globals: &Globals, args: Args) -> Result<Outcome, CliError> {
             skip_git: false,
             no_cache: args.no_cache,
         },
-        args.format,
+        args.format.into(),
     )? {
         Ok(p) => p,
         Err(outcome) => return Ok(outcome),
@@ -77,7 +77,7 @@ pub fn run(globals: &Globals, args: Args) -> Result<Outcome, CliError> {
         let ctx = super::context(lang, &project, &project.diagnostics);
         print!(
             "{}",
-            report::render(args.format, &project.diagnostics, &ctx)
+            report::render(args.format.into(), &project.diagnostics, &ctx)
         );
         eprintln!(
             "{}",
@@ -90,7 +90,7 @@ pub fn run(globals: &Globals, args: Args) -> Result<Outcome, CliError> {
     }
     let out = match &args.out {
         Some(out) => std::path::absolute(out)?,
-        None => project.campaign.root.join(site::default_out()),
+        None => project.campaign.root.join(shenbao_site::default_out()),
     };
     let bar = std::io::stderr().is_terminal().then(|| {
         let bar = ProgressBar::new(0);
@@ -101,7 +101,7 @@ pub fn run(globals: &Globals, args: Args) -> Result<Outcome, CliError> {
         bar
     });
     let progress = Bar(bar);
-    let report = site::build(
+    let report = shenbao_site::build(
         &project,
         &BuildOptions {
             out,

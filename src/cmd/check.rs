@@ -2,12 +2,12 @@
 
 use std::path::PathBuf;
 
-use shenbao::changes;
-use shenbao::diagnostic::{self, Diagnostic};
-use shenbao::project::LoadOptions;
-use shenbao::report::{self, Format};
+use shenbao_core::diagnostic::{self, Diagnostic};
+use shenbao_core::project::LoadOptions;
+use shenbao_core::report;
+use shenbao_git::changes;
 
-use super::{CliError, Globals, Outcome};
+use super::{CliError, Format, Globals, Outcome};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -40,7 +40,7 @@ pub fn run(globals: &Globals, args: Args) -> Result<Outcome, CliError> {
             skip_git: false,
             no_cache: args.no_cache,
         },
-        args.format,
+        args.format.into(),
     )? {
         Ok(p) => p,
         Err(outcome) => return Ok(outcome),
@@ -63,7 +63,7 @@ pub fn run(globals: &Globals, args: Args) -> Result<Outcome, CliError> {
         .collect();
     let counts = diagnostic::count(&shown);
     let ctx = super::context(super::lang(globals, &project), &project, &shown);
-    print!("{}", report::render(args.format, &shown, &ctx));
+    print!("{}", report::render(args.format.into(), &shown, &ctx));
     if args.format == Format::Github
         && let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY")
     {

@@ -1,7 +1,7 @@
 //! `shenbao codeowners`: a CODEOWNERS file from the unit registry.
 
-use shenbao::campaign;
-use shenbao::ownership;
+use shenbao_core::campaign;
+use shenbao_git::ownership;
 
 use super::{CliError, Globals, Outcome};
 

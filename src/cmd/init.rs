@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use shenbao::scaffold;
+use crate::scaffold;
 
 use super::{CliError, Outcome};
 

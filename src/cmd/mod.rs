@@ -15,10 +15,10 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use shenbao::campaign::{self, CampaignError};
-use shenbao::lang::Lang;
-use shenbao::project::{self, LoadError, LoadOptions, Project};
-use shenbao::report::{self, Format};
+use shenbao_core::campaign::{self, CampaignError};
+use shenbao_core::lang::Lang;
+use shenbao_core::project::{self, LoadError, LoadOptions, Project};
+use shenbao_core::report;
 
 /// shenbao (申报): validate, track and publish a call for entries kept in git.
 #[derive(Debug, Parser)]
@@ -114,17 +114,44 @@ impl Globals {
     }
 }
 
+/// The output formats of `check` and `build`, as the command line names them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Source lines with carets, for a terminal.
+    Human,
+    /// One JSON object with the diagnostics and a summary.
+    Json,
+    /// GitHub Actions workflow commands (annotations on the pull request).
+    Github,
+    /// SARIF 2.1.0, for code-scanning uploads.
+    Sarif,
+    /// GitLab Code Quality JSON.
+    Gitlab,
+}
+
+impl From<Format> for report::Format {
+    fn from(f: Format) -> Self {
+        match f {
+            Format::Human => report::Format::Human,
+            Format::Json => report::Format::Json,
+            Format::Github => report::Format::Github,
+            Format::Sarif => report::Format::Sarif,
+            Format::Gitlab => report::Format::Gitlab,
+        }
+    }
+}
+
 /// Load the project, or print why `campaign.yaml` is unusable (in `format`) and say so.
 fn load(
     globals: &Globals,
     options: LoadOptions,
-    format: Format,
+    format: report::Format,
 ) -> Result<Result<Project, Outcome>, CliError> {
     let root = globals.root()?;
-    match project::load(&root, options) {
+    match project::load(&root, options, &shenbao_git::Git) {
         Ok(p) => Ok(Ok(p)),
         Err(LoadError::Campaign(CampaignError::Invalid(diagnostics))) => {
-            let counts = shenbao::diagnostic::count(&diagnostics);
+            let counts = shenbao_core::diagnostic::count(&diagnostics);
             let ctx = report::Context {
                 root: root.clone(),
                 lang: globals.lang.unwrap_or_default(),
@@ -146,9 +173,9 @@ fn load(
 fn context(
     lang: Lang,
     project: &Project,
-    shown: &[shenbao::diagnostic::Diagnostic],
+    shown: &[shenbao_core::diagnostic::Diagnostic],
 ) -> report::Context {
-    let counts = shenbao::diagnostic::count(shown);
+    let counts = shenbao_core::diagnostic::count(shown);
     let mut units: Vec<&str> = project.entries.iter().map(|e| e.unit.as_str()).collect();
     units.dedup();
     report::Context {

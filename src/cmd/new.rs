@@ -1,6 +1,7 @@
 //! `shenbao new`: a new entry file stubbed from the schema.
 
-use shenbao::{campaign, scaffold};
+use crate::scaffold;
+use shenbao_core::campaign;
 
 use super::{CliError, Globals, Outcome};
 

@@ -2,10 +2,9 @@
 
 use std::path::PathBuf;
 
-use shenbao::project::LoadOptions;
-use shenbao::report::Format as ReportFormat;
-use shenbao::roster;
-use shenbao::site;
+use shenbao_core::project::LoadOptions;
+use shenbao_core::report::Format as ReportFormat;
+use shenbao_core::roster;
 use std::io::IsTerminal;
 
 use super::{CliError, Globals, Outcome};
@@ -52,9 +51,9 @@ pub fn run(globals: &Globals, args: Args) -> Result<Outcome, CliError> {
             if args.out.is_none() && std::io::stdout().is_terminal() {
                 return Err("an Excel workbook is binary: write it with --out roster.xlsx".into());
             }
-            roster.to_xlsx(&project.campaign.title)?
+            shenbao_site::xlsx::roster(&roster, &project.campaign.title)?
         }
-        Format::Html => site::roster_html(&project, args.unit.as_deref())?.into_bytes(),
+        Format::Html => shenbao_site::roster_html(&project, args.unit.as_deref())?.into_bytes(),
     };
     super::emit(args.out.as_deref(), &bytes)?;
     Ok(Outcome::Success)

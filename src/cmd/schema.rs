@@ -1,6 +1,6 @@
 //! `shenbao schema`: the entry front matter as JSON Schema.
 
-use shenbao::{campaign, schema};
+use shenbao_core::{campaign, schema};
 
 use super::{CliError, Globals, Outcome};
 

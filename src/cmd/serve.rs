@@ -4,10 +4,10 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
-use shenbao::diagnostic::{self, Diagnostic};
-use shenbao::lang::Lang;
-use shenbao::report::{self, Format};
-use shenbao::serve::{self, Events, ServeOptions};
+use crate::serve::{self, Events, ServeOptions};
+use shenbao_core::diagnostic::{self, Diagnostic};
+use shenbao_core::lang::Lang;
+use shenbao_core::report::{self, Format};
 
 use super::{CliError, Globals, Outcome};
 
@@ -56,7 +56,7 @@ impl Events for Terminal {
             };
             let errors: Vec<Diagnostic> = diagnostics
                 .iter()
-                .filter(|d| d.severity() == shenbao::problem::Severity::Error)
+                .filter(|d| d.severity() == shenbao_core::problem::Severity::Error)
                 .cloned()
                 .collect();
             say(report::render(Format::Human, &errors, &ctx).trim_end());

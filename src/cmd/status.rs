@@ -1,10 +1,10 @@
 //! `shenbao status`: each unit's quota and deadline standing.
 
-use shenbao::lang::Lang;
-use shenbao::project::LoadOptions;
-use shenbao::report::Format as ReportFormat;
-use shenbao::status::{self, State, UnitStatus};
-use shenbao::table;
+use crate::table;
+use shenbao_core::lang::Lang;
+use shenbao_core::project::LoadOptions;
+use shenbao_core::report::Format as ReportFormat;
+use shenbao_core::status::{self, State, UnitStatus};
 
 use super::{CliError, Globals, Outcome};
 
@@ -42,7 +42,11 @@ pub fn run(globals: &Globals, args: Args) -> Result<Outcome, CliError> {
     Ok(Outcome::Success)
 }
 
-fn render_table(units: &[UnitStatus], lang: Lang, project: &shenbao::project::Project) -> String {
+fn render_table(
+    units: &[UnitStatus],
+    lang: Lang,
+    project: &shenbao_core::project::Project,
+) -> String {
     let campaign = &project.campaign;
     let header = [
         lang.pick("单位", "unit"),

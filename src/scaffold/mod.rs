@@ -4,8 +4,8 @@
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
-use crate::campaign::{Campaign, ExtraType};
-use crate::schema::{self, FieldKind};
+use shenbao_core::campaign::{Campaign, ExtraType};
+use shenbao_core::schema::{self, FieldKind};
 
 /// Why a file could not be scaffolded.
 #[derive(Debug)]
@@ -63,7 +63,10 @@ pub fn new_entry(
     let Some(u) = campaign.unit(unit) else {
         return Err(ScaffoldError::UnknownUnit {
             unit: unit.into(),
-            suggestion: crate::problem::closest(unit, campaign.units.iter().map(|u| u.id.as_str())),
+            suggestion: shenbao_core::problem::closest(
+                unit,
+                campaign.units.iter().map(|u| u.id.as_str()),
+            ),
         });
     };
     if let Some(parent) = &u.parent {
@@ -72,9 +75,9 @@ pub fn new_entry(
             parent: parent.clone(),
         });
     }
-    let folder = campaign.root.join("submissions").join(unit);
+    let folder = campaign.root.join(shenbao_core::paths::unit_folder(unit));
     let slug = match slug {
-        Some(s) if crate::campaign::is_unit_id(s) => s.to_string(),
+        Some(s) if shenbao_core::campaign::is_unit_id(s) => s.to_string(),
         Some(s) => return Err(ScaffoldError::BadSlug(s.into())),
         None => free_slug(&folder, title.and_then(ascii_slug)),
     };

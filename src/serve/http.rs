@@ -79,7 +79,7 @@ fn html(status: StatusCode, body: Vec<u8>) -> Response<Body> {
 /// The site file a request path names (`a/b/` → `a/b/index.html`), or `None` for a path that
 /// tries to climb (`..`, `.`, encoded or not) or is not valid UTF-8 once decoded.
 pub fn key(path: &str) -> Option<String> {
-    let decoded = crate::source::percent_decode(path)?;
+    let decoded = shenbao_core::source::percent_decode(path)?;
     if decoded.contains(['\\', '\0']) {
         return None;
     }

@@ -15,11 +15,11 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
-use crate::diagnostic::{self, Diagnostic};
-use crate::lang::Lang;
-use crate::project::{self, LoadError, LoadOptions};
-use crate::site::BuildOptions;
-use crate::site::live::Live;
+use shenbao_core::diagnostic::{self, Diagnostic};
+use shenbao_core::lang::Lang;
+use shenbao_core::project::{self, LoadError, LoadOptions};
+use shenbao_site::BuildOptions;
+use shenbao_site::live::Live;
 
 pub use overlay::Problem;
 
@@ -136,10 +136,9 @@ pub fn run(options: ServeOptions, events: Arc<dyn Events>) -> Result<(), ServeEr
 
 /// Whether the changes are entry files only, which can be checked and rendered one by one.
 fn entries_only(changed: &[String]) -> bool {
-    changed.iter().all(|p| {
-        p.strip_prefix("submissions/")
-            .is_some_and(|rest| rest.ends_with(".md") && rest.matches('/').count() == 1)
-    })
+    changed
+        .iter()
+        .all(|p| shenbao_core::paths::EntryId::of_file(p).is_some())
 }
 
 /// Check the campaign (again, or only the changed entries), bring the site up to date when there
@@ -166,12 +165,13 @@ fn rebuild(
                 render_bodies: true,
                 ..LoadOptions::default()
             },
+            &shenbao_git::Git,
         ) {
             Ok(p) => session.project = Some(p),
             Err(e) => {
                 let lang = options.lang.unwrap_or_default();
                 let problems = match &e {
-                    LoadError::Campaign(crate::campaign::CampaignError::Invalid(diags)) => {
+                    LoadError::Campaign(shenbao_core::campaign::CampaignError::Invalid(diags)) => {
                         overlay::problems(diags, lang)
                     }
                     other => vec![Problem::plain(other.to_string())],

@@ -1,8 +1,8 @@
 //! The errors of a broken campaign, drawn over every served page until they are fixed.
 
-use crate::diagnostic::Diagnostic;
-use crate::lang::Lang;
-use crate::problem::Severity;
+use shenbao_core::diagnostic::Diagnostic;
+use shenbao_core::lang::Lang;
+use shenbao_core::problem::Severity;
 
 /// One error as the overlay lists it.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -1,0 +1,195 @@
+//! Where the rules read an entry's files from: the campaign on disk, an upload held in memory, or
+//! (in the git crate) a commit's tree. The rules see only this trait, so one entry is checked the
+//! same wherever its files are.
+//!
+//! Paths are relative to the campaign root, with `/` between parts and no `.` or `..`.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// What is at a path.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stat {
+    Missing,
+    File {
+        size: u64,
+    },
+    Dir,
+    /// A link on the way resolves outside the folder the path must stay in.
+    Escapes,
+}
+
+/// A set of files the rules can look at.
+pub trait Files: Sync {
+    /// What is at `rel`, following links. `within` is a folder that `rel` lies in (`""` for the
+    /// campaign root): a link below it that resolves outside it makes the answer
+    /// [`Stat::Escapes`].
+    fn stat(&self, rel: &str, within: &str) -> Stat;
+
+    /// The whole content of the file at `rel`; the error is the reason, for a diagnostic.
+    fn read(&self, rel: &str) -> Result<Vec<u8>, String>;
+}
+
+/// The part of `rel` below `within`, when `rel` lies in it.
+fn below<'a>(rel: &'a str, within: &str) -> Option<&'a str> {
+    if within.is_empty() {
+        return Some(rel);
+    }
+    rel.strip_prefix(within)?.strip_prefix('/')
+}
+
+/// The campaign's own folder on disk.
+#[derive(Debug)]
+pub struct Disk {
+    root: PathBuf,
+}
+
+impl Disk {
+    pub fn new(root: &Path) -> Self {
+        Self { root: root.into() }
+    }
+}
+
+impl Files for Disk {
+    fn stat(&self, rel: &str, within: &str) -> Stat {
+        let Some(tail) = below(rel, within) else {
+            return Stat::Escapes;
+        };
+        let path = self.root.join(rel);
+        // Only a link below `within` can lead out of it, and it does whether or not the file
+        // it leads to exists: where it resolves tells.
+        let mut at = self.root.join(within);
+        let link = tail.split('/').find_map(|part| {
+            at.push(part);
+            let meta = std::fs::symlink_metadata(&at).ok()?;
+            meta.file_type().is_symlink().then(|| at.clone())
+        });
+        if let Some(link) = link {
+            let Ok(folder) = self.root.join(within).canonicalize() else {
+                return Stat::Missing;
+            };
+            match path.canonicalize().or_else(|_| link.canonicalize()) {
+                Ok(real) if !real.starts_with(&folder) => return Stat::Escapes,
+                Ok(_) => {}
+                // A dangling link: out if its target is written to lead out.
+                Err(_) => {
+                    let target = std::fs::read_link(&link).unwrap_or_default();
+                    let out = target.components().any(|c| {
+                        !matches!(
+                            c,
+                            std::path::Component::Normal(_) | std::path::Component::CurDir
+                        )
+                    });
+                    return if out { Stat::Escapes } else { Stat::Missing };
+                }
+            }
+        }
+        match std::fs::metadata(&path) {
+            Ok(meta) if meta.is_file() => Stat::File { size: meta.len() },
+            Ok(meta) if meta.is_dir() => Stat::Dir,
+            _ => Stat::Missing,
+        }
+    }
+
+    fn read(&self, rel: &str) -> Result<Vec<u8>, String> {
+        std::fs::read(self.root.join(rel)).map_err(|e| e.to_string())
+    }
+}
+
+/// Files held in memory: an upload not yet written anywhere. No links, so nothing escapes.
+#[derive(Clone, Debug, Default)]
+pub struct Memory {
+    files: BTreeMap<String, Vec<u8>>,
+}
+
+impl Memory {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Add (or replace) the file at `rel`.
+    pub fn insert(&mut self, rel: impl Into<String>, bytes: impl Into<Vec<u8>>) {
+        self.files.insert(rel.into(), bytes.into());
+    }
+}
+
+impl Files for Memory {
+    fn stat(&self, rel: &str, _within: &str) -> Stat {
+        if let Some(bytes) = self.files.get(rel) {
+            return Stat::File {
+                size: bytes.len() as u64,
+            };
+        }
+        let folder = format!("{rel}/");
+        match self.files.range(folder.clone()..).next() {
+            Some((path, _)) if path.starts_with(&folder) => Stat::Dir,
+            _ => Stat::Missing,
+        }
+    }
+
+    fn read(&self, rel: &str) -> Result<Vec<u8>, String> {
+        self.files
+            .get(rel)
+            .cloned()
+            .ok_or_else(|| format!("{rel}: no such file"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn memory_knows_files_and_the_folders_they_make() {
+        let mut m = Memory::new();
+        m.insert("submissions/a/x.md", "text");
+        m.insert("submissions/a/x/photo.jpg", vec![0; 10]);
+        assert_eq!(
+            m.stat("submissions/a/x/photo.jpg", "submissions/a/x"),
+            Stat::File { size: 10 }
+        );
+        assert_eq!(m.stat("submissions/a/x", ""), Stat::Dir);
+        assert_eq!(m.stat("submissions/a", ""), Stat::Dir);
+        assert_eq!(m.stat("submissions/a/x/", ""), Stat::Missing);
+        assert_eq!(m.stat("submissions/a/y.md", ""), Stat::Missing);
+        assert_eq!(m.read("submissions/a/x.md").unwrap(), b"text");
+        assert!(m.read("submissions/a/y.md").is_err());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn on_disk_a_link_that_leads_out_of_its_folder_escapes() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("submissions/a/x")).unwrap();
+        std::fs::create_dir_all(root.join("outside")).unwrap();
+        std::fs::write(root.join("outside/secret.jpg"), "s").unwrap();
+        std::fs::write(root.join("submissions/a/x/own.jpg"), "own").unwrap();
+        let link = |target: &str, at: &str| std::os::unix::fs::symlink(target, root.join(at));
+        link("../../../outside/secret.jpg", "submissions/a/x/file.jpg").unwrap();
+        link("../../../outside", "submissions/a/x/dir").unwrap();
+        link("own.jpg", "submissions/a/x/same.jpg").unwrap();
+        let disk = Disk::new(root);
+        let within = "submissions/a/x";
+        assert_eq!(
+            disk.stat("submissions/a/x/own.jpg", within),
+            Stat::File { size: 3 }
+        );
+        assert_eq!(
+            disk.stat("submissions/a/x/same.jpg", within),
+            Stat::File { size: 3 }
+        );
+        assert_eq!(disk.stat("submissions/a/x/file.jpg", within), Stat::Escapes);
+        assert_eq!(
+            disk.stat("submissions/a/x/dir/secret.jpg", within),
+            Stat::Escapes
+        );
+        // Inside the campaign, the same link is no escape from the root.
+        assert_eq!(
+            disk.stat("submissions/a/x/file.jpg", ""),
+            Stat::File { size: 1 }
+        );
+        assert_eq!(disk.stat("submissions/a/x/none.jpg", within), Stat::Missing);
+        assert_eq!(disk.stat("submissions/a/x", ""), Stat::Dir);
+    }
+}

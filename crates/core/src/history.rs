@@ -1,0 +1,105 @@
+//! What git knows of the submissions, as plain data: when each file under `submissions/` first
+//! reached the main line and when it last changed. Reading it from a repository is the git
+//! crate's work; the rules and the site only read this.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+/// One commit of the main line, as arrival and change times need it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stamp {
+    /// The full hex id.
+    pub commit: String,
+    /// Committer time: when the change reached the main line (a merge's own time), seconds since
+    /// the epoch.
+    pub time: i64,
+    /// The committer's UTC offset, in minutes.
+    pub offset: i32,
+    pub author: String,
+    pub email: String,
+}
+
+impl Stamp {
+    /// RFC 3339 in the committer's own offset: `2017-12-07T09:30:00+08:00`.
+    pub fn rfc3339(&self) -> String {
+        let offset =
+            jiff::tz::Offset::from_seconds(self.offset * 60).unwrap_or(jiff::tz::Offset::UTC);
+        let Ok(t) = jiff::Timestamp::from_second(self.time) else {
+            return String::new();
+        };
+        let local = offset.to_datetime(t);
+        let sign = if self.offset < 0 { '-' } else { '+' };
+        let minutes = self.offset.unsigned_abs();
+        format!(
+            "{}{sign}{:02}:{:02}",
+            local.strftime("%Y-%m-%dT%H:%M:%S"),
+            minutes / 60,
+            minutes % 60
+        )
+    }
+
+    /// For people: `2017-12-07 09:30 +08:00`.
+    pub fn display(&self) -> String {
+        let full = self.rfc3339();
+        match (full.get(..10), full.get(11..16), full.get(19..)) {
+            (Some(date), Some(time), Some(zone)) => format!("{date} {time} {zone}"),
+            _ => full,
+        }
+    }
+
+    pub fn short(&self) -> &str {
+        self.commit.get(..8).unwrap_or(&self.commit)
+    }
+}
+
+/// Arrival and last change of one file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FileTimes {
+    pub arrived: Stamp,
+    pub changed: Stamp,
+}
+
+/// The history of a campaign's submissions.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct History {
+    /// A shallow clone: the history is cut, so nothing is known of arrivals.
+    pub shallow: bool,
+    /// By path relative to the campaign root (`submissions/<unit>/<file>`).
+    pub files: HashMap<String, FileTimes>,
+}
+
+impl History {
+    pub fn get(&self, rel: &str) -> Option<&FileTimes> {
+        self.files.get(rel)
+    }
+}
+
+/// Why git could not be read: the reader's own message.
+#[derive(Debug)]
+pub struct HistoryError(pub String);
+
+impl std::fmt::Display for HistoryError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "cannot read git history: {}", self.0)
+    }
+}
+
+impl std::error::Error for HistoryError {}
+
+/// Where a project's history comes from: git (in the git crate), or nowhere.
+pub trait HistorySource: Sync {
+    /// The history of the campaign at `root`, or `None` when there is none (not a repository,
+    /// no commit yet). `use_cache` allows a stored walk to stand in for a new one.
+    fn read(&self, root: &Path, use_cache: bool) -> Result<Option<History>, HistoryError>;
+}
+
+/// No history: a campaign outside git, or a check that does not read it.
+pub struct NoHistory;
+
+impl HistorySource for NoHistory {
+    fn read(&self, _root: &Path, _use_cache: bool) -> Result<Option<History>, HistoryError> {
+        Ok(None)
+    }
+}

@@ -1,0 +1,99 @@
+//! Every path under `submissions/`, made and read in one place: a unit's folder, its card, an
+//! entry's file and attachment folder. Paths are relative to the campaign root, with `/`.
+
+use std::fmt;
+
+/// The folder units submit into.
+pub const SUBMISSIONS: &str = "submissions";
+/// A unit's card in its folder.
+pub const UNIT_CARD: &str = "unit.yaml";
+
+/// `submissions/<unit>`
+pub fn unit_folder(unit: &str) -> String {
+    format!("{SUBMISSIONS}/{unit}")
+}
+
+/// `submissions/<unit>/unit.yaml`
+pub fn card(unit: &str) -> String {
+    format!("{SUBMISSIONS}/{unit}/{UNIT_CARD}")
+}
+
+/// `submissions/<unit>/<slug>.md`
+pub fn entry_file(unit: &str, slug: &str) -> String {
+    format!("{SUBMISSIONS}/{unit}/{slug}.md")
+}
+
+/// `submissions/<unit>/<slug>`: the entry's own files.
+pub fn attachment_folder(unit: &str, slug: &str) -> String {
+    format!("{SUBMISSIONS}/{unit}/{slug}")
+}
+
+/// The unit whose folder holds `rel`, if it lies under `submissions/<unit>/`.
+pub fn unit_of(rel: &str) -> Option<&str> {
+    let (unit, _) = rel
+        .strip_prefix(SUBMISSIONS)?
+        .strip_prefix('/')?
+        .split_once('/')?;
+    (!unit.is_empty()).then_some(unit)
+}
+
+/// An entry: its unit and its slug (the file name without `.md`). Written `unit/slug`, unique in
+/// a campaign.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct EntryId {
+    pub unit: String,
+    pub slug: String,
+}
+
+impl EntryId {
+    pub fn new(unit: impl Into<String>, slug: impl Into<String>) -> Self {
+        Self {
+            unit: unit.into(),
+            slug: slug.into(),
+        }
+    }
+
+    /// The entry whose file is `rel` (`submissions/<unit>/<slug>.md`), if it is one.
+    pub fn of_file(rel: &str) -> Option<EntryId> {
+        let rest = rel.strip_prefix(SUBMISSIONS)?.strip_prefix('/')?;
+        let (unit, file) = rest.split_once('/')?;
+        let slug = file.strip_suffix(".md")?;
+        (!unit.is_empty() && !slug.is_empty() && !slug.contains('/'))
+            .then(|| EntryId::new(unit, slug))
+    }
+
+    pub fn file(&self) -> String {
+        entry_file(&self.unit, &self.slug)
+    }
+
+    pub fn folder(&self) -> String {
+        attachment_folder(&self.unit, &self.slug)
+    }
+}
+
+impl fmt::Display for EntryId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}", self.unit, self.slug)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_entry_file_is_read_back_as_its_id() {
+        let id = EntryId::new("alpha", "weiquan");
+        assert_eq!(id.file(), "submissions/alpha/weiquan.md");
+        assert_eq!(id.folder(), "submissions/alpha/weiquan");
+        assert_eq!(id.to_string(), "alpha/weiquan");
+        assert_eq!(EntryId::of_file(&id.file()), Some(id));
+        assert_eq!(EntryId::of_file("submissions/alpha/unit.yaml"), None);
+        assert_eq!(EntryId::of_file("submissions/alpha/x/y.md"), None);
+        assert_eq!(EntryId::of_file("content/about.md"), None);
+        assert_eq!(EntryId::of_file("submissions//x.md"), None);
+        assert_eq!(unit_of("submissions/alpha/x/photo.jpg"), Some("alpha"));
+        assert_eq!(unit_of("submissions/alpha"), None);
+        assert_eq!(unit_of("campaign.yaml"), None);
+    }
+}

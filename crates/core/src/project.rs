@@ -1,0 +1,247 @@
+//! A campaign read and checked: the campaign, every entry and unit card, and all diagnostics.
+//! This is the single entry point the commands use before they print, count or publish.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use rayon::prelude::*;
+
+use crate::campaign::{self, Campaign, CampaignError};
+use crate::content::{self, Page};
+use crate::diagnostic::{self, Diagnostic};
+use crate::files::{Disk, Files, Stat};
+use crate::history::{History, HistoryError, HistorySource};
+use crate::model::{Entry, UnitCard};
+use crate::paths::{self, EntryId};
+use crate::rules;
+use crate::submissions::{self, UnitFolder};
+
+/// Everything a campaign holds, checked.
+#[derive(Debug)]
+pub struct Project {
+    pub campaign: Campaign,
+    pub folders: Vec<UnitFolder>,
+    /// Entries whose front matter could be read, sorted by unit folder then slug.
+    pub entries: Vec<Entry>,
+    pub cards: HashMap<String, UnitCard>,
+    /// The free pages of `content/`, in menu order.
+    pub pages: Vec<Page>,
+    /// What git knows of the submissions; `None` outside a git repository.
+    pub history: Option<History>,
+    /// Sorted by file and position.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Each entry file's own diagnostics, so that one entry can be checked again alone.
+    entry_diagnostics: HashMap<String, Vec<Diagnostic>>,
+    /// The cards' and the free pages' diagnostics.
+    fixed_diagnostics: Vec<Diagnostic>,
+    options: LoadOptions,
+}
+
+/// Why a project could not be loaded at all (as opposed to loaded with diagnostics).
+#[derive(Debug)]
+pub enum LoadError {
+    Campaign(CampaignError),
+    /// `submissions/` could not be listed.
+    Io(std::io::Error),
+    /// The repository exists but its history cannot be read.
+    History(HistoryError),
+}
+
+impl std::fmt::Display for LoadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LoadError::Campaign(e) => e.fmt(f),
+            LoadError::Io(e) => write!(f, "cannot list submissions/: {e}"),
+            LoadError::History(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+impl From<CampaignError> for LoadError {
+    fn from(e: CampaignError) -> Self {
+        LoadError::Campaign(e)
+    }
+}
+
+/// How a project is loaded.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct LoadOptions {
+    /// After the deadline: a unit short of its minimum is an error (`check --final`).
+    pub final_: bool,
+    /// Render each entry's body to HTML for the site (in the same pass that checks it).
+    pub render_bodies: bool,
+    /// Do not read git (arrival times, the deadline).
+    pub skip_git: bool,
+    /// Read git afresh instead of from the cache in `.git/`.
+    pub no_cache: bool,
+}
+
+/// Load and check the campaign at `root`, with its arrival times from `history` (unless the
+/// options or the campaign say not to read them).
+pub fn load(
+    root: &Path,
+    options: LoadOptions,
+    history: &dyn HistorySource,
+) -> Result<Project, LoadError> {
+    let campaign = campaign::load(root)?;
+    let disk = Disk::new(root);
+    let folders = submissions::scan(root).map_err(LoadError::Io)?;
+
+    let jobs: Vec<(&str, &str)> = folders
+        .iter()
+        .flat_map(|f| f.entries.iter().map(move |s| (f.id.as_str(), s.as_str())))
+        .collect();
+    // The history walk is one thread's work: it runs beside the entries' checks.
+    let (history, outcomes) = rayon::join(
+        || {
+            if options.skip_git || !campaign.arrival_times {
+                Ok(None)
+            } else {
+                history.read(root, !options.no_cache)
+            }
+        },
+        || -> Vec<rules::EntryOutcome> {
+            jobs.par_iter()
+                .map(|(unit, slug)| {
+                    rules::check_entry(&campaign, &disk, unit, slug, options.render_bodies)
+                })
+                .collect()
+        },
+    );
+    let history = history.map_err(LoadError::History)?;
+    let cards_checked: Vec<_> = folders
+        .par_iter()
+        .filter(|f| f.has_card)
+        .map(|f| (f.id.clone(), rules::card::check_card(&disk, &f.id)))
+        .collect();
+
+    let (pages, fixed) = content::load(root);
+    let mut fixed = fixed;
+    let mut entries = Vec::with_capacity(outcomes.len());
+    let mut entry_diagnostics = HashMap::new();
+    for (outcome, (unit, slug)) in outcomes.into_iter().zip(&jobs) {
+        entry_diagnostics.insert(paths::entry_file(unit, slug), outcome.diagnostics);
+        entries.extend(outcome.entry);
+    }
+    if let Some(h) = &history {
+        for e in &mut entries {
+            stamp(h, e);
+        }
+    }
+    let mut cards = HashMap::new();
+    for (id, (card, diags)) in cards_checked {
+        fixed.extend(diags);
+        if let Some(card) = card {
+            cards.insert(id, card);
+        }
+    }
+    let mut project = Project {
+        campaign,
+        folders,
+        entries,
+        cards,
+        pages,
+        history,
+        diagnostics: Vec::new(),
+        entry_diagnostics,
+        fixed_diagnostics: fixed,
+        options,
+    };
+    project.gather();
+    Ok(project)
+}
+
+fn stamp(history: &History, e: &mut Entry) {
+    if let Some(times) = history.get(&e.file()) {
+        e.arrived = Some(times.arrived.clone());
+        e.changed = Some(times.changed.clone());
+    }
+}
+
+impl Project {
+    /// Read and check again the entries at these paths (relative to the root,
+    /// `submissions/<unit>/<slug>.md`), added, changed or deleted since the load, and the
+    /// campaign-wide rules after them. `false` when a path is not an entry of an existing unit
+    /// folder: load the whole campaign again then.
+    pub fn recheck(&mut self, paths: &[String]) -> bool {
+        let mut targets = Vec::new();
+        for rel in paths {
+            let Some(EntryId { unit, slug }) = EntryId::of_file(rel) else {
+                return false;
+            };
+            if !self.folders.iter().any(|f| f.id == unit) {
+                return false;
+            }
+            targets.push((unit, slug, rel.clone()));
+        }
+        for (unit, slug, rel) in targets {
+            let disk = Disk::new(&self.campaign.root);
+            let exists = matches!(disk.stat(&rel, ""), Stat::File { .. } | Stat::Escapes);
+            let folder = self.folders.iter_mut().find(|f| f.id == unit);
+            let at = self
+                .entries
+                .binary_search_by(|e| (e.unit.as_str(), e.slug.as_str()).cmp(&(&unit, &slug)));
+            if let Ok(i) = at {
+                self.entries.remove(i);
+            }
+            if let Some(folder) = folder {
+                folder.entries.retain(|s| *s != slug);
+                if exists {
+                    folder.entries.push(slug.clone());
+                    folder.entries.sort();
+                }
+            }
+            self.entry_diagnostics.remove(&rel);
+            if !exists {
+                continue;
+            }
+            let outcome = rules::check_entry(
+                &self.campaign,
+                &disk,
+                &unit,
+                &slug,
+                self.options.render_bodies,
+            );
+            self.entry_diagnostics.insert(rel, outcome.diagnostics);
+            if let Some(mut entry) = outcome.entry {
+                if let Some(h) = &self.history {
+                    stamp(h, &mut entry);
+                }
+                let at = self
+                    .entries
+                    .binary_search_by(|e| (e.unit.as_str(), e.slug.as_str()).cmp(&(&unit, &slug)))
+                    .unwrap_or_else(|i| i);
+                self.entries.insert(at, entry);
+            }
+        }
+        self.gather();
+        true
+    }
+
+    /// All diagnostics: each entry's, the cards' and pages', and the campaign-wide rules run now.
+    fn gather(&mut self) {
+        let mut all: Vec<Diagnostic> = self
+            .entry_diagnostics
+            .values()
+            .flatten()
+            .chain(&self.fixed_diagnostics)
+            .cloned()
+            .collect();
+        all.extend(rules::deadline::check(
+            &self.campaign,
+            self.history.as_ref(),
+            &self.entries,
+        ));
+        all.extend(rules::units::check(
+            &self.campaign,
+            &self.folders,
+            &self.cards,
+            &self.entries,
+            self.options.final_,
+        ));
+        diagnostic::sort(&mut all);
+        self.diagnostics = all;
+    }
+}

@@ -1,0 +1,150 @@
+//! 申报汇总表: the summary roster of entries grouped by submitting unit, and its exports (JSON,
+//! CSV; the site crate writes the XLSX).
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use crate::model::Entry;
+use crate::project::Project;
+
+/// The roster: submitting units in registry order, each with its entries.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Roster {
+    pub units: Vec<RosterUnit>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RosterUnit {
+    pub id: String,
+    pub name: String,
+    /// 主要领导, from the unit's card.
+    pub leader: Option<String>,
+    pub entries: Vec<RosterEntry>,
+}
+
+/// One row of the roster.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RosterEntry {
+    /// 序号, from 1 across the whole roster.
+    pub no: usize,
+    /// `unit/slug`
+    pub id: String,
+    pub title: String,
+    /// The category id.
+    pub category: String,
+    pub category_name: String,
+    pub contact: String,
+    pub phone: String,
+    pub implementing_unit: Option<String>,
+}
+
+/// The roster of every published entry; `only` keeps one unit (numbers stay those of the whole
+/// roster, so a row is called the same everywhere).
+pub fn roster(project: &Project, only: Option<&str>) -> Roster {
+    let published: Vec<&Entry> = project.entries.iter().filter(|e| !e.draft).collect();
+    roster_of(project, &published, only)
+}
+
+/// The roster of the given entries (the site may include drafts in a preview).
+pub fn roster_of(project: &Project, entries: &[&Entry], only: Option<&str>) -> Roster {
+    let campaign = &project.campaign;
+    let mut by_unit: HashMap<&str, Vec<&Entry>> = HashMap::new();
+    for e in entries {
+        by_unit.entry(e.unit.as_str()).or_default().push(e);
+    }
+    let mut no = 0;
+    let mut units = Vec::new();
+    for unit in &campaign.units {
+        let Some(list) = by_unit.get(unit.id.as_str()) else {
+            continue;
+        };
+        let mut rows: Vec<RosterEntry> = Vec::with_capacity(list.len());
+        for e in list {
+            no += 1;
+            rows.push(RosterEntry {
+                no,
+                id: e.id(),
+                title: e.title.clone(),
+                category: e.category.clone(),
+                category_name: campaign
+                    .category(&e.category)
+                    .map(|c| c.name.clone())
+                    .unwrap_or_default(),
+                contact: e.contact.clone(),
+                phone: e.phone.clone(),
+                implementing_unit: e.implementing_unit.clone(),
+            });
+        }
+        if only.is_some_and(|o| o != unit.id) {
+            continue;
+        }
+        units.push(RosterUnit {
+            id: unit.id.clone(),
+            name: unit.name.clone(),
+            leader: project.cards.get(&unit.id).map(|c| c.leader.clone()),
+            entries: rows,
+        });
+    }
+    Roster { units }
+}
+
+impl Roster {
+    pub fn to_json(&self) -> String {
+        let mut out = serde_json::to_string_pretty(self).unwrap_or_default();
+        out.push('\n');
+        out
+    }
+
+    /// CSV with a BOM and CRLF line ends, so Excel opens the Chinese text correctly.
+    pub fn to_csv(&self) -> String {
+        let mut out =
+            String::from("\u{feff}序号,申报单位,项目名称,申报范围,联系人,联系电话,实施单位\r\n");
+        for unit in &self.units {
+            for e in &unit.entries {
+                let category = format!("{} {}", e.category, e.category_name);
+                let row = [
+                    e.no.to_string().as_str(),
+                    &unit.name,
+                    &e.title,
+                    category.trim(),
+                    &e.contact,
+                    &e.phone,
+                    e.implementing_unit.as_deref().unwrap_or(""),
+                ]
+                .map(csv_field)
+                .join(",");
+                out.push_str(&row);
+                out.push_str("\r\n");
+            }
+        }
+        out
+    }
+}
+
+fn csv_field(s: &str) -> String {
+    // A leading = + - @ would be read as a formula by spreadsheet programs.
+    let s = if s.starts_with(['=', '+', '-', '@']) {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    };
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_fields_are_quoted_and_formulas_defused() {
+        assert_eq!(csv_field("a,b"), "\"a,b\"");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_field("=SUM(A1)"), "'=SUM(A1)");
+        assert_eq!(csv_field("保定"), "保定");
+    }
+}

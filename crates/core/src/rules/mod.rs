@@ -1,0 +1,234 @@
+//! Validation: every rule of the contract, each producing diagnostics as values.
+//!
+//! `entry` checks one entry file on its own (so entries are checked in parallel); `units` checks
+//! what needs all of them: folders, cards, channels, quotas, duplicates.
+
+pub mod attachments;
+pub mod body;
+pub mod card;
+pub mod deadline;
+pub mod fields;
+pub mod formats;
+pub mod units;
+
+use crate::campaign::Campaign;
+use crate::diagnostic::Diagnostic;
+use crate::files::{Files, Stat};
+use crate::markdown;
+use crate::model::Entry;
+use crate::paths;
+use crate::problem::Problem;
+use crate::source::{self, FrontMatterError, Pos};
+use crate::yaml;
+
+/// Entry files larger than this are refused unread: no real entry comes near it, and a huge file
+/// must not stall a check.
+pub const MAX_ENTRY_BYTES: u64 = 2 * 1024 * 1024;
+
+/// Collects the diagnostics of one file.
+pub struct Sink {
+    file: String,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Sink {
+    pub fn new(file: impl Into<String>) -> Self {
+        Self {
+            file: file.into(),
+            diagnostics: Vec::new(),
+        }
+    }
+
+    pub fn at(&mut self, pos: Pos, problem: Problem) {
+        self.diagnostics
+            .push(Diagnostic::new(self.file.clone(), pos, problem));
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics
+            .iter()
+            .any(|d| d.severity() == crate::problem::Severity::Error)
+    }
+}
+
+/// The result of checking one entry file: the entry if its front matter could be read at all.
+pub struct EntryOutcome {
+    pub entry: Option<Entry>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Read and check `submissions/<unit>/<slug>.md` and the files it names, all from `files`; with
+/// `render`, the entry also carries its body as safe HTML (parsed once for both).
+pub fn check_entry(
+    campaign: &Campaign,
+    files: &dyn Files,
+    unit: &str,
+    slug: &str,
+    render: bool,
+) -> EntryOutcome {
+    let rel = paths::entry_file(unit, slug);
+    let mut sink = Sink::new(&rel);
+    let entry = read_entry(campaign, files, unit, slug, &rel, &mut sink, render);
+    let entry = entry.map(|mut e| {
+        e.has_errors = sink.has_errors();
+        e
+    });
+    if entry.as_ref().is_some_and(|e| e.draft) {
+        for d in &mut sink.diagnostics {
+            d.in_draft = true;
+        }
+    }
+    EntryOutcome {
+        entry,
+        diagnostics: sink.diagnostics,
+    }
+}
+
+fn read_entry(
+    campaign: &Campaign,
+    files: &dyn Files,
+    unit: &str,
+    slug: &str,
+    rel: &str,
+    sink: &mut Sink,
+    render: bool,
+) -> Option<Entry> {
+    let size = match files.stat(rel, "") {
+        Stat::Escapes => {
+            sink.at(Pos::START, Problem::PathEscape { path: rel.into() });
+            return None;
+        }
+        Stat::File { size } => size,
+        Stat::Missing | Stat::Dir => 0,
+    };
+    if size > MAX_ENTRY_BYTES {
+        sink.at(
+            Pos::START,
+            Problem::FileTooLarge {
+                size_mb: size.div_ceil(1024 * 1024),
+                max_mb: MAX_ENTRY_BYTES / (1024 * 1024),
+            },
+        );
+        return None;
+    }
+    let bytes = match files.read(rel) {
+        Ok(b) => b,
+        Err(reason) => {
+            sink.at(Pos::START, Problem::Unreadable { reason });
+            return None;
+        }
+    };
+    let text = match source::decode(bytes) {
+        Ok(t) => t,
+        Err(source::NotUtf8(pos)) => {
+            sink.at(pos, Problem::NotUtf8);
+            return None;
+        }
+    };
+    if let Some(i) = text
+        .bytes()
+        .position(|b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r') || b == 0x7f)
+    {
+        sink.at(
+            source::pos_at(&text, i),
+            Problem::InvalidCharacter {
+                codepoint: u32::from(text.as_bytes()[i]),
+            },
+        );
+        return None;
+    }
+    let front = match source::split_front_matter(&text) {
+        Ok(f) => f,
+        Err(e) => {
+            let pos = match e {
+                FrontMatterError::Missing => Pos::START,
+                FrontMatterError::Unclosed => Pos::START,
+            };
+            sink.at(
+                pos,
+                Problem::FrontMatterMissing {
+                    unclosed: e == FrontMatterError::Unclosed,
+                },
+            );
+            return None;
+        }
+    };
+    let node = match yaml::parse(front.yaml, source::YAML_FIRST_LINE) {
+        Ok(n) => n,
+        Err(e) => {
+            sink.at(e.pos, Problem::YamlSyntax { detail: e.message });
+            return None;
+        }
+    };
+    let body_offset = front.body_offset;
+    let mut entry = Entry {
+        unit: unit.into(),
+        slug: slug.into(),
+        ..Entry::default()
+    };
+    let paths = fields::read(&node, campaign, &mut entry, sink);
+
+    let scan = if render {
+        let rendered = markdown::render(front.body, Some(slug));
+        entry.html = rendered.html.into();
+        entry.body_files = rendered.files;
+        rendered.scan
+    } else {
+        body::scan(front.body)
+    };
+    let at_body = |offset: usize| source::pos_at(&text, body_offset + offset);
+    // Missing sections point at the body's first line with text (or the closing `---`).
+    let first_text = front.body.len() - front.body.trim_start().len();
+    let body_start = if front.body.trim().is_empty() {
+        Pos::new(
+            source::pos_at(&text, body_offset)
+                .line
+                .saturating_sub(1)
+                .max(1),
+            1,
+        )
+    } else {
+        at_body(first_text)
+    };
+    for (offset, problem) in body::section_problems(&scan, &campaign.sections) {
+        let pos = if offset == usize::MAX {
+            body_start
+        } else {
+            at_body(offset)
+        };
+        sink.at(pos, problem);
+    }
+    for (offset, what) in &scan.unsafe_html {
+        sink.at(at_body(*offset), Problem::UnsafeHtml { what: what.clone() });
+    }
+
+    let folder = paths::attachment_folder(unit, slug);
+    for p in &paths {
+        if let Some(problem) =
+            attachments::check(files, &folder, &p.path, p.image, &campaign.attachments)
+        {
+            sink.at(p.pos, problem);
+        }
+    }
+    for (offset, written) in &scan.local_files {
+        // A body may name a file as `photo.jpg` or, as GitHub's preview resolves it, `<slug>/photo.jpg`.
+        let inside = written
+            .strip_prefix(&format!("{slug}/"))
+            .or_else(|| written.strip_prefix(&format!("./{slug}/")))
+            .unwrap_or(written);
+        let decoded = percent_decode(inside);
+        if let Some(problem) =
+            attachments::check(files, &folder, &decoded, false, &campaign.attachments)
+        {
+            sink.at(at_body(*offset), problem);
+        }
+    }
+
+    Some(entry)
+}
+
+/// Markdown link targets may be percent-encoded (`%E7%85%A7.jpg`); a target that is not valid
+/// percent-encoding is taken as written.
+pub(crate) fn percent_decode(s: &str) -> String {
+    source::percent_decode(s).unwrap_or_else(|| s.to_string())
+}

@@ -1,0 +1,87 @@
+//! The `submissions/` folder as found on disk: unit folders, their cards and entry files.
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::paths;
+pub use crate::paths::{SUBMISSIONS, UNIT_CARD};
+
+/// One folder under `submissions/`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnitFolder {
+    /// The folder's name: a unit id if the folder is registered.
+    pub id: String,
+    /// Whether it has a `unit.yaml`.
+    pub has_card: bool,
+    /// Entry slugs (file names without `.md`), sorted.
+    pub entries: Vec<String>,
+}
+
+impl UnitFolder {
+    /// The folder relative to the campaign root, as diagnostics name it.
+    pub fn rel(&self) -> String {
+        paths::unit_folder(&self.id)
+    }
+
+    pub fn card_rel(&self) -> String {
+        paths::card(&self.id)
+    }
+
+    pub fn entry_rel(&self, slug: &str) -> String {
+        paths::entry_file(&self.id, slug)
+    }
+}
+
+/// List every unit folder and its entries, in a stable order. A missing `submissions/` is an
+/// empty campaign, not an error: nobody has submitted yet.
+pub fn scan(root: &Path) -> std::io::Result<Vec<UnitFolder>> {
+    let dir = root.join(SUBMISSIONS);
+    let folders = match std::fs::read_dir(&dir) {
+        Ok(read) => read,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(e),
+    };
+    let mut names = Vec::new();
+    for item in folders {
+        let item = item?;
+        let name = item.file_name().to_string_lossy().into_owned();
+        // A symlinked folder counts as a folder; hidden ones (.git, editors' state) do not.
+        if !name.starts_with('.') && item.path().is_dir() {
+            names.push(name);
+        }
+    }
+    names.sort();
+    names
+        .into_par_iter()
+        .map(|id| scan_unit(&dir.join(&id), id))
+        .collect()
+}
+
+fn scan_unit(dir: &Path, id: String) -> std::io::Result<UnitFolder> {
+    let mut has_card = false;
+    let mut entries = Vec::new();
+    for item in std::fs::read_dir(dir)? {
+        let item = item?;
+        let name = item.file_name().to_string_lossy().into_owned();
+        if name.starts_with('.') || !item.file_type()?.is_file() && !item.path().is_file() {
+            continue;
+        }
+        if name == UNIT_CARD {
+            has_card = true;
+        } else if let Some(slug) = name.strip_suffix(".md") {
+            entries.push(slug.to_string());
+        }
+    }
+    entries.sort();
+    Ok(UnitFolder {
+        id,
+        has_card,
+        entries,
+    })
+}
+
+/// The absolute path of a campaign-relative path.
+pub fn abs(root: &Path, rel: &str) -> PathBuf {
+    root.join(rel)
+}

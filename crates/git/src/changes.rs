@@ -1,0 +1,139 @@
+//! A pull request seen from git: which files it changes (renames and deletions included) and
+//! whether each commit's author may change them (the rule is `ownership`'s).
+
+use git2::{Diff, DiffFindOptions, Oid, Repository};
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::history;
+use crate::ownership::{may_change, own_units};
+use shenbao_core::campaign::Campaign;
+use shenbao_core::diagnostic::Diagnostic;
+use shenbao_core::problem::Problem;
+use shenbao_core::source::Pos;
+
+/// What a range of commits changes.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Changes {
+    /// Paths relative to the campaign root: new and old names of renames, deleted files too.
+    pub files: BTreeSet<String>,
+    /// `outside-own-folder`, one per path at most.
+    pub ownership: Vec<Diagnostic>,
+}
+
+/// Why the range could not be read.
+#[derive(Debug)]
+pub enum ChangesError {
+    NotARepository,
+    /// The revision does not name a commit.
+    UnknownRevision(String),
+    Git(git2::Error),
+}
+
+impl std::fmt::Display for ChangesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ChangesError::NotARepository => {
+                write!(
+                    f,
+                    "--changed-since needs the campaign to be in a git repository"
+                )
+            }
+            ChangesError::UnknownRevision(rev) => write!(
+                f,
+                "`{rev}` is not a commit of this repository (in CI, fetch it: git fetch origin {rev})"
+            ),
+            ChangesError::Git(e) => write!(f, "git: {}", e.message()),
+        }
+    }
+}
+
+impl std::error::Error for ChangesError {}
+
+impl From<git2::Error> for ChangesError {
+    fn from(e: git2::Error) -> Self {
+        ChangesError::Git(e)
+    }
+}
+
+/// The changes of `rev..HEAD` (from their merge base, as a pull request shows them).
+pub fn since(campaign: &Campaign, rev: &str) -> Result<Changes, ChangesError> {
+    let repo = Repository::discover(&campaign.root).map_err(|_| ChangesError::NotARepository)?;
+    let prefix =
+        history::campaign_prefix(&repo, &campaign.root).ok_or(ChangesError::NotARepository)?;
+    let base = repo
+        .revparse_single(rev)
+        .and_then(|o| o.peel_to_commit())
+        .map_err(|_| ChangesError::UnknownRevision(rev.to_string()))?;
+    let head = repo.head()?.peel_to_commit()?;
+    let merge_base = repo.merge_base(base.id(), head.id())?;
+
+    let mut out = Changes::default();
+    let whole = diff(&repo, merge_base, head.id())?;
+    for path in paths(&whole) {
+        out.files.insert(relative(&prefix, &path));
+    }
+
+    // Every commit of the range but merges (whose changes are their parents').
+    let mut walk = repo.revwalk()?;
+    walk.push(head.id())?;
+    walk.hide(merge_base)?;
+    let mut offending: BTreeMap<String, Diagnostic> = BTreeMap::new();
+    for id in walk {
+        let commit = repo.find_commit(id?)?;
+        if commit.parent_count() != 1 {
+            continue;
+        }
+        let email = commit.author().email().unwrap_or_default().to_lowercase();
+        let short = commit.id().to_string()[..8].to_string();
+        for path in paths(&diff(&repo, commit.parent_id(0)?, commit.id())?) {
+            let rel = relative(&prefix, &path);
+            if may_change(campaign, &email, &rel) || offending.contains_key(&rel) {
+                continue;
+            }
+            let problem = Problem::OutsideOwnFolder {
+                email: email.clone(),
+                commit: short.clone(),
+                own: own_units(campaign, &email),
+            };
+            offending.insert(rel.clone(), Diagnostic::new(rel, Pos::START, problem));
+        }
+    }
+    out.ownership = offending.into_values().collect();
+    Ok(out)
+}
+
+fn diff(repo: &Repository, from: Oid, to: Oid) -> Result<Diff<'_>, git2::Error> {
+    let old = repo.find_commit(from)?.tree()?;
+    let new = repo.find_commit(to)?.tree()?;
+    let mut diff = repo.diff_tree_to_tree(Some(&old), Some(&new), None)?;
+    diff.find_similar(Some(DiffFindOptions::new().renames(true)))?;
+    Ok(diff)
+}
+
+/// Old and new paths of every delta, as repository paths.
+fn paths(diff: &Diff<'_>) -> BTreeSet<String> {
+    diff.deltas()
+        .flat_map(|d| [d.old_file().path(), d.new_file().path()])
+        .flatten()
+        .map(|p| p.to_string_lossy().replace('\\', "/"))
+        .collect()
+}
+
+/// A repository path relative to the campaign root; a path outside the campaign stays as the
+/// repository names it, with a leading `/`.
+fn relative(prefix: &str, path: &str) -> String {
+    if prefix.is_empty() {
+        return path.to_string();
+    }
+    match path.strip_prefix(prefix).and_then(|p| p.strip_prefix('/')) {
+        Some(rel) => rel.to_string(),
+        None => format!("/{path}"),
+    }
+}
+
+/// Whether a diagnostic concerns one file a pull request may change (an entry or a unit card),
+/// rather than the campaign as a whole (its folders, quotas, `campaign.yaml`).
+pub fn is_per_file(file: &str) -> bool {
+    use shenbao_core::paths::{self, EntryId};
+    EntryId::of_file(file).is_some() || paths::unit_of(file).is_some_and(|u| file == paths::card(u))
+}

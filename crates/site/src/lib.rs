@@ -1,0 +1,387 @@
+//! shenbao's showcase site (`shenbao build`). A checked project is assembled into a `model`, rendered
+//! through the `theme` by `render`, and written with its exports, media and static files by
+//! `output`, which swaps the new site in only when everything succeeded.
+
+pub mod labels;
+pub mod live;
+pub mod model;
+pub mod output;
+pub mod render;
+pub mod theme;
+pub mod thumbs;
+pub mod xlsx;
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use model::{Model, ModelOptions};
+use output::{OutputError, Sink, Staging};
+use shenbao_core::project::Project;
+use theme::ThemeError;
+
+/// How to build.
+#[derive(Clone, Debug)]
+pub struct BuildOptions {
+    pub out: PathBuf,
+    /// Overrides `base_url` of `campaign.yaml`.
+    pub base_url: Option<String>,
+    /// Publish drafts too (a preview).
+    pub drafts: bool,
+}
+
+/// What a build wrote.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BuildReport {
+    pub out: PathBuf,
+    pub pages: usize,
+    pub entries: usize,
+    /// Files copied from the campaign (photos, videos, data, roster scans).
+    pub files: usize,
+    pub thumbnails: usize,
+    /// Media that could not be used (a photo that is not an image).
+    pub warnings: Vec<String>,
+}
+
+/// Why a site could not be built.
+#[derive(Debug)]
+pub enum SiteError {
+    Theme(ThemeError),
+    /// A template failed to parse or render: its file and line are in the error.
+    Template(minijinja::Error),
+    Output(OutputError),
+    Xlsx(rust_xlsxwriter::XlsxError),
+}
+
+impl std::fmt::Display for SiteError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SiteError::Theme(e) => e.fmt(f),
+            // minijinja's message names the template and line.
+            SiteError::Template(e) => write!(f, "template error: {e}"),
+            SiteError::Output(e) => e.fmt(f),
+            SiteError::Xlsx(e) => write!(f, "cannot write roster.xlsx: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for SiteError {}
+
+impl From<OutputError> for SiteError {
+    fn from(e: OutputError) -> Self {
+        SiteError::Output(e)
+    }
+}
+
+impl From<ThemeError> for SiteError {
+    fn from(e: ThemeError) -> Self {
+        SiteError::Theme(e)
+    }
+}
+
+/// Told how a long build goes; the command line shows it as a progress bar.
+pub trait Progress: Sync {
+    fn start(&self, _total: u64) {}
+    fn advance(&self, _n: u64) {}
+}
+
+/// No progress to show.
+pub struct Quiet;
+
+impl Progress for Quiet {}
+
+/// Build the site of a checked project (the caller refuses a project with errors).
+pub fn build(
+    project: &Project,
+    options: &BuildOptions,
+    progress: &dyn Progress,
+) -> Result<BuildReport, SiteError> {
+    let root = &project.campaign.root;
+    let out = if options.out.is_absolute() {
+        options.out.clone()
+    } else {
+        root.join(&options.out)
+    };
+    let staging = Staging::new(root, &out)?;
+    let previous = staging.previous().map(|p| p.join("thumbs"));
+    let written = write_site(project, options, previous, &staging, progress)?;
+    let out = staging.commit()?;
+    Ok(BuildReport { out, ..written })
+}
+
+/// The whole site in memory, for `serve`: the same pages and files `build` writes.
+/// `thumbs` is a folder of thumbnails from earlier builds, to reuse.
+pub fn build_in_memory(
+    project: &Project,
+    options: &BuildOptions,
+    thumbs: Option<PathBuf>,
+) -> Result<(BuildReport, output::Memory), SiteError> {
+    let memory = output::Memory::default();
+    let report = write_site(project, options, thumbs, &memory, &Quiet)?;
+    Ok((report, memory))
+}
+
+/// Render and write every page, export and file of the site into `sink`.
+fn write_site(
+    project: &Project,
+    options: &BuildOptions,
+    previous_thumbs: Option<PathBuf>,
+    sink: &dyn Sink,
+    progress: &dyn Progress,
+) -> Result<BuildReport, SiteError> {
+    let root = &project.campaign.root;
+    let theme = theme::load(root, project.campaign.theme.as_deref())?;
+    let model = model::assemble(
+        project,
+        &ModelOptions {
+            base_url: options.base_url.clone(),
+            drafts: options.drafts,
+            previous_thumbs,
+            no_media: false,
+        },
+    );
+    progress.start((render::page_count(&model) + model.copies.len()) as u64);
+    // The exports are single-threaded work (the workbook above all): they run beside the pages.
+    let (pages, rest) = rayon::join(
+        || render::render(&theme.env, &model, sink, progress),
+        || write_rest(project, &model, &theme, sink, progress, true),
+    );
+    let pages = pages?;
+    rest?;
+    Ok(BuildReport {
+        out: options.out.clone(),
+        pages,
+        entries: model.entries.len(),
+        files: model.copies.len(),
+        thumbnails: model.thumbs.len(),
+        warnings: model.warnings,
+    })
+}
+
+/// Everything but the pages: the exports, the entries' files and thumbnails, the static files.
+fn write_rest(
+    project: &Project,
+    model: &Model,
+    theme: &theme::Theme,
+    sink: &dyn Sink,
+    progress: &dyn Progress,
+    downloads: bool,
+) -> Result<(), SiteError> {
+    write_exports(project, model, sink, downloads)?;
+    model.copies.par_iter().try_for_each(|c| {
+        sink.copy(&c.from, &c.to)?;
+        progress.advance(1);
+        Ok::<(), OutputError>(())
+    })?;
+    model
+        .thumbs
+        .par_iter()
+        .try_for_each(|(name, bytes)| sink.write(&format!("thumbs/{name}"), bytes))?;
+    for (name, bytes) in &theme.statics {
+        sink.write(&format!("static/{name}"), bytes)?;
+    }
+    Ok(())
+}
+
+/// The roster as one HTML file with its styles inlined, to print or mail without the site: the
+/// whole roster, or one unit's page with the lines for signature and stamp.
+pub fn roster_html(project: &Project, unit: Option<&str>) -> Result<String, SiteError> {
+    let theme = theme::load(&project.campaign.root, project.campaign.theme.as_deref())?;
+    let model = model::assemble(
+        project,
+        &ModelOptions {
+            no_media: true,
+            ..ModelOptions::default()
+        },
+    );
+    render::roster_alone(&theme, &model, unit).map_err(SiteError::Template)
+}
+
+/// The roster as CSV, XLSX and JSON, every entry as JSON, and the showcase's compact index.
+/// `downloads: false` leaves out all but the showcase's index, for `serve` to write after the
+/// pages are up (`write_downloads`).
+fn write_exports(
+    project: &Project,
+    model: &Model,
+    out: &dyn Sink,
+    downloads: bool,
+) -> Result<(), SiteError> {
+    let (index, rest) = rayon::join(
+        || out.write("entries/index.json", &showcase_index(model)),
+        || {
+            if downloads {
+                write_downloads(project, model, out)
+            } else {
+                Ok(())
+            }
+        },
+    );
+    index?;
+    rest
+}
+
+/// The roster as CSV, JSON and XLSX, and every entry as JSON.
+fn write_downloads(project: &Project, model: &Model, out: &dyn Sink) -> Result<(), SiteError> {
+    let (xlsx, rest) = rayon::join(
+        || {
+            let xlsx =
+                xlsx::roster(&model.roster, &project.campaign.title).map_err(SiteError::Xlsx)?;
+            out.write("roster.xlsx", &xlsx).map_err(SiteError::from)
+        },
+        || {
+            out.write("roster.csv", model.roster.to_csv().as_bytes())?;
+            out.write("roster.json", model.roster.to_json().as_bytes())?;
+            out.write("entries.json", &entries_json(model))
+        },
+    );
+    xlsx?;
+    rest.map_err(SiteError::from)
+}
+
+/// `entries.json`: every published entry with its fields, for anyone who wants the data.
+fn entries_json(model: &Model) -> Vec<u8> {
+    #[derive(Serialize)]
+    struct Export<'a> {
+        id: &'a str,
+        unit: &'a str,
+        unit_name: &'a str,
+        url: String,
+        title: &'a str,
+        category: &'a str,
+        category_name: &'a str,
+        contact: &'a str,
+        phone: &'a str,
+        summary: &'a str,
+        started: Option<&'a str>,
+        implementing_unit: Option<&'a str>,
+        recognition: &'a [model::RecognitionView],
+        attachments: Vec<String>,
+        first_submitted: Option<&'a str>,
+        last_changed: Option<&'a str>,
+    }
+    let base = &model.site.base;
+    let list: Vec<Export<'_>> = model
+        .entries
+        .iter()
+        .map(|e| Export {
+            id: &e.id,
+            unit: &e.unit,
+            unit_name: &e.unit_name,
+            url: format!("{base}{}", e.path),
+            title: &e.title,
+            category: &e.category,
+            category_name: &e.category_name,
+            contact: &e.contact,
+            phone: &e.phone,
+            summary: &e.summary,
+            started: e.started.as_deref(),
+            implementing_unit: e.implementing_unit.as_deref(),
+            recognition: &e.recognition,
+            attachments: e
+                .photos
+                .iter()
+                .map(|p| format!("{base}{}", p.path))
+                .chain(
+                    e.videos
+                        .iter()
+                        .chain(&e.files)
+                        .map(|f| format!("{base}{}", f.path)),
+                )
+                .collect(),
+            first_submitted: e.first_submitted.as_deref(),
+            last_changed: e.last_changed.as_deref(),
+        })
+        .collect();
+    #[derive(Serialize)]
+    struct All<'a> {
+        entries: Vec<Export<'a>>,
+    }
+    // Compact, and serialised straight from the structs: at 10,000 entries an intermediate JSON
+    // tree or indentation would cost more than the rest of the file.
+    let mut out = serde_json::to_vec(&All { entries: list }).unwrap_or_default();
+    out.push(b'\n');
+    out
+}
+
+/// `entries/index.json`: what the showcase's filters and search need, as arrays rather than
+/// objects so that 10,000 entries stay a few megabytes. Entry rows are
+/// `[unit index, path, title, category index, summary, thumbnail, width, height, implementing unit]`.
+fn showcase_index(model: &Model) -> Vec<u8> {
+    let units: Vec<[&str; 3]> = model
+        .units
+        .iter()
+        .map(|u| [u.id.as_str(), u.name.as_str(), u.unit_type.as_str()])
+        .collect();
+    let unit_index: std::collections::HashMap<&str, usize> = model
+        .units
+        .iter()
+        .enumerate()
+        .map(|(i, u)| (u.id.as_str(), i))
+        .collect();
+    let categories: Vec<[&str; 2]> = model
+        .site
+        .categories
+        .iter()
+        .map(|c| [c.id.as_str(), c.name.as_str()])
+        .collect();
+    let category_index: std::collections::HashMap<&str, usize> = model
+        .site
+        .categories
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.id.as_str(), i))
+        .collect();
+    type Row<'a> = (
+        usize,
+        &'a str,
+        &'a str,
+        usize,
+        &'a str,
+        &'a str,
+        u32,
+        u32,
+        &'a str,
+    );
+    let entries: Vec<Row<'_>> = model
+        .entries
+        .iter()
+        .map(|e| {
+            let (thumb, w, h) = e
+                .cover
+                .as_ref()
+                .map_or(("", 0, 0), |c| (c.thumb.as_str(), c.width, c.height));
+            (
+                unit_index.get(e.unit.as_str()).copied().unwrap_or(0),
+                e.path.as_str(),
+                e.title.as_str(),
+                category_index
+                    .get(e.category.as_str())
+                    .copied()
+                    .unwrap_or(0),
+                e.summary.as_str(),
+                thumb,
+                w,
+                h,
+                e.implementing_unit.as_deref().unwrap_or(""),
+            )
+        })
+        .collect();
+    #[derive(Serialize)]
+    struct Index<'a> {
+        units: Vec<[&'a str; 3]>,
+        categories: Vec<[&'a str; 2]>,
+        entries: Vec<Row<'a>>,
+    }
+    serde_json::to_vec(&Index {
+        units,
+        categories,
+        entries,
+    })
+    .unwrap_or_default()
+}
+
+/// The output folder a build writes by default, relative to the campaign root.
+pub fn default_out() -> &'static Path {
+    Path::new("public")
+}

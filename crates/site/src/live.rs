@@ -1,0 +1,205 @@
+//! A site kept in memory and brought up to date entry by entry, for `serve`: when only entries
+//! changed, only the pages that show them are rendered again; anything else (the campaign, the
+//! theme, the free pages, cards and media) calls for a whole build.
+
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crate::model::{self, Model, ModelOptions, Reuse};
+use crate::output::Memory;
+use crate::render::{self, Dirty, PER_PAGE, Phase, Prepared};
+use crate::theme::{self, Theme};
+use crate::{BuildOptions, Quiet, SiteError};
+use shenbao_core::model::Entry;
+use shenbao_core::project::Project;
+
+/// The site in memory with what it was made from.
+pub struct Live {
+    theme: Theme,
+    options: BuildOptions,
+    thumbs: Option<PathBuf>,
+    model: Model,
+    prepared: Prepared,
+    /// Each published entry as it was when its view was made.
+    sources: HashMap<String, Entry>,
+    files: HashMap<String, Arc<[u8]>>,
+    /// What an update left for `catch_up`.
+    behind: Option<Dirty>,
+}
+
+impl Live {
+    /// Build the whole site. `thumbs` is a folder of earlier thumbnails to reuse.
+    pub fn build(
+        project: &Project,
+        options: &BuildOptions,
+        thumbs: Option<PathBuf>,
+    ) -> Result<Live, SiteError> {
+        let theme = theme::load(&project.campaign.root, project.campaign.theme.as_deref())?;
+        let model = model::assemble(project, &model_options(options, &thumbs));
+        let memory = Memory::default();
+        let prepared = render::prepare(&theme.env, &model, None)?;
+        render::render_all(&theme.env, &model, &prepared, &memory, &Quiet)?;
+        crate::write_rest(project, &model, &theme, &memory, &Quiet, true)?;
+        Ok(Live {
+            sources: sources(project, options),
+            files: memory.into_files(),
+            theme,
+            options: options.clone(),
+            thumbs,
+            model,
+            prepared,
+            behind: None,
+        })
+    }
+
+    /// Bring the site up to date with `project`, whose entries (only) changed.
+    pub fn update(&mut self, project: &Project) -> Result<(), SiteError> {
+        let reuse = Reuse {
+            views: self
+                .model
+                .entries
+                .iter()
+                .filter_map(|v| {
+                    let source = self.sources.get(&v.id)?;
+                    Some(((v.unit.as_str(), v.slug.as_str()), (source, v)))
+                })
+                .collect(),
+        };
+        let model =
+            model::assemble_reusing(project, &model_options(&self.options, &self.thumbs), &reuse);
+        let old = &self.model;
+        let old_at: HashMap<&str, usize> = old
+            .entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.id.as_str(), i))
+            .collect();
+        let mut dirty = Dirty::default();
+        let category_of = |m: &Model, i: usize| {
+            m.site
+                .categories
+                .iter()
+                .position(|c| c.id == m.entries[i].category)
+        };
+        for (i, view) in model.entries.iter().enumerate() {
+            let same = old_at
+                .get(view.id.as_str())
+                .is_some_and(|&j| Arc::ptr_eq(&old.entries[j], view));
+            if !same {
+                dirty.entries.insert(i);
+                dirty.units.insert(view.unit.clone());
+                dirty.categories.extend(category_of(&model, i));
+                if let Some(&j) = old_at.get(view.id.as_str()) {
+                    dirty.categories.extend(category_of(old, j));
+                }
+            }
+        }
+        let new_ids: HashSet<&str> = model.entries.iter().map(|e| e.id.as_str()).collect();
+        let mut removed = Vec::new();
+        for (j, view) in old.entries.iter().enumerate() {
+            if !new_ids.contains(view.id.as_str()) {
+                dirty.units.insert(view.unit.clone());
+                dirty.categories.extend(category_of(old, j));
+                removed.push((view.id.clone(), view.path.clone()));
+            }
+        }
+        // Added or removed entries shift every showcase page after the first difference.
+        let first_difference = model
+            .entries
+            .iter()
+            .zip(&old.entries)
+            .position(|(a, b)| a.id != b.id)
+            .or_else(|| {
+                (model.entries.len() != old.entries.len())
+                    .then_some(model.entries.len().min(old.entries.len()))
+            });
+        dirty.showcase_from = first_difference.map(|i| i / PER_PAGE + 1);
+
+        let prepared = render::prepare(&self.theme.env, &model, Some(&self.prepared))?;
+        let memory = Memory::default();
+        // The lists of every entry and the downloads come after, in `catch_up`.
+        let env = &self.theme.env;
+        let (pages, rest) = rayon::join(
+            || render::render_dirty(env, &model, &prepared, &memory, &dirty, Phase::Pages),
+            || crate::write_rest(project, &model, &self.theme, &memory, &Quiet, false),
+        );
+        pages?;
+        rest?;
+
+        if !removed.is_empty() {
+            self.files
+                .retain(|path, _| !removed.iter().any(|(_, r)| path.starts_with(r.as_str())));
+        }
+        // Showcase pages past the new last one.
+        let pages = model.entries.len().div_ceil(PER_PAGE).max(1);
+        self.files.retain(|path, _| {
+            path.strip_prefix("entries/page/")
+                .and_then(|rest| rest.split('/').next())
+                .and_then(|n| n.parse::<usize>().ok())
+                .is_none_or(|n| n <= pages)
+        });
+        self.files.extend(memory.into_files());
+        // Only what changed is copied: cloning 10,000 entries would cost more than the rest.
+        for (id, _) in &removed {
+            self.sources.remove(id);
+        }
+        for &i in &dirty.entries {
+            let view = &model.entries[i];
+            let found = project.entries.binary_search_by(|e| {
+                (e.unit.as_str(), e.slug.as_str()).cmp(&(&view.unit, &view.slug))
+            });
+            if let Ok(at) = found {
+                self.sources
+                    .insert(view.id.clone(), project.entries[at].clone());
+            }
+        }
+        self.model = model;
+        self.prepared = prepared;
+        self.behind = Some(dirty);
+        Ok(())
+    }
+
+    /// Render what an update left for later: the pages listing every entry, and the downloads.
+    /// `true` when there was something.
+    pub fn catch_up(&mut self, project: &Project) -> Result<bool, SiteError> {
+        let Some(dirty) = self.behind.take() else {
+            return Ok(false);
+        };
+        let memory = Memory::default();
+        let env = &self.theme.env;
+        render::render_dirty(
+            env,
+            &self.model,
+            &self.prepared,
+            &memory,
+            &dirty,
+            Phase::Lists,
+        )?;
+        crate::write_downloads(project, &self.model, &memory)?;
+        self.files.extend(memory.into_files());
+        Ok(true)
+    }
+
+    pub fn files(&self) -> &HashMap<String, Arc<[u8]>> {
+        &self.files
+    }
+}
+
+fn model_options(options: &BuildOptions, thumbs: &Option<PathBuf>) -> ModelOptions {
+    ModelOptions {
+        base_url: options.base_url.clone(),
+        drafts: options.drafts,
+        previous_thumbs: thumbs.clone(),
+        no_media: false,
+    }
+}
+
+fn sources(project: &Project, options: &BuildOptions) -> HashMap<String, Entry> {
+    project
+        .entries
+        .iter()
+        .filter(|e| options.drafts || !e.draft)
+        .map(|e| (e.id(), e.clone()))
+        .collect()
+}

@@ -1,0 +1,747 @@
+//! The site as data: every published entry, unit, category and page with its URL, rendered body
+//! and media, assembled once from a checked project. Templates only read it.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::thumbs::{self, Thumb};
+use shenbao_core::campaign::Campaign;
+use shenbao_core::lang::Lang;
+use shenbao_core::model::Entry;
+use shenbao_core::paths;
+use shenbao_core::project::Project;
+use shenbao_core::roster::{self, Roster};
+use shenbao_core::rules::attachments::{extension, relative_inside};
+use shenbao_core::schema::{IMAGE_TYPES, RECOGNITION_KINDS, VIDEO_TYPES};
+use shenbao_core::status::{self, UnitStatus};
+
+/// What the whole site shares: the campaign, menus, figures and labels.
+#[derive(Debug, Serialize)]
+pub struct Site {
+    pub title: String,
+    pub issuer: String,
+    pub document: Option<String>,
+    pub lang: &'static str,
+    /// Where the site is served, always ending in `/`.
+    pub base: String,
+    pub deadline: Option<DeadlineView>,
+    pub contact: Option<ContactView>,
+    pub categories: Vec<CategoryView>,
+    pub criteria: Vec<Named>,
+    pub unit_types: Vec<Named>,
+    pub pages: Vec<PageLink>,
+    pub figures: Figures,
+    pub t: std::collections::BTreeMap<&'static str, &'static str>,
+    /// The newest arrival, for the feed's `updated`; the deadline when git is not read.
+    pub updated: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct DeadlineView {
+    /// As written in `campaign.yaml`.
+    pub text: String,
+    /// RFC 3339, for `<time datetime>` and the countdown script.
+    pub iso: String,
+    /// For people: `2017年12月6日` or `6 December 2017`.
+    pub display: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ContactView {
+    pub name: String,
+    pub phone: String,
+    pub email: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CategoryView {
+    pub id: String,
+    pub name: String,
+    pub text: String,
+    pub url: String,
+    pub count: usize,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Named {
+    pub id: String,
+    pub name: String,
+    pub text: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PageLink {
+    pub slug: String,
+    pub title: String,
+    pub menu: String,
+    pub url: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Figures {
+    pub entries: usize,
+    pub units_submitted: usize,
+    pub units_registered: usize,
+    pub categories_covered: usize,
+}
+
+/// One published entry with everything its pages show.
+#[derive(Debug, Default, Serialize)]
+pub struct EntryView {
+    pub id: String,
+    pub unit: String,
+    pub slug: String,
+    /// The entry's page, relative to the site root (`entries/<unit>/<slug>/`).
+    pub path: String,
+    pub unit_name: String,
+    pub unit_type: String,
+    pub unit_type_name: String,
+    pub title: String,
+    pub category: String,
+    pub category_name: String,
+    pub category_path: String,
+    pub contact: String,
+    pub phone: String,
+    pub summary: String,
+    pub started: Option<String>,
+    pub implementing_unit: Option<String>,
+    pub recognition: Vec<RecognitionView>,
+    pub cover: Option<Photo>,
+    pub photos: Vec<Photo>,
+    pub videos: Vec<FileView>,
+    pub files: Vec<FileView>,
+    pub extra: Vec<(String, String)>,
+    /// Shared with the loaded entry: bodies are the bulk of a site's text.
+    pub body: Arc<str>,
+    pub draft: bool,
+    /// From git, when it is read.
+    pub first_submitted: Option<String>,
+    pub last_changed: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct RecognitionView {
+    pub kind: String,
+    pub kind_name: String,
+    pub source: String,
+    pub date: Option<String>,
+    pub title: Option<String>,
+    pub url: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Photo {
+    /// The full-size photo, relative to the site root.
+    pub path: String,
+    pub thumb: String,
+    pub width: u32,
+    pub height: u32,
+    pub title: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct FileView {
+    pub path: String,
+    pub name: String,
+    pub title: String,
+    pub ext: String,
+    pub size: String,
+}
+
+/// A registered unit and what it published.
+#[derive(Debug, Serialize)]
+pub struct UnitView {
+    pub id: String,
+    pub name: String,
+    pub unit_type: String,
+    pub unit_type_name: String,
+    pub path: String,
+    pub parent: Option<String>,
+    pub parent_name: Option<String>,
+    pub leader: Option<String>,
+    pub responsible: Option<String>,
+    pub responsible_phone: Option<String>,
+    /// Indices into `Model::entries`.
+    pub entries: Vec<usize>,
+    pub status: UnitStatus,
+}
+
+/// A free page of `content/`.
+#[derive(Debug, Serialize)]
+pub struct PageView {
+    pub slug: String,
+    pub title: String,
+    pub menu: String,
+    pub path: String,
+    pub body: String,
+}
+
+/// A file the site publishes as it is: from the campaign to a path of the site.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Copy {
+    pub from: PathBuf,
+    pub to: String,
+}
+
+/// Everything the renderer needs.
+#[derive(Debug)]
+pub struct Model {
+    pub site: Site,
+    pub entries: Vec<Arc<EntryView>>,
+    pub units: Vec<UnitView>,
+    pub pages: Vec<PageView>,
+    /// Indices into `entries` per category, in the campaign's category order.
+    pub by_category: Vec<Vec<usize>>,
+    pub roster: Roster,
+    /// Units in status order: nothing first.
+    pub status: Vec<UnitStatus>,
+    pub copies: Vec<Copy>,
+    /// Thumbnails: their name under `thumbs/` and bytes.
+    pub thumbs: Vec<(String, Vec<u8>)>,
+    /// Photos that could not be read as images: shown as plain links, and reported.
+    pub warnings: Vec<String>,
+}
+
+/// How the model is assembled.
+#[derive(Clone, Debug, Default)]
+pub struct ModelOptions {
+    pub base_url: Option<String>,
+    pub drafts: bool,
+    /// The previous build's `thumbs/`, to reuse.
+    pub previous_thumbs: Option<PathBuf>,
+    /// Leave photos, videos and files out (no thumbnails made): for a roster printed alone.
+    pub no_media: bool,
+}
+
+pub fn assemble(project: &Project, options: &ModelOptions) -> Model {
+    assemble_reusing(project, options, &Reuse::default())
+}
+
+/// Views of entries from an earlier model, with the entries they were made from: an entry that
+/// has not changed keeps its view (and its media, already published).
+#[derive(Debug, Default)]
+pub struct Reuse<'a> {
+    /// By unit and slug.
+    pub views: HashMap<(&'a str, &'a str), (&'a Entry, &'a Arc<EntryView>)>,
+}
+
+/// Like `assemble`, reusing the views of unchanged entries. Only the new views' files and
+/// thumbnails are listed in the model's `copies` and `thumbs`.
+pub fn assemble_reusing(project: &Project, options: &ModelOptions, reuse: &Reuse<'_>) -> Model {
+    let campaign = &project.campaign;
+    let lang = campaign.language;
+    let base = normalise_base(options.base_url.as_deref().unwrap_or(&campaign.base_url));
+    let published: Vec<&Entry> = project
+        .entries
+        .iter()
+        .filter(|e| options.drafts || !e.draft)
+        .collect();
+
+    let lookups = Lookups::new(campaign);
+    let built: Vec<Result<Built, Arc<EntryView>>> = published
+        .par_iter()
+        .map(
+            |e| match reuse.views.get(&(e.unit.as_str(), e.slug.as_str())) {
+                Some((source, view)) if *source == *e => Err(Arc::clone(view)),
+                _ => Ok(entry_view(campaign, &lookups, e, options)),
+            },
+        )
+        .collect();
+    let mut entries = Vec::with_capacity(built.len());
+    let mut copies = Vec::new();
+    let mut thumbs_out = Vec::new();
+    let mut warnings = Vec::new();
+    for b in built {
+        match b {
+            Ok(b) => {
+                entries.push(Arc::new(b.view));
+                copies.extend(b.copies);
+                thumbs_out.extend(b.thumbs);
+                warnings.extend(b.warnings);
+            }
+            Err(view) => entries.push(view),
+        }
+    }
+    thumbs_out.sort_by(|a, b| a.0.cmp(&b.0));
+    thumbs_out.dedup_by(|a, b| a.0 == b.0);
+
+    let mut by_category = vec![Vec::new(); campaign.categories.len()];
+    let mut by_unit: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, e) in entries.iter().enumerate() {
+        if let Some(&c) = lookups.category.get(e.category.as_str()) {
+            by_category[c].push(i);
+        }
+        by_unit.entry(e.unit.as_str()).or_default().push(i);
+    }
+
+    let status = status::status(project);
+    let status_of: HashMap<&str, &UnitStatus> = status.iter().map(|s| (s.id.as_str(), s)).collect();
+    let units: Vec<UnitView> = campaign
+        .units
+        .iter()
+        .map(|u| {
+            let card = project.cards.get(&u.id);
+            UnitView {
+                id: u.id.clone(),
+                name: u.name.clone(),
+                unit_type: u.unit_type.clone(),
+                unit_type_name: campaign
+                    .unit_type(&u.unit_type)
+                    .map(|t| t.name.clone())
+                    .unwrap_or_default(),
+                path: format!("units/{}/", u.id),
+                parent: u.parent.clone(),
+                parent_name: u
+                    .parent
+                    .as_deref()
+                    .and_then(|p| campaign.unit(p))
+                    .map(|p| p.name.clone()),
+                leader: card.map(|c| c.leader.clone()),
+                responsible: card.and_then(|c| c.responsible.clone()),
+                responsible_phone: card.and_then(|c| c.responsible_phone.clone()),
+                entries: by_unit.get(u.id.as_str()).cloned().unwrap_or_default(),
+                status: status_of[u.id.as_str()].clone(),
+            }
+        })
+        .collect();
+
+    for card_unit in &units {
+        if let Some(card) = project.cards.get(&card_unit.id)
+            && let Some(scan) = &card.roster_signed
+            && let Some(rel) = relative_inside(scan)
+        {
+            copies.push(Copy {
+                from: campaign
+                    .root
+                    .join(paths::unit_folder(&card_unit.id))
+                    .join(rel),
+                to: format!("roster/{}/{}", card_unit.id, scan),
+            });
+        }
+    }
+
+    let pages: Vec<PageView> = project
+        .pages
+        .iter()
+        .map(|p| PageView {
+            slug: p.slug.clone(),
+            title: p.title.clone(),
+            menu: p.menu.clone(),
+            path: format!("pages/{}/", p.slug),
+            body: shenbao_core::markdown::render(&p.body, None).html,
+        })
+        .collect();
+
+    let figures = Figures {
+        entries: entries.len(),
+        units_submitted: status.iter().filter(|s| s.entries > 0).count(),
+        units_registered: campaign.units.len(),
+        categories_covered: by_category.iter().filter(|c| !c.is_empty()).count(),
+    };
+    let deadline = campaign.deadline.as_ref().map(|d| DeadlineView {
+        text: d.text.clone(),
+        iso: d.at.to_string(),
+        display: display_date(&d.text, lang),
+    });
+    let updated = entries
+        .iter()
+        .filter_map(|e| e.first_submitted.clone())
+        .max()
+        .or_else(|| deadline.as_ref().map(|d| d.iso.clone()))
+        .unwrap_or_else(|| "1970-01-01T00:00:00Z".into());
+    let site = Site {
+        title: campaign.title.clone(),
+        issuer: campaign.issuer.clone(),
+        document: campaign.document.clone(),
+        lang: lang.tag(),
+        base,
+        deadline,
+        contact: campaign.contact.as_ref().map(|c| ContactView {
+            name: c.name.clone(),
+            phone: c.phone.clone(),
+            email: c.email.clone(),
+        }),
+        categories: campaign
+            .categories
+            .iter()
+            .zip(&by_category)
+            .map(|(c, list)| CategoryView {
+                id: c.id.clone(),
+                name: c.name.clone(),
+                text: c.text.clone(),
+                url: category_path(c.id.as_str(), lookups.category[c.id.as_str()]),
+                count: list.len(),
+            })
+            .collect(),
+        criteria: campaign
+            .criteria
+            .iter()
+            .map(|c| Named {
+                id: c.id.clone(),
+                name: c.name.clone(),
+                text: c.text.clone(),
+            })
+            .collect(),
+        unit_types: campaign
+            .unit_types
+            .iter()
+            .map(|t| Named {
+                id: t.id.clone(),
+                name: t.name.clone(),
+                text: String::new(),
+            })
+            .collect(),
+        pages: pages
+            .iter()
+            .map(|p| PageLink {
+                slug: p.slug.clone(),
+                title: p.title.clone(),
+                menu: p.menu.clone(),
+                url: p.path.clone(),
+            })
+            .collect(),
+        figures,
+        t: crate::labels::labels(lang),
+        updated,
+    };
+    let roster = roster::roster_of(project, &published, None);
+    Model {
+        site,
+        entries,
+        units,
+        pages,
+        by_category,
+        roster,
+        status,
+        copies,
+        thumbs: thumbs_out,
+        warnings,
+    }
+}
+
+/// A base URL as pages use it: starting and ending with `/` unless it is a full URL.
+pub fn normalise_base(base: &str) -> String {
+    let mut b = base.trim().to_string();
+    if !b.contains("://") && !b.starts_with('/') {
+        b.insert(0, '/');
+    }
+    if !b.ends_with('/') {
+        b.push('/');
+    }
+    b
+}
+
+/// A category's pages live under its id when that is URL-safe, else under its position.
+fn category_path(id: &str, index: usize) -> String {
+    if !id.is_empty()
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    {
+        format!("categories/{id}/")
+    } else {
+        format!("categories/{}/", index + 1)
+    }
+}
+
+/// `2017-12-06T23:59:59+08:00` → `2017年12月6日`; the date part as written otherwise.
+fn display_date(text: &str, lang: Lang) -> String {
+    let date = text.get(..10).unwrap_or(text);
+    let parts: Vec<u32> = date.split('-').filter_map(|p| p.parse().ok()).collect();
+    match (parts.as_slice(), lang) {
+        ([y, m, d], Lang::Zh) => format!("{y}年{m}月{d}日"),
+        ([y, m, d], Lang::En) => {
+            const MONTHS: [&str; 12] = [
+                "January",
+                "February",
+                "March",
+                "April",
+                "May",
+                "June",
+                "July",
+                "August",
+                "September",
+                "October",
+                "November",
+                "December",
+            ];
+            let month = MONTHS.get((*m as usize).wrapping_sub(1)).unwrap_or(&"");
+            format!("{d} {month} {y}")
+        }
+        _ => date.to_string(),
+    }
+}
+
+/// Registry lookups by id, built once: with 100,000 entries, a linear search per entry adds up.
+struct Lookups<'a> {
+    unit: HashMap<&'a str, &'a shenbao_core::campaign::Unit>,
+    unit_type: HashMap<&'a str, &'a shenbao_core::campaign::UnitType>,
+    category: HashMap<&'a str, usize>,
+    extra_label: HashMap<&'a str, &'a str>,
+}
+
+impl<'a> Lookups<'a> {
+    fn new(campaign: &'a Campaign) -> Self {
+        Self {
+            unit: campaign.units.iter().map(|u| (u.id.as_str(), u)).collect(),
+            unit_type: campaign
+                .unit_types
+                .iter()
+                .map(|t| (t.id.as_str(), t))
+                .collect(),
+            category: campaign
+                .categories
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (c.id.as_str(), i))
+                .collect(),
+            extra_label: campaign
+                .fields
+                .extra
+                .iter()
+                .map(|f| (f.key.as_str(), f.label.as_str()))
+                .collect(),
+        }
+    }
+}
+
+struct Built {
+    view: EntryView,
+    copies: Vec<Copy>,
+    thumbs: Vec<(String, Vec<u8>)>,
+    warnings: Vec<String>,
+}
+
+fn entry_view(
+    campaign: &Campaign,
+    lookups: &Lookups<'_>,
+    e: &Entry,
+    options: &ModelOptions,
+) -> Built {
+    let previous_thumbs = options.previous_thumbs.as_deref();
+    let lang = campaign.language;
+    let path = format!("entries/{}/{}/", e.unit, e.slug);
+    let folder = campaign.root.join(e.folder());
+    let mut copies = Vec::new();
+    let mut thumbs_out = Vec::new();
+    let mut warnings = Vec::new();
+    let mut publish = |written: &str| -> Option<String> {
+        let rel = relative_inside(written)?;
+        let rel_text = rel.to_string_lossy().replace('\\', "/");
+        let to = format!("{path}{rel_text}");
+        let copy = Copy {
+            from: folder.join(&rel),
+            to: to.clone(),
+        };
+        if !copies.contains(&copy) {
+            copies.push(copy);
+        }
+        Some(to)
+    };
+    for file in &e.body_files {
+        publish(file);
+    }
+
+    let mut make_photo = |written: &str, title: &str| -> Option<Photo> {
+        let full = publish(written)?;
+        let ext = extension(std::path::Path::new(written));
+        if !thumbs::can_read(&ext) {
+            // A GIF keeps its animation; it is its own thumbnail.
+            let (width, height) = std::fs::read(folder.join(written))
+                .ok()
+                .and_then(|b| thumbs::dimensions(&b).ok())
+                .unwrap_or((thumbs::WIDTH, thumbs::HEIGHT));
+            return Some(Photo {
+                path: full.clone(),
+                thumb: full,
+                width,
+                height,
+                title: title.to_string(),
+            });
+        }
+        let bytes = std::fs::read(folder.join(written)).ok()?;
+        match thumbs::thumbnail(&bytes, previous_thumbs) {
+            Ok((
+                Thumb {
+                    name,
+                    width,
+                    height,
+                },
+                data,
+            )) => {
+                thumbs_out.push((name.clone(), data));
+                Some(Photo {
+                    path: full,
+                    thumb: format!("thumbs/{name}"),
+                    width,
+                    height,
+                    title: title.to_string(),
+                })
+            }
+            Err(err) => {
+                warnings.push(format!("{}: {written}: {}", e.file(), err.reason));
+                None
+            }
+        }
+    };
+
+    // The cover is often one of the attachments too: each photo is read and shrunk once.
+    let mut made: HashMap<String, Option<Photo>> = HashMap::new();
+    let mut photo = |written: &str, title: &str| -> Option<Photo> {
+        if let Some(done) = made.get(written) {
+            return done.clone().map(|p| Photo {
+                title: title.to_string(),
+                ..p
+            });
+        }
+        let result = make_photo(written, title);
+        made.insert(written.to_string(), result.clone());
+        result
+    };
+
+    let mut photos = Vec::new();
+    let mut videos = Vec::new();
+    let mut files = Vec::new();
+    let mut attachment_files = Vec::new();
+    for a in e.attachments.iter().filter(|_| !options.no_media) {
+        let ext = extension(std::path::Path::new(&a.file));
+        let title = a.title.clone().unwrap_or_else(|| a.file.clone());
+        if IMAGE_TYPES.contains(&ext.as_str()) {
+            if let Some(p) = photo(&a.file, &title) {
+                photos.push(p);
+            }
+        } else {
+            attachment_files.push((a.file.clone(), title, ext));
+        }
+    }
+    let cover = match &e.cover {
+        _ if options.no_media => None,
+        Some(c) => photo(c, &e.title),
+        None => photos.first().cloned(),
+    };
+    for (file, title, ext) in attachment_files {
+        let size = std::fs::metadata(folder.join(&file))
+            .map(|m| human_size(m.len()))
+            .unwrap_or_default();
+        let Some(path) = publish(&file) else { continue };
+        let view = FileView {
+            name: file.rsplit('/').next().unwrap_or(&file).to_string(),
+            path,
+            title,
+            ext: ext.clone(),
+            size,
+        };
+        if VIDEO_TYPES.contains(&ext.as_str()) {
+            videos.push(view);
+        } else {
+            files.push(view);
+        }
+    }
+
+    let unit = lookups.unit.get(e.unit.as_str());
+    let unit_type = unit.and_then(|u| lookups.unit_type.get(u.unit_type.as_str()));
+    let category_index = lookups.category.get(e.category.as_str()).copied();
+    let view = EntryView {
+        id: e.id(),
+        unit: e.unit.clone(),
+        slug: e.slug.clone(),
+        path,
+        unit_name: unit.map(|u| u.name.clone()).unwrap_or_default(),
+        unit_type: unit.map(|u| u.unit_type.clone()).unwrap_or_default(),
+        unit_type_name: unit_type.map(|t| t.name.clone()).unwrap_or_default(),
+        title: e.title.clone(),
+        category: e.category.clone(),
+        category_name: category_index
+            .map(|i| campaign.categories[i].name.clone())
+            .unwrap_or_default(),
+        category_path: category_index
+            .map(|i| category_path(&e.category, i))
+            .unwrap_or_default(),
+        contact: e.contact.clone(),
+        phone: e.phone.clone(),
+        summary: e.summary.clone(),
+        started: e.started.clone(),
+        implementing_unit: e.implementing_unit.clone(),
+        recognition: e
+            .recognition
+            .iter()
+            .map(|r| RecognitionView {
+                kind: r.kind.clone(),
+                kind_name: RECOGNITION_KINDS
+                    .iter()
+                    .find(|k| k.0 == r.kind)
+                    .map(|k| lang.pick(k.1, k.2).to_string())
+                    .unwrap_or_else(|| r.kind.clone()),
+                source: r.source.clone(),
+                date: r.date.clone(),
+                title: r.title.clone(),
+                url: r.url.clone(),
+            })
+            .collect(),
+        cover,
+        photos,
+        videos,
+        files,
+        extra: e
+            .extra
+            .iter()
+            .map(|(k, v)| {
+                let label = lookups.extra_label.get(k.as_str()).copied().unwrap_or(k);
+                (label.to_string(), v.clone())
+            })
+            .collect(),
+        body: Arc::clone(&e.html),
+        draft: e.draft,
+        first_submitted: e.arrived.as_ref().map(|s| s.rfc3339()),
+        last_changed: e.changed.as_ref().map(|s| s.rfc3339()),
+    };
+    Built {
+        view,
+        copies,
+        thumbs: thumbs_out,
+        warnings,
+    }
+}
+
+fn human_size(bytes: u64) -> String {
+    if bytes >= 1024 * 1024 {
+        format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
+    } else {
+        format!("{} KB", bytes.div_ceil(1024))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_urls_are_normalised() {
+        assert_eq!(normalise_base("/"), "/");
+        assert_eq!(normalise_base(""), "/");
+        assert_eq!(normalise_base("award/2017"), "/award/2017/");
+        assert_eq!(
+            normalise_base("https://example.org/a"),
+            "https://example.org/a/"
+        );
+    }
+
+    #[test]
+    fn deadlines_read_as_people_write_dates() {
+        assert_eq!(
+            display_date("2017-12-06T23:59:59+08:00", Lang::Zh),
+            "2017年12月6日"
+        );
+        assert_eq!(display_date("2017-12-06", Lang::En), "6 December 2017");
+    }
+
+    #[test]
+    fn categories_with_unsafe_ids_get_positional_paths() {
+        assert_eq!(category_path("12", 11), "categories/12/");
+        assert_eq!(category_path("职工/维权", 4), "categories/5/");
+    }
+}
