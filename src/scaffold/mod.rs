@@ -5,7 +5,7 @@ use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
 use shenbao_core::campaign::{Campaign, ExtraType};
-use shenbao_core::schema::{self, FieldKind};
+use shenbao_core::fields::{self, FieldKind};
 
 /// Why a file could not be scaffolded.
 #[derive(Debug)]
@@ -139,7 +139,7 @@ fn free_slug(folder: &Path, wanted: Option<String>) -> String {
 /// The stub: every field with a Chinese comment, every required section as a heading.
 pub fn entry_stub(campaign: &Campaign, title: &str) -> String {
     let mut out = String::from("---\n");
-    for field in schema::BUILT_IN {
+    for field in fields::BUILT_IN {
         let _ = writeln!(out, "# {}", field.hint);
         match field.kind {
             FieldKind::Text if field.key == "title" => {
@@ -153,7 +153,7 @@ pub fn entry_stub(campaign: &Campaign, title: &str) -> String {
                 let _ = writeln!(out, "category:");
             }
             FieldKind::Recognition => {
-                let kinds: Vec<String> = schema::RECOGNITION_KINDS
+                let kinds: Vec<String> = fields::RECOGNITION_KINDS
                     .iter()
                     .map(|(id, zh, _)| format!("{id}={zh}"))
                     .collect();

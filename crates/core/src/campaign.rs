@@ -207,6 +207,15 @@ impl Default for AttachmentRules {
 }
 
 impl Campaign {
+    /// Every key an entry may have in this campaign: the built-in fields, then its own.
+    pub fn entry_keys(&self) -> Vec<&str> {
+        crate::fields::BUILT_IN
+            .iter()
+            .map(|f| f.key)
+            .chain(self.fields.extra.iter().map(|f| f.key.as_str()))
+            .collect()
+    }
+
     pub fn unit(&self, id: &str) -> Option<&Unit> {
         self.units.iter().find(|u| u.id == id)
     }
@@ -461,7 +470,7 @@ fn resolve(root: &Path, file: CampaignFile) -> Result<Campaign, CampaignError> {
     let mut extra = Vec::new();
     if let Some(fields) = file.fields {
         for (key, limit) in fields.limits {
-            if !crate::schema::BUILT_IN.iter().any(|f| f.key == key.value) {
+            if !crate::fields::BUILT_IN.iter().any(|f| f.key == key.value) {
                 report(
                     pos(&key),
                     CampaignDetail::BadValue {
@@ -476,7 +485,7 @@ fn resolve(root: &Path, file: CampaignFile) -> Result<Campaign, CampaignError> {
             }
         }
         for field in &fields.extra {
-            if crate::schema::BUILT_IN
+            if crate::fields::BUILT_IN
                 .iter()
                 .any(|f| f.key == field.value.key)
             {

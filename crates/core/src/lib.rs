@@ -5,14 +5,14 @@
 //! into `diagnostic`s, `project` ties them together, and `report`, `status`, `roster` present the
 //! result as data and text. `history` is what git knows, as data (the git crate reads it).
 
+pub mod body;
 pub mod campaign;
 pub mod content;
 pub mod diagnostic;
+pub mod fields;
 pub mod files;
 pub mod history;
-pub mod html_policy;
 pub mod lang;
-pub mod markdown;
 pub mod model;
 pub mod paths;
 pub mod problem;

@@ -10,13 +10,13 @@ use serde::Serialize;
 
 use crate::thumbs::{self, Thumb};
 use shenbao_core::campaign::Campaign;
+use shenbao_core::fields::{IMAGE_TYPES, RECOGNITION_KINDS, VIDEO_TYPES};
 use shenbao_core::lang::Lang;
 use shenbao_core::model::Entry;
 use shenbao_core::paths;
 use shenbao_core::project::Project;
 use shenbao_core::roster::{self, Roster};
 use shenbao_core::rules::attachments::{extension, relative_inside};
-use shenbao_core::schema::{IMAGE_TYPES, RECOGNITION_KINDS, VIDEO_TYPES};
 use shenbao_core::status::{self, UnitStatus};
 
 /// What the whole site shares: the campaign, menus, figures and labels.
@@ -332,7 +332,7 @@ pub fn assemble_reusing(project: &Project, options: &ModelOptions, reuse: &Reuse
             title: p.title.clone(),
             menu: p.menu.clone(),
             path: format!("pages/{}/", p.slug),
-            body: shenbao_core::markdown::render(&p.body, None).html,
+            body: shenbao_core::body::parse(&p.body, None, shenbao_core::body::Want::HTML).html,
         })
         .collect();
 

@@ -4,9 +4,9 @@
 use std::path::{Component, Path, PathBuf};
 
 use crate::campaign::AttachmentRules;
+use crate::fields::{IMAGE_TYPES, VIDEO_TYPES};
 use crate::files::{Files, Stat};
 use crate::problem::Problem;
-use crate::schema::{IMAGE_TYPES, VIDEO_TYPES};
 
 /// The problem with one named file, if any. `folder` is the entry's attachment folder
 /// (`submissions/<unit>/<slug>`), `written` the path as the user wrote it.

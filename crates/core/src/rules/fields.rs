@@ -2,11 +2,11 @@
 //! and lengths. Reading and checking are one walk, so every value is checked where it is read.
 
 use crate::campaign::{Campaign, ExtraField, ExtraType};
+use crate::fields::{self, FieldKind};
 use crate::model::{Attachment, Entry, Recognition};
 use crate::problem::{Expected, Format, Problem, closest};
 use crate::rules::Sink;
 use crate::rules::formats;
-use crate::schema::{self, FieldKind};
 use crate::source::Pos;
 use crate::yaml::{Node, Value};
 
@@ -36,7 +36,7 @@ pub fn read(front: &Node, campaign: &Campaign, entry: &mut Entry, sink: &mut Sin
             return paths;
         }
     };
-    let keys = schema::all_keys(campaign);
+    let keys = campaign.entry_keys();
     for (key_node, value) in map {
         let Some(key) = key_node.as_text() else {
             sink.at(
@@ -51,7 +51,7 @@ pub fn read(front: &Node, campaign: &Campaign, entry: &mut Entry, sink: &mut Sin
         if key == "title" {
             entry.title_pos = key_node.pos;
         }
-        if let Some(def) = schema::built_in(&key) {
+        if let Some(def) = fields::built_in(&key) {
             let max = campaign.fields.max_length(def.key, def.max_length);
             read_built_in(
                 def.kind, &key, max, value, campaign, entry, sink, &mut paths,
@@ -72,7 +72,7 @@ pub fn read(front: &Node, campaign: &Campaign, entry: &mut Entry, sink: &mut Sin
         }
     }
     // Required fields: absent ones point at the opening `---`, empty ones at their key.
-    let required = schema::BUILT_IN
+    let required = fields::BUILT_IN
         .iter()
         .filter(|f| f.required)
         .map(|f| (f.key, f.label))
@@ -279,7 +279,7 @@ fn recognition(key: &str, item: &Node, sink: &mut Sink) -> Option<Recognition> {
                 let Some(kind) = text(&path, v, None, sink) else {
                     continue;
                 };
-                let kinds = schema::RECOGNITION_KINDS.iter().map(|k| k.0);
+                let kinds = fields::RECOGNITION_KINDS.iter().map(|k| k.0);
                 if kinds.clone().any(|k| k == kind) {
                     r.kind = kind;
                 } else {
@@ -288,7 +288,7 @@ fn recognition(key: &str, item: &Node, sink: &mut Sink) -> Option<Recognition> {
                         Problem::InvalidValue {
                             key: path,
                             suggestion: closest(&kind, kinds.clone()),
-                            allowed: schema::RECOGNITION_KINDS
+                            allowed: fields::RECOGNITION_KINDS
                                 .iter()
                                 .map(|(id, zh, _)| format!("{id}（{zh}）"))
                                 .collect(),
@@ -320,8 +320,8 @@ fn recognition(key: &str, item: &Node, sink: &mut Sink) -> Option<Recognition> {
             _ => sink.at(
                 k.pos,
                 Problem::UnknownField {
-                    suggestion: closest(&name, schema::RECOGNITION_KEYS.iter().copied()),
-                    valid: schema::RECOGNITION_KEYS
+                    suggestion: closest(&name, fields::RECOGNITION_KEYS.iter().copied()),
+                    valid: fields::RECOGNITION_KEYS
                         .iter()
                         .map(|s| s.to_string())
                         .collect(),
@@ -370,8 +370,8 @@ fn attachment(key: &str, item: &Node, sink: &mut Sink) -> Option<Attachment> {
             _ => sink.at(
                 k.pos,
                 Problem::UnknownField {
-                    suggestion: closest(&name, schema::ATTACHMENT_KEYS.iter().copied()),
-                    valid: schema::ATTACHMENT_KEYS
+                    suggestion: closest(&name, fields::ATTACHMENT_KEYS.iter().copied()),
+                    valid: fields::ATTACHMENT_KEYS
                         .iter()
                         .map(|s| s.to_string())
                         .collect(),

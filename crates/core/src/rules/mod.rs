@@ -11,10 +11,10 @@ pub mod fields;
 pub mod formats;
 pub mod units;
 
+use crate::body::Want;
 use crate::campaign::Campaign;
 use crate::diagnostic::Diagnostic;
 use crate::files::{Files, Stat};
-use crate::markdown;
 use crate::model::Entry;
 use crate::paths;
 use crate::problem::Problem;
@@ -168,14 +168,13 @@ fn read_entry(
     };
     let paths = fields::read(&node, campaign, &mut entry, sink);
 
-    let scan = if render {
-        let rendered = markdown::render(front.body, Some(slug));
-        entry.html = rendered.html.into();
-        entry.body_files = rendered.files;
-        rendered.scan
-    } else {
-        body::scan(front.body)
-    };
+    let want = if render { Want::HTML } else { Want::SCAN };
+    let parsed = crate::body::parse(front.body, Some(slug), want);
+    let scan = parsed.scan;
+    if render {
+        entry.html = parsed.html.into();
+        entry.body_files = parsed.files;
+    }
     let at_body = |offset: usize| source::pos_at(&text, body_offset + offset);
     // Missing sections point at the body's first line with text (or the closing `---`).
     let first_text = front.body.len() - front.body.trim_start().len();
@@ -216,7 +215,7 @@ fn read_entry(
             .strip_prefix(&format!("{slug}/"))
             .or_else(|| written.strip_prefix(&format!("./{slug}/")))
             .unwrap_or(written);
-        let decoded = percent_decode(inside);
+        let decoded = crate::body::link_path(inside);
         if let Some(problem) =
             attachments::check(files, &folder, &decoded, false, &campaign.attachments)
         {
@@ -225,10 +224,4 @@ fn read_entry(
     }
 
     Some(entry)
-}
-
-/// Markdown link targets may be percent-encoded (`%E7%85%A7.jpg`); a target that is not valid
-/// percent-encoding is taken as written.
-pub(crate) fn percent_decode(s: &str) -> String {
-    source::percent_decode(s).unwrap_or_else(|| s.to_string())
 }

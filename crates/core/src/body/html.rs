@@ -1,43 +1,45 @@
-//! Markdown bodies turned into HTML that is safe to publish: rendered with pulldown-cmark, links
-//! to the entry's own files kept relative to its page (the site copies the files beside it),
-//! headings given ids, and raw HTML sanitised by ammonia, because bodies come from many units and
-//! are untrusted. The rules' scan of the body runs on the same events, so a body is parsed once.
+//! A body as HTML that is safe to publish: rendered with pulldown-cmark, links to the entry's own
+//! files kept relative to its page (the site copies the files beside it), headings given ids, and
+//! raw HTML sanitised by ammonia, because bodies come from many units and are untrusted.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
-use pulldown_cmark::{CowStr, Event, Parser, Tag, TagEnd};
+use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
 
-use crate::html_policy::{ALLOWED_SCHEMES, ALLOWED_TAGS};
-use crate::rules::body::{BodyScan, Scanner, markdown_options};
+use super::policy::{ALLOWED_SCHEMES, ALLOWED_TAGS};
 
-/// A body rendered for the site.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Rendered {
-    pub html: String,
-    /// Local files the body shows or links to, relative to the entry's folder: they are published.
-    pub files: Vec<String>,
-    /// What the rules need to know of the body.
-    pub scan: BodyScan,
+/// Renders a body's events as they pass. With the entry's `slug`, links to its files
+/// (`photo.jpg`, or `<slug>/photo.jpg` as GitHub's preview resolves them) become relative to the
+/// entry's page, where the site puts them.
+pub(super) struct Renderer<'a> {
+    slug: Option<&'a str>,
+    files: Vec<String>,
+    ids: HeadingIds,
+    events: Vec<Event<'a>>,
+    heading_at: Option<usize>,
+    raw_html: bool,
+    images: bool,
 }
 
-/// Render `body`. With the entry's `slug`, links to its files (`photo.jpg`, or `<slug>/photo.jpg`
-/// as GitHub's preview resolves them) become relative to the entry's page, where the site puts
-/// them.
-pub fn render(body: &str, slug: Option<&str>) -> Rendered {
-    let mut files = Vec::new();
-    let mut scanner = Scanner::default();
-    let mut ids = HeadingIds::default();
-    let mut events: Vec<Event<'_>> = Vec::new();
-    let mut heading_at: Option<usize> = None;
-    let mut raw_html = false;
-    let mut images = false;
-    // No heading attributes: `## x {onclick=…}` would pass attributes straight through.
-    for (event, range) in Parser::new_ext(body, markdown_options()).into_offset_iter() {
-        scanner.feed(&event, range.start);
+impl<'a> Renderer<'a> {
+    pub(super) fn new(slug: Option<&'a str>) -> Self {
+        Self {
+            slug,
+            files: Vec::new(),
+            ids: HeadingIds::default(),
+            events: Vec::new(),
+            heading_at: None,
+            raw_html: false,
+            images: false,
+        }
+    }
+
+    pub(super) fn feed(&mut self, event: Event<'a>) {
+        let slug = self.slug;
         let event = match event {
             Event::Html(_) | Event::InlineHtml(_) => {
-                raw_html = true;
+                self.raw_html = true;
                 event
             }
             Event::Start(Tag::Link {
@@ -47,7 +49,7 @@ pub fn render(body: &str, slug: Option<&str>) -> Rendered {
                 id,
             }) => Event::Start(Tag::Link {
                 link_type,
-                dest_url: local(dest_url, slug, &mut files),
+                dest_url: local(dest_url, slug, &mut self.files),
                 title,
                 id,
             }),
@@ -57,10 +59,10 @@ pub fn render(body: &str, slug: Option<&str>) -> Rendered {
                 title,
                 id,
             }) => {
-                images = true;
+                self.images = true;
                 Event::Start(Tag::Image {
                     link_type,
-                    dest_url: local(dest_url, slug, &mut files),
+                    dest_url: local(dest_url, slug, &mut self.files),
                     title,
                     id,
                 })
@@ -68,43 +70,45 @@ pub fn render(body: &str, slug: Option<&str>) -> Rendered {
             // Checkboxes are form controls, which the sanitiser removes; keep the mark as text.
             Event::TaskListMarker(done) => Event::Text(if done { "☑ " } else { "☐ " }.into()),
             Event::Start(Tag::Heading { .. }) => {
-                heading_at = Some(events.len());
+                self.heading_at = Some(self.events.len());
                 event
             }
             Event::End(TagEnd::Heading(_)) => {
-                if let Some(start) = heading_at.take() {
-                    let text = plain_text(&events[start + 1..]);
-                    if let Event::Start(Tag::Heading { id, .. }) = &mut events[start] {
+                if let Some(start) = self.heading_at.take() {
+                    let text = plain_text(&self.events[start + 1..]);
+                    if let Event::Start(Tag::Heading { id, .. }) = &mut self.events[start] {
                         let wanted = id.as_deref().map_or_else(|| text.clone(), str::to_string);
-                        *id = Some(ids.unique(&wanted).into());
+                        *id = Some(self.ids.unique(&wanted).into());
                     }
                 }
                 event
             }
             other => other,
         };
-        events.push(event);
+        self.events.push(event);
     }
-    let mut raw = String::with_capacity(body.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut raw, events.into_iter());
-    // Without raw HTML, pulldown-cmark writes only its own tags and escapes all text, and URLs
-    // were screened above: sanitising would re-parse every body for nothing. With raw HTML, the
-    // whole body goes through ammonia.
-    let html = if raw_html {
-        SANITISER.clean(&raw).to_string()
-    } else {
-        raw
-    };
-    files.sort();
-    files.dedup();
-    Rendered {
-        html: if images {
+
+    /// The safe HTML, and the entry's files it shows or links to (sorted, once each).
+    pub(super) fn finish(self, body_len: usize) -> (String, Vec<String>) {
+        let mut raw = String::with_capacity(body_len * 3 / 2);
+        pulldown_cmark::html::push_html(&mut raw, self.events.into_iter());
+        // Without raw HTML, pulldown-cmark writes only its own tags and escapes all text, and
+        // URLs were screened above: sanitising would re-parse every body for nothing. With raw
+        // HTML, the whole body goes through ammonia.
+        let html = if self.raw_html {
+            SANITISER.clean(&raw).to_string()
+        } else {
+            raw
+        };
+        let mut files = self.files;
+        files.sort();
+        files.dedup();
+        let html = if self.images {
             html.replace("<img ", "<img loading=\"lazy\" ")
         } else {
             html
-        },
-        files,
-        scan: scanner.finish(),
+        };
+        (html, files)
     }
 }
 
@@ -132,7 +136,7 @@ fn local<'a>(url: CowStr<'a>, slug: Option<&str>, files: &mut Vec<String>) -> Co
         return "".into();
     }
     let path = inside.split(['?', '#']).next().unwrap_or(inside);
-    files.push(crate::rules::percent_decode(path));
+    files.push(super::link_path(path));
     if inside.len() == trimmed.len() {
         url
     } else {
@@ -241,7 +245,9 @@ static SANITISER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    fn render(body: &str, slug: Option<&str>) -> crate::body::Body {
+        crate::body::parse(body, slug, crate::body::Want::HTML)
+    }
 
     fn html(body: &str) -> String {
         render(body, Some("a")).html
@@ -304,12 +310,6 @@ mod tests {
             r.html
         );
         assert_eq!(r.files, ["data.csv", "photo.jpg", "照.png"]);
-    }
-
-    #[test]
-    fn the_scan_on_the_way_is_the_rules_own() {
-        let body = "## 背景\n\n文字 <b onclick=x>粗</b>\n\n## 主要内容\n\n![](a/p.jpg)\n";
-        assert_eq!(render(body, Some("a")).scan, crate::rules::body::scan(body));
     }
 
     #[test]

@@ -1,0 +1,129 @@
+//! An entry's Markdown body, parsed once for everything that reads it: the `scan` the rules need
+//! (headings, raw HTML, the files it names), the safe `html` the site publishes (`policy` says
+//! what raw HTML may stay), and the plain `text` a search indexes.
+
+pub mod html;
+pub mod policy;
+pub mod scan;
+mod text;
+
+use pulldown_cmark::{Options, Parser};
+
+pub use scan::{BodyScan, Heading};
+
+/// Markdown extensions an entry body may use.
+pub fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+}
+
+/// What a caller needs of a body beyond the rules' scan, which always comes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Want {
+    pub html: bool,
+    pub text: bool,
+}
+
+impl Want {
+    /// Checking alone.
+    pub const SCAN: Want = Want {
+        html: false,
+        text: false,
+    };
+    /// Checking and publishing.
+    pub const HTML: Want = Want {
+        html: true,
+        text: false,
+    };
+    /// Checking, publishing and indexing.
+    pub const ALL: Want = Want {
+        html: true,
+        text: true,
+    };
+}
+
+/// A body, parsed.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Body {
+    pub scan: BodyScan,
+    /// Safe to publish; empty unless wanted.
+    pub html: String,
+    /// The entry's files the HTML shows or links to, relative to its folder: they are published.
+    pub files: Vec<String>,
+    /// Empty unless wanted.
+    pub text: String,
+}
+
+/// A link target as a path: Markdown link targets may be percent-encoded (`%E7%85%A7.jpg`); one
+/// that is not valid percent-encoding is taken as written. The rules and the renderer decode
+/// links here alike.
+pub fn link_path(written: &str) -> String {
+    crate::source::percent_decode(written).unwrap_or_else(|| written.to_string())
+}
+
+/// Parse `body` once. `slug` names the entry whose files the body's local links point at (for
+/// the HTML); a free page has none.
+pub fn parse(body: &str, slug: Option<&str>, want: Want) -> Body {
+    let mut scanner = scan::Scanner::default();
+    let mut renderer = want.html.then(|| html::Renderer::new(slug));
+    let mut text = want.text.then(text::Text::default);
+    // No heading attributes: `## x {onclick=…}` would pass attributes straight through.
+    for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        scanner.feed(&event, range.start);
+        if let Some(text) = &mut text {
+            text.feed(&event);
+        }
+        if let Some(renderer) = &mut renderer {
+            renderer.feed(event);
+        }
+    }
+    let (html, files) = renderer.map(|r| r.finish(body.len())).unwrap_or_default();
+    Body {
+        scan: scanner.finish(),
+        html,
+        files,
+        text: text.map(text::Text::finish).unwrap_or_default(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BODY: &str = "## 背景\n\n文字 <b onclick=x>粗</b>，见[数据](a/data.csv)。\n\n## 主要内容\n\n- 回访\n- 走访  \n  慰问\n\n| 项目 | 人数 |\n|-|-|\n| 帮扶 | 12 |\n\n![照片](a/p.jpg)\n\n```\ncode()\n```\n";
+
+    #[test]
+    fn one_parse_gives_the_same_scan_whatever_else_is_wanted() {
+        let scan = parse(BODY, Some("a"), Want::SCAN);
+        let all = parse(BODY, Some("a"), Want::ALL);
+        assert_eq!(scan.scan, all.scan);
+        assert!(scan.html.is_empty() && scan.text.is_empty());
+        assert_eq!(all.files, ["data.csv", "p.jpg"]);
+        assert_eq!(parse(BODY, Some("a"), Want::HTML).html, all.html);
+    }
+
+    #[test]
+    fn plain_text_has_the_words_one_block_a_line_and_no_markup() {
+        let text = parse(BODY, Some("a"), Want::ALL).text;
+        assert_eq!(
+            text,
+            "背景\n文字 粗，见数据。\n主要内容\n回访\n走访 慰问\n项目\n人数\n帮扶\n12\n照片\ncode()"
+        );
+    }
+
+    #[test]
+    fn html_and_local_files_are_collected() {
+        let scan = parse(
+            "text <span onclick=\"x\">a</span>\n\n<script>alert(1)</script>\n\n![图](photo.jpg) [表](data.xlsx) [站](https://example.org) [坏](javascript:alert(1))\n",
+            None,
+            Want::SCAN,
+        )
+        .scan;
+        let what: Vec<_> = scan.unsafe_html.iter().map(|(_, w)| w.as_str()).collect();
+        assert_eq!(what, ["onclick", "<script>", "javascript:"]);
+        let files: Vec<_> = scan.local_files.iter().map(|(_, f)| f.as_str()).collect();
+        assert_eq!(files, ["photo.jpg", "data.xlsx"]);
+    }
+}

@@ -1,0 +1,150 @@
+//! What the rules need to know of a body — its headings, unsafe raw HTML, the local files it
+//! names — gathered from the parser's events as they pass.
+
+use pulldown_cmark::{Event, HeadingLevel, Tag, TagEnd};
+
+use super::policy as html_policy;
+
+/// A heading of the body.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Heading {
+    pub level: u8,
+    pub text: String,
+    /// Byte offset in the body.
+    pub offset: usize,
+    /// Whether text follows it before the next heading.
+    pub has_content: bool,
+}
+
+/// What the rules need to know of a body, read in one pass.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct BodyScan {
+    pub headings: Vec<Heading>,
+    /// Unsafe raw HTML: offset and what.
+    pub unsafe_html: Vec<(usize, String)>,
+    /// Local files the body shows or links to: offset and path as written.
+    pub local_files: Vec<(usize, String)>,
+}
+
+/// Reads a body's events one at a time, beside the renderer walking the same events.
+#[derive(Debug, Default)]
+pub struct Scanner {
+    out: BodyScan,
+    heading: Option<(u8, usize, String)>,
+    html_block: Option<(usize, String)>,
+}
+
+impl Scanner {
+    /// One event, and the byte offset in the body where it starts.
+    pub fn feed(&mut self, event: &Event<'_>, start: usize) {
+        let out = &mut self.out;
+        if !matches!(event, Event::Html(_))
+            && let Some((at, html)) = self.html_block.take()
+        {
+            flush_html_block(out, at, &html);
+        }
+        match event {
+            Event::Start(Tag::Heading { level, .. }) => {
+                self.heading = Some((level_number(*level), start, String::new()));
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some((level, offset, text)) = self.heading.take() {
+                    out.headings.push(Heading {
+                        level,
+                        text: text.trim().to_string(),
+                        offset,
+                        has_content: false,
+                    });
+                }
+            }
+            Event::Text(t) | Event::Code(t) => match &mut self.heading {
+                Some((_, _, text)) => text.push_str(t),
+                None if !t.trim().is_empty() => mark_content(out),
+                None => {}
+            },
+            Event::Html(html) => match &mut self.html_block {
+                Some((_, buf)) => buf.push_str(html),
+                None => self.html_block = Some((start, html.to_string())),
+            },
+            Event::InlineHtml(html) => {
+                if !is_comment(html) {
+                    mark_content(out);
+                }
+                out.unsafe_html.extend(
+                    html_policy::unsafe_parts(html)
+                        .into_iter()
+                        .map(|(o, w)| (start + o, w)),
+                );
+            }
+            Event::Start(Tag::Image { dest_url, .. }) => {
+                mark_content(out);
+                check_url(out, start, dest_url, true);
+            }
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                check_url(out, start, dest_url, false);
+            }
+            _ => {}
+        }
+    }
+
+    pub fn finish(mut self) -> BodyScan {
+        if let Some((start, html)) = self.html_block.take() {
+            flush_html_block(&mut self.out, start, &html);
+        }
+        self.out
+    }
+}
+
+/// A block of raw HTML ends: it is section text unless it is only a comment.
+fn flush_html_block(out: &mut BodyScan, start: usize, html: &str) {
+    if !is_comment(html) {
+        mark_content(out);
+    }
+    out.unsafe_html.extend(
+        html_policy::unsafe_parts(html)
+            .into_iter()
+            .map(|(o, w)| (start + o, w)),
+    );
+}
+
+/// An HTML comment is a note to the writer, not section text.
+fn is_comment(html: &str) -> bool {
+    let t = html.trim();
+    t.starts_with("<!--") && t.ends_with("-->") || t.is_empty()
+}
+
+fn mark_content(out: &mut BodyScan) {
+    if let Some(h) = out.headings.last_mut() {
+        h.has_content = true;
+    }
+}
+
+fn level_number(level: HeadingLevel) -> u8 {
+    level as u8
+}
+
+fn check_url(out: &mut BodyScan, offset: usize, url: &str, image: bool) {
+    let url = url.trim();
+    if url.is_empty() || url.starts_with('#') || url.starts_with("//") {
+        return;
+    }
+    let scheme = url.split_once(':').map(|(s, _)| s);
+    if let Some(scheme) = scheme
+        && !scheme.contains(['/', '?', '#', '.'])
+        && scheme.len() > 1
+    {
+        if !html_policy::ALLOWED_SCHEMES.contains(&scheme.to_ascii_lowercase().as_str()) {
+            out.unsafe_html.push((offset, format!("{scheme}:")));
+        }
+        return;
+    }
+    let path = url.split(['?', '#']).next().unwrap_or(url);
+    // Links to pages (no extension) are not attachments; images and files are.
+    let has_extension = path
+        .rsplit('/')
+        .next()
+        .is_some_and(|name| name.contains('.') && !name.ends_with('.'));
+    if image || has_extension {
+        out.local_files.push((offset, path.to_string()));
+    }
+}
