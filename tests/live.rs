@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use shenbao_core::project::{self, LoadOptions};
+use shenbao_core::summary::Summary;
 use shenbao_site::BuildOptions;
 use shenbao_site::live::Live;
 
@@ -30,6 +31,10 @@ fn load(root: &Path) -> project::Project {
     .unwrap()
 }
 
+fn summary(project: &project::Project) -> Summary {
+    Summary::of(project, options().drafts)
+}
+
 fn files(live: &Live) -> BTreeMap<String, Vec<u8>> {
     live.files()
         .iter()
@@ -45,7 +50,7 @@ fn entry_by_entry_updates_give_the_same_site_as_a_whole_build() {
     let dir = common::fixture("site");
     let root = dir.path();
     let mut project = load(root);
-    let mut live = Live::build(&project, &options(), None).unwrap();
+    let mut live = Live::build(&project, &summary(&project), &options(), None).unwrap();
 
     let edits: Vec<(&str, Edit)> = vec![
         (
@@ -100,12 +105,13 @@ fn entry_by_entry_updates_give_the_same_site_as_a_whole_build() {
     for ((what, edit), path) in edits.iter().zip(changed) {
         edit(root);
         assert!(project.recheck(&[path.to_string()]), "{what}");
-        live.update(&project).unwrap();
+        live.update(&project, &summary(&project)).unwrap();
         assert!(
             live.catch_up(&project).unwrap(),
             "an update leaves the lists and downloads for later"
         );
-        let whole = Live::build(&load(root), &options(), None).unwrap();
+        let project = load(root);
+        let whole = Live::build(&project, &summary(&project), &options(), None).unwrap();
         let (a, b) = (files(&live), files(&whole));
         let differ: Vec<&String> = a
             .keys()

@@ -8,6 +8,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use shenbao_core::diagnostic;
 use shenbao_core::project::LoadOptions;
 use shenbao_core::report;
+use shenbao_core::summary::Summary;
 use shenbao_site::{self, BuildOptions, Progress};
 
 use super::{CliError, Format, Globals, Outcome};
@@ -101,8 +102,10 @@ pub fn run(globals: &Globals, args: Args) -> Result<Outcome, CliError> {
         bar
     });
     let progress = Bar(bar);
+    let summary = Summary::of(&project, args.drafts);
     let report = shenbao_site::build(
         &project,
+        &summary,
         &BuildOptions {
             out,
             base_url: args.base_url,

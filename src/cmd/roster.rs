@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use shenbao_core::project::LoadOptions;
 use shenbao_core::report::Format as ReportFormat;
 use shenbao_core::roster;
+use shenbao_core::summary::Summary;
 use std::io::IsTerminal;
 
 use super::{CliError, Globals, Outcome};
@@ -53,7 +54,10 @@ pub fn run(globals: &Globals, args: Args) -> Result<Outcome, CliError> {
             }
             shenbao_site::xlsx::roster(&roster, &project.campaign.title)?
         }
-        Format::Html => shenbao_site::roster_html(&project, args.unit.as_deref())?.into_bytes(),
+        Format::Html => {
+            let summary = Summary::of(&project, false);
+            shenbao_site::roster_html(&project, &summary, args.unit.as_deref())?.into_bytes()
+        }
     };
     super::emit(args.out.as_deref(), &bytes)?;
     Ok(Outcome::Success)

@@ -18,6 +18,7 @@ use std::time::{Duration, Instant};
 use shenbao_core::diagnostic::{self, Diagnostic};
 use shenbao_core::lang::Lang;
 use shenbao_core::project::{self, LoadError, LoadOptions};
+use shenbao_core::summary::Summary;
 use shenbao_site::BuildOptions;
 use shenbao_site::live::Live;
 
@@ -192,8 +193,9 @@ fn rebuild(
     if counts.errors > 0 {
         problems = overlay::problems(&project.diagnostics, lang);
     } else {
+        let summary = Summary::of(project, options.drafts);
         let result = match (&mut session.live, incremental) {
-            (Some(live), true) => live.update(project),
+            (Some(live), true) => live.update(project, &summary),
             _ => {
                 let build = BuildOptions {
                     out: PathBuf::new(),
@@ -202,7 +204,7 @@ fn rebuild(
                     drafts: options.drafts,
                 };
                 let cache = thumbs_cache(&options.root);
-                Live::build(project, &build, Some(cache.clone())).map(|live| {
+                Live::build(project, &summary, &build, Some(cache.clone())).map(|live| {
                     keep_thumbs(&cache, live.files());
                     session.live = Some(live);
                 })

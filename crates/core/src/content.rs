@@ -1,5 +1,5 @@
 //! The campaign's free pages under `content/` (the notice, how to submit, about): their titles,
-//! order and Markdown text. Front matter is optional; a broken one is a diagnostic.
+//! order, Markdown text and safe HTML. Front matter is optional; a broken one is a diagnostic.
 
 use std::path::Path;
 
@@ -20,6 +20,8 @@ pub struct Page {
     pub weight: i64,
     /// The Markdown body.
     pub body: String,
+    /// The body as safe HTML (a handful of pages: always rendered).
+    pub html: String,
 }
 
 impl Page {
@@ -90,12 +92,14 @@ fn read(path: &Path, slug: &str) -> Result<Page, (Pos, Problem)> {
     let title = title
         .or_else(|| first_heading(&body))
         .unwrap_or_else(|| slug.to_string());
+    let html = crate::body::parse(&body, None, crate::body::Want::HTML).html;
     Ok(Page {
         slug: slug.to_string(),
         menu: menu.unwrap_or_else(|| title.clone()),
         title,
         weight,
         body,
+        html,
     })
 }
 

@@ -24,4 +24,5 @@ pub mod schema;
 pub mod source;
 pub mod status;
 pub mod submissions;
+pub mod summary;
 pub mod yaml;

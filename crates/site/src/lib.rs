@@ -4,6 +4,7 @@
 
 pub mod labels;
 pub mod live;
+pub mod media;
 pub mod model;
 pub mod output;
 pub mod render;
@@ -16,9 +17,10 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use model::{Model, ModelOptions};
+use model::{Model, ModelOptions, Reuse};
 use output::{OutputError, Sink, Staging};
 use shenbao_core::project::Project;
+use shenbao_core::summary::Summary;
 use theme::ThemeError;
 
 /// How to build.
@@ -91,9 +93,11 @@ pub struct Quiet;
 
 impl Progress for Quiet {}
 
-/// Build the site of a checked project (the caller refuses a project with errors).
+/// Build the site of a checked project and its summary (the caller refuses a project with
+/// errors).
 pub fn build(
     project: &Project,
+    summary: &Summary,
     options: &BuildOptions,
     progress: &dyn Progress,
 ) -> Result<BuildReport, SiteError> {
@@ -105,7 +109,7 @@ pub fn build(
     };
     let staging = Staging::new(root, &out)?;
     let previous = staging.previous().map(|p| p.join("thumbs"));
-    let written = write_site(project, options, previous, &staging, progress)?;
+    let written = write_site(project, summary, options, previous, &staging, progress)?;
     let out = staging.commit()?;
     Ok(BuildReport { out, ..written })
 }
@@ -114,17 +118,19 @@ pub fn build(
 /// `thumbs` is a folder of thumbnails from earlier builds, to reuse.
 pub fn build_in_memory(
     project: &Project,
+    summary: &Summary,
     options: &BuildOptions,
     thumbs: Option<PathBuf>,
 ) -> Result<(BuildReport, output::Memory), SiteError> {
     let memory = output::Memory::default();
-    let report = write_site(project, options, thumbs, &memory, &Quiet)?;
+    let report = write_site(project, summary, options, thumbs, &memory, &Quiet)?;
     Ok((report, memory))
 }
 
 /// Render and write every page, export and file of the site into `sink`.
 fn write_site(
     project: &Project,
+    summary: &Summary,
     options: &BuildOptions,
     previous_thumbs: Option<PathBuf>,
     sink: &dyn Sink,
@@ -132,20 +138,20 @@ fn write_site(
 ) -> Result<BuildReport, SiteError> {
     let root = &project.campaign.root;
     let theme = theme::load(root, project.campaign.theme.as_deref())?;
+    let shown = model::shown(project, options.drafts);
+    let media = media::read(root, &shown, previous_thumbs.as_deref());
     let model = model::assemble(
         project,
-        &ModelOptions {
-            base_url: options.base_url.clone(),
-            drafts: options.drafts,
-            previous_thumbs,
-            no_media: false,
-        },
+        summary,
+        &media,
+        &model_options(options),
+        &Reuse::default(),
     );
     progress.start((render::page_count(&model) + model.copies.len()) as u64);
     // The exports are single-threaded work (the workbook above all): they run beside the pages.
     let (pages, rest) = rayon::join(
         || render::render(&theme.env, &model, sink, progress),
-        || write_rest(project, &model, &theme, sink, progress, true),
+        || write_rest(project, &model, &media.thumbs, &theme, sink, progress, true),
     );
     let pages = pages?;
     rest?;
@@ -154,15 +160,24 @@ fn write_site(
         pages,
         entries: model.entries.len(),
         files: model.copies.len(),
-        thumbnails: model.thumbs.len(),
-        warnings: model.warnings,
+        thumbnails: media.thumbs.len(),
+        warnings: media.warnings,
     })
+}
+
+fn model_options(options: &BuildOptions) -> ModelOptions {
+    ModelOptions {
+        base_url: options.base_url.clone(),
+        drafts: options.drafts,
+        no_media: false,
+    }
 }
 
 /// Everything but the pages: the exports, the entries' files and thumbnails, the static files.
 fn write_rest(
     project: &Project,
     model: &Model,
+    thumbs: &[(String, Vec<u8>)],
     theme: &theme::Theme,
     sink: &dyn Sink,
     progress: &dyn Progress,
@@ -174,8 +189,7 @@ fn write_rest(
         progress.advance(1);
         Ok::<(), OutputError>(())
     })?;
-    model
-        .thumbs
+    thumbs
         .par_iter()
         .try_for_each(|(name, bytes)| sink.write(&format!("thumbs/{name}"), bytes))?;
     for (name, bytes) in &theme.statics {
@@ -186,14 +200,21 @@ fn write_rest(
 
 /// The roster as one HTML file with its styles inlined, to print or mail without the site: the
 /// whole roster, or one unit's page with the lines for signature and stamp.
-pub fn roster_html(project: &Project, unit: Option<&str>) -> Result<String, SiteError> {
+pub fn roster_html(
+    project: &Project,
+    summary: &Summary,
+    unit: Option<&str>,
+) -> Result<String, SiteError> {
     let theme = theme::load(&project.campaign.root, project.campaign.theme.as_deref())?;
     let model = model::assemble(
         project,
+        summary,
+        &media::Media::default(),
         &ModelOptions {
             no_media: true,
             ..ModelOptions::default()
         },
+        &Reuse::default(),
     );
     render::roster_alone(&theme, &model, unit).map_err(SiteError::Template)
 }

@@ -6,13 +6,15 @@ use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use crate::model::{self, Model, ModelOptions, Reuse};
+use crate::media;
+use crate::model::{self, Model, Reuse};
 use crate::output::Memory;
 use crate::render::{self, Dirty, PER_PAGE, Phase, Prepared};
 use crate::theme::{self, Theme};
 use crate::{BuildOptions, Quiet, SiteError};
 use shenbao_core::model::Entry;
 use shenbao_core::project::Project;
+use shenbao_core::summary::Summary;
 
 /// The site in memory with what it was made from.
 pub struct Live {
@@ -32,15 +34,33 @@ impl Live {
     /// Build the whole site. `thumbs` is a folder of earlier thumbnails to reuse.
     pub fn build(
         project: &Project,
+        summary: &Summary,
         options: &BuildOptions,
         thumbs: Option<PathBuf>,
     ) -> Result<Live, SiteError> {
-        let theme = theme::load(&project.campaign.root, project.campaign.theme.as_deref())?;
-        let model = model::assemble(project, &model_options(options, &thumbs));
+        let root = &project.campaign.root;
+        let theme = theme::load(root, project.campaign.theme.as_deref())?;
+        let shown = model::shown(project, options.drafts);
+        let media = media::read(root, &shown, thumbs.as_deref());
+        let model = model::assemble(
+            project,
+            summary,
+            &media,
+            &crate::model_options(options),
+            &Reuse::default(),
+        );
         let memory = Memory::default();
         let prepared = render::prepare(&theme.env, &model, None)?;
         render::render_all(&theme.env, &model, &prepared, &memory, &Quiet)?;
-        crate::write_rest(project, &model, &theme, &memory, &Quiet, true)?;
+        crate::write_rest(
+            project,
+            &model,
+            &media.thumbs,
+            &theme,
+            &memory,
+            &Quiet,
+            true,
+        )?;
         Ok(Live {
             sources: sources(project, options),
             files: memory.into_files(),
@@ -53,8 +73,8 @@ impl Live {
         })
     }
 
-    /// Bring the site up to date with `project`, whose entries (only) changed.
-    pub fn update(&mut self, project: &Project) -> Result<(), SiteError> {
+    /// Bring the site up to date with `project` and its summary, whose entries (only) changed.
+    pub fn update(&mut self, project: &Project, summary: &Summary) -> Result<(), SiteError> {
         let reuse = Reuse {
             views: self
                 .model
@@ -66,8 +86,19 @@ impl Live {
                 })
                 .collect(),
         };
-        let model =
-            model::assemble_reusing(project, &model_options(&self.options, &self.thumbs), &reuse);
+        // Only the entries whose views cannot be reused have their media read again.
+        let changed: Vec<&Entry> = model::shown(project, self.options.drafts)
+            .into_iter()
+            .filter(|e| reuse.view_of(e).is_none())
+            .collect();
+        let media = media::read(&project.campaign.root, &changed, self.thumbs.as_deref());
+        let model = model::assemble(
+            project,
+            summary,
+            &media,
+            &crate::model_options(&self.options),
+            &reuse,
+        );
         let old = &self.model;
         let old_at: HashMap<&str, usize> = old
             .entries
@@ -76,12 +107,8 @@ impl Live {
             .map(|(i, e)| (e.id.as_str(), i))
             .collect();
         let mut dirty = Dirty::default();
-        let category_of = |m: &Model, i: usize| {
-            m.site
-                .categories
-                .iter()
-                .position(|c| c.id == m.entries[i].category)
-        };
+        let category_of =
+            |m: &Model, i: usize| project.campaign.category_position(&m.entries[i].category);
         for (i, view) in model.entries.iter().enumerate() {
             let same = old_at
                 .get(view.id.as_str())
@@ -122,7 +149,18 @@ impl Live {
         let env = &self.theme.env;
         let (pages, rest) = rayon::join(
             || render::render_dirty(env, &model, &prepared, &memory, &dirty, Phase::Pages),
-            || crate::write_rest(project, &model, &self.theme, &memory, &Quiet, false),
+            || {
+                let theme = &self.theme;
+                crate::write_rest(
+                    project,
+                    &model,
+                    &media.thumbs,
+                    theme,
+                    &memory,
+                    &Quiet,
+                    false,
+                )
+            },
         );
         pages?;
         rest?;
@@ -183,15 +221,6 @@ impl Live {
 
     pub fn files(&self) -> &HashMap<String, Arc<[u8]>> {
         &self.files
-    }
-}
-
-fn model_options(options: &BuildOptions, thumbs: &Option<PathBuf>) -> ModelOptions {
-    ModelOptions {
-        base_url: options.base_url.clone(),
-        drafts: options.drafts,
-        previous_thumbs: thumbs.clone(),
-        no_media: false,
     }
 }
 

@@ -1,5 +1,6 @@
-//! The site as data: every published entry, unit, category and page with its URL, rendered body
-//! and media, assembled once from a checked project. Templates only read it.
+//! The site as data: every published entry, unit, category and page with its URL, body and media,
+//! assembled from a checked project, its summary and its media — all read before, none read here.
+//! Templates only read the model.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -8,16 +9,17 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::thumbs::{self, Thumb};
+use crate::media::{EntryMedia, Media};
 use shenbao_core::campaign::Campaign;
 use shenbao_core::fields::{IMAGE_TYPES, RECOGNITION_KINDS, VIDEO_TYPES};
 use shenbao_core::lang::Lang;
 use shenbao_core::model::Entry;
 use shenbao_core::paths;
 use shenbao_core::project::Project;
-use shenbao_core::roster::{self, Roster};
+use shenbao_core::roster::Roster;
 use shenbao_core::rules::attachments::{extension, relative_inside};
-use shenbao_core::status::{self, UnitStatus};
+use shenbao_core::status::UnitStatus;
+use shenbao_core::summary::Summary;
 
 /// What the whole site shares: the campaign, menus, figures and labels.
 #[derive(Debug, Serialize)]
@@ -200,10 +202,6 @@ pub struct Model {
     /// Units in status order: nothing first.
     pub status: Vec<UnitStatus>,
     pub copies: Vec<Copy>,
-    /// Thumbnails: their name under `thumbs/` and bytes.
-    pub thumbs: Vec<(String, Vec<u8>)>,
-    /// Photos that could not be read as images: shown as plain links, and reported.
-    pub warnings: Vec<String>,
 }
 
 /// How the model is assembled.
@@ -211,14 +209,17 @@ pub struct Model {
 pub struct ModelOptions {
     pub base_url: Option<String>,
     pub drafts: bool,
-    /// The previous build's `thumbs/`, to reuse.
-    pub previous_thumbs: Option<PathBuf>,
-    /// Leave photos, videos and files out (no thumbnails made): for a roster printed alone.
+    /// Leave photos, videos and files out: for a roster printed alone.
     pub no_media: bool,
 }
 
-pub fn assemble(project: &Project, options: &ModelOptions) -> Model {
-    assemble_reusing(project, options, &Reuse::default())
+/// The entries a site shows: published ones, and drafts too in a preview.
+pub fn shown(project: &Project, drafts: bool) -> Vec<&Entry> {
+    project
+        .entries
+        .iter()
+        .filter(|e| drafts || !e.draft)
+        .collect()
 }
 
 /// Views of entries from an earlier model, with the entries they were made from: an entry that
@@ -229,56 +230,64 @@ pub struct Reuse<'a> {
     pub views: HashMap<(&'a str, &'a str), (&'a Entry, &'a Arc<EntryView>)>,
 }
 
-/// Like `assemble`, reusing the views of unchanged entries. Only the new views' files and
-/// thumbnails are listed in the model's `copies` and `thumbs`.
-pub fn assemble_reusing(project: &Project, options: &ModelOptions, reuse: &Reuse<'_>) -> Model {
+impl Reuse<'_> {
+    /// The earlier view of `e`, if `e` has not changed since it was made.
+    pub fn view_of(&self, e: &Entry) -> Option<&Arc<EntryView>> {
+        match self.views.get(&(e.unit.as_str(), e.slug.as_str())) {
+            Some((source, view)) if *source == e => Some(view),
+            _ => None,
+        }
+    }
+}
+
+/// Assemble the site of `project` from its `summary` and the `media` of its shown entries,
+/// reusing the views of unchanged entries. Only the new views' files are listed in the model's
+/// `copies`.
+pub fn assemble(
+    project: &Project,
+    summary: &Summary,
+    media: &Media,
+    options: &ModelOptions,
+    reuse: &Reuse<'_>,
+) -> Model {
     let campaign = &project.campaign;
     let lang = campaign.language;
     let base = normalise_base(options.base_url.as_deref().unwrap_or(&campaign.base_url));
-    let published: Vec<&Entry> = project
-        .entries
-        .iter()
-        .filter(|e| options.drafts || !e.draft)
-        .collect();
+    let published = shown(project, options.drafts);
 
-    let lookups = Lookups::new(campaign);
+    let no_media = EntryMedia::default();
     let built: Vec<Result<Built, Arc<EntryView>>> = published
         .par_iter()
-        .map(
-            |e| match reuse.views.get(&(e.unit.as_str(), e.slug.as_str())) {
-                Some((source, view)) if *source == *e => Err(Arc::clone(view)),
-                _ => Ok(entry_view(campaign, &lookups, e, options)),
-            },
-        )
+        .map(|e| match reuse.view_of(e) {
+            Some(view) => Err(Arc::clone(view)),
+            None => {
+                let media = media.entries.get(&e.id()).unwrap_or(&no_media);
+                Ok(entry_view(campaign, e, media, options))
+            }
+        })
         .collect();
     let mut entries = Vec::with_capacity(built.len());
     let mut copies = Vec::new();
-    let mut thumbs_out = Vec::new();
-    let mut warnings = Vec::new();
     for b in built {
         match b {
             Ok(b) => {
                 entries.push(Arc::new(b.view));
                 copies.extend(b.copies);
-                thumbs_out.extend(b.thumbs);
-                warnings.extend(b.warnings);
             }
             Err(view) => entries.push(view),
         }
     }
-    thumbs_out.sort_by(|a, b| a.0.cmp(&b.0));
-    thumbs_out.dedup_by(|a, b| a.0 == b.0);
 
     let mut by_category = vec![Vec::new(); campaign.categories.len()];
     let mut by_unit: HashMap<&str, Vec<usize>> = HashMap::new();
     for (i, e) in entries.iter().enumerate() {
-        if let Some(&c) = lookups.category.get(e.category.as_str()) {
+        if let Some(c) = campaign.category_position(&e.category) {
             by_category[c].push(i);
         }
         by_unit.entry(e.unit.as_str()).or_default().push(i);
     }
 
-    let status = status::status(project);
+    let status = &summary.status;
     let status_of: HashMap<&str, &UnitStatus> = status.iter().map(|s| (s.id.as_str(), s)).collect();
     let units: Vec<UnitView> = campaign
         .units
@@ -332,7 +341,7 @@ pub fn assemble_reusing(project: &Project, options: &ModelOptions, reuse: &Reuse
             title: p.title.clone(),
             menu: p.menu.clone(),
             path: format!("pages/{}/", p.slug),
-            body: shenbao_core::body::parse(&p.body, None, shenbao_core::body::Want::HTML).html,
+            body: p.html.clone(),
         })
         .collect();
 
@@ -373,7 +382,10 @@ pub fn assemble_reusing(project: &Project, options: &ModelOptions, reuse: &Reuse
                 id: c.id.clone(),
                 name: c.name.clone(),
                 text: c.text.clone(),
-                url: category_path(c.id.as_str(), lookups.category[c.id.as_str()]),
+                url: category_path(
+                    c.id.as_str(),
+                    campaign.category_position(&c.id).unwrap_or(0),
+                ),
                 count: list.len(),
             })
             .collect(),
@@ -408,18 +420,15 @@ pub fn assemble_reusing(project: &Project, options: &ModelOptions, reuse: &Reuse
         t: crate::labels::labels(lang),
         updated,
     };
-    let roster = roster::roster_of(project, &published, None);
     Model {
         site,
         entries,
         units,
         pages,
         by_category,
-        roster,
-        status,
+        roster: summary.roster.clone(),
+        status: status.clone(),
         copies,
-        thumbs: thumbs_out,
-        warnings,
     }
 }
 
@@ -476,59 +485,17 @@ fn display_date(text: &str, lang: Lang) -> String {
     }
 }
 
-/// Registry lookups by id, built once: with 100,000 entries, a linear search per entry adds up.
-struct Lookups<'a> {
-    unit: HashMap<&'a str, &'a shenbao_core::campaign::Unit>,
-    unit_type: HashMap<&'a str, &'a shenbao_core::campaign::UnitType>,
-    category: HashMap<&'a str, usize>,
-    extra_label: HashMap<&'a str, &'a str>,
-}
-
-impl<'a> Lookups<'a> {
-    fn new(campaign: &'a Campaign) -> Self {
-        Self {
-            unit: campaign.units.iter().map(|u| (u.id.as_str(), u)).collect(),
-            unit_type: campaign
-                .unit_types
-                .iter()
-                .map(|t| (t.id.as_str(), t))
-                .collect(),
-            category: campaign
-                .categories
-                .iter()
-                .enumerate()
-                .map(|(i, c)| (c.id.as_str(), i))
-                .collect(),
-            extra_label: campaign
-                .fields
-                .extra
-                .iter()
-                .map(|f| (f.key.as_str(), f.label.as_str()))
-                .collect(),
-        }
-    }
-}
-
 struct Built {
     view: EntryView,
     copies: Vec<Copy>,
-    thumbs: Vec<(String, Vec<u8>)>,
-    warnings: Vec<String>,
 }
 
-fn entry_view(
-    campaign: &Campaign,
-    lookups: &Lookups<'_>,
-    e: &Entry,
-    options: &ModelOptions,
-) -> Built {
-    let previous_thumbs = options.previous_thumbs.as_deref();
+/// One entry's view and the files it publishes, from the entry and its media.
+fn entry_view(campaign: &Campaign, e: &Entry, media: &EntryMedia, options: &ModelOptions) -> Built {
     let lang = campaign.language;
     let path = format!("entries/{}/{}/", e.unit, e.slug);
     let folder = campaign.root.join(e.folder());
     let mut copies = Vec::new();
-    let mut thumbs_out = Vec::new();
-    let mut warnings = Vec::new();
     let mut publish = |written: &str| -> Option<String> {
         let rel = relative_inside(written)?;
         let rel_text = rel.to_string_lossy().replace('\\', "/");
@@ -546,61 +513,20 @@ fn entry_view(
         publish(file);
     }
 
-    let mut make_photo = |written: &str, title: &str| -> Option<Photo> {
-        let full = publish(written)?;
-        let ext = extension(std::path::Path::new(written));
-        if !thumbs::can_read(&ext) {
-            // A GIF keeps its animation; it is its own thumbnail.
-            let (width, height) = std::fs::read(folder.join(written))
-                .ok()
-                .and_then(|b| thumbs::dimensions(&b).ok())
-                .unwrap_or((thumbs::WIDTH, thumbs::HEIGHT));
-            return Some(Photo {
-                path: full.clone(),
-                thumb: full,
-                width,
-                height,
-                title: title.to_string(),
-            });
-        }
-        let bytes = std::fs::read(folder.join(written)).ok()?;
-        match thumbs::thumbnail(&bytes, previous_thumbs) {
-            Ok((
-                Thumb {
-                    name,
-                    width,
-                    height,
-                },
-                data,
-            )) => {
-                thumbs_out.push((name.clone(), data));
-                Some(Photo {
-                    path: full,
-                    thumb: format!("thumbs/{name}"),
-                    width,
-                    height,
-                    title: title.to_string(),
-                })
-            }
-            Err(err) => {
-                warnings.push(format!("{}: {written}: {}", e.file(), err.reason));
-                None
-            }
-        }
-    };
-
-    // The cover is often one of the attachments too: each photo is read and shrunk once.
-    let mut made: HashMap<String, Option<Photo>> = HashMap::new();
+    // A photo the media stage could read; the same file may be cover and attachment.
     let mut photo = |written: &str, title: &str| -> Option<Photo> {
-        if let Some(done) = made.get(written) {
-            return done.clone().map(|p| Photo {
-                title: title.to_string(),
-                ..p
-            });
-        }
-        let result = make_photo(written, title);
-        made.insert(written.to_string(), result.clone());
-        result
+        let full = publish(written)?;
+        let found = media.photos.get(written)?.as_ref()?;
+        Some(Photo {
+            thumb: found
+                .thumb
+                .as_ref()
+                .map_or_else(|| full.clone(), |name| format!("thumbs/{name}")),
+            path: full,
+            width: found.width,
+            height: found.height,
+            title: title.to_string(),
+        })
     };
 
     let mut photos = Vec::new();
@@ -624,8 +550,10 @@ fn entry_view(
         None => photos.first().cloned(),
     };
     for (file, title, ext) in attachment_files {
-        let size = std::fs::metadata(folder.join(&file))
-            .map(|m| human_size(m.len()))
+        let size = media
+            .sizes
+            .get(&file)
+            .map(|&len| human_size(len))
             .unwrap_or_default();
         let Some(path) = publish(&file) else { continue };
         let view = FileView {
@@ -642,9 +570,9 @@ fn entry_view(
         }
     }
 
-    let unit = lookups.unit.get(e.unit.as_str());
-    let unit_type = unit.and_then(|u| lookups.unit_type.get(u.unit_type.as_str()));
-    let category_index = lookups.category.get(e.category.as_str()).copied();
+    let unit = campaign.unit(&e.unit);
+    let unit_type = unit.and_then(|u| campaign.unit_type(&u.unit_type));
+    let category_index = campaign.category_position(&e.category);
     let view = EntryView {
         id: e.id(),
         unit: e.unit.clone(),
@@ -690,7 +618,12 @@ fn entry_view(
             .extra
             .iter()
             .map(|(k, v)| {
-                let label = lookups.extra_label.get(k.as_str()).copied().unwrap_or(k);
+                let label = campaign
+                    .fields
+                    .extra
+                    .iter()
+                    .find(|f| f.key == *k)
+                    .map_or(k.as_str(), |f| f.label.as_str());
                 (label.to_string(), v.clone())
             })
             .collect(),
@@ -699,12 +632,7 @@ fn entry_view(
         first_submitted: e.arrived.as_ref().map(|s| s.rfc3339()),
         last_changed: e.changed.as_ref().map(|s| s.rfc3339()),
     };
-    Built {
-        view,
-        copies,
-        thumbs: thumbs_out,
-        warnings,
-    }
+    Built { view, copies }
 }
 
 fn human_size(bytes: u64) -> String {

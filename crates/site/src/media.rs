@@ -1,0 +1,147 @@
+//! The entries' media, read from disk before the site is assembled: each photo's size and
+//! thumbnail, each other file's size. Assembly only reads what this stage found.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use rayon::prelude::*;
+
+use crate::thumbs::{self, Thumb};
+use shenbao_core::fields::IMAGE_TYPES;
+use shenbao_core::model::Entry;
+use shenbao_core::rules::attachments::{extension, relative_inside};
+
+/// A photo as the site shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PhotoMedia {
+    /// Its thumbnail's name under `thumbs/`; `None` for a photo that is its own thumbnail (a
+    /// GIF keeps its animation).
+    pub thumb: Option<String>,
+    pub width: u32,
+    pub height: u32,
+}
+
+/// What one entry's files turned out to be.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct EntryMedia {
+    /// By the path as written in the entry; `None` for a photo that cannot be shown (unreadable,
+    /// or not an image: reported in `warnings`).
+    pub photos: HashMap<String, Option<PhotoMedia>>,
+    /// Other files' sizes in bytes, by the path as written; absent when it cannot be read.
+    pub sizes: HashMap<String, u64>,
+}
+
+/// The media of the entries a site is assembled from.
+#[derive(Debug, Default)]
+pub struct Media {
+    /// By entry id (`unit/slug`).
+    pub entries: HashMap<String, EntryMedia>,
+    /// New thumbnails: their name under `thumbs/` and bytes, sorted by name, each once.
+    pub thumbs: Vec<(String, Vec<u8>)>,
+    /// Photos that could not be read as images.
+    pub warnings: Vec<String>,
+}
+
+/// Read the media of `entries` (in parallel). `previous_thumbs` is an earlier build's `thumbs/`,
+/// whose thumbnails are reused rather than made again.
+pub fn read(root: &Path, entries: &[&Entry], previous_thumbs: Option<&Path>) -> Media {
+    let read: Vec<(String, EntryMedia, Vec<(String, Vec<u8>)>, Vec<String>)> = entries
+        .par_iter()
+        .map(|e| {
+            let (media, thumbs, warnings) = entry(root, e, previous_thumbs);
+            (e.id(), media, thumbs, warnings)
+        })
+        .collect();
+    let mut media = Media::default();
+    for (id, entry, thumbs, warnings) in read {
+        media.entries.insert(id, entry);
+        media.thumbs.extend(thumbs);
+        media.warnings.extend(warnings);
+    }
+    media.thumbs.sort_by(|a, b| a.0.cmp(&b.0));
+    media.thumbs.dedup_by(|a, b| a.0 == b.0);
+    media
+}
+
+type Read = (EntryMedia, Vec<(String, Vec<u8>)>, Vec<String>);
+
+/// One entry's photos (its image attachments, then its cover) and other files. Each photo is
+/// read and shrunk once, though it is often both cover and attachment.
+fn entry(root: &Path, e: &Entry, previous_thumbs: Option<&Path>) -> Read {
+    let folder = root.join(e.folder());
+    let mut media = EntryMedia::default();
+    let mut thumbs_out = Vec::new();
+    let mut warnings = Vec::new();
+    let images = e
+        .attachments
+        .iter()
+        .map(|a| a.file.as_str())
+        .filter(|f| IMAGE_TYPES.contains(&extension(Path::new(f)).as_str()));
+    for written in images.chain(e.cover.as_deref()) {
+        // Only a path the site would publish is read.
+        if media.photos.contains_key(written) || relative_inside(written).is_none() {
+            continue;
+        }
+        let photo = photo(&folder, written, previous_thumbs).map_err(|reason| {
+            if let Some(reason) = reason {
+                warnings.push(format!("{}: {written}: {reason}", e.file()));
+            }
+        });
+        let photo = photo.ok().map(|(photo, thumb)| {
+            thumbs_out.extend(thumb);
+            photo
+        });
+        media.photos.insert(written.to_string(), photo);
+    }
+    for a in &e.attachments {
+        let ext = extension(Path::new(&a.file));
+        if !IMAGE_TYPES.contains(&ext.as_str())
+            && let Ok(meta) = std::fs::metadata(folder.join(&a.file))
+        {
+            media.sizes.insert(a.file.clone(), meta.len());
+        }
+    }
+    (media, thumbs_out, warnings)
+}
+
+/// A photo and its new thumbnail; the error says why it cannot be shown, when that is worth a
+/// warning (a file that cannot be read at all was already reported by `check`).
+#[allow(clippy::type_complexity)]
+fn photo(
+    folder: &Path,
+    written: &str,
+    previous_thumbs: Option<&Path>,
+) -> Result<(PhotoMedia, Option<(String, Vec<u8>)>), Option<String>> {
+    let ext = extension(Path::new(written));
+    if !thumbs::can_read(&ext) {
+        let (width, height) = std::fs::read(folder.join(written))
+            .ok()
+            .and_then(|b| thumbs::dimensions(&b).ok())
+            .unwrap_or((thumbs::WIDTH, thumbs::HEIGHT));
+        let photo = PhotoMedia {
+            thumb: None,
+            width,
+            height,
+        };
+        return Ok((photo, None));
+    }
+    let bytes = std::fs::read(folder.join(written)).map_err(|_| None)?;
+    match thumbs::thumbnail(&bytes, previous_thumbs) {
+        Ok((
+            Thumb {
+                name,
+                width,
+                height,
+            },
+            data,
+        )) => {
+            let photo = PhotoMedia {
+                thumb: Some(name.clone()),
+                width,
+                height,
+            };
+            Ok((photo, Some((name, data))))
+        }
+        Err(err) => Err(Some(err.reason)),
+    }
+}
