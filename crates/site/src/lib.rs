@@ -177,7 +177,7 @@ fn model_options(options: &BuildOptions) -> ModelOptions {
 fn write_rest(
     project: &Project,
     model: &Model,
-    thumbs: &[(String, Vec<u8>)],
+    thumbs: &[media::Thumbnail],
     theme: &theme::Theme,
     sink: &dyn Sink,
     progress: &dyn Progress,

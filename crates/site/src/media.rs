@@ -31,13 +31,16 @@ pub struct EntryMedia {
     pub sizes: HashMap<String, u64>,
 }
 
+/// A new thumbnail: its name under `thumbs/`, and its bytes.
+pub type Thumbnail = (String, Vec<u8>);
+
 /// The media of the entries a site is assembled from.
 #[derive(Debug, Default)]
 pub struct Media {
     /// By entry id (`unit/slug`).
     pub entries: HashMap<String, EntryMedia>,
-    /// New thumbnails: their name under `thumbs/` and bytes, sorted by name, each once.
-    pub thumbs: Vec<(String, Vec<u8>)>,
+    /// New thumbnails, sorted by name, each once.
+    pub thumbs: Vec<Thumbnail>,
     /// Photos that could not be read as images.
     pub warnings: Vec<String>,
 }
@@ -45,25 +48,27 @@ pub struct Media {
 /// Read the media of `entries` (in parallel). `previous_thumbs` is an earlier build's `thumbs/`,
 /// whose thumbnails are reused rather than made again.
 pub fn read(root: &Path, entries: &[&Entry], previous_thumbs: Option<&Path>) -> Media {
-    let read: Vec<(String, EntryMedia, Vec<(String, Vec<u8>)>, Vec<String>)> = entries
+    let read: Vec<(String, Read)> = entries
         .par_iter()
-        .map(|e| {
-            let (media, thumbs, warnings) = entry(root, e, previous_thumbs);
-            (e.id(), media, thumbs, warnings)
-        })
+        .map(|e| (e.id(), entry(root, e, previous_thumbs)))
         .collect();
     let mut media = Media::default();
-    for (id, entry, thumbs, warnings) in read {
-        media.entries.insert(id, entry);
-        media.thumbs.extend(thumbs);
-        media.warnings.extend(warnings);
+    for (id, read) in read {
+        media.entries.insert(id, read.media);
+        media.thumbs.extend(read.thumbs);
+        media.warnings.extend(read.warnings);
     }
     media.thumbs.sort_by(|a, b| a.0.cmp(&b.0));
     media.thumbs.dedup_by(|a, b| a.0 == b.0);
     media
 }
 
-type Read = (EntryMedia, Vec<(String, Vec<u8>)>, Vec<String>);
+/// One entry's media, with what it adds to the whole.
+struct Read {
+    media: EntryMedia,
+    thumbs: Vec<Thumbnail>,
+    warnings: Vec<String>,
+}
 
 /// One entry's photos (its image attachments, then its cover) and other files. Each photo is
 /// read and shrunk once, though it is often both cover and attachment.
@@ -101,17 +106,20 @@ fn entry(root: &Path, e: &Entry, previous_thumbs: Option<&Path>) -> Read {
             media.sizes.insert(a.file.clone(), meta.len());
         }
     }
-    (media, thumbs_out, warnings)
+    Read {
+        media,
+        thumbs: thumbs_out,
+        warnings,
+    }
 }
 
 /// A photo and its new thumbnail; the error says why it cannot be shown, when that is worth a
 /// warning (a file that cannot be read at all was already reported by `check`).
-#[allow(clippy::type_complexity)]
 fn photo(
     folder: &Path,
     written: &str,
     previous_thumbs: Option<&Path>,
-) -> Result<(PhotoMedia, Option<(String, Vec<u8>)>), Option<String>> {
+) -> Result<(PhotoMedia, Option<Thumbnail>), Option<String>> {
     let ext = extension(Path::new(written));
     if !thumbs::can_read(&ext) {
         let (width, height) = std::fs::read(folder.join(written))
