@@ -2,6 +2,7 @@
 //! through the `theme` by `render`, and written with its exports, media and static files by
 //! `output`, which swaps the new site in only when everything succeeded.
 
+pub mod entry;
 pub mod labels;
 pub mod live;
 pub mod media;
@@ -15,7 +16,6 @@ pub mod xlsx;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
-use serde::Serialize;
 
 use model::{Model, ModelOptions, Reuse};
 use output::{OutputError, Sink, Staging};
@@ -229,7 +229,7 @@ fn write_exports(
     downloads: bool,
 ) -> Result<(), SiteError> {
     let (index, rest) = rayon::join(
-        || out.write("entries/index.json", &showcase_index(model)),
+        || out.write("entries/index.json", &entry::showcase_index(model)),
         || {
             if downloads {
                 write_downloads(project, model, out)
@@ -253,153 +253,11 @@ fn write_downloads(project: &Project, model: &Model, out: &dyn Sink) -> Result<(
         || {
             out.write("roster.csv", model.roster.to_csv().as_bytes())?;
             out.write("roster.json", model.roster.to_json().as_bytes())?;
-            out.write("entries.json", &entries_json(model))
+            out.write("entries.json", &entry::entries_json(model))
         },
     );
     xlsx?;
     rest.map_err(SiteError::from)
-}
-
-/// `entries.json`: every published entry with its fields, for anyone who wants the data.
-fn entries_json(model: &Model) -> Vec<u8> {
-    #[derive(Serialize)]
-    struct Export<'a> {
-        id: &'a str,
-        unit: &'a str,
-        unit_name: &'a str,
-        url: String,
-        title: &'a str,
-        category: &'a str,
-        category_name: &'a str,
-        contact: &'a str,
-        phone: &'a str,
-        summary: &'a str,
-        started: Option<&'a str>,
-        implementing_unit: Option<&'a str>,
-        recognition: &'a [model::RecognitionView],
-        attachments: Vec<String>,
-        first_submitted: Option<&'a str>,
-        last_changed: Option<&'a str>,
-    }
-    let base = &model.site.base;
-    let list: Vec<Export<'_>> = model
-        .entries
-        .iter()
-        .map(|e| Export {
-            id: &e.id,
-            unit: &e.unit,
-            unit_name: &e.unit_name,
-            url: format!("{base}{}", e.path),
-            title: &e.title,
-            category: &e.category,
-            category_name: &e.category_name,
-            contact: &e.contact,
-            phone: &e.phone,
-            summary: &e.summary,
-            started: e.started.as_deref(),
-            implementing_unit: e.implementing_unit.as_deref(),
-            recognition: &e.recognition,
-            attachments: e
-                .photos
-                .iter()
-                .map(|p| format!("{base}{}", p.path))
-                .chain(
-                    e.videos
-                        .iter()
-                        .chain(&e.files)
-                        .map(|f| format!("{base}{}", f.path)),
-                )
-                .collect(),
-            first_submitted: e.first_submitted.as_deref(),
-            last_changed: e.last_changed.as_deref(),
-        })
-        .collect();
-    #[derive(Serialize)]
-    struct All<'a> {
-        entries: Vec<Export<'a>>,
-    }
-    // Compact, and serialised straight from the structs: at 10,000 entries an intermediate JSON
-    // tree or indentation would cost more than the rest of the file.
-    let mut out = serde_json::to_vec(&All { entries: list }).unwrap_or_default();
-    out.push(b'\n');
-    out
-}
-
-/// `entries/index.json`: what the showcase's filters and search need, as arrays rather than
-/// objects so that 10,000 entries stay a few megabytes. Entry rows are
-/// `[unit index, path, title, category index, summary, thumbnail, width, height, implementing unit]`.
-fn showcase_index(model: &Model) -> Vec<u8> {
-    let units: Vec<[&str; 3]> = model
-        .units
-        .iter()
-        .map(|u| [u.id.as_str(), u.name.as_str(), u.unit_type.as_str()])
-        .collect();
-    let unit_index: std::collections::HashMap<&str, usize> = model
-        .units
-        .iter()
-        .enumerate()
-        .map(|(i, u)| (u.id.as_str(), i))
-        .collect();
-    let categories: Vec<[&str; 2]> = model
-        .site
-        .categories
-        .iter()
-        .map(|c| [c.id.as_str(), c.name.as_str()])
-        .collect();
-    let category_index: std::collections::HashMap<&str, usize> = model
-        .site
-        .categories
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (c.id.as_str(), i))
-        .collect();
-    type Row<'a> = (
-        usize,
-        &'a str,
-        &'a str,
-        usize,
-        &'a str,
-        &'a str,
-        u32,
-        u32,
-        &'a str,
-    );
-    let entries: Vec<Row<'_>> = model
-        .entries
-        .iter()
-        .map(|e| {
-            let (thumb, w, h) = e
-                .cover
-                .as_ref()
-                .map_or(("", 0, 0), |c| (c.thumb.as_str(), c.width, c.height));
-            (
-                unit_index.get(e.unit.as_str()).copied().unwrap_or(0),
-                e.path.as_str(),
-                e.title.as_str(),
-                category_index
-                    .get(e.category.as_str())
-                    .copied()
-                    .unwrap_or(0),
-                e.summary.as_str(),
-                thumb,
-                w,
-                h,
-                e.implementing_unit.as_deref().unwrap_or(""),
-            )
-        })
-        .collect();
-    #[derive(Serialize)]
-    struct Index<'a> {
-        units: Vec<[&'a str; 3]>,
-        categories: Vec<[&'a str; 2]>,
-        entries: Vec<Row<'a>>,
-    }
-    serde_json::to_vec(&Index {
-        units,
-        categories,
-        entries,
-    })
-    .unwrap_or_default()
 }
 
 /// The output folder a build writes by default, relative to the campaign root.

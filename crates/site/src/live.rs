@@ -107,8 +107,7 @@ impl Live {
             .map(|(i, e)| (e.id.as_str(), i))
             .collect();
         let mut dirty = Dirty::default();
-        let category_of =
-            |m: &Model, i: usize| project.campaign.category_position(&m.entries[i].category);
+        let category_of = |m: &Model, i: usize| m.entries[i].category_position;
         for (i, view) in model.entries.iter().enumerate() {
             let same = old_at
                 .get(view.id.as_str())

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use serde::Serialize;
 
+use crate::entry::{EntryView, FileView, Photo, RecognitionView};
 use crate::media::{EntryMedia, Media};
 use shenbao_core::campaign::Campaign;
 use shenbao_core::fields::{IMAGE_TYPES, RECOGNITION_KINDS, VIDEO_TYPES};
@@ -89,69 +90,6 @@ pub struct Figures {
     pub units_submitted: usize,
     pub units_registered: usize,
     pub categories_covered: usize,
-}
-
-/// One published entry with everything its pages show.
-#[derive(Debug, Default, Serialize)]
-pub struct EntryView {
-    pub id: String,
-    pub unit: String,
-    pub slug: String,
-    /// The entry's page, relative to the site root (`entries/<unit>/<slug>/`).
-    pub path: String,
-    pub unit_name: String,
-    pub unit_type: String,
-    pub unit_type_name: String,
-    pub title: String,
-    pub category: String,
-    pub category_name: String,
-    pub category_path: String,
-    pub contact: String,
-    pub phone: String,
-    pub summary: String,
-    pub started: Option<String>,
-    pub implementing_unit: Option<String>,
-    pub recognition: Vec<RecognitionView>,
-    pub cover: Option<Photo>,
-    pub photos: Vec<Photo>,
-    pub videos: Vec<FileView>,
-    pub files: Vec<FileView>,
-    pub extra: Vec<(String, String)>,
-    /// Shared with the loaded entry: bodies are the bulk of a site's text.
-    pub body: Arc<str>,
-    pub draft: bool,
-    /// From git, when it is read.
-    pub first_submitted: Option<String>,
-    pub last_changed: Option<String>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct RecognitionView {
-    pub kind: String,
-    pub kind_name: String,
-    pub source: String,
-    pub date: Option<String>,
-    pub title: Option<String>,
-    pub url: Option<String>,
-}
-
-#[derive(Clone, Debug, Serialize)]
-pub struct Photo {
-    /// The full-size photo, relative to the site root.
-    pub path: String,
-    pub thumb: String,
-    pub width: u32,
-    pub height: u32,
-    pub title: String,
-}
-
-#[derive(Debug, Serialize)]
-pub struct FileView {
-    pub path: String,
-    pub name: String,
-    pub title: String,
-    pub ext: String,
-    pub size: String,
 }
 
 /// A registered unit and what it published.
@@ -281,7 +219,7 @@ pub fn assemble(
     let mut by_category = vec![Vec::new(); campaign.categories.len()];
     let mut by_unit: HashMap<&str, Vec<usize>> = HashMap::new();
     for (i, e) in entries.iter().enumerate() {
-        if let Some(c) = campaign.category_position(&e.category) {
+        if let Some(c) = e.category_position {
             by_category[c].push(i);
         }
         by_unit.entry(e.unit.as_str()).or_default().push(i);
@@ -631,6 +569,8 @@ fn entry_view(campaign: &Campaign, e: &Entry, media: &EntryMedia, options: &Mode
         draft: e.draft,
         first_submitted: e.arrived.as_ref().map(|s| s.rfc3339()),
         last_changed: e.changed.as_ref().map(|s| s.rfc3339()),
+        unit_position: campaign.unit_position(&e.unit),
+        category_position: category_index,
     };
     Built { view, copies }
 }

@@ -3,12 +3,13 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
-use minijinja::value::{DynObject, Enumerator, Object, Serde, Value};
+use minijinja::value::{DynObject, Serde, Value};
 use minijinja::{Environment, context};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::model::{EntryView, Model};
+use crate::entry::EntryView;
+use crate::model::Model;
 use crate::output::Sink;
 use crate::{Progress, SiteError};
 
@@ -217,82 +218,6 @@ fn render_jobs(
     })?;
     Ok(jobs.len())
 }
-
-/// Entries reach templates as objects read field by field when a template asks, not converted
-/// whole up front: a card reads six fields of thirty, and 10,000 conversions add up.
-impl Object for EntryView {
-    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
-        self.get_value_by_str(key.as_str()?)
-    }
-
-    fn get_value_by_str(self: &Arc<Self>, key: &str) -> Option<Value> {
-        let e = self;
-        Some(match key {
-            "id" => Value::from(e.id.as_str()),
-            "unit" => Value::from(e.unit.as_str()),
-            "slug" => Value::from(e.slug.as_str()),
-            "path" => Value::from(e.path.as_str()),
-            "unit_name" => Value::from(e.unit_name.as_str()),
-            "unit_type" => Value::from(e.unit_type.as_str()),
-            "unit_type_name" => Value::from(e.unit_type_name.as_str()),
-            "title" => Value::from(e.title.as_str()),
-            "category" => Value::from(e.category.as_str()),
-            "category_name" => Value::from(e.category_name.as_str()),
-            "category_path" => Value::from(e.category_path.as_str()),
-            "contact" => Value::from(e.contact.as_str()),
-            "phone" => Value::from(e.phone.as_str()),
-            "summary" => Value::from(e.summary.as_str()),
-            "started" => Value::from(e.started.as_deref()),
-            "implementing_unit" => Value::from(e.implementing_unit.as_deref()),
-            "recognition" => Value::from(Serde(&e.recognition)),
-            "cover" => Value::from(Serde(&e.cover)),
-            "photos" => Value::from(Serde(&e.photos)),
-            "videos" => Value::from(Serde(&e.videos)),
-            "files" => Value::from(Serde(&e.files)),
-            "extra" => Value::from(Serde(&e.extra)),
-            // Sanitised HTML; templates insert it with `| safe`.
-            "body" => Value::from(Arc::clone(&e.body)),
-            "draft" => Value::from(e.draft),
-            "first_submitted" => Value::from(e.first_submitted.as_deref()),
-            "last_changed" => Value::from(e.last_changed.as_deref()),
-            _ => return None,
-        })
-    }
-
-    fn enumerate(self: &Arc<Self>) -> Enumerator {
-        Enumerator::Str(ENTRY_FIELDS)
-    }
-}
-
-/// Every field an entry object answers to.
-const ENTRY_FIELDS: &[&str] = &[
-    "id",
-    "unit",
-    "slug",
-    "path",
-    "unit_name",
-    "unit_type",
-    "unit_type_name",
-    "title",
-    "category",
-    "category_name",
-    "category_path",
-    "contact",
-    "phone",
-    "summary",
-    "started",
-    "implementing_unit",
-    "recognition",
-    "cover",
-    "photos",
-    "videos",
-    "files",
-    "extra",
-    "body",
-    "draft",
-    "first_submitted",
-    "last_changed",
-];
 
 fn jobs(model: &Model) -> Vec<Job> {
     let mut jobs = vec![
@@ -608,31 +533,6 @@ mod tests {
             .collect();
         assert_eq!(shown, ["1", "…", "8", "9", "10", "11", "12", "…", "30"]);
         assert_eq!(page_numbers(1, 1).len(), 1);
-    }
-
-    #[test]
-    fn an_entry_object_answers_every_field_as_its_serialised_form_does() {
-        let entry = EntryView {
-            id: "u/a".into(),
-            title: "标题".into(),
-            started: Some("2017-03".into()),
-            body: "<p>x</p>".into(),
-            extra: vec![("投入".into(), "18.5".into())],
-            ..Default::default()
-        };
-        let serialised = Value::from(Serde(&entry));
-        let object = Value::from_dyn_object(DynObject::new(Arc::new(entry)));
-        let keys: Vec<String> = serialised
-            .try_iter()
-            .unwrap()
-            .map(|k| k.to_string())
-            .collect();
-        assert_eq!(keys.len(), ENTRY_FIELDS.len());
-        for key in keys {
-            let a = serialised.get_attr(&key).unwrap();
-            let b = object.get_attr(&key).unwrap();
-            assert_eq!(a.to_string(), b.to_string(), "{key}");
-        }
     }
 
     #[test]
