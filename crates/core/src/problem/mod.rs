@@ -1,0 +1,433 @@
+//! What can be wrong: every problem shenbao can find, the catalogue of their stable codes,
+//! severities and scope, and the way to their text in each language.
+//!
+//! A `Problem` carries the data its text needs, so it can be said in any language at output time.
+//! What each says lives in one file per language (`zh_cn`, `en`), so a translator reads and edits
+//! one language at a time; this module only dispatches to them.
+
+mod en;
+mod zh_cn;
+
+use crate::lang::Lang;
+
+/// How serious a problem is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+/// One thing wrong with a campaign, an entry or a unit card. The data a message needs travels with
+/// it, so a message can be rendered in any language at output time.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Problem {
+    /// The file is not UTF-8.
+    NotUtf8,
+    /// A NUL or other control character that no editor shows.
+    InvalidCharacter {
+        codepoint: u32,
+    },
+    /// An entry file too large to be a plausible entry.
+    FileTooLarge {
+        size_mb: u64,
+        max_mb: u64,
+    },
+    /// The file could not be read.
+    Unreadable {
+        reason: String,
+    },
+    YamlSyntax {
+        detail: String,
+    },
+    FrontMatterMissing {
+        unclosed: bool,
+    },
+    UnknownField {
+        key: String,
+        suggestion: Option<String>,
+        valid: Vec<String>,
+    },
+    MissingField {
+        key: String,
+        label: String,
+    },
+    InvalidType {
+        key: String,
+        expected: Expected,
+    },
+    InvalidValue {
+        key: String,
+        value: String,
+        suggestion: Option<String>,
+        allowed: Vec<String>,
+    },
+    InvalidFormat {
+        key: String,
+        value: String,
+        format: Format,
+    },
+    TooLong {
+        key: String,
+        length: usize,
+        max: usize,
+    },
+    MissingSection {
+        alternatives: Vec<String>,
+    },
+    EmptySection {
+        name: String,
+    },
+    RecommendedSection {
+        name: String,
+    },
+    AttachmentMissing {
+        file: String,
+    },
+    AttachmentType {
+        file: String,
+        allowed: Vec<String>,
+        image_only: bool,
+    },
+    AttachmentTooLarge {
+        file: String,
+        size_kb: u64,
+        max_mb: u64,
+    },
+    PathEscape {
+        path: String,
+    },
+    UnsafeHtml {
+        what: String,
+    },
+    UnknownUnit {
+        folder: String,
+        suggestion: Option<String>,
+    },
+    UnitCardMissing {
+        unit: String,
+    },
+    UnitCardInvalid {
+        detail: CardDetail,
+    },
+    UnitMismatch {
+        value: String,
+        folder: String,
+    },
+    WrongChannel {
+        unit: String,
+        parent: String,
+    },
+    DuplicateEntry {
+        title: String,
+        first: String,
+    },
+    QuotaShort {
+        unit: String,
+        count: usize,
+        minimum: u32,
+        fatal: bool,
+    },
+    RosterUnsigned {
+        unit: String,
+    },
+    /// The entry first reached the main line after the deadline.
+    LateSubmission {
+        /// When it arrived, as people read it (`2017-12-07 09:30 +08:00`).
+        arrived: String,
+        deadline: String,
+        commit: String,
+    },
+    /// In a pull request, a change outside the folders the author may change.
+    OutsideOwnFolder {
+        email: String,
+        commit: String,
+        /// The units whose folders the author maintains.
+        own: Vec<String>,
+    },
+    /// The clone has no full history, so arrival times are unknown and nothing is judged late.
+    ShallowClone,
+    /// `campaign.yaml` is readable YAML but inconsistent or incomplete.
+    CampaignInvalid {
+        detail: CampaignDetail,
+    },
+}
+
+/// The kind of value a field expects.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Expected {
+    Text,
+    Number,
+    Integer,
+    Bool,
+    List,
+    Mapping,
+}
+
+/// The textual formats shenbao checks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Phone,
+    Date,
+    MonthOrDate,
+    Email,
+    Url,
+    Timestamp,
+    UnitId,
+}
+
+/// What is wrong with a `unit.yaml`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CardDetail {
+    Syntax(String),
+    NotAMapping,
+    UnknownKey {
+        key: String,
+        suggestion: Option<String>,
+    },
+    Missing {
+        key: String,
+    },
+    NotText {
+        key: String,
+    },
+    BadPhone {
+        value: String,
+    },
+    FileMissing {
+        file: String,
+    },
+}
+
+/// What is wrong with `campaign.yaml` beyond its syntax.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CampaignDetail {
+    Shape(String),
+    UnknownUnitType {
+        unit: String,
+        unit_type: String,
+        valid: Vec<String>,
+    },
+    UnknownParent {
+        unit: String,
+        parent: String,
+    },
+    OwnParent {
+        unit: String,
+    },
+    Duplicate {
+        what: &'static str,
+        id: String,
+    },
+    BadUnitId {
+        id: String,
+    },
+    BadValue {
+        key: String,
+        value: String,
+        expected: &'static str,
+    },
+    Empty {
+        key: &'static str,
+    },
+}
+
+/// Declares [`Kind`], [`Kind::ALL`] and [`Kind::info`] from one table, so that no kind can be
+/// missing from the list or lack a row.
+macro_rules! catalogue {
+    ($($kind:ident: $code:literal, $severity:ident, $whole_file:literal;)*) => {
+        /// What kind of problem it is, without its data: one row of the catalogue.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum Kind {
+            $($kind,)*
+        }
+
+        impl Kind {
+            /// Every kind, in the catalogue's order: for docs and tests.
+            pub const ALL: &[Kind] = &[$(Kind::$kind,)*];
+
+            /// This kind's row of the catalogue.
+            pub const fn info(self) -> Info {
+                match self {
+                    $(Kind::$kind => Info {
+                        code: $code,
+                        severity: Severity::$severity,
+                        whole_file: $whole_file,
+                    },)*
+                }
+            }
+        }
+    };
+}
+
+// The catalogue: one row per problem. The codes are stable: never renamed, since CI
+// configurations and users' notes refer to them. A whole-file problem is about a file or folder
+// rather than a place in it, so no source line is shown.
+catalogue! {
+    // kind              code                    severity  whole file
+    NotUtf8:             "not-utf8",             Error,    false;
+    InvalidCharacter:    "invalid-character",    Error,    false;
+    FileTooLarge:        "file-too-large",       Error,    true;
+    Unreadable:          "unreadable",           Error,    true;
+    YamlSyntax:          "yaml-syntax",          Error,    false;
+    FrontMatterMissing:  "front-matter-missing", Error,    false;
+    UnknownField:        "unknown-field",        Error,    false;
+    MissingField:        "missing-field",        Error,    false;
+    InvalidType:         "invalid-type",         Error,    false;
+    InvalidValue:        "invalid-value",        Error,    false;
+    InvalidFormat:       "invalid-format",       Error,    false;
+    TooLong:             "too-long",             Error,    false;
+    MissingSection:      "missing-section",      Error,    false;
+    EmptySection:        "empty-section",        Error,    false;
+    RecommendedSection:  "recommended-section",  Warning,  false;
+    AttachmentMissing:   "attachment-missing",   Error,    false;
+    AttachmentType:      "attachment-type",      Error,    false;
+    AttachmentTooLarge:  "attachment-too-large", Error,    false;
+    PathEscape:          "path-escape",          Error,    false;
+    UnsafeHtml:          "unsafe-html",          Warning,  false;
+    UnknownUnit:         "unknown-unit",         Error,    true;
+    UnitCardMissing:     "unit-card-missing",    Error,    true;
+    UnitCardInvalid:     "unit-card-invalid",    Error,    false;
+    UnitMismatch:        "unit-mismatch",        Error,    false;
+    WrongChannel:        "wrong-channel",        Error,    true;
+    DuplicateEntry:      "duplicate-entry",      Warning,  false;
+    // An error once `fatal` (after the deadline): see `Problem::severity`.
+    QuotaShort:          "quota-short",          Warning,  true;
+    RosterUnsigned:      "roster-unsigned",      Warning,  true;
+    LateSubmission:      "late-submission",      Error,    false;
+    OutsideOwnFolder:    "outside-own-folder",   Error,    true;
+    ShallowClone:        "shallow-clone",        Warning,  true;
+    CampaignInvalid:     "campaign-invalid",     Error,    false;
+}
+
+/// A row of the catalogue: what is known about a kind of problem before any data.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Info {
+    /// The stable code, such as `yaml-syntax`.
+    pub code: &'static str,
+    /// The severity, but for [`Problem::severity`]'s one exception.
+    pub severity: Severity,
+    /// Whether the problem concerns a whole file or folder rather than a place in it.
+    pub whole_file: bool,
+}
+
+impl Problem {
+    /// Its row of the catalogue: the one match over the problems for what is not text (only
+    /// `severity` adds an exception).
+    pub fn kind(&self) -> Kind {
+        match self {
+            Problem::NotUtf8 => Kind::NotUtf8,
+            Problem::InvalidCharacter { .. } => Kind::InvalidCharacter,
+            Problem::FileTooLarge { .. } => Kind::FileTooLarge,
+            Problem::Unreadable { .. } => Kind::Unreadable,
+            Problem::YamlSyntax { .. } => Kind::YamlSyntax,
+            Problem::FrontMatterMissing { .. } => Kind::FrontMatterMissing,
+            Problem::UnknownField { .. } => Kind::UnknownField,
+            Problem::MissingField { .. } => Kind::MissingField,
+            Problem::InvalidType { .. } => Kind::InvalidType,
+            Problem::InvalidValue { .. } => Kind::InvalidValue,
+            Problem::InvalidFormat { .. } => Kind::InvalidFormat,
+            Problem::TooLong { .. } => Kind::TooLong,
+            Problem::MissingSection { .. } => Kind::MissingSection,
+            Problem::EmptySection { .. } => Kind::EmptySection,
+            Problem::RecommendedSection { .. } => Kind::RecommendedSection,
+            Problem::AttachmentMissing { .. } => Kind::AttachmentMissing,
+            Problem::AttachmentType { .. } => Kind::AttachmentType,
+            Problem::AttachmentTooLarge { .. } => Kind::AttachmentTooLarge,
+            Problem::PathEscape { .. } => Kind::PathEscape,
+            Problem::UnsafeHtml { .. } => Kind::UnsafeHtml,
+            Problem::UnknownUnit { .. } => Kind::UnknownUnit,
+            Problem::UnitCardMissing { .. } => Kind::UnitCardMissing,
+            Problem::UnitCardInvalid { .. } => Kind::UnitCardInvalid,
+            Problem::UnitMismatch { .. } => Kind::UnitMismatch,
+            Problem::WrongChannel { .. } => Kind::WrongChannel,
+            Problem::DuplicateEntry { .. } => Kind::DuplicateEntry,
+            Problem::QuotaShort { .. } => Kind::QuotaShort,
+            Problem::RosterUnsigned { .. } => Kind::RosterUnsigned,
+            Problem::LateSubmission { .. } => Kind::LateSubmission,
+            Problem::OutsideOwnFolder { .. } => Kind::OutsideOwnFolder,
+            Problem::ShallowClone => Kind::ShallowClone,
+            Problem::CampaignInvalid { .. } => Kind::CampaignInvalid,
+        }
+    }
+
+    /// The stable code: never renamed, since CI configurations and users' notes refer to it.
+    pub fn code(&self) -> &'static str {
+        self.kind().info().code
+    }
+
+    pub fn severity(&self) -> Severity {
+        match self {
+            // The one severity that depends on the data: a unit short of its quota may still catch
+            // up before the deadline, so it is only an error once the count is final.
+            Problem::QuotaShort { fatal: true, .. } => Severity::Error,
+            _ => self.kind().info().severity,
+        }
+    }
+
+    /// Whether the problem is about a whole file or folder rather than a place in it, so no source
+    /// line is shown.
+    pub fn whole_file(&self) -> bool {
+        self.kind().info().whole_file
+    }
+
+    /// One line saying what is wrong.
+    pub fn message(&self, lang: Lang) -> String {
+        match lang {
+            Lang::Zh => zh_cn::message(self),
+            Lang::En => en::message(self),
+        }
+    }
+
+    /// A line that helps fix it, where there is one.
+    pub fn help(&self, lang: Lang) -> Option<String> {
+        match lang {
+            Lang::Zh => zh_cn::help(self),
+            Lang::En => en::help(self),
+        }
+    }
+}
+
+impl Expected {
+    pub fn name(self, lang: Lang) -> &'static str {
+        match lang {
+            Lang::Zh => zh_cn::expected(self),
+            Lang::En => en::expected(self),
+        }
+    }
+}
+
+impl Format {
+    pub fn name(self, lang: Lang) -> &'static str {
+        match lang {
+            Lang::Zh => zh_cn::format(self),
+            Lang::En => en::format(self),
+        }
+    }
+}
+
+/// How many allowed values a help lists before it trails off, in every language: a campaign may
+/// have dozens of units.
+const LIST_SHOWN: usize = 20;
+
+/// The closest of `candidates` to `word`, if one is close enough to be a likely typo.
+pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    let lowered = word.to_lowercase();
+    candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(&lowered, &c.to_lowercase()), c))
+        .filter(|(score, _)| *score >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
+        .map(|(_, c)| c.to_string())
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,337 @@
+//! The catalogue's promises (unique kebab-case codes, text in every language) and a record of what
+//! every problem says, so a change to any user-visible string shows up in review.
+
+use std::collections::HashSet;
+
+use super::*;
+
+/// The recorded text of `samples()`. Rewrite it with `SHENBAO_BLESS=1` after a deliberate change.
+const RECORDED: &str = include_str!("every_problem.txt");
+
+fn s(text: &str) -> String {
+    text.to_string()
+}
+
+fn list(n: usize) -> Vec<String> {
+    (1..=n).map(|i| format!("v{i}")).collect()
+}
+
+/// Every problem, once per way its text can go (with and without a suggestion, short and long
+/// lists, each detail), with plausible data.
+fn samples() -> Vec<Problem> {
+    let mut all = vec![
+        Problem::NotUtf8,
+        Problem::InvalidCharacter { codepoint: 0x1F },
+        Problem::FileTooLarge {
+            size_mb: 25,
+            max_mb: 20,
+        },
+        Problem::Unreadable {
+            reason: s("permission denied"),
+        },
+        Problem::YamlSyntax {
+            detail: s("mapping values are not allowed here"),
+        },
+        Problem::FrontMatterMissing { unclosed: false },
+        Problem::FrontMatterMissing { unclosed: true },
+        Problem::UnknownField {
+            key: s("titel"),
+            suggestion: Some(s("title")),
+            valid: vec![s("title"), s("summary")],
+        },
+        Problem::UnknownField {
+            key: s("zzz"),
+            suggestion: None,
+            valid: vec![s("title"), s("summary"), s("contact")],
+        },
+        Problem::MissingField {
+            key: s("title"),
+            label: s("项目名称"),
+        },
+    ];
+    for expected in [
+        Expected::Text,
+        Expected::Number,
+        Expected::Integer,
+        Expected::Bool,
+        Expected::List,
+        Expected::Mapping,
+    ] {
+        all.push(Problem::InvalidType {
+            key: s("key"),
+            expected,
+        });
+    }
+    all.extend([
+        Problem::InvalidValue {
+            key: s("category"),
+            value: s("帮扶类"),
+            suggestion: Some(s("帮扶")),
+            allowed: vec![s("帮扶"), s("助学")],
+        },
+        Problem::InvalidValue {
+            key: s("category"),
+            value: s("x"),
+            suggestion: None,
+            allowed: list(21),
+        },
+    ]);
+    for format in [
+        Format::Phone,
+        Format::Date,
+        Format::MonthOrDate,
+        Format::Email,
+        Format::Url,
+        Format::Timestamp,
+        Format::UnitId,
+    ] {
+        all.push(Problem::InvalidFormat {
+            key: s("key"),
+            value: s("oops"),
+            format,
+        });
+    }
+    all.extend([
+        Problem::TooLong {
+            key: s("summary"),
+            length: 301,
+            max: 300,
+        },
+        Problem::MissingSection {
+            alternatives: vec![s("背景")],
+        },
+        Problem::MissingSection {
+            alternatives: vec![s("成效"), s("效果")],
+        },
+        Problem::EmptySection { name: s("背景") },
+        Problem::RecommendedSection { name: s("经验") },
+        Problem::AttachmentMissing {
+            file: s("a/data.csv"),
+        },
+        Problem::AttachmentType {
+            file: s("a/run.exe"),
+            allowed: vec![s("pdf"), s("jpg")],
+            image_only: false,
+        },
+        Problem::AttachmentType {
+            file: s("a/cover.pdf"),
+            allowed: vec![s("jpg"), s("png")],
+            image_only: true,
+        },
+        Problem::AttachmentTooLarge {
+            file: s("a/big.csv"),
+            size_kb: 2048,
+            max_mb: 1,
+        },
+        Problem::PathEscape {
+            path: s("../b/x.jpg"),
+        },
+        Problem::UnsafeHtml {
+            what: s("`<script>`"),
+        },
+        Problem::UnknownUnit {
+            folder: s("alpah"),
+            suggestion: Some(s("alpha")),
+        },
+        Problem::UnknownUnit {
+            folder: s("zeta"),
+            suggestion: None,
+        },
+        Problem::UnitCardMissing { unit: s("alpha") },
+    ]);
+    for detail in [
+        CardDetail::Syntax(s("did not find expected key")),
+        CardDetail::NotAMapping,
+        CardDetail::UnknownKey {
+            key: s("leadr"),
+            suggestion: Some(s("leader")),
+        },
+        CardDetail::UnknownKey {
+            key: s("zzz"),
+            suggestion: None,
+        },
+        CardDetail::Missing { key: s("leader") },
+        CardDetail::NotText {
+            key: s("responsible"),
+        },
+        CardDetail::BadPhone { value: s("123") },
+        CardDetail::FileMissing {
+            file: s("roster.jpg"),
+        },
+    ] {
+        all.push(Problem::UnitCardInvalid { detail });
+    }
+    all.extend([
+        Problem::UnitMismatch {
+            value: s("beta"),
+            folder: s("alpha"),
+        },
+        Problem::WrongChannel {
+            unit: s("child"),
+            parent: s("alpha"),
+        },
+        Problem::DuplicateEntry {
+            title: s("爱心助学"),
+            first: s("submissions/alpha/a.md"),
+        },
+        Problem::QuotaShort {
+            unit: s("alpha"),
+            count: 1,
+            minimum: 3,
+            fatal: false,
+        },
+        Problem::QuotaShort {
+            unit: s("alpha"),
+            count: 1,
+            minimum: 3,
+            fatal: true,
+        },
+        Problem::RosterUnsigned { unit: s("alpha") },
+        Problem::LateSubmission {
+            arrived: s("2017-12-07 09:30 +08:00"),
+            deadline: s("2017-12-06 23:59 +08:00"),
+            commit: s("abc1234"),
+        },
+        Problem::OutsideOwnFolder {
+            email: s("a@example.org"),
+            commit: s("abc1234"),
+            own: vec![],
+        },
+        Problem::OutsideOwnFolder {
+            email: s("a@example.org"),
+            commit: s("abc1234"),
+            own: vec![s("alpha"), s("beta")],
+        },
+        Problem::ShallowClone,
+    ]);
+    for detail in [
+        CampaignDetail::Shape(s("units: expected a list")),
+        CampaignDetail::UnknownUnitType {
+            unit: s("alpha"),
+            unit_type: s("twon"),
+            valid: vec![s("town"), s("school")],
+        },
+        CampaignDetail::UnknownParent {
+            unit: s("alpha"),
+            parent: s("omega"),
+        },
+        CampaignDetail::OwnParent { unit: s("alpha") },
+        CampaignDetail::Duplicate {
+            what: "unit",
+            id: s("alpha"),
+        },
+        CampaignDetail::BadUnitId { id: s("Alpha") },
+        CampaignDetail::BadValue {
+            key: s("lang"),
+            value: s("fr"),
+            expected: "zh-CN | en",
+        },
+        CampaignDetail::Empty { key: "categories" },
+    ] {
+        all.push(Problem::CampaignInvalid { detail });
+    }
+    all
+}
+
+/// What the samples say, as recorded in `every_problem.txt`.
+fn render(problems: &[Problem]) -> String {
+    let mut out = String::new();
+    for p in problems {
+        let scope = if p.whole_file() { ", whole file" } else { "" };
+        out.push_str(&format!(
+            "== {} ({}{scope}): {p:?}\n",
+            p.code(),
+            p.severity().as_str()
+        ));
+        for lang in [Lang::Zh, Lang::En] {
+            out.push_str(&format!("{lang}: {}\n", p.message(lang)));
+        }
+        for lang in [Lang::Zh, Lang::En] {
+            if let Some(help) = p.help(lang) {
+                out.push_str(&format!("{lang} help: {help}\n"));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn every_problem_reads_as_recorded() {
+    let actual = render(&samples());
+    if std::env::var_os("SHENBAO_BLESS").is_some() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/src/problem/every_problem.txt");
+        std::fs::write(path, &actual).unwrap();
+        return;
+    }
+    // Line by line, so a failure names the string that changed.
+    for (recorded, actual) in RECORDED.lines().zip(actual.lines()) {
+        assert_eq!(
+            actual, recorded,
+            "a message changed; if on purpose, rerun with SHENBAO_BLESS=1"
+        );
+    }
+    assert_eq!(RECORDED.lines().count(), actual.lines().count());
+}
+
+#[test]
+fn the_samples_cover_every_kind() {
+    let sampled: HashSet<Kind> = samples().iter().map(Problem::kind).collect();
+    let missing: Vec<_> = Kind::ALL.iter().filter(|k| !sampled.contains(k)).collect();
+    assert!(missing.is_empty(), "no sample of {missing:?}");
+}
+
+#[test]
+fn codes_are_unique_and_kebab_case() {
+    let mut seen = HashSet::new();
+    for kind in Kind::ALL {
+        let code = kind.info().code;
+        assert!(seen.insert(code), "`{code}` twice");
+        assert!(
+            !code.is_empty()
+                && !code.starts_with('-')
+                && !code.ends_with('-')
+                && !code.contains("--")
+                && code
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
+            "`{code}` is not kebab-case"
+        );
+    }
+}
+
+#[test]
+fn every_problem_says_one_line_in_each_language() {
+    for p in samples() {
+        let (zh, en) = (p.message(Lang::Zh), p.message(Lang::En));
+        for text in [&zh, &en] {
+            assert!(!text.is_empty() && !text.contains('\n'), "{p:?}: {text:?}");
+        }
+        assert_ne!(zh, en, "{p:?} is not translated");
+        // A help exists in both languages or in neither.
+        match (p.help(Lang::Zh), p.help(Lang::En)) {
+            (Some(zh), Some(en)) => assert!(!zh.is_empty() && !en.is_empty() && zh != en),
+            (None, None) => {}
+            other => panic!("{p:?}: help in one language only: {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn quota_short_is_an_error_only_when_final() {
+    let p = |fatal| Problem::QuotaShort {
+        unit: "a".into(),
+        count: 0,
+        minimum: 1,
+        fatal,
+    };
+    assert_eq!(p(false).severity(), Severity::Warning);
+    assert_eq!(p(true).severity(), Severity::Error);
+}
+
+#[test]
+fn closest_finds_typos_and_ignores_strangers() {
+    let keys = ["title", "category", "contact", "phone", "summary"];
+    assert_eq!(closest("titel", keys), Some("title".into()));
+    assert_eq!(closest("catgory", keys), Some("category".into()));
+    assert_eq!(closest("zzz", keys), None);
+}

@@ -1,0 +1,276 @@
+//! 简体中文: what every problem says in Chinese, and how to fix it.
+
+use super::{CampaignDetail, CardDetail, Expected, Format, LIST_SHOWN, Problem};
+
+pub(super) fn message(problem: &Problem) -> String {
+    match problem {
+        Problem::NotUtf8 => "文件不是 UTF-8 编码".into(),
+        Problem::InvalidCharacter { codepoint } => {
+            format!("文件含不可见的控制字符 U+{codepoint:04X}")
+        }
+        Problem::FileTooLarge { size_mb, max_mb } => {
+            format!("申报文件有 {size_mb} MB，超过 {max_mb} MB 的上限")
+        }
+        Problem::Unreadable { reason } => format!("无法读取文件：{reason}"),
+        Problem::YamlSyntax { detail } => format!("YAML 语法错误：{detail}"),
+        Problem::FrontMatterMissing { unclosed: false } => {
+            "缺少文件头：申报文件须以 `---` 开头的 YAML 块开始".into()
+        }
+        Problem::FrontMatterMissing { unclosed: true } => "文件头没有结束：缺少第二个 `---`".into(),
+        Problem::UnknownField { key, .. } => format!("未知字段 `{key}`"),
+        Problem::MissingField { key, label } => format!("缺少必填字段 `{key}`（{label}）"),
+        Problem::InvalidType { key, expected: e } => format!("字段 `{key}` 应为{}", expected(*e)),
+        Problem::InvalidValue { key, value, .. } => {
+            format!("字段 `{key}` 的值 `{value}` 不在允许范围内")
+        }
+        Problem::InvalidFormat {
+            key,
+            value,
+            format: f,
+        } => {
+            format!("字段 `{key}` 的值 `{value}` 不是有效的{}", format(*f))
+        }
+        Problem::TooLong { key, length, max } => {
+            format!("字段 `{key}` 有 {length} 个字，超过 {max} 字的上限")
+        }
+        Problem::MissingSection { alternatives } => {
+            let name = &alternatives[0];
+            format!("缺少必需的章节“{name}”（二级标题 `## {name}`）")
+        }
+        Problem::EmptySection { name } => format!("章节“{name}”没有内容"),
+        Problem::RecommendedSection { name } => format!("建议写明“{name}”（二级或三级标题）"),
+        Problem::AttachmentMissing { file } => format!("附件 `{file}` 不存在"),
+        Problem::AttachmentType {
+            file,
+            image_only: true,
+            ..
+        } => format!("封面 `{file}` 不是图片"),
+        Problem::AttachmentType {
+            file,
+            image_only: false,
+            ..
+        } => format!("附件 `{file}` 的文件类型不允许上传"),
+        Problem::AttachmentTooLarge {
+            file,
+            size_kb,
+            max_mb,
+        } => {
+            let size_mb = *size_kb as f64 / 1024.0;
+            format!("附件 `{file}` 有 {size_mb:.1} MB，超过 {max_mb} MB 的上限")
+        }
+        Problem::PathEscape { path } => format!("路径 `{path}` 指向本项目附件文件夹之外"),
+        Problem::UnsafeHtml { what } => format!("正文中的 HTML {what} 不安全，发布时将被删除"),
+        Problem::UnknownUnit { folder, .. } => format!("文件夹 `{folder}` 不是已登记的申报单位"),
+        Problem::UnitCardMissing { unit } => format!("单位 `{unit}` 缺少单位信息卡 unit.yaml"),
+        Problem::UnitCardInvalid { detail } => card(detail),
+        Problem::UnitMismatch { value, folder } => {
+            format!("字段 `unit` 写的是 `{value}`，但文件在单位 `{folder}` 的文件夹中")
+        }
+        Problem::WrongChannel { unit, parent } => {
+            format!("单位 `{unit}` 应通过上级 `{parent}` 统一申报，不应有自己的文件夹")
+        }
+        Problem::DuplicateEntry { title, .. } => format!("项目名称“{title}”与另一项目重复"),
+        Problem::QuotaShort {
+            unit,
+            count,
+            minimum,
+            ..
+        } => format!("单位 `{unit}` 至少应申报 {minimum} 项，目前只有 {count} 项"),
+        Problem::RosterUnsigned { unit } => {
+            format!("单位 `{unit}` 尚未上传签字盖章的《申报汇总表》")
+        }
+        Problem::LateSubmission {
+            arrived, deadline, ..
+        } => format!("项目于 {arrived} 才提交，晚于截止时间 {deadline}"),
+        Problem::OutsideOwnFolder { email, commit, .. } => {
+            format!("提交 {commit} 的作者 {email} 无权修改此文件")
+        }
+        Problem::ShallowClone => {
+            "仓库是浅克隆，没有完整历史：无法判断提交时间，本次不检查是否逾期".into()
+        }
+        Problem::CampaignInvalid { detail } => campaign(detail),
+    }
+}
+
+pub(super) fn help(problem: &Problem) -> Option<String> {
+    Some(match problem {
+        Problem::NotUtf8 => "请在编辑器中将文件另存为 UTF-8 编码".into(),
+        Problem::UnknownField {
+            suggestion, valid, ..
+        } => match suggestion {
+            Some(s) => did_you_mean(s),
+            None => one_of(valid),
+        },
+        Problem::InvalidValue {
+            suggestion,
+            allowed,
+            ..
+        } => match suggestion {
+            Some(s) => did_you_mean(s),
+            None => one_of(allowed),
+        },
+        Problem::InvalidFormat { format, .. } => example(*format).into(),
+        Problem::MissingSection { alternatives } if alternatives.len() > 1 => one_of(alternatives),
+        Problem::AttachmentType { allowed, .. } => format!("允许的类型：{}", allowed.join("、")),
+        Problem::PathEscape { .. } => {
+            "附件须放在与申报文件同名的文件夹内，并以相对路径引用".into()
+        }
+        Problem::UnknownUnit {
+            suggestion: Some(s),
+            ..
+        } => did_you_mean(s),
+        Problem::UnknownUnit {
+            suggestion: None, ..
+        } => "请在 campaign.yaml 的 units 中登记该单位，或改用已登记单位的 id 作文件夹名".into(),
+        Problem::UnitCardMissing { .. } => {
+            "请在单位文件夹中创建 unit.yaml，写明 leader（主要领导）、responsible（专人负责）和 responsible_phone".into()
+        }
+        Problem::UnitCardInvalid {
+            detail:
+                CardDetail::UnknownKey {
+                    suggestion: Some(s),
+                    ..
+                },
+        } => did_you_mean(s),
+        Problem::WrongChannel { parent, .. } => {
+            format!("请将项目移到 `submissions/{parent}/`，并用 implementing_unit 写明实施单位")
+        }
+        Problem::DuplicateEntry { first, .. } => format!("同名项目：{first}"),
+        Problem::LateSubmission { commit, .. } => {
+            format!("以项目文件首次进入主线的提交 {commit} 为准（合并请求以合并时间为准）")
+        }
+        Problem::OutsideOwnFolder { own, .. } if own.is_empty() => {
+            "该邮箱不是任何单位的 maintainers，也不是 organisers；请用本单位登记的邮箱提交".into()
+        }
+        Problem::OutsideOwnFolder { own, .. } => {
+            format!("只能修改本单位的文件夹：{}", folders(own))
+        }
+        Problem::ShallowClone => {
+            "获取完整历史：git fetch --unshallow（GitHub Actions 的 checkout 设置 fetch-depth: 0）".into()
+        }
+        Problem::RosterUnsigned { .. } => {
+            "在 unit.yaml 中用 roster_signed 指向签字盖章后的汇总表扫描件或照片".into()
+        }
+        Problem::CampaignInvalid {
+            detail: CampaignDetail::UnknownUnitType { valid, .. },
+        } => one_of(valid),
+        // Listed rather than left to a wildcard, so a new problem makes each language decide.
+        Problem::InvalidCharacter { .. }
+        | Problem::FileTooLarge { .. }
+        | Problem::Unreadable { .. }
+        | Problem::YamlSyntax { .. }
+        | Problem::FrontMatterMissing { .. }
+        | Problem::MissingField { .. }
+        | Problem::InvalidType { .. }
+        | Problem::TooLong { .. }
+        | Problem::MissingSection { .. }
+        | Problem::EmptySection { .. }
+        | Problem::RecommendedSection { .. }
+        | Problem::AttachmentMissing { .. }
+        | Problem::AttachmentTooLarge { .. }
+        | Problem::UnsafeHtml { .. }
+        | Problem::UnitCardInvalid { .. }
+        | Problem::UnitMismatch { .. }
+        | Problem::QuotaShort { .. }
+        | Problem::CampaignInvalid { .. } => return None,
+    })
+}
+
+pub(super) fn expected(expected: Expected) -> &'static str {
+    match expected {
+        Expected::Text => "文本",
+        Expected::Number => "数字",
+        Expected::Integer => "整数",
+        Expected::Bool => "true 或 false",
+        Expected::List => "列表",
+        Expected::Mapping => "键值对",
+    }
+}
+
+pub(super) fn format(format: Format) -> &'static str {
+    match format {
+        Format::Phone => "电话号码",
+        Format::Date => "日期",
+        Format::MonthOrDate => "年月或日期",
+        Format::Email => "电子邮箱",
+        Format::Url => "网址",
+        Format::Timestamp => "时间",
+        Format::UnitId => "单位 id",
+    }
+}
+
+/// What a value in `format` looks like.
+fn example(format: Format) -> &'static str {
+    match format {
+        Format::Phone => "固定电话如 0312-1234567 或 3100137，手机如 13912345678",
+        Format::Date => "格式为 YYYY-MM-DD，如 2017-09-12",
+        Format::MonthOrDate => "格式为 YYYY-MM 或 YYYY-MM-DD，如 2017-03",
+        Format::Email => "如 name@example.org",
+        Format::Url => "以 http:// 或 https:// 开头的完整网址",
+        Format::Timestamp => "如 2017-12-06T23:59:59+08:00",
+        Format::UnitId => "只用小写字母、数字和连字符，如 lianchi",
+    }
+}
+
+fn card(detail: &CardDetail) -> String {
+    match detail {
+        CardDetail::Syntax(detail) => format!("unit.yaml 的 YAML 语法错误：{detail}"),
+        CardDetail::NotAMapping => "unit.yaml 应为键值对，如 `leader: 张三`".into(),
+        CardDetail::UnknownKey { key, .. } => format!("unit.yaml 中的未知字段 `{key}`"),
+        CardDetail::Missing { key } => format!("unit.yaml 缺少必填字段 `{key}`"),
+        CardDetail::NotText { key } => format!("unit.yaml 中的 `{key}` 应为文本"),
+        CardDetail::BadPhone { value } => {
+            format!("unit.yaml 中的电话 `{value}` 不是有效的电话号码")
+        }
+        CardDetail::FileMissing { file } => format!("unit.yaml 引用的文件 `{file}` 不存在"),
+    }
+}
+
+fn campaign(detail: &CampaignDetail) -> String {
+    match detail {
+        CampaignDetail::Shape(detail) => format!("campaign.yaml 结构有误：{detail}"),
+        CampaignDetail::UnknownUnitType {
+            unit, unit_type, ..
+        } => format!("单位 `{unit}` 的类型 `{unit_type}` 未在 unit_types 中定义"),
+        CampaignDetail::UnknownParent { unit, parent } => {
+            format!("单位 `{unit}` 的上级 `{parent}` 不存在")
+        }
+        CampaignDetail::OwnParent { unit } => format!("单位 `{unit}` 不能以自己或下级为上级"),
+        CampaignDetail::Duplicate { what, id } => format!("{what} 的 id `{id}` 重复"),
+        CampaignDetail::BadUnitId { id } => {
+            format!("单位 id `{id}` 只能使用小写字母、数字和连字符")
+        }
+        CampaignDetail::BadValue {
+            key,
+            value,
+            expected,
+        } => format!("`{key}` 的值 `{value}` 无效，应为 {expected}"),
+        CampaignDetail::Empty { key } => format!("`{key}` 不能为空"),
+    }
+}
+
+fn did_you_mean(suggestion: &str) -> String {
+    format!("是否应为 `{suggestion}`？")
+}
+
+fn one_of(values: &[String]) -> String {
+    let mut list = values
+        .iter()
+        .take(LIST_SHOWN)
+        .map(|v| format!("`{v}`"))
+        .collect::<Vec<_>>()
+        .join("、");
+    if values.len() > LIST_SHOWN {
+        list.push_str(" 等");
+    }
+    format!("可选值：{list}")
+}
+
+/// The folders of `units`, as `submissions/<unit>/`.
+fn folders(units: &[String]) -> String {
+    units
+        .iter()
+        .map(|u| format!("{}/", crate::paths::unit_folder(u)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
