@@ -266,6 +266,64 @@ fn roster_exports_are_the_builds_byte_for_byte() {
     }
 }
 
+/// The terminal's status table and the site's status page call each column by one name.
+#[test]
+fn status_names_its_columns_as_the_site_does() {
+    let dir = fixture("site");
+    let out = dir.path().join("out");
+    assert_eq!(
+        shenbao(dir.path(), &["build", "--out", out.to_str().unwrap()]).code,
+        0
+    );
+    let page = std::fs::read_to_string(out.join("status/index.html")).unwrap();
+    for (lang, heads) in [
+        (
+            "zh-CN",
+            [
+                "申报单位",
+                "单位类别",
+                "应报数",
+                "已报数",
+                "逾期",
+                "汇总表签章",
+                "状态",
+            ],
+        ),
+        (
+            "en",
+            [
+                "Unit",
+                "Unit type",
+                "Minimum",
+                "Submitted",
+                "Late",
+                "Signed roster",
+                "State",
+            ],
+        ),
+    ] {
+        let table = shenbao(dir.path(), &["--lang", lang, "status"]).stdout;
+        let head = table
+            .lines()
+            .find(|l| l.starts_with(heads[0]))
+            .unwrap_or_else(|| panic!("no header row:\n{table}"));
+        let found: Vec<&str> = head
+            .split("  ")
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .collect();
+        assert_eq!(found, heads);
+        if lang == "zh-CN" {
+            for h in heads {
+                assert!(
+                    page.contains(&format!(">{h}<")),
+                    "the status page has no `{h}`"
+                );
+            }
+        }
+    }
+}
+
 #[test]
 fn init_makes_a_campaign_that_passes_check() {
     let dir = tempfile::tempdir().unwrap();

@@ -1,6 +1,7 @@
 //! `shenbao status`: each unit's quota and deadline standing.
 
 use crate::table;
+use shenbao_core::labels::label;
 use shenbao_core::lang::Lang;
 use shenbao_core::project::LoadOptions;
 use shenbao_core::report::Format as ReportFormat;
@@ -48,16 +49,17 @@ fn render_table(
     project: &shenbao_core::project::Project,
 ) -> String {
     let campaign = &project.campaign;
+    // The site's status page names its columns the same.
     let header = [
-        lang.pick("单位", "unit"),
-        lang.pick("类型", "type"),
-        lang.pick("至少", "minimum"),
-        lang.pick("已报", "entries"),
-        lang.pick("逾期", "late"),
-        lang.pick("汇总表", "roster"),
-        lang.pick("状态", "state"),
+        "unit",
+        "unit_type",
+        "minimum",
+        "count",
+        "late",
+        "roster_signed",
+        "state",
     ]
-    .map(String::from)
+    .map(|key| label(key, lang).to_string())
     .to_vec();
     let rows: Vec<Vec<String>> = units
         .iter()
@@ -71,16 +73,19 @@ fn render_table(
                 u.entries.to_string(),
                 u.late.to_string(),
                 if u.roster_signed {
-                    lang.pick("已签章", "signed")
+                    label("yes", lang)
                 } else {
                     "—"
                 }
                 .to_string(),
-                match u.state {
-                    State::None => lang.pick("未申报", "none"),
-                    State::Short => lang.pick("未达数", "short"),
-                    State::Met => lang.pick("已达数", "met"),
-                }
+                label(
+                    match u.state {
+                        State::None => "state_none",
+                        State::Short => "state_short",
+                        State::Met => "state_met",
+                    },
+                    lang,
+                )
                 .to_string(),
             ]
         })
@@ -88,16 +93,15 @@ fn render_table(
     let mut out = format!("{}\n", campaign.title);
     if let Some(deadline) = &campaign.deadline {
         let passed = jiff::Timestamp::now() > deadline.at;
-        out.push_str(&format!(
-            "{}{}（{}）\n",
-            lang.pick("截止时间：", "deadline: "),
-            deadline.text,
-            if passed {
-                lang.pick("已截止", "passed")
-            } else {
-                lang.pick("未截止", "open")
-            }
-        ));
+        let state = if passed {
+            lang.pick("已截止", "passed")
+        } else {
+            lang.pick("未截止", "open")
+        };
+        out.push_str(&match lang {
+            Lang::Zh => format!("截止时间：{}（{state}）\n", deadline.text),
+            Lang::En => format!("deadline: {} ({state})\n", deadline.text),
+        });
     }
     let count = |s: State| units.iter().filter(|u| u.state == s).count();
     out.push_str(&format!(

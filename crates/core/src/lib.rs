@@ -12,6 +12,7 @@ pub mod diagnostic;
 pub mod fields;
 pub mod files;
 pub mod history;
+pub mod labels;
 pub mod lang;
 pub mod model;
 pub mod paths;

@@ -3,7 +3,6 @@
 //! `output`, which swaps the new site in only when everything succeeded.
 
 pub mod entry;
-pub mod labels;
 pub mod live;
 pub mod media;
 pub mod model;

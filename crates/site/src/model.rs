@@ -355,7 +355,7 @@ pub fn assemble(
             })
             .collect(),
         figures,
-        t: crate::labels::labels(lang),
+        t: shenbao_core::labels::labels(lang),
         updated,
     };
     Model {

@@ -1,9 +1,10 @@
-//! The words of the site's own pages (menus, headings, table heads) in each language. Templates
-//! read them as `t.<key>`, so a theme needs no text of its own to work in both languages.
+//! The words shenbao's own screens use — names of fields, columns, states, menus — in each
+//! language: one catalogue for the terminal, the site (templates read `t.<key>`, so a theme needs
+//! no text of its own), the schema and the portal, so that one thing has one name everywhere.
 
 use std::collections::BTreeMap;
 
-use shenbao_core::lang::Lang;
+use crate::lang::Lang;
 
 /// Key, 简体中文, English.
 const LABELS: &[(&str, &str, &str)] = &[
@@ -115,6 +116,15 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("source", "来源", "Source"),
 ];
 
+/// The label of `key` in `lang`; the key itself when there is none (a test keeps every key the
+/// code asks for in the catalogue).
+pub fn label(key: &'static str, lang: Lang) -> &'static str {
+    LABELS
+        .iter()
+        .find(|(k, _, _)| *k == key)
+        .map_or(key, |(_, zh, en)| lang.pick(zh, en))
+}
+
 /// Every label in `lang`, keyed for templates.
 pub fn labels(lang: Lang) -> BTreeMap<&'static str, &'static str> {
     LABELS
@@ -126,6 +136,16 @@ pub fn labels(lang: Lang) -> BTreeMap<&'static str, &'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A field's name in messages and stubs is its name on the site.
+    #[test]
+    fn built_in_fields_are_named_as_the_site_names_them() {
+        for field in crate::fields::BUILT_IN {
+            if let Some((_, zh, _)) = LABELS.iter().find(|(k, _, _)| *k == field.key) {
+                assert_eq!(field.label, *zh, "{}", field.key);
+            }
+        }
+    }
 
     #[test]
     fn keys_are_unique_and_every_label_has_both_languages() {
