@@ -1,0 +1,183 @@
+//! What the portal will save: a unit's files written as one commit on the main line, without a
+//! checkout, read back by git itself and checked from the commit before anyone checks it out.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use shenbao_core::campaign;
+use shenbao_core::rules;
+use shenbao_git::commit::{self, Author, Change, CommitError};
+use shenbao_git::tree::Tree;
+
+fn git(dir: &Path, args: &[&str]) -> String {
+    let out = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_AUTHOR_NAME", "office")
+        .env("GIT_AUTHOR_EMAIL", "office@example.org")
+        .env("GIT_COMMITTER_NAME", "office")
+        .env("GIT_COMMITTER_EMAIL", "office@example.org")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .output()
+        .expect("git");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn fixture_file(rel: &str) -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/valid")
+        .join(rel)
+}
+
+fn alpha() -> Author {
+    Author {
+        name: "甲区总工会".into(),
+        email: "alpha@example.org".into(),
+    }
+}
+
+fn repository() -> tempfile::TempDir {
+    let dir = common::fixture("valid");
+    git(dir.path(), &["init", "-q", "-b", "main"]);
+    git(dir.path(), &["add", "-A"]);
+    git(dir.path(), &["commit", "-q", "-m", "the call"]);
+    dir
+}
+
+#[test]
+fn an_upload_becomes_one_commit_with_the_units_files() {
+    let dir = repository();
+    let root = dir.path();
+    let entry = std::fs::read(fixture_file("submissions/alpha/good-entry.md")).unwrap();
+    let photo = std::fs::read(fixture_file("submissions/alpha/good-entry/photo.jpg")).unwrap();
+    let id = commit::commit(
+        root,
+        "main",
+        &[
+            Change {
+                path: "submissions/alpha/uploaded.md".into(),
+                content: Some(entry.clone()),
+            },
+            Change {
+                path: "submissions/alpha/uploaded/photo.jpg".into(),
+                content: Some(photo.clone()),
+            },
+            Change {
+                path: "submissions/alpha/uploaded/data.csv".into(),
+                content: Some(b"year,count\n2017,12\n".to_vec()),
+            },
+            Change {
+                path: "submissions/alpha/second-entry.md".into(),
+                content: None,
+            },
+        ],
+        &alpha(),
+        "门户：甲区总工会提交 uploaded",
+    )
+    .unwrap();
+
+    assert_eq!(git(root, &["rev-parse", "main"]).trim(), id.to_string());
+    assert_eq!(
+        git(root, &["log", "-1", "--format=%an <%ae>%n%s", "main"]),
+        "甲区总工会 <alpha@example.org>\n门户：甲区总工会提交 uploaded\n"
+    );
+    let changed = git(root, &["show", "--name-status", "--format=", "main"]);
+    assert_eq!(
+        changed,
+        "D\tsubmissions/alpha/second-entry.md\nA\tsubmissions/alpha/uploaded.md\nA\tsubmissions/alpha/uploaded/data.csv\nA\tsubmissions/alpha/uploaded/photo.jpg\n"
+    );
+    let written = Command::new("git")
+        .args(["show", "main:submissions/alpha/uploaded/photo.jpg"])
+        .current_dir(root)
+        .output()
+        .unwrap()
+        .stdout;
+    assert!(
+        written == photo,
+        "the photo's bytes are committed as uploaded"
+    );
+    assert_eq!(git(root, &["fsck", "--strict"]), "");
+
+    // Checked from the commit, before any checkout: the entry and its photo are found.
+    let campaign = campaign::load(root).unwrap();
+    let tree = Tree::open(root, "main").unwrap();
+    let outcome = rules::check_entry(&campaign, &tree, "alpha", "uploaded", false);
+    assert_eq!(outcome.diagnostics, [], "the committed entry is valid");
+    assert!(outcome.entry.is_some());
+}
+
+#[test]
+fn a_path_out_of_the_campaign_or_nothing_new_is_refused() {
+    let dir = repository();
+    let root = dir.path();
+    let before = git(root, &["rev-parse", "main"]);
+    for bad in ["../outside.md", "/etc/passwd", "submissions/../../x", ""] {
+        let result = commit::commit(
+            root,
+            "main",
+            &[Change {
+                path: bad.into(),
+                content: Some(b"x".to_vec()),
+            }],
+            &alpha(),
+            "x",
+        );
+        assert!(
+            matches!(result, Err(CommitError::BadPath(_))),
+            "{bad}: {result:?}"
+        );
+    }
+    let same = std::fs::read(root.join("submissions/alpha/good-entry.md")).unwrap();
+    let result = commit::commit(
+        root,
+        "main",
+        &[Change {
+            path: "submissions/alpha/good-entry.md".into(),
+            content: Some(same),
+        }],
+        &alpha(),
+        "unchanged",
+    );
+    assert!(matches!(result, Err(CommitError::Empty)), "{result:?}");
+    assert_eq!(
+        git(root, &["rev-parse", "main"]),
+        before,
+        "main did not move"
+    );
+}
+
+#[test]
+fn a_campaign_in_a_subfolder_is_committed_under_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("award/2017");
+    common::copy_tree(&fixture_file(""), &root);
+    git(dir.path(), &["init", "-q", "-b", "main"]);
+    git(dir.path(), &["add", "-A"]);
+    git(dir.path(), &["commit", "-q", "-m", "the call"]);
+    commit::commit(
+        &root,
+        "main",
+        &[Change {
+            path: "submissions/alpha/unit.yaml".into(),
+            content: Some("leader: 张三\n".into()),
+        }],
+        &alpha(),
+        "card",
+    )
+    .unwrap();
+    assert_eq!(
+        git(
+            dir.path(),
+            &["show", "main:award/2017/submissions/alpha/unit.yaml"]
+        ),
+        "leader: 张三\n"
+    );
+}
