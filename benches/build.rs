@@ -4,7 +4,7 @@
 
 mod corpus;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -22,31 +22,39 @@ fn main() {
         tmp.display()
     );
     println!(
-        "{:>8}  {:>9}  {:>9}  {:>12}",
-        "entries", "median", "min", "µs / entry"
+        "{:>8}  {:>8}  {:>9}  {:>9}  {:>12}",
+        "entries", "binary", "median", "min", "µs / entry"
     );
+    let binaries = corpus::binaries();
     for n in sizes {
         let Some(dir) = corpus::corpus(n) else { return };
         let out = tmp.join(format!("shenbao-bench-build-{n}"));
         let runs = if n >= 100_000 { 3 } else { 7 };
-        let mut times = measure(&dir, &out, runs);
-        times.sort();
-        let median = times[times.len() / 2];
-        println!(
-            "{n:>8}  {:>7.1}ms  {:>7.1}ms  {:>12.1}",
-            ms(median),
-            ms(times[0]),
-            median.as_secs_f64() * 1e6 / n as f64
-        );
+        let all = measure(&dir, &out, runs, &binaries);
+        for ((label, _), times) in binaries.iter().zip(&all) {
+            let median = times[times.len() / 2];
+            println!(
+                "{n:>8}  {label:>8}  {:>7.1}ms  {:>7.1}ms  {:>12.1}",
+                ms(median),
+                ms(times[0]),
+                median.as_secs_f64() * 1e6 / n as f64
+            );
+        }
         let _ = std::fs::remove_dir_all(&out);
     }
 }
 
-fn measure(dir: &Path, out: &Path, runs: usize) -> Vec<Duration> {
-    let run = || {
+/// Each binary's sorted times, the binaries run in turns.
+fn measure(
+    dir: &Path,
+    out: &Path,
+    runs: usize,
+    binaries: &[(&str, PathBuf)],
+) -> Vec<Vec<Duration>> {
+    let run = |bin: &Path| {
         let _ = std::fs::remove_dir_all(out);
         let start = Instant::now();
-        let status = Command::new(env!("CARGO_BIN_EXE_shenbao"))
+        let status = Command::new(bin)
             .arg("build")
             .arg("--out")
             .arg(out)
@@ -59,6 +67,17 @@ fn measure(dir: &Path, out: &Path, runs: usize) -> Vec<Duration> {
         assert_eq!(status.code(), Some(0), "the generated campaign must build");
         elapsed
     };
-    run();
-    (0..runs).map(|_| run()).collect()
+    let mut all = vec![Vec::new(); binaries.len()];
+    for (_, bin) in binaries {
+        run(bin);
+    }
+    for _ in 0..runs {
+        for (times, (_, bin)) in all.iter_mut().zip(binaries) {
+            times.push(run(bin));
+        }
+    }
+    for times in &mut all {
+        times.sort();
+    }
+    all
 }

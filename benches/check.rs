@@ -6,7 +6,7 @@
 
 mod corpus;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -21,20 +21,22 @@ fn main() {
     let sizes = corpus::sizes("1000,10000,100000");
     println!("shenbao check, {RUNS} runs each after one warm-up (wall time)");
     println!(
-        "{:>8}  {:>9}  {:>9}  {:>12}",
-        "entries", "median", "min", "µs / entry"
+        "{:>8}  {:>8}  {:>9}  {:>9}  {:>12}",
+        "entries", "binary", "median", "min", "µs / entry"
     );
+    let binaries = corpus::binaries();
     for n in sizes {
         let Some(dir) = corpus::corpus(n) else { return };
-        let times = measure(&dir);
-        let median = times[times.len() / 2];
-        let min = times[0];
-        println!(
-            "{n:>8}  {:>7.1}ms  {:>7.1}ms  {:>12.1}",
-            ms(median),
-            ms(min),
-            median.as_secs_f64() * 1e6 / n as f64
-        );
+        let all = measure(&dir, &binaries);
+        for ((label, _), times) in binaries.iter().zip(&all) {
+            println!(
+                "{n:>8}  {label:>8}  {:>7.1}ms  {:>7.1}ms  {:>12.1}",
+                ms(times[times.len() / 2]),
+                ms(times[0]),
+                times[times.len() / 2].as_secs_f64() * 1e6 / n as f64
+            );
+        }
+        let median = all[0][all[0].len() / 2];
         if n == 10_000 {
             let verdict = if median <= BAR_10K { "meets" } else { "MISSES" };
             println!(
@@ -46,10 +48,11 @@ fn main() {
     }
 }
 
-fn measure(dir: &Path) -> Vec<Duration> {
-    let run = || {
+/// Each binary's sorted times, the binaries run in turns.
+fn measure(dir: &Path, binaries: &[(&str, PathBuf)]) -> Vec<Vec<Duration>> {
+    let run = |bin: &Path| {
         let start = Instant::now();
-        let status = Command::new(env!("CARGO_BIN_EXE_shenbao"))
+        let status = Command::new(bin)
             .args(["check", "--format", "json"])
             .current_dir(dir)
             .stdout(Stdio::null())
@@ -64,8 +67,17 @@ fn measure(dir: &Path) -> Vec<Duration> {
         );
         elapsed
     };
-    run();
-    let mut times: Vec<Duration> = (0..RUNS).map(|_| run()).collect();
-    times.sort();
-    times
+    let mut all = vec![Vec::new(); binaries.len()];
+    for (_, bin) in binaries {
+        run(bin);
+    }
+    for _ in 0..RUNS {
+        for (times, (_, bin)) in all.iter_mut().zip(binaries) {
+            times.push(run(bin));
+        }
+    }
+    for times in &mut all {
+        times.sort();
+    }
+    all
 }

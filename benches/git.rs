@@ -29,37 +29,63 @@ fn main() {
     };
     let repo = repository(&campaign, n, commits);
 
-    let no_git = median(|| {
-        time(
+    let binaries = corpus::binaries();
+    let cases: [(&str, &Path, &[&str]); 3] = [
+        (
+            "check without git",
             &campaign,
-            env!("CARGO_BIN_EXE_shenbao"),
             &["check", "--format", "json"],
-        )
-    });
-    let with_git = median(|| {
-        time(
+        ),
+        (
+            "check, history read cold",
             &repo,
-            env!("CARGO_BIN_EXE_shenbao"),
             &["check", "--format", "json", "--no-cache"],
-        )
-    });
-    let cached = median(|| {
-        time(
+        ),
+        (
+            "check, history from cache",
             &repo,
-            env!("CARGO_BIN_EXE_shenbao"),
             &["check", "--format", "json"],
-        )
-    });
+        ),
+    ];
+    // Each case's median per binary, the binaries run in turns.
+    let medians: Vec<Vec<Duration>> = cases
+        .iter()
+        .map(|(_, dir, args)| {
+            let bins: Vec<&str> = binaries.iter().map(|(_, b)| b.to_str().unwrap()).collect();
+            medians(&bins, |bin| time(dir, bin, args))
+        })
+        .collect();
     let git_log = median(|| time(&repo, "git", &["log", "--name-status", "--no-renames"]));
-    let added = with_git.saturating_sub(no_git);
     println!("{n} entries, {commits} commits, median of {RUNS} runs (wall time)");
-    println!("  check without git            {:>8.1} ms", ms(no_git));
-    println!("  check, history read cold     {:>8.1} ms", ms(with_git));
-    println!("  check, history from cache    {:>8.1} ms", ms(cached));
+    for ((name, _, _), per_binary) in cases.iter().zip(&medians) {
+        for ((label, _), t) in binaries.iter().zip(per_binary) {
+            println!("  {name:<28} {label:>8} {:>8.1} ms", ms(*t));
+        }
+    }
+    let added = medians[1][0].saturating_sub(medians[0][0]);
     println!("  git adds (cold)              {:>8.1} ms", ms(added));
     println!("  git log --name-status        {:>8.1} ms", ms(git_log));
     let verdict = if added <= git_log { "meets" } else { "MISSES" };
     println!("  {verdict} the bar: git costs check at most what git log --name-status takes");
+}
+
+/// The median of `f` for each binary, after a warm-up, the binaries taking turns.
+fn medians(binaries: &[&str], f: impl Fn(&str) -> Duration) -> Vec<Duration> {
+    for bin in binaries {
+        f(bin);
+    }
+    let mut all = vec![Vec::new(); binaries.len()];
+    for _ in 0..RUNS {
+        for (times, bin) in all.iter_mut().zip(binaries) {
+            times.push(f(bin));
+        }
+    }
+    all.into_iter()
+        .map(|mut t| {
+            t.sort();
+            t[RUNS / 2]
+        })
+        .collect()
 }
 
 fn median(mut f: impl FnMut() -> Duration) -> Duration {

@@ -21,9 +21,18 @@ fn main() {
     let Some(campaign) = corpus::corpus(n) else {
         return;
     };
-    let mut child = Command::new(env!("CARGO_BIN_EXE_shenbao"))
+    // One server at a time: each binary's session runs alone, one after the other.
+    for (label, bin) in corpus::binaries() {
+        session(label, &bin, &campaign, n, edits);
+    }
+}
+
+/// Serve the campaign with `bin`, edit one entry `edits` times, and print how fast each edit was
+/// served and how the server's memory grew.
+fn session(label: &str, bin: &std::path::Path, campaign: &std::path::Path, n: usize, edits: usize) {
+    let mut child = Command::new(bin)
         .args(["serve", "--port", "0"])
-        .current_dir(&campaign)
+        .current_dir(campaign)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -39,7 +48,7 @@ fn main() {
         }
     });
     let addr = rx.recv().expect("the server says where it listens");
-    let entry = first_entry(&campaign);
+    let entry = first_entry(campaign);
     let page = format!("/entries/{}/", entry.0);
     let file = campaign.join("submissions").join(format!("{}.md", entry.0));
     let original = std::fs::read_to_string(&file).unwrap();
@@ -76,7 +85,7 @@ fn main() {
     times.sort();
     let median = times[times.len() / 2];
     println!(
-        "{n} entries, {edits} edits: save → served, median {:.0} ms, min {:.0} ms, max {:.0} ms",
+        "{label}: {n} entries, {edits} edits: save → served, median {:.0} ms, min {:.0} ms, max {:.0} ms",
         ms(median),
         ms(times[0]),
         ms(*times.last().unwrap())

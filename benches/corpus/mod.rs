@@ -5,6 +5,17 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
+/// The binaries to time: this build's, and with `SHENBAO_BENCH_BASELINE=<path to another
+/// shenbao>` that one too, run in turns with this one so that both meet the same machine state:
+/// a change is compared side by side in one run.
+pub fn binaries() -> Vec<(&'static str, PathBuf)> {
+    let mut out = vec![("this", PathBuf::from(env!("CARGO_BIN_EXE_shenbao")))];
+    if let Some(baseline) = std::env::var_os("SHENBAO_BENCH_BASELINE") {
+        out.push(("baseline", PathBuf::from(baseline)));
+    }
+    out
+}
+
 /// The sizes to run: `SHENBAO_BENCH_SIZES=1000,10000` or the given default.
 pub fn sizes(default: &str) -> Vec<usize> {
     std::env::var("SHENBAO_BENCH_SIZES")

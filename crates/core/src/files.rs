@@ -55,44 +55,68 @@ impl Files for Disk {
         let Some(tail) = below(rel, within) else {
             return Stat::Escapes;
         };
-        let path = self.root.join(rel);
         // Only a link below `within` can lead out of it, and it does whether or not the file
-        // it leads to exists: where it resolves tells.
+        // it leads to exists: where it resolves tells. Each part is looked at once, without
+        // following links; the last look gives the answer when no link is on the way.
         let mut at = self.root.join(within);
-        let link = tail.split('/').find_map(|part| {
+        let mut last = None;
+        for part in tail.split('/') {
             at.push(part);
-            let meta = std::fs::symlink_metadata(&at).ok()?;
-            meta.file_type().is_symlink().then(|| at.clone())
-        });
-        if let Some(link) = link {
-            let Ok(folder) = self.root.join(within).canonicalize() else {
-                return Stat::Missing;
-            };
-            match path.canonicalize().or_else(|_| link.canonicalize()) {
-                Ok(real) if !real.starts_with(&folder) => return Stat::Escapes,
-                Ok(_) => {}
-                // A dangling link: out if its target is written to lead out.
-                Err(_) => {
-                    let target = std::fs::read_link(&link).unwrap_or_default();
-                    let out = target.components().any(|c| {
-                        !matches!(
-                            c,
-                            std::path::Component::Normal(_) | std::path::Component::CurDir
-                        )
-                    });
-                    return if out { Stat::Escapes } else { Stat::Missing };
+            match std::fs::symlink_metadata(&at) {
+                Ok(meta) if meta.file_type().is_symlink() => {
+                    return self.through_link(rel, within, &at);
                 }
+                Ok(meta) => last = Some(meta),
+                Err(_) => return Stat::Missing,
             }
         }
-        match std::fs::metadata(&path) {
-            Ok(meta) if meta.is_file() => Stat::File { size: meta.len() },
-            Ok(meta) if meta.is_dir() => Stat::Dir,
-            _ => Stat::Missing,
+        match last {
+            Some(meta) => kind(&meta),
+            None => Stat::Missing,
         }
     }
 
     fn read(&self, rel: &str) -> Result<Vec<u8>, String> {
         std::fs::read(self.root.join(rel)).map_err(|e| e.to_string())
+    }
+}
+
+impl Disk {
+    /// `rel`, on whose way `link` is a symbolic link: followed if it stays inside `within`.
+    fn through_link(&self, rel: &str, within: &str, link: &Path) -> Stat {
+        let path = self.root.join(rel);
+        let Ok(folder) = self.root.join(within).canonicalize() else {
+            return Stat::Missing;
+        };
+        match path.canonicalize().or_else(|_| link.canonicalize()) {
+            Ok(real) if !real.starts_with(&folder) => return Stat::Escapes,
+            Ok(_) => {}
+            // A dangling link: out if its target is written to lead out.
+            Err(_) => {
+                let target = std::fs::read_link(link).unwrap_or_default();
+                let out = target.components().any(|c| {
+                    !matches!(
+                        c,
+                        std::path::Component::Normal(_) | std::path::Component::CurDir
+                    )
+                });
+                return if out { Stat::Escapes } else { Stat::Missing };
+            }
+        }
+        match std::fs::metadata(&path) {
+            Ok(meta) => kind(&meta),
+            Err(_) => Stat::Missing,
+        }
+    }
+}
+
+fn kind(meta: &std::fs::Metadata) -> Stat {
+    if meta.is_file() {
+        Stat::File { size: meta.len() }
+    } else if meta.is_dir() {
+        Stat::Dir
+    } else {
+        Stat::Missing
     }
 }
 

@@ -75,19 +75,15 @@ impl Live {
 
     /// Bring the site up to date with `project` and its summary, whose entries (only) changed.
     pub fn update(&mut self, project: &Project, summary: &Summary) -> Result<(), SiteError> {
-        let reuse = Reuse {
-            views: self
-                .model
-                .entries
-                .iter()
-                .filter_map(|v| {
-                    let source = self.sources.get(&v.id)?;
-                    Some(((v.unit.as_str(), v.slug.as_str()), (source, v)))
-                })
-                .collect(),
-        };
+        let shown = model::shown(project, self.options.drafts);
+        let earlier = self
+            .model
+            .entries
+            .iter()
+            .filter_map(|v| Some((self.sources.get(&v.id)?, v)));
+        let reuse = Reuse::unchanged(earlier, &shown);
         // Only the entries whose views cannot be reused have their media read again.
-        let changed: Vec<&Entry> = model::shown(project, self.options.drafts)
+        let changed: Vec<&Entry> = shown
             .into_iter()
             .filter(|e| reuse.view_of(e).is_none())
             .collect();

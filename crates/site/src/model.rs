@@ -160,21 +160,39 @@ pub fn shown(project: &Project, drafts: bool) -> Vec<&Entry> {
         .collect()
 }
 
-/// Views of entries from an earlier model, with the entries they were made from: an entry that
-/// has not changed keeps its view (and its media, already published).
+/// Views of unchanged entries from an earlier model: such an entry keeps its view (and its
+/// media, already published).
 #[derive(Debug, Default)]
 pub struct Reuse<'a> {
     /// By unit and slug.
-    pub views: HashMap<(&'a str, &'a str), (&'a Entry, &'a Arc<EntryView>)>,
+    views: HashMap<(&'a str, &'a str), &'a Arc<EntryView>>,
 }
 
-impl Reuse<'_> {
-    /// The earlier view of `e`, if `e` has not changed since it was made.
-    pub fn view_of(&self, e: &Entry) -> Option<&Arc<EntryView>> {
-        match self.views.get(&(e.unit.as_str(), e.slug.as_str())) {
-            Some((source, view)) if *source == e => Some(view),
-            _ => None,
-        }
+impl<'a> Reuse<'a> {
+    /// Of the `earlier` views, each with the entry it was made from, those whose entry is the
+    /// same in `shown`. Entries are compared once here, bodies and all.
+    pub fn unchanged(
+        earlier: impl Iterator<Item = (&'a Entry, &'a Arc<EntryView>)>,
+        shown: &[&Entry],
+    ) -> Self {
+        let earlier: HashMap<(&str, &str), (&Entry, &Arc<EntryView>)> = earlier
+            .map(|(source, view)| ((source.unit.as_str(), source.slug.as_str()), (source, view)))
+            .collect();
+        let views = shown
+            .par_iter()
+            .filter_map(|e| match earlier.get(&(e.unit.as_str(), e.slug.as_str())) {
+                Some((source, view)) if *source == *e => {
+                    Some(((source.unit.as_str(), source.slug.as_str()), *view))
+                }
+                _ => None,
+            })
+            .collect();
+        Reuse { views }
+    }
+
+    /// The earlier view of `e`, when `e` has not changed since it was made.
+    pub fn view_of(&self, e: &Entry) -> Option<&'a Arc<EntryView>> {
+        self.views.get(&(e.unit.as_str(), e.slug.as_str())).copied()
     }
 }
 
