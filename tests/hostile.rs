@@ -109,3 +109,128 @@ fn a_symlinked_attachment_leading_out_is_a_path_escape() {
         .unwrap_or_else(|| panic!("{found:#?}"));
     assert_eq!((cover.code.as_str(), cover.column), ("path-escape", 8));
 }
+
+/// The text a report prints for `file`'s diagnostics, in both languages, JSON messages included.
+fn messages_of(dir: &std::path::Path, file: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for lang in ["zh-CN", "en"] {
+        let run = shenbao(dir, &["--lang", lang, "check", "--format", "json"]);
+        for d in run.json()["diagnostics"].as_array().unwrap() {
+            if d["file"] == file {
+                out.push((lang.to_string(), d["message"].as_str().unwrap().to_string()));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn an_alias_bomb_is_explained_in_the_campaigns_language() {
+    let dir = fixture("valid");
+    let mut text = String::from("---\na0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+    for i in 1..15 {
+        let p = i - 1;
+        text.push_str(&format!(
+            "a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"
+        ));
+    }
+    text.push_str("---\n");
+    std::fs::write(dir.path().join("submissions/alpha/bomb.md"), text).unwrap();
+    let messages = messages_of(dir.path(), "submissions/alpha/bomb.md");
+    assert_eq!(messages.len(), 2, "{messages:?}");
+    for (lang, message) in &messages {
+        for debug in ["budget", "Nodes", "{", "breached"] {
+            assert!(!message.contains(debug), "{lang}: {message}");
+        }
+    }
+    assert!(
+        messages[0].1.contains("最多 100000 个值"),
+        "{}",
+        messages[0].1
+    );
+    assert!(
+        messages[1].1.contains("over the limit of 100000 values"),
+        "{}",
+        messages[1].1
+    );
+}
+
+/// A folder name that is not UTF-8 (Windows zip tools make them) is one diagnostic on that
+/// folder; the other units are still checked.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_folder_whose_name_is_not_utf8_is_a_diagnostic_and_the_rest_is_checked() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = fixture("valid");
+    let name = std::ffi::OsStr::from_bytes(b"\xb1\xa3\xb6\xa8");
+    let folder = dir.path().join("submissions").join(name);
+    std::fs::create_dir(&folder).unwrap();
+    std::fs::write(folder.join("x.md"), "---\ntitle: x\n---\n").unwrap();
+    let run = shenbao(dir.path(), &["check", "--format", "json"]);
+    assert_eq!(
+        run.code, 1,
+        "an error, not an unusable campaign: {}",
+        run.stderr
+    );
+    let found = diagnostics(&run);
+    let on_folder: Vec<_> = found.iter().filter(|d| d.code == "unknown-unit").collect();
+    assert_eq!(on_folder.len(), 1, "{found:?}");
+    assert!(on_folder[0].file.starts_with("submissions/"), "{found:?}");
+    assert_eq!(
+        run.json()["summary"]["entries"],
+        2,
+        "alpha's entries were checked"
+    );
+}
+
+#[test]
+fn a_huge_unit_card_is_refused_unread_and_its_report_stays_small() {
+    let dir = fixture("valid");
+    let card = dir.path().join("submissions/alpha/unit.yaml");
+    // One line of 20 MB: read whole, it would also be the excerpt under the caret.
+    let mut text = b"leader: ".to_vec();
+    text.resize(20 * 1024 * 1024, b'x');
+    text.push(b'\n');
+    std::fs::write(&card, &text).unwrap();
+    let run = shenbao(dir.path(), &["check", "--format", "json"]);
+    let found: Vec<_> = diagnostics(&run)
+        .into_iter()
+        .filter(|d| d.file == "submissions/alpha/unit.yaml")
+        .collect();
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].code, "file-too-large");
+    let human = shenbao(dir.path(), &["check"]);
+    assert!(
+        human.stdout.len() < 64 * 1024,
+        "the report printed {} bytes",
+        human.stdout.len()
+    );
+}
+
+/// A card that is a symlink out of its unit's folder is not read, and none of what it points at
+/// reaches the report (CI logs are public).
+#[cfg(unix)]
+#[test]
+fn a_symlinked_unit_card_is_a_path_escape_and_not_echoed() {
+    let dir = fixture("valid");
+    let outside = tempfile::tempdir().unwrap();
+    let secret = outside.path().join("secret.txt");
+    std::fs::write(&secret, "TOKEN=s3cr3t-value\n").unwrap();
+    let card = dir.path().join("submissions/alpha/unit.yaml");
+    std::fs::remove_file(&card).unwrap();
+    std::os::unix::fs::symlink(&secret, &card).unwrap();
+    for format in ["human", "json", "github"] {
+        let run = shenbao(dir.path(), &["check", "--format", format]);
+        assert!(
+            !run.stdout.contains("s3cr3t") && !run.stderr.contains("s3cr3t"),
+            "{format}: {}",
+            run.stdout
+        );
+    }
+    let found: Vec<_> = diagnostics(&shenbao(dir.path(), &["check", "--format", "json"]))
+        .into_iter()
+        .filter(|d| d.file == "submissions/alpha/unit.yaml")
+        .collect();
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].code, "path-escape");
+}

@@ -349,6 +349,7 @@ fn parse_file(text: &str) -> Result<CampaignFile, CampaignError> {
             Pos::new(l.line().max(1) as u32, l.column().max(1) as u32)
         });
         let detail = crate::yaml::plain_message(&err.to_string());
+        let syntax = crate::yaml::YamlError::of(&err);
         // serde's messages about the shape (missing field, unknown field) are not syntax errors.
         let problem = if detail.contains("field")
             || detail.contains("invalid type")
@@ -358,7 +359,7 @@ fn parse_file(text: &str) -> Result<CampaignFile, CampaignError> {
                 detail: CampaignDetail::Shape(detail),
             }
         } else {
-            Problem::YamlSyntax { detail }
+            Problem::YamlSyntax { detail: syntax }
         };
         CampaignError::Invalid(vec![Diagnostic::new(CAMPAIGN_FILE, pos, problem)])
     })

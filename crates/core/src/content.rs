@@ -68,14 +68,8 @@ fn read(path: &Path, slug: &str) -> Result<Page, (Pos, Problem)> {
     let text = source::decode(bytes).map_err(|source::NotUtf8(pos)| (pos, Problem::NotUtf8))?;
     let (title, menu, weight, body) = match source::split_front_matter(&text) {
         Ok(fm) => {
-            let node = yaml::parse(fm.yaml, source::YAML_FIRST_LINE).map_err(|e| {
-                (
-                    e.pos,
-                    Problem::YamlSyntax {
-                        detail: yaml::plain_message(&e.message),
-                    },
-                )
-            })?;
+            let node = yaml::parse(fm.yaml, source::YAML_FIRST_LINE)
+                .map_err(|e| (e.pos, Problem::YamlSyntax { detail: e.error }))?;
             let title = node.get("title").and_then(|(_, v)| v.as_text());
             let menu = node.get("menu").and_then(|(_, v)| v.as_text());
             let weight = match node.get("weight").map(|(_, v)| &v.value) {

@@ -45,16 +45,31 @@ pub fn scan(root: &Path) -> std::io::Result<Vec<UnitFolder>> {
     let mut names = Vec::new();
     for item in folders {
         let item = item?;
-        let name = item.file_name().to_string_lossy().into_owned();
         // A symlinked folder counts as a folder; hidden ones (.git, editors' state) do not.
-        if !name.starts_with('.') && item.path().is_dir() {
-            names.push(name);
+        if item.file_name().as_encoded_bytes().starts_with(b".") || !item.path().is_dir() {
+            continue;
+        }
+        // A name that is not UTF-8 (old zip tools) cannot be a unit id: listed as written, as
+        // best it can be shown, for the registry check to report; its files are not read.
+        match item.file_name().into_string() {
+            Ok(name) => names.push((name, true)),
+            Err(raw) => names.push((raw.to_string_lossy().into_owned(), false)),
         }
     }
     names.sort();
     names
         .into_par_iter()
-        .map(|id| scan_unit(&dir.join(&id), id))
+        .map(|(id, readable)| {
+            if readable {
+                scan_unit(&dir.join(&id), id)
+            } else {
+                Ok(UnitFolder {
+                    id,
+                    has_card: false,
+                    entries: Vec::new(),
+                })
+            }
+        })
         .collect()
 }
 

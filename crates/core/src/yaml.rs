@@ -106,12 +106,68 @@ impl Node {
 #[derive(Clone, Debug, PartialEq)]
 pub struct SyntaxError {
     pub pos: Pos,
-    pub message: String,
+    pub error: YamlError,
+}
+
+/// Why YAML could not be read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum YamlError {
+    /// The parser's own words, without its location (English: the parser has no other).
+    Parser(String),
+    /// Over a limit that keeps a hostile file (an alias bomb, deep nesting) from using up memory
+    /// and time: what was counted and the most allowed.
+    TooLarge { limit: Limit, max: usize },
+}
+
+/// What a YAML limit counts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Limit {
+    /// Values: scalars, lists and mappings, aliases expanded.
+    Nodes,
+    Aliases,
+    Anchors,
+    /// Lists and mappings inside each other.
+    Depth,
+    /// Bytes of text in all values.
+    Bytes,
 }
 
 impl fmt::Display for SyntaxError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}: {}", self.pos.line, self.pos.column, self.message)
+        write!(f, "{}:{}: ", self.pos.line, self.pos.column)?;
+        match &self.error {
+            YamlError::Parser(message) => f.write_str(message),
+            YamlError::TooLarge { limit, max } => write!(f, "over the limit of {max} ({limit:?})"),
+        }
+    }
+}
+
+impl YamlError {
+    /// The error serde-saphyr gave: a breached limit by name, anything else in its words.
+    pub fn of(err: &serde_saphyr::Error) -> YamlError {
+        use serde_saphyr::budget::BudgetBreach;
+        // The breach may come wrapped: with the places of the alias that caused it, or a snippet.
+        let mut inner = err.without_snippet();
+        while let serde_saphyr::Error::AliasError { error, .. } = inner {
+            inner = error.without_snippet();
+        }
+        let limits = budget();
+        if let serde_saphyr::Error::Budget { breach, .. } = inner {
+            let found = match breach {
+                BudgetBreach::Nodes { .. } => Some((Limit::Nodes, limits.max_nodes)),
+                BudgetBreach::Aliases { .. } => Some((Limit::Aliases, limits.max_aliases)),
+                BudgetBreach::Anchors { .. } => Some((Limit::Anchors, limits.max_anchors)),
+                BudgetBreach::Depth { .. } => Some((Limit::Depth, limits.max_depth)),
+                BudgetBreach::ScalarBytes { .. } => {
+                    Some((Limit::Bytes, limits.max_total_scalar_bytes))
+                }
+                _ => None,
+            };
+            if let Some((limit, max)) = found {
+                return YamlError::TooLarge { limit, max };
+            }
+        }
+        YamlError::Parser(plain_message(&err.to_string()))
     }
 }
 
@@ -145,7 +201,7 @@ pub fn parse(text: &str, first_line: u32) -> Result<Node, SyntaxError> {
                 .unwrap_or(Pos::new(first_line, 1));
             Err(SyntaxError {
                 pos,
-                message: plain_message(&err.to_string()),
+                error: YamlError::of(&err),
             })
         }
     }
@@ -328,7 +384,10 @@ mod tests {
     fn syntax_errors_point_into_the_file() {
         let err = parse("title: a\n  bad: [\n", 2).unwrap_err();
         assert!(err.pos.line >= 3, "{err:?}");
-        assert!(!err.message.is_empty());
+        assert!(
+            matches!(&err.error, YamlError::Parser(m) if !m.is_empty()),
+            "{err:?}"
+        );
     }
 
     #[test]
@@ -340,13 +399,30 @@ mod tests {
                 "a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"
             ));
         }
-        assert!(parse(&text, 2).is_err());
+        let err = parse(&text, 2).unwrap_err();
+        assert_eq!(
+            err.error,
+            YamlError::TooLarge {
+                limit: Limit::Nodes,
+                max: 100_000
+            }
+        );
     }
 
     #[test]
     fn deep_nesting_is_refused() {
         let text = format!("a: {}{}\n", "[".repeat(100_000), "]".repeat(100_000));
-        assert!(parse(&text, 2).is_err());
+        let err = parse(&text, 2).unwrap_err();
+        assert!(
+            matches!(
+                err.error,
+                YamlError::TooLarge {
+                    limit: Limit::Depth,
+                    ..
+                } | YamlError::Parser(_)
+            ),
+            "{err:?}"
+        );
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! English: what every problem says in English, and how to fix it.
 
-use super::{CampaignDetail, CardDetail, Expected, Format, LIST_SHOWN, Problem};
+use super::{CampaignDetail, CardDetail, Expected, Format, LIST_SHOWN, Limit, Problem, YamlError};
 
 pub(super) fn message(problem: &Problem) -> String {
     match problem {
@@ -12,7 +12,7 @@ pub(super) fn message(problem: &Problem) -> String {
             format!("the entry file is {size_mb} MB, over the {max_mb} MB limit")
         }
         Problem::Unreadable { reason } => format!("cannot read the file: {reason}"),
-        Problem::YamlSyntax { detail } => format!("invalid YAML: {detail}"),
+        Problem::YamlSyntax { detail } => format!("invalid YAML: {}", yaml(detail)),
         Problem::FrontMatterMissing { unclosed: false } => {
             "no front matter: an entry must start with a YAML block opened by `---`".into()
         }
@@ -228,7 +228,7 @@ fn example(format: Format) -> &'static str {
 
 fn card(detail: &CardDetail) -> String {
     match detail {
-        CardDetail::Syntax(detail) => format!("invalid YAML in unit.yaml: {detail}"),
+        CardDetail::Syntax(detail) => format!("invalid YAML in unit.yaml: {}", yaml(detail)),
         CardDetail::NotAMapping => "unit.yaml must be a mapping such as `leader: Zhang San`".into(),
         CardDetail::UnknownKey { key, .. } => format!("unknown key `{key}` in unit.yaml"),
         CardDetail::Missing { key } => format!("unit.yaml lacks the required key `{key}`"),
@@ -293,4 +293,21 @@ fn folders(units: &[String]) -> String {
         .map(|u| format!("{}/", crate::paths::unit_folder(u)))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// What is wrong with YAML, after "invalid YAML:".
+fn yaml(error: &YamlError) -> String {
+    match error {
+        YamlError::Parser(detail) => detail.clone(),
+        YamlError::TooLarge { limit, max } => {
+            let what = match limit {
+                Limit::Nodes => "values (aliases expanded)",
+                Limit::Aliases => "aliases",
+                Limit::Anchors => "anchors",
+                Limit::Depth => "levels of nesting",
+                Limit::Bytes => "bytes of text",
+            };
+            format!("over the limit of {max} {what}; remove repeated references or excess content")
+        }
+    }
 }

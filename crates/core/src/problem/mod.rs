@@ -9,6 +9,7 @@ mod en;
 mod zh_cn;
 
 use crate::lang::Lang;
+pub use crate::yaml::{Limit, YamlError};
 
 /// How serious a problem is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -46,7 +47,7 @@ pub enum Problem {
         reason: String,
     },
     YamlSyntax {
-        detail: String,
+        detail: YamlError,
     },
     FrontMatterMissing {
         unclosed: bool,
@@ -187,7 +188,7 @@ pub enum Format {
 /// What is wrong with a `unit.yaml`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum CardDetail {
-    Syntax(String),
+    Syntax(YamlError),
     NotAMapping,
     UnknownKey {
         key: String,

@@ -30,7 +30,13 @@ fn samples() -> Vec<Problem> {
             reason: s("permission denied"),
         },
         Problem::YamlSyntax {
-            detail: s("mapping values are not allowed here"),
+            detail: YamlError::Parser(s("mapping values are not allowed here")),
+        },
+        Problem::YamlSyntax {
+            detail: YamlError::TooLarge {
+                limit: Limit::Nodes,
+                max: 100_000,
+            },
         },
         Problem::FrontMatterMissing { unclosed: false },
         Problem::FrontMatterMissing { unclosed: true },
@@ -140,7 +146,11 @@ fn samples() -> Vec<Problem> {
         Problem::UnitCardMissing { unit: s("alpha") },
     ]);
     for detail in [
-        CardDetail::Syntax(s("did not find expected key")),
+        CardDetail::Syntax(YamlError::Parser(s("did not find expected key"))),
+        CardDetail::Syntax(YamlError::TooLarge {
+            limit: Limit::Depth,
+            max: 64,
+        }),
         CardDetail::NotAMapping,
         CardDetail::UnknownKey {
             key: s("leadr"),

@@ -1,6 +1,6 @@
 //! 简体中文: what every problem says in Chinese, and how to fix it.
 
-use super::{CampaignDetail, CardDetail, Expected, Format, LIST_SHOWN, Problem};
+use super::{CampaignDetail, CardDetail, Expected, Format, LIST_SHOWN, Limit, Problem, YamlError};
 
 pub(super) fn message(problem: &Problem) -> String {
     match problem {
@@ -12,7 +12,10 @@ pub(super) fn message(problem: &Problem) -> String {
             format!("申报文件有 {size_mb} MB，超过 {max_mb} MB 的上限")
         }
         Problem::Unreadable { reason } => format!("无法读取文件：{reason}"),
-        Problem::YamlSyntax { detail } => format!("YAML 语法错误：{detail}"),
+        Problem::YamlSyntax {
+            detail: YamlError::Parser(detail),
+        } => format!("YAML 语法错误：{detail}"),
+        Problem::YamlSyntax { detail } => format!("YAML {}", yaml(detail)),
         Problem::FrontMatterMissing { unclosed: false } => {
             "缺少文件头：申报文件须以 `---` 开头的 YAML 块开始".into()
         }
@@ -214,7 +217,10 @@ fn example(format: Format) -> &'static str {
 
 fn card(detail: &CardDetail) -> String {
     match detail {
-        CardDetail::Syntax(detail) => format!("unit.yaml 的 YAML 语法错误：{detail}"),
+        CardDetail::Syntax(YamlError::Parser(detail)) => {
+            format!("unit.yaml 的 YAML 语法错误：{detail}")
+        }
+        CardDetail::Syntax(detail) => format!("unit.yaml 的 YAML {}", yaml(detail)),
         CardDetail::NotAMapping => "unit.yaml 应为键值对，如 `leader: 张三`".into(),
         CardDetail::UnknownKey { key, .. } => format!("unit.yaml 中的未知字段 `{key}`"),
         CardDetail::Missing { key } => format!("unit.yaml 缺少必填字段 `{key}`"),
@@ -273,4 +279,21 @@ fn folders(units: &[String]) -> String {
         .map(|u| format!("{}/", crate::paths::unit_folder(u)))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// What is wrong with YAML, after the word YAML.
+fn yaml(error: &YamlError) -> String {
+    match error {
+        YamlError::Parser(detail) => format!("语法错误：{detail}"),
+        YamlError::TooLarge { limit, max } => {
+            let what = match limit {
+                Limit::Nodes => "个值（别名展开后）",
+                Limit::Aliases => "个别名",
+                Limit::Anchors => "个锚点",
+                Limit::Depth => "层嵌套",
+                Limit::Bytes => "字节的文字",
+            };
+            format!("内容超出上限：最多 {max} {what}，请删去重复引用或多余内容")
+        }
+    }
 }

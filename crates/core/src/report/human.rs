@@ -7,6 +7,7 @@ use annotate_snippets::{AnnotationKind, Level, Origin, Renderer, Snippet};
 
 use super::Context;
 use crate::diagnostic::Diagnostic;
+use crate::files::{Disk, Files, Stat};
 use crate::lang::Lang;
 use crate::problem::Severity;
 use crate::source;
@@ -20,23 +21,36 @@ pub fn render(diagnostics: &[Diagnostic], ctx: &Context) -> String {
     let mut texts: HashMap<&str, Option<String>> = HashMap::new();
     let mut out = String::new();
     for d in diagnostics {
-        let text = texts.entry(d.file.as_str()).or_insert_with(|| {
-            let path = ctx.root.join(&d.file);
-            path.is_file()
-                .then(|| std::fs::read(&path).ok())
-                .flatten()
-                .and_then(|b| source::decode(b).ok())
-        });
+        let text = texts
+            .entry(d.file.as_str())
+            .or_insert_with(|| excerpt_source(ctx, &d.file));
         let line = text
             .as_deref()
             .filter(|_| !d.problem.whole_file())
-            .and_then(|t| source::line_text(t, d.pos.line));
+            .and_then(|t| source::line_text(t, d.pos.line))
+            .filter(|l| l.len() <= MAX_EXCERPT_BYTES);
         out.push_str(&one(d, line, ctx.lang, &renderer));
         out.push_str("\n\n");
     }
     out.push_str(&closing_line(ctx));
     out.push('\n');
     out
+}
+
+/// A line longer than this is not shown under its diagnostic: a report stays readable, and
+/// small, whatever a file holds.
+const MAX_EXCERPT_BYTES: usize = 1000;
+
+/// The text of `file` for excerpts: only a file of the campaign (no link out of it), and no
+/// larger than an entry may be, so that a report never echoes what lies outside nor grows with a
+/// hostile file.
+fn excerpt_source(ctx: &Context, file: &str) -> Option<String> {
+    let disk = Disk::new(&ctx.root);
+    match disk.stat(file, "") {
+        Stat::File { size } if size <= crate::rules::MAX_ENTRY_BYTES => {}
+        _ => return None,
+    }
+    disk.read(file).ok().and_then(|b| source::decode(b).ok())
 }
 
 fn one(d: &Diagnostic, line: Option<&str>, lang: Lang, renderer: &Renderer) -> String {

@@ -31,6 +31,24 @@ fn invalid(sink: &mut Sink, pos: Pos, detail: CardDetail) {
 }
 
 fn read(files: &dyn Files, unit: &str, rel: &str, sink: &mut Sink) -> Option<UnitCard> {
+    // Judged before it is read: a card is the unit's, as its entries are.
+    match files.stat(rel, &paths::unit_folder(unit)) {
+        Stat::Escapes => {
+            sink.at(Pos::START, Problem::PathEscape { path: rel.into() });
+            return None;
+        }
+        Stat::File { size } if size > super::MAX_ENTRY_BYTES => {
+            sink.at(
+                Pos::START,
+                Problem::FileTooLarge {
+                    size_mb: size.div_ceil(1024 * 1024),
+                    max_mb: super::MAX_ENTRY_BYTES / (1024 * 1024),
+                },
+            );
+            return None;
+        }
+        _ => {}
+    }
     let bytes = match files.read(rel) {
         Ok(b) => b,
         Err(reason) => {
@@ -38,10 +56,6 @@ fn read(files: &dyn Files, unit: &str, rel: &str, sink: &mut Sink) -> Option<Uni
             return None;
         }
     };
-    if bytes.len() as u64 > super::MAX_ENTRY_BYTES {
-        invalid(sink, Pos::START, CardDetail::NotAMapping);
-        return None;
-    }
     let text = match source::decode(bytes) {
         Ok(t) => t,
         Err(source::NotUtf8(pos)) => {
@@ -52,7 +66,7 @@ fn read(files: &dyn Files, unit: &str, rel: &str, sink: &mut Sink) -> Option<Uni
     let node = match yaml::parse(&text, 1) {
         Ok(n) => n,
         Err(e) => {
-            invalid(sink, e.pos, CardDetail::Syntax(e.message));
+            invalid(sink, e.pos, CardDetail::Syntax(e.error));
             return None;
         }
     };

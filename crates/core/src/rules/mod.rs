@@ -156,7 +156,7 @@ fn read_entry(
     let node = match yaml::parse(front.yaml, source::YAML_FIRST_LINE) {
         Ok(n) => n,
         Err(e) => {
-            sink.at(e.pos, Problem::YamlSyntax { detail: e.message });
+            sink.at(e.pos, Problem::YamlSyntax { detail: e.error });
             return None;
         }
     };
