@@ -234,3 +234,29 @@ fn a_symlinked_unit_card_is_a_path_escape_and_not_echoed() {
     assert_eq!(found.len(), 1, "{found:?}");
     assert_eq!(found[0].code, "path-escape");
 }
+
+/// 80,000 nested quotes and one raw tag: an error at the first level too deep, and a build that
+/// refuses at once instead of sanitising for a minute (the run's hang guard would stop it).
+#[test]
+fn quotes_nested_80000_deep_are_refused_without_rendering() {
+    let dir = fixture("valid");
+    let path = dir.path().join("submissions/alpha/second-entry.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let lines = text.lines().count();
+    let body = format!(
+        "{}\n\n{}text <b>bold</b>\n",
+        text.trim_end(),
+        "> ".repeat(80_000)
+    );
+    std::fs::write(&path, body).unwrap();
+    let found: Vec<_> = diagnostics(&shenbao(dir.path(), &["check", "--format", "json"]))
+        .into_iter()
+        .filter(|d| d.code == "nested-too-deep")
+        .collect();
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].file, "submissions/alpha/second-entry.md");
+    assert_eq!(found[0].line as usize, lines + 2);
+    let out = dir.path().join("out");
+    let run = shenbao(dir.path(), &["build", "--out", out.to_str().unwrap()]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+}

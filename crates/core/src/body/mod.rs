@@ -72,6 +72,11 @@ pub fn parse(body: &str, slug: Option<&str>, want: Want) -> Body {
     // No heading attributes: `## x {onclick=…}` would pass attributes straight through.
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
         scanner.feed(&event, range.start);
+        if scanner.too_deep() {
+            // Refused by the rules; neither rendered nor sanitised, which would take minutes.
+            renderer = None;
+            text = None;
+        }
         if let Some(text) = &mut text {
             text.feed(&event);
         }
@@ -111,6 +116,21 @@ mod tests {
             text,
             "背景\n文字 粗，见数据。\n主要内容\n回访\n走访 慰问\n项目\n人数\n帮扶\n12\n照片\ncode()"
         );
+    }
+
+    #[test]
+    fn a_body_nested_too_deep_is_marked_and_not_rendered() {
+        let fine = format!("{}text\n", "> ".repeat(scan::MAX_NESTING));
+        let parsed = parse(&fine, None, Want::ALL);
+        assert_eq!(parsed.scan.too_deep, None);
+        assert!(parsed.html.contains("text"));
+        let deep = format!(
+            "intro\n\n{}text <b>b</b>\n",
+            "> ".repeat(scan::MAX_NESTING + 1)
+        );
+        let parsed = parse(&deep, None, Want::ALL);
+        assert_eq!(parsed.scan.too_deep, Some(7 + 2 * scan::MAX_NESTING));
+        assert!(parsed.html.is_empty() && parsed.text.is_empty());
     }
 
     #[test]

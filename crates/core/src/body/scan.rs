@@ -24,7 +24,13 @@ pub struct BodyScan {
     pub unsafe_html: Vec<(usize, String)>,
     /// Local files the body shows or links to: offset and path as written.
     pub local_files: Vec<(usize, String)>,
+    /// Where quotes, lists and other blocks first nest deeper than `MAX_NESTING`: the offset.
+    pub too_deep: Option<usize>,
 }
+
+/// How deep blocks may nest inside each other. Real entries nest a few levels; a deeper body
+/// would cost the sanitiser time that grows with the square of its depth.
+pub const MAX_NESTING: usize = 32;
 
 /// Reads a body's events one at a time, beside the renderer walking the same events.
 #[derive(Debug, Default)]
@@ -32,6 +38,8 @@ pub struct Scanner {
     out: BodyScan,
     heading: Option<(u8, usize, String)>,
     html_block: Option<(usize, String)>,
+    /// Blocks open around the current event.
+    depth: usize,
 }
 
 impl Scanner {
@@ -42,6 +50,16 @@ impl Scanner {
             && let Some((at, html)) = self.html_block.take()
         {
             flush_html_block(out, at, &html);
+        }
+        match event {
+            Event::Start(tag) if is_container(tag) => {
+                self.depth += 1;
+                if self.depth > MAX_NESTING && out.too_deep.is_none() {
+                    out.too_deep = Some(start);
+                }
+            }
+            Event::End(tag) if ends_container(tag) => self.depth = self.depth.saturating_sub(1),
+            _ => {}
         }
         match event {
             Event::Start(Tag::Heading { level, .. }) => {
@@ -87,12 +105,32 @@ impl Scanner {
         }
     }
 
+    /// Whether the body nests too deep to be rendered.
+    pub fn too_deep(&self) -> bool {
+        self.out.too_deep.is_some()
+    }
+
     pub fn finish(mut self) -> BodyScan {
         if let Some((start, html)) = self.html_block.take() {
             flush_html_block(&mut self.out, start, &html);
         }
         self.out
     }
+}
+
+/// Blocks that hold other blocks.
+fn is_container(tag: &Tag<'_>) -> bool {
+    matches!(
+        tag,
+        Tag::BlockQuote(_) | Tag::List(_) | Tag::Item | Tag::FootnoteDefinition(_)
+    )
+}
+
+fn ends_container(tag: &TagEnd) -> bool {
+    matches!(
+        tag,
+        TagEnd::BlockQuote(_) | TagEnd::List(_) | TagEnd::Item | TagEnd::FootnoteDefinition
+    )
 }
 
 /// A block of raw HTML ends: it is section text unless it is only a comment.

@@ -66,6 +66,9 @@ pub(super) fn message(problem: &Problem) -> String {
         Problem::UnsafeHtml { what } => {
             format!("the raw HTML {what} is unsafe and will be removed when published")
         }
+        Problem::NestedTooDeep { max } => {
+            format!("the body nests quotes or lists more than {max} levels deep and cannot be published")
+        }
         Problem::UnknownUnit { folder, .. } => {
             format!("the folder `{folder}` is not a registered unit")
         }
@@ -166,6 +169,9 @@ pub(super) fn help(problem: &Problem) -> Option<String> {
         Problem::CampaignInvalid {
             detail: CampaignDetail::UnknownUnitType { valid, .. },
         } => one_of(valid),
+        Problem::NestedTooDeep { .. } => {
+            "remove the extra `>` or indentation: a body needs only a few levels".into()
+        }
         // Listed rather than left to a wildcard, so a new problem makes each language decide.
         Problem::InvalidCharacter { .. }
         | Problem::FileTooLarge { .. }

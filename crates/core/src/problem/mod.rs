@@ -109,6 +109,10 @@ pub enum Problem {
     UnsafeHtml {
         what: String,
     },
+    /// Quotes or lists nested deeper than any entry needs.
+    NestedTooDeep {
+        max: usize,
+    },
     UnknownUnit {
         folder: String,
         suggestion: Option<String>,
@@ -294,6 +298,7 @@ catalogue! {
     AttachmentTooLarge:  "attachment-too-large", Error,    false;
     PathEscape:          "path-escape",          Error,    false;
     UnsafeHtml:          "unsafe-html",          Warning,  false;
+    NestedTooDeep:       "nested-too-deep",      Error,    false;
     UnknownUnit:         "unknown-unit",         Error,    true;
     UnitCardMissing:     "unit-card-missing",    Error,    true;
     UnitCardInvalid:     "unit-card-invalid",    Error,    false;
@@ -345,6 +350,7 @@ impl Problem {
             Problem::AttachmentTooLarge { .. } => Kind::AttachmentTooLarge,
             Problem::PathEscape { .. } => Kind::PathEscape,
             Problem::UnsafeHtml { .. } => Kind::UnsafeHtml,
+            Problem::NestedTooDeep { .. } => Kind::NestedTooDeep,
             Problem::UnknownUnit { .. } => Kind::UnknownUnit,
             Problem::UnitCardMissing { .. } => Kind::UnitCardMissing,
             Problem::UnitCardInvalid { .. } => Kind::UnitCardInvalid,

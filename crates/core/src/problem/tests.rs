@@ -135,6 +135,7 @@ fn samples() -> Vec<Problem> {
         Problem::UnsafeHtml {
             what: s("`<script>`"),
         },
+        Problem::NestedTooDeep { max: 32 },
         Problem::UnknownUnit {
             folder: s("alpah"),
             suggestion: Some(s("alpha")),

@@ -63,6 +63,9 @@ pub(super) fn message(problem: &Problem) -> String {
         }
         Problem::PathEscape { path } => format!("路径 `{path}` 指向本项目附件文件夹之外"),
         Problem::UnsafeHtml { what } => format!("正文中的 HTML {what} 不安全，发布时将被删除"),
+        Problem::NestedTooDeep { max } => {
+            format!("正文的引用或列表嵌套超过 {max} 层，无法发布")
+        }
         Problem::UnknownUnit { folder, .. } => format!("文件夹 `{folder}` 不是已登记的申报单位"),
         Problem::UnitCardMissing { unit } => format!("单位 `{unit}` 缺少单位信息卡 unit.yaml"),
         Problem::UnitCardInvalid { detail } => card(detail),
@@ -157,6 +160,7 @@ pub(super) fn help(problem: &Problem) -> Option<String> {
         Problem::CampaignInvalid {
             detail: CampaignDetail::UnknownUnitType { valid, .. },
         } => one_of(valid),
+        Problem::NestedTooDeep { .. } => "去掉多余的 `>` 或缩进，正文只需几层引用或列表".into(),
         // Listed rather than left to a wildcard, so a new problem makes each language decide.
         Problem::InvalidCharacter { .. }
         | Problem::FileTooLarge { .. }

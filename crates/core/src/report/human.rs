@@ -24,12 +24,14 @@ pub fn render(diagnostics: &[Diagnostic], ctx: &Context) -> String {
         let text = texts
             .entry(d.file.as_str())
             .or_insert_with(|| excerpt_source(ctx, &d.file));
-        let line = text
+        let full = text
             .as_deref()
             .filter(|_| !d.problem.whole_file())
-            .and_then(|t| source::line_text(t, d.pos.line))
-            .filter(|l| l.len() <= MAX_EXCERPT_BYTES);
-        out.push_str(&one(d, line, ctx.lang, &renderer));
+            .and_then(|t| source::line_text(t, d.pos.line));
+        let line = full.filter(|l| l.len() <= MAX_EXCERPT_BYTES);
+        // A line too long to show is still pointed at, by line and column.
+        let located = full.is_some();
+        out.push_str(&one(d, line, located, ctx.lang, &renderer));
         out.push_str("\n\n");
     }
     out.push_str(&closing_line(ctx));
@@ -53,7 +55,13 @@ fn excerpt_source(ctx: &Context, file: &str) -> Option<String> {
     disk.read(file).ok().and_then(|b| source::decode(b).ok())
 }
 
-fn one(d: &Diagnostic, line: Option<&str>, lang: Lang, renderer: &Renderer) -> String {
+fn one(
+    d: &Diagnostic,
+    line: Option<&str>,
+    located: bool,
+    lang: Lang,
+    renderer: &Renderer,
+) -> String {
     let level = match d.severity() {
         Severity::Error => Level::ERROR,
         Severity::Warning => Level::WARNING,
@@ -80,7 +88,7 @@ fn one(d: &Diagnostic, line: Option<&str>, lang: Lang, renderer: &Renderer) -> S
         }
         _ => {
             let mut origin = Origin::path(d.file.as_str());
-            if line.is_some() {
+            if located {
                 origin = origin
                     .line(d.pos.line as usize)
                     .char_column(d.pos.column as usize);

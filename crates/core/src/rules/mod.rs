@@ -197,6 +197,14 @@ fn read_entry(
         };
         sink.at(pos, problem);
     }
+    if let Some(offset) = scan.too_deep {
+        sink.at(
+            at_body(offset),
+            Problem::NestedTooDeep {
+                max: crate::body::scan::MAX_NESTING,
+            },
+        );
+    }
     for (offset, what) in &scan.unsafe_html {
         sink.at(at_body(*offset), Problem::UnsafeHtml { what: what.clone() });
     }
