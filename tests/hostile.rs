@@ -260,3 +260,71 @@ fn quotes_nested_80000_deep_are_refused_without_rendering() {
     let run = shenbao(dir.path(), &["build", "--out", out.to_str().unwrap()]);
     assert_eq!(run.code, 1, "{}", run.stderr);
 }
+
+/// Files of the site, whole, to search for what must never be published.
+fn site_contains(out: &std::path::Path, needle: &[u8]) -> Vec<std::path::PathBuf> {
+    common::snapshot_tree(out)
+        .into_iter()
+        .filter(|(_, bytes)| bytes.windows(needle.len()).any(|w| w == needle))
+        .map(|(path, _)| path)
+        .collect()
+}
+
+/// A body link without an extension is not an attachment the rules check; through a symlink out
+/// of the campaign it would publish whatever it points at (git stores symlinks: a pull request
+/// can carry one). The build never copies a file through a link that leaves the entry's folder.
+#[cfg(unix)]
+#[test]
+fn a_body_link_to_a_symlink_out_is_never_published() {
+    let dir = fixture("valid");
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("environ"), "CI_TOKEN=s3cr3t-value\n").unwrap();
+    let folder = dir.path().join("submissions/alpha/good-entry");
+    std::os::unix::fs::symlink(outside.path().join("environ"), folder.join("leak")).unwrap();
+    std::os::unix::fs::symlink(outside.path(), folder.join("outdir")).unwrap();
+    let entry = dir.path().join("submissions/alpha/good-entry.md");
+    let text = std::fs::read_to_string(&entry).unwrap();
+    std::fs::write(
+        &entry,
+        text.replacen(
+            "## 背景\n\n文字。",
+            "## 背景\n\n文字，见[附](leak)与[目录](outdir/environ)。",
+            1,
+        ),
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let run = shenbao(dir.path(), &["build", "--out", out.to_str().unwrap()]);
+    assert!(run.code <= 1, "{}", run.stderr);
+    if out.exists() {
+        assert_eq!(
+            site_contains(&out, b"s3cr3t"),
+            Vec::<std::path::PathBuf>::new()
+        );
+    }
+    assert!(!run.stdout.contains("s3cr3t") && !run.stderr.contains("s3cr3t"));
+}
+
+/// An entry's attachment folder that is itself a symlink out of the campaign: what is inside
+/// is judged where it really is.
+#[cfg(unix)]
+#[test]
+fn an_attachment_folder_linked_out_of_the_campaign_is_a_path_escape() {
+    let dir = fixture("valid");
+    let outside = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("submissions/alpha/good-entry");
+    common::copy_tree(&folder, outside.path());
+    std::fs::remove_dir_all(&folder).unwrap();
+    std::os::unix::fs::symlink(outside.path(), &folder).unwrap();
+    let run = shenbao(dir.path(), &["check", "--format", "json"]);
+    let codes: Vec<_> = diagnostics(&run)
+        .into_iter()
+        .filter(|d| d.file == "submissions/alpha/good-entry.md")
+        .map(|d| d.code)
+        .collect();
+    assert_eq!(
+        codes,
+        ["path-escape", "path-escape", "path-escape"],
+        "the cover, the attachment and the photo in the body"
+    );
+}

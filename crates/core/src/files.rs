@@ -52,15 +52,16 @@ impl Disk {
 
 impl Files for Disk {
     fn stat(&self, rel: &str, within: &str) -> Stat {
-        let Some(tail) = below(rel, within) else {
+        if below(rel, within).is_none() {
             return Stat::Escapes;
-        };
-        // Only a link below `within` can lead out of it, and it does whether or not the file
-        // it leads to exists: where it resolves tells. Each part is looked at once, without
-        // following links; the last look gives the answer when no link is on the way.
-        let mut at = self.root.join(within);
+        }
+        // A link anywhere below the campaign root may lead out — `within` itself may be one —
+        // and it does whether or not the file it leads to exists: where it resolves tells.
+        // Each part is looked at once, without following links; the last look gives the answer
+        // when no link is on the way.
+        let mut at = self.root.clone();
         let mut last = None;
-        for part in tail.split('/') {
+        for part in rel.split('/') {
             at.push(part);
             match std::fs::symlink_metadata(&at) {
                 Ok(meta) if meta.file_type().is_symlink() => {
@@ -82,12 +83,19 @@ impl Files for Disk {
 }
 
 impl Disk {
-    /// `rel`, on whose way `link` is a symbolic link: followed if it stays inside `within`.
+    /// `rel`, on whose way `link` is a symbolic link: followed if it stays inside `within`, and
+    /// `within` inside the campaign.
     fn through_link(&self, rel: &str, within: &str, link: &Path) -> Stat {
         let path = self.root.join(rel);
-        let Ok(folder) = self.root.join(within).canonicalize() else {
+        let (Ok(root), Ok(folder)) = (
+            self.root.canonicalize(),
+            self.root.join(within).canonicalize(),
+        ) else {
             return Stat::Missing;
         };
+        if !folder.starts_with(&root) {
+            return Stat::Escapes;
+        }
         match path.canonicalize().or_else(|_| link.canonicalize()) {
             Ok(real) if !real.starts_with(&folder) => return Stat::Escapes,
             Ok(_) => {}
@@ -214,6 +222,21 @@ mod tests {
             Stat::File { size: 1 }
         );
         assert_eq!(disk.stat("submissions/a/x/none.jpg", within), Stat::Missing);
+        // A folder that is itself a link out: what is inside it is outside.
+        std::fs::create_dir_all(root.join("outside/x")).unwrap();
+        std::fs::write(root.join("outside/x/p.jpg"), "p").unwrap();
+        let far = tempfile::tempdir().unwrap();
+        std::fs::write(far.path().join("p.jpg"), "p").unwrap();
+        link(far.path().to_str().unwrap(), "submissions/a/y").unwrap();
+        assert_eq!(
+            disk.stat("submissions/a/y/p.jpg", "submissions/a/y"),
+            Stat::Escapes
+        );
+        link("../../outside/x", "submissions/a/z").unwrap();
+        assert_eq!(
+            disk.stat("submissions/a/z/p.jpg", "submissions/a/z"),
+            Stat::File { size: 1 }
+        );
         assert_eq!(disk.stat("submissions/a/x", ""), Stat::Dir);
     }
 }

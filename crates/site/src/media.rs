@@ -1,13 +1,19 @@
-//! The entries' media, read from disk before the site is assembled: each photo's size and
-//! thumbnail, each other file's size. Assembly only reads what this stage found.
+//! The entries' media, read from disk before the site is assembled: which of an entry's files may
+//! be published at all, each photo's size and thumbnail, each other file's size. Assembly only
+//! reads what this stage found.
+//!
+//! A file is published only when it is a regular file reached without a link out of its entry's
+//! folder, whatever the body calls it: the rules check attachments by type, but a body may link
+//! to anything, and a pull request can carry a symlink to `/etc/passwd`.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use rayon::prelude::*;
 
 use crate::thumbs::{self, Thumb};
 use shenbao_core::fields::IMAGE_TYPES;
+use shenbao_core::files::{Disk, Files, Stat};
 use shenbao_core::model::Entry;
 use shenbao_core::rules::attachments::{extension, relative_inside};
 
@@ -29,6 +35,14 @@ pub struct EntryMedia {
     pub photos: HashMap<String, Option<PhotoMedia>>,
     /// Other files' sizes in bytes, by the path as written; absent when it cannot be read.
     pub sizes: HashMap<String, u64>,
+    /// The entry's files that may be published, relative to its folder (`img/a.png`).
+    pub files: HashSet<String>,
+}
+
+/// A path as written, relative to the entry's folder, cleaned (`./a\\b.png` → `a/b.png`);
+/// `None` when it climbs out or is absolute.
+pub fn clean(written: &str) -> Option<String> {
+    relative_inside(written).map(|rel| rel.to_string_lossy().replace('\\', "/"))
 }
 
 /// A new thumbnail: its name under `thumbs/`, and its bytes.
@@ -75,6 +89,23 @@ struct Read {
 fn entry(root: &Path, e: &Entry, previous_thumbs: Option<&Path>) -> Read {
     let folder = root.join(e.folder());
     let mut media = EntryMedia::default();
+    let disk = Disk::new(root);
+    let named = e
+        .body_files
+        .iter()
+        .map(String::as_str)
+        .chain(e.attachments.iter().map(|a| a.file.as_str()))
+        .chain(e.cover.as_deref());
+    for written in named {
+        if let Some(rel) = clean(written)
+            && matches!(
+                disk.stat(&format!("{}/{rel}", e.folder()), &e.folder()),
+                Stat::File { .. }
+            )
+        {
+            media.files.insert(rel);
+        }
+    }
     let mut thumbs_out = Vec::new();
     let mut warnings = Vec::new();
     let images = e
@@ -83,8 +114,9 @@ fn entry(root: &Path, e: &Entry, previous_thumbs: Option<&Path>) -> Read {
         .map(|a| a.file.as_str())
         .filter(|f| IMAGE_TYPES.contains(&extension(Path::new(f)).as_str()));
     for written in images.chain(e.cover.as_deref()) {
-        // Only a path the site would publish is read.
-        if media.photos.contains_key(written) || relative_inside(written).is_none() {
+        // Only a file the site may publish is read.
+        let publishable = clean(written).is_some_and(|rel| media.files.contains(&rel));
+        if media.photos.contains_key(written) || !publishable {
             continue;
         }
         let photo = photo(&folder, written, previous_thumbs).map_err(|reason| {
@@ -100,7 +132,9 @@ fn entry(root: &Path, e: &Entry, previous_thumbs: Option<&Path>) -> Read {
     }
     for a in &e.attachments {
         let ext = extension(Path::new(&a.file));
-        if !IMAGE_TYPES.contains(&ext.as_str())
+        let publishable = clean(&a.file).is_some_and(|rel| media.files.contains(&rel));
+        if publishable
+            && !IMAGE_TYPES.contains(&ext.as_str())
             && let Ok(meta) = std::fs::metadata(folder.join(&a.file))
         {
             media.sizes.insert(a.file.clone(), meta.len());

@@ -452,9 +452,10 @@ fn entry_view(campaign: &Campaign, e: &Entry, media: &EntryMedia, options: &Mode
     let path = format!("entries/{}/{}/", e.unit, e.slug);
     let folder = campaign.root.join(e.folder());
     let mut copies = Vec::new();
+    // Only what the media stage found safe to publish is copied, and linked to.
     let mut publish = |written: &str| -> Option<String> {
-        let rel = relative_inside(written)?;
-        let rel_text = rel.to_string_lossy().replace('\\', "/");
+        let rel_text = crate::media::clean(written).filter(|r| media.files.contains(r))?;
+        let rel = std::path::PathBuf::from(&rel_text);
         let to = format!("{path}{rel_text}");
         let copy = Copy {
             from: folder.join(&rel),
