@@ -328,3 +328,75 @@ fn an_attachment_folder_linked_out_of_the_campaign_is_a_path_escape() {
         "the cover, the attachment and the photo in the body"
     );
 }
+
+/// The signed roster is published as it is, so it must be a photo or a PDF, by name and by
+/// content: an `x.html`, or a page named `.jpg`, would run on the site's origin.
+#[test]
+fn a_signed_roster_that_is_not_a_scan_is_refused() {
+    for (name, content) in [
+        ("x.html", &b"<script>alert(document.cookie)</script>"[..]),
+        ("x.svg", &b"<svg onload=alert(1)></svg>"[..]),
+        ("fake.jpg", &b"<html><script>alert(1)</script></html>"[..]),
+    ] {
+        let dir = fixture("valid");
+        let unit = dir.path().join("submissions/alpha");
+        std::fs::write(unit.join(name), content).unwrap();
+        let card = std::fs::read_to_string(unit.join("unit.yaml")).unwrap();
+        std::fs::write(
+            unit.join("unit.yaml"),
+            card.replace(
+                "roster_signed: signed.jpg",
+                &format!("roster_signed: {name}"),
+            ),
+        )
+        .unwrap();
+        let run = shenbao(dir.path(), &["check", "--format", "json"]);
+        let found: Vec<_> = diagnostics(&run)
+            .into_iter()
+            .filter(|d| d.file == "submissions/alpha/unit.yaml")
+            .map(|d| d.code)
+            .collect();
+        assert_eq!(found, ["roster-unsigned", "unit-card-invalid"], "{name}");
+        let out = dir.path().join("out");
+        let run = shenbao(dir.path(), &["build", "--out", out.to_str().unwrap()]);
+        assert_eq!(run.code, 1, "{name}: not built");
+    }
+}
+
+/// Pages, SVG and scripts in an entry's folder are never published, however a body links to
+/// them (`x%2Ehtml` decodes to `x.html`), nor is a file whose content is not what its name says.
+#[test]
+fn active_files_are_never_published_whatever_the_body_calls_them() {
+    let dir = fixture("valid");
+    let folder = dir.path().join("submissions/alpha/good-entry");
+    std::fs::write(folder.join("x.html"), "<script>alert(1)</script>").unwrap();
+    std::fs::write(folder.join("y.svg"), "<svg onload=alert(2)></svg>").unwrap();
+    std::fs::write(folder.join("z.csv"), "<html><script>alert(3)</script>").unwrap();
+    let entry = dir.path().join("submissions/alpha/good-entry.md");
+    let text = std::fs::read_to_string(&entry).unwrap();
+    std::fs::write(
+        &entry,
+        text.replacen(
+            "## 背景\n\n文字。",
+            "## 背景\n\n文字，[甲](x%2Ehtml)[乙](a_b:x.html)[丁](y%2Esvg)[戊](z.csv)。",
+            1,
+        ),
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    // These links slip past the attachment rules, so the site is built: without them.
+    let run = shenbao(dir.path(), &["build", "--out", out.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let published = out.join("entries/alpha/good-entry");
+    for name in ["x.html", "y.svg", "z.csv"] {
+        assert!(!published.join(name).exists(), "{name} was published");
+    }
+    assert!(
+        published.join("photo.jpg").exists(),
+        "a real photo still is"
+    );
+    assert_eq!(
+        site_contains(&out, b"alert("),
+        Vec::<std::path::PathBuf>::new()
+    );
+}

@@ -138,7 +138,7 @@ fn write_site(
     let root = &project.campaign.root;
     let theme = theme::load(root, project.campaign.theme.as_deref())?;
     let shown = model::shown(project, options.drafts);
-    let media = media::read(root, &shown, previous_thumbs.as_deref());
+    let media = media::read(&project.campaign, &shown, previous_thumbs.as_deref());
     let model = model::assemble(
         project,
         summary,

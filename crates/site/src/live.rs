@@ -41,7 +41,7 @@ impl Live {
         let root = &project.campaign.root;
         let theme = theme::load(root, project.campaign.theme.as_deref())?;
         let shown = model::shown(project, options.drafts);
-        let media = media::read(root, &shown, thumbs.as_deref());
+        let media = media::read(&project.campaign, &shown, thumbs.as_deref());
         let model = model::assemble(
             project,
             summary,
@@ -87,7 +87,7 @@ impl Live {
             .into_iter()
             .filter(|e| reuse.view_of(e).is_none())
             .collect();
-        let media = media::read(&project.campaign.root, &changed, self.thumbs.as_deref());
+        let media = media::read(&project.campaign, &changed, self.thumbs.as_deref());
         let model = model::assemble(
             project,
             summary,

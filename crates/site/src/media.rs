@@ -3,8 +3,10 @@
 //! reads what this stage found.
 //!
 //! A file is published only when it is a regular file reached without a link out of its entry's
-//! folder, whatever the body calls it: the rules check attachments by type, but a body may link
-//! to anything, and a pull request can carry a symlink to `/etc/passwd`.
+//! folder, of a type `attachments.allowed` admits and never an active one (a page, SVG, script),
+//! with content that is what its extension claims — whatever the body calls it: the rules check
+//! what an entry names as attachments, but a body may link to anything, and a pull request can
+//! carry a symlink to `/etc/passwd`.
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -12,10 +14,11 @@ use std::path::Path;
 use rayon::prelude::*;
 
 use crate::thumbs::{self, Thumb};
+use shenbao_core::campaign::Campaign;
 use shenbao_core::fields::IMAGE_TYPES;
 use shenbao_core::files::{Disk, Files, Stat};
 use shenbao_core::model::Entry;
-use shenbao_core::rules::attachments::{extension, relative_inside};
+use shenbao_core::rules::attachments::{ACTIVE_TYPES, content_matches, extension, relative_inside};
 
 /// A photo as the site shows it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -61,10 +64,10 @@ pub struct Media {
 
 /// Read the media of `entries` (in parallel). `previous_thumbs` is an earlier build's `thumbs/`,
 /// whose thumbnails are reused rather than made again.
-pub fn read(root: &Path, entries: &[&Entry], previous_thumbs: Option<&Path>) -> Media {
+pub fn read(campaign: &Campaign, entries: &[&Entry], previous_thumbs: Option<&Path>) -> Media {
     let read: Vec<(String, Read)> = entries
         .par_iter()
-        .map(|e| (e.id(), entry(root, e, previous_thumbs)))
+        .map(|e| (e.id(), entry(campaign, e, previous_thumbs)))
         .collect();
     let mut media = Media::default();
     for (id, read) in read {
@@ -86,7 +89,8 @@ struct Read {
 
 /// One entry's photos (its image attachments, then its cover) and other files. Each photo is
 /// read and shrunk once, though it is often both cover and attachment.
-fn entry(root: &Path, e: &Entry, previous_thumbs: Option<&Path>) -> Read {
+fn entry(campaign: &Campaign, e: &Entry, previous_thumbs: Option<&Path>) -> Read {
+    let root = &campaign.root;
     let folder = root.join(e.folder());
     let mut media = EntryMedia::default();
     let disk = Disk::new(root);
@@ -98,10 +102,8 @@ fn entry(root: &Path, e: &Entry, previous_thumbs: Option<&Path>) -> Read {
         .chain(e.cover.as_deref());
     for written in named {
         if let Some(rel) = clean(written)
-            && matches!(
-                disk.stat(&format!("{}/{rel}", e.folder()), &e.folder()),
-                Stat::File { .. }
-            )
+            && !media.files.contains(&rel)
+            && publishable(campaign, &disk, &e.folder(), &rel)
         {
             media.files.insert(rel);
         }
@@ -145,6 +147,29 @@ fn entry(root: &Path, e: &Entry, previous_thumbs: Option<&Path>) -> Read {
         thumbs: thumbs_out,
         warnings,
     }
+}
+
+/// Whether the file at `rel` in the entry's `folder` may be published.
+fn publishable(campaign: &Campaign, disk: &Disk, folder: &str, rel: &str) -> bool {
+    let ext = extension(Path::new(rel));
+    let allowed =
+        campaign.attachments.allowed.contains(&ext) && !ACTIVE_TYPES.contains(&ext.as_str());
+    let path = format!("{folder}/{rel}");
+    allowed
+        && matches!(disk.stat(&path, folder), Stat::File { .. })
+        && head(&campaign.root.join(&path)).is_some_and(|head| content_matches(&ext, &head))
+}
+
+/// The first bytes of a file, enough for its magic number.
+fn head(path: &Path) -> Option<Vec<u8>> {
+    use std::io::Read as _;
+    let mut head = Vec::with_capacity(16);
+    std::fs::File::open(path)
+        .ok()?
+        .take(16)
+        .read_to_end(&mut head)
+        .ok()?;
+    Some(head)
 }
 
 /// A photo and its new thumbnail; the error says why it cannot be shown, when that is worth a

@@ -245,6 +245,9 @@ fn card(detail: &CardDetail) -> String {
         CardDetail::FileMissing { file } => {
             format!("the file `{file}` named in unit.yaml does not exist")
         }
+        CardDetail::NotAScan { file } => {
+            format!("the signed roster `{file}` is not a photo (JPG, PNG, WebP) or a PDF")
+        }
     }
 }
 

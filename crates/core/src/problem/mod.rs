@@ -210,6 +210,10 @@ pub enum CardDetail {
     FileMissing {
         file: String,
     },
+    /// `roster_signed` is not a photo or PDF.
+    NotAScan {
+        file: String,
+    },
 }
 
 /// What is wrong with `campaign.yaml` beyond its syntax.

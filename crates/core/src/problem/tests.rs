@@ -169,6 +169,9 @@ fn samples() -> Vec<Problem> {
         CardDetail::FileMissing {
             file: s("roster.jpg"),
         },
+        CardDetail::NotAScan {
+            file: s("roster.html"),
+        },
     ] {
         all.push(Problem::UnitCardInvalid { detail });
     }

@@ -233,6 +233,9 @@ fn card(detail: &CardDetail) -> String {
             format!("unit.yaml 中的电话 `{value}` 不是有效的电话号码")
         }
         CardDetail::FileMissing { file } => format!("unit.yaml 引用的文件 `{file}` 不存在"),
+        CardDetail::NotAScan { file } => {
+            format!("签字盖章的汇总表 `{file}` 不是照片（JPG、PNG、WebP）或 PDF 文件")
+        }
     }
 }
 

@@ -69,6 +69,31 @@ pub fn check(
     None
 }
 
+/// Types a browser runs or renders as a page of the site's origin: never published, whatever
+/// `attachments.allowed` says.
+pub const ACTIVE_TYPES: &[&str] = &[
+    "htm", "html", "xhtml", "shtml", "svg", "svgz", "xml", "xsl", "xslt", "js", "mjs",
+];
+
+/// The types a signed roster scan may be: a photo or a PDF.
+pub const SCAN_TYPES: &[&str] = &["jpg", "jpeg", "png", "webp", "pdf"];
+
+/// Whether a file's first bytes are what its extension claims: images and PDFs by their magic
+/// numbers; any other type at least not markup (a page under another name).
+pub fn content_matches(ext: &str, head: &[u8]) -> bool {
+    match ext {
+        "jpg" | "jpeg" => head.starts_with(&[0xFF, 0xD8, 0xFF]),
+        "png" => head.starts_with(b"\x89PNG\r\n\x1a\n"),
+        "gif" => head.starts_with(b"GIF87a") || head.starts_with(b"GIF89a"),
+        "webp" => head.starts_with(b"RIFF") && head.get(8..12) == Some(b"WEBP"),
+        "pdf" => head.starts_with(b"%PDF-"),
+        _ => {
+            let text = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+            text.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'<')
+        }
+    }
+}
+
 /// The path as a relative path with no `..`, or `None` if it is absolute or climbs out.
 /// Backslashes count as separators: entries are written on Windows too.
 pub fn relative_inside(written: &str) -> Option<PathBuf> {
@@ -100,6 +125,17 @@ pub fn extension(path: &Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn content_must_be_what_the_extension_claims() {
+        assert!(content_matches("jpg", &[0xFF, 0xD8, 0xFF, 0xE0]));
+        assert!(!content_matches("jpg", b"<html><script>alert(1)</script>"));
+        assert!(content_matches("png", b"\x89PNG\r\n\x1a\n...."));
+        assert!(content_matches("pdf", b"%PDF-1.7"));
+        assert!(!content_matches("pdf", b"<svg onload=alert(1)>"));
+        assert!(content_matches("csv", "年份,人数\n".as_bytes()));
+        assert!(!content_matches("csv", b"\xEF\xBB\xBF  <html>"));
+    }
 
     #[test]
     fn paths_that_climb_out_or_are_absolute_are_refused() {

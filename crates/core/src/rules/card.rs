@@ -6,6 +6,7 @@ use crate::model::UnitCard;
 use crate::paths;
 use crate::problem::{CardDetail, Problem, closest};
 use crate::rules::Sink;
+use crate::rules::attachments::{SCAN_TYPES, content_matches};
 use crate::rules::formats;
 use crate::source::{self, Pos};
 use crate::yaml::{self, Node};
@@ -106,10 +107,12 @@ fn read(files: &dyn Files, unit: &str, rel: &str, sink: &mut Sink) -> Option<Uni
                 }
             }
             _ => {
-                if exists_inside(files, unit, &text) {
-                    card.roster_signed = Some(text);
-                } else {
+                if !exists_inside(files, unit, &text) {
                     invalid(sink, v.pos, CardDetail::FileMissing { file: text });
+                } else if !is_scan(files, unit, &text) {
+                    invalid(sink, v.pos, CardDetail::NotAScan { file: text });
+                } else {
+                    card.roster_signed = Some(text);
                 }
             }
         }
@@ -131,6 +134,20 @@ fn node_pos(map: &[(Node, Node)], key: &str) -> Option<Pos> {
     map.iter()
         .find(|(k, _)| k.as_str() == Some(key))
         .map(|(k, _)| k.pos)
+}
+
+/// The signed roster is published as it is: a photo or a PDF, by its extension and its content
+/// (a page named `.jpg` would run on the site's origin).
+fn is_scan(files: &dyn Files, unit: &str, written: &str) -> bool {
+    let Some(rel) = super::attachments::relative_inside(written) else {
+        return false;
+    };
+    let ext = super::attachments::extension(&rel);
+    let rel = format!("{}/{}", paths::unit_folder(unit), rel.to_string_lossy());
+    SCAN_TYPES.contains(&ext.as_str())
+        && files
+            .read(&rel)
+            .is_ok_and(|bytes| content_matches(&ext, &bytes))
 }
 
 /// The roster scan must be a file inside the unit's folder.
