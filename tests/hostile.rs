@@ -400,3 +400,24 @@ fn active_files_are_never_published_whatever_the_body_calls_them() {
         Vec::<std::path::PathBuf>::new()
     );
 }
+
+/// A `<SCRIPT>` block closed by `</SCRIPT>` ends there: the sections after it are found, and the
+/// script is reported, not the sections as missing.
+#[test]
+fn an_upper_case_script_block_does_not_swallow_the_sections_after_it() {
+    let dir = fixture("valid");
+    let entry = dir.path().join("submissions/alpha/good-entry.md");
+    let text = std::fs::read_to_string(&entry).unwrap();
+    std::fs::write(
+        &entry,
+        text.replacen("## 背景", "<SCRIPT>\nalert(1)\n</SCRIPT>\n\n## 背景", 1),
+    )
+    .unwrap();
+    let run = shenbao(dir.path(), &["check", "--format", "json"]);
+    let codes: Vec<_> = diagnostics(&run)
+        .into_iter()
+        .filter(|d| d.file == "submissions/alpha/good-entry.md")
+        .map(|d| d.code)
+        .collect();
+    assert_eq!(codes, ["unsafe-html"], "{codes:?}");
+}

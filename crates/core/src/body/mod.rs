@@ -63,9 +63,39 @@ pub fn link_path(written: &str) -> String {
     crate::source::percent_decode(written).unwrap_or_else(|| written.to_string())
 }
 
+/// CommonMark ends a `<script>`, `<style>`, `<pre>` or `<textarea>` block at its end tag in any
+/// case, but pulldown-cmark 0.13 looks for it in lower case only: a `<SCRIPT>` block closed by
+/// `</SCRIPT>` swallowed the rest of the body, sections and all. Those end tags are lowered here
+/// (same length, so every offset stays true) until the parser does it.
+fn end_tags_in_lower_case(body: &str) -> std::borrow::Cow<'_, str> {
+    const TAGS: [&[u8]; 4] = [b"</pre>", b"</style>", b"</script>", b"</textarea>"];
+    let bytes = body.as_bytes();
+    let mut fixed: Option<Vec<u8>> = None;
+    let mut from = 0;
+    while let Some(at) = body[from..].find("</") {
+        let at = from + at;
+        for tag in TAGS {
+            if let Some(found) = bytes.get(at..at + tag.len())
+                && found.eq_ignore_ascii_case(tag)
+                && found != tag
+            {
+                fixed.get_or_insert_with(|| bytes.to_vec())[at..at + tag.len()]
+                    .copy_from_slice(tag);
+            }
+        }
+        from = at + 2;
+    }
+    match fixed {
+        // Only ASCII letters changed case: still UTF-8.
+        Some(bytes) => String::from_utf8(bytes).map_or(body.into(), Into::into),
+        None => body.into(),
+    }
+}
+
 /// Parse `body` once. `slug` names the entry whose files the body's local links point at (for
 /// the HTML); a free page has none.
 pub fn parse(body: &str, slug: Option<&str>, want: Want) -> Body {
+    let body = &*end_tags_in_lower_case(body);
     let mut scanner = scan::Scanner::default();
     let mut renderer = want.html.then(|| html::Renderer::new(slug));
     let mut text = want.text.then(text::Text::default);
@@ -131,6 +161,33 @@ mod tests {
         let parsed = parse(&deep, None, Want::ALL);
         assert_eq!(parsed.scan.too_deep, Some(7 + 2 * scan::MAX_NESTING));
         assert!(parsed.html.is_empty() && parsed.text.is_empty());
+    }
+
+    #[test]
+    fn an_upper_case_script_block_ends_at_its_end_tag() {
+        let body = "<SCRIPT>\nalert(1)\n</SCRIPT>\n\n## 背景\n\n文字\n\n<Style>\nx\n</STYLE>\n\n## 主要内容\n";
+        let parsed = parse(body, None, Want::ALL);
+        let names: Vec<_> = parsed
+            .scan
+            .headings
+            .iter()
+            .map(|h| h.text.as_str())
+            .collect();
+        assert_eq!(names, ["背景", "主要内容"]);
+        assert_eq!(
+            parsed.scan.headings[1].offset,
+            body.find("## 主要内容").unwrap()
+        );
+        assert!(!parsed.scan.unsafe_html.is_empty());
+        assert!(
+            !parsed.html.to_lowercase().contains("<script"),
+            "{}",
+            parsed.html
+        );
+        assert_eq!(
+            end_tags_in_lower_case("无 </b> 标签 </SCRIPTX>"),
+            "无 </b> 标签 </SCRIPTX>"
+        );
     }
 
     #[test]
