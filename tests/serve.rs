@@ -181,3 +181,78 @@ fn no_path_leaves_the_site() {
     let (status, _) = get(&server.addr, "/static/style.css");
     assert_eq!(status, 200);
 }
+
+/// A raw request with the given `Host`.
+fn get_as(addr: &str, host: &str, path: &str) -> u16 {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    let _ = stream.read_to_end(&mut raw);
+    String::from_utf8_lossy(&raw)
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0)
+}
+
+/// A web page open beside the preview can make a name of its own resolve to 127.0.0.1 (DNS
+/// rebinding) and read the drafts and phone numbers: the server answers only addresses and
+/// localhost.
+#[test]
+fn a_request_for_another_host_name_is_refused() {
+    let dir = common::fixture("site");
+    let server = start(dir.path());
+    let port = server.addr.rsplit(':').next().unwrap();
+    assert_eq!(
+        get_as(&server.addr, &format!("127.0.0.1:{port}"), "/roster/"),
+        200
+    );
+    assert_eq!(
+        get_as(&server.addr, &format!("localhost:{port}"), "/roster/"),
+        200
+    );
+    for host in [
+        format!("rebind.evil.example:{port}"),
+        "rebind.evil.example".to_string(),
+        format!("127.0.0.1.evil.example:{port}"),
+    ] {
+        assert_eq!(get_as(&server.addr, &host, "/roster/"), 421, "{host}");
+    }
+}
+
+/// A client that dribbles its request head is cut off, and others are answered meanwhile: a few
+/// hundred such connections must not stop the preview.
+#[test]
+fn slow_request_heads_are_timed_out_and_do_not_block_others() {
+    let dir = common::fixture("site");
+    let server = start(dir.path());
+    // Bounded: 300 connections, each one partial line.
+    let mut slow: Vec<TcpStream> = (0..300)
+        .filter_map(|_| TcpStream::connect(&server.addr).ok())
+        .collect();
+    for stream in &mut slow {
+        let _ = stream.write_all(b"GET / HTTP/1.1\r\nHost: 127");
+    }
+    let started = Instant::now();
+    let (status, _) = get(&server.addr, "/");
+    assert_eq!(status, 200, "answered while 300 heads dribble");
+    // Each slow connection is closed by the server once its head is late.
+    let first = &mut slow[0];
+    first
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+    let mut rest = Vec::new();
+    let _ = first.read_to_end(&mut rest);
+    let waited = started.elapsed();
+    assert!(
+        waited < Duration::from_secs(20),
+        "the slow connection was never closed"
+    );
+}

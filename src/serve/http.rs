@@ -1,12 +1,96 @@
 //! Answering requests from the site in memory. A path is looked up as a key of the site's files,
 //! never joined to a folder on disk, so no path can leave the site: `..`, encoded dots and
 //! symlinks have nothing to lead to. Requests with dot segments are refused outright.
+//!
+//! The preview holds drafts and the roster's phone numbers, and a web page open beside it must
+//! not read them: only requests addressed to an IP address or `localhost` are answered (a name
+//! that resolves to 127.0.0.1 is how DNS rebinding reaches a local server), a connection that
+//! does not finish its request head in time is closed, and connections are bounded.
+
+use std::sync::Arc;
+use std::time::Duration;
 
 use axum::Router;
 use axum::body::Body;
+use axum::extract::Request;
 use axum::http::{HeaderValue, Response, StatusCode, Uri, header};
+use axum::middleware::Next;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::service::TowerToHyperService;
+use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
 
 use super::{Shared, overlay};
+
+/// How long a client has to send a request's head (a slow one holds a connection).
+pub const HEAD_TIMEOUT: Duration = Duration::from_secs(5);
+/// Connections served at once; more wait in the kernel's queue until one ends (or times out).
+/// Well under the usual limit of 1,024 open files, with room for the watcher and the site.
+pub const MAX_CONNECTIONS: usize = 512;
+
+/// Accept and serve connections until the process is stopped.
+pub async fn serve(listener: TcpListener, app: Router) -> std::io::Result<()> {
+    let slots = Arc::new(Semaphore::new(MAX_CONNECTIONS));
+    loop {
+        let Ok(slot) = slots.clone().acquire_owned().await else {
+            return Ok(());
+        };
+        let (stream, _) = match listener.accept().await {
+            Ok(accepted) => accepted,
+            // Out of file descriptors and the like: wait, and go on serving the others.
+            Err(_) => {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            }
+        };
+        let service = TowerToHyperService::new(app.clone());
+        tokio::spawn(async move {
+            let connection = hyper::server::conn::http1::Builder::new()
+                .timer(TokioTimer::new())
+                .header_read_timeout(HEAD_TIMEOUT)
+                .serve_connection(TokioIo::new(stream), service);
+            // A connection that fails (a client gone, a head too slow) ends alone.
+            let _ = connection.await;
+            drop(slot);
+        });
+    }
+}
+
+/// Answer only requests addressed to an IP address or `localhost`; anything else is a name some
+/// other site controls, pointed at this machine.
+pub async fn only_local_hosts(request: Request, next: Next) -> Response<Body> {
+    let host = request
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("");
+    if is_local_host(host) {
+        next.run(request).await
+    } else {
+        Response::builder()
+            .status(StatusCode::MISDIRECTED_REQUEST)
+            .header(header::CONTENT_TYPE, "text/plain; charset=utf-8")
+            .body(Body::from(
+                "shenbao serve answers only http://127.0.0.1, http://localhost or an IP address\n",
+            ))
+            .unwrap_or_default()
+    }
+}
+
+/// `localhost`, `127.0.0.1`, `[::1]` or any IP address, with or without a port.
+fn is_local_host(host: &str) -> bool {
+    let name = match host.strip_prefix('[') {
+        Some(rest) => rest.split(']').next().unwrap_or(""),
+        None => host.rsplit_once(':').map_or(host, |(name, port)| {
+            if port.bytes().all(|b| b.is_ascii_digit()) {
+                name
+            } else {
+                host
+            }
+        }),
+    };
+    name.eq_ignore_ascii_case("localhost") || name.parse::<std::net::IpAddr>().is_ok()
+}
 
 pub fn router(state: Shared) -> Router {
     Router::new().fallback(move |uri: Uri| {
@@ -125,6 +209,29 @@ fn content_type(key: &str) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_addresses_and_localhost_are_answered() {
+        for ok in [
+            "127.0.0.1:4000",
+            "localhost:4000",
+            "LOCALHOST",
+            "[::1]:4000",
+            "192.168.1.5:4000",
+            "127.0.0.1",
+        ] {
+            assert!(is_local_host(ok), "{ok}");
+        }
+        for bad in [
+            "evil.example:4000",
+            "evil.example",
+            "127.0.0.1.evil.example",
+            "",
+            "localhost.evil.example:4000",
+        ] {
+            assert!(!is_local_host(bad), "{bad}");
+        }
+    }
 
     #[test]
     fn paths_map_to_site_files_and_climbing_is_refused() {

@@ -129,9 +129,11 @@ pub fn run(options: ServeOptions, events: Arc<dyn Events>) -> Result<(), ServeEr
         addr.ip().to_string()
     };
     events.listening(&format!("http://{host}:{}/", addr.port()));
-    let app = http::router(state).layer(livereload);
+    let app = http::router(state)
+        .layer(livereload)
+        .layer(axum::middleware::from_fn(http::only_local_hosts));
     runtime
-        .block_on(async move { axum::serve(listener, app).await })
+        .block_on(http::serve(listener, app))
         .map_err(ServeError::Runtime)
 }
 
