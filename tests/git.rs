@@ -381,6 +381,75 @@ fn only_organisers_change_campaign_yaml() {
     );
 }
 
+/// Who may change what is read from the base of the pull request: a unit cannot make itself an
+/// organiser in the same pull request that edits another unit's entry.
+#[test]
+fn a_unit_cannot_grant_itself_rights_in_its_own_pull_request() {
+    let dir = pull_request();
+    let d = dir.path();
+    let path = d.join("campaign.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let granted = text.replace(
+        "organisers: [office@example.org]",
+        "organisers: [office@example.org, alpha@example.org]",
+    );
+    assert_ne!(granted, text, "the fixture names its organisers so");
+    std::fs::write(&path, granted).unwrap();
+    edit(d, "submissions/beta/dangjian.md");
+    commit(
+        d,
+        ALPHA,
+        "2017-12-02T10:00:00+08:00",
+        "make me an organiser",
+    );
+    assert_eq!(
+        codes_at(d, &["--changed-since", "main"], "outside-own-folder"),
+        ["campaign.yaml", "submissions/beta/dangjian.md"]
+    );
+}
+
+/// A merge can carry changes of its own (in neither parent): they are judged, as its author's.
+#[test]
+fn changes_made_inside_a_merge_are_judged() {
+    let dir = pull_request();
+    let d = dir.path();
+    edit(d, "submissions/alpha/weiquan.md");
+    commit(d, ALPHA, "2017-12-02T10:00:00+08:00", "own entry");
+    git(
+        d,
+        ALPHA,
+        "2017-12-02T10:30:00+08:00",
+        &["checkout", "-q", "-b", "side", "main"],
+    );
+    edit(d, "submissions/alpha/wangshang.md");
+    commit(d, ALPHA, "2017-12-02T11:00:00+08:00", "another own entry");
+    git(
+        d,
+        ALPHA,
+        "2017-12-02T11:30:00+08:00",
+        &["checkout", "-q", "pr"],
+    );
+    git(
+        d,
+        ALPHA,
+        "2017-12-02T12:00:00+08:00",
+        &["merge", "-q", "--no-commit", "--no-ff", "side"],
+    );
+    // Slipped into the merge itself.
+    edit(d, "submissions/beta/dangjian.md");
+    git(d, ALPHA, "2017-12-02T12:00:00+08:00", &["add", "-A"]);
+    git(
+        d,
+        ALPHA,
+        "2017-12-02T12:00:00+08:00",
+        &["commit", "-q", "-m", "merge side"],
+    );
+    assert_eq!(
+        codes_at(d, &["--changed-since", "main"], "outside-own-folder"),
+        ["submissions/beta/dangjian.md"]
+    );
+}
+
 #[test]
 fn history_is_cached_in_the_repository_and_can_be_bypassed() {
     let (dir, _) = repository(&[]);

@@ -332,6 +332,12 @@ pub fn load(root: &Path) -> Result<Campaign, CampaignError> {
         path: path.clone(),
         error,
     })?;
+    parse(root, bytes)
+}
+
+/// Check the bytes of a `campaign.yaml` (one from another revision, say) as the campaign at
+/// `root`.
+pub fn parse(root: &Path, bytes: Vec<u8>) -> Result<Campaign, CampaignError> {
     let invalid =
         |pos, problem| CampaignError::Invalid(vec![Diagnostic::new(CAMPAIGN_FILE, pos, problem)]);
     let text = source::decode(bytes).map_err(|e| invalid(e.0, Problem::NotUtf8))?;

@@ -3,6 +3,7 @@
 
 use git2::{Diff, DiffFindOptions, Oid, Repository};
 use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
 
 use crate::history;
 use crate::ownership::{may_change, own_units};
@@ -67,39 +68,66 @@ pub fn since(campaign: &Campaign, rev: &str) -> Result<Changes, ChangesError> {
     let head = repo.head()?.peel_to_commit()?;
     let merge_base = repo.merge_base(base.id(), head.id())?;
 
+    // Who may change what, as the base says: a pull request cannot grant itself rights.
+    let base_campaign = campaign_at(&repo, &prefix, merge_base, &campaign.root);
+    let rules = base_campaign.as_ref().unwrap_or(campaign);
+
     let mut out = Changes::default();
     let whole = diff(&repo, merge_base, head.id())?;
     for path in paths(&whole) {
         out.files.insert(relative(&prefix, &path));
     }
 
-    // Every commit of the range but merges (whose changes are their parents').
+    // Every commit of the range, as its author's: a commit's changes to its parent, a merge's
+    // own changes (those in none of its parents).
     let mut walk = repo.revwalk()?;
     walk.push(head.id())?;
     walk.hide(merge_base)?;
     let mut offending: BTreeMap<String, Diagnostic> = BTreeMap::new();
     for id in walk {
         let commit = repo.find_commit(id?)?;
-        if commit.parent_count() != 1 {
-            continue;
-        }
+        let changed = match commit.parent_count() {
+            0 => continue,
+            1 => paths(&diff(&repo, commit.parent_id(0)?, commit.id())?),
+            _ => {
+                let mut own: Option<BTreeSet<String>> = None;
+                for parent in commit.parent_ids() {
+                    let here = paths(&diff(&repo, parent, commit.id())?);
+                    own = Some(match own {
+                        None => here,
+                        Some(before) => before.intersection(&here).cloned().collect(),
+                    });
+                }
+                own.unwrap_or_default()
+            }
+        };
         let email = commit.author().email().unwrap_or_default().to_lowercase();
         let short = commit.id().to_string()[..8].to_string();
-        for path in paths(&diff(&repo, commit.parent_id(0)?, commit.id())?) {
+        for path in changed {
             let rel = relative(&prefix, &path);
-            if may_change(campaign, &email, &rel) || offending.contains_key(&rel) {
+            if may_change(rules, &email, &rel) || offending.contains_key(&rel) {
                 continue;
             }
             let problem = Problem::OutsideOwnFolder {
                 email: email.clone(),
                 commit: short.clone(),
-                own: own_units(campaign, &email),
+                own: own_units(rules, &email),
             };
             offending.insert(rel.clone(), Diagnostic::new(rel, Pos::START, problem));
         }
     }
     out.ownership = offending.into_values().collect();
     Ok(out)
+}
+
+/// The campaign as `campaign.yaml` stood at commit `at`; `None` when it did not exist there or
+/// was not valid (the pull request that makes the campaign is judged by the campaign it makes).
+fn campaign_at(repo: &Repository, prefix: &str, at: Oid, root: &Path) -> Option<Campaign> {
+    let tree = repo.find_commit(at).ok()?.tree().ok()?;
+    let path = history::repo_path(prefix, shenbao_core::campaign::CAMPAIGN_FILE);
+    let entry = tree.get_path(Path::new(&path)).ok()?;
+    let blob = repo.find_blob(entry.id()).ok()?;
+    shenbao_core::campaign::parse(root, blob.content().to_vec()).ok()
 }
 
 fn diff(repo: &Repository, from: Oid, to: Oid) -> Result<Diff<'_>, git2::Error> {
