@@ -363,34 +363,70 @@ fn a_signed_roster_that_is_not_a_scan_is_refused() {
     }
 }
 
-/// Pages, SVG and scripts in an entry's folder are never published, however a body links to
-/// them (`x%2Ehtml` decodes to `x.html`), nor is a file whose content is not what its name says.
+/// A link is decoded and classified once, as a browser reads it, for the rules and the site:
+/// `x%2Ehtml` is `x.html`, `a_b:x.html` a relative path (`_` makes no scheme), and each is
+/// judged as the file it names.
 #[test]
-fn active_files_are_never_published_whatever_the_body_calls_them() {
+fn links_are_judged_as_the_files_a_browser_would_open() {
     let dir = fixture("valid");
     let folder = dir.path().join("submissions/alpha/good-entry");
     std::fs::write(folder.join("x.html"), "<script>alert(1)</script>").unwrap();
     std::fs::write(folder.join("y.svg"), "<svg onload=alert(2)></svg>").unwrap();
+    std::fs::create_dir(folder.join("sub")).unwrap();
+    let entry = dir.path().join("submissions/alpha/good-entry.md");
+    let text = std::fs::read_to_string(&entry).unwrap();
+    let links =
+        "[a](x%2Ehtml) [b](a_b:x.html) [c](y%2Esvg) [d](other-page) [e](sub) [f](./javascript:x)";
+    std::fs::write(
+        &entry,
+        text.replacen("## 背景\n\n文字。", &format!("## 背景\n\n{links}"), 1),
+    )
+    .unwrap();
+    let run = shenbao(dir.path(), &["check", "--format", "json"]);
+    let found: Vec<_> = diagnostics(&run)
+        .into_iter()
+        .filter(|d| d.file == "submissions/alpha/good-entry.md")
+        .map(|d| d.code)
+        .collect();
+    assert_eq!(
+        found,
+        [
+            "attachment-type",
+            "attachment-missing",
+            "attachment-type",
+            "attachment-missing",
+            "attachment-missing",
+            "attachment-missing"
+        ],
+        "each link in order"
+    );
+    // What check refuses, build refuses too: no entry passes one and fails the other.
+    let out = dir.path().join("out");
+    assert_eq!(
+        shenbao(dir.path(), &["build", "--out", out.to_str().unwrap()]).code,
+        1
+    );
+}
+
+/// A file of an allowed type whose content is a page is never published, though the rules have
+/// nothing against its name.
+#[test]
+fn a_page_under_an_allowed_name_is_never_published() {
+    let dir = fixture("valid");
+    let folder = dir.path().join("submissions/alpha/good-entry");
     std::fs::write(folder.join("z.csv"), "<html><script>alert(3)</script>").unwrap();
     let entry = dir.path().join("submissions/alpha/good-entry.md");
     let text = std::fs::read_to_string(&entry).unwrap();
     std::fs::write(
         &entry,
-        text.replacen(
-            "## 背景\n\n文字。",
-            "## 背景\n\n文字，[甲](x%2Ehtml)[乙](a_b:x.html)[丁](y%2Esvg)[戊](z.csv)。",
-            1,
-        ),
+        text.replacen("## 背景\n\n文字。", "## 背景\n\n文字，[表](z.csv)。", 1),
     )
     .unwrap();
     let out = dir.path().join("out");
-    // These links slip past the attachment rules, so the site is built: without them.
     let run = shenbao(dir.path(), &["build", "--out", out.to_str().unwrap()]);
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     let published = out.join("entries/alpha/good-entry");
-    for name in ["x.html", "y.svg", "z.csv"] {
-        assert!(!published.join(name).exists(), "{name} was published");
-    }
+    assert!(!published.join("z.csv").exists(), "z.csv was published");
     assert!(
         published.join("photo.jpg").exists(),
         "a real photo still is"

@@ -2,6 +2,7 @@
 //! entry's file and attachment folder. Paths are relative to the campaign root, with `/`.
 
 use std::fmt;
+use std::path::{Component, Path, PathBuf};
 
 /// The folder units submit into.
 pub const SUBMISSIONS: &str = "submissions";
@@ -35,6 +36,34 @@ pub fn unit_of(rel: &str) -> Option<&str> {
         .strip_prefix('/')?
         .split_once('/')?;
     (!unit.is_empty()).then_some(unit)
+}
+
+/// The path as a relative path with no `..`, or `None` if it is absolute or climbs out.
+/// Backslashes count as separators: entries are written on Windows too.
+pub fn relative_inside(written: &str) -> Option<PathBuf> {
+    let normalised = written.trim().replace('\\', "/");
+    if normalised.is_empty()
+        || normalised.starts_with('/')
+        || normalised.as_bytes().get(1) == Some(&b':')
+    {
+        return None;
+    }
+    let mut out = PathBuf::new();
+    for component in Path::new(&normalised).components() {
+        match component {
+            Component::Normal(part) => out.push(part),
+            Component::CurDir => {}
+            _ => return None,
+        }
+    }
+    (!out.as_os_str().is_empty()).then_some(out)
+}
+
+/// The lowercase extension, without the dot.
+pub fn extension(path: &Path) -> String {
+    path.extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .unwrap_or_default()
 }
 
 /// An entry: its unit and its slug (the file name without `.md`). Written `unit/slug`, unique in
@@ -80,6 +109,27 @@ impl fmt::Display for EntryId {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn paths_that_climb_out_or_are_absolute_are_refused() {
+        assert_eq!(
+            relative_inside("photo.jpg"),
+            Some(PathBuf::from("photo.jpg"))
+        );
+        assert_eq!(
+            relative_inside("./img/a.png"),
+            Some(PathBuf::from("img/a.png"))
+        );
+        assert_eq!(
+            relative_inside("img\\a.png"),
+            Some(PathBuf::from("img/a.png"))
+        );
+        assert_eq!(relative_inside("../other/a.png"), None);
+        assert_eq!(relative_inside("img/../../a.png"), None);
+        assert_eq!(relative_inside("/etc/passwd"), None);
+        assert_eq!(relative_inside("C:\\x.jpg"), None);
+        assert_eq!(relative_inside(""), None);
+    }
 
     #[test]
     fn an_entry_file_is_read_back_as_its_id() {

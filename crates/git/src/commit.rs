@@ -11,7 +11,7 @@ use git2::build::TreeUpdateBuilder;
 use git2::{FileMode, Oid, Repository, Signature};
 
 use crate::history::{campaign_prefix, repo_path};
-use shenbao_core::rules::attachments::relative_inside;
+use shenbao_core::paths::relative_inside;
 
 /// One file a commit adds, replaces or deletes.
 #[derive(Clone, Debug, PartialEq, Eq)]

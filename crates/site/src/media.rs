@@ -18,7 +18,8 @@ use shenbao_core::campaign::Campaign;
 use shenbao_core::fields::IMAGE_TYPES;
 use shenbao_core::files::{Disk, Files, Stat};
 use shenbao_core::model::Entry;
-use shenbao_core::rules::attachments::{ACTIVE_TYPES, content_matches, extension, relative_inside};
+use shenbao_core::paths::{extension, relative_inside};
+use shenbao_core::rules::attachments::{ACTIVE_TYPES, content_matches};
 
 /// A photo as the site shows it.
 #[derive(Clone, Debug, PartialEq, Eq)]

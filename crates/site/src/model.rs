@@ -16,9 +16,9 @@ use shenbao_core::fields::{IMAGE_TYPES, RECOGNITION_KINDS, VIDEO_TYPES};
 use shenbao_core::lang::Lang;
 use shenbao_core::model::Entry;
 use shenbao_core::paths;
+use shenbao_core::paths::{extension, relative_inside};
 use shenbao_core::project::Project;
 use shenbao_core::roster::Roster;
-use shenbao_core::rules::attachments::{extension, relative_inside};
 use shenbao_core::status::UnitStatus;
 use shenbao_core::summary::Summary;
 

@@ -7,7 +7,9 @@ use std::sync::LazyLock;
 
 use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
 
+use super::link::{self, Link};
 use super::policy::{ALLOWED_SCHEMES, ALLOWED_TAGS};
+use crate::paths::relative_inside;
 
 /// Renders a body's events as they pass. With the entry's `slug`, links to its files
 /// (`photo.jpg`, or `<slug>/photo.jpg` as GitHub's preview resolves them) become relative to the
@@ -115,49 +117,28 @@ impl<'a> Renderer<'a> {
 /// A link's URL as published: a scheme we do not allow (`javascript:`) emptied, a link to one of
 /// the entry's files made relative to its folder, others as they are.
 fn local<'a>(url: CowStr<'a>, slug: Option<&str>, files: &mut Vec<String>) -> CowStr<'a> {
-    if let Some(scheme) = scheme(&url) {
-        let allowed = ALLOWED_SCHEMES.contains(&scheme.to_ascii_lowercase().as_str());
-        return if allowed { url } else { "".into() };
-    }
     let Some(slug) = slug else {
-        return url;
+        // A free page's links are the organisers' own: only unsafe schemes are taken out.
+        return match link::classify(&url, None) {
+            Link::Unsafe(_) => "".into(),
+            _ => url,
+        };
     };
-    let trimmed = url.trim();
-    if trimmed.is_empty() || trimmed.starts_with(['#', '/', '?']) {
-        return url;
-    }
-    let plain = trimmed.strip_prefix("./").unwrap_or(trimmed);
-    let inside = plain
-        .strip_prefix(slug)
-        .and_then(|rest| rest.strip_prefix('/'))
-        .unwrap_or(plain);
-    if inside.split('/').any(|part| part == "..") {
+    let (href, path) = match link::classify(&url, Some(slug)) {
+        Link::Page | Link::External | Link::SchemeRelative => return url,
+        Link::Unsafe(_) => return "".into(),
+        Link::Local { href, path } => (href.to_string(), path),
+    };
+    if relative_inside(&path).is_none() {
         // check reports it; the site does not follow it.
         return "".into();
     }
-    let path = inside.split(['?', '#']).next().unwrap_or(inside);
-    files.push(super::link_path(path));
-    if inside.len() == trimmed.len() {
+    files.push(path);
+    if href.len() == url.trim().len() {
         url
     } else {
-        inside.to_string().into()
+        href.into()
     }
-}
-
-/// The scheme of a URL, as a browser reads it: control characters and whitespace inside it are
-/// ignored (`java\tscript:`).
-fn scheme(url: &str) -> Option<String> {
-    let cleaned: String = url
-        .chars()
-        .filter(|c| !c.is_whitespace() && !c.is_control())
-        .take_while(|c| !matches!(c, '/' | '?' | '#'))
-        .collect();
-    let (scheme, _) = cleaned.split_once(':')?;
-    let valid = scheme.starts_with(|c: char| c.is_ascii_alphabetic())
-        && scheme
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
-    valid.then(|| scheme.to_string())
 }
 
 /// The text inside a heading's events, for its id.

@@ -3,6 +3,7 @@
 //! what raw HTML may stay), and the plain `text` a search indexes.
 
 pub mod html;
+pub mod link;
 pub mod policy;
 pub mod scan;
 mod text;
@@ -96,7 +97,7 @@ fn end_tags_in_lower_case(body: &str) -> std::borrow::Cow<'_, str> {
 /// the HTML); a free page has none.
 pub fn parse(body: &str, slug: Option<&str>, want: Want) -> Body {
     let body = &*end_tags_in_lower_case(body);
-    let mut scanner = scan::Scanner::default();
+    let mut scanner = scan::Scanner::new(slug);
     let mut renderer = want.html.then(|| html::Renderer::new(slug));
     let mut text = want.text.then(text::Text::default);
     // No heading attributes: `## x {onclick=…}` would pass attributes straight through.

@@ -3,6 +3,7 @@
 
 use pulldown_cmark::{Event, HeadingLevel, Tag, TagEnd};
 
+use super::link::{self, Link};
 use super::policy as html_policy;
 
 /// A heading of the body.
@@ -22,7 +23,8 @@ pub struct BodyScan {
     pub headings: Vec<Heading>,
     /// Unsafe raw HTML: offset and what.
     pub unsafe_html: Vec<(usize, String)>,
-    /// Local files the body shows or links to: offset and path as written.
+    /// Local files the body shows or links to: offset, and path relative to the entry's folder
+    /// (decoded).
     pub local_files: Vec<(usize, String)>,
     /// Where quotes, lists and other blocks first nest deeper than `MAX_NESTING`: the offset.
     pub too_deep: Option<usize>,
@@ -40,9 +42,18 @@ pub struct Scanner {
     html_block: Option<(usize, String)>,
     /// Blocks open around the current event.
     depth: usize,
+    /// The entry whose files local links name.
+    slug: Option<String>,
 }
 
 impl Scanner {
+    pub fn new(slug: Option<&str>) -> Self {
+        Scanner {
+            slug: slug.map(str::to_string),
+            ..Scanner::default()
+        }
+    }
+
     /// One event, and the byte offset in the body where it starts.
     pub fn feed(&mut self, event: &Event<'_>, start: usize) {
         let out = &mut self.out;
@@ -96,10 +107,10 @@ impl Scanner {
             }
             Event::Start(Tag::Image { dest_url, .. }) => {
                 mark_content(out);
-                check_url(out, start, dest_url, true);
+                check_url(out, start, dest_url, self.slug.as_deref());
             }
             Event::Start(Tag::Link { dest_url, .. }) => {
-                check_url(out, start, dest_url, false);
+                check_url(out, start, dest_url, self.slug.as_deref());
             }
             _ => {}
         }
@@ -161,28 +172,12 @@ fn level_number(level: HeadingLevel) -> u8 {
     level as u8
 }
 
-fn check_url(out: &mut BodyScan, offset: usize, url: &str, image: bool) {
-    let url = url.trim();
-    if url.is_empty() || url.starts_with('#') || url.starts_with("//") {
-        return;
-    }
-    let scheme = url.split_once(':').map(|(s, _)| s);
-    if let Some(scheme) = scheme
-        && !scheme.contains(['/', '?', '#', '.'])
-        && scheme.len() > 1
-    {
-        if !html_policy::ALLOWED_SCHEMES.contains(&scheme.to_ascii_lowercase().as_str()) {
-            out.unsafe_html.push((offset, format!("{scheme}:")));
-        }
-        return;
-    }
-    let path = url.split(['?', '#']).next().unwrap_or(url);
-    // Links to pages (no extension) are not attachments; images and files are.
-    let has_extension = path
-        .rsplit('/')
-        .next()
-        .is_some_and(|name| name.contains('.') && !name.ends_with('.'));
-    if image || has_extension {
-        out.local_files.push((offset, path.to_string()));
+/// Note what a link or image points at: a scheme that must not be followed, or one of the
+/// entry's files (every one: a link without an extension is no less published).
+fn check_url(out: &mut BodyScan, offset: usize, url: &str, slug: Option<&str>) {
+    match link::classify(url, slug) {
+        Link::Unsafe(scheme) => out.unsafe_html.push((offset, format!("{scheme}:"))),
+        Link::Local { path, .. } => out.local_files.push((offset, path)),
+        Link::Page | Link::External | Link::SchemeRelative => {}
     }
 }

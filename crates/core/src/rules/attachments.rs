@@ -1,7 +1,7 @@
 //! Rules on the files an entry names: they exist, are of an allowed type and size, and never lead
 //! outside the entry's attachment folder.
 
-use std::path::{Component, Path, PathBuf};
+use crate::paths::{extension, relative_inside};
 
 use crate::campaign::AttachmentRules;
 use crate::fields::{IMAGE_TYPES, VIDEO_TYPES};
@@ -94,34 +94,6 @@ pub fn content_matches(ext: &str, head: &[u8]) -> bool {
     }
 }
 
-/// The path as a relative path with no `..`, or `None` if it is absolute or climbs out.
-/// Backslashes count as separators: entries are written on Windows too.
-pub fn relative_inside(written: &str) -> Option<PathBuf> {
-    let normalised = written.trim().replace('\\', "/");
-    if normalised.is_empty()
-        || normalised.starts_with('/')
-        || normalised.as_bytes().get(1) == Some(&b':')
-    {
-        return None;
-    }
-    let mut out = PathBuf::new();
-    for component in Path::new(&normalised).components() {
-        match component {
-            Component::Normal(part) => out.push(part),
-            Component::CurDir => {}
-            _ => return None,
-        }
-    }
-    (!out.as_os_str().is_empty()).then_some(out)
-}
-
-/// The lowercase extension, without the dot.
-pub fn extension(path: &Path) -> String {
-    path.extension()
-        .map(|e| e.to_string_lossy().to_lowercase())
-        .unwrap_or_default()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -135,26 +107,5 @@ mod tests {
         assert!(!content_matches("pdf", b"<svg onload=alert(1)>"));
         assert!(content_matches("csv", "年份,人数\n".as_bytes()));
         assert!(!content_matches("csv", b"\xEF\xBB\xBF  <html>"));
-    }
-
-    #[test]
-    fn paths_that_climb_out_or_are_absolute_are_refused() {
-        assert_eq!(
-            relative_inside("photo.jpg"),
-            Some(PathBuf::from("photo.jpg"))
-        );
-        assert_eq!(
-            relative_inside("./img/a.png"),
-            Some(PathBuf::from("img/a.png"))
-        );
-        assert_eq!(
-            relative_inside("img\\a.png"),
-            Some(PathBuf::from("img/a.png"))
-        );
-        assert_eq!(relative_inside("../other/a.png"), None);
-        assert_eq!(relative_inside("img/../../a.png"), None);
-        assert_eq!(relative_inside("/etc/passwd"), None);
-        assert_eq!(relative_inside("C:\\x.jpg"), None);
-        assert_eq!(relative_inside(""), None);
     }
 }

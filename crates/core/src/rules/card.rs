@@ -139,10 +139,10 @@ fn node_pos(map: &[(Node, Node)], key: &str) -> Option<Pos> {
 /// The signed roster is published as it is: a photo or a PDF, by its extension and its content
 /// (a page named `.jpg` would run on the site's origin).
 fn is_scan(files: &dyn Files, unit: &str, written: &str) -> bool {
-    let Some(rel) = super::attachments::relative_inside(written) else {
+    let Some(rel) = crate::paths::relative_inside(written) else {
         return false;
     };
-    let ext = super::attachments::extension(&rel);
+    let ext = crate::paths::extension(&rel);
     let rel = format!("{}/{}", paths::unit_folder(unit), rel.to_string_lossy());
     SCAN_TYPES.contains(&ext.as_str())
         && files
@@ -153,7 +153,7 @@ fn is_scan(files: &dyn Files, unit: &str, written: &str) -> bool {
 /// The roster scan must be a file inside the unit's folder.
 fn exists_inside(files: &dyn Files, unit: &str, written: &str) -> bool {
     let folder = paths::unit_folder(unit);
-    let Some(rel) = super::attachments::relative_inside(written) else {
+    let Some(rel) = crate::paths::relative_inside(written) else {
         return false;
     };
     let rel = format!("{folder}/{}", rel.to_string_lossy());

@@ -217,15 +217,9 @@ fn read_entry(
             sink.at(p.pos, problem);
         }
     }
-    for (offset, written) in &scan.local_files {
-        // A body may name a file as `photo.jpg` or, as GitHub's preview resolves it, `<slug>/photo.jpg`.
-        let inside = written
-            .strip_prefix(&format!("{slug}/"))
-            .or_else(|| written.strip_prefix(&format!("./{slug}/")))
-            .unwrap_or(written);
-        let decoded = crate::body::link_path(inside);
+    for (offset, path) in &scan.local_files {
         if let Some(problem) =
-            attachments::check(files, &folder, &decoded, false, &campaign.attachments)
+            attachments::check(files, &folder, path, false, &campaign.attachments)
         {
             sink.at(at_body(*offset), problem);
         }
