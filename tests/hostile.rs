@@ -457,3 +457,36 @@ fn an_upper_case_script_block_does_not_swallow_the_sections_after_it() {
         .collect();
     assert_eq!(codes, ["unsafe-html"], "{codes:?}");
 }
+
+/// An entry cannot make every reader's browser request another site (a tracking pixel, a probe
+/// of the intranet): each such image is a warning, and the site leaves it out.
+#[test]
+fn images_from_other_sites_are_reported_and_left_out() {
+    let dir = fixture("valid");
+    let entry = dir.path().join("submissions/alpha/good-entry.md");
+    let text = std::fs::read_to_string(&entry).unwrap();
+    let images = "![x](https://tracker.example/p.png) ![y](//tracker.example/q.png)\n\n<img src=\"http://tracker.example/r.png\" alt=\"r\">\n\n<video poster=\"https://tracker.example/s.jpg\"></video>";
+    std::fs::write(
+        &entry,
+        text.replacen(
+            "## 背景\n\n文字。",
+            &format!("## 背景\n\n文字。\n\n{images}"),
+            1,
+        ),
+    )
+    .unwrap();
+    let run = shenbao(dir.path(), &["check", "--format", "json"]);
+    let external: Vec<_> = diagnostics(&run)
+        .into_iter()
+        .filter(|d| d.code == "external-request")
+        .collect();
+    assert_eq!(external.len(), 4, "{external:?}");
+    assert!(external.iter().all(|d| d.severity == "warning"));
+    let out = dir.path().join("out");
+    let run = shenbao(dir.path(), &["build", "--out", out.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        site_contains(&out.join("entries"), b"tracker.example"),
+        Vec::<std::path::PathBuf>::new()
+    );
+}

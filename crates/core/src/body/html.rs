@@ -62,9 +62,15 @@ impl<'a> Renderer<'a> {
                 id,
             }) => {
                 self.images = true;
+                // The site makes no request elsewhere: an image from another site is not shown.
+                let dest_url = if super::policy::is_external(&dest_url) {
+                    "".into()
+                } else {
+                    local(dest_url, slug, &mut self.files)
+                };
                 Event::Start(Tag::Image {
                     link_type,
-                    dest_url: local(dest_url, slug, &mut self.files),
+                    dest_url,
                     title,
                     id,
                 })
@@ -221,6 +227,16 @@ static SANITISER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     );
     b.allowed_classes(classes);
     b.link_rel(Some("noopener noreferrer"));
+    // Raw HTML loads nothing from other sites either.
+    b.attribute_filter(|_element, attribute, value| {
+        if super::policy::LOADING_ATTRIBUTES.contains(&attribute)
+            && super::policy::is_external(value)
+        {
+            None
+        } else {
+            Some(value.into())
+        }
+    });
     b
 });
 

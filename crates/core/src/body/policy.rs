@@ -75,10 +75,31 @@ pub const ALLOWED_TAGS: &[&str] = &[
 /// URL schemes allowed in links and sources; relative URLs are always allowed.
 pub const ALLOWED_SCHEMES: &[&str] = &["http", "https", "mailto", "tel"];
 
+/// Whether a URL loads from another site (`https://…`, `//…`): the reader's browser would
+/// fetch it on opening the page — a tracking pixel, a probe of the intranet.
+pub fn is_external(url: &str) -> bool {
+    let url = url.trim().to_ascii_lowercase();
+    url.starts_with("//")
+        || url.starts_with("\\\\")
+        || url.starts_with("http:")
+        || url.starts_with("https:")
+}
+
+/// Attributes by which an element loads a resource when the page opens.
+pub const LOADING_ATTRIBUTES: &[&str] = &["src", "srcset", "poster", "data", "background"];
+
 /// What is unsafe in a fragment of raw HTML: each with its byte offset and a short description
 /// (`<script>`, `onclick`, `javascript:`).
 pub fn unsafe_parts(html: &str) -> Vec<(usize, String)> {
+    inspect(html).0
+}
+
+/// The unsafe parts of a fragment of raw HTML, and the resources it would load from other
+/// sites (offset and URL).
+#[allow(clippy::type_complexity)]
+pub fn inspect(html: &str) -> (Vec<(usize, String)>, Vec<(usize, String)>) {
     let mut found = Vec::new();
+    let mut external = Vec::new();
     let bytes = html.as_bytes();
     let mut i = 0;
     while let Some(rel) = html[i..].find('<') {
@@ -104,6 +125,9 @@ pub fn unsafe_parts(html: &str) -> Vec<(usize, String)> {
         for (offset, attr, value) in attributes(&html[name_start + name_len..end]) {
             let at = name_start + name_len + offset;
             let attr = attr.to_ascii_lowercase();
+            if LOADING_ATTRIBUTES.contains(&attr.as_str()) && is_external(&value) {
+                external.push((at, value.trim().to_string()));
+            }
             if attr.starts_with("on") {
                 found.push((at, attr));
             } else if matches!(
@@ -116,7 +140,7 @@ pub fn unsafe_parts(html: &str) -> Vec<(usize, String)> {
         }
         i = end.max(i);
     }
-    found
+    (found, external)
 }
 
 /// The scheme of `url` if it is one we do not allow.

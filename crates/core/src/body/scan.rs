@@ -26,6 +26,8 @@ pub struct BodyScan {
     /// Local files the body shows or links to: offset, and path relative to the entry's folder
     /// (decoded).
     pub local_files: Vec<(usize, String)>,
+    /// Images and other resources the page would load from other sites: offset and URL.
+    pub external: Vec<(usize, String)>,
     /// Where quotes, lists and other blocks first nest deeper than `MAX_NESTING`: the offset.
     pub too_deep: Option<usize>,
 }
@@ -99,14 +101,13 @@ impl Scanner {
                 if !is_comment(html) {
                     mark_content(out);
                 }
-                out.unsafe_html.extend(
-                    html_policy::unsafe_parts(html)
-                        .into_iter()
-                        .map(|(o, w)| (start + o, w)),
-                );
+                add_html(out, start, html);
             }
             Event::Start(Tag::Image { dest_url, .. }) => {
                 mark_content(out);
+                if html_policy::is_external(dest_url) {
+                    out.external.push((start, dest_url.trim().to_string()));
+                }
                 check_url(out, start, dest_url, self.slug.as_deref());
             }
             Event::Start(Tag::Link { dest_url, .. }) => {
@@ -149,11 +150,16 @@ fn flush_html_block(out: &mut BodyScan, start: usize, html: &str) {
     if !is_comment(html) {
         mark_content(out);
     }
-    out.unsafe_html.extend(
-        html_policy::unsafe_parts(html)
-            .into_iter()
-            .map(|(o, w)| (start + o, w)),
-    );
+    add_html(out, start, html);
+}
+
+/// What a fragment of raw HTML at `start` holds that the rules report.
+fn add_html(out: &mut BodyScan, start: usize, html: &str) {
+    let (unsafe_parts, external) = html_policy::inspect(html);
+    out.unsafe_html
+        .extend(unsafe_parts.into_iter().map(|(o, w)| (start + o, w)));
+    out.external
+        .extend(external.into_iter().map(|(o, u)| (start + o, u)));
 }
 
 /// An HTML comment is a note to the writer, not section text.

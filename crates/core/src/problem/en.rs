@@ -66,6 +66,9 @@ pub(super) fn message(problem: &Problem) -> String {
         Problem::UnsafeHtml { what } => {
             format!("the raw HTML {what} is unsafe and will be removed when published")
         }
+        Problem::ExternalRequest { url } => format!(
+            "the body loads `{url}` from another site: every reader's browser would request it; the site leaves it out"
+        ),
         Problem::NestedTooDeep { max } => {
             format!("the body nests quotes or lists more than {max} levels deep and cannot be published")
         }
@@ -171,6 +174,9 @@ pub(super) fn help(problem: &Problem) -> Option<String> {
         } => one_of(valid),
         Problem::NestedTooDeep { .. } => {
             "remove the extra `>` or indentation: a body needs only a few levels".into()
+        }
+        Problem::ExternalRequest { .. } => {
+            "put the image in the entry's folder and link it by its name, as `![caption](photo.jpg)`".into()
         }
         // Listed rather than left to a wildcard, so a new problem makes each language decide.
         Problem::InvalidCharacter { .. }

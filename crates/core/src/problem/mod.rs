@@ -109,6 +109,10 @@ pub enum Problem {
     UnsafeHtml {
         what: String,
     },
+    /// An image or other resource loaded from another site when the page opens.
+    ExternalRequest {
+        url: String,
+    },
     /// Quotes or lists nested deeper than any entry needs.
     NestedTooDeep {
         max: usize,
@@ -303,6 +307,7 @@ catalogue! {
     PathEscape:          "path-escape",          Error,    false;
     UnsafeHtml:          "unsafe-html",          Warning,  false;
     NestedTooDeep:       "nested-too-deep",      Error,    false;
+    ExternalRequest:     "external-request",     Warning,  false;
     UnknownUnit:         "unknown-unit",         Error,    true;
     UnitCardMissing:     "unit-card-missing",    Error,    true;
     UnitCardInvalid:     "unit-card-invalid",    Error,    false;
@@ -355,6 +360,7 @@ impl Problem {
             Problem::PathEscape { .. } => Kind::PathEscape,
             Problem::UnsafeHtml { .. } => Kind::UnsafeHtml,
             Problem::NestedTooDeep { .. } => Kind::NestedTooDeep,
+            Problem::ExternalRequest { .. } => Kind::ExternalRequest,
             Problem::UnknownUnit { .. } => Kind::UnknownUnit,
             Problem::UnitCardMissing { .. } => Kind::UnitCardMissing,
             Problem::UnitCardInvalid { .. } => Kind::UnitCardInvalid,

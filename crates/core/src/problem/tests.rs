@@ -136,6 +136,9 @@ fn samples() -> Vec<Problem> {
             what: s("`<script>`"),
         },
         Problem::NestedTooDeep { max: 32 },
+        Problem::ExternalRequest {
+            url: s("https://tracker.example/p.png"),
+        },
         Problem::UnknownUnit {
             folder: s("alpah"),
             suggestion: Some(s("alpha")),

@@ -63,6 +63,9 @@ pub(super) fn message(problem: &Problem) -> String {
         }
         Problem::PathEscape { path } => format!("路径 `{path}` 指向本项目附件文件夹之外"),
         Problem::UnsafeHtml { what } => format!("正文中的 HTML {what} 不安全，发布时将被删除"),
+        Problem::ExternalRequest { url } => {
+            format!("正文从其他网站加载 `{url}`，读者打开页面时会向该网站发出请求；网站上不显示")
+        }
         Problem::NestedTooDeep { max } => {
             format!("正文的引用或列表嵌套超过 {max} 层，无法发布")
         }
@@ -161,6 +164,9 @@ pub(super) fn help(problem: &Problem) -> Option<String> {
             detail: CampaignDetail::UnknownUnitType { valid, .. },
         } => one_of(valid),
         Problem::NestedTooDeep { .. } => "去掉多余的 `>` 或缩进，正文只需几层引用或列表".into(),
+        Problem::ExternalRequest { .. } => {
+            "把图片下载后放进本项目的附件文件夹，再用相对路径引用，如 `![说明](photo.jpg)`".into()
+        }
         // Listed rather than left to a wildcard, so a new problem makes each language decide.
         Problem::InvalidCharacter { .. }
         | Problem::FileTooLarge { .. }

@@ -205,6 +205,12 @@ fn read_entry(
             },
         );
     }
+    for (offset, url) in &scan.external {
+        sink.at(
+            at_body(*offset),
+            Problem::ExternalRequest { url: url.clone() },
+        );
+    }
     for (offset, what) in &scan.unsafe_html {
         sink.at(at_body(*offset), Problem::UnsafeHtml { what: what.clone() });
     }
