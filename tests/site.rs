@@ -369,3 +369,67 @@ fn the_sample_campaign_builds() {
     let status = read(&out, "status/index.html");
     assert!(status.contains("未申报") && status.contains("未达数") && status.contains("已达数"));
 }
+
+/// A pid that was a real process and is no more.
+fn dead_pid() -> u32 {
+    let mut child = std::process::Command::new("true").spawn().unwrap();
+    let pid = child.id();
+    child.wait().unwrap();
+    pid
+}
+
+/// Two builds of one output at once: the second says who is writing, instead of failing on the
+/// first one's half-written folders; a lock left by a killed build is taken over.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_second_build_of_the_same_output_waits_its_turn() {
+    let dir = common::fixture("site");
+    let out = dir.path().join("out");
+    let lock = dir.path().join(".out.lock");
+    let mut other = std::process::Command::new("sleep")
+        .arg("30")
+        .spawn()
+        .unwrap();
+    std::fs::write(&lock, other.id().to_string()).unwrap();
+    let run = common::shenbao(dir.path(), &["build", "--out", out.to_str().unwrap()]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(&format!("process {}", other.id())),
+        "{}",
+        run.stderr
+    );
+    let _ = other.kill();
+    let _ = other.wait();
+    std::fs::write(&lock, dead_pid().to_string()).unwrap();
+    let run = common::shenbao(dir.path(), &["build", "--out", out.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!lock.exists(), "the lock is released");
+}
+
+/// What a killed build left beside the output (its staging folder, its old site) is removed by
+/// the next build; a live build's is not.
+#[cfg(target_os = "linux")]
+#[test]
+fn what_killed_builds_left_is_cleaned_up() {
+    let dir = common::fixture("site");
+    let out = dir.path().join("out");
+    let dead = dead_pid();
+    let left = [
+        dir.path().join(format!(".out.building-{dead}")),
+        dir.path().join(format!(".out.building-{dead}.old")),
+    ];
+    for folder in &left {
+        std::fs::create_dir_all(folder.join("entries")).unwrap();
+        std::fs::write(folder.join("entries/big.bin"), vec![0u8; 1024]).unwrap();
+    }
+    let live = dir
+        .path()
+        .join(format!(".out.building-{}", std::process::id()));
+    std::fs::create_dir_all(&live).unwrap();
+    let run = common::shenbao(dir.path(), &["build", "--out", out.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    for folder in &left {
+        assert!(!folder.exists(), "{} is left", folder.display());
+    }
+    assert!(live.exists(), "a running process's folder is not touched");
+}

@@ -15,6 +15,8 @@ pub enum OutputError {
     InsideCampaign { out: PathBuf },
     /// The folder exists, is not empty, and is not a site shenbao built.
     NotASite { out: PathBuf },
+    /// Another build is writing the same output now.
+    Busy { out: PathBuf, pid: u32 },
     Io {
         path: PathBuf,
         error: std::io::Error,
@@ -32,6 +34,11 @@ impl std::fmt::Display for OutputError {
             OutputError::NotASite { out } => write!(
                 f,
                 "refusing to replace {}: it is not empty and is not a site shenbao built (no {MARKER}); remove it or choose another --out",
+                out.display()
+            ),
+            OutputError::Busy { out, pid } => write!(
+                f,
+                "another shenbao build (process {pid}) is writing {} now; wait for it to finish",
                 out.display()
             ),
             OutputError::Io { path, error } => write!(f, "{}: {error}", path.display()),
@@ -87,6 +94,78 @@ pub struct Staging {
     dir: PathBuf,
     out: PathBuf,
     done: bool,
+    /// Held while the build runs: one build at a time writes an output folder.
+    lock: PathBuf,
+}
+
+/// Whether process `pid` is running. Where that cannot be told, it is taken to run, so nothing
+/// of a live build is ever removed.
+fn alive(pid: u32) -> bool {
+    if cfg!(target_os = "linux") {
+        Path::new("/proc").join(pid.to_string()).exists()
+    } else {
+        true
+    }
+}
+
+/// Take the lock file `path` for this process, or say which live process holds it. A lock left
+/// by a killed build is taken over.
+fn take_lock(path: &Path, out: &Path) -> Result<(), OutputError> {
+    use std::io::Write;
+    for _ in 0..2 {
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(path)
+        {
+            Ok(mut file) => {
+                let _ = write!(file, "{}", std::process::id());
+                return Ok(());
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                let holder = std::fs::read_to_string(path)
+                    .ok()
+                    .and_then(|t| t.trim().parse::<u32>().ok());
+                match holder {
+                    Some(pid) if alive(pid) => {
+                        return Err(OutputError::Busy {
+                            out: out.to_path_buf(),
+                            pid,
+                        });
+                    }
+                    // Left by a build that was killed: not ours to wait for.
+                    _ => std::fs::remove_file(path).map_err(io(path))?,
+                }
+            }
+            Err(e) => return Err(io(path)(e)),
+        }
+    }
+    Err(OutputError::Busy {
+        out: out.to_path_buf(),
+        pid: 0,
+    })
+}
+
+/// Remove what killed builds left beside `out` (`.<name>.building-<pid>` and its `.old`), once
+/// their process is gone.
+fn clean_leftovers(parent: &Path, name: &str) {
+    let prefix = format!(".{name}.building-");
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        let Some(rest) = file_name.strip_prefix(&prefix) else {
+            continue;
+        };
+        let pid = rest.strip_suffix(".old").unwrap_or(rest);
+        if let Ok(pid) = pid.parse::<u32>()
+            && pid != std::process::id()
+            && !alive(pid)
+        {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
 }
 
 impl Staging {
@@ -110,16 +189,21 @@ impl Staging {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "public".into());
+        let lock = parent.join(format!(".{name}.lock"));
+        take_lock(&lock, &out)?;
+        clean_leftovers(&parent, &name);
         let dir = parent.join(format!(".{name}.building-{}", std::process::id()));
-        if dir.exists() {
-            std::fs::remove_dir_all(&dir).map_err(io(&dir))?;
-        }
-        std::fs::create_dir_all(&dir).map_err(io(&dir))?;
-        Ok(Staging {
+        let staging = Staging {
             dir,
             out,
             done: false,
-        })
+            lock,
+        };
+        if staging.dir.exists() {
+            std::fs::remove_dir_all(&staging.dir).map_err(io(&staging.dir))?;
+        }
+        std::fs::create_dir_all(&staging.dir).map_err(io(&staging.dir))?;
+        Ok(staging)
     }
 
     /// The site being replaced, if any, to reuse from (thumbnails).
@@ -178,6 +262,7 @@ impl Drop for Staging {
         if !self.done {
             let _ = std::fs::remove_dir_all(&self.dir);
         }
+        let _ = std::fs::remove_file(&self.lock);
     }
 }
 
