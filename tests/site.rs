@@ -433,3 +433,58 @@ fn what_killed_builds_left_is_cleaned_up() {
     }
     assert!(live.exists(), "a running process's folder is not touched");
 }
+
+/// Builds killed at moments spread over their run never leave the output missing or half
+/// written, nor anything that stops the next build.
+#[cfg(target_os = "linux")]
+#[test]
+fn builds_killed_at_any_moment_leave_a_whole_site() {
+    let dir = common::fixture("valid");
+    let root = dir.path();
+    // Enough entries for a build to take a moment.
+    let entry = std::fs::read_to_string(root.join("submissions/alpha/second-entry.md")).unwrap();
+    for i in 0..300 {
+        std::fs::write(
+            root.join(format!("submissions/alpha/copy-{i:03}.md")),
+            &entry,
+        )
+        .unwrap();
+    }
+    let out = root.join("out");
+    let first = common::shenbao(root, &["build", "--out", out.to_str().unwrap()]);
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    let took = {
+        let started = std::time::Instant::now();
+        common::shenbao(root, &["build", "--out", out.to_str().unwrap()]);
+        started.elapsed()
+    };
+    for step in 1..=8 {
+        let mut build = std::process::Command::new(env!("CARGO_BIN_EXE_shenbao"))
+            .args(["build", "--out", out.to_str().unwrap()])
+            .current_dir(root)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(took * step / 8);
+        let _ = build.kill();
+        let _ = build.wait();
+        assert!(
+            out.join(".shenbao-site").is_file() && out.join("index.html").is_file(),
+            "after a kill at {step}/8 the site is not whole"
+        );
+    }
+    let last = common::shenbao(root, &["build", "--out", out.to_str().unwrap()]);
+    assert_eq!(last.code, 0, "{}", last.stderr);
+    let beside: Vec<_> = std::fs::read_dir(root)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".out."))
+        .collect();
+    assert_eq!(
+        beside,
+        Vec::<String>::new(),
+        "nothing left beside the output"
+    );
+}

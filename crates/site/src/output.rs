@@ -223,10 +223,23 @@ impl Staging {
         p
     }
 
-    /// Put the new site in place of the old one.
+    /// Put the new site in place of the old one: in one step where the system can exchange two
+    /// names, so that a reader never finds the output missing and a build killed at any moment
+    /// leaves a whole site.
     pub fn commit(mut self) -> Result<PathBuf, OutputError> {
         self.write(MARKER, b"built by shenbao; replaced whole on every build\n")?;
-        let old = self.dir.with_extension("old");
+        if self.out.is_dir() && exchange(&self.dir, &self.out).is_ok() {
+            self.done = true;
+            // The staging name now holds the previous site; should this be killed, the next
+            // build removes it.
+            let _ = std::fs::remove_dir_all(&self.dir);
+            return Ok(self.out.clone());
+        }
+        // Elsewhere, two renames. The old site's name is this build's own, so a build killed
+        // in between leaves nothing in the way of the next (it removes the leftover).
+        let mut old = self.dir.clone().into_os_string();
+        old.push(".old");
+        let old = PathBuf::from(old);
         if self.out.exists() {
             std::fs::rename(&self.out, &old).map_err(io(&self.out))?;
         }
@@ -266,6 +279,37 @@ impl Drop for Staging {
     }
 }
 
+/// Exchange the names of two folders in one step (Linux's `renameat2` with `RENAME_EXCHANGE`).
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let a = CString::new(a.as_os_str().as_bytes())?;
+    let b = CString::new(b.as_os_str().as_bytes())?;
+    // SAFETY: both arguments are NUL-terminated paths that outlive the call, which only reads
+    // them.
+    let done = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            a.as_ptr(),
+            libc::AT_FDCWD,
+            b.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if done == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
+}
+
+/// Where names cannot be exchanged in one step, the caller renames twice.
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn exchange(_a: &Path, _b: &Path) -> std::io::Result<()> {
+    Err(std::io::ErrorKind::Unsupported.into())
+}
+
 /// `path` made absolute against the current folder, without touching the disk (the output may
 /// not exist yet), `.` and `..` resolved.
 fn absolute(path: &Path) -> PathBuf {
@@ -291,6 +335,20 @@ fn absolute(path: &Path) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    #[test]
+    fn two_folders_exchange_names_in_one_step() {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+        std::fs::create_dir(&a).unwrap();
+        std::fs::create_dir(&b).unwrap();
+        std::fs::write(a.join("new"), "").unwrap();
+        std::fs::write(b.join("old"), "").unwrap();
+        exchange(&a, &b).unwrap();
+        assert!(b.join("new").exists() && a.join("old").exists());
+        assert!(!b.join("old").exists() && !a.join("new").exists());
+    }
 
     #[test]
     fn a_failed_build_leaves_the_previous_site_and_a_good_one_replaces_it() {
