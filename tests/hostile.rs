@@ -489,4 +489,17 @@ fn images_from_other_sites_are_reported_and_left_out() {
         site_contains(&out.join("entries"), b"tracker.example"),
         Vec::<std::path::PathBuf>::new()
     );
+    // A second line of defence wherever the site is hosted: every page forbids loading from
+    // elsewhere.
+    for (path, bytes) in common::snapshot_tree(&out) {
+        if path.extension().is_some_and(|e| e == "html") {
+            let page = String::from_utf8_lossy(&bytes);
+            assert!(
+                page.contains("http-equiv=\"Content-Security-Policy\"")
+                    && page.contains("img-src 'self' data:"),
+                "{} has no policy",
+                path.display()
+            );
+        }
+    }
 }

@@ -256,3 +256,36 @@ fn slow_request_heads_are_timed_out_and_do_not_block_others() {
         "the slow connection was never closed"
     );
 }
+
+/// The preview sends its pages with a policy that loads nothing from other sites, in place of
+/// the pages' own (which would forbid the preview's reload script).
+#[test]
+fn pages_are_served_with_a_content_security_policy() {
+    let dir = common::fixture("site");
+    let server = start(dir.path());
+    let mut stream = TcpStream::connect(&server.addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    write!(
+        stream,
+        "GET / HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+        server.addr
+    )
+    .unwrap();
+    let mut response = String::new();
+    let _ = stream.read_to_string(&mut response);
+    let policy = response
+        .lines()
+        .find(|l| {
+            l.to_ascii_lowercase()
+                .starts_with("content-security-policy:")
+        })
+        .unwrap_or_else(|| panic!("no policy in:\n{response}"));
+    assert!(policy.contains("img-src 'self' data:"), "{policy}");
+    assert!(policy.contains("frame-src 'none'"), "{policy}");
+    assert!(
+        !response.contains("http-equiv=\"Content-Security-Policy\""),
+        "the served page keeps its meta policy"
+    );
+}

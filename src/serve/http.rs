@@ -125,7 +125,7 @@ fn answer(state: &Shared, uri: &Uri) -> Response<Body> {
     };
     let kind = content_type(&key);
     let body = if kind.starts_with("text/html") {
-        overlay::inject(&bytes, &served.problems, served.lang)
+        overlay::inject(&without_page_policy(&bytes), &served.problems, served.lang)
     } else {
         bytes.to_vec()
     };
@@ -143,6 +143,22 @@ fn answer(state: &Shared, uri: &Uri) -> Response<Body> {
     response
 }
 
+/// The pages' own policy (a `<meta>` of the theme) forbids inline scripts, which the preview
+/// injects (reload, overlay): the preview sends its policy as a header instead.
+fn without_page_policy(html: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    const MARK: &[u8] = b"<meta http-equiv=\"Content-Security-Policy\"";
+    let Some(start) = html.windows(MARK.len()).position(|w| w == MARK) else {
+        return html.into();
+    };
+    let end = html[start..]
+        .iter()
+        .position(|&b| b == b'>')
+        .map_or(html.len(), |e| start + e + 1);
+    let mut out = html[..start].to_vec();
+    out.extend_from_slice(&html[end..]);
+    out.into()
+}
+
 /// A second line behind the sanitiser: the preview loads nothing from other sites and runs no
 /// script of theirs. Inline scripts stay allowed for the reload and the error overlay, which
 /// the preview injects itself.
@@ -158,7 +174,7 @@ fn not_found(served: &super::Served) -> Response<Body> {
         .unwrap_or_else(|| b"<!doctype html><title>404</title><p>404</p>".to_vec());
     html(
         StatusCode::NOT_FOUND,
-        overlay::inject(&page, &served.problems, served.lang),
+        overlay::inject(&without_page_policy(&page), &served.problems, served.lang),
     )
 }
 
