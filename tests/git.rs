@@ -450,6 +450,34 @@ fn changes_made_inside_a_merge_are_judged() {
     );
 }
 
+/// A commit's email is whatever its author wrote; the user the forge authenticated is not. With
+/// `--actor`, every change is judged as that user's.
+#[test]
+fn with_an_actor_a_forged_email_does_not_pass() {
+    let dir = pull_request();
+    let d = dir.path();
+    edit(d, "submissions/beta/dangjian.md");
+    // Alpha's person writes beta's email into the commit.
+    commit(d, BETA, "2017-12-02T10:00:00+08:00", "as if beta");
+    assert!(codes_at(d, &["--changed-since", "main"], "outside-own-folder").is_empty());
+    assert_eq!(
+        codes_at(
+            d,
+            &["--changed-since", "main", "--actor", "alpha@example.org"],
+            "outside-own-folder"
+        ),
+        ["submissions/beta/dangjian.md"]
+    );
+    assert!(
+        codes_at(
+            d,
+            &["--changed-since", "main", "--actor", "BETA@example.org"],
+            "outside-own-folder"
+        )
+        .is_empty()
+    );
+}
+
 #[test]
 fn history_is_cached_in_the_repository_and_can_be_bypassed() {
     let (dir, _) = repository(&[]);

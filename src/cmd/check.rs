@@ -26,6 +26,11 @@ pub struct Args {
     /// the campaign-wide rules, and check that each commit's author may change those files.
     #[arg(long, value_name = "REV")]
     changed_since: Option<String>,
+    /// With --changed-since: judge every change as made by this user, whom the forge
+    /// authenticated (GitHub's actor, GitLab's user login), rather than by the commits' emails,
+    /// which anyone can write. `maintainers` and `organisers` may list forge user names.
+    #[arg(long, value_name = "NAME", requires = "changed_since")]
+    actor: Option<String>,
     /// Read git history afresh instead of from the cache in .git/.
     #[arg(long)]
     no_cache: bool,
@@ -48,7 +53,11 @@ pub fn run(globals: &Globals, args: Args) -> Result<Outcome, CliError> {
     let root = &project.campaign.root;
     let filters = relative_filters(root, &args.paths)?;
     let changes = match &args.changed_since {
-        Some(rev) => Some(changes::since(&project.campaign, rev)?),
+        Some(rev) => Some(changes::since(
+            &project.campaign,
+            rev,
+            args.actor.as_deref(),
+        )?),
         None => None,
     };
     let mut all = project.diagnostics.clone();

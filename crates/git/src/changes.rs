@@ -56,8 +56,9 @@ impl From<git2::Error> for ChangesError {
     }
 }
 
-/// The changes of `rev..HEAD` (from their merge base, as a pull request shows them).
-pub fn since(campaign: &Campaign, rev: &str) -> Result<Changes, ChangesError> {
+/// The changes of `rev..HEAD` (from their merge base, as a pull request shows them), each judged
+/// as made by its commit's author, or by `actor` — the user the forge authenticated — when given.
+pub fn since(campaign: &Campaign, rev: &str, actor: Option<&str>) -> Result<Changes, ChangesError> {
     let repo = Repository::discover(&campaign.root).map_err(|_| ChangesError::NotARepository)?;
     let prefix =
         history::campaign_prefix(&repo, &campaign.root).ok_or(ChangesError::NotARepository)?;
@@ -101,7 +102,10 @@ pub fn since(campaign: &Campaign, rev: &str) -> Result<Changes, ChangesError> {
                 own.unwrap_or_default()
             }
         };
-        let email = commit.author().email().unwrap_or_default().to_lowercase();
+        let email = match actor {
+            Some(actor) => actor.trim().to_lowercase(),
+            None => commit.author().email().unwrap_or_default().to_lowercase(),
+        };
         let short = commit.id().to_string()[..8].to_string();
         for path in changed {
             let rel = relative(&prefix, &path);
