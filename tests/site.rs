@@ -488,3 +488,50 @@ fn builds_killed_at_any_moment_leave_a_whole_site() {
         "nothing left beside the output"
     );
 }
+
+/// Unmounts when the test ends, however it ends.
+struct Mount(std::path::PathBuf);
+
+impl Drop for Mount {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount").arg(&self.0).status();
+    }
+}
+
+/// An output that is a mount point (a container's volume, a web root) cannot be renamed: the
+/// site is replaced inside it. Needs root to mount a tmpfs; skipped otherwise.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_mount_point_can_be_the_output() {
+    let dir = common::fixture("site");
+    let out = dir.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    let mounted = std::process::Command::new("mount")
+        .args(["-t", "tmpfs", "tmpfs"])
+        .arg(&out)
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !mounted {
+        eprintln!("skipped: cannot mount a tmpfs here (not root)");
+        return;
+    }
+    let _mount = Mount(out.clone());
+    for round in 0..2 {
+        let run = common::shenbao(dir.path(), &["build", "--out", out.to_str().unwrap()]);
+        assert_eq!(run.code, 0, "round {round}: {}", run.stderr);
+        assert!(out.join("index.html").is_file() && out.join(".shenbao-site").is_file());
+        let leftovers: Vec<_> = std::fs::read_dir(&out)
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with(".shenbao-") && n != ".shenbao-site")
+            .collect();
+        assert_eq!(leftovers, Vec::<String>::new(), "round {round}");
+    }
+    let mounts = std::fs::read_to_string("/proc/self/mounts").unwrap();
+    assert!(
+        mounts.contains(out.to_str().unwrap()),
+        "the output is still the mount point"
+    );
+}

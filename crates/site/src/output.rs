@@ -96,6 +96,54 @@ pub struct Staging {
     done: bool,
     /// Held while the build runs: one build at a time writes an output folder.
     lock: PathBuf,
+    /// Staged inside the output, which is a mount point.
+    inside: bool,
+}
+
+/// Names of shenbao's own work inside an output that is a mount point.
+const INSIDE_PREFIX: &str = ".shenbao-";
+
+/// Whether `name`, in an output folder, is shenbao's work rather than the site.
+fn ours(name: &str) -> bool {
+    name.starts_with(".shenbao-building-")
+        || name.starts_with(".shenbao-old-")
+        || name == ".shenbao-lock"
+}
+
+/// Whether `out` is a mount point: on another device than its parent.
+fn is_mount_point(out: &Path, parent: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        match (std::fs::metadata(out), std::fs::metadata(parent)) {
+            (Ok(o), Ok(p)) => o.is_dir() && o.dev() != p.dev(),
+            _ => false,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (out, parent);
+        false
+    }
+}
+
+/// Remove what killed builds left inside an output that is a mount point.
+fn clean_leftovers_inside(out: &Path) {
+    let Ok(entries) = std::fs::read_dir(out) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let pid = name
+            .strip_prefix(".shenbao-building-")
+            .or_else(|| name.strip_prefix(".shenbao-old-"));
+        if let Some(pid) = pid.and_then(|p| p.parse::<u32>().ok())
+            && pid != std::process::id()
+            && !alive(pid)
+        {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
 }
 
 /// Whether process `pid` is running. Where that cannot be told, it is taken to run, so nothing
@@ -178,7 +226,10 @@ impl Staging {
             return Err(OutputError::InsideCampaign { out });
         }
         if out.is_dir() && !out.join(MARKER).is_file() {
-            let empty = std::fs::read_dir(&out).map_err(io(&out))?.next().is_none();
+            let empty = std::fs::read_dir(&out)
+                .map_err(io(&out))?
+                .flatten()
+                .all(|e| ours(&e.file_name().to_string_lossy()));
             if !empty {
                 return Err(OutputError::NotASite { out });
             }
@@ -189,15 +240,32 @@ impl Staging {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "public".into());
-        let lock = parent.join(format!(".{name}.lock"));
+        let pid = std::process::id();
+        // A mount point (a container's volume, a web root) cannot be renamed: the site is then
+        // staged inside it and its entries are replaced one by one.
+        let inside = is_mount_point(&out, &parent);
+        let (dir, lock) = if inside {
+            clean_leftovers_inside(&out);
+            (
+                out.join(format!("{INSIDE_PREFIX}building-{pid}")),
+                out.join(format!("{INSIDE_PREFIX}lock")),
+            )
+        } else {
+            (
+                parent.join(format!(".{name}.building-{pid}")),
+                parent.join(format!(".{name}.lock")),
+            )
+        };
         take_lock(&lock, &out)?;
-        clean_leftovers(&parent, &name);
-        let dir = parent.join(format!(".{name}.building-{}", std::process::id()));
+        if !inside {
+            clean_leftovers(&parent, &name);
+        }
         let staging = Staging {
             dir,
             out,
             done: false,
             lock,
+            inside,
         };
         if staging.dir.exists() {
             std::fs::remove_dir_all(&staging.dir).map_err(io(&staging.dir))?;
@@ -228,6 +296,9 @@ impl Staging {
     /// leaves a whole site.
     pub fn commit(mut self) -> Result<PathBuf, OutputError> {
         self.write(MARKER, b"built by shenbao; replaced whole on every build\n")?;
+        if self.inside {
+            return self.commit_inside();
+        }
         if self.out.is_dir() && exchange(&self.dir, &self.out).is_ok() {
             self.done = true;
             // The staging name now holds the previous site; should this be killed, the next
@@ -248,6 +319,37 @@ impl Staging {
         if old.exists() {
             std::fs::remove_dir_all(&old).map_err(io(&old))?;
         }
+        Ok(self.out.clone())
+    }
+}
+
+impl Staging {
+    /// Replace the site inside a mount point: its entries are set aside, the new ones moved in,
+    /// the old ones removed. Not one step, but every move stays on the mount's own device.
+    fn commit_inside(mut self) -> Result<PathBuf, OutputError> {
+        let old = self
+            .out
+            .join(format!("{INSIDE_PREFIX}old-{}", std::process::id()));
+        std::fs::create_dir_all(&old).map_err(io(&old))?;
+        for entry in std::fs::read_dir(&self.out)
+            .map_err(io(&self.out))?
+            .flatten()
+        {
+            let name = entry.file_name();
+            if !ours(&name.to_string_lossy()) {
+                std::fs::rename(entry.path(), old.join(&name)).map_err(io(&entry.path()))?;
+            }
+        }
+        for entry in std::fs::read_dir(&self.dir)
+            .map_err(io(&self.dir))?
+            .flatten()
+        {
+            let to = self.out.join(entry.file_name());
+            std::fs::rename(entry.path(), &to).map_err(io(&to))?;
+        }
+        self.done = true;
+        let _ = std::fs::remove_dir_all(&old);
+        let _ = std::fs::remove_dir_all(&self.dir);
         Ok(self.out.clone())
     }
 }
