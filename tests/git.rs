@@ -478,6 +478,51 @@ fn with_an_actor_a_forged_email_does_not_pass() {
     );
 }
 
+/// Changes can be smuggled through a merge with a commit from outside the pull request — an
+/// orphan commit holding another unit's edited entry, its version taken in the merge: they are
+/// judged all the same.
+#[test]
+fn a_merge_with_an_orphan_commit_does_not_smuggle_changes_in() {
+    let dir = pull_request();
+    let d = dir.path();
+    edit(d, "submissions/alpha/weiquan.md");
+    commit(d, ALPHA, "2017-12-02T10:00:00+08:00", "own entry");
+    git(
+        d,
+        ALPHA,
+        "2017-12-02T10:30:00+08:00",
+        &["checkout", "-q", "--orphan", "smuggle"],
+    );
+    edit(d, "submissions/beta/dangjian.md");
+    commit(d, ALPHA, "2017-12-02T11:00:00+08:00", "a tree of my own");
+    git(
+        d,
+        ALPHA,
+        "2017-12-02T11:30:00+08:00",
+        &["checkout", "-q", "pr"],
+    );
+    git(
+        d,
+        ALPHA,
+        "2017-12-02T12:00:00+08:00",
+        &[
+            "merge",
+            "-q",
+            "--allow-unrelated-histories",
+            "-X",
+            "theirs",
+            "-m",
+            "merge",
+            "smuggle",
+        ],
+    );
+    let outside = codes_at(d, &["--changed-since", "main"], "outside-own-folder");
+    assert!(
+        outside.contains(&"submissions/beta/dangjian.md".to_string()),
+        "{outside:?}"
+    );
+}
+
 #[test]
 fn history_is_cached_in_the_repository_and_can_be_bypassed() {
     let (dir, _) = repository(&[]);

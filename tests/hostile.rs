@@ -503,3 +503,37 @@ fn images_from_other_sites_are_reported_and_left_out() {
         }
     }
 }
+
+/// A unit may not reach files of the campaign that are not its own — the organisers' judging
+/// notes, another unit's drafts — through a link in its own folder, though the link stays
+/// inside the campaign.
+#[cfg(unix)]
+#[test]
+fn an_attachment_folder_linked_elsewhere_in_the_campaign_is_a_path_escape() {
+    let dir = fixture("valid");
+    let folder = dir.path().join("submissions/alpha/good-entry");
+    let judging = dir.path().join("judging");
+    common::copy_tree(&folder, &judging);
+    std::fs::remove_dir_all(&folder).unwrap();
+    std::os::unix::fs::symlink("../../judging", &folder).unwrap();
+    // And an entry that is a link to another entry.
+    std::os::unix::fs::symlink(
+        "second-entry.md",
+        dir.path().join("submissions/alpha/copy.md"),
+    )
+    .unwrap();
+    let run = shenbao(dir.path(), &["check", "--format", "json"]);
+    let found = diagnostics(&run);
+    let escapes = |file: &str| {
+        found
+            .iter()
+            .filter(|d| d.file == file && d.code == "path-escape")
+            .count()
+    };
+    assert_eq!(escapes("submissions/alpha/good-entry.md"), 3, "{found:?}");
+    assert_eq!(
+        escapes("submissions/alpha/copy.md"),
+        0,
+        "a link inside the unit is its own"
+    );
+}

@@ -80,7 +80,17 @@ pub async fn only_local_hosts(request: Request, next: Next) -> Response<Body> {
 /// `localhost`, `127.0.0.1`, `[::1]` or any IP address, with or without a port.
 fn is_local_host(host: &str) -> bool {
     let name = match host.strip_prefix('[') {
-        Some(rest) => rest.split(']').next().unwrap_or(""),
+        Some(rest) => match rest.split_once(']') {
+            Some((name, after))
+                if after.is_empty()
+                    || after
+                        .strip_prefix(':')
+                        .is_some_and(|p| p.bytes().all(|b| b.is_ascii_digit())) =>
+            {
+                name
+            }
+            _ => return false,
+        },
         None => host.rsplit_once(':').map_or(host, |(name, port)| {
             if port.bytes().all(|b| b.is_ascii_digit()) {
                 name

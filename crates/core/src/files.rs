@@ -30,6 +30,15 @@ pub trait Files: Sync {
     fn read(&self, rel: &str) -> Result<Vec<u8>, String>;
 }
 
+/// Whether `rel` is a plain relative path: no leading `/`, no `.` or `..` part, no empty part
+/// (`""` itself is the root).
+fn plain(rel: &str) -> bool {
+    rel.is_empty()
+        || rel
+            .split('/')
+            .all(|part| !part.is_empty() && part != "." && part != "..")
+}
+
 /// The part of `rel` below `within`, when `rel` lies in it.
 fn below<'a>(rel: &'a str, within: &str) -> Option<&'a str> {
     if within.is_empty() {
@@ -52,7 +61,7 @@ impl Disk {
 
 impl Files for Disk {
     fn stat(&self, rel: &str, within: &str) -> Stat {
-        if below(rel, within).is_none() {
+        if below(rel, within).is_none() || !plain(rel) || !plain(within) {
             return Stat::Escapes;
         }
         // A link anywhere below the campaign root may lead out — `within` itself may be one —
@@ -78,6 +87,9 @@ impl Files for Disk {
     }
 
     fn read(&self, rel: &str) -> Result<Vec<u8>, String> {
+        if !plain(rel) {
+            return Err(format!("{rel}: not a path inside the campaign"));
+        }
         std::fs::read(self.root.join(rel)).map_err(|e| e.to_string())
     }
 }
@@ -87,15 +99,12 @@ impl Disk {
     /// `within` inside the campaign.
     fn through_link(&self, rel: &str, within: &str, link: &Path) -> Stat {
         let path = self.root.join(rel);
-        let (Ok(root), Ok(folder)) = (
-            self.root.canonicalize(),
-            self.root.join(within).canonicalize(),
-        ) else {
+        let Ok(root) = self.root.canonicalize() else {
             return Stat::Missing;
         };
-        if !folder.starts_with(&root) {
-            return Stat::Escapes;
-        }
+        // `within` as named, not as resolved: a folder that is itself a link (to another
+        // unit's files, say) is left by whatever lies behind it.
+        let folder = root.join(within);
         match path.canonicalize().or_else(|_| link.canonicalize()) {
             Ok(real) if !real.starts_with(&folder) => return Stat::Escapes,
             Ok(_) => {}
@@ -232,11 +241,19 @@ mod tests {
             disk.stat("submissions/a/y/p.jpg", "submissions/a/y"),
             Stat::Escapes
         );
+        // Even to a folder inside the campaign: another unit's files are not this entry's.
         link("../../outside/x", "submissions/a/z").unwrap();
         assert_eq!(
             disk.stat("submissions/a/z/p.jpg", "submissions/a/z"),
+            Stat::Escapes
+        );
+        assert_eq!(
+            disk.stat("submissions/a/z/p.jpg", ""),
             Stat::File { size: 1 }
         );
+        assert_eq!(disk.stat("/etc/passwd", ""), Stat::Escapes);
+        assert!(disk.read("/etc/passwd").is_err());
+        assert_eq!(disk.stat("submissions/../../x", ""), Stat::Escapes);
         assert_eq!(disk.stat("submissions/a/x", ""), Stat::Dir);
     }
 }

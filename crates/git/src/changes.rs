@@ -69,55 +69,75 @@ pub fn since(campaign: &Campaign, rev: &str, actor: Option<&str>) -> Result<Chan
     let head = repo.head()?.peel_to_commit()?;
     let merge_base = repo.merge_base(base.id(), head.id())?;
 
-    // Who may change what, as the base says: a pull request cannot grant itself rights.
-    let base_campaign = campaign_at(&repo, &prefix, merge_base, &campaign.root);
-    let rules = base_campaign.as_ref().unwrap_or(campaign);
+    // Who may change what, as the target branch says: a pull request cannot grant itself
+    // rights, nor pick an older registry by branching from an older commit. Without a valid
+    // registry there, nobody may change anything: the check fails closed.
+    let rules = campaign_at(&repo, &prefix, base.id(), &campaign.root).unwrap_or_else(|| {
+        let mut closed = campaign.clone();
+        closed.organisers.clear();
+        for unit in &mut closed.units {
+            unit.maintainers.clear();
+        }
+        closed
+    });
+    let rules = &rules;
 
     let mut out = Changes::default();
-    let whole = diff(&repo, merge_base, head.id())?;
-    for path in paths(&whole) {
-        out.files.insert(relative(&prefix, &path));
+    let whole = paths(&diff(&repo, Some(merge_base), head.id())?);
+    for path in &whole {
+        out.files.insert(relative(&prefix, path));
     }
 
-    // Every commit of the range, as its author's: a commit's changes to its parent, a merge's
-    // own changes (those in none of its parents).
+    let identity = |commit: &git2::Commit<'_>| match actor {
+        Some(actor) => actor.trim().to_lowercase(),
+        None => commit.author().email().unwrap_or_default().to_lowercase(),
+    };
+    let mut offending: BTreeMap<String, Diagnostic> = BTreeMap::new();
+    let mut judge = |rel: String, who: &str, commit: Oid| {
+        if may_change(rules, who, &rel) || offending.contains_key(&rel) {
+            return;
+        }
+        let problem = Problem::OutsideOwnFolder {
+            email: who.to_string(),
+            commit: commit.to_string()[..8].to_string(),
+            own: own_units(rules, who),
+        };
+        offending.insert(rel.clone(), Diagnostic::new(rel, Pos::START, problem));
+    };
+
+    // Every ordinary commit of the range, as its author's (a root commit against nothing).
     let mut walk = repo.revwalk()?;
     walk.push(head.id())?;
     walk.hide(merge_base)?;
-    let mut offending: BTreeMap<String, Diagnostic> = BTreeMap::new();
+    let mut explained: BTreeSet<String> = BTreeSet::new();
+    let mut merges: Vec<Oid> = Vec::new();
     for id in walk {
         let commit = repo.find_commit(id?)?;
-        let changed = match commit.parent_count() {
-            0 => continue,
-            1 => paths(&diff(&repo, commit.parent_id(0)?, commit.id())?),
+        let parent = match commit.parent_count() {
+            0 => None,
+            1 => Some(commit.parent_id(0)?),
             _ => {
-                let mut own: Option<BTreeSet<String>> = None;
-                for parent in commit.parent_ids() {
-                    let here = paths(&diff(&repo, parent, commit.id())?);
-                    own = Some(match own {
-                        None => here,
-                        Some(before) => before.intersection(&here).cloned().collect(),
-                    });
-                }
-                own.unwrap_or_default()
-            }
-        };
-        let email = match actor {
-            Some(actor) => actor.trim().to_lowercase(),
-            None => commit.author().email().unwrap_or_default().to_lowercase(),
-        };
-        let short = commit.id().to_string()[..8].to_string();
-        for path in changed {
-            let rel = relative(&prefix, &path);
-            if may_change(rules, &email, &rel) || offending.contains_key(&rel) {
+                merges.push(commit.id());
                 continue;
             }
-            let problem = Problem::OutsideOwnFolder {
-                email: email.clone(),
-                commit: short.clone(),
-                own: own_units(rules, &email),
-            };
-            offending.insert(rel.clone(), Diagnostic::new(rel, Pos::START, problem));
+        };
+        let who = identity(&commit);
+        for path in paths(&diff(&repo, parent, commit.id())?) {
+            explained.insert(path.clone());
+            judge(relative(&prefix, &path), &who, commit.id());
+        }
+    }
+    // What the pull request changes that no ordinary commit of it does came in through a merge:
+    // made in the merge itself, or brought from a commit outside the range (an orphan, an old
+    // one). It is the merging author's doing; the newest merge answers for it.
+    let answerable = match merges.first() {
+        Some(&merge) => Some(repo.find_commit(merge)?),
+        None => None,
+    };
+    if let Some(merge) = answerable {
+        let who = identity(&merge);
+        for path in whole.iter().filter(|p| !explained.contains(*p)) {
+            judge(relative(&prefix, path), &who, merge.id());
         }
     }
     out.ownership = offending.into_values().collect();
@@ -125,7 +145,7 @@ pub fn since(campaign: &Campaign, rev: &str, actor: Option<&str>) -> Result<Chan
 }
 
 /// The campaign as `campaign.yaml` stood at commit `at`; `None` when it did not exist there or
-/// was not valid (the pull request that makes the campaign is judged by the campaign it makes).
+/// was not valid.
 fn campaign_at(repo: &Repository, prefix: &str, at: Oid, root: &Path) -> Option<Campaign> {
     let tree = repo.find_commit(at).ok()?.tree().ok()?;
     let path = history::repo_path(prefix, shenbao_core::campaign::CAMPAIGN_FILE);
@@ -134,10 +154,14 @@ fn campaign_at(repo: &Repository, prefix: &str, at: Oid, root: &Path) -> Option<
     shenbao_core::campaign::parse(root, blob.content().to_vec()).ok()
 }
 
-fn diff(repo: &Repository, from: Oid, to: Oid) -> Result<Diff<'_>, git2::Error> {
-    let old = repo.find_commit(from)?.tree()?;
+/// The changes from `from` (nothing, for a root commit) to `to`.
+fn diff(repo: &Repository, from: Option<Oid>, to: Oid) -> Result<Diff<'_>, git2::Error> {
+    let old = match from {
+        Some(from) => Some(repo.find_commit(from)?.tree()?),
+        None => None,
+    };
     let new = repo.find_commit(to)?.tree()?;
-    let mut diff = repo.diff_tree_to_tree(Some(&old), Some(&new), None)?;
+    let mut diff = repo.diff_tree_to_tree(old.as_ref(), Some(&new), None)?;
     diff.find_similar(Some(DiffFindOptions::new().renames(true)))?;
     Ok(diff)
 }

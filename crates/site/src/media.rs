@@ -117,12 +117,14 @@ fn entry(campaign: &Campaign, e: &Entry, previous_thumbs: Option<&Path>) -> Read
         .map(|a| a.file.as_str())
         .filter(|f| IMAGE_TYPES.contains(&extension(Path::new(f)).as_str()));
     for written in images.chain(e.cover.as_deref()) {
-        // Only a file the site may publish is read.
-        let publishable = clean(written).is_some_and(|rel| media.files.contains(&rel));
-        if media.photos.contains_key(written) || !publishable {
+        // Only a file the site may publish is read, and by the very path that was judged.
+        let Some(rel) = clean(written).filter(|rel| media.files.contains(rel)) else {
+            continue;
+        };
+        if media.photos.contains_key(written) {
             continue;
         }
-        let photo = photo(&folder, written, previous_thumbs).map_err(|reason| {
+        let photo = photo(&folder, &rel, previous_thumbs).map_err(|reason| {
             if let Some(reason) = reason {
                 warnings.push(format!("{}: {written}: {reason}", e.file()));
             }
@@ -135,10 +137,9 @@ fn entry(campaign: &Campaign, e: &Entry, previous_thumbs: Option<&Path>) -> Read
     }
     for a in &e.attachments {
         let ext = extension(Path::new(&a.file));
-        let publishable = clean(&a.file).is_some_and(|rel| media.files.contains(&rel));
-        if publishable
+        if let Some(rel) = clean(&a.file).filter(|rel| media.files.contains(rel))
             && !IMAGE_TYPES.contains(&ext.as_str())
-            && let Ok(meta) = std::fs::metadata(folder.join(&a.file))
+            && let Ok(meta) = std::fs::metadata(folder.join(rel))
         {
             media.sizes.insert(a.file.clone(), meta.len());
         }

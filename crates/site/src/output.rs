@@ -336,7 +336,9 @@ impl Staging {
             .flatten()
         {
             let name = entry.file_name();
-            if !ours(&name.to_string_lossy()) {
+            // The marker stays: killed halfway, the output is still known for a site, and the
+            // next build replaces it.
+            if !ours(&name.to_string_lossy()) && name != MARKER {
                 std::fs::rename(entry.path(), old.join(&name)).map_err(io(&entry.path()))?;
             }
         }

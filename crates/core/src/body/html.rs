@@ -131,7 +131,7 @@ fn local<'a>(url: CowStr<'a>, slug: Option<&str>, files: &mut Vec<String>) -> Co
         };
     };
     let (href, path) = match link::classify(&url, Some(slug)) {
-        Link::Page | Link::External | Link::SchemeRelative => return url,
+        Link::Page | Link::External | Link::SchemeRelative | Link::Site => return url,
         Link::Unsafe(_) => return "".into(),
         Link::Local { href, path } => (href.to_string(), path),
     };

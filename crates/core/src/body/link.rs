@@ -12,6 +12,8 @@ pub enum Link<'a> {
     External,
     /// Another site without a scheme (`//host/x`).
     SchemeRelative,
+    /// A page of the site itself, from its root (`/pages/about/`): none of the entry's files.
+    Site,
     /// A scheme that must not be followed (`javascript:`, `data:`), as the browser reads it.
     Unsafe(String),
     /// One of the entry's own files: `href` as it is linked from the entry's page (`<slug>/`
@@ -29,6 +31,9 @@ pub fn classify<'a>(url: &'a str, slug: Option<&str>) -> Link<'a> {
     }
     if trimmed.starts_with("//") || trimmed.starts_with("\\\\") {
         return Link::SchemeRelative;
+    }
+    if trimmed.starts_with(['/', '\\']) {
+        return Link::Site;
     }
     if let Some(scheme) = scheme(trimmed) {
         return if ALLOWED_SCHEMES.contains(&scheme.to_ascii_lowercase().as_str()) {
@@ -108,6 +113,7 @@ mod tests {
         );
         assert_eq!(classify("./javascript:x", Some("a")), local("javascript:x"));
         assert_eq!(classify("C:\\x.jpg", Some("a")), local("C:\\x.jpg"));
+        assert_eq!(classify("/pages/about/", Some("a")), Link::Site);
         assert_eq!(classify("../b/x.jpg", Some("a")), local("../b/x.jpg"));
     }
 }

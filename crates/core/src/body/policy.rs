@@ -78,11 +78,19 @@ pub const ALLOWED_SCHEMES: &[&str] = &["http", "https", "mailto", "tel"];
 /// Whether a URL loads from another site (`https://…`, `//…`): the reader's browser would
 /// fetch it on opening the page — a tracking pixel, a probe of the intranet.
 pub fn is_external(url: &str) -> bool {
-    let url = url.trim().to_ascii_lowercase();
-    url.starts_with("//")
-        || url.starts_with("\\\\")
-        || url.starts_with("http:")
-        || url.starts_with("https:")
+    // As a browser reads it: whitespace and control characters dropped, a backslash for `/`.
+    let url: String = url
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .map(|c| {
+            if c == '\\' {
+                '/'
+            } else {
+                c.to_ascii_lowercase()
+            }
+        })
+        .collect();
+    url.starts_with("//") || url.starts_with("http:") || url.starts_with("https:")
 }
 
 /// Attributes by which an element loads a resource when the page opens.

@@ -184,6 +184,6 @@ fn check_url(out: &mut BodyScan, offset: usize, url: &str, slug: Option<&str>) {
     match link::classify(url, slug) {
         Link::Unsafe(scheme) => out.unsafe_html.push((offset, format!("{scheme}:"))),
         Link::Local { path, .. } => out.local_files.push((offset, path)),
-        Link::Page | Link::External | Link::SchemeRelative => {}
+        Link::Page | Link::External | Link::SchemeRelative | Link::Site => {}
     }
 }

@@ -93,7 +93,8 @@ fn read_entry(
     sink: &mut Sink,
     render: bool,
 ) -> Option<Entry> {
-    let size = match files.stat(rel, "") {
+    // An entry is its unit's: a link to another unit's entry is not read as this one.
+    let size = match files.stat(rel, &paths::unit_folder(unit)) {
         Stat::Escapes => {
             sink.at(Pos::START, Problem::PathEscape { path: rel.into() });
             return None;
