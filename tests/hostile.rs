@@ -537,3 +537,27 @@ fn an_attachment_folder_linked_elsewhere_in_the_campaign_is_a_path_escape() {
         "a link inside the unit is its own"
     );
 }
+
+/// Raw HTML nested 200,000 deep (2 MB of `<div>`) would keep the sanitiser busy for minutes:
+/// refused like deep quotes, before rendering (the run's hang guard would stop a slow build).
+#[test]
+fn raw_html_nested_deep_is_refused_without_rendering() {
+    let dir = fixture("valid");
+    let path = dir.path().join("submissions/alpha/second-entry.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let body = format!(
+        "{}\n\n{}x{}\n",
+        text.trim_end(),
+        "<div>".repeat(190_000),
+        "</div>".repeat(10)
+    );
+    std::fs::write(&path, body).unwrap();
+    let found: Vec<_> = diagnostics(&shenbao(dir.path(), &["check", "--format", "json"]))
+        .into_iter()
+        .filter(|d| d.code == "nested-too-deep")
+        .collect();
+    assert_eq!(found.len(), 1, "{found:?}");
+    let out = dir.path().join("out");
+    let run = shenbao(dir.path(), &["build", "--out", out.to_str().unwrap()]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+}

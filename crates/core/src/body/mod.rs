@@ -192,6 +192,23 @@ mod tests {
     }
 
     #[test]
+    fn raw_html_nested_too_deep_is_marked_too() {
+        let deep = format!(
+            "intro\n\n{}x{}\n",
+            "<div>".repeat(100),
+            "</div>".repeat(100)
+        );
+        let parsed = parse(&deep, None, Want::ALL);
+        assert!(parsed.scan.too_deep.is_some());
+        assert!(parsed.html.is_empty());
+        let wide = format!(
+            "{}\n\n<br><img src=a.png/><p>x</p>\n",
+            "<b>a</b>".repeat(500)
+        );
+        assert_eq!(parse(&wide, None, Want::SCAN).scan.too_deep, None);
+    }
+
+    #[test]
     fn html_and_local_files_are_collected() {
         let scan = parse(
             "text <span onclick=\"x\">a</span>\n\n<script>alert(1)</script>\n\n![图](photo.jpg) [表](data.xlsx) [站](https://example.org) [坏](javascript:alert(1))\n",

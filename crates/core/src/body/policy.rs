@@ -99,15 +99,33 @@ pub const LOADING_ATTRIBUTES: &[&str] = &["src", "srcset", "poster", "data", "ba
 /// What is unsafe in a fragment of raw HTML: each with its byte offset and a short description
 /// (`<script>`, `onclick`, `javascript:`).
 pub fn unsafe_parts(html: &str) -> Vec<(usize, String)> {
-    inspect(html).0
+    inspect(html).unsafe_parts
 }
 
-/// The unsafe parts of a fragment of raw HTML, and the resources it would load from other
-/// sites (offset and URL).
-#[allow(clippy::type_complexity)]
-pub fn inspect(html: &str) -> (Vec<(usize, String)>, Vec<(usize, String)>) {
+/// Elements that never hold others: they open nothing.
+const VOID: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
+    "wbr",
+];
+
+/// What a fragment of raw HTML holds that the rules judge.
+#[derive(Debug, Default)]
+pub struct Inspection {
+    /// Unsafe parts: offset and a short description.
+    pub unsafe_parts: Vec<(usize, String)>,
+    /// Resources loaded from other sites: offset and URL.
+    pub external: Vec<(usize, String)>,
+    /// Each tag that opens (+1) or closes (-1) an element, with its offset: how deep raw HTML
+    /// nests, which costs the sanitiser time growing with its square.
+    pub nesting: Vec<(usize, i32)>,
+}
+
+/// The unsafe parts of a fragment of raw HTML, the resources it would load from other sites,
+/// and how its tags nest.
+pub fn inspect(html: &str) -> Inspection {
     let mut found = Vec::new();
     let mut external = Vec::new();
+    let mut nesting = Vec::new();
     let bytes = html.as_bytes();
     let mut i = 0;
     while let Some(rel) = html[i..].find('<') {
@@ -127,6 +145,13 @@ pub fn inspect(html: &str) -> (Vec<(usize, String)>, Vec<(usize, String)>) {
         }
         let name = html[name_start..name_start + name_len].to_ascii_lowercase();
         let end = find_tag_end(bytes, name_start + name_len);
+        // `end` is the `>`, or the fragment's end.
+        let self_closing = html[..end].trim_end().ends_with('/');
+        if name_start > i {
+            nesting.push((start, -1));
+        } else if !VOID.contains(&name.as_str()) && !self_closing {
+            nesting.push((start, 1));
+        }
         if name_start == i && !ALLOWED_TAGS.contains(&name.as_str()) {
             found.push((start, format!("<{name}>")));
         }
@@ -148,7 +173,11 @@ pub fn inspect(html: &str) -> (Vec<(usize, String)>, Vec<(usize, String)>) {
         }
         i = end.max(i);
     }
-    (found, external)
+    Inspection {
+        unsafe_parts: found,
+        external,
+        nesting,
+    }
 }
 
 /// The scheme of `url` if it is one we do not allow.

@@ -46,6 +46,8 @@ pub struct Scanner {
     depth: usize,
     /// The entry whose files local links name.
     slug: Option<String>,
+    /// Raw HTML elements open around the current event.
+    raw_depth: i64,
 }
 
 impl Scanner {
@@ -62,7 +64,7 @@ impl Scanner {
         if !matches!(event, Event::Html(_))
             && let Some((at, html)) = self.html_block.take()
         {
-            flush_html_block(out, at, &html);
+            flush_html_block(out, &mut self.raw_depth, at, &html);
         }
         match event {
             Event::Start(tag) if is_container(tag) => {
@@ -101,7 +103,7 @@ impl Scanner {
                 if !is_comment(html) {
                     mark_content(out);
                 }
-                add_html(out, start, html);
+                add_html(out, &mut self.raw_depth, start, html);
             }
             Event::Start(Tag::Image { dest_url, .. }) => {
                 mark_content(out);
@@ -124,7 +126,7 @@ impl Scanner {
 
     pub fn finish(mut self) -> BodyScan {
         if let Some((start, html)) = self.html_block.take() {
-            flush_html_block(&mut self.out, start, &html);
+            flush_html_block(&mut self.out, &mut self.raw_depth, start, &html);
         }
         self.out
     }
@@ -146,20 +148,26 @@ fn ends_container(tag: &TagEnd) -> bool {
 }
 
 /// A block of raw HTML ends: it is section text unless it is only a comment.
-fn flush_html_block(out: &mut BodyScan, start: usize, html: &str) {
+fn flush_html_block(out: &mut BodyScan, raw_depth: &mut i64, start: usize, html: &str) {
     if !is_comment(html) {
         mark_content(out);
     }
-    add_html(out, start, html);
+    add_html(out, raw_depth, start, html);
 }
 
 /// What a fragment of raw HTML at `start` holds that the rules report.
-fn add_html(out: &mut BodyScan, start: usize, html: &str) {
-    let (unsafe_parts, external) = html_policy::inspect(html);
+fn add_html(out: &mut BodyScan, raw_depth: &mut i64, start: usize, html: &str) {
+    let found = html_policy::inspect(html);
     out.unsafe_html
-        .extend(unsafe_parts.into_iter().map(|(o, w)| (start + o, w)));
+        .extend(found.unsafe_parts.into_iter().map(|(o, w)| (start + o, w)));
     out.external
-        .extend(external.into_iter().map(|(o, u)| (start + o, u)));
+        .extend(found.external.into_iter().map(|(o, u)| (start + o, u)));
+    for (offset, step) in found.nesting {
+        *raw_depth = (*raw_depth + i64::from(step)).max(0);
+        if *raw_depth > MAX_NESTING as i64 && out.too_deep.is_none() {
+            out.too_deep = Some(start + offset);
+        }
+    }
 }
 
 /// An HTML comment is a note to the writer, not section text.

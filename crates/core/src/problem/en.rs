@@ -70,7 +70,9 @@ pub(super) fn message(problem: &Problem) -> String {
             "the body loads `{url}` from another site: every reader's browser would request it; the site leaves it out"
         ),
         Problem::NestedTooDeep { max } => {
-            format!("the body nests quotes or lists more than {max} levels deep and cannot be published")
+            format!(
+                "the body nests quotes, lists or HTML elements more than {max} levels deep and cannot be published"
+            )
         }
         Problem::UnknownUnit { folder, .. } => {
             format!("the folder `{folder}` is not a registered unit")

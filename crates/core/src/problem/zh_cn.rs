@@ -67,7 +67,7 @@ pub(super) fn message(problem: &Problem) -> String {
             format!("正文从其他网站加载 `{url}`，读者打开页面时会向该网站发出请求；网站上不显示")
         }
         Problem::NestedTooDeep { max } => {
-            format!("正文的引用或列表嵌套超过 {max} 层，无法发布")
+            format!("正文的引用、列表或 HTML 元素嵌套超过 {max} 层，无法发布")
         }
         Problem::UnknownUnit { folder, .. } => format!("文件夹 `{folder}` 不是已登记的申报单位"),
         Problem::UnitCardMissing { unit } => format!("单位 `{unit}` 缺少单位信息卡 unit.yaml"),
