@@ -6,30 +6,12 @@ mod common;
 use std::path::Path;
 use std::process::Command;
 
+use common::git;
+
 use shenbao_core::campaign;
 use shenbao_core::rules;
 use shenbao_git::commit::{self, Author, Change, CommitError};
 use shenbao_git::tree::Tree;
-
-fn git(dir: &Path, args: &[&str]) -> String {
-    let out = Command::new("git")
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_AUTHOR_NAME", "office")
-        .env("GIT_AUTHOR_EMAIL", "office@example.org")
-        .env("GIT_COMMITTER_NAME", "office")
-        .env("GIT_COMMITTER_EMAIL", "office@example.org")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .output()
-        .expect("git");
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
 
 fn fixture_file(rel: &str) -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -4,7 +4,6 @@
 mod common;
 
 use std::path::Path;
-use std::process::Command;
 
 use shenbao_core::campaign::{self, Campaign};
 use shenbao_core::diagnostic::Diagnostic;
@@ -14,24 +13,9 @@ use shenbao_core::submissions;
 use shenbao_git::tree::Tree;
 
 fn commit_all(dir: &Path) {
-    for args in [
-        &["init", "-q", "-b", "main"][..],
-        &["add", "-A"],
-        &["commit", "-q", "-m", "entries"],
-    ] {
-        let out = Command::new("git")
-            .args(args)
-            .current_dir(dir)
-            .env("GIT_AUTHOR_NAME", "alpha")
-            .env("GIT_AUTHOR_EMAIL", "alpha@example.org")
-            .env("GIT_COMMITTER_NAME", "alpha")
-            .env("GIT_COMMITTER_EMAIL", "alpha@example.org")
-            .env("GIT_CONFIG_GLOBAL", "/dev/null")
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .output()
-            .expect("git");
-        assert!(out.status.success(), "git {args:?}");
-    }
+    common::git(dir, &["init", "-q", "-b", "main"]);
+    common::git(dir, &["add", "-A"]);
+    common::git(dir, &["commit", "-q", "-m", "entries"]);
 }
 
 /// Every regular file under `submissions/`, as an upload would hold them.

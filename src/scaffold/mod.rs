@@ -218,7 +218,10 @@ pub fn campaign_skeleton() -> Vec<(&'static str, &'static str)> {
             include_str!("init/github-workflow.yml"),
         ),
         (".gitlab-ci.yml", include_str!("init/gitlab-ci.yml")),
-        (".gitignore", "public/\n"),
+        (
+            ".gitignore",
+            "public/\n# left by a build that was killed; the next build removes them\n.*.building-*/\n.*.lock\n",
+        ),
     ]
 }
 

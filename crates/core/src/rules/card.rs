@@ -8,7 +8,7 @@ use crate::problem::{CardDetail, Problem, closest};
 use crate::rules::Sink;
 use crate::rules::attachments::{SCAN_TYPES, content_matches};
 use crate::rules::formats;
-use crate::source::{self, Pos};
+use crate::source::Pos;
 use crate::yaml::{self, Node};
 
 /// The keys a card may have.
@@ -33,37 +33,7 @@ fn invalid(sink: &mut Sink, pos: Pos, detail: CardDetail) {
 
 fn read(files: &dyn Files, unit: &str, rel: &str, sink: &mut Sink) -> Option<UnitCard> {
     // Judged before it is read: a card is the unit's, as its entries are.
-    match files.stat(rel, &paths::unit_folder(unit)) {
-        Stat::Escapes => {
-            sink.at(Pos::START, Problem::PathEscape { path: rel.into() });
-            return None;
-        }
-        Stat::File { size } if size > super::MAX_ENTRY_BYTES => {
-            sink.at(
-                Pos::START,
-                Problem::FileTooLarge {
-                    size_mb: size.div_ceil(1024 * 1024),
-                    max_mb: super::MAX_ENTRY_BYTES / (1024 * 1024),
-                },
-            );
-            return None;
-        }
-        _ => {}
-    }
-    let bytes = match files.read(rel) {
-        Ok(b) => b,
-        Err(reason) => {
-            sink.at(Pos::START, Problem::Unreadable { reason });
-            return None;
-        }
-    };
-    let text = match source::decode(bytes) {
-        Ok(t) => t,
-        Err(source::NotUtf8(pos)) => {
-            sink.at(pos, Problem::NotUtf8);
-            return None;
-        }
-    };
+    let text = super::read_text(files, rel, &paths::unit_folder(unit), sink)?;
     let node = match yaml::parse(&text, 1) {
         Ok(n) => n,
         Err(e) => {
@@ -106,15 +76,10 @@ fn read(files: &dyn Files, unit: &str, rel: &str, sink: &mut Sink) -> Option<Uni
                     invalid(sink, v.pos, CardDetail::BadPhone { value: text });
                 }
             }
-            _ => {
-                if !exists_inside(files, unit, &text) {
-                    invalid(sink, v.pos, CardDetail::FileMissing { file: text });
-                } else if !is_scan(files, unit, &text) {
-                    invalid(sink, v.pos, CardDetail::NotAScan { file: text });
-                } else {
-                    card.roster_signed = Some(text);
-                }
-            }
+            _ => match roster_scan(files, unit, &text) {
+                Ok(()) => card.roster_signed = Some(text),
+                Err(problem) => sink.at(v.pos, problem),
+            },
         }
     }
     if card.leader.is_empty() {
@@ -136,26 +101,39 @@ fn node_pos(map: &[(Node, Node)], key: &str) -> Option<Pos> {
         .map(|(k, _)| k.pos)
 }
 
-/// The signed roster is published as it is: a photo or a PDF, by its extension and its content
-/// (a page named `.jpg` would run on the site's origin).
-fn is_scan(files: &dyn Files, unit: &str, written: &str) -> bool {
-    let Some(rel) = crate::paths::relative_inside(written) else {
-        return false;
+/// The signed roster scan named as `written`: a file of the unit's own folder, reached without a
+/// link out of it, and — since it is published as it is — a photo or a PDF by its extension and
+/// its content (a page named `.jpg` would run on the site's origin).
+fn roster_scan(files: &dyn Files, unit: &str, written: &str) -> Result<(), Problem> {
+    let folder = paths::unit_folder(unit);
+    let missing = || Problem::UnitCardInvalid {
+        detail: CardDetail::FileMissing {
+            file: written.into(),
+        },
     };
+    let rel = crate::paths::relative_inside(written).ok_or_else(missing)?;
     let ext = crate::paths::extension(&rel);
-    let rel = format!("{}/{}", paths::unit_folder(unit), rel.to_string_lossy());
-    SCAN_TYPES.contains(&ext.as_str())
+    let rel = format!("{folder}/{}", rel.to_string_lossy());
+    match files.stat(&rel, &folder) {
+        Stat::File { .. } => {}
+        Stat::Escapes => {
+            return Err(Problem::PathEscape {
+                path: written.into(),
+            });
+        }
+        Stat::Missing | Stat::Dir => return Err(missing()),
+    }
+    let scan = SCAN_TYPES.contains(&ext.as_str())
         && files
             .read(&rel)
-            .is_ok_and(|bytes| content_matches(&ext, &bytes))
-}
-
-/// The roster scan must be a file inside the unit's folder.
-fn exists_inside(files: &dyn Files, unit: &str, written: &str) -> bool {
-    let folder = paths::unit_folder(unit);
-    let Some(rel) = crate::paths::relative_inside(written) else {
-        return false;
-    };
-    let rel = format!("{folder}/{}", rel.to_string_lossy());
-    matches!(files.stat(&rel, &folder), Stat::File { .. })
+            .is_ok_and(|bytes| content_matches(&ext, &bytes));
+    if scan {
+        Ok(())
+    } else {
+        Err(Problem::UnitCardInvalid {
+            detail: CardDetail::NotAScan {
+                file: written.into(),
+            },
+        })
+    }
 }

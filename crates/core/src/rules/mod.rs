@@ -57,6 +57,48 @@ pub struct EntryOutcome {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// The text of a unit's file (an entry, its card), judged before it is read: a link out of
+/// `within` is path-escape, a file over `MAX_ENTRY_BYTES` is refused unread, and the text must
+/// be UTF-8. `None` when a diagnostic says why not.
+pub(crate) fn read_text(
+    files: &dyn Files,
+    rel: &str,
+    within: &str,
+    sink: &mut Sink,
+) -> Option<String> {
+    match files.stat(rel, within) {
+        Stat::Escapes => {
+            sink.at(Pos::START, Problem::PathEscape { path: rel.into() });
+            return None;
+        }
+        Stat::File { size } if size > MAX_ENTRY_BYTES => {
+            sink.at(
+                Pos::START,
+                Problem::FileTooLarge {
+                    size_mb: size.div_ceil(1024 * 1024),
+                    max_mb: MAX_ENTRY_BYTES / (1024 * 1024),
+                },
+            );
+            return None;
+        }
+        _ => {}
+    }
+    let bytes = match files.read(rel) {
+        Ok(b) => b,
+        Err(reason) => {
+            sink.at(Pos::START, Problem::Unreadable { reason });
+            return None;
+        }
+    };
+    match source::decode(bytes) {
+        Ok(t) => Some(t),
+        Err(source::NotUtf8(pos)) => {
+            sink.at(pos, Problem::NotUtf8);
+            None
+        }
+    }
+}
+
 /// Read and check `submissions/<unit>/<slug>.md` and the files it names, all from `files`; with
 /// `render`, the entry also carries its body as safe HTML (parsed once for both).
 pub fn check_entry(
@@ -94,38 +136,7 @@ fn read_entry(
     render: bool,
 ) -> Option<Entry> {
     // An entry is its unit's: a link to another unit's entry is not read as this one.
-    let size = match files.stat(rel, &paths::unit_folder(unit)) {
-        Stat::Escapes => {
-            sink.at(Pos::START, Problem::PathEscape { path: rel.into() });
-            return None;
-        }
-        Stat::File { size } => size,
-        Stat::Missing | Stat::Dir => 0,
-    };
-    if size > MAX_ENTRY_BYTES {
-        sink.at(
-            Pos::START,
-            Problem::FileTooLarge {
-                size_mb: size.div_ceil(1024 * 1024),
-                max_mb: MAX_ENTRY_BYTES / (1024 * 1024),
-            },
-        );
-        return None;
-    }
-    let bytes = match files.read(rel) {
-        Ok(b) => b,
-        Err(reason) => {
-            sink.at(Pos::START, Problem::Unreadable { reason });
-            return None;
-        }
-    };
-    let text = match source::decode(bytes) {
-        Ok(t) => t,
-        Err(source::NotUtf8(pos)) => {
-            sink.at(pos, Problem::NotUtf8);
-            return None;
-        }
-    };
+    let text = read_text(files, rel, &paths::unit_folder(unit), sink)?;
     if let Some(i) = text
         .bytes()
         .position(|b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r') || b == 0x7f)
