@@ -162,6 +162,41 @@ fn an_entry_that_arrives_after_the_deadline_is_late_and_an_edit_after_it_is_not(
 }
 
 #[test]
+fn a_unit_granted_an_extension_is_judged_by_its_own_date() {
+    let late = "submissions/beta/dangjian.md";
+    let (dir, held) = repository(&[late]);
+    let d = dir.path();
+    put(d, &held, late);
+    commit(d, BETA, "2017-12-07T10:00:00+08:00", "a late entry");
+    assert_eq!(codes_at(d, &[], "late-submission"), [late]);
+
+    // 补报: beta may submit until 8 December; the same arrival is now on time.
+    let path = d.join("campaign.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(
+        &path,
+        format!("{text}\nextensions:\n  beta: 2017-12-08T18:00:00+08:00\n"),
+    )
+    .unwrap();
+    assert!(codes_at(d, &[], "late-submission").is_empty());
+    assert_eq!(status_of(d, "beta")["late"], 0);
+    let run = shenbao(d, &["status"]);
+    assert!(
+        run.stdout.contains("2017-12-08T18:00:00+08:00"),
+        "{}",
+        run.stdout
+    );
+
+    // An extension for a unit the registry does not know is an error of campaign.yaml.
+    std::fs::write(
+        &path,
+        format!("{text}\nextensions:\n  nosuch: 2017-12-08T18:00:00+08:00\n"),
+    )
+    .unwrap();
+    assert_eq!(shenbao(d, &["check"]).code, 2);
+}
+
+#[test]
 fn an_entry_not_yet_committed_is_not_submitted_and_never_late() {
     let pending = "submissions/gamma/yuanqu.md";
     let (dir, held) = repository(&[pending]);

@@ -103,6 +103,15 @@ fn render_table(
             Lang::En => format!("deadline: {} ({state})\n", deadline.text),
         });
     }
+    for (unit, until) in &campaign.extensions {
+        let name = campaign
+            .unit(unit)
+            .map_or(unit.as_str(), |u| u.name.as_str());
+        out.push_str(&match lang {
+            Lang::Zh => format!("补报：{name} 延至 {}\n", until.text),
+            Lang::En => format!("extension: {name} until {}\n", until.text),
+        });
+    }
     let count = |s: State| units.iter().filter(|u| u.state == s).count();
     out.push_str(&format!(
         "{}\n\n",

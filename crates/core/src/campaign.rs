@@ -1,7 +1,7 @@
 //! The call for entries (`campaign.yaml`): categories, criteria, unit registry, schema limits and
 //! rules, read and checked for consistency.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -47,6 +47,10 @@ pub struct Campaign {
     /// Whether entries' arrival times are read from git (default). A demo or an imported
     /// campaign whose files were committed after the fact turns it off, or everything is late.
     pub arrival_times: bool,
+    /// Later deadlines granted to single units (补报), by unit id.
+    pub extensions: BTreeMap<String, Deadline>,
+    pub portal: PortalSettings,
+    pub reminders: ReminderSettings,
     /// The registry by id, built once: every stage asks it, for each of 100,000 entries.
     index: Index,
 }
@@ -75,6 +79,51 @@ impl Index {
             categories: positions(categories.iter().map(|c| c.id.as_str())),
         }
     }
+}
+
+/// `portal:`: how the submission portal runs.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PortalSettings {
+    /// Where units reach the portal; login links are made from it.
+    #[serde(default)]
+    pub public_url: Option<String>,
+    /// Whether new entries and edits are taken after the deadline.
+    #[serde(default)]
+    pub accept_late: bool,
+}
+
+/// `reminders:`: what `shenbao remind` sends, when and how.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReminderSettings {
+    /// Days before the deadline on which a unit is reminded (once each).
+    #[serde(default)]
+    pub before_deadline_days: Vec<u32>,
+    #[serde(default)]
+    pub smtp: Option<SmtpSettings>,
+    /// The environment variable holding a 企业微信 or 钉钉 group robot's address.
+    #[serde(default)]
+    pub webhook_env: Option<String>,
+}
+
+/// The mail server reminders are sent through (over TLS).
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SmtpSettings {
+    pub host: String,
+    #[serde(default = "default_smtp_port")]
+    pub port: u16,
+    pub from: String,
+    #[serde(default)]
+    pub user: Option<String>,
+    /// The environment variable holding the password (never the password itself).
+    #[serde(default)]
+    pub password_env: Option<String>,
+}
+
+fn default_smtp_port() -> u16 {
+    465
 }
 
 /// 截止时间: the instant after which an arriving entry is late.
@@ -242,6 +291,11 @@ impl Campaign {
             .map(|f| f.key)
             .chain(self.fields.extra.iter().map(|f| f.key.as_str()))
             .collect()
+    }
+
+    /// The deadline that holds for `unit`: its own extension, else the campaign's.
+    pub fn deadline_for(&self, unit: &str) -> Option<&Deadline> {
+        self.extensions.get(unit).or(self.deadline.as_ref())
     }
 
     pub fn unit(&self, id: &str) -> Option<&Unit> {
@@ -419,6 +473,55 @@ fn resolve(root: &Path, file: CampaignFile) -> Result<Campaign, CampaignError> {
 
     let base_url = file.base_url.unwrap_or_else(|| "/".into());
 
+    let mut extensions = BTreeMap::new();
+    let mut granted: Vec<_> = file.extensions.iter().collect();
+    granted.sort_by_key(|(unit, _)| (unit.referenced.line(), unit.referenced.column()));
+    for (unit, at) in granted {
+        if !file.units.iter().any(|u| u.id.value == unit.value) {
+            report(
+                pos(unit),
+                CampaignDetail::BadValue {
+                    key: "extensions".into(),
+                    value: unit.value.clone(),
+                    expected: "units[].id",
+                },
+            );
+            continue;
+        }
+        match at.value.parse::<jiff::Timestamp>() {
+            Ok(t) => {
+                extensions.insert(
+                    unit.value.clone(),
+                    Deadline {
+                        text: at.value.clone(),
+                        at: t,
+                    },
+                );
+            }
+            Err(_) => report(
+                pos(at),
+                CampaignDetail::BadValue {
+                    key: format!("extensions.{}", unit.value),
+                    value: at.value.clone(),
+                    expected: "2017-12-08T18:00:00+08:00",
+                },
+            ),
+        }
+    }
+    let portal = file.portal.unwrap_or_default();
+    if let Some(url) = &portal.public_url
+        && !(url.starts_with("https://") || url.starts_with("http://"))
+    {
+        report(
+            Pos::START,
+            CampaignDetail::BadValue {
+                key: "portal.public_url".into(),
+                value: url.clone(),
+                expected: "https://shenbao.example.org/",
+            },
+        );
+    }
+
     let categories = file
         .categories
         .iter()
@@ -593,6 +696,9 @@ fn resolve(root: &Path, file: CampaignFile) -> Result<Campaign, CampaignError> {
         attachments,
         theme: file.theme,
         arrival_times: file.arrival_times.unwrap_or(true),
+        extensions,
+        portal,
+        reminders: file.reminders.unwrap_or_default(),
         index: Index::default(),
     };
     campaign.index = Index::new(&campaign.units, &campaign.unit_types, &campaign.categories);
@@ -686,6 +792,12 @@ struct CampaignFile {
     theme: Option<String>,
     #[serde(default)]
     arrival_times: Option<bool>,
+    #[serde(default)]
+    extensions: HashMap<Spanned<String>, Spanned<String>>,
+    #[serde(default)]
+    portal: Option<PortalSettings>,
+    #[serde(default)]
+    reminders: Option<ReminderSettings>,
 }
 
 #[derive(Deserialize)]

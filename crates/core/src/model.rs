@@ -86,6 +86,8 @@ pub struct UnitCard {
     /// 专人负责
     pub responsible: Option<String>,
     pub responsible_phone: Option<String>,
+    /// Where reminders go.
+    pub email: Option<String>,
     /// The scan or photo of the signed and stamped roster, relative to the unit's folder.
     pub roster_signed: Option<String>,
 }

@@ -17,6 +17,7 @@ pub const CARD_KEYS: &[&str] = &[
     "responsible",
     "responsible_phone",
     "roster_signed",
+    "email",
 ];
 
 /// Read and check `submissions/<unit>/unit.yaml` from `files`.
@@ -69,6 +70,20 @@ fn read(files: &dyn Files, unit: &str, rel: &str, sink: &mut Sink) -> Option<Uni
         match key.as_str() {
             "leader" => card.leader = text,
             "responsible" => card.responsible = Some(text),
+            "email" => {
+                if formats::is_email(&text) {
+                    card.email = Some(text);
+                } else {
+                    sink.at(
+                        v.pos,
+                        Problem::InvalidFormat {
+                            key: key.clone(),
+                            value: text,
+                            format: crate::problem::Format::Email,
+                        },
+                    );
+                }
+            }
             "responsible_phone" => {
                 if formats::is_phone(&text) {
                     card.responsible_phone = Some(text);
@@ -135,5 +150,30 @@ fn roster_scan(files: &dyn Files, unit: &str, written: &str) -> Result<(), Probl
                 file: written.into(),
             },
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::files::Memory;
+
+    fn card(text: &str) -> (Option<UnitCard>, Vec<Diagnostic>) {
+        let mut files = Memory::new();
+        files.insert("submissions/a/unit.yaml", text);
+        check_card(&files, "a")
+    }
+
+    #[test]
+    fn an_email_is_read_and_a_bad_one_is_invalid_format_at_its_value() {
+        let (c, d) = card("leader: 张主席\nemail: gonghui@example.org\n");
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(c.unwrap().email.as_deref(), Some("gonghui@example.org"));
+
+        let (c, d) = card("leader: 张主席\nemail: 不是邮箱\n");
+        assert_eq!(c.unwrap().email, None);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].problem.code(), "invalid-format");
+        assert_eq!((d[0].pos.line, d[0].pos.column), (2, 8));
     }
 }

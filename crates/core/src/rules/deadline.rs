@@ -22,13 +22,12 @@ pub fn check(campaign: &Campaign, history: Option<&History>, entries: &[Entry]) 
             Problem::ShallowClone,
         )];
     }
-    let Some(deadline) = &campaign.deadline else {
-        return Vec::new();
-    };
     entries
         .iter()
         .filter(|e| !e.draft)
         .filter_map(|e| {
+            // A unit granted an extension (补报) is judged by its own date.
+            let deadline = campaign.deadline_for(&e.unit)?;
             let arrived = e.arrived.as_ref()?;
             (arrived.time > deadline.at.as_second()).then(|| {
                 Diagnostic::new(
@@ -56,7 +55,7 @@ pub fn submitted(history: Option<&History>, entry: &Entry) -> bool {
 
 /// Whether the entry arrived after the deadline (never when it is not committed).
 pub fn is_late(campaign: &Campaign, entry: &Entry) -> bool {
-    match (&campaign.deadline, &entry.arrived) {
+    match (campaign.deadline_for(&entry.unit), &entry.arrived) {
         (Some(d), Some(a)) => a.time > d.at.as_second(),
         _ => false,
     }
