@@ -1,6 +1,7 @@
 //! The `shenbao` command: parses arguments, runs a command, turns its result into an exit status.
 
 mod cmd;
+mod portal;
 mod scaffold;
 mod serve;
 mod table;

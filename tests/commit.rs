@@ -10,7 +10,7 @@ use common::git;
 
 use shenbao_core::campaign;
 use shenbao_core::rules;
-use shenbao_git::commit::{self, Author, Change, CommitError};
+use shenbao_git::commit::{self, Author, Change, CommitError, Content};
 use shenbao_git::tree::Tree;
 
 fn fixture_file(rel: &str) -> std::path::PathBuf {
@@ -46,19 +46,19 @@ fn an_upload_becomes_one_commit_with_the_units_files() {
         &[
             Change {
                 path: "submissions/alpha/uploaded.md".into(),
-                content: Some(entry.clone()),
+                content: Content::Bytes(entry.clone()),
             },
             Change {
                 path: "submissions/alpha/uploaded/photo.jpg".into(),
-                content: Some(photo.clone()),
+                content: Content::Bytes(photo.clone()),
             },
             Change {
                 path: "submissions/alpha/uploaded/data.csv".into(),
-                content: Some(b"year,count\n2017,12\n".to_vec()),
+                content: Content::Bytes(b"year,count\n2017,12\n".to_vec()),
             },
             Change {
                 path: "submissions/alpha/second-entry.md".into(),
-                content: None,
+                content: Content::Delete,
             },
         ],
         &alpha(),
@@ -107,7 +107,7 @@ fn a_path_out_of_the_campaign_or_nothing_new_is_refused() {
             "main",
             &[Change {
                 path: bad.into(),
-                content: Some(b"x".to_vec()),
+                content: Content::Bytes(b"x".to_vec()),
             }],
             &alpha(),
             "x",
@@ -123,7 +123,7 @@ fn a_path_out_of_the_campaign_or_nothing_new_is_refused() {
         "main",
         &[Change {
             path: "submissions/alpha/good-entry.md".into(),
-            content: Some(same),
+            content: Content::Bytes(same),
         }],
         &alpha(),
         "unchanged",
@@ -149,7 +149,7 @@ fn a_campaign_in_a_subfolder_is_committed_under_it() {
         "main",
         &[Change {
             path: "submissions/alpha/unit.yaml".into(),
-            content: Some("leader: 张三\n".into()),
+            content: Content::Bytes("leader: 张三\n".into()),
         }],
         &alpha(),
         "card",

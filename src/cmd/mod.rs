@@ -5,6 +5,7 @@ mod check;
 mod codeowners;
 mod init;
 mod new;
+mod portal;
 mod roster;
 mod schema;
 mod serve;
@@ -52,6 +53,8 @@ enum Command {
     Roster(roster::Args),
     /// Create a new campaign skeleton with CI files for GitHub and GitLab.
     Init(init::Args),
+    /// The submission portal for units without git; `portal invite` prints login links.
+    Portal(portal::Args),
     /// Print a CODEOWNERS file from the unit registry (save it as .github/CODEOWNERS).
     Codeowners,
 }
@@ -93,6 +96,7 @@ pub fn run(cli: Cli) -> Result<Outcome, CliError> {
         Command::Roster(args) => roster::run(&globals, args),
         Command::Init(args) => init::run(args),
         Command::Codeowners => codeowners::run(&globals),
+        Command::Portal(args) => portal::run(&globals, args),
     }
 }
 

@@ -5,7 +5,7 @@
 //! `watch` decides which file events matter, `http` answers requests from the site in memory,
 //! `overlay` draws the errors into pages. Nothing is ever served from the campaign's folder.
 
-mod http;
+pub(crate) mod http;
 mod overlay;
 mod watch;
 

@@ -134,6 +134,39 @@ pub struct Deadline {
     pub at: jiff::Timestamp,
 }
 
+impl Deadline {
+    /// The offset the organisers wrote the deadline in (`+08:00`), UTC when they wrote `Z`.
+    pub fn offset(&self) -> jiff::tz::Offset {
+        let tail = self
+            .text
+            .get(self.text.len().saturating_sub(6)..)
+            .unwrap_or("");
+        let sign = match tail.as_bytes().first() {
+            Some(b'+') => 1,
+            Some(b'-') => -1,
+            _ => return jiff::tz::Offset::UTC,
+        };
+        let hours: i32 = tail.get(1..3).and_then(|h| h.parse().ok()).unwrap_or(0);
+        let minutes: i32 = tail.get(4..6).and_then(|m| m.parse().ok()).unwrap_or(0);
+        jiff::tz::Offset::from_seconds(sign * (hours * 3600 + minutes * 60))
+            .unwrap_or(jiff::tz::Offset::UTC)
+    }
+
+    /// The deadline as people write it, in its own time zone: 2017年12月6日 23:59.
+    pub fn written(&self, lang: Lang) -> String {
+        self.local(self.at, lang)
+    }
+
+    /// Any instant in the deadline's time zone, written as people write it.
+    pub fn local(&self, at: jiff::Timestamp, lang: Lang) -> String {
+        let zoned = self.offset().to_datetime(at);
+        match lang {
+            Lang::Zh => zoned.strftime("%Y年%-m月%-d日 %H:%M").to_string(),
+            Lang::En => zoned.strftime("%-d %B %Y, %H:%M").to_string(),
+        }
+    }
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Contact {
@@ -910,6 +943,16 @@ mod tests {
                 .collect(),
             other => panic!("expected problems, got {other:?}"),
         }
+    }
+
+    #[test]
+    fn a_deadline_is_written_in_its_own_time_zone() {
+        let c = load_text(&format!("{MINIMAL}deadline: 2017-12-06T23:59:59+08:00\n")).unwrap();
+        let d = c.deadline.unwrap();
+        assert_eq!(d.written(Lang::Zh), "2017年12月6日 23:59");
+        assert_eq!(d.written(Lang::En), "6 December 2017, 23:59");
+        let utc: jiff::Timestamp = "2017-12-07T02:30:00Z".parse().unwrap();
+        assert_eq!(d.local(utc, Lang::Zh), "2017年12月7日 10:30");
     }
 
     #[test]

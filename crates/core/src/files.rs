@@ -154,6 +154,25 @@ impl Memory {
     }
 }
 
+/// Files of `base` with some replaced or added: an edit checked before it is saved.
+pub struct Overlay<'a> {
+    pub base: &'a dyn Files,
+    pub over: Memory,
+}
+
+impl Files for Overlay<'_> {
+    fn stat(&self, rel: &str, within: &str) -> Stat {
+        match self.over.stat(rel, within) {
+            Stat::Missing => self.base.stat(rel, within),
+            found => found,
+        }
+    }
+
+    fn read(&self, rel: &str) -> Result<Vec<u8>, String> {
+        self.over.read(rel).or_else(|_| self.base.read(rel))
+    }
+}
+
 impl Files for Memory {
     fn stat(&self, rel: &str, _within: &str) -> Stat {
         if let Some(bytes) = self.files.get(rel) {

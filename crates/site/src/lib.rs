@@ -215,7 +215,28 @@ pub fn roster_html(
         },
         &Reuse::default(),
     );
-    render::roster_alone(&theme, &model, unit).map_err(SiteError::Template)
+    // A unit with nothing published yet still gets its own (empty) sheet, never the whole
+    // roster.
+    let empty;
+    let chosen = match unit {
+        None => None,
+        Some(id) => match model.roster.units.iter().find(|u| u.id == id) {
+            Some(u) => Some(u),
+            None => {
+                empty = shenbao_core::roster::RosterUnit {
+                    id: id.to_string(),
+                    name: project
+                        .campaign
+                        .unit(id)
+                        .map_or(id.to_string(), |u| u.name.clone()),
+                    leader: project.cards.get(id).map(|c| c.leader.clone()),
+                    entries: Vec::new(),
+                };
+                Some(&empty)
+            }
+        },
+    };
+    render::roster_alone(&theme, &model, chosen).map_err(SiteError::Template)
 }
 
 /// The roster as CSV, XLSX and JSON, every entry as JSON, and the showcase's compact index.

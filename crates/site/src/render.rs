@@ -465,7 +465,7 @@ fn page(model: &Model, shared: &Prepared, job: Job) -> (String, &'static str, Va
 pub fn roster_alone(
     theme: &crate::theme::Theme,
     model: &Model,
-    unit: Option<&str>,
+    unit: Option<&shenbao_core::roster::RosterUnit>,
 ) -> Result<String, minijinja::Error> {
     let css: String = ["style.css", "print.css"]
         .iter()
@@ -481,7 +481,7 @@ pub fn roster_alone(
         .collect();
     let site = Value::from(Serde(&model.site));
     let inline_css = Value::from_safe_string(css);
-    match unit.and_then(|id| model.roster.units.iter().find(|u| u.id == id)) {
+    match unit {
         Some(u) => theme
             .env
             .get_template("roster_unit.html")?

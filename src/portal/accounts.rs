@@ -1,0 +1,241 @@
+//! Who may log in: the portal's accounts, kept under `.git/shenbao/` (never in the work tree,
+//! never committed). A login token is 128 random bits shown once, in the invitation link; only
+//! its SHA-256 is stored, so a copy of the repository's state gives no one a way in.
+//!
+//! The file is rewritten whole (to a temporary file, then renamed) under a lock, so that
+//! `portal invite` beside a running portal, or two portals, never lose an account.
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+/// Whose account it is.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Account {
+    /// A submitting unit, by id.
+    Unit(String),
+    /// The research office, by e-mail.
+    Organiser(String),
+}
+
+impl Account {
+    /// What `invite` prints before the link: the unit id or the e-mail.
+    pub fn name(&self) -> &str {
+        match self {
+            Account::Unit(id) | Account::Organiser(id) => id,
+        }
+    }
+}
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct Stored {
+    /// Token hash (hex) → account.
+    tokens: BTreeMap<String, Account>,
+}
+
+/// The accounts of one repository.
+#[derive(Clone, Debug)]
+pub struct Accounts {
+    dir: PathBuf,
+}
+
+#[derive(Debug)]
+pub enum AccountsError {
+    Io(PathBuf, std::io::Error),
+    Corrupt(PathBuf, String),
+    Random,
+}
+
+impl std::fmt::Display for AccountsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            AccountsError::Io(p, e) => write!(f, "{}: {e}", p.display()),
+            AccountsError::Corrupt(p, e) => write!(f, "{}: {e}", p.display()),
+            AccountsError::Random => write!(f, "the system's random source failed"),
+        }
+    }
+}
+
+impl std::error::Error for AccountsError {}
+
+/// 16 random bytes from the system.
+pub fn random_bytes<const N: usize>() -> Result<[u8; N], AccountsError> {
+    let mut bytes = [0u8; N];
+    getrandom::fill(&mut bytes).map_err(|_| AccountsError::Random)?;
+    Ok(bytes)
+}
+
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The stored form of a token.
+pub fn token_hash(token: &str) -> String {
+    hex(&Sha256::digest(token.as_bytes()))
+}
+
+impl Accounts {
+    /// The accounts kept in `state_dir` (`.git/shenbao`).
+    pub fn new(state_dir: &Path) -> Self {
+        Self {
+            dir: state_dir.to_path_buf(),
+        }
+    }
+
+    fn file(&self) -> PathBuf {
+        self.dir.join("accounts.json")
+    }
+
+    fn read(&self) -> Result<Stored, AccountsError> {
+        let path = self.file();
+        match std::fs::read(&path) {
+            Ok(bytes) => serde_json::from_slice(&bytes)
+                .map_err(|e| AccountsError::Corrupt(path, e.to_string())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Stored::default()),
+            Err(e) => Err(AccountsError::Io(path, e)),
+        }
+    }
+
+    /// Run `change` on the stored accounts under the lock and write the result.
+    fn update<T>(&self, change: impl FnOnce(&mut Stored) -> T) -> Result<T, AccountsError> {
+        let io = |p: &Path| {
+            let p = p.to_path_buf();
+            move |e| AccountsError::Io(p, e)
+        };
+        create_private_dir(&self.dir).map_err(io(&self.dir))?;
+        let lock_path = self.dir.join("accounts.lock");
+        let lock = File::create(&lock_path).map_err(io(&lock_path))?;
+        lock.lock().map_err(io(&lock_path))?;
+        let mut stored = self.read()?;
+        let out = change(&mut stored);
+        let path = self.file();
+        let temp = self
+            .dir
+            .join(format!("accounts.json.{}", std::process::id()));
+        let json = serde_json::to_vec_pretty(&stored).unwrap_or_default();
+        write_private(&temp, &json).map_err(io(&temp))?;
+        std::fs::rename(&temp, &path).map_err(io(&path))?;
+        Ok(out)
+    }
+
+    /// A new login token for `account` (earlier ones stay valid until revoked).
+    pub fn invite(&self, account: &Account) -> Result<String, AccountsError> {
+        let token = hex(&random_bytes::<16>()?);
+        let hash = token_hash(&token);
+        self.update(|s| {
+            s.tokens.insert(hash, account.clone());
+        })?;
+        Ok(token)
+    }
+
+    /// End every token of `account`; how many there were.
+    pub fn revoke(&self, account: &Account) -> Result<usize, AccountsError> {
+        self.update(|s| {
+            let before = s.tokens.len();
+            s.tokens.retain(|_, a| a != account);
+            before - s.tokens.len()
+        })
+    }
+
+    /// The account a token hash belongs to, if it is still valid.
+    pub fn by_hash(&self, hash: &str) -> Result<Option<Account>, AccountsError> {
+        Ok(self.read()?.tokens.get(hash).cloned())
+    }
+
+    /// Every account that has a valid token, once each, sorted.
+    pub fn all(&self) -> Result<Vec<Account>, AccountsError> {
+        let mut all: Vec<Account> = self.read()?.tokens.into_values().collect();
+        all.sort();
+        all.dedup();
+        Ok(all)
+    }
+
+    /// The key that signs session cookies, made on first use and kept beside the accounts, so
+    /// that a restart or a second portal process keeps everyone logged in.
+    pub fn session_key(&self) -> Result<[u8; 32], AccountsError> {
+        let path = self.dir.join("session.key");
+        let io = |e| AccountsError::Io(path.clone(), e);
+        match std::fs::read(&path) {
+            Ok(bytes) if bytes.len() == 32 => {
+                let mut key = [0u8; 32];
+                key.copy_from_slice(&bytes);
+                return Ok(key);
+            }
+            Ok(_) => return Err(AccountsError::Corrupt(path, "not a 32-byte key".into())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(io(e)),
+        }
+        create_private_dir(&self.dir).map_err(io)?;
+        let key = random_bytes::<32>()?;
+        let temp = self.dir.join(format!("session.key.{}", std::process::id()));
+        write_private(&temp, &key).map_err(io)?;
+        // Two processes starting at once: the first key to land wins, and both read it.
+        match std::fs::hard_link(&temp, &path) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(io(e)),
+        }
+        let _ = std::fs::remove_file(&temp);
+        self.session_key()
+    }
+}
+
+fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+    }
+    Ok(())
+}
+
+/// Write a file only its owner may read.
+fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(path)?;
+    file.write_all(bytes)?;
+    file.sync_all()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_token_is_stored_only_as_its_hash_and_revoking_ends_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let accounts = Accounts::new(dir.path());
+        let unit = Account::Unit("lianchi".into());
+        let token = accounts.invite(&unit).unwrap();
+        assert_eq!(token.len(), 32, "128 bits in hex");
+        let stored = std::fs::read_to_string(dir.path().join("accounts.json")).unwrap();
+        assert!(!stored.contains(&token));
+        assert_eq!(
+            accounts.by_hash(&token_hash(&token)).unwrap(),
+            Some(unit.clone())
+        );
+        assert_ne!(accounts.invite(&unit).unwrap(), token, "each token is new");
+        assert_eq!(accounts.revoke(&unit).unwrap(), 2);
+        assert_eq!(accounts.by_hash(&token_hash(&token)).unwrap(), None);
+    }
+
+    #[test]
+    fn the_session_key_is_kept_across_restarts() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = Accounts::new(dir.path()).session_key().unwrap();
+        let b = Accounts::new(dir.path()).session_key().unwrap();
+        assert_eq!(a, b);
+    }
+}

@@ -1,0 +1,518 @@
+//! An entry as a form, and back: the fields a clerk fills in, read from an entry file and
+//! written as the same Markdown with front matter a git user would write. Writing remembers on
+//! which lines each field landed, so that `check`'s diagnostics (which point at lines) can be
+//! shown next to the field concerned.
+
+use shenbao_core::campaign::{Campaign, ExtraType};
+use shenbao_core::rules::body::section_name;
+use shenbao_core::source;
+use shenbao_core::yaml::{self, Node, Value};
+
+/// One recognition row (实效性证明).
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct RecognitionRow {
+    pub kind: String,
+    pub source: String,
+    pub date: String,
+    pub title: String,
+    pub url: String,
+}
+
+impl RecognitionRow {
+    fn is_blank(&self) -> bool {
+        [&self.kind, &self.source, &self.date, &self.title, &self.url]
+            .iter()
+            .all(|s| s.trim().is_empty())
+    }
+}
+
+/// One attachment row: a file of the entry's folder and its title.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct AttachmentRow {
+    pub file: String,
+    pub title: String,
+}
+
+/// One section of the body: its heading and text.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Section {
+    pub name: String,
+    pub text: String,
+}
+
+/// Everything the entry form holds.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct EntryForm {
+    pub title: String,
+    pub category: String,
+    pub contact: String,
+    pub phone: String,
+    pub summary: String,
+    pub started: String,
+    pub implementing_unit: String,
+    pub recognition: Vec<RecognitionRow>,
+    pub cover: String,
+    pub attachments: Vec<AttachmentRow>,
+    /// The campaign's extra fields, by key, in the campaign's order.
+    pub extra: Vec<(String, String)>,
+    /// Text before the first section heading.
+    pub intro: String,
+    pub sections: Vec<Section>,
+    pub draft: bool,
+}
+
+/// Which form field a line of the written file belongs to.
+#[derive(Clone, Debug, Default)]
+pub struct FieldLines {
+    /// (first line, last line, field name as the form names it), 1-based, in the whole file.
+    spans: Vec<(u32, u32, String)>,
+}
+
+impl FieldLines {
+    /// The form field that line `line` belongs to.
+    pub fn field_at(&self, line: u32) -> Option<&str> {
+        self.spans
+            .iter()
+            .filter(|(a, b, _)| *a <= line && line <= *b)
+            .map(|(_, _, f)| f.as_str())
+            .next_back()
+    }
+}
+
+impl EntryForm {
+    /// A new entry's form: the campaign's sections, empty.
+    pub fn blank(campaign: &Campaign) -> Self {
+        let mut form = EntryForm {
+            extra: campaign
+                .fields
+                .extra
+                .iter()
+                .map(|f| (f.key.clone(), String::new()))
+                .collect(),
+            draft: true,
+            ..Default::default()
+        };
+        form.add_missing_sections(campaign);
+        form
+    }
+
+    /// Every required and recommended section the form lacks, added empty, in the campaign's
+    /// order.
+    fn add_missing_sections(&mut self, campaign: &Campaign) {
+        let has = |form: &EntryForm, names: &[String]| {
+            form.sections
+                .iter()
+                .any(|s| names.iter().any(|n| section_name(&s.name) == n))
+        };
+        for alternatives in &campaign.sections.required {
+            if !has(self, alternatives) {
+                self.sections.push(Section {
+                    name: alternatives[0].clone(),
+                    text: String::new(),
+                });
+            }
+        }
+        for name in &campaign.sections.recommended {
+            if !has(self, std::slice::from_ref(name)) {
+                self.sections.push(Section {
+                    name: name.clone(),
+                    text: String::new(),
+                });
+            }
+        }
+    }
+
+    /// The form of an entry file as stored. A file whose front matter cannot be read gives what
+    /// could be read; its body is kept.
+    pub fn from_file(campaign: &Campaign, text: &str) -> Self {
+        let mut form = EntryForm {
+            extra: campaign
+                .fields
+                .extra
+                .iter()
+                .map(|f| (f.key.clone(), String::new()))
+                .collect(),
+            ..Default::default()
+        };
+        let (front, body) = match source::split_front_matter(text) {
+            Ok(f) => (Some(f.yaml), f.body),
+            Err(_) => (None, text),
+        };
+        if let Some(node) = front.and_then(|y| yaml::parse(y, source::YAML_FIRST_LINE).ok()) {
+            form.read_front(&node);
+        }
+        form.read_body(body);
+        form.add_missing_sections(campaign);
+        form
+    }
+
+    fn read_front(&mut self, node: &Node) {
+        let text = |n: &Node| match &n.value {
+            Value::Bool(b) => b.to_string(),
+            _ => n.as_text().unwrap_or_default(),
+        };
+        let Some(map) = node.as_map() else { return };
+        for (k, v) in map {
+            let Some(key) = k.as_str() else { continue };
+            match key {
+                "title" => self.title = text(v),
+                "category" => self.category = text(v),
+                "contact" => self.contact = text(v),
+                "phone" => self.phone = text(v),
+                "summary" => self.summary = text(v),
+                "started" => self.started = text(v),
+                "implementing_unit" => self.implementing_unit = text(v),
+                "cover" => self.cover = text(v),
+                "draft" => self.draft = matches!(v.value, Value::Bool(true)),
+                "recognition" => {
+                    if let Value::Seq(items) = &v.value {
+                        for item in items {
+                            let get =
+                                |k: &str| item.get(k).map(|(_, v)| text(v)).unwrap_or_default();
+                            self.recognition.push(RecognitionRow {
+                                kind: get("kind"),
+                                source: get("source"),
+                                date: get("date"),
+                                title: get("title"),
+                                url: get("url"),
+                            });
+                        }
+                    }
+                }
+                "attachments" => {
+                    if let Value::Seq(items) = &v.value {
+                        for item in items {
+                            let get =
+                                |k: &str| item.get(k).map(|(_, v)| text(v)).unwrap_or_default();
+                            self.attachments.push(AttachmentRow {
+                                file: get("file"),
+                                title: get("title"),
+                            });
+                        }
+                    }
+                }
+                other => {
+                    if let Some(slot) = self.extra.iter_mut().find(|(k, _)| k == other) {
+                        slot.1 = text(v);
+                    }
+                }
+            }
+        }
+    }
+
+    fn read_body(&mut self, body: &str) {
+        let mut current: Option<Section> = None;
+        let mut intro = String::new();
+        for line in body.lines() {
+            if let Some(heading) = line.strip_prefix("## ") {
+                if let Some(s) = current.take() {
+                    self.sections.push(s);
+                }
+                current = Some(Section {
+                    name: heading.trim().to_string(),
+                    text: String::new(),
+                });
+                continue;
+            }
+            let into = match &mut current {
+                Some(s) => &mut s.text,
+                None => &mut intro,
+            };
+            into.push_str(line);
+            into.push('\n');
+        }
+        if let Some(s) = current.take() {
+            self.sections.push(s);
+        }
+        for s in &mut self.sections {
+            s.text = s.text.trim().to_string();
+        }
+        self.intro = intro.trim().to_string();
+    }
+
+    /// The form as posted: `pairs` in the order the browser sent them.
+    pub fn from_pairs(campaign: &Campaign, pairs: &[(String, String)]) -> Self {
+        let mut form = EntryForm {
+            extra: campaign
+                .fields
+                .extra
+                .iter()
+                .map(|f| (f.key.clone(), String::new()))
+                .collect(),
+            ..Default::default()
+        };
+        let clean = |s: &str| s.replace("\r\n", "\n").replace('\r', "\n");
+        for (name, value) in pairs {
+            let value = clean(value);
+            match name.as_str() {
+                "title" => form.title = value.trim().into(),
+                "category" => form.category = value.trim().into(),
+                "contact" => form.contact = value.trim().into(),
+                "phone" => form.phone = value.trim().into(),
+                "summary" => form.summary = value.trim().into(),
+                "started" => form.started = value.trim().into(),
+                "implementing_unit" => form.implementing_unit = value.trim().into(),
+                "cover" => form.cover = value.trim().into(),
+                "intro" => form.intro = value.trim().into(),
+                _ => {
+                    if let Some(rest) = name.strip_prefix("extra.") {
+                        if let Some(slot) = form.extra.iter_mut().find(|(k, _)| k == rest) {
+                            slot.1 = value.trim().into();
+                        }
+                    } else if let Some((i, key)) = indexed(name, "recognition.") {
+                        let row = row_at(&mut form.recognition, i);
+                        let v = value.trim().to_string();
+                        match key {
+                            "kind" => row.kind = v,
+                            "source" => row.source = v,
+                            "date" => row.date = v,
+                            "title" => row.title = v,
+                            "url" => row.url = v,
+                            _ => {}
+                        }
+                    } else if let Some((i, key)) = indexed(name, "attachment.") {
+                        let row = row_at(&mut form.attachments, i);
+                        match key {
+                            "file" => row.file = value.trim().into(),
+                            "title" => row.title = value.trim().into(),
+                            _ => {}
+                        }
+                    } else if let Some((i, key)) = indexed(name, "section.") {
+                        let row = row_at(&mut form.sections, i);
+                        match key {
+                            "name" => row.name = value.trim().into(),
+                            "text" => row.text = value.trim().into(),
+                            _ => {}
+                        }
+                    }
+                }
+            }
+        }
+        form.recognition.retain(|r| !r.is_blank());
+        form.attachments.retain(|a| !a.file.is_empty());
+        form.sections.retain(|s| !s.name.is_empty());
+        form.add_missing_sections(campaign);
+        form
+    }
+
+    /// The entry file, and where each field's lines are.
+    pub fn to_file(&self, campaign: &Campaign) -> (String, FieldLines) {
+        let mut w = Writer::default();
+        w.line("---", None);
+        let scalars = [
+            ("title", &self.title),
+            ("category", &self.category),
+            ("contact", &self.contact),
+            ("phone", &self.phone),
+            ("summary", &self.summary),
+        ];
+        for (key, value) in scalars {
+            w.line(&format!("{key}: {}", quoted(value)), Some(key));
+        }
+        if !self.started.is_empty() {
+            w.line(
+                &format!("started: {}", quoted(&self.started)),
+                Some("started"),
+            );
+        }
+        if !self.implementing_unit.is_empty() {
+            w.line(
+                &format!("implementing_unit: {}", quoted(&self.implementing_unit)),
+                Some("implementing_unit"),
+            );
+        }
+        if !self.recognition.is_empty() {
+            w.line("recognition:", Some("recognition"));
+            for (i, r) in self.recognition.iter().enumerate() {
+                let mut first = true;
+                for (key, value) in [
+                    ("kind", &r.kind),
+                    ("source", &r.source),
+                    ("date", &r.date),
+                    ("title", &r.title),
+                    ("url", &r.url),
+                ] {
+                    if value.is_empty() && !(key == "kind" || key == "source") {
+                        continue;
+                    }
+                    let lead = if first { "  - " } else { "    " };
+                    first = false;
+                    w.line(
+                        &format!("{lead}{key}: {}", quoted(value)),
+                        Some(&format!("recognition.{i}.{key}")),
+                    );
+                }
+            }
+        }
+        if !self.cover.is_empty() {
+            w.line(&format!("cover: {}", quoted(&self.cover)), Some("cover"));
+        }
+        if !self.attachments.is_empty() {
+            w.line("attachments:", Some("attachments"));
+            for (i, a) in self.attachments.iter().enumerate() {
+                w.line(
+                    &format!("  - file: {}", quoted(&a.file)),
+                    Some(&format!("attachment.{i}.file")),
+                );
+                if !a.title.is_empty() {
+                    w.line(
+                        &format!("    title: {}", quoted(&a.title)),
+                        Some(&format!("attachment.{i}.title")),
+                    );
+                }
+            }
+        }
+        for field in &campaign.fields.extra {
+            let value = self
+                .extra
+                .iter()
+                .find(|(k, _)| *k == field.key)
+                .map(|(_, v)| v.as_str())
+                .unwrap_or("");
+            if value.is_empty() {
+                continue;
+            }
+            let written = match field.field_type {
+                ExtraType::Number if value.parse::<f64>().is_ok_and(f64::is_finite) => value.into(),
+                ExtraType::Integer if value.parse::<i64>().is_ok() => value.into(),
+                ExtraType::Bool if value == "true" || value == "false" => value.into(),
+                _ => quoted(value),
+            };
+            let name = format!("extra.{}", field.key);
+            w.line(&format!("{}: {written}", field.key), Some(&name));
+        }
+        if self.draft {
+            w.line("draft: true", Some("draft"));
+        }
+        w.line("---", None);
+        if !self.intro.is_empty() {
+            w.line("", None);
+            w.block(&self.intro, "intro");
+        }
+        let required: Vec<&String> = campaign.sections.required.iter().flatten().collect();
+        for (i, s) in self.sections.iter().enumerate() {
+            let name = section_name(&s.name);
+            let needed = required.iter().any(|r| *r == name);
+            if s.text.is_empty() && !needed {
+                continue;
+            }
+            let field = format!("section.{i}.text");
+            w.line("", None);
+            w.line(&format!("## {}", s.name), Some(&field));
+            if !s.text.is_empty() {
+                w.line("", Some(&field));
+                w.block(&s.text, &field);
+            }
+        }
+        (w.text, w.lines)
+    }
+}
+
+/// `recognition.3.kind` → (3, "kind").
+fn indexed<'a>(name: &'a str, prefix: &str) -> Option<(usize, &'a str)> {
+    let (i, key) = name.strip_prefix(prefix)?.split_once('.')?;
+    let i: usize = i.parse().ok()?;
+    // A form has a few dozen rows at most; a posted index far beyond is not a row.
+    (i < 200).then_some((i, key))
+}
+
+fn row_at<T: Default>(rows: &mut Vec<T>, i: usize) -> &mut T {
+    while rows.len() <= i {
+        rows.push(T::default());
+    }
+    &mut rows[i]
+}
+
+/// A YAML scalar that reads back as exactly `s`: a JSON string is a YAML double-quoted scalar.
+fn quoted(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
+}
+
+#[derive(Default)]
+struct Writer {
+    text: String,
+    line: u32,
+    lines: FieldLines,
+}
+
+impl Writer {
+    fn line(&mut self, text: &str, field: Option<&str>) {
+        self.line += 1;
+        if let Some(f) = field {
+            self.lines.spans.push((self.line, self.line, f.to_string()));
+        }
+        self.text.push_str(text);
+        self.text.push('\n');
+    }
+
+    fn block(&mut self, text: &str, field: &str) {
+        let first = self.line + 1;
+        for l in text.lines() {
+            self.line += 1;
+            self.text.push_str(l.trim_end());
+            self.text.push('\n');
+        }
+        self.lines
+            .spans
+            .push((first, self.line.max(first), field.to_string()));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn campaign() -> Campaign {
+        let text = "title: t\nissuer: i\ncategories:\n  - {id: \"12\", name: a}\nunit_types:\n  - {id: county, name: 县, minimum: 1}\nunits:\n  - {id: lianchi, name: 莲池区总工会, type: county}\nfields:\n  extra:\n    - {key: investment, label: 投入经费, type: number}\n";
+        shenbao_core::campaign::parse(std::path::Path::new("."), text.as_bytes().to_vec()).unwrap()
+    }
+
+    #[test]
+    fn a_form_written_and_read_back_is_the_same_form() {
+        let c = campaign();
+        let mut form = EntryForm::blank(&c);
+        form.title = "打造\"指尖上的工会\"：网上平台".into();
+        form.category = "12".into();
+        form.phone = "0312-1234567".into();
+        form.summary = "一行\n两行 # 不是注释".into();
+        form.recognition.push(RecognitionRow {
+            kind: "media".into(),
+            source: "保定日报".into(),
+            date: "2017-09-12".into(),
+            ..Default::default()
+        });
+        form.extra[0].1 = "12.5".into();
+        form.sections[0].text = "第一段。\n\n- 列表".into();
+        let (text, lines) = form.to_file(&c);
+        assert!(text.contains("investment: 12.5\n"), "{text}");
+        assert_eq!(EntryForm::from_file(&c, &text), form);
+        assert_eq!(lines.field_at(2), Some("title"));
+        let kind_line = text.lines().position(|l| l.contains("kind:")).unwrap() as u32 + 1;
+        assert_eq!(lines.field_at(kind_line), Some("recognition.0.kind"));
+        let body_line = text.lines().position(|l| l == "第一段。").unwrap() as u32 + 1;
+        assert_eq!(lines.field_at(body_line), Some("section.0.text"));
+    }
+
+    #[test]
+    fn posted_rows_are_read_by_index_and_blank_rows_dropped() {
+        let c = campaign();
+        let pairs: Vec<(String, String)> = [
+            ("title", "甲"),
+            ("recognition.1.kind", "speech"),
+            ("recognition.1.source", "市总"),
+            ("recognition.0.kind", ""),
+            ("section.0.name", "背景"),
+            ("section.0.text", "a\r\nb"),
+            ("extra.investment", "3"),
+            ("extra.nosuch", "x"),
+        ]
+        .iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect();
+        let form = EntryForm::from_pairs(&c, &pairs);
+        assert_eq!(form.recognition.len(), 1);
+        assert_eq!(form.recognition[0].kind, "speech");
+        assert_eq!(form.sections[0].text, "a\nb");
+        assert_eq!(form.extra, [("investment".to_string(), "3".to_string())]);
+    }
+}

@@ -1,0 +1,1961 @@
+//! The portal's requests: who is asking (the session), whether a state-changing request comes
+//! from the portal's own form (CSRF), and what each page does. A unit's account only ever
+//! names its own folder: the unit comes from the session, never from the URL or the form.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{DefaultBodyLimit, Form, Multipart, Path as UrlPath, Query, State};
+use axum::http::{HeaderMap, HeaderValue, Response, StatusCode, header};
+use axum::routing::{get, post};
+use serde_json::json;
+
+use shenbao_core::campaign::Campaign;
+use shenbao_core::diagnostic::Diagnostic;
+use shenbao_core::files::{Disk, Files, Memory, Overlay, Stat};
+use shenbao_core::lang::Lang;
+use shenbao_core::paths;
+use shenbao_core::problem::Severity;
+use shenbao_core::rules::{self, attachments::SCAN_TYPES};
+use shenbao_git::commit::{Author, Change, Content};
+
+use super::accounts::{Account, Accounts, token_hash};
+use super::form::{AttachmentRow, EntryForm};
+use super::pages::Pages;
+use super::session::{self, Keys, Session};
+use super::store::{Loaded, Save, SaveError, Store};
+use super::upload::{self, Refused, Upload};
+
+pub struct Portal {
+    pub store: Store,
+    pub accounts: Accounts,
+    pub keys: Keys,
+    pub secure: bool,
+    pub pages: Pages,
+    pub site_css: Vec<u8>,
+    /// Held while a failed login waits, so guesses are answered one at a time, slowly.
+    pub failures: tokio::sync::Mutex<()>,
+}
+
+type Shared = Arc<Portal>;
+type Page = Response<Body>;
+
+/// The policy of every portal page: nothing inline runs, nothing leaves the portal.
+const CSP: &str = "default-src 'self'; img-src 'self' data:; media-src 'self'; style-src 'self'; script-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
+pub fn router(state: Shared) -> Router {
+    // Uploads are limited per file while they stream (`upload::receive`); the body as a whole
+    // may hold several large files.
+    let upload_limit = DefaultBodyLimit::disable();
+    Router::new()
+        .route("/", get(home))
+        .route("/login/{token}", get(login_page))
+        .route("/login", post(login))
+        .route("/logout", post(logout))
+        .route("/entries/new", get(new_entry).post(create_entry))
+        .route("/entries/check", post(live_check))
+        .route("/entries/{slug}", get(edit_entry).post(save_entry))
+        .route("/entries/{slug}/receipt", get(receipt))
+        .route(
+            "/entries/{slug}/files",
+            post(upload_files).layer(upload_limit),
+        )
+        .route("/entries/{slug}/files/remove", post(remove_file))
+        .route("/entries/{slug}/files/{name}", get(entry_file))
+        .route("/card", get(card_page).post(save_card))
+        .route("/card/scan", post(upload_scan).layer(upload_limit))
+        .route("/roster", get(roster_sheet))
+        .route("/office", get(office))
+        .route("/office/roster.csv", get(office_roster_csv))
+        .route("/office/scans/{unit}", get(office_scan))
+        .route("/office/accounts", post(office_accounts))
+        .route("/assets/{name}", get(asset))
+        .fallback(not_found)
+        .layer(axum::middleware::map_response(secure_headers))
+        .with_state(state)
+}
+
+async fn secure_headers(mut response: Page) -> Page {
+    let h = response.headers_mut();
+    if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
+        h.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CSP),
+        );
+    }
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    if !h.contains_key(header::CACHE_CONTROL) {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    response
+}
+
+// ---- who is asking ---------------------------------------------------------------------------
+
+/// The signed-in account of a request.
+struct Who {
+    session: Session,
+    account: Account,
+}
+
+fn now() -> i64 {
+    jiff::Timestamp::now().as_second()
+}
+
+impl Portal {
+    fn who(&self, headers: &HeaderMap) -> Option<Who> {
+        let cookies = headers
+            .get_all(header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok());
+        let value = session::cookie_value(cookies)?;
+        let session = self.keys.verify(value, now())?;
+        let account = self.accounts.by_hash(&session.token_hash).ok()??;
+        Some(Who { session, account })
+    }
+
+    fn loaded(&self) -> Result<Arc<Loaded>, Page> {
+        self.store
+            .loaded()
+            .map_err(|e| plain(StatusCode::INTERNAL_SERVER_ERROR, &e))
+    }
+
+    fn lang(&self) -> Lang {
+        self.store
+            .loaded()
+            .map(|l| l.project.campaign.language)
+            .unwrap_or(Lang::Zh)
+    }
+
+    /// The page for a request without a session: the way in is the link the office sent.
+    fn signed_out(&self) -> Page {
+        let lang = self.lang();
+        self.pages.render(
+            lang,
+            "signed_out.html",
+            json!({"title": lang.pick("请用登录链接进入", "Please use your login link")}),
+            StatusCode::UNAUTHORIZED,
+        )
+    }
+
+    fn forbidden(&self) -> Page {
+        let lang = self.lang();
+        plain(
+            StatusCode::FORBIDDEN,
+            lang.pick(
+                "此请求不是从本系统的页面发出的，已拒绝。请回到页面重新操作。",
+                "This request did not come from the portal's own page and was refused.",
+            ),
+        )
+    }
+
+    /// A state-changing request: from the portal's own page (not another site), with a session,
+    /// and carrying that session's CSRF token.
+    fn guard(&self, headers: &HeaderMap, csrf: &str) -> Result<Who, Page> {
+        if !same_origin(headers) {
+            return Err(self.forbidden());
+        }
+        let who = self.who(headers).ok_or_else(|| self.signed_out())?;
+        if !self.keys.csrf_ok(&who.session, csrf) {
+            return Err(self.forbidden());
+        }
+        Ok(who)
+    }
+}
+
+/// Whether the browser says the request comes from this site (or says nothing, as older ones
+/// and command-line clients do; the CSRF token still has to match).
+fn same_origin(headers: &HeaderMap) -> bool {
+    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok())
+        && !matches!(site, "same-origin" | "none")
+    {
+        return false;
+    }
+    match (
+        headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()),
+        headers.get(header::HOST).and_then(|v| v.to_str().ok()),
+    ) {
+        (Some(origin), Some(host)) => origin
+            .split_once("://")
+            .is_some_and(|(_, rest)| rest.trim_end_matches('/') == host),
+        (Some(_), None) => false,
+        _ => true,
+    }
+}
+
+fn plain(status: StatusCode, text: &str) -> Page {
+    Response::builder()
+        .status(status)
+        .header(header::CONTENT_TYPE, "text/plain; charset=utf-8")
+        .body(Body::from(format!("{text}\n")))
+        .unwrap_or_default()
+}
+
+fn redirect(to: &str) -> Page {
+    Response::builder()
+        .status(StatusCode::SEE_OTHER)
+        .header(header::LOCATION, to)
+        .body(Body::empty())
+        .unwrap_or_default()
+}
+
+fn value<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
+    pairs
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+        .unwrap_or("")
+}
+
+/// The unit a unit account acts as; organisers have no folder to write.
+fn unit_of(who: &Who) -> Option<&str> {
+    match &who.account {
+        Account::Unit(id) => Some(id),
+        Account::Organiser(_) => None,
+    }
+}
+
+/// An entry's slug as it may appear in a URL: what `new` and the portal make, nothing that could
+/// name a path.
+fn plain_slug(slug: &str) -> bool {
+    !slug.is_empty()
+        && slug.len() <= 100
+        && !slug.starts_with(['.', '-'])
+        && slug.chars().all(|c| {
+            c.is_ascii_alphanumeric()
+                || matches!(c, '-' | '_')
+                || (!c.is_ascii() && !c.is_control() && c != '/' && c != '\\')
+        })
+}
+
+// ---- logging in and out ----------------------------------------------------------------------
+
+async fn login_page(State(p): State<Shared>, UrlPath(token): UrlPath<String>) -> Page {
+    let lang = p.lang();
+    let valid = p.accounts.by_hash(&token_hash(&token)).ok().flatten();
+    let loaded = match p.loaded() {
+        Ok(l) => l,
+        Err(e) => return e,
+    };
+    let name = valid
+        .as_ref()
+        .map(|a| account_name(&loaded.project.campaign, a));
+    p.pages.render(
+        lang,
+        "login.html",
+        json!({
+            "title": lang.pick("登录", "Log in"),
+            "token": token,
+            "name": name,
+        }),
+        StatusCode::OK,
+    )
+}
+
+fn account_name(campaign: &Campaign, account: &Account) -> String {
+    match account {
+        Account::Unit(id) => campaign.unit(id).map_or(id.clone(), |u| u.name.clone()),
+        Account::Organiser(email) => format!("{}（{email}）", campaign.issuer),
+    }
+}
+
+async fn login(
+    State(p): State<Shared>,
+    headers: HeaderMap,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Page {
+    if !same_origin(&headers) {
+        return p.forbidden();
+    }
+    let token = value(&pairs, "token");
+    let hash = token_hash(token);
+    match p.accounts.by_hash(&hash) {
+        Ok(Some(_)) => match p.keys.issue(&hash, now()) {
+            Ok((_, cookie)) => {
+                let mut r = redirect("/");
+                if let Ok(v) = HeaderValue::from_str(&session::set_cookie(Some(&cookie), p.secure))
+                {
+                    r.headers_mut().insert(header::SET_COOKIE, v);
+                }
+                r
+            }
+            Err(e) => plain(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
+        },
+        _ => {
+            // One failed guess at a time, each taking a second.
+            let _turn = p.failures.lock().await;
+            tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+            let lang = p.lang();
+            p.pages.render(
+                lang,
+                "login.html",
+                json!({"title": lang.pick("登录", "Log in"), "token": "", "name": null, "failed": true}),
+                StatusCode::UNAUTHORIZED,
+            )
+        }
+    }
+}
+
+async fn logout(
+    State(p): State<Shared>,
+    headers: HeaderMap,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Page {
+    if let Err(e) = p.guard(&headers, value(&pairs, "csrf")) {
+        return e;
+    }
+    let mut r = redirect("/");
+    if let Ok(v) = HeaderValue::from_str(&session::set_cookie(None, p.secure)) {
+        r.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    r
+}
+
+// ---- the unit's pages ------------------------------------------------------------------------
+
+/// The deadline facts a unit's pages show.
+fn deadline_view(campaign: &Campaign, unit: &str) -> serde_json::Value {
+    let lang = campaign.language;
+    let Some(d) = campaign.deadline_for(unit) else {
+        return json!(null);
+    };
+    let left = d.at.as_second() - now();
+    let passed = left <= 0;
+    let days = left / 86_400;
+    let hours = (left % 86_400) / 3600;
+    let remaining = if passed {
+        String::new()
+    } else {
+        match lang {
+            Lang::Zh => format!("还剩 {days} 天 {hours} 小时"),
+            Lang::En => format!("{days} days {hours} hours left"),
+        }
+    };
+    json!({
+        "written": d.written(lang),
+        "passed": passed,
+        "remaining": remaining,
+        "extended": campaign.extensions.contains_key(unit),
+        "accept_late": campaign.portal.accept_late,
+        "closed": passed && !campaign.portal.accept_late,
+    })
+}
+
+fn closed(campaign: &Campaign, unit: &str) -> bool {
+    !campaign.portal.accept_late
+        && campaign
+            .deadline_for(unit)
+            .is_some_and(|d| jiff::Timestamp::now() > d.at)
+}
+
+async fn home(State(p): State<Shared>, headers: HeaderMap) -> Page {
+    let Some(who) = p.who(&headers) else {
+        return p.signed_out();
+    };
+    let Some(unit) = unit_of(&who) else {
+        return redirect("/office");
+    };
+    let loaded = match p.loaded() {
+        Ok(l) => l,
+        Err(e) => return e,
+    };
+    let project = &loaded.project;
+    let campaign = &project.campaign;
+    let lang = campaign.language;
+    let entries = unit_entries(&loaded, unit);
+    let status = loaded.status.iter().find(|s| s.id == unit);
+    let card = project.cards.get(unit);
+    p.pages.render(
+        lang,
+        "unit.html",
+        json!({
+            "title": account_name(campaign, &who.account),
+            "csrf": p.keys.csrf(&who.session),
+            "unit": {"id": unit, "name": account_name(campaign, &who.account)},
+            "entries": entries,
+            "status": status,
+            "deadline": deadline_view(campaign, unit),
+            "card": card.map(|c| json!({"leader": c.leader, "responsible": c.responsible, "roster_signed": c.roster_signed})),
+        }),
+        StatusCode::OK,
+    )
+}
+
+/// A unit's entries with their state, as its home page lists them.
+fn unit_entries(loaded: &Loaded, unit: &str) -> Vec<serde_json::Value> {
+    let project = &loaded.project;
+    let lang = project.campaign.language;
+    let slugs = project
+        .folders
+        .iter()
+        .find(|f| f.id == unit)
+        .map(|f| f.entries.clone())
+        .unwrap_or_default();
+    slugs
+        .iter()
+        .map(|slug| {
+            let file = paths::entry_file(unit, slug);
+            let errors = project
+                .diagnostics
+                .iter()
+                .filter(|d| d.file == file && d.severity() == Severity::Error)
+                .count();
+            let entry = project
+                .entries
+                .iter()
+                .find(|e| e.unit == unit && e.slug == *slug);
+            let draft = entry.is_none_or(|e| e.draft);
+            let state = if errors > 0 {
+                lang.pick(&format!("{errors} 处错误"), &format!("{errors} error(s)"))
+                    .to_string()
+            } else if draft {
+                lang.pick("草稿", "draft").to_string()
+            } else {
+                lang.pick("已提交", "submitted").to_string()
+            };
+            json!({
+                "slug": slug,
+                "title": entry.map_or(slug.as_str(), |e| e.title.as_str()),
+                "state": state,
+                "kind": if errors > 0 { "error" } else if draft { "draft" } else { "submitted" },
+            })
+        })
+        .collect()
+}
+
+/// Everything the entry form needs besides the form itself.
+struct FormPage<'a> {
+    slug: Option<&'a str>,
+    form: &'a EntryForm,
+    base: Option<String>,
+    diagnostics: &'a [Diagnostic],
+    lines: Option<&'a super::form::FieldLines>,
+    notice: Option<String>,
+    conflict: Option<Vec<(String, String)>>,
+}
+
+fn render_form(p: &Portal, who: &Who, loaded: &Loaded, unit: &str, page: FormPage<'_>) -> Page {
+    let campaign = &loaded.project.campaign;
+    let lang = campaign.language;
+    // Each diagnostic beside its field, or above the form when it concerns the whole entry.
+    let mut by_field: BTreeMap<String, Vec<serde_json::Value>> = BTreeMap::new();
+    let mut general = Vec::new();
+    for d in page.diagnostics {
+        let item = json!({
+            "severity": d.severity().as_str(),
+            "code": d.code(),
+            "message": d.message(lang),
+            "help": d.help(lang),
+            "line": d.pos.line,
+            "column": d.pos.column,
+        });
+        match page.lines.and_then(|l| l.field_at(d.pos.line)) {
+            Some(field) => by_field.entry(field.to_string()).or_default().push(item),
+            None => general.push(item),
+        }
+    }
+    let label = |key: &'static str| -> &'static str {
+        shenbao_core::fields::built_in(key)
+            .map(|f| f.label(lang))
+            .unwrap_or(key)
+    };
+    let labels: BTreeMap<&str, &str> = [
+        "title",
+        "category",
+        "contact",
+        "phone",
+        "summary",
+        "started",
+        "implementing_unit",
+        "recognition",
+        "cover",
+        "attachments",
+    ]
+    .iter()
+    .map(|k| (*k, label(k)))
+    .collect();
+    let required: Vec<&String> = campaign.sections.required.iter().flatten().collect();
+    let sections: Vec<serde_json::Value> = page
+        .form
+        .sections
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let name = shenbao_core::rules::body::section_name(&s.name);
+            let criterion = campaign.criteria.iter().find(|c| c.name == name);
+            json!({
+                "index": i,
+                "name": s.name,
+                "text": s.text,
+                "required": required.iter().any(|r| *r == name),
+                "guidance": criterion.map(|c| c.text.clone()),
+            })
+        })
+        .collect();
+    let children: Vec<serde_json::Value> = campaign
+        .units
+        .iter()
+        .filter(|u| u.parent.as_deref() == Some(unit))
+        .map(|u| json!({"id": u.id, "name": u.name}))
+        .collect();
+    let files = page
+        .slug
+        .map(|slug| folder_files(&p.store.root, unit, slug))
+        .unwrap_or_default();
+    let recognition_rows = {
+        let mut rows = page.form.recognition.clone();
+        rows.push(Default::default());
+        rows
+    };
+    let attachment_rows: Vec<serde_json::Value> = {
+        let listed: Vec<&AttachmentRow> = page.form.attachments.iter().collect();
+        let mut rows: Vec<serde_json::Value> = listed
+            .iter()
+            .map(|a| json!({"file": a.file, "title": a.title, "image": is_image(&a.file)}))
+            .collect();
+        for f in &files {
+            if !listed.iter().any(|a| a.file == *f) {
+                rows.push(json!({"file": f, "title": "", "image": is_image(f)}));
+            }
+        }
+        rows
+    };
+    p.pages.render(
+        lang,
+        "entry.html",
+        json!({
+            "title": if page.form.title.is_empty() { lang.pick("新建项目", "New entry").to_string() } else { page.form.title.clone() },
+            "csrf": p.keys.csrf(&who.session),
+            "unit": {"id": unit, "name": account_name(campaign, &who.account)},
+            "slug": page.slug,
+            "form": page.form,
+            "base": page.base.unwrap_or_else(|| "new".into()),
+            "labels": labels,
+            "categories": campaign.categories.iter().map(|c| json!({"id": c.id, "name": c.name})).collect::<Vec<_>>(),
+            "kinds": shenbao_core::fields::RECOGNITION_KINDS.iter().map(|(id, zh, en)| json!({"id": id, "name": lang.pick(zh, en)})).collect::<Vec<_>>(),
+            "extra": campaign.fields.extra.iter().map(|f| json!({"key": f.key, "label": f.label, "required": f.required, "value": page.form.extra.iter().find(|(k, _)| *k == f.key).map(|(_, v)| v.clone()).unwrap_or_default()})).collect::<Vec<_>>(),
+            "sections": sections,
+            "recognition_rows": recognition_rows,
+            "attachment_rows": attachment_rows,
+            "children": children,
+            "errors": by_field,
+            "general": general,
+            "error_count": page.diagnostics.iter().filter(|d| d.severity() == Severity::Error).count(),
+            "notice": page.notice,
+            "conflict": page.conflict,
+            "deadline": deadline_view(campaign, unit),
+            "allowed": campaign.attachments.allowed.join(", "),
+            "max_mb": campaign.attachments.max_size_mb,
+            "video_max_mb": campaign.attachments.video_max_size_mb,
+        }),
+        StatusCode::OK,
+    )
+}
+
+fn is_image(name: &str) -> bool {
+    shenbao_core::fields::IMAGE_TYPES.contains(&upload::extension_of(name).as_str())
+}
+
+/// The files in an entry's attachment folder, by name.
+fn folder_files(root: &std::path::Path, unit: &str, slug: &str) -> Vec<String> {
+    let dir = root.join(paths::attachment_folder(unit, slug));
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.flatten()
+                .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+                .filter_map(|e| e.file_name().to_str().map(str::to_string))
+                .filter(|n| !n.starts_with('.'))
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names
+}
+
+async fn new_entry(State(p): State<Shared>, headers: HeaderMap) -> Page {
+    let Some(who) = p.who(&headers) else {
+        return p.signed_out();
+    };
+    let Some(unit) = unit_of(&who).map(str::to_string) else {
+        return redirect("/office");
+    };
+    let loaded = match p.loaded() {
+        Ok(l) => l,
+        Err(e) => return e,
+    };
+    let form = EntryForm::blank(&loaded.project.campaign);
+    render_form(
+        &p,
+        &who,
+        &loaded,
+        &unit,
+        FormPage {
+            slug: None,
+            form: &form,
+            base: None,
+            diagnostics: &[],
+            lines: None,
+            notice: None,
+            conflict: None,
+        },
+    )
+}
+
+async fn edit_entry(
+    State(p): State<Shared>,
+    headers: HeaderMap,
+    UrlPath(slug): UrlPath<String>,
+    Query(query): Query<BTreeMap<String, String>>,
+) -> Page {
+    let Some(who) = p.who(&headers) else {
+        return p.signed_out();
+    };
+    let Some(unit) = unit_of(&who).map(str::to_string) else {
+        return redirect("/office");
+    };
+    let loaded = match p.loaded() {
+        Ok(l) => l,
+        Err(e) => return e,
+    };
+    let rel = paths::entry_file(&unit, &slug);
+    if !plain_slug(&slug) {
+        return not_found_page(&p);
+    }
+    let Some(version) = p.store.version(&rel) else {
+        return not_found_page(&p);
+    };
+    let text = match Disk::new(&p.store.root).read(&rel) {
+        Ok(b) => String::from_utf8_lossy(&b).into_owned(),
+        Err(_) => return not_found_page(&p),
+    };
+    let campaign = &loaded.project.campaign;
+    let form = EntryForm::from_file(campaign, &text);
+    // The stored file's own diagnostics, pointed at the fields of the form as it writes them.
+    let (written, lines) = form.to_file(campaign);
+    let diagnostics = check_text(&p.store.root, campaign, &unit, &slug, &written);
+    let notice = query.get("saved").map(|c| {
+        campaign
+            .language
+            .pick(
+                &format!("已保存（提交记录 {}）。", short(c)),
+                &format!("Saved (commit {}).", short(c)),
+            )
+            .to_string()
+    });
+    render_form(
+        &p,
+        &who,
+        &loaded,
+        &unit,
+        FormPage {
+            slug: Some(&slug),
+            form: &form,
+            base: Some(version),
+            diagnostics: &diagnostics,
+            lines: Some(&lines),
+            notice,
+            conflict: None,
+        },
+    )
+}
+
+fn short(commit: &str) -> &str {
+    commit.get(..10).unwrap_or(commit)
+}
+
+/// `check`'s diagnostics of an entry file with `text`, its other files as on disk.
+fn check_text(
+    root: &std::path::Path,
+    campaign: &Campaign,
+    unit: &str,
+    slug: &str,
+    text: &str,
+) -> Vec<Diagnostic> {
+    let disk = Disk::new(root);
+    let mut over = Memory::new();
+    over.insert(paths::entry_file(unit, slug), text.as_bytes().to_vec());
+    let files = Overlay { base: &disk, over };
+    let mut d = rules::check_entry(campaign, &files, unit, slug, false).diagnostics;
+    shenbao_core::diagnostic::sort(&mut d);
+    d
+}
+
+/// A slug for a new entry, from its title: ASCII, unique in the unit's folder.
+fn new_slug(root: &std::path::Path, unit: &str, title: &str) -> String {
+    let mut name = upload::safe_name(title);
+    name = name.replace('.', "-");
+    if name == "file" {
+        name = "xiangmu".into();
+    }
+    let name: String = name
+        .chars()
+        .take(40)
+        .collect::<String>()
+        .trim_end_matches('-')
+        .to_string();
+    let disk = Disk::new(root);
+    upload::unique(&name, |candidate| {
+        disk.stat(&paths::entry_file(unit, candidate), "") != Stat::Missing
+            || disk.stat(&paths::attachment_folder(unit, candidate), "") != Stat::Missing
+    })
+}
+
+/// The form as typed, checked as `check` would check it saved: diagnostics by field, for the
+/// page's script to show while the clerk types. Nothing is saved.
+async fn live_check(
+    State(p): State<Shared>,
+    headers: HeaderMap,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Page {
+    let who = match p.guard(&headers, value(&pairs, "csrf")) {
+        Ok(w) => w,
+        Err(e) => return e,
+    };
+    let Some(unit) = unit_of(&who).map(str::to_string) else {
+        return p.forbidden();
+    };
+    let loaded = match p.loaded() {
+        Ok(l) => l,
+        Err(e) => return e,
+    };
+    let campaign = &loaded.project.campaign;
+    let lang = campaign.language;
+    let slug = match value(&pairs, "slug") {
+        s if plain_slug(s) => s.to_string(),
+        _ => "new-entry".to_string(),
+    };
+    let mut form = EntryForm::from_pairs(campaign, &pairs);
+    form.draft = false;
+    let (text, lines) = form.to_file(campaign);
+    let diagnostics = check_text(&p.store.root, campaign, &unit, &slug, &text);
+    let mut fields: BTreeMap<String, Vec<serde_json::Value>> = BTreeMap::new();
+    let mut general = Vec::new();
+    for d in &diagnostics {
+        let item = json!({"severity": d.severity().as_str(), "code": d.code(), "message": d.message(lang), "help": d.help(lang), "line": d.pos.line, "column": d.pos.column});
+        match lines.field_at(d.pos.line) {
+            Some(f) => fields.entry(f.to_string()).or_default().push(item),
+            None => general.push(item),
+        }
+    }
+    let errors = diagnostics
+        .iter()
+        .filter(|d| d.severity() == Severity::Error)
+        .count();
+    Response::builder()
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(
+            json!({"fields": fields, "general": general, "errors": errors}).to_string(),
+        ))
+        .unwrap_or_default()
+}
+
+async fn create_entry(
+    State(p): State<Shared>,
+    headers: HeaderMap,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Page {
+    save(p, headers, None, pairs).await
+}
+
+async fn save_entry(
+    State(p): State<Shared>,
+    headers: HeaderMap,
+    UrlPath(slug): UrlPath<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Page {
+    save(p, headers, Some(slug), pairs).await
+}
+
+fn author(campaign: &Campaign, unit: &str) -> Author {
+    let u = campaign.unit(unit);
+    Author {
+        name: u.map_or(unit.to_string(), |u| u.name.clone()),
+        email: u
+            .and_then(|u| u.maintainers.first().cloned())
+            .unwrap_or_else(|| format!("{unit}@portal.invalid")),
+    }
+}
+
+async fn save(
+    p: Shared,
+    headers: HeaderMap,
+    slug: Option<String>,
+    pairs: Vec<(String, String)>,
+) -> Page {
+    let who = match p.guard(&headers, value(&pairs, "csrf")) {
+        Ok(w) => w,
+        Err(e) => return e,
+    };
+    let Some(unit) = unit_of(&who).map(str::to_string) else {
+        return p.forbidden();
+    };
+    let loaded = match p.loaded() {
+        Ok(l) => l,
+        Err(e) => return e,
+    };
+    let campaign = &loaded.project.campaign;
+    let lang = campaign.language;
+    let action = value(&pairs, "action").to_string();
+    let base = match value(&pairs, "base") {
+        "new" | "" => None,
+        v => Some(v.to_string()),
+    };
+    // An existing entry is named by the URL and must be this unit's; a new one gets a slug.
+    if let Some(s) = &slug
+        && (!plain_slug(s) || p.store.version(&paths::entry_file(&unit, s)).is_none())
+    {
+        return not_found_page(&p);
+    }
+    let mut form = EntryForm::from_pairs(campaign, &pairs);
+    if action == "withdraw"
+        && let Some(s) = &slug
+    {
+        // Withdrawing takes the stored entry back to a draft, as it is.
+        if let Ok(b) = Disk::new(&p.store.root).read(&paths::entry_file(&unit, s)) {
+            form = EntryForm::from_file(campaign, &String::from_utf8_lossy(&b));
+        }
+    }
+    form.draft = action != "submit";
+    // A unit that collects may name a unit under it; no other may name one at all.
+    let children: Vec<&str> = campaign
+        .units
+        .iter()
+        .filter(|u| u.parent.as_deref() == Some(unit.as_str()))
+        .map(|u| u.name.as_str())
+        .collect();
+    if !form.implementing_unit.is_empty() && !children.contains(&form.implementing_unit.as_str()) {
+        form.implementing_unit.clear();
+    }
+    let page_slug = slug.clone();
+    if closed(campaign, &unit) {
+        let d = campaign
+            .deadline_for(&unit)
+            .map(|d| d.written(lang))
+            .unwrap_or_default();
+        let notice = lang
+            .pick(
+                &format!("申报已于 {d} 截止，不能再新建或修改项目。如需补报，请联系市总研究室。"),
+                &format!("Submissions closed on {d}; entries can no longer be created or changed."),
+            )
+            .to_string();
+        return render_form(
+            &p,
+            &who,
+            &loaded,
+            &unit,
+            FormPage {
+                slug: page_slug.as_deref(),
+                form: &form,
+                base,
+                diagnostics: &[],
+                lines: None,
+                notice: Some(notice),
+                conflict: None,
+            },
+        );
+    }
+    let slug = slug.unwrap_or_else(|| new_slug(&p.store.root, &unit, &form.title));
+    let rel = paths::entry_file(&unit, &slug);
+    let (text, lines) = form.to_file(campaign);
+    let diagnostics = check_text(&p.store.root, campaign, &unit, &slug, &text);
+    let errors = diagnostics
+        .iter()
+        .filter(|d| d.severity() == Severity::Error)
+        .count();
+    if action == "submit" && errors > 0 {
+        let notice = lang
+            .pick(
+                &format!("有 {errors} 处错误，改正后才能提交；也可以先保存草稿。"),
+                &format!(
+                    "{errors} error(s) to fix before submitting; you can save a draft meanwhile."
+                ),
+            )
+            .to_string();
+        return render_form(
+            &p,
+            &who,
+            &loaded,
+            &unit,
+            FormPage {
+                slug: page_slug.as_deref(),
+                form: &form,
+                base,
+                diagnostics: &diagnostics,
+                lines: Some(&lines),
+                notice: Some(notice),
+                conflict: None,
+            },
+        );
+    }
+    let title = if form.title.is_empty() {
+        slug.clone()
+    } else {
+        form.title.clone()
+    };
+    let unit_name = account_name(campaign, &who.account);
+    let message = match (action.as_str(), lang) {
+        ("submit", Lang::Zh) => format!("{unit_name}：提交项目《{title}》"),
+        ("withdraw", Lang::Zh) => format!("{unit_name}：撤回项目《{title}》，改为草稿"),
+        (_, Lang::Zh) => format!("{unit_name}：保存草稿《{title}》"),
+        ("submit", Lang::En) => format!("{unit_name}: submit \"{title}\""),
+        ("withdraw", Lang::En) => format!("{unit_name}: withdraw \"{title}\" to a draft"),
+        (_, Lang::En) => format!("{unit_name}: save draft \"{title}\""),
+    };
+    let request = Save {
+        changes: vec![Change {
+            path: rel.clone(),
+            content: Content::Bytes(text.into_bytes()),
+        }],
+        author: author(campaign, &unit),
+        message: format!("{message}\n\nshenbao portal"),
+        based_on: vec![(rel.clone(), base.clone())],
+    };
+    let p2 = p.clone();
+    let outcome = tokio::task::spawn_blocking(move || p2.store.save(&request))
+        .await
+        .unwrap_or_else(|e| Err(SaveError::Failed(e.to_string())));
+    match outcome {
+        Ok(commit) => {
+            if action == "submit" {
+                redirect(&format!(
+                    "/entries/{}/receipt?commit={commit}",
+                    url_part(&slug)
+                ))
+            } else {
+                redirect(&format!("/entries/{}?saved={commit}", url_part(&slug)))
+            }
+        }
+        Err(SaveError::Unchanged) => redirect(&format!("/entries/{}", url_part(&slug))),
+        Err(SaveError::Conflict) => {
+            // Show what the stored version says where it differs from what was sent, keep what
+            // was typed, and base the form on the stored version: saving again is a choice.
+            let stored = Disk::new(&p.store.root)
+                .read(&rel)
+                .map(|b| EntryForm::from_file(campaign, &String::from_utf8_lossy(&b)))
+                .unwrap_or_default();
+            let differences = differences(campaign, &stored, &form);
+            let notice = lang
+                .pick(
+                    "在您编辑期间，此项目已被他人修改并保存。下面列出对方保存的内容与您填写的不同之处；您填写的内容仍在表单中，确认后再次保存将覆盖对方的修改。",
+                    "Someone saved this entry while you were editing it. Their version differs from yours as listed; what you typed is still in the form, and saving again replaces theirs.",
+                )
+                .to_string();
+            let version = p.store.version(&rel);
+            render_form(
+                &p,
+                &who,
+                &loaded,
+                &unit,
+                FormPage {
+                    slug: page_slug.as_deref().or(Some(&slug)),
+                    form: &form,
+                    base: version,
+                    diagnostics: &diagnostics,
+                    lines: Some(&lines),
+                    notice: Some(notice),
+                    conflict: Some(differences),
+                },
+            )
+        }
+        Err(SaveError::Uncommitted(files)) => plain(
+            StatusCode::CONFLICT,
+            lang.pick(
+                &format!(
+                    "服务器上的工作区有未提交的修改，未保存：{}",
+                    files.join("、")
+                ),
+                &format!(
+                    "the server's work tree has uncommitted changes; nothing saved: {}",
+                    files.join(", ")
+                ),
+            ),
+        ),
+        Err(SaveError::Failed(e)) => plain(StatusCode::INTERNAL_SERVER_ERROR, &e),
+    }
+}
+
+/// Field label and the stored value, for each field where the stored entry differs from `mine`.
+fn differences(campaign: &Campaign, stored: &EntryForm, mine: &EntryForm) -> Vec<(String, String)> {
+    let lang = campaign.language;
+    let label = |k: &str| {
+        shenbao_core::fields::built_in(k).map_or(k.to_string(), |f| f.label(lang).to_string())
+    };
+    let mut out = Vec::new();
+    for (key, a, b) in [
+        ("title", &stored.title, &mine.title),
+        ("category", &stored.category, &mine.category),
+        ("contact", &stored.contact, &mine.contact),
+        ("phone", &stored.phone, &mine.phone),
+        ("summary", &stored.summary, &mine.summary),
+        ("started", &stored.started, &mine.started),
+        (
+            "implementing_unit",
+            &stored.implementing_unit,
+            &mine.implementing_unit,
+        ),
+    ] {
+        if a != b {
+            out.push((label(key), a.clone()));
+        }
+    }
+    for s in &stored.sections {
+        let theirs = mine
+            .sections
+            .iter()
+            .find(|m| m.name == s.name)
+            .map(|m| &m.text);
+        if theirs != Some(&s.text) {
+            out.push((s.name.clone(), s.text.clone()));
+        }
+    }
+    if stored.recognition != mine.recognition {
+        out.push((
+            label("recognition"),
+            stored
+                .recognition
+                .iter()
+                .map(|r| format!("{} {}", r.kind, r.source))
+                .collect::<Vec<_>>()
+                .join("；"),
+        ));
+    }
+    if stored.attachments != mine.attachments || stored.cover != mine.cover {
+        out.push((
+            label("attachments"),
+            stored
+                .attachments
+                .iter()
+                .map(|a| a.file.clone())
+                .collect::<Vec<_>>()
+                .join("、"),
+        ));
+    }
+    out
+}
+
+/// A path segment as it goes into a URL.
+fn url_part(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+async fn receipt(
+    State(p): State<Shared>,
+    headers: HeaderMap,
+    UrlPath(slug): UrlPath<String>,
+    Query(query): Query<BTreeMap<String, String>>,
+) -> Page {
+    let Some(who) = p.who(&headers) else {
+        return p.signed_out();
+    };
+    let Some(unit) = unit_of(&who).map(str::to_string) else {
+        return redirect("/office");
+    };
+    let loaded = match p.loaded() {
+        Ok(l) => l,
+        Err(e) => return e,
+    };
+    let campaign = &loaded.project.campaign;
+    let lang = campaign.language;
+    let rel = paths::entry_file(&unit, &slug);
+    let commit = query.get("commit").cloned().unwrap_or_default();
+    // The receipt names a commit only if it is one of this entry's own.
+    let Some(info) = p.store.commit_info(&commit, &rel) else {
+        return not_found_page(&p);
+    };
+    let entry = loaded
+        .project
+        .entries
+        .iter()
+        .find(|e| e.unit == unit && e.slug == slug);
+    let arrived = campaign
+        .deadline_for(&unit)
+        .map(|d| d.local(info.time, lang))
+        .unwrap_or_else(|| info.time.to_string());
+    p.pages.render(
+        lang,
+        "receipt.html",
+        json!({
+            "title": lang.pick("申报回执", "Receipt"),
+            "csrf": p.keys.csrf(&who.session),
+            "unit": {"id": unit, "name": account_name(campaign, &who.account)},
+            "slug": slug,
+            "entry_title": entry.map(|e| e.title.clone()),
+            "category": entry.and_then(|e| campaign.category(&e.category)).map(|c| format!("{}. {}", c.id, c.name)),
+            "file": rel,
+            "commit": info.id,
+            "arrived": arrived,
+            "issuer": campaign.issuer,
+            "campaign": campaign.title,
+        }),
+        StatusCode::OK,
+    )
+}
+
+// ---- attachments -------------------------------------------------------------------------
+
+/// The first field of a multipart form must be the CSRF token: nothing is received before the
+/// request is known to come from the portal's own page.
+async fn multipart_guard(
+    p: &Portal,
+    headers: &HeaderMap,
+    multipart: &mut Multipart,
+) -> Result<Who, Page> {
+    let field = multipart.next_field().await.ok().flatten();
+    let csrf = match field {
+        Some(f) if f.name() == Some("csrf") => f.text().await.unwrap_or_default(),
+        _ => String::new(),
+    };
+    p.guard(headers, &csrf)
+}
+
+fn refused_text(lang: Lang, r: &Refused) -> String {
+    match r {
+        Refused::Type { name, allowed } => lang
+            .pick(
+                &format!(
+                    "「{name}」的类型不允许上传；允许的类型：{}",
+                    allowed.join(", ")
+                ),
+                &format!(
+                    "\"{name}\": this type may not be uploaded; allowed: {}",
+                    allowed.join(", ")
+                ),
+            )
+            .to_string(),
+        Refused::TooLarge { name, max_mb } => lang
+            .pick(
+                &format!("「{name}」超过 {max_mb} MB 的上限，未保存"),
+                &format!("\"{name}\" is over the {max_mb} MB limit; not saved"),
+            )
+            .to_string(),
+        Refused::NotWhatItSays { name } => lang
+            .pick(
+                &format!("「{name}」的内容与扩展名不符（例如名为 .jpg 却不是 JPEG 图片），未保存"),
+                &format!("\"{name}\": its content is not what its extension says; not saved"),
+            )
+            .to_string(),
+        Refused::Broken(e) => lang
+            .pick(
+                &format!("上传中断：{e}"),
+                &format!("the upload broke off: {e}"),
+            )
+            .to_string(),
+    }
+}
+
+async fn upload_files(
+    State(p): State<Shared>,
+    headers: HeaderMap,
+    UrlPath(slug): UrlPath<String>,
+    mut multipart: Multipart,
+) -> Page {
+    let who = match multipart_guard(&p, &headers, &mut multipart).await {
+        Ok(w) => w,
+        Err(e) => return e,
+    };
+    let Some(unit) = unit_of(&who).map(str::to_string) else {
+        return p.forbidden();
+    };
+    let loaded = match p.loaded() {
+        Ok(l) => l,
+        Err(e) => return e,
+    };
+    let campaign = loaded.project.campaign.clone();
+    let lang = campaign.language;
+    let rel = paths::entry_file(&unit, &slug);
+    if !plain_slug(&slug) || p.store.version(&rel).is_none() {
+        return not_found_page(&p);
+    }
+    if closed(&campaign, &unit) {
+        return plain(
+            StatusCode::FORBIDDEN,
+            lang.pick("申报已截止，不能再上传。", "Submissions are closed."),
+        );
+    }
+    let dir = p.store.state_dir.join("uploads");
+    let mut uploads: Vec<Upload> = Vec::new();
+    let mut refused = Vec::new();
+    while let Ok(Some(field)) = multipart.next_field().await {
+        if field.name() != Some("files") || field.file_name().is_none_or(str::is_empty) {
+            continue;
+        }
+        match upload::receive(field, &dir, &campaign.attachments, None).await {
+            Ok(u) => uploads.push(u),
+            Err(r) => {
+                // A file over the limit ends the whole request: the rest is not read.
+                let stop = matches!(r, Refused::TooLarge { .. } | Refused::Broken(_));
+                refused.push(refused_text(lang, &r));
+                if stop {
+                    break;
+                }
+            }
+        }
+    }
+    if !refused.is_empty() || uploads.is_empty() {
+        if refused.is_empty() {
+            refused.push(lang.pick("没有选择文件。", "No file chosen.").to_string());
+        }
+        return p.pages.render(
+            lang,
+            "refused.html",
+            json!({"title": lang.pick("未上传", "Not uploaded"), "reasons": refused, "back": format!("/entries/{}", url_part(&slug))}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        );
+    }
+    // The files and the entry listing them, in one commit.
+    let text = match Disk::new(&p.store.root).read(&rel) {
+        Ok(b) => String::from_utf8_lossy(&b).into_owned(),
+        Err(_) => return not_found_page(&p),
+    };
+    let base = p.store.version(&rel);
+    let mut form = EntryForm::from_file(&campaign, &text);
+    let existing = folder_files(&p.store.root, &unit, &slug);
+    let mut changes = Vec::new();
+    let mut taken: Vec<String> = existing.clone();
+    for u in &uploads {
+        let name = upload::unique(&u.name, |n| taken.iter().any(|t| t == n));
+        taken.push(name.clone());
+        if form.cover.is_empty() && is_image(&name) {
+            form.cover = name.clone();
+        }
+        let title = match u.original.rfind('.') {
+            Some(i) if i > 0 => u.original[..i].to_string(),
+            _ => u.original.clone(),
+        };
+        form.attachments.push(AttachmentRow {
+            file: name.clone(),
+            title,
+        });
+        changes.push(Change {
+            path: format!("{}/{name}", paths::attachment_folder(&unit, &slug)),
+            content: Content::File(u.path.clone()),
+        });
+    }
+    let (text, _) = form.to_file(&campaign);
+    changes.push(Change {
+        path: rel.clone(),
+        content: Content::Bytes(text.into_bytes()),
+    });
+    let unit_name = account_name(&campaign, &who.account);
+    let names: Vec<String> = uploads.iter().map(|u| u.original.clone()).collect();
+    let request = Save {
+        changes,
+        author: author(&campaign, &unit),
+        message: lang
+            .pick(
+                &format!(
+                    "{unit_name}：为项目《{}》上传附件 {}\n\nshenbao portal",
+                    form.title,
+                    names.join("、")
+                ),
+                &format!(
+                    "{unit_name}: upload {} to \"{}\"\n\nshenbao portal",
+                    names.join(", "),
+                    form.title
+                ),
+            )
+            .to_string(),
+        based_on: vec![(rel, base)],
+    };
+    let p2 = p.clone();
+    let outcome = tokio::task::spawn_blocking(move || {
+        let r = p2.store.save(&request);
+        drop(uploads);
+        r
+    })
+    .await
+    .unwrap_or_else(|e| Err(SaveError::Failed(e.to_string())));
+    match outcome {
+        Ok(commit) => redirect(&format!("/entries/{}?saved={commit}", url_part(&slug))),
+        Err(e) => save_failed(&p, lang, e, &slug),
+    }
+}
+
+fn save_failed(p: &Portal, lang: Lang, e: SaveError, slug: &str) -> Page {
+    let reason = match e {
+        SaveError::Conflict => lang
+            .pick(
+                "此项目刚被他人修改，请重新打开后再操作。",
+                "Someone changed this entry meanwhile; open it again and retry.",
+            )
+            .to_string(),
+        SaveError::Uncommitted(f) => lang
+            .pick(
+                &format!("服务器上的工作区有未提交的修改：{}", f.join("、")),
+                &format!("uncommitted changes on the server: {}", f.join(", ")),
+            )
+            .to_string(),
+        SaveError::Unchanged => lang.pick("没有变化。", "Nothing changed.").to_string(),
+        SaveError::Failed(e) => e,
+    };
+    p.pages.render(
+        lang,
+        "refused.html",
+        json!({"title": lang.pick("未保存", "Not saved"), "reasons": [reason], "back": format!("/entries/{}", url_part(slug))}),
+        StatusCode::CONFLICT,
+    )
+}
+
+async fn remove_file(
+    State(p): State<Shared>,
+    headers: HeaderMap,
+    UrlPath(slug): UrlPath<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Page {
+    let who = match p.guard(&headers, value(&pairs, "csrf")) {
+        Ok(w) => w,
+        Err(e) => return e,
+    };
+    let Some(unit) = unit_of(&who).map(str::to_string) else {
+        return p.forbidden();
+    };
+    let loaded = match p.loaded() {
+        Ok(l) => l,
+        Err(e) => return e,
+    };
+    let campaign = &loaded.project.campaign;
+    let lang = campaign.language;
+    let rel = paths::entry_file(&unit, &slug);
+    let name = value(&pairs, "file");
+    // Only a file directly in this entry's folder, as listed there.
+    if !plain_slug(&slug)
+        || !folder_files(&p.store.root, &unit, &slug)
+            .iter()
+            .any(|f| f == name)
+    {
+        return not_found_page(&p);
+    }
+    if closed(campaign, &unit) {
+        return plain(
+            StatusCode::FORBIDDEN,
+            lang.pick("申报已截止。", "Submissions are closed."),
+        );
+    }
+    let text = match Disk::new(&p.store.root).read(&rel) {
+        Ok(b) => String::from_utf8_lossy(&b).into_owned(),
+        Err(_) => return not_found_page(&p),
+    };
+    let mut form = EntryForm::from_file(campaign, &text);
+    form.attachments.retain(|a| a.file != name);
+    if form.cover == name {
+        form.cover.clear();
+    }
+    let (text, _) = form.to_file(campaign);
+    let unit_name = account_name(campaign, &who.account);
+    let request = Save {
+        changes: vec![
+            Change {
+                path: format!("{}/{name}", paths::attachment_folder(&unit, &slug)),
+                content: Content::Delete,
+            },
+            Change {
+                path: rel.clone(),
+                content: Content::Bytes(text.into_bytes()),
+            },
+        ],
+        author: author(campaign, &unit),
+        message: lang
+            .pick(
+                &format!(
+                    "{unit_name}：从项目《{}》删除附件 {name}\n\nshenbao portal",
+                    form.title
+                ),
+                &format!(
+                    "{unit_name}: remove {name} from \"{}\"\n\nshenbao portal",
+                    form.title
+                ),
+            )
+            .to_string(),
+        based_on: vec![(rel.clone(), p.store.version(&rel))],
+    };
+    let p2 = p.clone();
+    match tokio::task::spawn_blocking(move || p2.store.save(&request))
+        .await
+        .unwrap_or_else(|e| Err(SaveError::Failed(e.to_string())))
+    {
+        Ok(commit) => redirect(&format!("/entries/{}?saved={commit}", url_part(&slug))),
+        Err(e) => save_failed(&p, lang, e, &slug),
+    }
+}
+
+/// One of the unit's own entry files, to show beside the form.
+async fn entry_file(
+    State(p): State<Shared>,
+    headers: HeaderMap,
+    UrlPath((slug, name)): UrlPath<(String, String)>,
+) -> Page {
+    let Some(who) = p.who(&headers) else {
+        return p.signed_out();
+    };
+    let Some(unit) = unit_of(&who).map(str::to_string) else {
+        return p.forbidden();
+    };
+    if !plain_slug(&slug) || name.contains(['/', '\\']) || name.starts_with('.') {
+        return not_found_page(&p);
+    }
+    let folder = paths::attachment_folder(&unit, &slug);
+    send_file(&p, &format!("{folder}/{name}"), &folder)
+}
+
+/// A file of the campaign, judged as the rules judge it (no link out of `within`), sent as a
+/// download unless it is an image or a PDF.
+fn send_file(p: &Portal, rel: &str, within: &str) -> Page {
+    let disk = Disk::new(&p.store.root);
+    if !matches!(disk.stat(rel, within), Stat::File { .. }) {
+        return not_found_page(p);
+    }
+    let Ok(bytes) = disk.read(rel) else {
+        return not_found_page(p);
+    };
+    let ext = upload::extension_of(rel);
+    let kind = match ext.as_str() {
+        "jpg" | "jpeg" => "image/jpeg",
+        "png" => "image/png",
+        "webp" => "image/webp",
+        "gif" => "image/gif",
+        "pdf" => "application/pdf",
+        _ => "application/octet-stream",
+    };
+    let head = &bytes[..bytes.len().min(64)];
+    let inline =
+        kind != "application/octet-stream" && rules::attachments::content_matches(&ext, head);
+    Response::builder()
+        .header(
+            header::CONTENT_TYPE,
+            if inline {
+                kind
+            } else {
+                "application/octet-stream"
+            },
+        )
+        .header(
+            header::CONTENT_DISPOSITION,
+            if inline { "inline" } else { "attachment" },
+        )
+        .header(
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox",
+        )
+        .body(Body::from(bytes))
+        .unwrap_or_default()
+}
+
+// ---- the unit's card and roster --------------------------------------------------------------
+
+fn card_text(fields: &[(&str, String)]) -> String {
+    let mut out = String::new();
+    for (k, v) in fields {
+        if !v.is_empty() {
+            out.push_str(&format!(
+                "{k}: {}\n",
+                serde_json::to_string(v).unwrap_or_default()
+            ));
+        }
+    }
+    out
+}
+
+fn card_fields(card: Option<&shenbao_core::model::UnitCard>) -> Vec<(&'static str, String)> {
+    let c = card.cloned().unwrap_or_default();
+    vec![
+        ("leader", c.leader),
+        ("responsible", c.responsible.unwrap_or_default()),
+        ("responsible_phone", c.responsible_phone.unwrap_or_default()),
+        ("email", c.email.unwrap_or_default()),
+        ("roster_signed", c.roster_signed.unwrap_or_default()),
+    ]
+}
+
+fn render_card(
+    p: &Portal,
+    who: &Who,
+    loaded: &Loaded,
+    unit: &str,
+    fields: &[(&str, String)],
+    diagnostics: &[Diagnostic],
+    notice: Option<String>,
+) -> Page {
+    let campaign = &loaded.project.campaign;
+    let lang = campaign.language;
+    let mut errors: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let text = card_text(fields);
+    for d in diagnostics {
+        let line = text
+            .lines()
+            .nth(d.pos.line.saturating_sub(1) as usize)
+            .unwrap_or("");
+        let key = line.split(':').next().unwrap_or("").trim().to_string();
+        let key = if fields.iter().any(|(k, _)| *k == key) {
+            key
+        } else {
+            "general".into()
+        };
+        errors.entry(key).or_default().push(match d.help(lang) {
+            Some(h) => format!("{} {h}", d.message(lang)),
+            None => d.message(lang),
+        });
+    }
+    let values: BTreeMap<&str, &String> = fields.iter().map(|(k, v)| (*k, v)).collect();
+    p.pages.render(
+        lang,
+        "card.html",
+        json!({
+            "title": lang.pick("单位信息", "Unit card"),
+            "csrf": p.keys.csrf(&who.session),
+            "unit": {"id": unit, "name": account_name(campaign, &who.account)},
+            "values": values,
+            "errors": errors,
+            "notice": notice,
+            "deadline": deadline_view(campaign, unit),
+        }),
+        StatusCode::OK,
+    )
+}
+
+async fn card_page(
+    State(p): State<Shared>,
+    headers: HeaderMap,
+    Query(query): Query<BTreeMap<String, String>>,
+) -> Page {
+    let Some(who) = p.who(&headers) else {
+        return p.signed_out();
+    };
+    let Some(unit) = unit_of(&who).map(str::to_string) else {
+        return redirect("/office");
+    };
+    let loaded = match p.loaded() {
+        Ok(l) => l,
+        Err(e) => return e,
+    };
+    let fields = card_fields(loaded.project.cards.get(&unit));
+    let diagnostics: Vec<Diagnostic> = loaded
+        .project
+        .diagnostics
+        .iter()
+        .filter(|d| d.file == paths::card(&unit))
+        .cloned()
+        .collect();
+    let notice = query.get("saved").map(|c| {
+        loaded
+            .project
+            .campaign
+            .language
+            .pick(
+                &format!("已保存（提交记录 {}）。", short(c)),
+                &format!("Saved (commit {}).", short(c)),
+            )
+            .to_string()
+    });
+    render_card(&p, &who, &loaded, &unit, &fields, &diagnostics, notice)
+}
+
+async fn save_card(
+    State(p): State<Shared>,
+    headers: HeaderMap,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Page {
+    let who = match p.guard(&headers, value(&pairs, "csrf")) {
+        Ok(w) => w,
+        Err(e) => return e,
+    };
+    let Some(unit) = unit_of(&who).map(str::to_string) else {
+        return p.forbidden();
+    };
+    let loaded = match p.loaded() {
+        Ok(l) => l,
+        Err(e) => return e,
+    };
+    let campaign = &loaded.project.campaign;
+    let lang = campaign.language;
+    let kept = card_fields(loaded.project.cards.get(&unit));
+    let fields: Vec<(&str, String)> = kept
+        .iter()
+        .map(|(k, old)| {
+            // The scan is set by uploading it, not typed.
+            if *k == "roster_signed" {
+                (*k, old.clone())
+            } else {
+                (*k, value(&pairs, k).trim().to_string())
+            }
+        })
+        .collect();
+    let text = card_text(&fields);
+    let rel = paths::card(&unit);
+    let disk = Disk::new(&p.store.root);
+    let mut over = Memory::new();
+    over.insert(rel.clone(), text.as_bytes().to_vec());
+    let (_, diagnostics) = rules::card::check_card(&Overlay { base: &disk, over }, &unit);
+    if diagnostics.iter().any(|d| d.severity() == Severity::Error) {
+        let notice = lang
+            .pick("有错误，未保存。", "There are errors; nothing saved.")
+            .to_string();
+        return render_card(
+            &p,
+            &who,
+            &loaded,
+            &unit,
+            &fields,
+            &diagnostics,
+            Some(notice),
+        );
+    }
+    let unit_name = account_name(campaign, &who.account);
+    let request = Save {
+        changes: vec![Change {
+            path: rel.clone(),
+            content: Content::Bytes(text.into_bytes()),
+        }],
+        author: author(campaign, &unit),
+        message: lang
+            .pick(
+                &format!("{unit_name}：更新单位信息\n\nshenbao portal"),
+                &format!("{unit_name}: update the unit card\n\nshenbao portal"),
+            )
+            .to_string(),
+        based_on: vec![],
+    };
+    let p2 = p.clone();
+    match tokio::task::spawn_blocking(move || p2.store.save(&request))
+        .await
+        .unwrap_or_else(|e| Err(SaveError::Failed(e.to_string())))
+    {
+        Ok(commit) => redirect(&format!("/card?saved={commit}")),
+        Err(SaveError::Unchanged) => redirect("/card"),
+        Err(e) => save_failed(&p, lang, e, ""),
+    }
+}
+
+async fn upload_scan(
+    State(p): State<Shared>,
+    headers: HeaderMap,
+    mut multipart: Multipart,
+) -> Page {
+    let who = match multipart_guard(&p, &headers, &mut multipart).await {
+        Ok(w) => w,
+        Err(e) => return e,
+    };
+    let Some(unit) = unit_of(&who).map(str::to_string) else {
+        return p.forbidden();
+    };
+    let loaded = match p.loaded() {
+        Ok(l) => l,
+        Err(e) => return e,
+    };
+    let campaign = loaded.project.campaign.clone();
+    let lang = campaign.language;
+    let dir = p.store.state_dir.join("uploads");
+    let mut received = None;
+    while let Ok(Some(field)) = multipart.next_field().await {
+        if field.name() != Some("scan") || field.file_name().is_none_or(str::is_empty) {
+            continue;
+        }
+        received =
+            Some(upload::receive(field, &dir, &campaign.attachments, Some(SCAN_TYPES)).await);
+        break;
+    }
+    let upload = match received {
+        Some(Ok(u)) => u,
+        Some(Err(r)) => {
+            return p.pages.render(lang, "refused.html", json!({"title": lang.pick("未上传", "Not uploaded"), "reasons": [refused_text(lang, &r)], "back": "/card"}), StatusCode::UNPROCESSABLE_ENTITY);
+        }
+        None => return redirect("/card"),
+    };
+    let name = format!(
+        "huizongbiao-qianzhang.{}",
+        upload::extension_of(&upload.name)
+    );
+    let mut fields = card_fields(loaded.project.cards.get(&unit));
+    let old = fields
+        .iter()
+        .find(|(k, _)| *k == "roster_signed")
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default();
+    for f in &mut fields {
+        if f.0 == "roster_signed" {
+            f.1 = name.clone();
+        }
+    }
+    let folder = paths::unit_folder(&unit);
+    let mut changes = vec![
+        Change {
+            path: format!("{folder}/{name}"),
+            content: Content::File(upload.path.clone()),
+        },
+        Change {
+            path: paths::card(&unit),
+            content: Content::Bytes(card_text(&fields).into_bytes()),
+        },
+    ];
+    // A scan of another type replaced: the old file goes.
+    if !old.is_empty() && old != name && !old.contains('/') && !old.starts_with('.') {
+        changes.push(Change {
+            path: format!("{folder}/{old}"),
+            content: Content::Delete,
+        });
+    }
+    let unit_name = account_name(&campaign, &who.account);
+    let request = Save {
+        changes,
+        author: author(&campaign, &unit),
+        message: lang
+            .pick(
+                &format!("{unit_name}：上传签字盖章的申报汇总表\n\nshenbao portal"),
+                &format!("{unit_name}: upload the signed roster\n\nshenbao portal"),
+            )
+            .to_string(),
+        based_on: vec![],
+    };
+    let p2 = p.clone();
+    let outcome = tokio::task::spawn_blocking(move || {
+        let r = p2.store.save(&request);
+        drop(upload);
+        r
+    })
+    .await
+    .unwrap_or_else(|e| Err(SaveError::Failed(e.to_string())));
+    match outcome {
+        Ok(commit) => redirect(&format!("/card?saved={commit}")),
+        Err(e) => save_failed(&p, lang, e, ""),
+    }
+}
+
+/// The unit's roster sheet to print, sign and stamp: the site's own page.
+async fn roster_sheet(State(p): State<Shared>, headers: HeaderMap) -> Page {
+    let Some(who) = p.who(&headers) else {
+        return p.signed_out();
+    };
+    let Some(unit) = unit_of(&who).map(str::to_string) else {
+        return redirect("/office");
+    };
+    let loaded = match p.loaded() {
+        Ok(l) => l,
+        Err(e) => return e,
+    };
+    let summary = shenbao_core::summary::Summary::of(&loaded.project, false);
+    match shenbao_site::roster_html(&loaded.project, &summary, Some(&unit)) {
+        Ok(html) => Response::builder()
+            .header(header::CONTENT_TYPE, "text/html; charset=utf-8")
+            // The sheet carries its styles inline, to print without the site.
+            .header(header::CONTENT_SECURITY_POLICY, "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; form-action 'none'")
+            .body(Body::from(html))
+            .unwrap_or_default(),
+        Err(e) => plain(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
+    }
+}
+
+// ---- the research office ---------------------------------------------------------------------
+
+fn organiser(p: &Portal, headers: &HeaderMap) -> Result<Who, Page> {
+    let who = p.who(headers).ok_or_else(|| p.signed_out())?;
+    match who.account {
+        Account::Organiser(_) => Ok(who),
+        Account::Unit(_) => Err(plain(
+            StatusCode::FORBIDDEN,
+            p.lang().pick(
+                "只有市总研究室的账号可以查看。",
+                "Only the research office's accounts may see this.",
+            ),
+        )),
+    }
+}
+
+async fn office(
+    State(p): State<Shared>,
+    headers: HeaderMap,
+    Query(query): Query<BTreeMap<String, String>>,
+) -> Page {
+    let who = match organiser(&p, &headers) {
+        Ok(w) => w,
+        Err(e) => return e,
+    };
+    let loaded = match p.loaded() {
+        Ok(l) => l,
+        Err(e) => return e,
+    };
+    let project = &loaded.project;
+    let campaign = &project.campaign;
+    let lang = campaign.language;
+    let units: Vec<serde_json::Value> = loaded
+        .status
+        .iter()
+        .map(|s| {
+            json!({
+                "status": s,
+                "state": shenbao_core::labels::label(match s.state {
+                    shenbao_core::status::State::None => "state_none",
+                    shenbao_core::status::State::Short => "state_short",
+                    shenbao_core::status::State::Met => "state_met",
+                }, lang),
+                "entries": unit_entries(&loaded, &s.id),
+                "scan": project.cards.get(&s.id).and_then(|c| c.roster_signed.clone()),
+            })
+        })
+        .collect();
+    let accounts: Vec<serde_json::Value> = p
+        .accounts
+        .all()
+        .unwrap_or_default()
+        .iter()
+        .map(|a| json!({"kind": match a { Account::Unit(_) => "unit", Account::Organiser(_) => "organiser" }, "id": a.name(), "name": account_name(campaign, a)}))
+        .collect();
+    p.pages.render(
+        lang,
+        "office.html",
+        json!({
+            "title": lang.pick("研究室：申报情况", "Research office"),
+            "csrf": p.keys.csrf(&who.session),
+            "organiser": true,
+            "units": units,
+            "registry": campaign.units.iter().map(|u| json!({"id": u.id, "name": u.name})).collect::<Vec<_>>(),
+            "accounts": accounts,
+            "new_link": query.get("link"),
+            "deadline": campaign.deadline.as_ref().map(|d| d.written(lang)),
+        }),
+        StatusCode::OK,
+    )
+}
+
+async fn office_roster_csv(State(p): State<Shared>, headers: HeaderMap) -> Page {
+    if let Err(e) = organiser(&p, &headers) {
+        return e;
+    }
+    let loaded = match p.loaded() {
+        Ok(l) => l,
+        Err(e) => return e,
+    };
+    let csv = shenbao_core::roster::roster(&loaded.project, None).to_csv();
+    Response::builder()
+        .header(header::CONTENT_TYPE, "text/csv; charset=utf-8")
+        .header(
+            header::CONTENT_DISPOSITION,
+            "attachment; filename=\"roster.csv\"",
+        )
+        .body(Body::from(csv))
+        .unwrap_or_default()
+}
+
+async fn office_scan(
+    State(p): State<Shared>,
+    headers: HeaderMap,
+    UrlPath(unit): UrlPath<String>,
+) -> Page {
+    if let Err(e) = organiser(&p, &headers) {
+        return e;
+    }
+    let loaded = match p.loaded() {
+        Ok(l) => l,
+        Err(e) => return e,
+    };
+    let Some(scan) = loaded
+        .project
+        .cards
+        .get(&unit)
+        .and_then(|c| c.roster_signed.clone())
+    else {
+        return not_found_page(&p);
+    };
+    let folder = paths::unit_folder(&unit);
+    send_file(&p, &format!("{folder}/{scan}"), &folder)
+}
+
+async fn office_accounts(
+    State(p): State<Shared>,
+    headers: HeaderMap,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Page {
+    let who = match p.guard(&headers, value(&pairs, "csrf")) {
+        Ok(w) => w,
+        Err(e) => return e,
+    };
+    if !matches!(who.account, Account::Organiser(_)) {
+        return p.forbidden();
+    }
+    let loaded = match p.loaded() {
+        Ok(l) => l,
+        Err(e) => return e,
+    };
+    let campaign = &loaded.project.campaign;
+    let unit = value(&pairs, "unit");
+    if campaign.unit(unit).is_none() {
+        return not_found_page(&p);
+    }
+    let account = Account::Unit(unit.to_string());
+    if value(&pairs, "action") == "revoke" {
+        let _ = p.accounts.revoke(&account);
+        return redirect("/office");
+    }
+    match p.accounts.invite(&account) {
+        Ok(token) => {
+            let host = headers
+                .get(header::HOST)
+                .and_then(|h| h.to_str().ok())
+                .unwrap_or("127.0.0.1");
+            let base = campaign
+                .portal
+                .public_url
+                .clone()
+                .map_or(format!("http://{host}/"), |u| {
+                    format!("{}/", u.trim_end_matches('/'))
+                });
+            redirect(&format!(
+                "/office?link={}",
+                url_part(&format!("{unit}\t{base}login/{token}"))
+            ))
+        }
+        Err(e) => plain(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
+    }
+}
+
+// ---- the rest ---------------------------------------------------------------------------------
+
+async fn asset(State(p): State<Shared>, UrlPath(name): UrlPath<String>) -> Page {
+    let (kind, bytes): (&str, Vec<u8>) = match name.as_str() {
+        "site.css" => ("text/css; charset=utf-8", p.site_css.clone()),
+        "portal.css" => (
+            "text/css; charset=utf-8",
+            super::pages::PORTAL_CSS.as_bytes().to_vec(),
+        ),
+        "portal.js" => (
+            "text/javascript; charset=utf-8",
+            super::pages::PORTAL_JS.as_bytes().to_vec(),
+        ),
+        _ => return not_found_page(&p),
+    };
+    Response::builder()
+        .header(header::CONTENT_TYPE, kind)
+        .header(header::CACHE_CONTROL, "no-cache")
+        .body(Body::from(bytes))
+        .unwrap_or_default()
+}
+
+fn not_found_page(p: &Portal) -> Page {
+    let lang = p.lang();
+    p.pages.render(
+        lang,
+        "refused.html",
+        json!({"title": lang.pick("找不到", "Not found"), "reasons": [lang.pick("没有这个页面，或者您无权查看。", "No such page, or not yours to see.")], "back": "/"}),
+        StatusCode::NOT_FOUND,
+    )
+}
+
+async fn not_found(State(p): State<Shared>) -> Page {
+    not_found_page(&p)
+}

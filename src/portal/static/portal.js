@@ -1,0 +1,89 @@
+// The portal's forms work without this file. With it: upload progress bars, live checking of
+// the entry as the clerk types (the server runs `check`'s rules), and a copy of what was typed
+// kept in the browser, offered back if the page is left before saving.
+(function () {
+  "use strict";
+  var zh = document.documentElement.lang !== "en";
+
+  // Uploads: send with progress, then follow where the server sends us.
+  document.querySelectorAll("form.upload-form").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      if (!window.FormData || !window.XMLHttpRequest) return;
+      event.preventDefault();
+      var bar = form.querySelector("progress");
+      var xhr = new XMLHttpRequest();
+      xhr.open("POST", form.action);
+      xhr.upload.onprogress = function (e) {
+        if (bar && e.lengthComputable) { bar.hidden = false; bar.value = Math.round(e.loaded * 100 / e.total); }
+      };
+      xhr.onload = function () {
+        if (xhr.status >= 200 && xhr.status < 300) { window.location.assign(xhr.responseURL); }
+        else { document.open(); document.write(xhr.responseText); document.close(); }
+      };
+      xhr.onerror = function () { form.submit(); };
+      xhr.send(new FormData(form));
+    });
+  });
+
+  var form = document.getElementById("entry-form");
+  if (!form) return;
+  var status = document.getElementById("live-status");
+  var key = "shenbao-draft:" + form.action;
+
+  // Autosave in the browser: what was typed survives a closed tab or a lost connection.
+  function snapshot() {
+    var data = {};
+    new FormData(form).forEach(function (v, k) { if (k !== "csrf" && k !== "base") data[k] = v; });
+    return data;
+  }
+  try {
+    var kept = JSON.parse(window.localStorage.getItem(key) || "null");
+    if (kept && kept.base === form.elements.base.value) {
+      Object.keys(kept.data).forEach(function (k) {
+        var el = form.elements[k];
+        if (el && el.value !== undefined && el.type !== "radio") el.value = kept.data[k];
+      });
+      if (status) status.textContent = zh ? "已恢复上次未保存的填写内容。" : "Restored what you typed before.";
+    }
+  } catch (e) { /* storage unavailable: nothing to restore */ }
+  form.addEventListener("submit", function () {
+    try { window.localStorage.removeItem(key); } catch (e) { /* ignore */ }
+  });
+
+  // Live checking: the server answers with `check`'s diagnostics, by field.
+  var timer = null;
+  function check() {
+    var body = new URLSearchParams(new FormData(form));
+    fetch("/entries/check", { method: "POST", body: body, credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (answer) {
+        if (!answer) return;
+        form.querySelectorAll(".field-problems").forEach(function (n) { n.remove(); });
+        Object.keys(answer.fields).forEach(function (name) {
+          var el = form.elements[name];
+          var field = el && el.closest ? el.closest(".field") : null;
+          if (!field) return;
+          var ul = document.createElement("ul");
+          ul.className = "field-problems live";
+          answer.fields[name].forEach(function (d) {
+            var li = document.createElement("li");
+            li.className = d.severity;
+            li.textContent = d.message + (d.help ? " " + d.help : "");
+            ul.appendChild(li);
+          });
+          field.appendChild(ul);
+        });
+        if (status) {
+          status.textContent = answer.errors
+            ? (zh ? "检查：还有 " + answer.errors + " 处错误。" : "Check: " + answer.errors + " error(s).")
+            : (zh ? "检查：没有错误，可以提交。" : "Check: no errors; ready to submit.");
+        }
+      })
+      .catch(function () { /* offline: the server checks again on save */ });
+  }
+  form.addEventListener("input", function () {
+    try { window.localStorage.setItem(key, JSON.stringify({ base: form.elements.base.value, data: snapshot() })); } catch (e) { /* ignore */ }
+    window.clearTimeout(timer);
+    timer = window.setTimeout(check, 800);
+  });
+})();

@@ -1,0 +1,258 @@
+//! The portal's side of the repository: the campaign as last committed (loaded and checked,
+//! cached by the branch's tip), and saving — one commit per save, serialised across threads and
+//! processes by a lock under `.git/shenbao/`, refused when the edit was based on an older version
+//! than the stored one, and pushed (replayed on the remote's tip when another writer went first).
+//!
+//! A clone's work tree is the campaign on disk. A bare repository has none: the portal keeps a
+//! checkout of the branch under `.git/shenbao/checkout/`, for the rules to read.
+
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use shenbao_core::project::{self, LoadOptions, Project};
+use shenbao_core::status::{self, UnitStatus};
+use shenbao_git::commit::{Author, Change, CommitError, Content, Writer};
+
+/// The campaign as committed at one tip.
+pub struct Loaded {
+    pub project: Project,
+    pub status: Vec<UnitStatus>,
+}
+
+pub struct Store {
+    /// The campaign's folder on disk: the work tree's, or the private checkout.
+    pub root: PathBuf,
+    pub state_dir: PathBuf,
+    writer: Mutex<Writer>,
+    remote: Option<String>,
+    /// Private checkout of a bare repository.
+    checkout: Option<PathBuf>,
+    cache: Mutex<Option<(Option<git2::Oid>, Arc<Loaded>)>>,
+}
+
+/// A commit a receipt names.
+pub struct CommitInfo {
+    pub id: String,
+    pub time: jiff::Timestamp,
+}
+
+/// Why a save was not made.
+#[derive(Debug)]
+pub enum SaveError {
+    /// Someone saved a file after the version the edit started from.
+    Conflict,
+    /// The clone has uncommitted changes to these files; the portal will not overwrite them.
+    Uncommitted(Vec<String>),
+    /// Nothing changed.
+    Unchanged,
+    Failed(String),
+}
+
+impl From<CommitError> for SaveError {
+    fn from(e: CommitError) -> Self {
+        match e {
+            CommitError::Empty => SaveError::Unchanged,
+            other => SaveError::Failed(other.to_string()),
+        }
+    }
+}
+
+impl From<std::io::Error> for SaveError {
+    fn from(e: std::io::Error) -> Self {
+        SaveError::Failed(e.to_string())
+    }
+}
+
+/// One save: the files, who, why, and the versions the edit started from.
+pub struct Save {
+    pub changes: Vec<Change>,
+    pub author: Author,
+    pub message: String,
+    /// Path and the version (blob id, `None` for "did not exist") the edit was based on.
+    pub based_on: Vec<(String, Option<String>)>,
+}
+
+/// Why the portal cannot start on this repository.
+#[derive(Debug)]
+pub enum OpenError {
+    Git(CommitError),
+    /// Uncommitted changes in the clone, named.
+    Dirty(Vec<String>),
+    Io(std::io::Error),
+}
+
+impl Store {
+    /// The repository at `root` (a clone's campaign folder or a bare repository).
+    pub fn open(root: &Path, remote: Option<String>) -> Result<Store, OpenError> {
+        let writer = Writer::open(root).map_err(OpenError::Git)?;
+        // The portal writes only under submissions/: changes there it could overwrite.
+        let dirty = writer
+            .uncommitted(&["submissions".to_string()])
+            .map_err(OpenError::Git)?;
+        if !dirty.is_empty() {
+            return Err(OpenError::Dirty(dirty));
+        }
+        let state_dir = writer.state_dir();
+        std::fs::create_dir_all(&state_dir).map_err(OpenError::Io)?;
+        let (root, checkout) = if writer.is_bare() {
+            let dir = state_dir.join("checkout");
+            (dir.clone(), Some(dir))
+        } else {
+            (root.to_path_buf(), None)
+        };
+        let store = Store {
+            root,
+            state_dir,
+            writer: Mutex::new(writer),
+            remote,
+            checkout,
+            cache: Mutex::new(None),
+        };
+        {
+            let _lock = store.lock().map_err(OpenError::Io)?;
+            let w = store.writer();
+            if let Some(remote) = &store.remote {
+                let theirs = w.fetch(remote).map_err(OpenError::Git)?;
+                w.fast_forward(theirs).map_err(OpenError::Git)?;
+            }
+            if let (Some(dir), Some(tip)) = (&store.checkout, w.tip().map_err(OpenError::Git)?) {
+                w.materialise(tip, dir).map_err(OpenError::Git)?;
+            }
+        }
+        Ok(store)
+    }
+
+    fn writer(&self) -> std::sync::MutexGuard<'_, Writer> {
+        self.writer.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The lock that serialises saves of every portal process on this repository.
+    fn lock(&self) -> std::io::Result<File> {
+        let file = File::create(self.state_dir.join("portal.lock"))?;
+        file.lock()?;
+        Ok(file)
+    }
+
+    pub fn tip(&self) -> Option<git2::Oid> {
+        self.writer().tip().ok().flatten()
+    }
+
+    /// The version of a file at the tip (its blob id).
+    pub fn version(&self, rel: &str) -> Option<String> {
+        self.writer().version(rel).ok().flatten()
+    }
+
+    /// A commit on the branch that changed `rel`, for a receipt.
+    pub fn commit_info(&self, commit: &str, rel: &str) -> Option<CommitInfo> {
+        if commit.len() < 7 || !commit.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return None;
+        }
+        let (id, seconds) = self.writer().commit_touching(commit, rel)?;
+        Some(CommitInfo {
+            id: id.to_string(),
+            time: jiff::Timestamp::from_second(seconds).ok()?,
+        })
+    }
+
+    /// The campaign as committed, checked; loaded again only when the tip moved.
+    pub fn loaded(&self) -> Result<Arc<Loaded>, String> {
+        let tip = self.tip();
+        let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((at, loaded)) = &*cache
+            && *at == tip
+        {
+            return Ok(loaded.clone());
+        }
+        let options = LoadOptions {
+            skip_git: true,
+            ..LoadOptions::default()
+        };
+        let project =
+            project::load(&self.root, options, &shenbao_git::Git).map_err(|e| e.to_string())?;
+        let status = status::status(&project);
+        let loaded = Arc::new(Loaded { project, status });
+        *cache = Some((tip, loaded.clone()));
+        Ok(loaded)
+    }
+
+    /// Make one commit of `save`, or say why not. Blocking: call it off the async threads.
+    pub fn save(&self, save: &Save) -> Result<git2::Oid, SaveError> {
+        let _lock = self.lock()?;
+        let w = self.writer();
+        if let Some(remote) = &self.remote {
+            let theirs = w.fetch(remote)?;
+            w.fast_forward(theirs)?;
+            self.refresh_checkout(&w)?;
+        }
+        let paths: Vec<String> = save.changes.iter().map(|c| c.path.clone()).collect();
+        let mut attempts = 0;
+        loop {
+            attempts += 1;
+            for (path, version) in &save.based_on {
+                if w.version(path)? != *version {
+                    return Err(SaveError::Conflict);
+                }
+            }
+            let dirty = w.uncommitted(&paths)?;
+            if !dirty.is_empty() {
+                return Err(SaveError::Uncommitted(dirty));
+            }
+            let committer = Author {
+                name: "shenbao portal".into(),
+                email: "portal@shenbao.invalid".into(),
+            };
+            let before = w.tip()?;
+            let id = w.commit(&save.changes, &save.author, &committer, &save.message)?;
+            self.follow_checkout(&save.changes)?;
+            let Some(remote) = &self.remote else {
+                return Ok(id);
+            };
+            if w.push(remote)? {
+                return Ok(id);
+            }
+            if attempts >= 5 {
+                return Err(SaveError::Failed(format!(
+                    "{remote} refused the push {attempts} times"
+                )));
+            }
+            // Another writer went first: drop this commit, take theirs, and replay it on top.
+            if let Some(before) = before {
+                w.reset_branch(before, &paths)?;
+            }
+            let theirs = w.fetch(remote)?;
+            w.fast_forward(theirs)?;
+            self.refresh_checkout(&w)?;
+        }
+    }
+
+    /// In a bare repository, the private checkout follows the tip for `paths`.
+    fn follow_checkout(&self, changes: &[Change]) -> Result<(), SaveError> {
+        let Some(dir) = &self.checkout else {
+            return Ok(());
+        };
+        for change in changes {
+            let file = dir.join(&change.path);
+            if let Some(parent) = file.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            match &change.content {
+                Content::Bytes(bytes) => std::fs::write(&file, bytes)?,
+                Content::File(from) => {
+                    std::fs::copy(from, &file)?;
+                }
+                Content::Delete => {
+                    let _ = std::fs::remove_file(&file);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn refresh_checkout(&self, w: &Writer) -> Result<(), SaveError> {
+        if let (Some(dir), Some(tip)) = (&self.checkout, w.tip()?) {
+            w.materialise(tip, dir)?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,201 @@
+//! Files a unit uploads: streamed to a temporary file under `.git/shenbao/uploads/` while the
+//! limits of `attachments` are enforced (the byte over the limit ends the upload and the partial
+//! file is removed), judged by extension and by content, and given a safe ASCII name (the
+//! original kept as the attachment's title).
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use axum::extract::multipart::Field;
+use shenbao_core::campaign::AttachmentRules;
+use shenbao_core::fields::VIDEO_TYPES;
+use shenbao_core::rules::attachments::{ACTIVE_TYPES, content_matches};
+
+/// An upload held on disk until it is committed; removed when dropped.
+#[derive(Debug)]
+pub struct Upload {
+    pub path: PathBuf,
+    /// The safe name it will have in the entry's folder (before making it unique).
+    pub name: String,
+    /// The name as the user's computer called it.
+    pub original: String,
+    pub size: u64,
+}
+
+impl Drop for Upload {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+/// Why an upload was refused.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Refused {
+    /// Extension not allowed (or one a browser would run).
+    Type { name: String, allowed: Vec<String> },
+    /// Over the limit, in MB.
+    TooLarge { name: String, max_mb: u64 },
+    /// The content is not what the extension says.
+    NotWhatItSays { name: String },
+    /// The upload broke off.
+    Broken(String),
+}
+
+/// The limit in bytes for a file of extension `ext`.
+pub fn limit(rules: &AttachmentRules, ext: &str) -> u64 {
+    let mb = if VIDEO_TYPES.contains(&ext) {
+        rules.video_max_size_mb
+    } else {
+        rules.max_size_mb
+    };
+    mb * 1024 * 1024
+}
+
+/// The lowercase extension of a name.
+pub fn extension_of(name: &str) -> String {
+    Path::new(name)
+        .extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .unwrap_or_default()
+}
+
+/// A name safe in a folder and a URL: ASCII letters, digits, `-` and `_`, Chinese transliterated
+/// (项目照片.JPG → xiang-mu-zhao-pian.jpg).
+pub fn safe_name(original: &str) -> String {
+    let base = original.rsplit(['/', '\\']).next().unwrap_or(original);
+    let ext = extension_of(base);
+    let stem = match base.rfind('.') {
+        Some(i) if i > 0 => &base[..i],
+        _ => base,
+    };
+    let mut out = String::new();
+    for c in deunicode::deunicode(stem).chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    let mut stem: String = out.trim_matches('-').chars().take(48).collect();
+    stem = stem.trim_end_matches('-').to_string();
+    if stem.is_empty() {
+        stem = "file".into();
+    }
+    let ext: String = ext.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
+    if ext.is_empty() {
+        stem
+    } else {
+        format!("{stem}.{ext}")
+    }
+}
+
+/// Stream one multipart field into a temporary file in `dir`, within the limits of `rules`
+/// (`only`: a narrower list of allowed extensions, for the roster scan).
+pub async fn receive(
+    mut field: Field<'_>,
+    dir: &Path,
+    rules: &AttachmentRules,
+    only: Option<&[&str]>,
+) -> Result<Upload, Refused> {
+    let given = field.file_name().unwrap_or_default();
+    // Browsers send a bare name; some old ones the whole path of the user's computer.
+    let original = given
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or(given)
+        .to_string();
+    let name = safe_name(&original);
+    let ext = extension_of(&name);
+    let allowed: Vec<String> = match only {
+        Some(list) => list
+            .iter()
+            .filter(|e| rules.allowed.iter().any(|a| a == *e))
+            .map(|e| e.to_string())
+            .collect(),
+        None => rules.allowed.clone(),
+    };
+    if !allowed.contains(&ext) || ACTIVE_TYPES.contains(&ext.as_str()) {
+        return Err(Refused::Type {
+            name: original,
+            allowed,
+        });
+    }
+    let max = limit(rules, &ext);
+    std::fs::create_dir_all(dir).map_err(|e| Refused::Broken(e.to_string()))?;
+    let suffix = crate::portal::accounts::random_bytes::<8>()
+        .map(|b| crate::portal::accounts::hex(&b))
+        .map_err(|e| Refused::Broken(e.to_string()))?;
+    let path = dir.join(format!("upload-{suffix}"));
+    let mut upload = Upload {
+        path,
+        name,
+        original: original.clone(),
+        size: 0,
+    };
+    let mut file =
+        std::fs::File::create(&upload.path).map_err(|e| Refused::Broken(e.to_string()))?;
+    let mut head: Vec<u8> = Vec::new();
+    loop {
+        let chunk = match field.chunk().await {
+            Ok(Some(c)) => c,
+            Ok(None) => break,
+            Err(e) => return Err(Refused::Broken(e.to_string())),
+        };
+        upload.size += chunk.len() as u64;
+        if upload.size > max {
+            // `upload` is dropped here: the partial file goes with it.
+            return Err(Refused::TooLarge {
+                name: original,
+                max_mb: max / (1024 * 1024),
+            });
+        }
+        if head.len() < 64 {
+            head.extend_from_slice(&chunk[..chunk.len().min(64 - head.len())]);
+        }
+        file.write_all(&chunk)
+            .map_err(|e| Refused::Broken(e.to_string()))?;
+    }
+    file.sync_all()
+        .map_err(|e| Refused::Broken(e.to_string()))?;
+    if !content_matches(&ext, &head) {
+        return Err(Refused::NotWhatItSays { name: original });
+    }
+    Ok(upload)
+}
+
+/// `name`, or `name-2`, `name-3`… before the extension: the first that `taken` does not hold.
+pub fn unique(name: &str, taken: impl Fn(&str) -> bool) -> String {
+    if !taken(name) {
+        return name.to_string();
+    }
+    let (stem, ext) = match name.rfind('.') {
+        Some(i) => (&name[..i], &name[i..]),
+        None => (name, ""),
+    };
+    (2..)
+        .map(|n| format!("{stem}-{n}{ext}"))
+        .find(|candidate| !taken(candidate))
+        .unwrap_or_else(|| name.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_become_safe_ascii() {
+        assert_eq!(safe_name("项目照片.JPG"), "xiang-mu-zhao-pian.jpg");
+        assert_eq!(safe_name("../../etc/passwd"), "passwd");
+        assert_eq!(safe_name("C:\\Users\\a\\活动 (1).png"), "huo-dong-1.png");
+        assert_eq!(safe_name(".jpg"), "jpg");
+        assert_eq!(safe_name("。。.pdf"), "file.pdf");
+        assert_eq!(safe_name("a<script>.pdf"), "a-script.pdf");
+    }
+
+    #[test]
+    fn a_taken_name_gets_a_number() {
+        let taken = ["a.jpg", "a-2.jpg"];
+        assert_eq!(unique("a.jpg", |n| taken.contains(&n)), "a-3.jpg");
+        assert_eq!(unique("b.jpg", |n| taken.contains(&n)), "b.jpg");
+    }
+}

@@ -1,0 +1,907 @@
+//! The portal against the real binary and real repositories: log in by link, save, submit,
+//! upload, and every way a hostile client or another unit might try to get round it.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use common::{git, shenbao};
+
+/// A running portal on a free port, stopped when dropped.
+struct Portal {
+    child: Child,
+    addr: String,
+}
+
+impl Drop for Portal {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start(dir: &Path, extra: &[&str]) -> Portal {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_shenbao"))
+        .args(["portal", "--port", "0"])
+        .args(extra)
+        .current_dir(dir)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let addr = line
+        .split("http://")
+        .nth(1)
+        .and_then(|r| r.split('/').next())
+        .unwrap_or_else(|| {
+            let mut err = String::new();
+            let _ = child.stderr.take().unwrap().read_to_string(&mut err);
+            panic!("portal did not start: {line}{err}")
+        })
+        .to_string();
+    Portal { child, addr }
+}
+
+/// The valid fixture as a repository whose portal takes late entries (its deadline is 2017).
+fn repository(late: bool) -> tempfile::TempDir {
+    let dir = common::fixture("valid");
+    if late {
+        let path = dir.path().join("campaign.yaml");
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(&path, format!("{text}portal: {{accept_late: true}}\n")).unwrap();
+    }
+    git(dir.path(), &["init", "-q", "-b", "main"]);
+    git(dir.path(), &["add", "-A"]);
+    git(dir.path(), &["commit", "-q", "-m", "the call"]);
+    dir
+}
+
+fn invite(dir: &Path, args: &[&str]) -> Vec<(String, String)> {
+    let mut all = vec!["portal", "invite"];
+    all.extend_from_slice(args);
+    let run = shenbao(dir, &all);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    run.stdout
+        .lines()
+        .map(|l| {
+            let (who, link) = l.split_once('\t').expect("id<TAB>link");
+            (who.to_string(), link.to_string())
+        })
+        .collect()
+}
+
+fn token(link: &str) -> String {
+    link.rsplit('/').next().unwrap().to_string()
+}
+
+#[derive(Debug)]
+struct Answer {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+impl Answer {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// One HTTP/1.1 request, the connection closed after it.
+fn request(addr: &str, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Answer {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    let mut head = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n",
+        body.len()
+    );
+    for (k, v) in headers {
+        head.push_str(&format!("{k}: {v}\r\n"));
+    }
+    head.push_str("\r\n");
+    stream.write_all(head.as_bytes()).unwrap();
+    let _ = stream.write_all(body);
+    let mut raw = Vec::new();
+    let _ = stream.read_to_end(&mut raw);
+    let text = String::from_utf8_lossy(&raw).to_string();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let mut lines = head.lines();
+    let status = lines
+        .next()
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let headers = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+        .collect();
+    Answer {
+        status,
+        headers,
+        body: body.to_string(),
+    }
+}
+
+fn encode(pairs: &[(&str, &str)]) -> String {
+    fn part(s: &str) -> String {
+        s.bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => {
+                    (b as char).to_string()
+                }
+                _ => format!("%{b:02X}"),
+            })
+            .collect()
+    }
+    pairs
+        .iter()
+        .map(|(k, v)| format!("{}={}", part(k), part(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// A logged-in browser of one account.
+struct Client {
+    addr: String,
+    cookie: String,
+}
+
+impl Client {
+    fn login(addr: &str, token: &str) -> Client {
+        let r = request(
+            addr,
+            "POST",
+            "/login",
+            &[("Content-Type", "application/x-www-form-urlencoded")],
+            encode(&[("token", token)]).as_bytes(),
+        );
+        assert_eq!(r.status, 303, "{r:?}");
+        let set = r
+            .header("set-cookie")
+            .expect("a session cookie")
+            .to_string();
+        assert!(
+            set.contains("HttpOnly") && set.contains("SameSite=Lax"),
+            "{set}"
+        );
+        Client {
+            addr: addr.into(),
+            cookie: set.split(';').next().unwrap().to_string(),
+        }
+    }
+
+    fn get(&self, path: &str) -> Answer {
+        request(&self.addr, "GET", path, &[("Cookie", &self.cookie)], b"")
+    }
+
+    /// The CSRF token the page at `path` carries in its forms.
+    fn csrf(&self, path: &str) -> String {
+        let page = self.get(path).body;
+        page.split("name=\"csrf\" value=\"")
+            .nth(1)
+            .and_then(|r| r.split('"').next())
+            .unwrap_or_default()
+            .to_string()
+    }
+
+    fn post(&self, path: &str, pairs: &[(&str, &str)]) -> Answer {
+        request(
+            &self.addr,
+            "POST",
+            path,
+            &[
+                ("Cookie", &self.cookie),
+                ("Content-Type", "application/x-www-form-urlencoded"),
+            ],
+            encode(pairs).as_bytes(),
+        )
+    }
+
+    /// A multipart upload of `files` (field name, file name, bytes), the CSRF token first.
+    fn upload(&self, path: &str, csrf: &str, files: &[(&str, &str, &[u8])]) -> Answer {
+        let boundary = "----shenbao-test-boundary";
+        let mut body = Vec::new();
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n"
+            )
+            .as_bytes(),
+        );
+        for (field, name, bytes) in files {
+            body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes());
+            body.extend_from_slice(bytes);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        let kind = format!("multipart/form-data; boundary={boundary}");
+        request(
+            &self.addr,
+            "POST",
+            path,
+            &[("Cookie", &self.cookie), ("Content-Type", &kind)],
+            &body,
+        )
+    }
+}
+
+const GOOD: &[(&str, &str)] = &[
+    ("title", "网上服务平台"),
+    ("category", "12"),
+    ("contact", "张三"),
+    ("phone", "0312-1234567"),
+    ("summary", "职工在手机上办理入会和求助。"),
+    ("section.0.name", "背景"),
+    ("section.0.text", "职工分散，线下服务难以覆盖。"),
+    ("section.1.name", "主要内容"),
+    ("section.1.text", "建设网上服务平台。"),
+    ("section.2.name", "实施情况"),
+    ("section.2.text", "2017年3月上线。"),
+    ("section.3.name", "取得的效果"),
+    ("section.3.text", "服务职工一万人次。"),
+    ("section.4.name", "创新性"),
+    ("section.4.text", "首次把入会搬到网上。"),
+];
+
+fn with<'a>(base: &[(&'a str, &'a str)], more: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
+    let mut all: Vec<(&str, &str)> = base
+        .iter()
+        .filter(|(k, _)| !more.iter().any(|(m, _)| m == k))
+        .copied()
+        .collect();
+    all.extend_from_slice(more);
+    all
+}
+
+fn log(dir: &Path) -> String {
+    git(dir, &["log", "--format=%an <%ae>|%cn|%s"])
+}
+
+fn slug_of(location: &str) -> String {
+    location
+        .trim_start_matches("/entries/")
+        .split(['?', '/'])
+        .next()
+        .unwrap()
+        .to_string()
+}
+
+#[test]
+fn invite_prints_one_line_per_account_and_stores_only_hashes() {
+    let dir = repository(true);
+    let lines = invite(dir.path(), &["--all", "--organiser", "office@example.org"]);
+    let ids: Vec<&str> = lines.iter().map(|(id, _)| id.as_str()).collect();
+    assert_eq!(ids, ["alpha", "beta", "child", "office@example.org"]);
+    let stored = std::fs::read_to_string(dir.path().join(".git/shenbao/accounts.json")).unwrap();
+    for (_, link) in &lines {
+        assert!(link.starts_with("http://127.0.0.1:4100/login/"), "{link}");
+        assert_eq!(token(link).len(), 32);
+        assert!(!stored.contains(&token(link)));
+    }
+    // Nothing of the portal's state is in the work tree.
+    assert_eq!(git(dir.path(), &["status", "--porcelain"]), "");
+    assert_eq!(shenbao(dir.path(), &["portal", "invite", "nosuch"]).code, 2);
+}
+
+#[test]
+fn a_unit_logs_in_saves_a_draft_with_errors_then_submits_and_gets_a_receipt() {
+    let dir = repository(true);
+    let d = dir.path();
+    let link = &invite(d, &["alpha"])[0].1;
+    let portal = start(d, &[]);
+    // The link's page asks before logging in; a wrong token is refused.
+    assert!(
+        request(
+            &portal.addr,
+            "GET",
+            &format!("/login/{}", token(link)),
+            &[],
+            b""
+        )
+        .body
+        .contains("甲区总工会")
+    );
+    let wrong = request(
+        &portal.addr,
+        "POST",
+        "/login",
+        &[("Content-Type", "application/x-www-form-urlencoded")],
+        b"token=0123456789abcdef0123456789abcdef",
+    );
+    assert_eq!(wrong.status, 401);
+    assert!(wrong.header("set-cookie").is_none());
+
+    let alpha = Client::login(&portal.addr, &token(link));
+    let home = alpha.get("/");
+    assert_eq!(home.status, 200);
+    assert!(
+        home.body.contains("甲区总工会") && home.body.contains("应报 2 项"),
+        "{}",
+        home.body
+    );
+    let csp = home.header("content-security-policy").unwrap();
+    assert!(
+        csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"),
+        "{csp}"
+    );
+
+    // A draft is saved even with errors, and says where they are.
+    let csrf = alpha.csrf("/entries/new");
+    let form = with(
+        GOOD,
+        &[
+            ("csrf", &csrf),
+            ("base", "new"),
+            ("phone", "123"),
+            ("action", "draft"),
+        ],
+    );
+    let saved = alpha.post("/entries/new", &form);
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    let slug = slug_of(saved.header("location").unwrap());
+    assert_eq!(slug, "wang-shang-fu-wu-ping-tai");
+    let file = format!("submissions/alpha/{slug}.md");
+    assert_eq!(
+        log(d).lines().next().unwrap(),
+        "甲区总工会 <alpha@example.org>|shenbao portal|甲区总工会：保存草稿《网上服务平台》"
+    );
+    assert_eq!(
+        git(d, &["status", "--porcelain"]),
+        "",
+        "the work tree and index follow the commit"
+    );
+    let page = alpha.get(&format!("/entries/{slug}"));
+    let phone_problem = page
+        .body
+        .split("id=\"problems-phone\"")
+        .nth(1)
+        .expect("the phone's problem beside it");
+    assert!(
+        phone_problem.contains("不是有效的电话号码"),
+        "{phone_problem}"
+    );
+
+    // The portal's diagnostics of the saved file are check's own.
+    let run = shenbao(d, &["check", "--format", "json", &file]);
+    let from_check: Vec<(String, u64, u64)> = run.json()["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|x| x["file"] == file.as_str())
+        .map(|x| {
+            (
+                x["code"].as_str().unwrap().to_string(),
+                x["line"].as_u64().unwrap(),
+                x["column"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let base = page
+        .body
+        .split("name=\"base\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    let csrf = alpha.csrf(&format!("/entries/{slug}"));
+    let live = alpha.post(
+        "/entries/check",
+        &with(GOOD, &[("csrf", &csrf), ("slug", &slug), ("phone", "123")]),
+    );
+    let live: serde_json::Value = serde_json::from_str(&live.body).unwrap();
+    let mut from_portal: Vec<(String, u64, u64)> = live["fields"]
+        .as_object()
+        .unwrap()
+        .values()
+        .chain(std::iter::once(&live["general"]))
+        .flat_map(|v| v.as_array().unwrap().clone())
+        .map(|x| {
+            (
+                x["code"].as_str().unwrap().to_string(),
+                x["line"].as_u64().unwrap(),
+                x["column"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    from_portal.sort();
+    let mut expected = from_check.clone();
+    expected.sort();
+    assert_eq!(from_portal, expected);
+    assert!(expected.iter().any(|(c, _, _)| c == "invalid-format"));
+
+    // Submitting with an error is refused and nothing is committed.
+    let commits = log(d).lines().count();
+    let refused = alpha.post(
+        &format!("/entries/{slug}"),
+        &with(
+            GOOD,
+            &[
+                ("csrf", &csrf),
+                ("base", &base),
+                ("phone", "123"),
+                ("action", "submit"),
+            ],
+        ),
+    );
+    assert_eq!(refused.status, 200);
+    assert!(refused.body.contains("改正后才能提交"));
+    assert_eq!(log(d).lines().count(), commits);
+
+    // Fixed, it is submitted, and the receipt names the commit.
+    let done = alpha.post(
+        &format!("/entries/{slug}"),
+        &with(
+            GOOD,
+            &[("csrf", &csrf), ("base", &base), ("action", "submit")],
+        ),
+    );
+    assert_eq!(done.status, 303, "{}", done.body);
+    let receipt = alpha.get(done.header("location").unwrap());
+    let head = git(d, &["rev-parse", "HEAD"]);
+    assert!(
+        receipt.body.contains(head.trim()) && receipt.body.contains("网上服务平台"),
+        "{}",
+        receipt.body
+    );
+    assert!(
+        log(d)
+            .lines()
+            .next()
+            .unwrap()
+            .ends_with("甲区总工会：提交项目《网上服务平台》")
+    );
+    // Its only error: it arrived after the 2017 deadline (this portal takes late entries, and
+    // check says they are late, as for git).
+    let run = shenbao(d, &["check", "--format", "json", &file]);
+    let codes: Vec<String> = run.json()["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|x| x["severity"] == "error")
+        .map(|x| x["code"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(codes, ["late-submission"], "{}", run.stdout);
+    let text = std::fs::read_to_string(d.join(&file)).unwrap();
+    assert!(!text.contains("draft"), "{text}");
+    // Without the deadline's judgement (as the sample campaign runs), the site publishes it.
+    let path = d.join("campaign.yaml");
+    let campaign = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, format!("{campaign}arrival_times: false\n")).unwrap();
+    let built = shenbao(d, &["build"]);
+    assert_eq!(built.code, 0, "{}", built.stdout);
+    assert!(
+        std::fs::read_to_string(d.join("public/entries.json"))
+            .unwrap()
+            .contains("网上服务平台")
+    );
+}
+
+#[test]
+fn no_state_changes_without_the_sessions_csrf_token_or_from_another_site() {
+    let dir = repository(true);
+    let d = dir.path();
+    let link = &invite(d, &["alpha"])[0].1;
+    let portal = start(d, &[]);
+    let alpha = Client::login(&portal.addr, &token(link));
+    let csrf = alpha.csrf("/entries/new");
+    let commits = log(d).lines().count();
+    // No token, a wrong one, another session's.
+    let other = Client::login(&portal.addr, &token(link));
+    let others = other.csrf("/entries/new");
+    for t in ["", "00", others.as_str()] {
+        let r = alpha.post(
+            "/entries/new",
+            &with(GOOD, &[("csrf", t), ("base", "new"), ("action", "draft")]),
+        );
+        assert_eq!(r.status, 403, "token {t:?}");
+    }
+    // The right token, but the request comes from another site's page.
+    for (k, v) in [
+        ("Origin", "http://evil.example"),
+        ("Sec-Fetch-Site", "cross-site"),
+    ] {
+        let r = request(
+            &portal.addr,
+            "POST",
+            "/entries/new",
+            &[
+                ("Cookie", &alpha.cookie),
+                ("Content-Type", "application/x-www-form-urlencoded"),
+                (k, v),
+            ],
+            encode(&with(
+                GOOD,
+                &[("csrf", &csrf), ("base", "new"), ("action", "draft")],
+            ))
+            .as_bytes(),
+        );
+        assert_eq!(r.status, 403, "{k}");
+    }
+    // A forged or missing cookie is no session.
+    let forged = Client {
+        addr: portal.addr.clone(),
+        cookie: alpha.cookie.replace('a', "b"),
+    };
+    assert_eq!(
+        forged
+            .post(
+                "/entries/new",
+                &with(GOOD, &[("csrf", &csrf), ("action", "draft")])
+            )
+            .status,
+        401
+    );
+    assert_eq!(log(d).lines().count(), commits, "nothing was committed");
+
+    // Revoking the link ends the session too.
+    invite(d, &["--revoke", "alpha"]);
+    assert_eq!(alpha.get("/").status, 401);
+}
+
+#[test]
+fn a_unit_can_neither_read_nor_write_another_units_entries() {
+    let dir = repository(true);
+    let d = dir.path();
+    let links = invite(d, &["alpha", "beta"]);
+    let portal = start(d, &[]);
+    let alpha = Client::login(&portal.addr, &token(&links[0].1));
+    let beta = Client::login(&portal.addr, &token(&links[1].1));
+    // alpha's entry, as beta: the URL names a slug of beta's own folder, which has none.
+    assert_eq!(beta.get("/entries/good-entry").status, 404);
+    assert_eq!(beta.get("/entries/good-entry/files/photo.jpg").status, 404);
+    assert_eq!(alpha.get("/entries/good-entry").status, 200);
+    assert_eq!(alpha.get("/entries/good-entry/files/photo.jpg").status, 200);
+    // Paths out of the folder lead nowhere.
+    for path in [
+        "/entries/..%2F..%2Fcampaign",
+        "/entries/good-entry/files/..%2F..%2Fbeta%2Funit.yaml",
+        "/entries/%2E%2E/files/unit.yaml",
+    ] {
+        assert!(matches!(alpha.get(path).status, 404 | 400), "{path}");
+    }
+    let csrf = beta.csrf("/entries/new");
+    let commits = log(d).lines().count();
+    let r = beta.post(
+        "/entries/good-entry",
+        &with(
+            GOOD,
+            &[("csrf", &csrf), ("base", "new"), ("action", "draft")],
+        ),
+    );
+    assert_eq!(r.status, 404);
+    let r = beta.post(
+        "/entries/good-entry/files/remove",
+        &[("csrf", &csrf), ("file", "photo.jpg")],
+    );
+    assert_eq!(r.status, 404);
+    // An organiser page is not a unit's.
+    assert_eq!(beta.get("/office").status, 403);
+    assert_eq!(log(d).lines().count(), commits);
+    // A new entry of beta lands in beta's folder whatever the form says.
+    let r = beta.post(
+        "/entries/new",
+        &with(
+            GOOD,
+            &[
+                ("csrf", &csrf),
+                ("base", "new"),
+                ("unit", "alpha"),
+                ("action", "draft"),
+            ],
+        ),
+    );
+    assert_eq!(r.status, 303);
+    let changed = git(d, &["show", "--name-only", "--format=", "HEAD"]);
+    assert_eq!(
+        changed.trim(),
+        "submissions/beta/wang-shang-fu-wu-ping-tai.md"
+    );
+}
+
+#[test]
+fn an_edit_based_on_an_older_version_is_refused_and_shows_what_changed() {
+    let dir = repository(true);
+    let d = dir.path();
+    let link = &invite(d, &["alpha"])[0].1;
+    let portal = start(d, &[]);
+    let clerk = Client::login(&portal.addr, &token(link));
+    let colleague = Client::login(&portal.addr, &token(link));
+    let page = clerk.get("/entries/good-entry").body;
+    let base = page
+        .split("name=\"base\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    let csrf = clerk.csrf("/entries/good-entry");
+    let csrf2 = colleague.csrf("/entries/good-entry");
+    let first = colleague.post(
+        "/entries/good-entry",
+        &with(
+            GOOD,
+            &[
+                ("csrf", &csrf2),
+                ("base", &base),
+                ("title", "同事改过的标题"),
+                ("action", "draft"),
+            ],
+        ),
+    );
+    assert_eq!(first.status, 303);
+    let commits = log(d).lines().count();
+    let second = clerk.post(
+        "/entries/good-entry",
+        &with(
+            GOOD,
+            &[
+                ("csrf", &csrf),
+                ("base", &base),
+                ("title", "我的标题"),
+                ("action", "draft"),
+            ],
+        ),
+    );
+    assert_eq!(second.status, 200);
+    assert!(
+        second.body.contains("已被他人修改") && second.body.contains("同事改过的标题"),
+        "{}",
+        second.body
+    );
+    assert!(
+        second.body.contains("value=\"我的标题\""),
+        "what was typed is kept"
+    );
+    assert_eq!(log(d).lines().count(), commits, "nothing overwritten");
+    assert!(
+        std::fs::read_to_string(d.join("submissions/alpha/good-entry.md"))
+            .unwrap()
+            .contains("同事改过的标题")
+    );
+}
+
+fn jpeg() -> Vec<u8> {
+    std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/valid/submissions/alpha/good-entry/photo.jpg"),
+    )
+    .unwrap()
+}
+
+fn uploads_left(d: &Path) -> Vec<PathBuf> {
+    std::fs::read_dir(d.join(".git/shenbao/uploads"))
+        .map(|r| r.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default()
+}
+
+#[test]
+fn uploads_are_judged_by_limit_type_and_content_and_named_safely() {
+    let dir = repository(true);
+    let d = dir.path();
+    let link = &invite(d, &["alpha"])[0].1;
+    let portal = start(d, &[]);
+    let alpha = Client::login(&portal.addr, &token(link));
+    let csrf = alpha.csrf("/entries/good-entry");
+    let commits = log(d).lines().count();
+    let path = "/entries/good-entry/files";
+
+    // Over the 1 MB limit by one byte: refused, nothing left on disk, nothing committed.
+    let mut big = jpeg();
+    big.resize(1024 * 1024 + 1, 0);
+    let r = alpha.upload(path, &csrf, &[("files", "big.jpg", &big)]);
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("超过 1 MB"), "{}", r.body);
+    // A page named .jpg; a type not allowed; a name that climbs.
+    let r = alpha.upload(
+        path,
+        &csrf,
+        &[("files", "photo.jpg", b"<html><script>alert(1)</script>")],
+    );
+    assert!(r.body.contains("内容与扩展名不符"), "{}", r.body);
+    let r = alpha.upload(path, &csrf, &[("files", "page.html", b"<p>x</p>")]);
+    assert!(r.body.contains("类型不允许"), "{}", r.body);
+    // Without the CSRF token first, nothing is read.
+    let r = alpha.upload(path, "", &[("files", "a.jpg", &jpeg())]);
+    assert_eq!(r.status, 403);
+    assert_eq!(log(d).lines().count(), commits);
+    assert!(uploads_left(d).is_empty(), "{:?}", uploads_left(d));
+
+    // Two at once, one with a Chinese name that climbs: safe names, the original as the title.
+    let r = alpha.upload(
+        path,
+        &csrf,
+        &[
+            ("files", "../../活动照片.JPG", &jpeg()),
+            ("files", "数据.csv", "年份,人数\n2017,12\n".as_bytes()),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let changed = git(d, &["show", "--name-only", "--format=", "HEAD"]);
+    let mut changed: Vec<&str> = changed.lines().collect();
+    changed.sort();
+    assert_eq!(
+        changed,
+        [
+            "submissions/alpha/good-entry.md",
+            "submissions/alpha/good-entry/huo-dong-zhao-pian.jpg",
+            "submissions/alpha/good-entry/shu-ju.csv"
+        ]
+    );
+    let text = std::fs::read_to_string(d.join("submissions/alpha/good-entry.md")).unwrap();
+    assert!(
+        text.contains("file: \"huo-dong-zhao-pian.jpg\"\n    title: \"活动照片\""),
+        "{text}"
+    );
+    assert!(uploads_left(d).is_empty());
+    let run = shenbao(
+        d,
+        &[
+            "check",
+            "--format",
+            "json",
+            "submissions/alpha/good-entry.md",
+        ],
+    );
+    assert!(!run.stdout.contains("attachment-"), "{}", run.stdout);
+
+    // Removing one takes it out of the folder and the entry.
+    let csrf = alpha.csrf("/entries/good-entry");
+    let r = alpha.post(
+        "/entries/good-entry/files/remove",
+        &[("csrf", &csrf), ("file", "shu-ju.csv")],
+    );
+    assert_eq!(r.status, 303);
+    assert!(!d.join("submissions/alpha/good-entry/shu-ju.csv").exists());
+    assert!(
+        !std::fs::read_to_string(d.join("submissions/alpha/good-entry.md"))
+            .unwrap()
+            .contains("shu-ju.csv")
+    );
+}
+
+#[test]
+fn after_the_deadline_edits_are_refused_naming_it() {
+    let dir = repository(false);
+    let d = dir.path();
+    let link = &invite(d, &["alpha"])[0].1;
+    let portal = start(d, &[]);
+    let alpha = Client::login(&portal.addr, &token(link));
+    let csrf = alpha.csrf("/entries/new");
+    let commits = log(d).lines().count();
+    let r = alpha.post(
+        "/entries/new",
+        &with(
+            GOOD,
+            &[("csrf", &csrf), ("base", "new"), ("action", "submit")],
+        ),
+    );
+    assert!(
+        r.body.contains("申报已于 2017年12月6日 23:59 截止"),
+        "{}",
+        r.body
+    );
+    assert_eq!(log(d).lines().count(), commits);
+}
+
+#[test]
+fn the_portal_refuses_to_start_over_uncommitted_changes_and_names_them() {
+    let dir = repository(true);
+    let d = dir.path();
+    std::fs::write(d.join("submissions/alpha/second-entry.md"), "changed").unwrap();
+    let run = shenbao(d, &["portal", "--port", "0"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("submissions/alpha/second-entry.md") && run.stderr.contains("未提交"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn the_card_is_a_form_and_the_signed_roster_an_upload() {
+    let dir = repository(true);
+    let d = dir.path();
+    let link = &invite(d, &["beta"])[0].1;
+    let portal = start(d, &[]);
+    let beta = Client::login(&portal.addr, &token(link));
+    let csrf = beta.csrf("/card");
+    let bad = beta.post(
+        "/card",
+        &[("csrf", &csrf), ("leader", "李主席"), ("email", "不是邮箱")],
+    );
+    assert!(bad.body.contains("未保存"), "{}", bad.body);
+    let ok = beta.post(
+        "/card",
+        &[
+            ("csrf", &csrf),
+            ("leader", "李主席"),
+            ("responsible", "王干事"),
+            ("responsible_phone", "13912345678"),
+            ("email", "beta@example.org"),
+        ],
+    );
+    assert_eq!(ok.status, 303, "{}", ok.body);
+    let r = beta.upload("/card/scan", &csrf, &[("scan", "汇总表.jpg", &jpeg())]);
+    assert_eq!(r.status, 303, "{}", r.body);
+    let card = std::fs::read_to_string(d.join("submissions/beta/unit.yaml")).unwrap();
+    assert!(
+        card.contains("roster_signed: \"huizongbiao-qianzhang.jpg\"")
+            && card.contains("email: \"beta@example.org\""),
+        "{card}"
+    );
+    let run = shenbao(d, &["check", "--format", "json"]);
+    assert!(
+        !run.stdout.contains("submissions/beta/unit.yaml"),
+        "{}",
+        run.stdout
+    );
+    // The roster sheet to print is the site's.
+    let sheet = beta.get("/roster");
+    assert_eq!(sheet.status, 200);
+    assert!(
+        sheet.body.contains("乙公司工会") && !sheet.body.contains("甲区总工会"),
+        "its own sheet, even empty"
+    );
+}
+
+#[test]
+fn the_research_office_sees_every_unit_and_makes_links() {
+    let dir = repository(true);
+    let d = dir.path();
+    let link = &invite(d, &["--organiser", "office@example.org"])[0].1;
+    let portal = start(d, &[]);
+    let office = Client::login(&portal.addr, &token(link));
+    let page = office.get("/office");
+    assert_eq!(page.status, 200);
+    for name in ["甲区总工会", "乙公司工会", "应报数"] {
+        assert!(page.body.contains(name), "{name}");
+    }
+    let csv = office.get("/office/roster.csv");
+    assert!(csv.body.contains("甲区总工会"));
+    let csrf = office.csrf("/office");
+    let r = office.post(
+        "/office/accounts",
+        &[("csrf", &csrf), ("unit", "beta"), ("action", "invite")],
+    );
+    assert_eq!(r.status, 303);
+    let shown = office.get(r.header("location").unwrap()).body;
+    // The link as the page shows it (escaped HTML): the 32 hex digits after `login`.
+    let after = shown.split("login").nth(1).expect("the new link is shown");
+    let chars: Vec<char> = after.chars().collect();
+    let new_token: String = chars
+        .windows(32)
+        .find(|w| {
+            w.iter()
+                .all(|c| c.is_ascii_digit() || ('a'..='f').contains(c))
+        })
+        .expect("a token")
+        .iter()
+        .collect();
+    let beta = Client::login(&portal.addr, &new_token);
+    assert_eq!(beta.get("/").status, 200);
+    // A unit cannot make links.
+    let csrf = beta.csrf("/");
+    assert_eq!(
+        beta.post(
+            "/office/accounts",
+            &[("csrf", &csrf), ("unit", "beta"), ("action", "invite")]
+        )
+        .status,
+        403
+    );
+}
