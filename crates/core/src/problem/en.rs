@@ -1,6 +1,9 @@
 //! English: what every problem says in English, and how to fix it.
 
-use super::{CampaignDetail, CardDetail, Expected, Format, LIST_SHOWN, Limit, Problem, YamlError};
+use super::{
+    CampaignDetail, CardDetail, Description, Expected, Format, Kind, LIST_SHOWN, Limit, Problem,
+    YamlError,
+};
 
 pub(super) fn message(problem: &Problem) -> String {
     match problem {
@@ -327,4 +330,181 @@ fn yaml(error: &YamlError) -> String {
             format!("over the limit of {max} {what}; remove repeated references or excess content")
         }
     }
+}
+
+/// What each kind of problem is, for the rule lists of code-scanning tools.
+pub(super) fn description(kind: Kind) -> Description {
+    let (short, full, help) = match kind {
+        Kind::NotUtf8 => (
+            "File is not UTF-8",
+            "An entry or unit card is saved in another encoding than UTF-8 (such as GBK), so its text cannot be read.",
+            "Save the file as UTF-8 in your editor and commit it again.",
+        ),
+        Kind::InvalidCharacter => (
+            "Invisible control character",
+            "The file contains a NUL or another control character that editors do not show; the file is not read further.",
+            "Delete the character at the position shown (retyping the line removes it).",
+        ),
+        Kind::FileTooLarge => (
+            "File too large",
+            "An entry file or unit card is far larger than any entry needs, and is refused unread.",
+            "Keep only text in the entry file; put photos, videos and data in its attachment folder and link them by name.",
+        ),
+        Kind::Unreadable => (
+            "File cannot be read",
+            "The file exists but could not be read: its permissions, a broken link or an input/output error.",
+            "Make it a regular file that the account running shenbao may read.",
+        ),
+        Kind::YamlSyntax => (
+            "Front matter is not valid YAML",
+            "The YAML block between the two `---` lines cannot be parsed; the position is where the parser stopped.",
+            "Check the line shown and the one above: a missing space after `:`, an unclosed quote, wrong indentation. Quote values that contain `:` or `#`.",
+        ),
+        Kind::FrontMatterMissing => (
+            "No front matter",
+            "The entry does not start with a YAML block between two `---` lines, or the second `---` is missing.",
+            "Start the file with `---`, the fields one per line, and `---` again before the body; `shenbao new` writes a correct stub.",
+        ),
+        Kind::UnknownField => (
+            "Unknown field",
+            "The front matter has a key that neither the built-in fields nor the campaign's own fields define; often a misspelling.",
+            "Correct the key to the one suggested, or remove it.",
+        ),
+        Kind::MissingField => (
+            "Required field missing",
+            "A required field is absent or empty.",
+            "Add the field with a value; `shenbao new` writes a stub listing every field.",
+        ),
+        Kind::InvalidType => (
+            "Wrong kind of value",
+            "A field holds the wrong kind of value: a list where text is expected, text where true or false is expected, and so on.",
+            "Write the value in the form the message names; put text that contains `[`, `{` or `:` in quotes.",
+        ),
+        Kind::InvalidValue => (
+            "Value not allowed",
+            "A field's value is not one of its allowed values: a category, a kind of recognition, a choice the campaign defines.",
+            "Use one of the values the help line lists; a category is written by its number.",
+        ),
+        Kind::InvalidFormat => (
+            "Malformed value",
+            "A phone number, date, email address or web address is not in the expected form.",
+            "Write it as the help line shows, e.g. 0312-1234567, 13912345678, 2017-09-12 or https://example.org/.",
+        ),
+        Kind::TooLong => (
+            "Value too long",
+            "A field is longer than its limit, counted in characters (a Chinese character counts as one).",
+            "Shorten the value to the limit the message gives.",
+        ),
+        Kind::MissingSection => (
+            "Required section missing",
+            "The body lacks a section that the call requires, written as a level-2 heading such as `## 背景`.",
+            "Add the section under the heading the message names.",
+        ),
+        Kind::EmptySection => (
+            "Required section empty",
+            "A required section's heading is there, but no text follows it.",
+            "Write the section's text under its heading.",
+        ),
+        Kind::RecommendedSection => (
+            "Recommended section missing",
+            "The body does not address one of the recommended points with a level-2 or level-3 heading. A warning: the entry is accepted.",
+            "Add a heading with that name and a few lines under it.",
+        ),
+        Kind::AttachmentMissing => (
+            "Attachment missing",
+            "A file named in the front matter or linked from the body is not in the entry's attachment folder.",
+            "Put the file in the folder named after the entry, beside the entry file, or correct its name.",
+        ),
+        Kind::AttachmentType => (
+            "File type not allowed",
+            "An attachment's type is not among those the campaign allows, or the cover is not an image.",
+            "Convert the file to one of the allowed types the help line lists, or remove it.",
+        ),
+        Kind::AttachmentTooLarge => (
+            "Attachment too large",
+            "An attachment is larger than the campaign's size limit (videos have a limit of their own).",
+            "Compress or shrink the file below the limit the message gives.",
+        ),
+        Kind::PathEscape => (
+            "Path leaves the entry's folder",
+            "A path uses `..`, is absolute, or is a link that leads out of its folder; such a file is neither read nor published.",
+            "Copy the file into the entry's attachment folder and refer to it by its name.",
+        ),
+        Kind::UnsafeHtml => (
+            "Unsafe HTML removed",
+            "The body contains raw HTML (scripts, event handlers, frames) that the site removes when it publishes the entry. A warning.",
+            "Write the content in Markdown instead of HTML.",
+        ),
+        Kind::NestedTooDeep => (
+            "Nesting too deep",
+            "Quotes, lists or HTML elements in the body are nested deeper than any entry needs; such a body is not published.",
+            "Remove the extra `>` or indentation: a body needs only a few levels.",
+        ),
+        Kind::ExternalRequest => (
+            "Resource from another site",
+            "The body loads an image or other resource from another site, which readers' browsers would contact; the site leaves it out. A warning.",
+            "Put the image in the entry's folder and link it by its name.",
+        ),
+        Kind::UnknownUnit => (
+            "Unknown unit folder",
+            "A folder under `submissions/` is not the id of a unit in the registry of campaign.yaml.",
+            "Rename the folder to the unit's registered id, or ask the organisers to register the unit.",
+        ),
+        Kind::UnitCardMissing => (
+            "Unit card missing",
+            "A unit's folder has no `unit.yaml` with its leader, responsible person and phone.",
+            "Create `unit.yaml` in the folder with leader, responsible and responsible_phone.",
+        ),
+        Kind::UnitCardInvalid => (
+            "Unit card invalid",
+            "`unit.yaml` is not valid YAML, lacks a required key, has an unknown key or a malformed phone, or names a file that does not exist.",
+            "Correct `unit.yaml` as the message says.",
+        ),
+        Kind::UnitMismatch => (
+            "Unit disagrees with its folder",
+            "The entry's `unit` field names another unit than the folder the entry is in.",
+            "Remove the `unit` field (the folder says it already) or move the entry to its unit's folder.",
+        ),
+        Kind::WrongChannel => (
+            "Unit must submit through its parent",
+            "A unit that submits through its parent unit has a folder of its own.",
+            "Move its entries to the parent's folder and name the unit in `implementing_unit`.",
+        ),
+        Kind::DuplicateEntry => (
+            "Duplicate title",
+            "Two entries have the same title, spaces ignored. A warning.",
+            "Make the titles distinct, or remove the copy.",
+        ),
+        Kind::QuotaShort => (
+            "Unit below its quota",
+            "A registered unit has fewer entries than its minimum. A warning before the deadline, an error with `--final`.",
+            "Add entries to the unit's folder until its minimum is met, or ask the organisers about the quota.",
+        ),
+        Kind::RosterUnsigned => (
+            "Signed roster missing",
+            "A unit that has submitted entries has not uploaded its signed and stamped roster. A warning.",
+            "Put a scan or photo of the signed roster in the unit's folder and name it in `roster_signed` in unit.yaml.",
+        ),
+        Kind::LateSubmission => (
+            "Late submission",
+            "The entry first reached the main line of the repository after the deadline (through a pull request: when it was merged).",
+            "Ask the organisers: only they can accept a late entry.",
+        ),
+        Kind::OutsideOwnFolder => (
+            "Change outside the author's folders",
+            "In a pull request, a file changes outside the folders of the units its author maintains; only organisers may change anything.",
+            "Limit the pull request to your unit's folder, or ask an organiser to make the change.",
+        ),
+        Kind::ShallowClone => (
+            "Shallow clone",
+            "The repository has no full history, so arrival times are unknown and nothing is judged late. A warning.",
+            "Fetch the full history: git fetch --unshallow (in GitHub Actions, checkout with fetch-depth: 0).",
+        ),
+        Kind::CampaignInvalid => (
+            "campaign.yaml invalid",
+            "campaign.yaml is readable YAML but inconsistent or incomplete (an unknown unit type, a missing parent, a duplicated id); no entry is checked until it is fixed.",
+            "Correct campaign.yaml at the position shown.",
+        ),
+    };
+    Description { short, full, help }
 }

@@ -323,6 +323,28 @@ catalogue! {
     CampaignInvalid:     "campaign-invalid",     Error,    false;
 }
 
+/// What a kind of problem is, for tools that list every rule before any result (SARIF's
+/// `rules`): a title, when it is reported, and what to do about it in general.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Description {
+    /// A few words, as a title: "Required field missing".
+    pub short: &'static str,
+    /// When the problem is reported, in a sentence or two.
+    pub full: &'static str,
+    /// How to fix it, whatever the data.
+    pub help: &'static str,
+}
+
+impl Kind {
+    /// This kind's description in `lang`.
+    pub fn description(self, lang: Lang) -> Description {
+        match lang {
+            Lang::Zh => zh_cn::description(self),
+            Lang::En => en::description(self),
+        }
+    }
+}
+
 /// A row of the catalogue: what is known about a kind of problem before any data.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Info {

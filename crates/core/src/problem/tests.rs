@@ -269,6 +269,16 @@ fn render(problems: &[Problem]) -> String {
             }
         }
     }
+    // What each code is, as the rule lists of code-scanning tools (SARIF) show it.
+    for kind in Kind::ALL {
+        out.push_str(&format!("== rule {}\n", kind.info().code));
+        for lang in [Lang::Zh, Lang::En] {
+            let d = kind.description(lang);
+            out.push_str(&format!("{lang} short: {}\n", d.short));
+            out.push_str(&format!("{lang} full: {}\n", d.full));
+            out.push_str(&format!("{lang} help: {}\n", d.help));
+        }
+    }
     out
 }
 
@@ -330,6 +340,34 @@ fn every_problem_says_one_line_in_each_language() {
             (None, None) => {}
             other => panic!("{p:?}: help in one language only: {other:?}"),
         }
+    }
+}
+
+#[test]
+fn every_code_is_described_in_each_language() {
+    for lang in [Lang::Zh, Lang::En] {
+        let mut titles = HashSet::new();
+        for kind in Kind::ALL {
+            let d = kind.description(lang);
+            for text in [d.short, d.full, d.help] {
+                assert!(
+                    !text.trim().is_empty() && !text.contains('\n'),
+                    "{kind:?} in {lang}: {text:?}"
+                );
+            }
+            assert!(
+                titles.insert(d.short),
+                "{kind:?}: the title {:?} twice",
+                d.short
+            );
+        }
+    }
+    for kind in Kind::ALL {
+        let (zh, en) = (kind.description(Lang::Zh), kind.description(Lang::En));
+        assert!(
+            zh.short != en.short && zh.full != en.full && zh.help != en.help,
+            "{kind:?} is not translated"
+        );
     }
 }
 

@@ -1,6 +1,9 @@
 //! 简体中文: what every problem says in Chinese, and how to fix it.
 
-use super::{CampaignDetail, CardDetail, Expected, Format, LIST_SHOWN, Limit, Problem, YamlError};
+use super::{
+    CampaignDetail, CardDetail, Description, Expected, Format, Kind, LIST_SHOWN, Limit, Problem,
+    YamlError,
+};
 
 pub(super) fn message(problem: &Problem) -> String {
     match problem {
@@ -309,4 +312,181 @@ fn yaml(error: &YamlError) -> String {
             format!("内容超出上限：最多 {max} {what}，请删去重复引用或多余内容")
         }
     }
+}
+
+/// 每类问题是什么：供代码扫描工具列出规则。
+pub(super) fn description(kind: Kind) -> Description {
+    let (short, full, help) = match kind {
+        Kind::NotUtf8 => (
+            "文件不是 UTF-8 编码",
+            "申报文件或单位信息卡不是以 UTF-8 编码保存的（例如 GBK），无法读取其中的文字。",
+            "请在编辑器中将文件另存为 UTF-8 编码后重新提交。",
+        ),
+        Kind::InvalidCharacter => (
+            "不可见的控制字符",
+            "文件含 NUL 等编辑器不显示的控制字符，不再继续读取。",
+            "删除所示位置的字符（重新输入该行即可）。",
+        ),
+        Kind::FileTooLarge => (
+            "文件过大",
+            "申报文件或单位信息卡远大于任何申报材料所需，不予读取。",
+            "申报文件只写文字；照片、视频、数据放在附件文件夹中，按文件名引用。",
+        ),
+        Kind::Unreadable => (
+            "无法读取文件",
+            "文件存在但无法读取：权限不足、链接失效或读写出错。",
+            "确保它是运行 shenbao 的账户可以读取的普通文件。",
+        ),
+        Kind::YamlSyntax => (
+            "文件头不是有效的 YAML",
+            "两行 `---` 之间的 YAML 块无法解析；所示位置是解析停止之处。",
+            "检查所示行及其上一行：冒号后是否缺空格、引号是否未闭合、缩进是否有误。含 `:` 或 `#` 的值请加引号。",
+        ),
+        Kind::FrontMatterMissing => (
+            "缺少文件头",
+            "申报文件没有以两行 `---` 之间的 YAML 块开头，或缺少第二个 `---`。",
+            "文件以 `---` 开头，每行一个字段，正文前再写一行 `---`；`shenbao new` 会生成正确的模板。",
+        ),
+        Kind::UnknownField => (
+            "未知字段",
+            "文件头中有内置字段和本次申报自定义字段都没有定义的键，通常是拼写错误。",
+            "按提示改正字段名，或删除该字段。",
+        ),
+        Kind::MissingField => (
+            "缺少必填字段",
+            "必填字段缺失或为空。",
+            "补上该字段并填写内容；`shenbao new` 生成的模板列出了所有字段。",
+        ),
+        Kind::InvalidType => (
+            "值的类型不对",
+            "字段的值类型不对：应为文本却写成了列表，应为 true 或 false 却写成了文本，等等。",
+            "按提示的类型填写；含 `[`、`{` 或 `:` 的文本请加引号。",
+        ),
+        Kind::InvalidValue => (
+            "值不在允许范围内",
+            "字段的值不是允许的取值之一：申报范围、实效性证明的形式、本次申报规定的选项。",
+            "使用提示中列出的值；申报范围写编号。",
+        ),
+        Kind::InvalidFormat => (
+            "格式不正确",
+            "电话、日期、电子邮箱或网址的格式不正确。",
+            "按提示的格式填写，如 0312-1234567、13912345678、2017-09-12、https://example.org/。",
+        ),
+        Kind::TooLong => (
+            "内容超过字数上限",
+            "字段超过字数上限，按字计算（一个汉字算一个字）。",
+            "删减到提示中的字数以内。",
+        ),
+        Kind::MissingSection => (
+            "缺少必需的章节",
+            "正文缺少申报通知要求的章节，章节用二级标题书写，如 `## 背景`。",
+            "按提示的标题补上该章节。",
+        ),
+        Kind::EmptySection => (
+            "必需的章节没有内容",
+            "必需章节有标题，但标题下没有文字。",
+            "在标题下写明该章节的内容。",
+        ),
+        Kind::RecommendedSection => (
+            "缺少建议的章节",
+            "正文没有用二级或三级标题写明某个建议的要点。这是警告，不影响申报。",
+            "加上该名称的标题，并在其下写几句。",
+        ),
+        Kind::AttachmentMissing => (
+            "附件不存在",
+            "文件头中列出或正文中引用的文件不在本项目的附件文件夹中。",
+            "把文件放进与申报文件同名、位于其旁边的文件夹，或改正文件名。",
+        ),
+        Kind::AttachmentType => (
+            "文件类型不允许",
+            "附件的文件类型不在本次申报允许的范围内，或封面不是图片。",
+            "转换为提示中列出的允许类型，或删除该文件。",
+        ),
+        Kind::AttachmentTooLarge => (
+            "附件过大",
+            "附件超过本次申报规定的大小上限（视频另有上限）。",
+            "压缩文件，使其小于提示中的上限。",
+        ),
+        Kind::PathEscape => (
+            "路径超出本项目文件夹",
+            "路径含 `..`、是绝对路径，或是指向文件夹之外的链接；这样的文件不会被读取或发布。",
+            "把文件复制到本项目的附件文件夹中，按文件名引用。",
+        ),
+        Kind::UnsafeHtml => (
+            "不安全的 HTML 将被删除",
+            "正文含网站发布时会删除的 HTML（脚本、事件属性、内嵌框架等）。这是警告。",
+            "改用 Markdown 书写，不要使用 HTML。",
+        ),
+        Kind::NestedTooDeep => (
+            "嵌套层数过多",
+            "正文的引用、列表或 HTML 元素嵌套层数远超申报材料所需，这样的正文无法发布。",
+            "删去多余的 `>` 或缩进：正文只需几层。",
+        ),
+        Kind::ExternalRequest => (
+            "从其他网站加载内容",
+            "正文从其他网站加载图片等内容，读者的浏览器会因此访问该网站；网站上不显示。这是警告。",
+            "把图片放进本项目的文件夹，按文件名引用。",
+        ),
+        Kind::UnknownUnit => (
+            "未登记的单位文件夹",
+            "`submissions/` 下的文件夹名不是 campaign.yaml 中已登记单位的编号。",
+            "把文件夹改名为单位的登记编号，或请组织方登记该单位。",
+        ),
+        Kind::UnitCardMissing => (
+            "缺少单位信息卡",
+            "单位文件夹中没有写明负责人、联系人和电话的 `unit.yaml`。",
+            "在文件夹中新建 `unit.yaml`，写明 leader、responsible 和 responsible_phone。",
+        ),
+        Kind::UnitCardInvalid => (
+            "单位信息卡有误",
+            "`unit.yaml` 不是有效的 YAML、缺少必填项、有未知的键或电话格式不正确，或引用的文件不存在。",
+            "按提示改正 `unit.yaml`。",
+        ),
+        Kind::UnitMismatch => (
+            "申报单位与文件夹不符",
+            "申报文件的 `unit` 字段写的单位与文件所在的文件夹不一致。",
+            "删去 `unit` 字段（文件夹已表明单位），或把文件移到所属单位的文件夹。",
+        ),
+        Kind::WrongChannel => (
+            "应通过上级统一申报",
+            "应通过上级单位统一申报的单位有了自己的文件夹。",
+            "把其项目移到上级单位的文件夹，并在 `implementing_unit` 中写明该单位。",
+        ),
+        Kind::DuplicateEntry => (
+            "项目名称重复",
+            "两个项目的名称相同（不计空格）。这是警告。",
+            "修改名称以示区别，或删除重复的项目。",
+        ),
+        Kind::QuotaShort => (
+            "单位申报数量不足",
+            "已登记单位的项目数少于其最低申报数量。截止前是警告，使用 `--final` 时是错误。",
+            "在单位文件夹中补充项目直到达到最低数量，或向组织方询问名额。",
+        ),
+        Kind::RosterUnsigned => (
+            "缺少签章汇总表",
+            "已提交项目的单位尚未上传负责人签字并盖章的汇总表。这是警告。",
+            "把签章汇总表的扫描件或照片放进单位文件夹，并在 unit.yaml 的 `roster_signed` 中写明文件名。",
+        ),
+        Kind::LateSubmission => (
+            "逾期提交",
+            "申报文件在截止时间之后才首次进入仓库主线（通过合并请求提交的，以合并时间为准）。",
+            "请联系组织方：只有组织方可以接受逾期的申报。",
+        ),
+        Kind::OutsideOwnFolder => (
+            "修改了本单位文件夹以外的文件",
+            "合并请求修改了作者所维护单位的文件夹以外的文件；只有组织方可以修改任何文件。",
+            "合并请求只修改本单位的文件夹，或请组织方修改。",
+        ),
+        Kind::ShallowClone => (
+            "浅克隆",
+            "仓库没有完整的提交历史，无法得知提交时间，因此不判定逾期。这是警告。",
+            "获取完整历史：git fetch --unshallow（GitHub Actions 中 checkout 设置 fetch-depth: 0）。",
+        ),
+        Kind::CampaignInvalid => (
+            "campaign.yaml 有误",
+            "campaign.yaml 是有效的 YAML，但内容不一致或不完整（未定义的单位类型、不存在的上级单位、重复的编号等）；改正前不检查申报材料。",
+            "按所示位置改正 campaign.yaml。",
+        ),
+    };
+    Description { short, full, help }
 }

@@ -1,6 +1,7 @@
 //! Diagnostics printed for people and machines: one module per output format. None of them
 //! decides anything; they only print what the rules found.
 
+mod fingerprint;
 mod github;
 mod gitlab;
 mod human;
