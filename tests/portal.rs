@@ -278,6 +278,17 @@ fn slug_of(location: &str) -> String {
         .to_string()
 }
 
+/// A repository (see [`repository`]), its portal, and one account logged in; with the
+/// account's token, to log in again.
+fn signed_in(late: bool, account: &[&str]) -> (tempfile::TempDir, Portal, Client, String) {
+    let dir = repository(late);
+    let link = &invite(dir.path(), account)[0].1;
+    let portal = start(dir.path(), &[]);
+    let client = Client::login(&portal.addr, &token(link));
+    let token = token(link);
+    (dir, portal, client, token)
+}
+
 #[test]
 fn invite_prints_one_line_per_account_and_stores_only_hashes() {
     let dir = repository(true);
@@ -492,15 +503,12 @@ fn a_unit_logs_in_saves_a_draft_with_errors_then_submits_and_gets_a_receipt() {
 
 #[test]
 fn no_state_changes_without_the_sessions_csrf_token_or_from_another_site() {
-    let dir = repository(true);
+    let (dir, portal, alpha, key) = signed_in(true, &["alpha"]);
     let d = dir.path();
-    let link = &invite(d, &["alpha"])[0].1;
-    let portal = start(d, &[]);
-    let alpha = Client::login(&portal.addr, &token(link));
     let csrf = alpha.csrf("/entries/new");
     let commits = log(d).lines().count();
     // No token, a wrong one, another session's.
-    let other = Client::login(&portal.addr, &token(link));
+    let other = Client::login(&portal.addr, &key);
     let others = other.csrf("/entries/new");
     for t in ["", "00", others.as_str()] {
         let r = alpha.post(
@@ -614,12 +622,9 @@ fn a_unit_can_neither_read_nor_write_another_units_entries() {
 
 #[test]
 fn an_edit_based_on_an_older_version_is_refused_and_shows_what_changed() {
-    let dir = repository(true);
+    let (dir, portal, clerk, key) = signed_in(true, &["alpha"]);
     let d = dir.path();
-    let link = &invite(d, &["alpha"])[0].1;
-    let portal = start(d, &[]);
-    let clerk = Client::login(&portal.addr, &token(link));
-    let colleague = Client::login(&portal.addr, &token(link));
+    let colleague = Client::login(&portal.addr, &key);
     let page = clerk.get("/entries/good-entry").body;
     let base = page
         .split("name=\"base\" value=\"")
@@ -691,11 +696,8 @@ fn uploads_left(d: &Path) -> Vec<PathBuf> {
 
 #[test]
 fn uploads_are_judged_by_limit_type_and_content_and_named_safely() {
-    let dir = repository(true);
+    let (dir, _portal, alpha, _) = signed_in(true, &["alpha"]);
     let d = dir.path();
-    let link = &invite(d, &["alpha"])[0].1;
-    let portal = start(d, &[]);
-    let alpha = Client::login(&portal.addr, &token(link));
     let csrf = alpha.csrf("/entries/good-entry");
     let commits = log(d).lines().count();
     let path = "/entries/good-entry/files";
@@ -776,11 +778,8 @@ fn uploads_are_judged_by_limit_type_and_content_and_named_safely() {
 
 #[test]
 fn after_the_deadline_edits_are_refused_naming_it() {
-    let dir = repository(false);
+    let (dir, _portal, alpha, _) = signed_in(false, &["alpha"]);
     let d = dir.path();
-    let link = &invite(d, &["alpha"])[0].1;
-    let portal = start(d, &[]);
-    let alpha = Client::login(&portal.addr, &token(link));
     let csrf = alpha.csrf("/entries/new");
     let commits = log(d).lines().count();
     let r = alpha.post(
@@ -814,11 +813,8 @@ fn the_portal_refuses_to_start_over_uncommitted_changes_and_names_them() {
 
 #[test]
 fn the_card_is_a_form_and_the_signed_roster_an_upload() {
-    let dir = repository(true);
+    let (dir, _portal, beta, _) = signed_in(true, &["beta"]);
     let d = dir.path();
-    let link = &invite(d, &["beta"])[0].1;
-    let portal = start(d, &[]);
-    let beta = Client::login(&portal.addr, &token(link));
     let csrf = beta.csrf("/card");
     let bad = beta.post(
         "/card",
@@ -861,11 +857,7 @@ fn the_card_is_a_form_and_the_signed_roster_an_upload() {
 
 #[test]
 fn the_research_office_sees_every_unit_and_makes_links() {
-    let dir = repository(true);
-    let d = dir.path();
-    let link = &invite(d, &["--organiser", "office@example.org"])[0].1;
-    let portal = start(d, &[]);
-    let office = Client::login(&portal.addr, &token(link));
+    let (_dir, portal, office, _) = signed_in(true, &["--organiser", "office@example.org"]);
     let page = office.get("/office");
     assert_eq!(page.status, 200);
     for name in ["甲区总工会", "乙公司工会", "应报数"] {

@@ -11,11 +11,11 @@ use crate::portal::{self, accounts::Account};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The port to listen on.
-    #[arg(long, default_value_t = 4100)]
+    /// The port to listen on (and that `invite`'s links name without `portal.public_url`).
+    #[arg(long, default_value_t = 4100, global = true)]
     port: u16,
     /// The address to listen on (behind a reverse proxy, keep 127.0.0.1).
-    #[arg(long, default_value = "127.0.0.1")]
+    #[arg(long, default_value = "127.0.0.1", global = true)]
     bind: IpAddr,
     /// Push every commit to this remote (fetch, replay and retry when another writer went first).
     #[arg(long, value_name = "NAME")]

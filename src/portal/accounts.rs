@@ -31,7 +31,7 @@ impl Account {
     }
 }
 
-#[derive(Debug, Default, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 struct Stored {
     /// Token hash (hex) → account.
     tokens: BTreeMap<String, Account>,
@@ -41,6 +41,10 @@ struct Stored {
 #[derive(Clone, Debug)]
 pub struct Accounts {
     dir: PathBuf,
+    /// The file as last read, with the modification time and size it had: every request asks
+    /// who its session belongs to, and the file changes only when a link is made or revoked
+    /// (by this process or another).
+    cache: std::sync::Arc<std::sync::Mutex<Option<(std::time::SystemTime, u64, Stored)>>>,
 }
 
 #[derive(Debug)]
@@ -83,6 +87,7 @@ impl Accounts {
     pub fn new(state_dir: &Path) -> Self {
         Self {
             dir: state_dir.to_path_buf(),
+            cache: Default::default(),
         }
     }
 
@@ -143,7 +148,23 @@ impl Accounts {
 
     /// The account a token hash belongs to, if it is still valid.
     pub fn by_hash(&self, hash: &str) -> Result<Option<Account>, AccountsError> {
-        Ok(self.read()?.tokens.get(hash).cloned())
+        let path = self.file();
+        let stamp = match std::fs::metadata(&path) {
+            Ok(m) => m.modified().ok().map(|t| (t, m.len())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(AccountsError::Io(path, e)),
+        };
+        let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
+        if let (Some((t, len)), Some((ct, clen, stored))) = (stamp, &*cache)
+            && t == *ct
+            && len == *clen
+        {
+            return Ok(stored.tokens.get(hash).cloned());
+        }
+        let stored = self.read()?;
+        let found = stored.tokens.get(hash).cloned();
+        *cache = stamp.map(|(t, len)| (t, len, stored));
+        Ok(found)
     }
 
     /// Every account that has a valid token, once each, sorted.
@@ -229,6 +250,21 @@ mod tests {
         assert_ne!(accounts.invite(&unit).unwrap(), token, "each token is new");
         assert_eq!(accounts.revoke(&unit).unwrap(), 2);
         assert_eq!(accounts.by_hash(&token_hash(&token)).unwrap(), None);
+    }
+
+    #[test]
+    fn a_revocation_by_another_process_is_seen_at_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let portal = Accounts::new(dir.path());
+        let unit = Account::Unit("lianchi".into());
+        let token = portal.invite(&unit).unwrap();
+        assert_eq!(
+            portal.by_hash(&token_hash(&token)).unwrap(),
+            Some(unit.clone())
+        );
+        // `portal invite --revoke` is another process with its own handle.
+        Accounts::new(dir.path()).revoke(&unit).unwrap();
+        assert_eq!(portal.by_hash(&token_hash(&token)).unwrap(), None);
     }
 
     #[test]

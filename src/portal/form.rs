@@ -80,17 +80,24 @@ impl FieldLines {
 }
 
 impl EntryForm {
-    /// A new entry's form: the campaign's sections, empty.
-    pub fn blank(campaign: &Campaign) -> Self {
-        let mut form = EntryForm {
+    /// Nothing filled in, with a slot for each of the campaign's extra fields.
+    fn empty(campaign: &Campaign) -> Self {
+        EntryForm {
             extra: campaign
                 .fields
                 .extra
                 .iter()
                 .map(|f| (f.key.clone(), String::new()))
                 .collect(),
-            draft: true,
             ..Default::default()
+        }
+    }
+
+    /// A new entry's form: the campaign's sections, empty.
+    pub fn blank(campaign: &Campaign) -> Self {
+        let mut form = EntryForm {
+            draft: true,
+            ..Self::empty(campaign)
         };
         form.add_missing_sections(campaign);
         form
@@ -125,15 +132,7 @@ impl EntryForm {
     /// The form of an entry file as stored. A file whose front matter cannot be read gives what
     /// could be read; its body is kept.
     pub fn from_file(campaign: &Campaign, text: &str) -> Self {
-        let mut form = EntryForm {
-            extra: campaign
-                .fields
-                .extra
-                .iter()
-                .map(|f| (f.key.clone(), String::new()))
-                .collect(),
-            ..Default::default()
-        };
+        let mut form = Self::empty(campaign);
         let (front, body) = match source::split_front_matter(text) {
             Ok(f) => (Some(f.yaml), f.body),
             Err(_) => (None, text),
@@ -232,15 +231,7 @@ impl EntryForm {
 
     /// The form as posted: `pairs` in the order the browser sent them.
     pub fn from_pairs(campaign: &Campaign, pairs: &[(String, String)]) -> Self {
-        let mut form = EntryForm {
-            extra: campaign
-                .fields
-                .extra
-                .iter()
-                .map(|f| (f.key.clone(), String::new()))
-                .collect(),
-            ..Default::default()
-        };
+        let mut form = Self::empty(campaign);
         let clean = |s: &str| s.replace("\r\n", "\n").replace('\r', "\n");
         for (name, value) in pairs {
             let value = clean(value);

@@ -173,6 +173,62 @@ impl Portal {
     }
 }
 
+/// A unit's request: who asks, the unit (always from the session), the campaign as committed.
+struct UnitCtx {
+    who: Who,
+    unit: String,
+    loaded: Arc<Loaded>,
+}
+
+impl Portal {
+    /// A page a unit reads; an organiser is sent to the office's pages.
+    fn unit_reads(&self, headers: &HeaderMap) -> Result<UnitCtx, Page> {
+        let who = self.who(headers).ok_or_else(|| self.signed_out())?;
+        self.unit_ctx(who, || redirect("/office"))
+    }
+
+    /// A unit's state-changing request (see [`Portal::guard`]); organisers have no folder to
+    /// write.
+    fn unit_writes(&self, headers: &HeaderMap, csrf: &str) -> Result<UnitCtx, Page> {
+        let who = self.guard(headers, csrf)?;
+        self.unit_ctx(who, || self.forbidden())
+    }
+
+    fn unit_ctx(&self, who: Who, not_a_unit: impl FnOnce() -> Page) -> Result<UnitCtx, Page> {
+        let unit = match &who.account {
+            Account::Unit(id) => id.clone(),
+            Account::Organiser(_) => return Err(not_a_unit()),
+        };
+        let loaded = self.loaded()?;
+        Ok(UnitCtx { who, unit, loaded })
+    }
+
+    /// The text of a campaign file as committed (the work tree follows the branch).
+    fn stored_text(&self, rel: &str) -> Option<String> {
+        Disk::new(&self.store.root)
+            .read(rel)
+            .ok()
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
+    }
+}
+
+/// Make one commit off the async threads; `keep` (the uploads it streams from) lives until the
+/// commit is made.
+async fn commit(
+    p: &Shared,
+    request: Save,
+    keep: impl Send + 'static,
+) -> Result<git2::Oid, SaveError> {
+    let p = p.clone();
+    tokio::task::spawn_blocking(move || {
+        let outcome = p.store.save(&request);
+        drop(keep);
+        outcome
+    })
+    .await
+    .unwrap_or_else(|e| Err(SaveError::Failed(e.to_string())))
+}
+
 /// Whether the browser says the request comes from this site (or says nothing, as older ones
 /// and command-line clients do; the CSRF token still has to match).
 fn same_origin(headers: &HeaderMap) -> bool {
@@ -215,14 +271,6 @@ fn value<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
         .find(|(k, _)| k == name)
         .map(|(_, v)| v.as_str())
         .unwrap_or("")
-}
-
-/// The unit a unit account acts as; organisers have no folder to write.
-fn unit_of(who: &Who) -> Option<&str> {
-    match &who.account {
-        Account::Unit(id) => Some(id),
-        Account::Organiser(_) => None,
-    }
 }
 
 /// An entry's slug as it may appear in a URL: what `new` and the portal make, nothing that could
@@ -359,16 +407,11 @@ fn closed(campaign: &Campaign, unit: &str) -> bool {
 }
 
 async fn home(State(p): State<Shared>, headers: HeaderMap) -> Page {
-    let Some(who) = p.who(&headers) else {
-        return p.signed_out();
-    };
-    let Some(unit) = unit_of(&who) else {
-        return redirect("/office");
-    };
-    let loaded = match p.loaded() {
-        Ok(l) => l,
+    let UnitCtx { who, unit, loaded } = match p.unit_reads(&headers) {
+        Ok(c) => c,
         Err(e) => return e,
     };
+    let unit = unit.as_str();
     let project = &loaded.project;
     let campaign = &project.campaign;
     let lang = campaign.language;
@@ -583,14 +626,8 @@ fn folder_files(root: &std::path::Path, unit: &str, slug: &str) -> Vec<String> {
 }
 
 async fn new_entry(State(p): State<Shared>, headers: HeaderMap) -> Page {
-    let Some(who) = p.who(&headers) else {
-        return p.signed_out();
-    };
-    let Some(unit) = unit_of(&who).map(str::to_string) else {
-        return redirect("/office");
-    };
-    let loaded = match p.loaded() {
-        Ok(l) => l,
+    let UnitCtx { who, unit, loaded } = match p.unit_reads(&headers) {
+        Ok(c) => c,
         Err(e) => return e,
     };
     let form = EntryForm::blank(&loaded.project.campaign);
@@ -617,14 +654,8 @@ async fn edit_entry(
     UrlPath(slug): UrlPath<String>,
     Query(query): Query<BTreeMap<String, String>>,
 ) -> Page {
-    let Some(who) = p.who(&headers) else {
-        return p.signed_out();
-    };
-    let Some(unit) = unit_of(&who).map(str::to_string) else {
-        return redirect("/office");
-    };
-    let loaded = match p.loaded() {
-        Ok(l) => l,
+    let UnitCtx { who, unit, loaded } = match p.unit_reads(&headers) {
+        Ok(c) => c,
         Err(e) => return e,
     };
     let rel = paths::entry_file(&unit, &slug);
@@ -634,9 +665,8 @@ async fn edit_entry(
     let Some(version) = p.store.version(&rel) else {
         return not_found_page(&p);
     };
-    let text = match Disk::new(&p.store.root).read(&rel) {
-        Ok(b) => String::from_utf8_lossy(&b).into_owned(),
-        Err(_) => return not_found_page(&p),
+    let Some(text) = p.stored_text(&rel) else {
+        return not_found_page(&p);
     };
     let campaign = &loaded.project.campaign;
     let form = EntryForm::from_file(campaign, &text);
@@ -717,15 +747,8 @@ async fn live_check(
     headers: HeaderMap,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Page {
-    let who = match p.guard(&headers, value(&pairs, "csrf")) {
-        Ok(w) => w,
-        Err(e) => return e,
-    };
-    let Some(unit) = unit_of(&who).map(str::to_string) else {
-        return p.forbidden();
-    };
-    let loaded = match p.loaded() {
-        Ok(l) => l,
+    let UnitCtx { unit, loaded, .. } = match p.unit_writes(&headers, value(&pairs, "csrf")) {
+        Ok(c) => c,
         Err(e) => return e,
     };
     let campaign = &loaded.project.campaign;
@@ -792,15 +815,8 @@ async fn save(
     slug: Option<String>,
     pairs: Vec<(String, String)>,
 ) -> Page {
-    let who = match p.guard(&headers, value(&pairs, "csrf")) {
-        Ok(w) => w,
-        Err(e) => return e,
-    };
-    let Some(unit) = unit_of(&who).map(str::to_string) else {
-        return p.forbidden();
-    };
-    let loaded = match p.loaded() {
-        Ok(l) => l,
+    let UnitCtx { who, unit, loaded } = match p.unit_writes(&headers, value(&pairs, "csrf")) {
+        Ok(c) => c,
         Err(e) => return e,
     };
     let campaign = &loaded.project.campaign;
@@ -821,8 +837,8 @@ async fn save(
         && let Some(s) = &slug
     {
         // Withdrawing takes the stored entry back to a draft, as it is.
-        if let Ok(b) = Disk::new(&p.store.root).read(&paths::entry_file(&unit, s)) {
-            form = EntryForm::from_file(campaign, &String::from_utf8_lossy(&b));
+        if let Some(text) = p.stored_text(&paths::entry_file(&unit, s)) {
+            form = EntryForm::from_file(campaign, &text);
         }
     }
     form.draft = action != "submit";
@@ -917,14 +933,10 @@ async fn save(
             content: Content::Bytes(text.into_bytes()),
         }],
         author: author(campaign, &unit),
-        message: format!("{message}\n\nshenbao portal"),
+        message,
         based_on: vec![(rel.clone(), base.clone())],
     };
-    let p2 = p.clone();
-    let outcome = tokio::task::spawn_blocking(move || p2.store.save(&request))
-        .await
-        .unwrap_or_else(|e| Err(SaveError::Failed(e.to_string())));
-    match outcome {
+    match commit(&p, request, ()).await {
         Ok(commit) => {
             if action == "submit" {
                 redirect(&format!(
@@ -939,9 +951,9 @@ async fn save(
         Err(SaveError::Conflict) => {
             // Show what the stored version says where it differs from what was sent, keep what
             // was typed, and base the form on the stored version: saving again is a choice.
-            let stored = Disk::new(&p.store.root)
-                .read(&rel)
-                .map(|b| EntryForm::from_file(campaign, &String::from_utf8_lossy(&b)))
+            let stored = p
+                .stored_text(&rel)
+                .map(|text| EntryForm::from_file(campaign, &text))
                 .unwrap_or_default();
             let differences = differences(campaign, &stored, &form);
             let notice = lang
@@ -1062,14 +1074,8 @@ async fn receipt(
     UrlPath(slug): UrlPath<String>,
     Query(query): Query<BTreeMap<String, String>>,
 ) -> Page {
-    let Some(who) = p.who(&headers) else {
-        return p.signed_out();
-    };
-    let Some(unit) = unit_of(&who).map(str::to_string) else {
-        return redirect("/office");
-    };
-    let loaded = match p.loaded() {
-        Ok(l) => l,
+    let UnitCtx { who, unit, loaded } = match p.unit_reads(&headers) {
+        Ok(c) => c,
         Err(e) => return e,
     };
     let campaign = &loaded.project.campaign;
@@ -1113,17 +1119,11 @@ async fn receipt(
 
 /// The first field of a multipart form must be the CSRF token: nothing is received before the
 /// request is known to come from the portal's own page.
-async fn multipart_guard(
-    p: &Portal,
-    headers: &HeaderMap,
-    multipart: &mut Multipart,
-) -> Result<Who, Page> {
-    let field = multipart.next_field().await.ok().flatten();
-    let csrf = match field {
+async fn first_field_csrf(multipart: &mut Multipart) -> String {
+    match multipart.next_field().await.ok().flatten() {
         Some(f) if f.name() == Some("csrf") => f.text().await.unwrap_or_default(),
         _ => String::new(),
-    };
-    p.guard(headers, &csrf)
+    }
 }
 
 fn refused_text(lang: Lang, r: &Refused) -> String {
@@ -1167,15 +1167,9 @@ async fn upload_files(
     UrlPath(slug): UrlPath<String>,
     mut multipart: Multipart,
 ) -> Page {
-    let who = match multipart_guard(&p, &headers, &mut multipart).await {
-        Ok(w) => w,
-        Err(e) => return e,
-    };
-    let Some(unit) = unit_of(&who).map(str::to_string) else {
-        return p.forbidden();
-    };
-    let loaded = match p.loaded() {
-        Ok(l) => l,
+    let csrf = first_field_csrf(&mut multipart).await;
+    let UnitCtx { who, unit, loaded } = match p.unit_writes(&headers, &csrf) {
+        Ok(c) => c,
         Err(e) => return e,
     };
     let campaign = loaded.project.campaign.clone();
@@ -1221,9 +1215,8 @@ async fn upload_files(
         );
     }
     // The files and the entry listing them, in one commit.
-    let text = match Disk::new(&p.store.root).read(&rel) {
-        Ok(b) => String::from_utf8_lossy(&b).into_owned(),
-        Err(_) => return not_found_page(&p),
+    let Some(text) = p.stored_text(&rel) else {
+        return not_found_page(&p);
     };
     let base = p.store.version(&rel);
     let mut form = EntryForm::from_file(&campaign, &text);
@@ -1262,12 +1255,12 @@ async fn upload_files(
         message: lang
             .pick(
                 &format!(
-                    "{unit_name}：为项目《{}》上传附件 {}\n\nshenbao portal",
+                    "{unit_name}：为项目《{}》上传附件 {}",
                     form.title,
                     names.join("、")
                 ),
                 &format!(
-                    "{unit_name}: upload {} to \"{}\"\n\nshenbao portal",
+                    "{unit_name}: upload {} to \"{}\"",
                     names.join(", "),
                     form.title
                 ),
@@ -1275,15 +1268,7 @@ async fn upload_files(
             .to_string(),
         based_on: vec![(rel, base)],
     };
-    let p2 = p.clone();
-    let outcome = tokio::task::spawn_blocking(move || {
-        let r = p2.store.save(&request);
-        drop(uploads);
-        r
-    })
-    .await
-    .unwrap_or_else(|e| Err(SaveError::Failed(e.to_string())));
-    match outcome {
+    match commit(&p, request, uploads).await {
         Ok(commit) => redirect(&format!("/entries/{}?saved={commit}", url_part(&slug))),
         Err(e) => save_failed(&p, lang, e, &slug),
     }
@@ -1320,15 +1305,8 @@ async fn remove_file(
     UrlPath(slug): UrlPath<String>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Page {
-    let who = match p.guard(&headers, value(&pairs, "csrf")) {
-        Ok(w) => w,
-        Err(e) => return e,
-    };
-    let Some(unit) = unit_of(&who).map(str::to_string) else {
-        return p.forbidden();
-    };
-    let loaded = match p.loaded() {
-        Ok(l) => l,
+    let UnitCtx { who, unit, loaded } = match p.unit_writes(&headers, value(&pairs, "csrf")) {
+        Ok(c) => c,
         Err(e) => return e,
     };
     let campaign = &loaded.project.campaign;
@@ -1349,9 +1327,8 @@ async fn remove_file(
             lang.pick("申报已截止。", "Submissions are closed."),
         );
     }
-    let text = match Disk::new(&p.store.root).read(&rel) {
-        Ok(b) => String::from_utf8_lossy(&b).into_owned(),
-        Err(_) => return not_found_page(&p),
+    let Some(text) = p.stored_text(&rel) else {
+        return not_found_page(&p);
     };
     let mut form = EntryForm::from_file(campaign, &text);
     form.attachments.retain(|a| a.file != name);
@@ -1374,23 +1351,13 @@ async fn remove_file(
         author: author(campaign, &unit),
         message: lang
             .pick(
-                &format!(
-                    "{unit_name}：从项目《{}》删除附件 {name}\n\nshenbao portal",
-                    form.title
-                ),
-                &format!(
-                    "{unit_name}: remove {name} from \"{}\"\n\nshenbao portal",
-                    form.title
-                ),
+                &format!("{unit_name}：从项目《{}》删除附件 {name}", form.title),
+                &format!("{unit_name}: remove {name} from \"{}\"", form.title),
             )
             .to_string(),
         based_on: vec![(rel.clone(), p.store.version(&rel))],
     };
-    let p2 = p.clone();
-    match tokio::task::spawn_blocking(move || p2.store.save(&request))
-        .await
-        .unwrap_or_else(|e| Err(SaveError::Failed(e.to_string())))
-    {
+    match commit(&p, request, ()).await {
         Ok(commit) => redirect(&format!("/entries/{}?saved={commit}", url_part(&slug))),
         Err(e) => save_failed(&p, lang, e, &slug),
     }
@@ -1402,11 +1369,9 @@ async fn entry_file(
     headers: HeaderMap,
     UrlPath((slug, name)): UrlPath<(String, String)>,
 ) -> Page {
-    let Some(who) = p.who(&headers) else {
-        return p.signed_out();
-    };
-    let Some(unit) = unit_of(&who).map(str::to_string) else {
-        return p.forbidden();
+    let UnitCtx { unit, .. } = match p.unit_reads(&headers) {
+        Ok(c) => c,
+        Err(e) => return e,
     };
     if !plain_slug(&slug) || name.contains(['/', '\\']) || name.starts_with('.') {
         return not_found_page(&p);
@@ -1535,14 +1500,8 @@ async fn card_page(
     headers: HeaderMap,
     Query(query): Query<BTreeMap<String, String>>,
 ) -> Page {
-    let Some(who) = p.who(&headers) else {
-        return p.signed_out();
-    };
-    let Some(unit) = unit_of(&who).map(str::to_string) else {
-        return redirect("/office");
-    };
-    let loaded = match p.loaded() {
-        Ok(l) => l,
+    let UnitCtx { who, unit, loaded } = match p.unit_reads(&headers) {
+        Ok(c) => c,
         Err(e) => return e,
     };
     let fields = card_fields(loaded.project.cards.get(&unit));
@@ -1572,15 +1531,8 @@ async fn save_card(
     headers: HeaderMap,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Page {
-    let who = match p.guard(&headers, value(&pairs, "csrf")) {
-        Ok(w) => w,
-        Err(e) => return e,
-    };
-    let Some(unit) = unit_of(&who).map(str::to_string) else {
-        return p.forbidden();
-    };
-    let loaded = match p.loaded() {
-        Ok(l) => l,
+    let UnitCtx { who, unit, loaded } = match p.unit_writes(&headers, value(&pairs, "csrf")) {
+        Ok(c) => c,
         Err(e) => return e,
     };
     let campaign = &loaded.project.campaign;
@@ -1626,17 +1578,13 @@ async fn save_card(
         author: author(campaign, &unit),
         message: lang
             .pick(
-                &format!("{unit_name}：更新单位信息\n\nshenbao portal"),
-                &format!("{unit_name}: update the unit card\n\nshenbao portal"),
+                &format!("{unit_name}：更新单位信息"),
+                &format!("{unit_name}: update the unit card"),
             )
             .to_string(),
         based_on: vec![],
     };
-    let p2 = p.clone();
-    match tokio::task::spawn_blocking(move || p2.store.save(&request))
-        .await
-        .unwrap_or_else(|e| Err(SaveError::Failed(e.to_string())))
-    {
+    match commit(&p, request, ()).await {
         Ok(commit) => redirect(&format!("/card?saved={commit}")),
         Err(SaveError::Unchanged) => redirect("/card"),
         Err(e) => save_failed(&p, lang, e, ""),
@@ -1648,15 +1596,9 @@ async fn upload_scan(
     headers: HeaderMap,
     mut multipart: Multipart,
 ) -> Page {
-    let who = match multipart_guard(&p, &headers, &mut multipart).await {
-        Ok(w) => w,
-        Err(e) => return e,
-    };
-    let Some(unit) = unit_of(&who).map(str::to_string) else {
-        return p.forbidden();
-    };
-    let loaded = match p.loaded() {
-        Ok(l) => l,
+    let csrf = first_field_csrf(&mut multipart).await;
+    let UnitCtx { who, unit, loaded } = match p.unit_writes(&headers, &csrf) {
+        Ok(c) => c,
         Err(e) => return e,
     };
     let campaign = loaded.project.campaign.clone();
@@ -1717,21 +1659,13 @@ async fn upload_scan(
         author: author(&campaign, &unit),
         message: lang
             .pick(
-                &format!("{unit_name}：上传签字盖章的申报汇总表\n\nshenbao portal"),
-                &format!("{unit_name}: upload the signed roster\n\nshenbao portal"),
+                &format!("{unit_name}：上传签字盖章的申报汇总表"),
+                &format!("{unit_name}: upload the signed roster"),
             )
             .to_string(),
         based_on: vec![],
     };
-    let p2 = p.clone();
-    let outcome = tokio::task::spawn_blocking(move || {
-        let r = p2.store.save(&request);
-        drop(upload);
-        r
-    })
-    .await
-    .unwrap_or_else(|e| Err(SaveError::Failed(e.to_string())));
-    match outcome {
+    match commit(&p, request, upload).await {
         Ok(commit) => redirect(&format!("/card?saved={commit}")),
         Err(e) => save_failed(&p, lang, e, ""),
     }
@@ -1739,14 +1673,8 @@ async fn upload_scan(
 
 /// The unit's roster sheet to print, sign and stamp: the site's own page.
 async fn roster_sheet(State(p): State<Shared>, headers: HeaderMap) -> Page {
-    let Some(who) = p.who(&headers) else {
-        return p.signed_out();
-    };
-    let Some(unit) = unit_of(&who).map(str::to_string) else {
-        return redirect("/office");
-    };
-    let loaded = match p.loaded() {
-        Ok(l) => l,
+    let UnitCtx { unit, loaded, .. } = match p.unit_reads(&headers) {
+        Ok(c) => c,
         Err(e) => return e,
     };
     let summary = shenbao_core::summary::Summary::of(&loaded.project, false);

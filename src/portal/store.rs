@@ -25,6 +25,9 @@ pub struct Store {
     pub root: PathBuf,
     pub state_dir: PathBuf,
     writer: Mutex<Writer>,
+    /// A second handle for what pages read (the tip, versions), so that a page never waits for
+    /// a save, which may be pushing over the network.
+    reader: Mutex<Writer>,
     remote: Option<String>,
     /// Private checkout of a bare repository.
     checkout: Option<PathBuf>,
@@ -93,6 +96,7 @@ impl Store {
         if !dirty.is_empty() {
             return Err(OpenError::Dirty(dirty));
         }
+        let reader = Writer::open(root).map_err(OpenError::Git)?;
         let state_dir = writer.state_dir();
         std::fs::create_dir_all(&state_dir).map_err(OpenError::Io)?;
         let (root, checkout) = if writer.is_bare() {
@@ -105,6 +109,7 @@ impl Store {
             root,
             state_dir,
             writer: Mutex::new(writer),
+            reader: Mutex::new(reader),
             remote,
             checkout,
             cache: Mutex::new(None),
@@ -127,6 +132,10 @@ impl Store {
         self.writer.lock().unwrap_or_else(|p| p.into_inner())
     }
 
+    fn reader(&self) -> std::sync::MutexGuard<'_, Writer> {
+        self.reader.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
     /// The lock that serialises saves of every portal process on this repository.
     fn lock(&self) -> std::io::Result<File> {
         let file = File::create(self.state_dir.join("portal.lock"))?;
@@ -135,12 +144,12 @@ impl Store {
     }
 
     pub fn tip(&self) -> Option<git2::Oid> {
-        self.writer().tip().ok().flatten()
+        self.reader().tip().ok().flatten()
     }
 
     /// The version of a file at the tip (its blob id).
     pub fn version(&self, rel: &str) -> Option<String> {
-        self.writer().version(rel).ok().flatten()
+        self.reader().version(rel).ok().flatten()
     }
 
     /// A commit on the branch that changed `rel`, for a receipt.
@@ -148,7 +157,7 @@ impl Store {
         if commit.len() < 7 || !commit.bytes().all(|b| b.is_ascii_hexdigit()) {
             return None;
         }
-        let (id, seconds) = self.writer().commit_touching(commit, rel)?;
+        let (id, seconds) = self.reader().commit_touching(commit, rel)?;
         Some(CommitInfo {
             id: id.to_string(),
             time: jiff::Timestamp::from_second(seconds).ok()?,

@@ -8,7 +8,6 @@ use std::path::{Path, PathBuf};
 
 use axum::extract::multipart::Field;
 use shenbao_core::campaign::AttachmentRules;
-use shenbao_core::fields::VIDEO_TYPES;
 use shenbao_core::rules::attachments::{ACTIVE_TYPES, content_matches};
 
 /// An upload held on disk until it is committed; removed when dropped.
@@ -41,22 +40,9 @@ pub enum Refused {
     Broken(String),
 }
 
-/// The limit in bytes for a file of extension `ext`.
-pub fn limit(rules: &AttachmentRules, ext: &str) -> u64 {
-    let mb = if VIDEO_TYPES.contains(&ext) {
-        rules.video_max_size_mb
-    } else {
-        rules.max_size_mb
-    };
-    mb * 1024 * 1024
-}
-
-/// The lowercase extension of a name.
+/// The lowercase extension of a file name.
 pub fn extension_of(name: &str) -> String {
-    Path::new(name)
-        .extension()
-        .map(|e| e.to_string_lossy().to_lowercase())
-        .unwrap_or_default()
+    shenbao_core::paths::extension(Path::new(name))
 }
 
 /// A name safe in a folder and a URL: ASCII letters, digits, `-` and `_`, Chinese transliterated
@@ -120,7 +106,7 @@ pub async fn receive(
             allowed,
         });
     }
-    let max = limit(rules, &ext);
+    let max = rules.max_mb(&ext) * 1024 * 1024;
     std::fs::create_dir_all(dir).map_err(|e| Refused::Broken(e.to_string()))?;
     let suffix = crate::portal::accounts::random_bytes::<8>()
         .map(|b| crate::portal::accounts::hex(&b))

@@ -132,24 +132,24 @@ pub struct Deadline {
     /// As the organisers wrote it, for display.
     pub text: String,
     pub at: jiff::Timestamp,
+    /// The offset the organisers wrote it in (`+08:00`; UTC for `Z`): the campaign's time zone
+    /// for every time shown beside it.
+    pub offset: jiff::tz::Offset,
 }
 
 impl Deadline {
-    /// The offset the organisers wrote the deadline in (`+08:00`), UTC when they wrote `Z`.
-    pub fn offset(&self) -> jiff::tz::Offset {
-        let tail = self
-            .text
-            .get(self.text.len().saturating_sub(6)..)
-            .unwrap_or("");
-        let sign = match tail.as_bytes().first() {
-            Some(b'+') => 1,
-            Some(b'-') => -1,
-            _ => return jiff::tz::Offset::UTC,
+    /// A deadline as written in `campaign.yaml`: an RFC 3339 time with its offset.
+    pub fn parse(text: &str) -> Option<Deadline> {
+        let at = text.parse::<jiff::Timestamp>().ok()?;
+        let offset = match jiff::fmt::temporal::Pieces::parse(text).ok()?.offset() {
+            Some(jiff::fmt::temporal::PiecesOffset::Numeric(n)) => n.offset(),
+            _ => jiff::tz::Offset::UTC,
         };
-        let hours: i32 = tail.get(1..3).and_then(|h| h.parse().ok()).unwrap_or(0);
-        let minutes: i32 = tail.get(4..6).and_then(|m| m.parse().ok()).unwrap_or(0);
-        jiff::tz::Offset::from_seconds(sign * (hours * 3600 + minutes * 60))
-            .unwrap_or(jiff::tz::Offset::UTC)
+        Some(Deadline {
+            text: text.to_string(),
+            at,
+            offset,
+        })
     }
 
     /// The deadline as people write it, in its own time zone: 2017年12月6日 23:59.
@@ -159,7 +159,7 @@ impl Deadline {
 
     /// Any instant in the deadline's time zone, written as people write it.
     pub fn local(&self, at: jiff::Timestamp, lang: Lang) -> String {
-        let zoned = self.offset().to_datetime(at);
+        let zoned = self.offset.to_datetime(at);
         match lang {
             Lang::Zh => zoned.strftime("%Y年%-m月%-d日 %H:%M").to_string(),
             Lang::En => zoned.strftime("%-d %B %Y, %H:%M").to_string(),
@@ -299,6 +299,17 @@ pub struct AttachmentRules {
     pub allowed: Vec<String>,
     pub max_size_mb: u64,
     pub video_max_size_mb: u64,
+}
+
+impl AttachmentRules {
+    /// The size limit in MB of a file with extension `ext`: videos have their own.
+    pub fn max_mb(&self, ext: &str) -> u64 {
+        if crate::fields::VIDEO_TYPES.contains(&ext) {
+            self.video_max_size_mb
+        } else {
+            self.max_size_mb
+        }
+    }
 }
 
 impl Default for AttachmentRules {
@@ -486,12 +497,9 @@ fn resolve(root: &Path, file: CampaignFile) -> Result<Campaign, CampaignError> {
     let deadline = file
         .deadline
         .as_ref()
-        .and_then(|s| match s.value.parse::<jiff::Timestamp>() {
-            Ok(at) => Some(Deadline {
-                text: s.value.clone(),
-                at,
-            }),
-            Err(_) => {
+        .and_then(|s| match Deadline::parse(&s.value) {
+            Some(d) => Some(d),
+            None => {
                 report(
                     pos(s),
                     CampaignDetail::BadValue {
@@ -521,17 +529,11 @@ fn resolve(root: &Path, file: CampaignFile) -> Result<Campaign, CampaignError> {
             );
             continue;
         }
-        match at.value.parse::<jiff::Timestamp>() {
-            Ok(t) => {
-                extensions.insert(
-                    unit.value.clone(),
-                    Deadline {
-                        text: at.value.clone(),
-                        at: t,
-                    },
-                );
+        match Deadline::parse(&at.value) {
+            Some(d) => {
+                extensions.insert(unit.value.clone(), d);
             }
-            Err(_) => report(
+            None => report(
                 pos(at),
                 CampaignDetail::BadValue {
                     key: format!("extensions.{}", unit.value),

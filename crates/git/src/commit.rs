@@ -372,7 +372,6 @@ impl Writer {
         committer: &Author,
         message: &str,
     ) -> Result<Oid, CommitError> {
-        let before = self.tip()?;
         let id = commit_on(
             &self.repo,
             &self.prefix,
@@ -382,7 +381,6 @@ impl Writer {
             committer,
             message,
         )?;
-        let _ = before;
         if let Some(workdir) = self.repo.workdir() {
             let mut index = self.repo.index()?;
             for change in changes {
@@ -407,9 +405,9 @@ impl Writer {
         Ok(id)
     }
 
-    /// Bring the work tree and the index in line with `to` for `paths`, which moved there from
-    /// `from` (nothing in a bare repository). Only the given paths are written.
-    fn follow(&self, _from: Option<Oid>, to: Oid, paths: &[String]) -> Result<(), CommitError> {
+    /// Bring the work tree and the index in line with commit `to` for `paths` (nothing in a
+    /// bare repository). Only the given paths are written.
+    fn follow(&self, to: Oid, paths: &[String]) -> Result<(), CommitError> {
         let Some(workdir) = self.repo.workdir() else {
             return Ok(());
         };
@@ -560,20 +558,19 @@ impl Writer {
             true,
             "shenbao portal: fast-forward to the remote",
         )?;
-        self.follow(from, to, &paths)
+        self.follow(to, &paths)
     }
 
     /// Take the branch back to `to` (a commit the remote refused is dropped before it is
     /// replayed on the remote's tip).
     pub fn reset_branch(&self, to: Oid, paths: &[String]) -> Result<(), CommitError> {
-        let from = self.tip()?;
         self.repo.reference(
             &format!("refs/heads/{}", self.branch),
             to,
             true,
             "shenbao portal: replay on the remote",
         )?;
-        self.follow(from, to, paths)
+        self.follow(to, paths)
     }
 
     fn git(&self, args: &[&str]) -> Result<std::process::Output, CommitError> {

@@ -4,7 +4,7 @@
 use crate::paths::{extension, relative_inside};
 
 use crate::campaign::AttachmentRules;
-use crate::fields::{IMAGE_TYPES, VIDEO_TYPES};
+use crate::fields::IMAGE_TYPES;
 use crate::files::{Files, Stat};
 use crate::problem::Problem;
 
@@ -54,11 +54,7 @@ pub fn check(
             image_only,
         });
     }
-    let max_mb = if VIDEO_TYPES.contains(&ext.as_str()) {
-        rules.video_max_size_mb
-    } else {
-        rules.max_size_mb
-    };
+    let max_mb = rules.max_mb(&ext);
     if size > max_mb * 1024 * 1024 {
         return Some(Problem::AttachmentTooLarge {
             file: written.into(),
