@@ -163,3 +163,60 @@ fn a_campaign_in_a_subfolder_is_committed_under_it() {
         "leader: 张三\n"
     );
 }
+
+/// A clone of a bare copy of the fixture, for pushing.
+fn clone_of(host: &Path, bare: &Path, name: &str) -> std::path::PathBuf {
+    let to = host.join(name);
+    git(
+        host,
+        &["clone", "-q", bare.to_str().unwrap(), to.to_str().unwrap()],
+    );
+    to
+}
+
+fn entry(path: &str, text: &str) -> Change {
+    Change {
+        path: path.into(),
+        content: Content::Bytes(text.as_bytes().to_vec()),
+    }
+}
+
+#[test]
+fn a_push_refused_because_another_writer_went_first_is_replayed_on_their_tip() {
+    let dir = repository();
+    let host = tempfile::tempdir().unwrap();
+    let bare = host.path().join("campaign.git");
+    git(dir.path(), &["clone", "-q", "--bare", ".", bare.to_str().unwrap()]);
+    let (a, b) = (
+        clone_of(host.path(), &bare, "a"),
+        clone_of(host.path(), &bare, "b"),
+    );
+    let portal = Author {
+        name: "shenbao portal".into(),
+        email: "portal@shenbao.invalid".into(),
+    };
+    let wa = commit::Writer::open(&a).unwrap();
+    let wb = commit::Writer::open(&b).unwrap();
+    // a goes first.
+    wa.commit(&[entry("submissions/alpha/a.md", "a\n")], &alpha(), &portal, "a")
+        .unwrap();
+    assert!(wa.push("origin").unwrap());
+    // b, still on the old tip, is refused: nothing is lost, and nothing forced.
+    let before = wb.tip().unwrap().unwrap();
+    let change = [entry("submissions/beta/b.md", "b\n")];
+    wb.commit(&change, &alpha(), &portal, "b").unwrap();
+    assert!(!wb.push("origin").unwrap(), "the remote moved on: refused");
+    // Replayed as the portal does it: drop ours, take theirs, commit again, push.
+    wb.reset_branch(before, &["submissions/beta/b.md".to_string()])
+        .unwrap();
+    let theirs = wb.fetch("origin").unwrap();
+    wb.fast_forward(theirs).unwrap();
+    wb.commit(&change, &alpha(), &portal, "b").unwrap();
+    assert!(wb.push("origin").unwrap());
+    let subjects = git(host.path(), &["--git-dir", bare.to_str().unwrap(), "log", "--format=%s %p"]);
+    let lines: Vec<&str> = subjects.lines().collect();
+    assert!(lines[0].starts_with("b ") && lines[1].starts_with("a "), "{subjects}");
+    // b's work tree has a's file too, and nothing uncommitted.
+    assert!(b.join("submissions/alpha/a.md").exists());
+    assert_eq!(git(&b, &["status", "--porcelain"]), "");
+}

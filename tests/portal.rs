@@ -897,3 +897,88 @@ fn the_research_office_sees_every_unit_and_makes_links() {
         403
     );
 }
+
+/// A bare repository holding `dir`'s history, as a git host keeps it.
+fn bare_copy(dir: &Path) -> tempfile::TempDir {
+    let host = tempfile::tempdir().unwrap();
+    let bare = host.path().join("campaign.git");
+    git(
+        dir,
+        &["clone", "-q", "--bare", ".", bare.to_str().unwrap()],
+    );
+    host
+}
+
+#[test]
+fn a_portal_on_a_bare_repository_commits_to_its_branch() {
+    let dir = repository(true);
+    let host = bare_copy(dir.path());
+    let bare = host.path().join("campaign.git");
+    let root = bare.to_str().unwrap();
+    let run = shenbao(host.path(), &["--root", root, "portal", "invite", "alpha"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let key = token(run.stdout.split('\t').nth(1).unwrap().trim());
+    let portal = start(host.path(), &["--root", root]);
+    let alpha = Client::login(&portal.addr, &key);
+    let csrf = alpha.csrf("/entries/new");
+    let r = alpha.post(
+        "/entries/new",
+        &with(GOOD, &[("csrf", &csrf), ("base", "new"), ("action", "submit")]),
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let subject = git(host.path(), &["--git-dir", root, "log", "-1", "--format=%s"]);
+    assert_eq!(subject.trim(), "甲区总工会：提交项目《网上服务平台》");
+    // The new entry is listed from the portal's own checkout of the branch.
+    assert!(alpha.get("/").body.contains("网上服务平台"));
+}
+
+#[test]
+fn two_portals_on_one_remote_lose_nothing() {
+    let dir = repository(true);
+    let host = bare_copy(dir.path());
+    let bare = host.path().join("campaign.git");
+    let clone = |name: &str| {
+        let to = host.path().join(name);
+        git(
+            host.path(),
+            &["clone", "-q", bare.to_str().unwrap(), to.to_str().unwrap()],
+        );
+        to
+    };
+    let (a, b) = (clone("a"), clone("b"));
+    let key_a = token(&invite(&a, &["alpha"])[0].1);
+    let key_b = token(&invite(&b, &["beta"])[0].1);
+    let portal_a = start(&a, &["--remote", "origin"]);
+    let portal_b = start(&b, &["--remote", "origin"]);
+    let alpha = Client::login(&portal_a.addr, &key_a);
+    let beta = Client::login(&portal_b.addr, &key_b);
+    // Both portals start from the same tip; each saves in turn, several times.
+    for round in 0..3 {
+        for (client, who) in [(&alpha, "甲"), (&beta, "乙")] {
+            let csrf = client.csrf("/entries/new");
+            let title = format!("{who}单位的第{round}个项目");
+            let r = client.post(
+                "/entries/new",
+                &with(
+                    GOOD,
+                    &[("csrf", &csrf), ("base", "new"), ("title", &title), ("action", "draft")],
+                ),
+            );
+            assert_eq!(r.status, 303, "{}", r.body);
+        }
+    }
+    let subjects = git(host.path(), &["--git-dir", bare.to_str().unwrap(), "log", "--format=%s"]);
+    for round in 0..3 {
+        for who in ["甲", "乙"] {
+            assert!(
+                subjects.contains(&format!("{who}单位的第{round}个项目")),
+                "{subjects}"
+            );
+        }
+    }
+    // A straight line: every save replayed on the one before, none merged away.
+    let parents = git(host.path(), &["--git-dir", bare.to_str().unwrap(), "log", "--format=%p"]);
+    assert!(parents.lines().all(|p| !p.contains(' ')), "{parents}");
+    // The clone whose push was refused follows the remote, and its work tree is clean.
+    assert_eq!(git(&b, &["status", "--porcelain"]), "");
+}
