@@ -982,3 +982,47 @@ fn two_portals_on_one_remote_lose_nothing() {
     // The clone whose push was refused follows the remote, and its work tree is clean.
     assert_eq!(git(&b, &["status", "--porcelain"]), "");
 }
+
+#[test]
+fn a_preview_is_the_sites_own_page_of_the_entry_as_typed_and_only_its_maker_sees_it() {
+    let dir = repository(true);
+    let d = dir.path();
+    let links = invite(d, &["alpha", "beta"]);
+    let portal = start(d, &[]);
+    let alpha = Client::login(&portal.addr, &token(&links[0].1));
+    let beta = Client::login(&portal.addr, &token(&links[1].1));
+    let page = alpha.get("/entries/good-entry").body;
+    let base = page.split("name=\"base\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
+    let csrf = alpha.csrf("/entries/good-entry");
+    let commits = log(d).lines().count();
+    let typed = with(
+        GOOD,
+        &[
+            ("csrf", &csrf),
+            ("base", &base),
+            ("title", "还没保存的标题"),
+            ("section.0.text", "正文<script>alert(1)</script>里有**重点**。"),
+            ("cover", "photo.jpg"),
+            ("attachment.0.file", "photo.jpg"),
+            ("action", "preview"),
+        ],
+    );
+    let r = alpha.post("/entries/good-entry", &typed);
+    assert_eq!(r.status, 303, "{}", r.body);
+    let at = r.header("location").unwrap().to_string();
+    assert!(at.starts_with("/preview/") && at.ends_with("/entries/alpha/good-entry/"), "{at}");
+    let shown = alpha.get(&at);
+    assert_eq!(shown.status, 200);
+    // The site's entry page (its stylesheet, its sanitiser), with what was typed.
+    assert!(shown.body.contains("还没保存的标题"), "{}", shown.body);
+    assert!(shown.body.contains("<strong>重点</strong>"));
+    assert!(!shown.body.contains("<script>alert"));
+    assert!(shown.body.contains("static/style.css"));
+    let prefix = at.trim_end_matches("entries/alpha/good-entry/");
+    assert_eq!(alpha.get(&format!("{prefix}static/style.css")).status, 200);
+    assert_eq!(alpha.get(&format!("{prefix}entries/alpha/good-entry/photo.jpg")).status, 200);
+    // Nothing saved; another unit cannot open it; nothing of another unit is in it.
+    assert_eq!(log(d).lines().count(), commits);
+    assert_eq!(beta.get(&at).status, 404);
+    assert_eq!(alpha.get(&format!("{prefix}entries/alpha/second-entry/")).status, 404);
+}

@@ -3,6 +3,7 @@
 //! names its own folder: the unit comes from the session, never from the URL or the form.
 
 use std::collections::BTreeMap;
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use axum::Router;
@@ -37,6 +38,7 @@ pub struct Portal {
     pub site_css: Vec<u8>,
     /// Held while a failed login waits, so guesses are answered one at a time, slowly.
     pub failures: tokio::sync::Mutex<()>,
+    pub previews: super::preview::Previews,
 }
 
 type Shared = Arc<Portal>;
@@ -58,6 +60,7 @@ pub fn router(state: Shared) -> Router {
         .route("/entries/check", post(live_check))
         .route("/entries/{slug}", get(edit_entry).post(save_entry))
         .route("/entries/{slug}/receipt", get(receipt))
+        .route("/preview/{id}/{*path}", get(preview_file))
         .route(
             "/entries/{slug}/files",
             post(upload_files).layer(upload_limit),
@@ -853,6 +856,11 @@ async fn save(
         form.implementing_unit.clear();
     }
     let page_slug = slug.clone();
+    if action == "preview" {
+        let slug = slug.unwrap_or_else(|| new_slug(&p.store.root, &unit, &form.title));
+        let (text, _) = form.to_file(campaign);
+        return preview(&p, &who, &loaded, &unit, &slug, text).await;
+    }
     if closed(campaign, &unit) {
         let d = campaign
             .deadline_for(&unit)
@@ -994,6 +1002,67 @@ async fn save(
         ),
         Err(SaveError::Failed(e)) => plain(StatusCode::INTERNAL_SERVER_ERROR, &e),
     }
+}
+
+/// Build the entry as typed with the site's own code and send the clerk to its page.
+async fn preview(p: &Shared, who: &Who, loaded: &Arc<Loaded>, unit: &str, slug: &str, text: String) -> Page {
+    let lang = loaded.project.campaign.language;
+    let Ok(id) = super::preview::Previews::new_id() else {
+        return plain(StatusCode::INTERNAL_SERVER_ERROR, "random source failed");
+    };
+    let (root, loaded2, unit2, slug2, id2) = (p.store.root.clone(), loaded.clone(), unit.to_string(), slug.to_string(), id.clone());
+    let built = tokio::task::spawn_blocking(move || {
+        let campaign = &loaded2.project.campaign;
+        let disk = Disk::new(&root);
+        let mut over = Memory::new();
+        over.insert(paths::entry_file(&unit2, &slug2), text.into_bytes());
+        let files = Overlay { base: &disk, over };
+        let entry = rules::check_entry(campaign, &files, &unit2, &slug2, true).entry?;
+        let project = loaded2.project.only(entry);
+        let summary = shenbao_core::summary::Summary::of(&project, true);
+        let site = Arc::new(super::preview::PreviewSite::default());
+        let options = shenbao_site::BuildOptions {
+            out: PathBuf::new(),
+            base_url: Some(format!("/preview/{id2}/")),
+            drafts: true,
+        };
+        shenbao_site::build_into(&project, &summary, &options, site.as_ref()).ok()?;
+        Some(site)
+    })
+    .await
+    .ok()
+    .flatten();
+    match built {
+        Some(site) => {
+            p.previews.keep(id.clone(), who.account.clone(), site);
+            redirect(&format!("/preview/{id}/entries/{unit}/{}/", url_part(slug)))
+        }
+        None => plain(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            lang.pick("无法生成预览。", "The preview could not be built."),
+        ),
+    }
+}
+
+/// A page or file of a preview, to the account that made it.
+async fn preview_file(
+    State(p): State<Shared>,
+    headers: HeaderMap,
+    UrlPath((id, path)): UrlPath<(String, String)>,
+) -> Page {
+    let Some(who) = p.who(&headers) else {
+        return p.signed_out();
+    };
+    let (Some(site), Some(key)) = (p.previews.get(&id, &who.account), crate::serve::http::key(&path)) else {
+        return not_found_page(&p);
+    };
+    let Some(bytes) = site.get(&key) else {
+        return not_found_page(&p);
+    };
+    Response::builder()
+        .header(header::CONTENT_TYPE, crate::serve::http::content_type(&key))
+        .body(Body::from(bytes.to_vec()))
+        .unwrap_or_default()
 }
 
 /// Field label and the stored value, for each field where the stored entry differs from `mine`.

@@ -10,6 +10,7 @@ mod form;
 #[allow(clippy::result_large_err)]
 mod handlers;
 mod pages;
+mod preview;
 mod session;
 mod store;
 mod upload;
@@ -150,6 +151,7 @@ pub fn run(root: &Path, options: Options) -> Result<(), PortalError> {
         pages: pages::Pages::new(),
         site_css,
         failures: tokio::sync::Mutex::new(()),
+        previews: preview::Previews::default(),
     });
     let runtime = tokio::runtime::Runtime::new().map_err(PortalError::Io)?;
     runtime.block_on(async move {

@@ -200,7 +200,7 @@ fn html(status: StatusCode, body: Vec<u8>) -> Response<Body> {
 
 /// The site file a request path names (`a/b/` → `a/b/index.html`), or `None` for a path that
 /// tries to climb (`..`, `.`, encoded or not) or is not valid UTF-8 once decoded.
-pub fn key(path: &str) -> Option<String> {
+pub(crate) fn key(path: &str) -> Option<String> {
     let decoded = shenbao_core::source::percent_decode(path)?;
     if decoded.contains(['\\', '\0']) {
         return None;
@@ -223,7 +223,7 @@ pub fn key(path: &str) -> Option<String> {
     Some(key)
 }
 
-fn content_type(key: &str) -> &'static str {
+pub(crate) fn content_type(key: &str) -> &'static str {
     match key.rsplit('.').next().unwrap_or("") {
         "html" => "text/html; charset=utf-8",
         "css" => "text/css; charset=utf-8",

@@ -161,6 +161,36 @@ fn stamp(history: &History, e: &mut Entry) {
 }
 
 impl Project {
+    /// The campaign with only `entry` in it, and only its unit's card: what a preview of one
+    /// entry, saved or not, is built from. Nothing of another unit comes along.
+    pub fn only(&self, entry: Entry) -> Project {
+        let unit = entry.unit.clone();
+        Project {
+            campaign: self.campaign.clone(),
+            folders: self
+                .folders
+                .iter()
+                .filter(|f| f.id == unit)
+                .map(|f| UnitFolder {
+                    entries: vec![entry.slug.clone()],
+                    ..f.clone()
+                })
+                .collect(),
+            cards: self
+                .cards
+                .get(&unit)
+                .map(|c| HashMap::from([(unit.clone(), c.clone())]))
+                .unwrap_or_default(),
+            entries: vec![entry],
+            pages: self.pages.clone(),
+            history: None,
+            diagnostics: Vec::new(),
+            entry_diagnostics: HashMap::new(),
+            fixed_diagnostics: Vec::new(),
+            options: self.options,
+        }
+    }
+
     /// Read and check again the entries at these paths (relative to the root,
     /// `submissions/<unit>/<slug>.md`), added, changed or deleted since the load, and the
     /// campaign-wide rules after them. `false` when a path is not an entry of an existing unit

@@ -126,6 +126,17 @@ pub fn build_in_memory(
     Ok((report, memory))
 }
 
+/// The whole site written into `sink` (a preview of one entry keeps it in memory, and the
+/// entry's files where they are).
+pub fn build_into(
+    project: &Project,
+    summary: &Summary,
+    options: &BuildOptions,
+    sink: &dyn Sink,
+) -> Result<BuildReport, SiteError> {
+    write_site(project, summary, options, None, sink, &Quiet)
+}
+
 /// Render and write every page, export and file of the site into `sink`.
 fn write_site(
     project: &Project,
