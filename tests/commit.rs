@@ -186,7 +186,10 @@ fn a_push_refused_because_another_writer_went_first_is_replayed_on_their_tip() {
     let dir = repository();
     let host = tempfile::tempdir().unwrap();
     let bare = host.path().join("campaign.git");
-    git(dir.path(), &["clone", "-q", "--bare", ".", bare.to_str().unwrap()]);
+    git(
+        dir.path(),
+        &["clone", "-q", "--bare", ".", bare.to_str().unwrap()],
+    );
     let (a, b) = (
         clone_of(host.path(), &bare, "a"),
         clone_of(host.path(), &bare, "b"),
@@ -198,8 +201,13 @@ fn a_push_refused_because_another_writer_went_first_is_replayed_on_their_tip() {
     let wa = commit::Writer::open(&a).unwrap();
     let wb = commit::Writer::open(&b).unwrap();
     // a goes first.
-    wa.commit(&[entry("submissions/alpha/a.md", "a\n")], &alpha(), &portal, "a")
-        .unwrap();
+    wa.commit(
+        &[entry("submissions/alpha/a.md", "a\n")],
+        &alpha(),
+        &portal,
+        "a",
+    )
+    .unwrap();
     assert!(wa.push("origin").unwrap());
     // b, still on the old tip, is refused: nothing is lost, and nothing forced.
     let before = wb.tip().unwrap().unwrap();
@@ -213,9 +221,15 @@ fn a_push_refused_because_another_writer_went_first_is_replayed_on_their_tip() {
     wb.fast_forward(theirs).unwrap();
     wb.commit(&change, &alpha(), &portal, "b").unwrap();
     assert!(wb.push("origin").unwrap());
-    let subjects = git(host.path(), &["--git-dir", bare.to_str().unwrap(), "log", "--format=%s %p"]);
+    let subjects = git(
+        host.path(),
+        &["--git-dir", bare.to_str().unwrap(), "log", "--format=%s %p"],
+    );
     let lines: Vec<&str> = subjects.lines().collect();
-    assert!(lines[0].starts_with("b ") && lines[1].starts_with("a "), "{subjects}");
+    assert!(
+        lines[0].starts_with("b ") && lines[1].starts_with("a "),
+        "{subjects}"
+    );
     // b's work tree has a's file too, and nothing uncommitted.
     assert!(b.join("submissions/alpha/a.md").exists());
     assert_eq!(git(&b, &["status", "--porcelain"]), "");

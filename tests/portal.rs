@@ -902,10 +902,7 @@ fn the_research_office_sees_every_unit_and_makes_links() {
 fn bare_copy(dir: &Path) -> tempfile::TempDir {
     let host = tempfile::tempdir().unwrap();
     let bare = host.path().join("campaign.git");
-    git(
-        dir,
-        &["clone", "-q", "--bare", ".", bare.to_str().unwrap()],
-    );
+    git(dir, &["clone", "-q", "--bare", ".", bare.to_str().unwrap()]);
     host
 }
 
@@ -923,10 +920,16 @@ fn a_portal_on_a_bare_repository_commits_to_its_branch() {
     let csrf = alpha.csrf("/entries/new");
     let r = alpha.post(
         "/entries/new",
-        &with(GOOD, &[("csrf", &csrf), ("base", "new"), ("action", "submit")]),
+        &with(
+            GOOD,
+            &[("csrf", &csrf), ("base", "new"), ("action", "submit")],
+        ),
     );
     assert_eq!(r.status, 303, "{}", r.body);
-    let subject = git(host.path(), &["--git-dir", root, "log", "-1", "--format=%s"]);
+    let subject = git(
+        host.path(),
+        &["--git-dir", root, "log", "-1", "--format=%s"],
+    );
     assert_eq!(subject.trim(), "甲区总工会：提交项目《网上服务平台》");
     // The new entry is listed from the portal's own checkout of the branch.
     assert!(alpha.get("/").body.contains("网上服务平台"));
@@ -961,13 +964,21 @@ fn two_portals_on_one_remote_lose_nothing() {
                 "/entries/new",
                 &with(
                     GOOD,
-                    &[("csrf", &csrf), ("base", "new"), ("title", &title), ("action", "draft")],
+                    &[
+                        ("csrf", &csrf),
+                        ("base", "new"),
+                        ("title", &title),
+                        ("action", "draft"),
+                    ],
                 ),
             );
             assert_eq!(r.status, 303, "{}", r.body);
         }
     }
-    let subjects = git(host.path(), &["--git-dir", bare.to_str().unwrap(), "log", "--format=%s"]);
+    let subjects = git(
+        host.path(),
+        &["--git-dir", bare.to_str().unwrap(), "log", "--format=%s"],
+    );
     for round in 0..3 {
         for who in ["甲", "乙"] {
             assert!(
@@ -977,7 +988,10 @@ fn two_portals_on_one_remote_lose_nothing() {
         }
     }
     // A straight line: every save replayed on the one before, none merged away.
-    let parents = git(host.path(), &["--git-dir", bare.to_str().unwrap(), "log", "--format=%p"]);
+    let parents = git(
+        host.path(),
+        &["--git-dir", bare.to_str().unwrap(), "log", "--format=%p"],
+    );
     assert!(parents.lines().all(|p| !p.contains(' ')), "{parents}");
     // The clone whose push was refused follows the remote, and its work tree is clean.
     assert_eq!(git(&b, &["status", "--porcelain"]), "");
@@ -992,7 +1006,14 @@ fn a_preview_is_the_sites_own_page_of_the_entry_as_typed_and_only_its_maker_sees
     let alpha = Client::login(&portal.addr, &token(&links[0].1));
     let beta = Client::login(&portal.addr, &token(&links[1].1));
     let page = alpha.get("/entries/good-entry").body;
-    let base = page.split("name=\"base\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
+    let base = page
+        .split("name=\"base\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
     let csrf = alpha.csrf("/entries/good-entry");
     let commits = log(d).lines().count();
     let typed = with(
@@ -1001,7 +1022,10 @@ fn a_preview_is_the_sites_own_page_of_the_entry_as_typed_and_only_its_maker_sees
             ("csrf", &csrf),
             ("base", &base),
             ("title", "还没保存的标题"),
-            ("section.0.text", "正文<script>alert(1)</script>里有**重点**。"),
+            (
+                "section.0.text",
+                "正文<script>alert(1)</script>里有**重点**。",
+            ),
             ("cover", "photo.jpg"),
             ("attachment.0.file", "photo.jpg"),
             ("action", "preview"),
@@ -1010,7 +1034,10 @@ fn a_preview_is_the_sites_own_page_of_the_entry_as_typed_and_only_its_maker_sees
     let r = alpha.post("/entries/good-entry", &typed);
     assert_eq!(r.status, 303, "{}", r.body);
     let at = r.header("location").unwrap().to_string();
-    assert!(at.starts_with("/preview/") && at.ends_with("/entries/alpha/good-entry/"), "{at}");
+    assert!(
+        at.starts_with("/preview/") && at.ends_with("/entries/alpha/good-entry/"),
+        "{at}"
+    );
     let shown = alpha.get(&at);
     assert_eq!(shown.status, 200);
     // The site's entry page (its stylesheet, its sanitiser), with what was typed.
@@ -1020,9 +1047,93 @@ fn a_preview_is_the_sites_own_page_of_the_entry_as_typed_and_only_its_maker_sees
     assert!(shown.body.contains("static/style.css"));
     let prefix = at.trim_end_matches("entries/alpha/good-entry/");
     assert_eq!(alpha.get(&format!("{prefix}static/style.css")).status, 200);
-    assert_eq!(alpha.get(&format!("{prefix}entries/alpha/good-entry/photo.jpg")).status, 200);
+    assert_eq!(
+        alpha
+            .get(&format!("{prefix}entries/alpha/good-entry/photo.jpg"))
+            .status,
+        200
+    );
     // Nothing saved; another unit cannot open it; nothing of another unit is in it.
     assert_eq!(log(d).lines().count(), commits);
     assert_eq!(beta.get(&at).status, 404);
-    assert_eq!(alpha.get(&format!("{prefix}entries/alpha/second-entry/")).status, 404);
+    assert_eq!(
+        alpha
+            .get(&format!("{prefix}entries/alpha/second-entry/"))
+            .status,
+        404
+    );
+}
+
+/// A clerk on a phone, in a real browser: log in by the link, fill the form by its labels,
+/// see the error beside its field, upload a photo, fix the error, submit; the entry is then in
+/// git, and `check` and `build` take it.
+#[test]
+fn a_clerk_submits_an_entry_with_a_photo_in_a_real_browser() {
+    let Some(browser) = common::webdriver::Browser::start() else {
+        return;
+    };
+    let dir = repository(true);
+    let d = dir.path();
+    let link = invite(d, &["alpha"])[0].1.clone();
+    let portal = start(d, &[]);
+    let base = format!("http://{}/", portal.addr);
+    let link = link.replace("http://127.0.0.1:4100/", &base);
+
+    browser.go(&link);
+    browser.press("登录");
+    browser.wait_for("//h1[normalize-space(.)='甲区总工会']");
+    browser.go(&format!("{base}entries/new"));
+    browser.fill("项目名称", "职工网上服务平台");
+    browser.choose("申报范围", "网上工会");
+    browser.fill("项目简介", "职工在手机上办理入会和求助。");
+    browser.fill("联系人", "张三");
+    browser.fill("联系电话", "123");
+    browser.fill("背景", "职工分散，线下服务难以覆盖。");
+    browser.fill("主要内容", "建设网上服务平台。");
+    browser.fill("实施情况", "2017年3月上线。");
+    browser.fill("取得的效果", "服务职工一万人次。");
+    browser.press("保存草稿");
+    let problem = browser.wait_for("//ul[@id='problems-phone']");
+    assert!(browser.text(&problem).contains("不是有效的电话号码"));
+
+    let photo = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/valid/submissions/alpha/good-entry/photo.jpg");
+    let input = browser.by_label("选择文件");
+    browser.type_in(&input, photo.to_str().unwrap());
+    browser.press("上传");
+    browser.wait_for("//img[contains(@src, 'photo.jpg')]");
+
+    browser.fill("联系电话", "0312-1234567");
+    browser.press("提交");
+    browser.wait_for("//h1[normalize-space(.)='申报回执']");
+    assert!(browser.source().contains("职工网上服务平台"));
+
+    let slug = "zhi-gong-wang-shang-fu-wu-ping-tai";
+    let subjects = git(d, &["log", "--format=%s"]);
+    assert!(
+        subjects.starts_with("甲区总工会：提交项目《职工网上服务平台》"),
+        "{subjects}"
+    );
+    assert!(
+        d.join(format!("submissions/alpha/{slug}/photo.jpg"))
+            .is_file()
+    );
+    let file = format!("submissions/alpha/{slug}.md");
+    let run = shenbao(d, &["check", "--format", "json", &file]);
+    let errors: Vec<String> = run.json()["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|x| x["severity"] == "error")
+        .map(|x| x["code"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(errors, ["late-submission"], "{}", run.stdout);
+    let path = d.join("campaign.yaml");
+    let campaign = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, format!("{campaign}arrival_times: false\n")).unwrap();
+    assert_eq!(shenbao(d, &["build"]).code, 0);
+    assert!(
+        d.join(format!("public/entries/alpha/{slug}/photo.jpg"))
+            .is_file()
+    );
 }

@@ -92,9 +92,10 @@ async fn secure_headers(mut response: Page) -> Page {
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
+    // Not `no-referrer`: with it Chromium sends `Origin: null` from the portal's own forms.
     h.insert(
         header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
+        HeaderValue::from_static("same-origin"),
     );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     if !h.contains_key(header::CACHE_CONTROL) {
@@ -235,10 +236,9 @@ async fn commit(
 /// Whether the browser says the request comes from this site (or says nothing, as older ones
 /// and command-line clients do; the CSRF token still has to match).
 fn same_origin(headers: &HeaderMap) -> bool {
-    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok())
-        && !matches!(site, "same-origin" | "none")
-    {
-        return false;
+    // Current browsers say where a request comes from; that is the answer when they do.
+    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+        return matches!(site, "same-origin" | "none");
     }
     match (
         headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()),
@@ -1005,12 +1005,25 @@ async fn save(
 }
 
 /// Build the entry as typed with the site's own code and send the clerk to its page.
-async fn preview(p: &Shared, who: &Who, loaded: &Arc<Loaded>, unit: &str, slug: &str, text: String) -> Page {
+async fn preview(
+    p: &Shared,
+    who: &Who,
+    loaded: &Arc<Loaded>,
+    unit: &str,
+    slug: &str,
+    text: String,
+) -> Page {
     let lang = loaded.project.campaign.language;
     let Ok(id) = super::preview::Previews::new_id() else {
         return plain(StatusCode::INTERNAL_SERVER_ERROR, "random source failed");
     };
-    let (root, loaded2, unit2, slug2, id2) = (p.store.root.clone(), loaded.clone(), unit.to_string(), slug.to_string(), id.clone());
+    let (root, loaded2, unit2, slug2, id2) = (
+        p.store.root.clone(),
+        loaded.clone(),
+        unit.to_string(),
+        slug.to_string(),
+        id.clone(),
+    );
     let built = tokio::task::spawn_blocking(move || {
         let campaign = &loaded2.project.campaign;
         let disk = Disk::new(&root);
@@ -1053,7 +1066,10 @@ async fn preview_file(
     let Some(who) = p.who(&headers) else {
         return p.signed_out();
     };
-    let (Some(site), Some(key)) = (p.previews.get(&id, &who.account), crate::serve::http::key(&path)) else {
+    let (Some(site), Some(key)) = (
+        p.previews.get(&id, &who.account),
+        crate::serve::http::key(&path),
+    ) else {
         return not_found_page(&p);
     };
     let Some(bytes) = site.get(&key) else {

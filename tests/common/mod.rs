@@ -1,6 +1,8 @@
 //! Runs the real binary on campaigns copied into temporary folders.
 #![allow(dead_code)]
 
+pub mod webdriver;
+
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
