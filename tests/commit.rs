@@ -200,27 +200,32 @@ fn a_push_refused_because_another_writer_went_first_is_replayed_on_their_tip() {
     };
     let wa = commit::Writer::open(&a).unwrap();
     let wb = commit::Writer::open(&b).unwrap();
+    let start = wb.tip().unwrap();
     // a goes first.
-    wa.commit(
-        &[entry("submissions/alpha/a.md", "a\n")],
-        &alpha(),
-        &portal,
-        "a",
-    )
-    .unwrap();
-    assert!(wa.push("origin").unwrap());
-    // b, still on the old tip, is refused: nothing is lost, and nothing forced.
-    let before = wb.tip().unwrap().unwrap();
-    let change = [entry("submissions/beta/b.md", "b\n")];
-    wb.commit(&change, &alpha(), &portal, "b").unwrap();
-    assert!(!wb.push("origin").unwrap(), "the remote moved on: refused");
-    // Replayed as the portal does it: drop ours, take theirs, commit again, push.
-    wb.reset_branch(before, &["submissions/beta/b.md".to_string()])
+    let first = [entry("submissions/alpha/a.md", "a\n")];
+    let id = wa
+        .commit_onto(start, &first, &alpha(), &portal, "a")
         .unwrap();
+    assert!(wa.push_commit("origin", id).unwrap());
+    wa.fast_forward(id, &first).unwrap();
+    // b, made on the tip it knew, is refused: nothing is lost, nothing forced, and b's branch
+    // has not moved (it never holds what the remote refused).
+    let change = [entry("submissions/beta/b.md", "b\n")];
+    let stale = wb
+        .commit_onto(start, &change, &alpha(), &portal, "b")
+        .unwrap();
+    assert!(
+        !wb.push_commit("origin", stale).unwrap(),
+        "the remote moved on: refused"
+    );
+    assert_eq!(wb.tip().unwrap(), start);
+    // Replayed as the portal does it: on their tip, pushed, then the branch follows.
     let theirs = wb.fetch("origin").unwrap();
-    wb.fast_forward(theirs).unwrap();
-    wb.commit(&change, &alpha(), &portal, "b").unwrap();
-    assert!(wb.push("origin").unwrap());
+    let id = wb
+        .commit_onto(Some(theirs), &change, &alpha(), &portal, "b")
+        .unwrap();
+    assert!(wb.push_commit("origin", id).unwrap());
+    wb.fast_forward(id, &change).unwrap();
     let subjects = git(
         host.path(),
         &["--git-dir", bare.to_str().unwrap(), "log", "--format=%s %p"],

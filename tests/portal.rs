@@ -3,52 +3,10 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::Duration;
 
+use common::portal::{Client, Portal, encode, request, start};
 use common::{git, shenbao};
-
-/// A running portal on a free port, stopped when dropped.
-struct Portal {
-    child: Child,
-    addr: String,
-}
-
-impl Drop for Portal {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start(dir: &Path, extra: &[&str]) -> Portal {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_shenbao"))
-        .args(["portal", "--port", "0"])
-        .args(extra)
-        .current_dir(dir)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let addr = line
-        .split("http://")
-        .nth(1)
-        .and_then(|r| r.split('/').next())
-        .unwrap_or_else(|| {
-            let mut err = String::new();
-            let _ = child.stderr.take().unwrap().read_to_string(&mut err);
-            panic!("portal did not start: {line}{err}")
-        })
-        .to_string();
-    Portal { child, addr }
-}
 
 /// The valid fixture as a repository whose portal takes late entries (its deadline is 2017).
 fn repository(late: bool) -> tempfile::TempDir {
@@ -80,161 +38,6 @@ fn invite(dir: &Path, args: &[&str]) -> Vec<(String, String)> {
 
 fn token(link: &str) -> String {
     link.rsplit('/').next().unwrap().to_string()
-}
-
-#[derive(Debug)]
-struct Answer {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: String,
-}
-
-impl Answer {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-}
-
-/// One HTTP/1.1 request, the connection closed after it.
-fn request(addr: &str, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Answer {
-    let mut stream = TcpStream::connect(addr).unwrap();
-    stream
-        .set_read_timeout(Some(Duration::from_secs(30)))
-        .unwrap();
-    let mut head = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n",
-        body.len()
-    );
-    for (k, v) in headers {
-        head.push_str(&format!("{k}: {v}\r\n"));
-    }
-    head.push_str("\r\n");
-    stream.write_all(head.as_bytes()).unwrap();
-    let _ = stream.write_all(body);
-    let mut raw = Vec::new();
-    let _ = stream.read_to_end(&mut raw);
-    let text = String::from_utf8_lossy(&raw).to_string();
-    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-    let mut lines = head.lines();
-    let status = lines
-        .next()
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    let headers = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
-        .collect();
-    Answer {
-        status,
-        headers,
-        body: body.to_string(),
-    }
-}
-
-fn encode(pairs: &[(&str, &str)]) -> String {
-    fn part(s: &str) -> String {
-        s.bytes()
-            .map(|b| match b {
-                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => {
-                    (b as char).to_string()
-                }
-                _ => format!("%{b:02X}"),
-            })
-            .collect()
-    }
-    pairs
-        .iter()
-        .map(|(k, v)| format!("{}={}", part(k), part(v)))
-        .collect::<Vec<_>>()
-        .join("&")
-}
-
-/// A logged-in browser of one account.
-struct Client {
-    addr: String,
-    cookie: String,
-}
-
-impl Client {
-    fn login(addr: &str, token: &str) -> Client {
-        let r = request(
-            addr,
-            "POST",
-            "/login",
-            &[("Content-Type", "application/x-www-form-urlencoded")],
-            encode(&[("token", token)]).as_bytes(),
-        );
-        assert_eq!(r.status, 303, "{r:?}");
-        let set = r
-            .header("set-cookie")
-            .expect("a session cookie")
-            .to_string();
-        assert!(
-            set.contains("HttpOnly") && set.contains("SameSite=Lax"),
-            "{set}"
-        );
-        Client {
-            addr: addr.into(),
-            cookie: set.split(';').next().unwrap().to_string(),
-        }
-    }
-
-    fn get(&self, path: &str) -> Answer {
-        request(&self.addr, "GET", path, &[("Cookie", &self.cookie)], b"")
-    }
-
-    /// The CSRF token the page at `path` carries in its forms.
-    fn csrf(&self, path: &str) -> String {
-        let page = self.get(path).body;
-        page.split("name=\"csrf\" value=\"")
-            .nth(1)
-            .and_then(|r| r.split('"').next())
-            .unwrap_or_default()
-            .to_string()
-    }
-
-    fn post(&self, path: &str, pairs: &[(&str, &str)]) -> Answer {
-        request(
-            &self.addr,
-            "POST",
-            path,
-            &[
-                ("Cookie", &self.cookie),
-                ("Content-Type", "application/x-www-form-urlencoded"),
-            ],
-            encode(pairs).as_bytes(),
-        )
-    }
-
-    /// A multipart upload of `files` (field name, file name, bytes), the CSRF token first.
-    fn upload(&self, path: &str, csrf: &str, files: &[(&str, &str, &[u8])]) -> Answer {
-        let boundary = "----shenbao-test-boundary";
-        let mut body = Vec::new();
-        body.extend_from_slice(
-            format!(
-                "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n"
-            )
-            .as_bytes(),
-        );
-        for (field, name, bytes) in files {
-            body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes());
-            body.extend_from_slice(bytes);
-            body.extend_from_slice(b"\r\n");
-        }
-        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
-        let kind = format!("multipart/form-data; boundary={boundary}");
-        request(
-            &self.addr,
-            "POST",
-            path,
-            &[("Cookie", &self.cookie), ("Content-Type", &kind)],
-            &body,
-        )
-    }
 }
 
 const GOOD: &[(&str, &str)] = &[
@@ -294,7 +97,15 @@ fn invite_prints_one_line_per_account_and_stores_only_hashes() {
     let dir = repository(true);
     let lines = invite(dir.path(), &["--all", "--organiser", "office@example.org"]);
     let ids: Vec<&str> = lines.iter().map(|(id, _)| id.as_str()).collect();
-    assert_eq!(ids, ["alpha", "beta", "child", "office@example.org"]);
+    // `child` submits through alpha: no account of its own.
+    assert_eq!(ids, ["alpha", "beta", "office@example.org"]);
+    let run = shenbao(dir.path(), &["portal", "invite", "child"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("通过 甲区总工会（alpha）申报"),
+        "{}",
+        run.stderr
+    );
     let stored = std::fs::read_to_string(dir.path().join(".git/shenbao/accounts.json")).unwrap();
     for (_, link) in &lines {
         assert!(link.starts_with("http://127.0.0.1:4100/login/"), "{link}");
@@ -815,6 +626,23 @@ fn the_portal_refuses_to_start_over_uncommitted_changes_and_names_them() {
 fn the_card_is_a_form_and_the_signed_roster_an_upload() {
     let (dir, _portal, beta, _) = signed_in(true, &["beta"]);
     let d = dir.path();
+    // Without a card, the home page asks for it and an entry cannot be submitted yet.
+    assert!(beta.get("/").body.contains("请先填写单位信息"));
+    let csrf = beta.csrf("/entries/new");
+    let commits = log(d).lines().count();
+    let r = beta.post(
+        "/entries/new",
+        &with(
+            GOOD,
+            &[("csrf", &csrf), ("base", "new"), ("action", "submit")],
+        ),
+    );
+    assert!(
+        r.body.contains("提交前请先在“单位信息与签章”中填写"),
+        "{}",
+        r.body
+    );
+    assert_eq!(log(d).lines().count(), commits);
     let csrf = beta.csrf("/card");
     let bad = beta.post(
         "/card",

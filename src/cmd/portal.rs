@@ -71,10 +71,29 @@ pub fn run(globals: &Globals, args: Args) -> Result<Outcome, CliError> {
                     .into());
             };
             let mut accounts = Vec::new();
+            // A unit with a parent submits through it (its entries are in the parent's folder):
+            // it gets no account of its own.
             if invite.all {
-                accounts.extend(campaign.units.iter().map(|u| Account::Unit(u.id.clone())));
+                accounts.extend(
+                    campaign
+                        .units
+                        .iter()
+                        .filter(|u| u.parent.is_none())
+                        .map(|u| Account::Unit(u.id.clone())),
+                );
             }
             for id in &invite.units {
+                if let Some(parent) = campaign.unit(id).and_then(|u| u.parent.as_deref())
+                    && !invite.revoke
+                {
+                    let name = campaign.unit(parent).map_or(parent, |p| p.name.as_str());
+                    return Err(lang
+                        .pick(
+                            &format!("单位 {id} 通过 {name}（{parent}）申报，没有自己的账号：请邀请 {parent}"),
+                            &format!("unit {id} submits through {name} ({parent}) and has no account of its own: invite {parent}"),
+                        )
+                        .into());
+                }
                 if campaign.unit(id).is_none() {
                     return Err(lang
                         .pick(

@@ -896,15 +896,23 @@ async fn save(
         .iter()
         .filter(|d| d.severity() == Severity::Error)
         .count();
-    if action == "submit" && errors > 0 {
-        let notice = lang
-            .pick(
-                &format!("有 {errors} 处错误，改正后才能提交；也可以先保存草稿。"),
-                &format!(
+    // Without its card (unit.yaml) a unit's submission is an error for check: ask for it first.
+    let no_card = p.store.version(&paths::card(&unit)).is_none();
+    if action == "submit" && (errors > 0 || no_card) {
+        let notice = if errors > 0 {
+            match lang {
+                Lang::Zh => format!("有 {errors} 处错误，改正后才能提交；也可以先保存草稿。"),
+                Lang::En => format!(
                     "{errors} error(s) to fix before submitting; you can save a draft meanwhile."
                 ),
+            }
+        } else {
+            lang.pick(
+                "提交前请先在“单位信息与签章”中填写本单位的主要领导等信息；草稿可以先保存。",
+                "Before submitting, fill in your unit card (\"Unit card\"); a draft can be saved meanwhile.",
             )
-            .to_string();
+            .to_string()
+        };
         return render_form(
             &p,
             &who,

@@ -34,6 +34,9 @@ pub struct Store {
     cache: Mutex<Option<(Option<git2::Oid>, Arc<Loaded>)>>,
 }
 
+/// How many times a save is replayed on a remote that keeps moving before it gives up.
+const MAX_ATTEMPTS: u32 = 50;
+
 /// A commit a receipt names.
 pub struct CommitInfo {
     pub id: String,
@@ -119,7 +122,7 @@ impl Store {
             let w = store.writer();
             if let Some(remote) = &store.remote {
                 let theirs = w.fetch(remote).map_err(OpenError::Git)?;
-                w.fast_forward(theirs).map_err(OpenError::Git)?;
+                w.fast_forward(theirs, &[]).map_err(OpenError::Git)?;
             }
             if let (Some(dir), Some(tip)) = (&store.checkout, w.tip().map_err(OpenError::Git)?) {
                 w.materialise(tip, dir).map_err(OpenError::Git)?;
@@ -186,53 +189,95 @@ impl Store {
     }
 
     /// Make one commit of `save`, or say why not. Blocking: call it off the async threads.
+    ///
+    /// With a remote, the commit is made on the remote's tip and pushed before this
+    /// repository's branch moves to it: when another writer went first, the save is replayed
+    /// on the new tip at once (checked again against its versions), so that neither writer loses
+    /// a save and neither repository ever holds what the remote refused.
     pub fn save(&self, save: &Save) -> Result<git2::Oid, SaveError> {
         let _lock = self.lock()?;
         let w = self.writer();
-        if let Some(remote) = &self.remote {
-            let theirs = w.fetch(remote)?;
-            w.fast_forward(theirs)?;
-            self.refresh_checkout(&w)?;
-        }
         let paths: Vec<String> = save.changes.iter().map(|c| c.path.clone()).collect();
-        let mut attempts = 0;
-        loop {
-            attempts += 1;
-            for (path, version) in &save.based_on {
-                if w.version(path)? != *version {
-                    return Err(SaveError::Conflict);
-                }
-            }
-            let dirty = w.uncommitted(&paths)?;
-            if !dirty.is_empty() {
-                return Err(SaveError::Uncommitted(dirty));
-            }
-            let committer = Author {
-                name: "shenbao portal".into(),
-                email: "portal@shenbao.invalid".into(),
-            };
-            let before = w.tip()?;
+        let committer = Author {
+            name: "shenbao portal".into(),
+            email: "portal@shenbao.invalid".into(),
+        };
+        let Some(remote) = &self.remote else {
+            Self::check(&w, save, w.tip()?, &paths)?;
             let id = w.commit(&save.changes, &save.author, &committer, &save.message)?;
             self.follow_checkout(&save.changes)?;
-            let Some(remote) = &self.remote else {
-                return Ok(id);
-            };
-            if w.push(remote)? {
-                return Ok(id);
-            }
-            if attempts >= 5 {
-                return Err(SaveError::Failed(format!(
-                    "{remote} refused the push {attempts} times"
-                )));
-            }
-            // Another writer went first: drop this commit, take theirs, and replay it on top.
-            if let Some(before) = before {
-                w.reset_branch(before, &paths)?;
-            }
+            return Ok(id);
+        };
+        for _ in 0..MAX_ATTEMPTS {
             let theirs = w.fetch(remote)?;
-            w.fast_forward(theirs)?;
-            self.refresh_checkout(&w)?;
+            Self::check(&w, save, Some(theirs), &paths)?;
+            let id = w.commit_onto(
+                Some(theirs),
+                &save.changes,
+                &save.author,
+                &committer,
+                &save.message,
+            )?;
+            if w.push_commit(remote, id)? {
+                let changed = w.fast_forward(id, &save.changes)?;
+                self.follow_tip(&w, &changed, &save.changes)?;
+                return Ok(id);
+            }
+            // Another writer went first: replay on their tip at once (a pause would only make
+            // the writer that lost lose again), after a random moment of up to 4 ms so that two
+            // writers do not stay in step.
+            let jitter = super::accounts::random_bytes::<1>().map_or(0, |b| b[0] % 5);
+            std::thread::sleep(std::time::Duration::from_millis(u64::from(jitter)));
         }
+        Err(SaveError::Failed(format!(
+            "{remote} refused the push {MAX_ATTEMPTS} times"
+        )))
+    }
+
+    /// Whether `save` may be made on commit `at`: the files it edits are still the versions the
+    /// edit started from, and the clone has no uncommitted change to them.
+    fn check(
+        w: &Writer,
+        save: &Save,
+        at: Option<git2::Oid>,
+        paths: &[String],
+    ) -> Result<(), SaveError> {
+        for (path, version) in &save.based_on {
+            if w.version_at(at, path)? != *version {
+                return Err(SaveError::Conflict);
+            }
+        }
+        let dirty = w.uncommitted(paths)?;
+        if !dirty.is_empty() {
+            return Err(SaveError::Uncommitted(dirty));
+        }
+        Ok(())
+    }
+
+    /// In a bare repository, the private checkout follows the tip for the files that changed:
+    /// this writer's from their own content, the others' from git.
+    fn follow_tip(&self, w: &Writer, changed: &[String], own: &[Change]) -> Result<(), SaveError> {
+        let (Some(dir), Some(tip)) = (&self.checkout, w.tip()?) else {
+            return Ok(());
+        };
+        for rel in changed
+            .iter()
+            .filter(|p| !own.iter().any(|c| c.path == **p))
+        {
+            let file = dir.join(rel);
+            match w.read_at(tip, rel)? {
+                Some(bytes) => {
+                    if let Some(parent) = file.parent() {
+                        std::fs::create_dir_all(parent)?;
+                    }
+                    std::fs::write(&file, bytes)?;
+                }
+                None => {
+                    let _ = std::fs::remove_file(&file);
+                }
+            }
+        }
+        self.follow_checkout(own)
     }
 
     /// In a bare repository, the private checkout follows the tip for `paths`.
@@ -254,13 +299,6 @@ impl Store {
                     let _ = std::fs::remove_file(&file);
                 }
             }
-        }
-        Ok(())
-    }
-
-    fn refresh_checkout(&self, w: &Writer) -> Result<(), SaveError> {
-        if let (Some(dir), Some(tip)) = (&self.checkout, w.tip()?) {
-            w.materialise(tip, dir)?;
         }
         Ok(())
     }

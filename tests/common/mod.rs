@@ -1,6 +1,7 @@
 //! Runs the real binary on campaigns copied into temporary folders.
 #![allow(dead_code)]
 
+pub mod portal;
 pub mod webdriver;
 
 use std::io::Read;

@@ -107,15 +107,41 @@ fn commit_on(
     committer: &Author,
     message: &str,
 ) -> Result<Oid, CommitError> {
-    if changes.is_empty() {
-        return Err(CommitError::Empty);
-    }
     let reference = format!("refs/heads/{branch}");
     let parent = match repo.find_reference(&reference) {
-        Ok(r) => Some(r.peel_to_commit()?),
+        Ok(r) => Some(r.peel_to_commit()?.id()),
         Err(e) if e.code() == git2::ErrorCode::NotFound => None,
         Err(e) => return Err(e.into()),
     };
+    write_commit(
+        repo,
+        prefix,
+        parent,
+        Some(&reference),
+        changes,
+        author,
+        committer,
+        message,
+    )
+}
+
+/// A commit of `changes` on `parent` (or a first commit), moving `reference` to it when given
+/// (libgit2 moves it only if it still points at `parent`).
+#[allow(clippy::too_many_arguments)]
+fn write_commit(
+    repo: &Repository,
+    prefix: &str,
+    parent: Option<Oid>,
+    reference: Option<&str>,
+    changes: &[Change],
+    author: &Author,
+    committer: &Author,
+    message: &str,
+) -> Result<Oid, CommitError> {
+    if changes.is_empty() {
+        return Err(CommitError::Empty);
+    }
+    let parent = parent.map(|p| repo.find_commit(p)).transpose()?;
     let baseline = match &parent {
         Some(c) => c.tree()?,
         None => repo.find_tree(repo.treebuilder(None)?.write()?)?,
@@ -144,14 +170,7 @@ fn commit_on(
     let author = Signature::now(&author.name, &author.email)?;
     let committer = Signature::now(&committer.name, &committer.email)?;
     let parents: Vec<&git2::Commit<'_>> = parent.iter().collect();
-    let id = repo.commit(
-        Some(&reference),
-        &author,
-        &committer,
-        message,
-        &tree,
-        &parents,
-    )?;
+    let id = repo.commit(reference, &author, &committer, message, &tree, &parents)?;
     Ok(id)
 }
 
@@ -287,10 +306,19 @@ impl Writer {
     /// The version of a file at the branch's tip, as its blob id (`None` when absent): what an
     /// edit is based on, to tell whether someone changed it meanwhile.
     pub fn version(&self, rel: &str) -> Result<Option<String>, CommitError> {
-        let Some(tip) = self.tip()? else {
+        self.version_at(self.tip()?, rel)
+    }
+
+    /// The version of a file in `commit` (`None` for no commit yet).
+    pub fn version_at(
+        &self,
+        commit: Option<Oid>,
+        rel: &str,
+    ) -> Result<Option<String>, CommitError> {
+        let Some(commit) = commit else {
             return Ok(None);
         };
-        let tree = self.repo.find_commit(tip)?.tree()?;
+        let tree = self.repo.find_commit(commit)?.tree()?;
         let path = repo_path(&self.prefix, rel);
         match tree.get_path(Path::new(&path)) {
             Ok(entry) => Ok(Some(entry.id().to_string())),
@@ -381,6 +409,13 @@ impl Writer {
             committer,
             message,
         )?;
+        self.write_changes(changes)?;
+        Ok(id)
+    }
+
+    /// Write `changes` into the work tree and the index, from their own content (a large
+    /// upload is copied from its file, never read whole); nothing in a bare repository.
+    fn write_changes(&self, changes: &[Change]) -> Result<(), CommitError> {
         if let Some(workdir) = self.repo.workdir() {
             let mut index = self.repo.index()?;
             for change in changes {
@@ -402,7 +437,7 @@ impl Writer {
             }
             index.write()?;
         }
-        Ok(id)
+        Ok(())
     }
 
     /// Bring the work tree and the index in line with commit `to` for `paths` (nothing in a
@@ -500,10 +535,34 @@ impl Writer {
         }
     }
 
-    /// Push the branch to `remote`. `Ok(false)` when the remote refused it because it moved on
-    /// (another writer went first); other failures are errors.
-    pub fn push(&self, remote: &str) -> Result<bool, CommitError> {
-        let spec = format!("refs/heads/{0}:refs/heads/{0}", self.branch);
+    /// A commit of `changes` on `parent` (the remote's tip), written without moving any branch:
+    /// the branch follows once the remote has taken it ([`Writer::push_commit`], then
+    /// [`Writer::fast_forward`]), so this repository never holds what the remote refused.
+    pub fn commit_onto(
+        &self,
+        parent: Option<Oid>,
+        changes: &[Change],
+        author: &Author,
+        committer: &Author,
+        message: &str,
+    ) -> Result<Oid, CommitError> {
+        write_commit(
+            &self.repo,
+            &self.prefix,
+            parent,
+            None,
+            changes,
+            author,
+            committer,
+            message,
+        )
+    }
+
+    /// Push `commit` as the branch of `remote`. `Ok(false)` when the remote refused it because it
+    /// moved on or was being moved (another writer went first, or is pushing this very moment:
+    /// the remote's ref was locked); other failures are errors.
+    pub fn push_commit(&self, remote: &str, commit: Oid) -> Result<bool, CommitError> {
+        let spec = format!("{commit}:refs/heads/{}", self.branch);
         let out = self.git(&["push", "--porcelain", remote, &spec])?;
         if out.status.success() {
             return Ok(true);
@@ -513,6 +572,8 @@ impl Writer {
         if text.contains("[rejected]")
             || text.contains("fetch first")
             || text.contains("non-fast-forward")
+            || text.contains("failed to update ref")
+            || text.contains("cannot lock ref")
         {
             Ok(false)
         } else {
@@ -535,14 +596,15 @@ impl Writer {
         Ok(r.peel_to_commit()?.id())
     }
 
-    /// Move the branch to `to` (the remote's tip, before replaying this writer's change on it);
-    /// in a clone the work tree and index follow for every file that changed. Refused when the
-    /// branch is not an ancestor of `to` (that would drop commits).
-    pub fn fast_forward(&self, to: Oid) -> Result<(), CommitError> {
+    /// Move the branch to `to` (the remote's tip, or this writer's commit once the remote took
+    /// it); in a clone the work tree and index follow for every file that changed, `own` (this
+    /// writer's changes in `to`) from their own content. Refused when the branch is not an
+    /// ancestor of `to` (that would drop commits). Returns the campaign files that changed.
+    pub fn fast_forward(&self, to: Oid, own: &[Change]) -> Result<Vec<String>, CommitError> {
         let from = self.tip()?;
         if let Some(from) = from {
             if from == to {
-                return Ok(());
+                return Ok(Vec::new());
             }
             if !self.repo.graph_descendant_of(to, from)? {
                 return Err(CommitError::Remote(format!(
@@ -558,19 +620,14 @@ impl Writer {
             true,
             "shenbao portal: fast-forward to the remote",
         )?;
-        self.follow(to, &paths)
-    }
-
-    /// Take the branch back to `to` (a commit the remote refused is dropped before it is
-    /// replayed on the remote's tip).
-    pub fn reset_branch(&self, to: Oid, paths: &[String]) -> Result<(), CommitError> {
-        self.repo.reference(
-            &format!("refs/heads/{}", self.branch),
-            to,
-            true,
-            "shenbao portal: replay on the remote",
-        )?;
-        self.follow(to, paths)
+        let theirs: Vec<String> = paths
+            .iter()
+            .filter(|p| !own.iter().any(|c| c.path == **p))
+            .cloned()
+            .collect();
+        self.follow(to, &theirs)?;
+        self.write_changes(own)?;
+        Ok(paths)
     }
 
     fn git(&self, args: &[&str]) -> Result<std::process::Output, CommitError> {
