@@ -693,6 +693,16 @@ fn the_research_office_sees_every_unit_and_makes_links() {
     }
     let csv = office.get("/office/roster.csv");
     assert!(csv.body.contains("甲区总工会"));
+    let xlsx = office.get("/office/roster.xlsx");
+    assert_eq!(xlsx.status, 200);
+    assert!(
+        xlsx.header("content-type")
+            .unwrap()
+            .contains("spreadsheetml")
+    );
+    let json = office.get("/office/roster.json");
+    assert!(json.body.contains("\"units\""), "{}", json.body);
+    assert_eq!(office.get("/office/..%2Fcampaign.yaml").status, 404);
     let csrf = office.csrf("/office");
     let r = office.post(
         "/office/accounts",

@@ -71,7 +71,7 @@ pub fn router(state: Shared) -> Router {
         .route("/card/scan", post(upload_scan).layer(upload_limit))
         .route("/roster", get(roster_sheet))
         .route("/office", get(office))
-        .route("/office/roster.csv", get(office_roster_csv))
+        .route("/office/{file}", get(office_roster))
         .route("/office/scans/{unit}", get(office_scan))
         .route("/office/accounts", post(office_accounts))
         .route("/assets/{name}", get(asset))
@@ -1854,7 +1854,12 @@ async fn office(
     )
 }
 
-async fn office_roster_csv(State(p): State<Shared>, headers: HeaderMap) -> Page {
+/// The roster (申报汇总表) as the site's downloads have it: CSV, XLSX or JSON.
+async fn office_roster(
+    State(p): State<Shared>,
+    headers: HeaderMap,
+    UrlPath(file): UrlPath<String>,
+) -> Page {
     if let Err(e) = organiser(&p, &headers) {
         return e;
     }
@@ -1862,14 +1867,28 @@ async fn office_roster_csv(State(p): State<Shared>, headers: HeaderMap) -> Page 
         Ok(l) => l,
         Err(e) => return e,
     };
-    let csv = shenbao_core::roster::roster(&loaded.project, None).to_csv();
+    let roster = shenbao_core::roster::roster(&loaded.project, None);
+    let bytes = match file.as_str() {
+        "roster.csv" => roster.to_csv().into_bytes(),
+        "roster.json" => roster.to_json().into_bytes(),
+        "roster.xlsx" => {
+            match shenbao_site::xlsx::roster(&roster, &loaded.project.campaign.title) {
+                Ok(b) => b,
+                Err(e) => return plain(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
+            }
+        }
+        _ => return not_found_page(&p),
+    };
     Response::builder()
-        .header(header::CONTENT_TYPE, "text/csv; charset=utf-8")
+        .header(
+            header::CONTENT_TYPE,
+            crate::serve::http::content_type(&file),
+        )
         .header(
             header::CONTENT_DISPOSITION,
-            "attachment; filename=\"roster.csv\"",
+            format!("attachment; filename=\"{file}\""),
         )
-        .body(Body::from(csv))
+        .body(Body::from(bytes))
         .unwrap_or_default()
 }
 
