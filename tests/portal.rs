@@ -975,3 +975,175 @@ fn a_clerk_submits_an_entry_with_a_photo_in_a_real_browser() {
             .is_file()
     );
 }
+
+#[test]
+fn a_session_outlives_a_restart_and_ends_on_logging_out() {
+    let dir = repository(true);
+    let d = dir.path();
+    let link = &invite(d, &["alpha"])[0].1;
+    let first = start(d, &[]);
+    let alpha = Client::login(&first.addr, &token(link));
+    drop(first);
+    // Another process (a restart, or a second portal) knows the session.
+    let second = start(d, &[]);
+    let again = Client {
+        addr: second.addr.clone(),
+        cookie: alpha.cookie.clone(),
+    };
+    assert_eq!(again.get("/").status, 200);
+    let csrf = again.csrf("/");
+    let out = again.post("/logout", &[("csrf", &csrf)]);
+    assert_eq!(out.status, 303);
+    assert!(out.header("set-cookie").unwrap().contains("Max-Age=0"));
+    // The browser forgets the cookie; without it there is no session.
+    let gone = Client {
+        addr: second.addr.clone(),
+        cookie: String::new(),
+    };
+    assert_eq!(gone.get("/").status, 401);
+}
+
+#[test]
+fn withdrawing_makes_a_submitted_entry_a_draft_again() {
+    let (dir, _portal, alpha, _) = signed_in(true, &["alpha"]);
+    let d = dir.path();
+    let page = alpha.get("/entries/good-entry").body;
+    let base = page
+        .split("name=\"base\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    assert!(page.contains("撤回为草稿"));
+    let csrf = alpha.csrf("/entries/good-entry");
+    let r = alpha.post(
+        "/entries/good-entry",
+        &[("csrf", &csrf), ("base", &base), ("action", "withdraw")],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let text = std::fs::read_to_string(d.join("submissions/alpha/good-entry.md")).unwrap();
+    assert!(text.contains("draft: true"), "{text}");
+    // Everything else is as it was.
+    assert!(text.contains("打造“指尖上的工会”网上服务平台"), "{text}");
+    assert!(log(d).lines().next().unwrap().contains("撤回项目"));
+    assert!(alpha.get("/").body.contains("草稿"));
+}
+
+#[test]
+fn a_collecting_unit_names_a_unit_under_it_and_no_other_unit_can() {
+    let dir = repository(true);
+    let d = dir.path();
+    let links = invite(d, &["alpha", "beta"]);
+    let portal = start(d, &[]);
+    let alpha = Client::login(&portal.addr, &token(&links[0].1));
+    let beta = Client::login(&portal.addr, &token(&links[1].1));
+    // alpha collects for child (丙厂工会): offered as a choice, and kept.
+    let page = alpha.get("/entries/new").body;
+    assert!(
+        page.contains("<option value=\"丙厂工会\""),
+        "the units under alpha are offered"
+    );
+    let csrf = alpha.csrf("/entries/new");
+    let r = alpha.post(
+        "/entries/new",
+        &with(
+            GOOD,
+            &[
+                ("csrf", &csrf),
+                ("base", "new"),
+                ("implementing_unit", "丙厂工会"),
+                ("action", "draft"),
+            ],
+        ),
+    );
+    assert_eq!(r.status, 303);
+    let slug = slug_of(r.header("location").unwrap());
+    let text = std::fs::read_to_string(d.join(format!("submissions/alpha/{slug}.md"))).unwrap();
+    assert!(text.contains("implementing_unit: \"丙厂工会\""), "{text}");
+    // beta collects for no one: the field is not offered, and a forged one is dropped.
+    assert!(!beta.get("/entries/new").body.contains("实施单位"));
+    let csrf = beta.csrf("/entries/new");
+    let r = beta.post(
+        "/entries/new",
+        &with(
+            GOOD,
+            &[
+                ("csrf", &csrf),
+                ("base", "new"),
+                ("implementing_unit", "丙厂工会"),
+                ("action", "draft"),
+            ],
+        ),
+    );
+    assert_eq!(r.status, 303);
+    let slug = slug_of(r.header("location").unwrap());
+    let text = std::fs::read_to_string(d.join(format!("submissions/beta/{slug}.md"))).unwrap();
+    assert!(!text.contains("implementing_unit"), "{text}");
+}
+
+#[test]
+fn a_unit_with_an_extension_may_still_save_after_the_deadline() {
+    let dir = common::fixture("valid");
+    let d = dir.path();
+    let path = d.join("campaign.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(
+        &path,
+        format!("{text}extensions:\n  alpha: 2099-12-31T18:00:00+08:00\n"),
+    )
+    .unwrap();
+    git(d, &["init", "-q", "-b", "main"]);
+    git(d, &["add", "-A"]);
+    git(d, &["commit", "-q", "-m", "the call"]);
+    let links = invite(d, &["alpha", "beta"]);
+    let portal = start(d, &[]);
+    let alpha = Client::login(&portal.addr, &token(&links[0].1));
+    let beta = Client::login(&portal.addr, &token(&links[1].1));
+    assert!(alpha.get("/").body.contains("2099年12月31日 18:00"));
+    let csrf = alpha.csrf("/entries/new");
+    let r = alpha.post(
+        "/entries/new",
+        &with(
+            GOOD,
+            &[("csrf", &csrf), ("base", "new"), ("action", "draft")],
+        ),
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let csrf = beta.csrf("/entries/new");
+    let r = beta.post(
+        "/entries/new",
+        &with(
+            GOOD,
+            &[("csrf", &csrf), ("base", "new"), ("action", "draft")],
+        ),
+    );
+    assert!(
+        r.body.contains("申报已于 2017年12月6日 23:59 截止"),
+        "{}",
+        r.body
+    );
+}
+
+#[test]
+fn the_office_sees_a_signed_scan_and_revokes_a_unit_from_the_browser() {
+    let dir = repository(true);
+    let d = dir.path();
+    let links = invite(d, &["alpha", "--organiser", "office@example.org"]);
+    let portal = start(d, &[]);
+    let alpha = Client::login(&portal.addr, &token(&links[0].1));
+    let office = Client::login(&portal.addr, &token(&links[1].1));
+    // alpha's card names signed.jpg: the office can open it, a unit cannot.
+    let scan = office.get("/office/scans/alpha");
+    assert_eq!(scan.status, 200);
+    assert_eq!(scan.header("content-type"), Some("image/jpeg"));
+    assert_ne!(alpha.get("/office/scans/alpha").status, 200);
+    let csrf = office.csrf("/office");
+    let r = office.post(
+        "/office/accounts",
+        &[("csrf", &csrf), ("unit", "alpha"), ("action", "revoke")],
+    );
+    assert_eq!(r.status, 303);
+    assert_eq!(alpha.get("/").status, 401);
+}

@@ -157,6 +157,15 @@ mod tests {
     }
 
     #[test]
+    fn cookies_are_http_only_same_site_and_secure_behind_https() {
+        let plain = set_cookie(Some("v"), false);
+        assert!(plain.contains("HttpOnly") && plain.contains("SameSite=Lax"));
+        assert!(!plain.contains("Secure"));
+        assert!(set_cookie(Some("v"), true).ends_with("; Secure"));
+        assert!(set_cookie(None, true).contains("Max-Age=0"));
+    }
+
+    #[test]
     fn the_csrf_token_belongs_to_its_session() {
         let keys = Keys::new([7; 32]);
         let (a, _) = keys.issue("abcd", 1000).unwrap();
