@@ -2,8 +2,10 @@
 
 mod cmd;
 mod portal;
+mod remind;
 mod scaffold;
 mod serve;
+mod state;
 mod table;
 
 use std::process::ExitCode;

@@ -691,18 +691,18 @@ fn the_research_office_sees_every_unit_and_makes_links() {
     for name in ["甲区总工会", "乙公司工会", "应报数"] {
         assert!(page.body.contains(name), "{name}");
     }
-    let csv = office.get("/office/roster.csv");
+    let csv = office.get("/office/roster/roster.csv");
     assert!(csv.body.contains("甲区总工会"));
-    let xlsx = office.get("/office/roster.xlsx");
+    let xlsx = office.get("/office/roster/roster.xlsx");
     assert_eq!(xlsx.status, 200);
     assert!(
         xlsx.header("content-type")
             .unwrap()
             .contains("spreadsheetml")
     );
-    let json = office.get("/office/roster.json");
+    let json = office.get("/office/roster/roster.json");
     assert!(json.body.contains("\"units\""), "{}", json.body);
-    assert_eq!(office.get("/office/..%2Fcampaign.yaml").status, 404);
+    assert_eq!(office.get("/office/roster/..%2Fcampaign.yaml").status, 404);
     let csrf = office.csrf("/office");
     let r = office.post(
         "/office/accounts",
@@ -932,7 +932,11 @@ fn a_clerk_submits_an_entry_with_a_photo_in_a_real_browser() {
     browser.fill("取得的效果", "服务职工一万人次。");
     // Checked as the clerk types (the page's script asks the server), before any save.
     let live = browser.wait_for("//p[@id='live-status'][contains(., '错误')]");
-    assert!(browser.text(&live).contains("还有 1 处错误"), "{}", browser.text(&live));
+    assert!(
+        browser.text(&live).contains("还有 1 处错误"),
+        "{}",
+        browser.text(&live)
+    );
     browser.wait_for("//ul[contains(@class, 'live')]/li[contains(., '不是有效的电话号码')]");
     browser.press("保存草稿");
     let problem = browser.wait_for("//ul[@id='problems-phone']");

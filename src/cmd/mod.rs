@@ -6,6 +6,7 @@ mod codeowners;
 mod init;
 mod new;
 mod portal;
+mod remind;
 mod roster;
 mod schema;
 mod serve;
@@ -55,6 +56,8 @@ enum Command {
     Init(init::Args),
     /// The submission portal for units without git; `portal invite` prints login links.
     Portal(portal::Args),
+    /// Tell each unit what it still lacks, by e-mail and the group robot.
+    Remind(remind::Args),
     /// Print a CODEOWNERS file from the unit registry (save it as .github/CODEOWNERS).
     Codeowners,
 }
@@ -97,6 +100,7 @@ pub fn run(cli: Cli) -> Result<Outcome, CliError> {
         Command::Init(args) => init::run(args),
         Command::Codeowners => codeowners::run(&globals),
         Command::Portal(args) => portal::run(&globals, args),
+        Command::Remind(args) => remind::run(&globals, args),
     }
 }
 

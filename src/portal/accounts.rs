@@ -6,11 +6,12 @@
 //! `portal invite` beside a running portal, or two portals, never lose an account.
 
 use std::collections::BTreeMap;
-use std::fs::File;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+
+use crate::state::{self, StateError};
 
 /// Whose account it is.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -37,6 +38,8 @@ struct Stored {
     tokens: BTreeMap<String, Account>,
 }
 
+const FILE: &str = "accounts.json";
+
 /// The accounts of one repository.
 #[derive(Clone, Debug)]
 pub struct Accounts {
@@ -49,18 +52,22 @@ pub struct Accounts {
 
 #[derive(Debug)]
 pub enum AccountsError {
-    Io(PathBuf, std::io::Error),
-    Corrupt(PathBuf, String),
+    State(StateError),
     Random,
 }
 
 impl std::fmt::Display for AccountsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            AccountsError::Io(p, e) => write!(f, "{}: {e}", p.display()),
-            AccountsError::Corrupt(p, e) => write!(f, "{}: {e}", p.display()),
+            AccountsError::State(e) => e.fmt(f),
             AccountsError::Random => write!(f, "the system's random source failed"),
         }
+    }
+}
+
+impl From<StateError> for AccountsError {
+    fn from(e: StateError) -> Self {
+        AccountsError::State(e)
     }
 }
 
@@ -92,39 +99,16 @@ impl Accounts {
     }
 
     fn file(&self) -> PathBuf {
-        self.dir.join("accounts.json")
+        self.dir.join(FILE)
     }
 
     fn read(&self) -> Result<Stored, AccountsError> {
-        let path = self.file();
-        match std::fs::read(&path) {
-            Ok(bytes) => serde_json::from_slice(&bytes)
-                .map_err(|e| AccountsError::Corrupt(path, e.to_string())),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Stored::default()),
-            Err(e) => Err(AccountsError::Io(path, e)),
-        }
+        Ok(state::read_json(&self.dir, FILE)?)
     }
 
     /// Run `change` on the stored accounts under the lock and write the result.
     fn update<T>(&self, change: impl FnOnce(&mut Stored) -> T) -> Result<T, AccountsError> {
-        let io = |p: &Path| {
-            let p = p.to_path_buf();
-            move |e| AccountsError::Io(p, e)
-        };
-        create_private_dir(&self.dir).map_err(io(&self.dir))?;
-        let lock_path = self.dir.join("accounts.lock");
-        let lock = File::create(&lock_path).map_err(io(&lock_path))?;
-        lock.lock().map_err(io(&lock_path))?;
-        let mut stored = self.read()?;
-        let out = change(&mut stored);
-        let path = self.file();
-        let temp = self
-            .dir
-            .join(format!("accounts.json.{}", std::process::id()));
-        let json = serde_json::to_vec_pretty(&stored).unwrap_or_default();
-        write_private(&temp, &json).map_err(io(&temp))?;
-        std::fs::rename(&temp, &path).map_err(io(&path))?;
-        Ok(out)
+        Ok(state::update_json(&self.dir, FILE, change)?)
     }
 
     /// A new login token for `account` (earlier ones stay valid until revoked).
@@ -152,7 +136,7 @@ impl Accounts {
         let stamp = match std::fs::metadata(&path) {
             Ok(m) => m.modified().ok().map(|t| (t, m.len())),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(e) => return Err(AccountsError::Io(path, e)),
+            Err(e) => return Err(StateError::Io(path, e).into()),
         };
         let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
         if let (Some((t, len)), Some((ct, clen, stored))) = (stamp, &*cache)
@@ -179,21 +163,23 @@ impl Accounts {
     /// that a restart or a second portal process keeps everyone logged in.
     pub fn session_key(&self) -> Result<[u8; 32], AccountsError> {
         let path = self.dir.join("session.key");
-        let io = |e| AccountsError::Io(path.clone(), e);
+        let io = |e| AccountsError::State(StateError::Io(path.clone(), e));
         match std::fs::read(&path) {
             Ok(bytes) if bytes.len() == 32 => {
                 let mut key = [0u8; 32];
                 key.copy_from_slice(&bytes);
                 return Ok(key);
             }
-            Ok(_) => return Err(AccountsError::Corrupt(path, "not a 32-byte key".into())),
+            Ok(_) => {
+                return Err(StateError::Corrupt(path, "not a 32-byte key".into()).into());
+            }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
             Err(e) => return Err(io(e)),
         }
-        create_private_dir(&self.dir).map_err(io)?;
+        state::private_dir(&self.dir)?;
         let key = random_bytes::<32>()?;
         let temp = self.dir.join(format!("session.key.{}", std::process::id()));
-        write_private(&temp, &key).map_err(io)?;
+        state::write_private(&temp, &key)?;
         // Two processes starting at once: the first key to land wins, and both read it.
         match std::fs::hard_link(&temp, &path) {
             Ok(()) => {}
@@ -203,31 +189,6 @@ impl Accounts {
         let _ = std::fs::remove_file(&temp);
         self.session_key()
     }
-}
-
-fn create_private_dir(dir: &Path) -> std::io::Result<()> {
-    std::fs::create_dir_all(dir)?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
-    }
-    Ok(())
-}
-
-/// Write a file only its owner may read.
-fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let mut file = options.open(path)?;
-    file.write_all(bytes)?;
-    file.sync_all()
 }
 
 #[cfg(test)]

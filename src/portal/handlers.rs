@@ -71,9 +71,13 @@ pub fn router(state: Shared) -> Router {
         .route("/card/scan", post(upload_scan).layer(upload_limit))
         .route("/roster", get(roster_sheet))
         .route("/office", get(office))
-        .route("/office/{file}", get(office_roster))
+        .route("/office/roster/{file}", get(office_roster))
         .route("/office/scans/{unit}", get(office_scan))
         .route("/office/accounts", post(office_accounts))
+        .route(
+            "/office/reminders",
+            get(office_reminders).post(office_send_reminders),
+        )
         .route("/assets/{name}", get(asset))
         .fallback(not_found)
         .layer(axum::middleware::map_response(secure_headers))
@@ -1852,6 +1856,130 @@ async fn office(
         }),
         StatusCode::OK,
     )
+}
+
+/// The reminders `shenbao remind` would send: every unit that lacks something, its message,
+/// where it would go and whether it is due today.
+async fn office_reminders(State(p): State<Shared>, headers: HeaderMap) -> Page {
+    let who = match organiser(&p, &headers) {
+        Ok(w) => w,
+        Err(e) => return e,
+    };
+    let loaded = match p.loaded() {
+        Ok(l) => l,
+        Err(e) => return e,
+    };
+    reminders_page(&p, &who, &loaded, None)
+}
+
+fn reminders_page(
+    p: &Portal,
+    who: &Who,
+    loaded: &Loaded,
+    report: Option<&crate::remind::Report>,
+) -> Page {
+    let project = &loaded.project;
+    let lang = project.campaign.language;
+    let messages = match crate::remind::messages(project, jiff::Timestamp::now(), None) {
+        Ok(m) => m,
+        Err(e) => return plain(StatusCode::INTERNAL_SERVER_ERROR, &e.message(lang)),
+    };
+    let channels = crate::remind::channels(project, None);
+    let name = |unit: &str| {
+        project
+            .campaign
+            .unit(unit)
+            .map_or(unit.to_string(), |u| u.name.clone())
+    };
+    let outcome = report.map(|r| {
+        let mut lines: Vec<String> = r
+            .sent
+            .iter()
+            .map(|(u, c)| {
+                format!(
+                    "{}{}（{}）",
+                    lang.pick("已发送：", "sent: "),
+                    name(u),
+                    c.name(lang)
+                )
+            })
+            .collect();
+        lines.extend(r.unreachable.iter().map(|(u, c, why)| {
+            format!(
+                "{}{}（{}）：{why}",
+                lang.pick("未发送：", "not sent: "),
+                name(u),
+                c.name(lang)
+            )
+        }));
+        lines.extend(r.failed.iter().map(|(u, c, why)| {
+            format!(
+                "{}{}（{}）：{why}",
+                lang.pick("发送失败，下次重试：", "failed, tried again next time: "),
+                name(u),
+                c.name(lang)
+            )
+        }));
+        if lines.is_empty() {
+            lines.push(
+                lang.pick("今天没有需要发送的提醒。", "No reminder is due today.")
+                    .into(),
+            );
+        }
+        lines
+    });
+    p.pages.render(
+        lang,
+        "reminders.html",
+        json!({
+            "title": lang.pick("催报提醒", "Reminders"),
+            "csrf": p.keys.csrf(&who.session),
+            "organiser": true,
+            "channels": channels.iter().map(|c| c.name(lang)).collect::<Vec<_>>(),
+            "messages": messages.iter().map(|m| json!({
+                "name": m.name, "unit": m.unit, "subject": m.subject, "body": m.body,
+                "email": m.email, "due": m.due,
+            })).collect::<Vec<_>>(),
+            "due": messages.iter().filter(|m| m.due).count(),
+            "outcome": outcome,
+        }),
+        StatusCode::OK,
+    )
+}
+
+/// Send the reminders due today, as a run of `shenbao remind` would (the same log: a unit is
+/// not told twice, whichever sent it).
+async fn office_send_reminders(
+    State(p): State<Shared>,
+    headers: HeaderMap,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Page {
+    let who = match p.guard(&headers, value(&pairs, "csrf")) {
+        Ok(w) => w,
+        Err(e) => return e,
+    };
+    if !matches!(who.account, Account::Organiser(_)) {
+        return p.forbidden();
+    }
+    let loaded = match p.loaded() {
+        Ok(l) => l,
+        Err(e) => return e,
+    };
+    let lang = loaded.project.campaign.language;
+    let (loaded2, state_dir) = (loaded.clone(), p.store.state_dir.clone());
+    let sent = tokio::task::spawn_blocking(move || {
+        let project = &loaded2.project;
+        let messages = crate::remind::messages(project, jiff::Timestamp::now(), None)?;
+        let channels = crate::remind::channels(project, None);
+        let log = crate::remind::SentLog::at(&state_dir);
+        crate::remind::send_due(&log, project, &messages, &channels)
+    })
+    .await;
+    match sent {
+        Ok(Ok(report)) => reminders_page(&p, &who, &loaded, Some(&report)),
+        Ok(Err(e)) => plain(StatusCode::INTERNAL_SERVER_ERROR, &e.message(lang)),
+        Err(e) => plain(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
+    }
 }
 
 /// The roster (申报汇总表) as the site's downloads have it: CSV, XLSX or JSON.

@@ -16,6 +16,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("receipt.html", include_str!("templates/receipt.html")),
     ("card.html", include_str!("templates/card.html")),
     ("office.html", include_str!("templates/office.html")),
+    ("reminders.html", include_str!("templates/reminders.html")),
     ("refused.html", include_str!("templates/refused.html")),
 ];
 

@@ -27,9 +27,15 @@ impl Drop for Portal {
 }
 
 pub fn start(dir: &Path, extra: &[&str]) -> Portal {
+    start_env(dir, extra, &[])
+}
+
+/// [`start`], with these environment variables set (a robot's address, say).
+pub fn start_env(dir: &Path, extra: &[&str], env: &[(&str, &str)]) -> Portal {
     let mut child = Command::new(env!("CARGO_BIN_EXE_shenbao"))
         .args(["portal", "--port", "0"])
         .args(extra)
+        .envs(env.iter().copied())
         .current_dir(dir)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

@@ -105,6 +105,31 @@ pub struct ReminderSettings {
     /// The environment variable holding a 企业微信 or 钉钉 group robot's address.
     #[serde(default)]
     pub webhook_env: Option<String>,
+    /// Which robot it is; by default told from the address (`oapi.dingtalk.com` is 钉钉).
+    #[serde(default)]
+    pub webhook_kind: Option<WebhookKind>,
+}
+
+/// The group robots whose JSON `remind` speaks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum WebhookKind {
+    /// 企业微信
+    Wecom,
+    /// 钉钉
+    Dingtalk,
+}
+
+/// How the connection to the mail server is protected.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SmtpTls {
+    /// TLS from the first byte (port 465).
+    Wrapper,
+    /// STARTTLS, required (port 587).
+    Starttls,
+    /// None: only for a relay on this machine (`localhost`, `127.0.0.1`).
+    None,
 }
 
 /// The mail server reminders are sent through (over TLS).
@@ -120,6 +145,19 @@ pub struct SmtpSettings {
     /// The environment variable holding the password (never the password itself).
     #[serde(default)]
     pub password_env: Option<String>,
+    /// Default: `wrapper` on port 465, `starttls` on any other.
+    #[serde(default)]
+    pub tls: Option<SmtpTls>,
+}
+
+impl SmtpSettings {
+    pub fn tls(&self) -> SmtpTls {
+        self.tls.unwrap_or(if self.port == 465 {
+            SmtpTls::Wrapper
+        } else {
+            SmtpTls::Starttls
+        })
+    }
 }
 
 fn default_smtp_port() -> u16 {
@@ -543,6 +581,21 @@ fn resolve(root: &Path, file: CampaignFile) -> Result<Campaign, CampaignError> {
             ),
         }
     }
+    let reminders = file.reminders.unwrap_or_default();
+    if let Some(smtp) = &reminders.smtp
+        && smtp.tls() == SmtpTls::None
+        && !matches!(smtp.host.as_str(), "localhost" | "127.0.0.1" | "::1")
+    {
+        // A password sent in the clear over a network: never.
+        report(
+            Pos::START,
+            CampaignDetail::BadValue {
+                key: "reminders.smtp.tls".into(),
+                value: "none".into(),
+                expected: "wrapper | starttls (none only for localhost)",
+            },
+        );
+    }
     let portal = file.portal.unwrap_or_default();
     if let Some(url) = &portal.public_url
         && !(url.starts_with("https://") || url.starts_with("http://"))
@@ -733,7 +786,7 @@ fn resolve(root: &Path, file: CampaignFile) -> Result<Campaign, CampaignError> {
         arrival_times: file.arrival_times.unwrap_or(true),
         extensions,
         portal,
-        reminders: file.reminders.unwrap_or_default(),
+        reminders,
         index: Index::default(),
     };
     campaign.index = Index::new(&campaign.units, &campaign.unit_types, &campaign.categories);

@@ -18,6 +18,7 @@ pub mod model;
 pub mod paths;
 pub mod problem;
 pub mod project;
+pub mod reminders;
 pub mod report;
 pub mod roster;
 pub mod rules;

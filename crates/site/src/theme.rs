@@ -35,6 +35,7 @@ const TEMPLATES: &[(&str, &str)] = embedded!(
         "404.html",
         "sitemap.xml",
         "feed.xml",
+        "reminder.txt",
     ]
 );
 

@@ -1,0 +1,149 @@
+//! The two ways a reminder travels: e-mail over SMTP with TLS (lettre), and the JSON a 企业微信
+//! or 钉钉 group robot accepts (ureq). Secrets come from the environment variables that
+//! `campaign.yaml` names, never from the file itself.
+
+use std::time::Duration;
+
+use lettre::message::header::ContentType;
+use lettre::transport::smtp::authentication::Credentials;
+use lettre::{SmtpTransport, Transport};
+use shenbao_core::campaign::{Campaign, SmtpTls, WebhookKind};
+
+use super::Message;
+
+/// How long one send may take.
+const TIMEOUT: Duration = Duration::from_secs(20);
+
+pub struct Mailer {
+    transport: SmtpTransport,
+    from: lettre::message::Mailbox,
+}
+
+impl Mailer {
+    /// The mail server of `reminders.smtp`; the reason when it cannot be used.
+    pub fn new(campaign: &Campaign) -> Result<Mailer, String> {
+        let Some(smtp) = &campaign.reminders.smtp else {
+            return Err("reminders.smtp is not set".into());
+        };
+        let builder = match smtp.tls() {
+            SmtpTls::Wrapper => SmtpTransport::relay(&smtp.host).map_err(|e| e.to_string())?,
+            SmtpTls::Starttls => {
+                SmtpTransport::starttls_relay(&smtp.host).map_err(|e| e.to_string())?
+            }
+            SmtpTls::None => SmtpTransport::builder_dangerous(&smtp.host),
+        };
+        let mut builder = builder.port(smtp.port).timeout(Some(TIMEOUT));
+        if let Some(user) = &smtp.user {
+            let password = match &smtp.password_env {
+                Some(var) => std::env::var(var).map_err(|_| {
+                    campaign
+                        .language
+                        .pick(
+                            &format!("环境变量 {var} 未设置（SMTP 密码）"),
+                            &format!(
+                                "the environment variable {var} (the SMTP password) is not set"
+                            ),
+                        )
+                        .to_string()
+                })?,
+                None => String::new(),
+            };
+            builder = builder.credentials(Credentials::new(user.clone(), password));
+        }
+        let from = smtp
+            .from
+            .parse()
+            .map_err(|e| format!("reminders.smtp.from: {e}"))?;
+        Ok(Mailer {
+            transport: builder.build(),
+            from,
+        })
+    }
+
+    pub fn send(&self, to: &str, message: &Message) -> Result<(), String> {
+        let mail = lettre::Message::builder()
+            .from(self.from.clone())
+            .to(to.parse().map_err(|e| format!("{to}: {e}"))?)
+            .subject(&message.subject)
+            .header(ContentType::TEXT_PLAIN)
+            .body(message.body.clone())
+            .map_err(|e| e.to_string())?;
+        self.transport
+            .send(&mail)
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    }
+}
+
+/// The robot's kind: as configured, else told from its address.
+fn kind(campaign: &Campaign, url: &str) -> WebhookKind {
+    campaign
+        .reminders
+        .webhook_kind
+        .unwrap_or(if url.contains("dingtalk.com") {
+            WebhookKind::Dingtalk
+        } else {
+            WebhookKind::Wecom
+        })
+}
+
+/// The JSON a robot takes for a text message that mentions the unit's responsible person.
+pub fn body(kind: WebhookKind, message: &Message) -> serde_json::Value {
+    let text = format!("{}\n\n{}", message.subject, message.body);
+    let mobiles: Vec<&str> = message.mobile.iter().map(String::as_str).collect();
+    match kind {
+        // https://developer.work.weixin.qq.com/document/path/91770
+        WebhookKind::Wecom => serde_json::json!({
+            "msgtype": "text",
+            "text": {"content": text, "mentioned_mobile_list": mobiles},
+        }),
+        // https://open.dingtalk.com/document/robots/custom-robot-access
+        WebhookKind::Dingtalk => serde_json::json!({
+            "msgtype": "text",
+            "text": {"content": text},
+            "at": {"atMobiles": mobiles, "isAtAll": false},
+        }),
+    }
+}
+
+/// Post the message to the robot of `reminders.webhook_env`. Both robots answer 200 with
+/// `errcode` 0 when they took it.
+pub fn webhook(campaign: &Campaign, message: &Message) -> Result<(), String> {
+    let lang = campaign.language;
+    let Some(var) = &campaign.reminders.webhook_env else {
+        return Err("reminders.webhook_env is not set".into());
+    };
+    let url = std::env::var(var).map_err(|_| {
+        lang.pick(
+            &format!("环境变量 {var} 未设置（群机器人地址）"),
+            &format!("the environment variable {var} (the robot's address) is not set"),
+        )
+        .to_string()
+    })?;
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .timeout_global(Some(TIMEOUT))
+        .http_status_as_error(false)
+        .build()
+        .into();
+    let mut response = agent
+        .post(&url)
+        .header("Content-Type", "application/json; charset=utf-8")
+        .send(body(kind(campaign, &url), message).to_string())
+        .map_err(|e| e.to_string())?;
+    let status = response.status();
+    let text = response
+        .body_mut()
+        .read_to_string()
+        .map_err(|e| e.to_string())?;
+    if !status.is_success() {
+        return Err(format!("HTTP {status}: {text}"));
+    }
+    let answer: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+    match answer["errcode"].as_i64() {
+        Some(0) => Ok(()),
+        _ => Err(format!(
+            "{}: {text}",
+            lang.pick("机器人拒收", "the robot refused it")
+        )),
+    }
+}
