@@ -126,6 +126,11 @@ struct Loaded {
 
 /// Load `path` (relative to the site) in headless Chromium. `None` when skipping is allowed.
 fn load(path: &str) -> Option<Loaded> {
+    load_from(&site().1, path)
+}
+
+/// Load `path` relative to `base` in headless Chromium.
+fn load_from(base: &str, path: &str) -> Option<Loaded> {
     let Some(browser) = chromium() else {
         if std::env::var_os("SHENBAO_SKIP_BROWSER").is_some() {
             eprintln!("skipped: no Chromium (SHENBAO_SKIP_BROWSER is set)");
@@ -135,7 +140,6 @@ fn load(path: &str) -> Option<Loaded> {
             "no Chromium found: install chromium, set SHENBAO_CHROMIUM, or SHENBAO_SKIP_BROWSER=1"
         );
     };
-    let (_, base) = site();
     let profile = tempfile::tempdir().unwrap();
     let mut child = Command::new(browser)
         .args([
@@ -272,4 +276,162 @@ fn the_home_page_tells_the_deadline_state() {
     let Some(page) = load("") else { return };
     // The fixture's deadline, 2017, has passed: the script says so.
     assert!(page.dom.contains("申报已截止"), "{}", page.dom);
+}
+
+/// A campaign whose entries are written for the search: every query's answer is known.
+fn search_site() -> &'static (tempfile::TempDir, String) {
+    static SITE: OnceLock<(tempfile::TempDir, String)> = OnceLock::new();
+    SITE.get_or_init(|| {
+        let dir = common::fixture("valid");
+        let d = dir.path();
+        // No unit or category name holds the words searched for.
+        let path = d.join("campaign.yaml");
+        let text = std::fs::read_to_string(&path)
+            .unwrap()
+            .replace("甲区总工会", "甲区")
+            .replace("乙公司工会", "乙公司")
+            .replace("丙厂工会", "丙厂");
+        std::fs::write(&path, text).unwrap();
+        for old in ["good-entry.md", "second-entry.md"] {
+            std::fs::remove_file(d.join("submissions/alpha").join(old)).unwrap();
+        }
+        let entry = |slug: &str, title: &str, background: &str, extra: &str| {
+            let text = format!(
+                "---\ntitle: {title}\ncategory: \"1\"\ncontact: 张三\nphone: 0312-1234567\nsummary: 一句话简介。\n{extra}---\n\n## 背景\n\n{background}\n\n## 主要内容\n\n内容。\n\n### 创新性\n\n要点。\n\n## 实施情况\n\n实施。\n\n## 取得的效果\n\n效果。\n"
+            );
+            std::fs::write(d.join("submissions/alpha").join(format!("{slug}.md")), text).unwrap();
+        };
+        entry("shi-zong", "保定市总工会的服务", "说明。", "");
+        entry("huan-hang", "跨行的词", "推动基层工\n会建设。", "");
+        entry("biao-ge", "表格里的词", "| 项目 | 方式 |\n| --- | --- |\n| 职工 | 回访 |", "");
+        entry("la-ding", "拉丁字母与数字", "建成 5G 网络，编号 12345。", "");
+        entry("fen-kai", "分开的字", "总工程师参加工会活动。", "");
+        entry("hui-fang", "回访制度", "每月开展。", "");
+        entry("cao-gao", "还没提交", "草稿里的秘密词。", "draft: true\n");
+        entry("bu-an-quan", "正文里的尖括号", "原文写着 `<script>alert(1)</script>` 回访记录。", "");
+        let run = common::shenbao(d, &["build"]);
+        assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+        let url = serve(d.join("public"));
+        (dir, url)
+    })
+}
+
+fn search(q: &str) -> Option<Loaded> {
+    let encoded: String = q
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    load_from(&search_site().1, &format!("entries/?q={encoded}"))
+}
+
+#[test]
+fn search_finds_every_entry_holding_the_query_and_no_other() {
+    let cases: &[(&str, &[&str])] = &[
+        // In 保定市总工会 (a segmenter would cut 总工|会), and across a line break.
+        ("工会", &["保定市总工会的服务", "跨行的词", "分开的字"]),
+        ("总工会", &["保定市总工会的服务"]),
+        // Only in a table cell; in a title ranks first.
+        ("回访", &["回访制度", "表格里的词", "正文里的尖括号"]),
+        ("5g", &["拉丁字母与数字"]),
+        ("5G", &["拉丁字母与数字"]),
+        ("12345", &["拉丁字母与数字"]),
+        ("123", &["拉丁字母与数字"]),
+        // Not the beginning of a word.
+        ("234", &[]),
+        // Several terms: all of them.
+        ("回访 表格", &["表格里的词"]),
+        // A draft's body is never in the index.
+        ("秘密词", &[]),
+    ];
+    for (q, expected) in cases {
+        let Some(page) = search(q) else { return };
+        let expected: Vec<String> = expected.iter().map(|s| s.to_string()).collect();
+        assert_eq!(sorted(card_titles(&page.dom)), sorted(expected), "{q}");
+        assert!(page.console.is_empty(), "{q}: {:?}", page.console);
+    }
+    // Ranking: the title match first.
+    let Some(page) = search("回访") else { return };
+    assert_eq!(card_titles(&page.dom)[0], "回访制度");
+}
+
+#[test]
+fn a_search_result_shows_the_passage_with_the_query_marked_as_text() {
+    let Some(page) = search("回访") else { return };
+    let snippets: Vec<&str> = page
+        .dom
+        .split("class=\"card-snippet\"")
+        .skip(1)
+        .map(|s| s.split("</p>").next().unwrap())
+        .collect();
+    assert!(
+        snippets.iter().any(|s| s.contains("<mark>回访</mark>")),
+        "{snippets:?}"
+    );
+    // The entry's text `<script>` is shown as text, never made an element.
+    assert!(
+        snippets.iter().any(|s| s.contains("&lt;script&gt;")),
+        "{snippets:?}"
+    );
+    assert!(
+        !page.dom.contains("<script>alert"),
+        "no script from an entry"
+    );
+}
+
+#[test]
+fn the_search_index_is_the_same_bytes_in_two_builds_and_holds_no_draft() {
+    let (dir, _) = search_site();
+    let site = dir.path().join("public/search");
+    let other = tempfile::tempdir().unwrap();
+    common::copy_tree(dir.path(), other.path());
+    std::fs::remove_dir_all(other.path().join("public")).unwrap();
+    assert_eq!(common::shenbao(other.path(), &["build"]).code, 0);
+    assert_eq!(
+        common::snapshot_tree(&site),
+        common::snapshot_tree(&other.path().join("public/search"))
+            .into_iter()
+            .map(|(p, b)| (
+                site.join(p.strip_prefix(other.path().join("public/search")).unwrap()),
+                b
+            ))
+            .collect::<Vec<_>>()
+    );
+    for (_, bytes) in common::snapshot_tree(&site) {
+        assert!(!String::from_utf8_lossy(&bytes).contains("秘密词"));
+    }
+}
+
+/// A reader types into the search box: the cards and their snippets follow, the URL carries
+/// the query, and reloading the page restores the same results.
+#[test]
+fn typing_a_query_searches_keeps_it_in_the_url_and_a_reload_restores_it() {
+    let Some(browser) = common::webdriver::Browser::start() else {
+        return;
+    };
+    let base = &search_site().1;
+    browser.go(&format!("{base}entries/"));
+    let input = browser.wait_for("//input[@name='q']");
+    browser.type_in(&input, "回访");
+    browser.wait_for("//p[@class='card-snippet']/mark[.='回访']");
+    let titles = || sorted(card_titles(&browser.source()));
+    let found = titles();
+    assert_eq!(
+        found,
+        sorted(vec![
+            "回访制度".into(),
+            "表格里的词".into(),
+            "正文里的尖括号".into()
+        ])
+    );
+    let url = browser.url();
+    assert!(url.contains("q=%E5%9B%9E%E8%AE%BF"), "{url}");
+    browser.go(&url);
+    browser.wait_for("//p[@class='card-snippet']/mark[.='回访']");
+    assert_eq!(titles(), found);
 }

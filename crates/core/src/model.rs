@@ -32,6 +32,8 @@ pub struct Entry {
     /// The body as safe HTML; empty unless the project was loaded with `render_bodies` (checking
     /// alone does not need it, and 100,000 bodies are large).
     pub html: std::sync::Arc<str>,
+    /// The body's plain text, for the site's search; loaded with the HTML.
+    pub text: std::sync::Arc<str>,
     /// The entry's own files the body shows or links to, relative to its attachment folder.
     pub body_files: Vec<String>,
     /// Where the `title` key stands, for diagnostics that concern the whole entry.

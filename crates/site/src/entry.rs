@@ -76,6 +76,9 @@ entry_view! {
         unit_position: Option<usize>,
         /// Where the category stands in the campaign's list.
         category_position: Option<usize>,
+        /// The body's plain text, for the search index (empty for a draft: its body is never
+        /// in a public index).
+        text: Arc<str>,
     }
 }
 

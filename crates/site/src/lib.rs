@@ -8,6 +8,7 @@ pub mod media;
 pub mod model;
 pub mod output;
 pub mod render;
+pub mod search;
 pub mod theme;
 pub mod thumbs;
 pub mod xlsx;
@@ -273,7 +274,7 @@ fn write_exports(
     rest
 }
 
-/// The roster as CSV, JSON and XLSX, and every entry as JSON.
+/// The roster as CSV, JSON and XLSX, every entry as JSON, and the search index.
 fn write_downloads(project: &Project, model: &Model, out: &dyn Sink) -> Result<(), SiteError> {
     let (xlsx, rest) = rayon::join(
         || {
@@ -284,7 +285,10 @@ fn write_downloads(project: &Project, model: &Model, out: &dyn Sink) -> Result<(
         || {
             out.write("roster.csv", model.roster.to_csv().as_bytes())?;
             out.write("roster.json", model.roster.to_json().as_bytes())?;
-            out.write("entries.json", &entry::entries_json(model))
+            out.write("entries.json", &entry::entries_json(model))?;
+            search::build(model)
+                .par_iter()
+                .try_for_each(|(path, bytes)| out.write(path, bytes))
         },
     );
     xlsx?;

@@ -210,6 +210,8 @@ impl Live {
             Phase::Lists,
         )?;
         crate::write_downloads(project, &self.model, &memory)?;
+        // The search index is written whole: no file of an older one may linger.
+        self.files.retain(|path, _| !path.starts_with("search/"));
         self.files.extend(memory.into_files());
         Ok(true)
     }

@@ -589,6 +589,11 @@ fn entry_view(campaign: &Campaign, e: &Entry, media: &EntryMedia, options: &Mode
         first_submitted: e.arrived.as_ref().map(|s| s.rfc3339()),
         last_changed: e.changed.as_ref().map(|s| s.rfc3339()),
         unit_position: campaign.unit_position(&e.unit),
+        text: if e.draft {
+            Arc::from("")
+        } else {
+            Arc::clone(&e.text)
+        },
         category_position: category_index,
     };
     Built { view, copies }

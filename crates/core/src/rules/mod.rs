@@ -180,11 +180,12 @@ fn read_entry(
     };
     let paths = fields::read(&node, campaign, &mut entry, sink);
 
-    let want = if render { Want::HTML } else { Want::SCAN };
+    let want = if render { Want::ALL } else { Want::SCAN };
     let parsed = crate::body::parse(front.body, Some(slug), want);
     let scan = parsed.scan;
     if render {
         entry.html = parsed.html.into();
+        entry.text = parsed.text.into();
         entry.body_files = parsed.files;
     }
     let at_body = |offset: usize| source::pos_at(&text, body_offset + offset);

@@ -96,17 +96,16 @@
     return a;
   }
 
-  function matches(e, p, terms) {
+  function matches(e, p) {
     var unit = index.units[e[0]], cat = index.categories[e[3]] || ["", ""];
     if (p.category && cat[0] !== p.category) return false;
     if (p.type && unit[2] !== p.type) return false;
     if (p.unit && unit[0] !== p.unit) return false;
-    if (!terms.length) return true;
-    var hay = (e[2] + " " + e[4] + " " + unit[1] + " " + (e[8] || "") + " " + cat[1]).toLowerCase();
-    return terms.every(function (t) { return hay.indexOf(t) !== -1; });
+    return true;
   }
 
-  function pager(total, page) {
+  function pager(total, page, perPage) {
+    perPage = perPage || PER_PAGE;
     var nav = document.getElementById("filtered-pages");
     if (!nav) {
       nav = el("nav", "pagination");
@@ -114,7 +113,7 @@
       cards.parentNode.insertBefore(nav, staticPager);
     }
     nav.textContent = "";
-    var pages = Math.ceil(total / PER_PAGE);
+    var pages = Math.ceil(total / perPage);
     if (pages < 2) return;
     function go(n, label) {
       var b = el("a", null, label || String(n));
@@ -142,6 +141,256 @@
     if (page < pages) nav.appendChild(go(page + 1, form.dataset.next + " →"));
   }
 
+
+  // ---- full-text search: the index under search/, read in part (see crates/site/src/search.rs;
+  // normalise, grams and shardOf mirror it exactly) ----
+  var SEARCH_PER_PAGE = 12;
+  var meta = null, shardCache = {}, fragCache = {};
+
+  function isHan(c) {
+    var n = c.codePointAt(0);
+    return (n >= 0x3400 && n <= 0x4DBF) || (n >= 0x4E00 && n <= 0x9FFF) ||
+      (n >= 0xF900 && n <= 0xFAFF) || (n >= 0x20000 && n <= 0x2FA1F);
+  }
+  var WORD = /[\p{L}\p{N}]/u;
+  function isWord(c) { return WORD.test(c) && !isHan(c); }
+
+  function normalise(text) {
+    var out = "", pending = false, onlySpace = true, last = "";
+    for (var c of text) {
+      var n = c.codePointAt(0);
+      if (n >= 0xFF01 && n <= 0xFF5E) c = String.fromCodePoint(n - 0xFEE0);
+      if (isHan(c) || isWord(c)) {
+        if (pending) {
+          var joins = onlySpace && isHan(c) && last !== "" && isHan(last);
+          if (!joins && out !== "") out += " ";
+          pending = false;
+        }
+        onlySpace = true;
+        var lower = c.toLowerCase();
+        out += lower;
+        last = lower;
+      } else {
+        pending = true;
+        onlySpace = onlySpace && /\s/.test(c);
+      }
+    }
+    return out;
+  }
+
+  // A term's lookups: Han characters and pairs exactly, words as prefixes.
+  function lookups(term) {
+    var out = [];
+    term.split(" ").forEach(function (run) {
+      var han = [], word = "";
+      function flushHan() {
+        if (han.length === 1) out.push({ gram: "c:" + han[0] });
+        for (var i = 1; i < han.length; i++) out.push({ gram: "c:" + han[i - 1] + han[i] });
+        han = [];
+      }
+      for (var c of run) {
+        if (isHan(c)) {
+          if (word) { out.push({ prefix: "w:" + word }); word = ""; }
+          han.push(c);
+        } else {
+          flushHan();
+          word += c;
+        }
+      }
+      flushHan();
+      if (word) out.push({ prefix: "w:" + word });
+    });
+    return out;
+  }
+
+  var encoder = new TextEncoder();
+  function shardOf(gram) {
+    var keyed = gram;
+    if (gram.indexOf("w:") === 0) keyed = "w:" + Array.from(gram.slice(2)).slice(0, 2).join("");
+    var h = 0x811c9dc5;
+    encoder.encode(keyed).forEach(function (b) { h = Math.imul(h ^ b, 0x01000193) >>> 0; });
+    return h % meta.shards;
+  }
+
+  function loadMeta() {
+    if (!meta) meta = fetch(base + "search/meta.json").then(function (r) { return r.json(); }).then(function (m) { meta = m; return m; });
+    return Promise.resolve(meta);
+  }
+
+  // A shard: gram → {docs, bits}.
+  function loadShard(i) {
+    if (!shardCache[i]) {
+      shardCache[i] = fetch(base + "search/g/" + i + ".bin").then(function (r) { return r.arrayBuffer(); }).then(function (buf) {
+        var bytes = new Uint8Array(buf), at = 0, map = new Map(), decoder = new TextDecoder();
+        function varint() {
+          var n = 0, shift = 0, b;
+          do { b = bytes[at++]; n += (b & 0x7f) * Math.pow(2, shift); shift += 7; } while (b & 0x80);
+          return n;
+        }
+        while (at < bytes.length) {
+          var len = bytes[at++];
+          var gram = decoder.decode(bytes.subarray(at, at + len));
+          at += len;
+          var count = varint(), docs = new Uint32Array(count), last = 0;
+          for (var k = 0; k < count; k++) { last += varint(); docs[k] = last; }
+          var bits = new Uint8Array(count);
+          for (var j = 0; j < count; j += 2) {
+            var b = bytes[at++];
+            bits[j] = b & 15;
+            if (j + 1 < count) bits[j + 1] = b >> 4;
+          }
+          map.set(gram, { docs: docs, bits: bits });
+        }
+        return map;
+      });
+    }
+    return shardCache[i];
+  }
+
+  // The postings of a lookup as a Map doc → bits (a prefix: the union of its words').
+  function postings(l) {
+    var key = l.gram || l.prefix;
+    return loadShard(shardOf(key)).then(function (map) {
+      var out = new Map();
+      function add(p) { for (var k = 0; k < p.docs.length; k++) out.set(p.docs[k], (out.get(p.docs[k]) || 0) | p.bits[k]); }
+      if (l.gram) { var p = map.get(l.gram); if (p) add(p); }
+      else map.forEach(function (p, g) { if (g.indexOf(l.prefix) === 0) add(p); });
+      return out;
+    });
+  }
+
+  function fragment(doc) {
+    if (!fragCache[doc]) fragCache[doc] = fetch(base + "search/e/" + doc + ".json").then(function (r) { return r.json(); });
+    return fragCache[doc];
+  }
+
+  // Whether the fragment holds every term as it was typed (not only its pieces, apart); a term
+  // that begins with a letter or digit must begin a word.
+  function verified(f, terms) {
+    return terms.every(function (t) {
+      return f.n.some(function (text) {
+        var at = text.indexOf(t);
+        while (at !== -1) {
+          var before = at === 0 ? "" : Array.from(text.slice(Math.max(0, at - 2), at)).pop();
+          if (!isWord(Array.from(t)[0]) || before === "" || !isWord(before)) return true;
+          at = text.indexOf(t, at + 1);
+        }
+        return false;
+      });
+    });
+  }
+
+  // The passage of `text` around the first term, the terms marked: built as text nodes, never
+  // as HTML from an entry.
+  function snippet(text, terms) {
+    var p = el("p", "card-snippet");
+    var patterns = terms.map(function (t) {
+      return Array.from(t).map(function (c) { return c.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); }).join("\\s*");
+    });
+    var re = new RegExp(patterns.join("|"), "gi");
+    var first = text.search(re);
+    if (first === -1) return null;
+    var start = Math.max(0, first - 30), end = Math.min(text.length, first + 60);
+    var part = (start > 0 ? "…" : "") + text.slice(start, end) + (end < text.length ? "…" : "");
+    var last = 0, m;
+    re.lastIndex = 0;
+    while ((m = re.exec(part)) !== null) {
+      if (m[0] === "") { re.lastIndex++; continue; }
+      p.appendChild(document.createTextNode(part.slice(last, m.index)));
+      p.appendChild(el("mark", null, m[0]));
+      last = m.index + m[0].length;
+    }
+    p.appendChild(document.createTextNode(part.slice(last)));
+    return p;
+  }
+
+  function resultCard(f, terms) {
+    var a = el("article", "card");
+    var cover = el("a", "card-cover");
+    cover.href = base + f.p;
+    cover.tabIndex = -1;
+    cover.setAttribute("aria-hidden", "true");
+    if (f.v) {
+      var img = el("img");
+      img.src = base + f.v[0]; img.width = f.v[1]; img.height = f.v[2];
+      img.alt = ""; img.loading = "lazy"; img.decoding = "async";
+      cover.appendChild(img);
+    } else cover.appendChild(el("span", "cover-blank", f.c[1]));
+    a.appendChild(cover);
+    var body = el("div", "card-body");
+    var tag = el("p", "tag");
+    tag.appendChild(el("span", "tag-no", f.c[0]));
+    tag.appendChild(document.createTextNode(f.c[1]));
+    body.appendChild(tag);
+    var h = el("h3", "card-title");
+    var link = el("a", null, f.t);
+    link.href = base + f.p;
+    h.appendChild(link);
+    body.appendChild(h);
+    var u = el("p", "card-unit", f.u);
+    if (f.i) u.appendChild(el("span", "muted", " · " + f.i));
+    body.appendChild(u);
+    body.appendChild(snippet(f.b, terms) || snippet(f.s, terms) || el("p", "card-summary", f.s));
+    a.appendChild(body);
+    return a;
+  }
+
+  var searchRun = 0;
+  function searchRender(p) {
+    var run = ++searchRun;
+    var terms = p.q.split(/\s+/).map(normalise).filter(Boolean);
+    var looks = terms.map(lookups);
+    var filters = [];
+    if (p.category) filters.push({ gram: "f:c:" + p.category });
+    if (p.type) filters.push({ gram: "f:t:" + p.type });
+    if (p.unit) filters.push({ gram: "f:u:" + p.unit });
+    loadMeta().then(function () {
+      var all = [].concat.apply([], looks).concat(filters);
+      return Promise.all(all.map(postings));
+    }).then(function (lists) {
+      if (run !== searchRun) return;
+      // Candidates: in every list; ranked by where each term stands (title, summary, unit and
+      // category, body), then in showcase order.
+      var found = [];
+      var first = lists.length ? lists[0] : new Map();
+      first.forEach(function (bits, doc) {
+        if (!lists.every(function (l) { return l.has(doc); })) return;
+        var rank = 0, at = 0;
+        looks.forEach(function (l) {
+          var common = 15;
+          for (var k = 0; k < l.length; k++) common &= lists[at + k].get(doc);
+          at += l.length;
+          rank += common & 1 ? 0 : common & 2 ? 1 : common & 4 ? 2 : 3;
+        });
+        found.push([rank, doc]);
+      });
+      found.sort(function (a, b) { return a[0] - b[0] || a[1] - b[1]; });
+      showResults(run, p, terms, found.map(function (x) { return x[1]; }));
+    });
+  }
+
+  function showResults(run, p, terms, docs) {
+    var page = Math.max(1, p.page), wanted = page * SEARCH_PER_PAGE, shown = [], rejected = 0, next = 0;
+    function fill() {
+      if (shown.length >= wanted || next >= docs.length) return Promise.resolve();
+      var batch = docs.slice(next, next + (wanted - shown.length));
+      next += batch.length;
+      return Promise.all(batch.map(fragment)).then(function (fs) {
+        fs.forEach(function (f) { if (verified(f, terms)) shown.push(f); else rejected++; });
+        return fill();
+      });
+    }
+    fill().then(function () {
+      if (run !== searchRun) return;
+      var total = docs.length - rejected;
+      cards.textContent = "";
+      shown.slice((page - 1) * SEARCH_PER_PAGE, page * SEARCH_PER_PAGE).forEach(function (f) { cards.appendChild(resultCard(f, terms)); });
+      results.textContent = total ? total + " " + form.dataset.results : form.dataset.empty;
+      if (staticPager) staticPager.hidden = true;
+      pager(total, Math.min(page, Math.max(1, Math.ceil(total / SEARCH_PER_PAGE))), SEARCH_PER_PAGE);
+    });
+  }
+
   function render() {
     var p = params();
     fill(p);
@@ -153,9 +402,13 @@
       if (nav) nav.textContent = "";
       return;
     }
+    if (p.q) {
+      // The unit list of the filters still comes from the compact index, loaded when asked.
+      searchRender(p);
+      return;
+    }
     if (!index) { load().then(render); return; }
-    var terms = p.q.toLowerCase().split(/\s+/).filter(Boolean);
-    var found = index.entries.filter(function (e) { return matches(e, p, terms); });
+    var found = index.entries.filter(function (e) { return matches(e, p); });
     var page = Math.min(p.page, Math.max(1, Math.ceil(found.length / PER_PAGE)));
     cards.textContent = "";
     found.slice((page - 1) * PER_PAGE, page * PER_PAGE).forEach(function (e) { cards.appendChild(card(e)); });
