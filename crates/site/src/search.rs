@@ -135,11 +135,19 @@ pub fn shard_of(gram: &str, shards: u32) -> u32 {
 /// An entry's fields as the index sees them: field bit and normalised text.
 type Fields = [(u8, String); 4];
 
-/// An entry's grams with the fields they stand in, and its fields.
-type Indexed = (Vec<(String, u8)>, Fields);
-
 /// One entry's fields as the index sees them.
 fn fields(e: &EntryView) -> Fields {
+    let meta = meta_text(e);
+    [
+        (TITLE, normalise(&e.title)),
+        (SUMMARY, normalise(&e.summary)),
+        (META, normalise(&meta)),
+        (BODY, normalise(&e.text)),
+    ]
+}
+
+/// The unit, category and implementing unit and recognition, as one text (the fragment's `m`).
+fn meta_text(e: &EntryView) -> String {
     let mut meta = format!(
         "{} {} {}",
         e.unit_name,
@@ -154,15 +162,11 @@ fn fields(e: &EntryView) -> Fields {
             meta.push_str(t);
         }
     }
-    [
-        (TITLE, normalise(&e.title)),
-        (SUMMARY, normalise(&e.summary)),
-        (META, normalise(&meta)),
-        (BODY, normalise(&e.text)),
-    ]
+    meta
 }
 
-/// What a result card shows, and the text a match is checked against.
+/// What a result card shows, and the text a match is checked against (the browser normalises
+/// it as the index did).
 #[derive(Serialize)]
 struct Fragment<'a> {
     /// Path of the entry's page.
@@ -176,9 +180,9 @@ struct Fragment<'a> {
     i: &'a str,
     /// Cover thumbnail, width, height.
     v: Option<(&'a str, u32, u32)>,
-    /// The normalised fields, in [`fields`] order.
-    n: [&'a str; 4],
-    /// The body's plain text, for the snippet.
+    /// Unit, category, implementing unit and recognition, as matched.
+    m: &'a str,
+    /// The body's plain text.
     b: &'a str,
 }
 
@@ -191,58 +195,189 @@ fn varint(out: &mut Vec<u8>, mut n: u32) {
     out.push(n as u8);
 }
 
-/// The index's files, path and bytes, in a deterministic order.
-pub fn build(model: &Model) -> Vec<(String, Vec<u8>)> {
-    // Each entry's grams with their field bits, in parallel.
-    let per_entry: Vec<Indexed> = model
-        .entries
-        .par_iter()
-        .map(|e| {
-            let fields = fields(e);
-            let mut seen: BTreeMap<String, u8> = BTreeMap::new();
-            for (bit, text) in &fields {
-                grams(text, |g| *seen.entry(g.to_string()).or_insert(0) |= bit);
+/// A Han gram as a number: a character alone has the top bit set; a pair is two characters'
+/// code points side by side. No allocation per occurrence: an entry has thousands.
+fn han_key(a: char, b: Option<char>) -> u64 {
+    match b {
+        None => 1 << 63 | a as u64,
+        Some(b) => (a as u64) << 21 | b as u64,
+    }
+}
+
+fn han_gram(key: u64) -> String {
+    let char_at = |v: u64| char::from_u32((v & 0x1F_FFFF) as u32).unwrap_or('\u{fffd}');
+    if key >> 63 == 1 {
+        format!("c:{}", char_at(key))
+    } else {
+        format!("c:{}{}", char_at(key >> 21), char_at(key))
+    }
+}
+
+/// One entry's grams, each once, with the fields it stands in.
+#[derive(Default)]
+struct EntryGrams {
+    han: Vec<(u64, u8)>,
+    other: Vec<(String, u8)>,
+}
+
+fn entry_grams(e: &EntryView) -> EntryGrams {
+    let mut out = EntryGrams::default();
+    for (bit, text) in fields(e) {
+        for run in text.split(' ') {
+            let mut prev: Option<char> = None;
+            let mut word = String::new();
+            for c in run.chars() {
+                if is_han(c) {
+                    if !word.is_empty() {
+                        out.other.push((format!("w:{word}"), bit));
+                        word.clear();
+                    }
+                    out.han.push((han_key(c, None), bit));
+                    if let Some(p) = prev {
+                        out.han.push((han_key(p, Some(c)), bit));
+                    }
+                    prev = Some(c);
+                } else {
+                    prev = None;
+                    word.push(c);
+                }
             }
-            seen.insert(format!("f:c:{}", e.category), 0);
-            seen.insert(format!("f:t:{}", e.unit_type), 0);
-            seen.insert(format!("f:u:{}", e.unit), 0);
-            (seen.into_iter().collect(), fields)
-        })
-        .collect();
-    // Postings: gram → (entry, bits), entries ascending.
-    let mut postings: BTreeMap<&str, Vec<(u32, u8)>> = BTreeMap::new();
-    for (doc, (grams, _)) in per_entry.iter().enumerate() {
-        for (g, bits) in grams {
-            postings
-                .entry(g.as_str())
-                .or_default()
-                .push((doc as u32, *bits));
+            if !word.is_empty() {
+                out.other.push((format!("w:{word}"), bit));
+            }
         }
     }
-    let mut encoded: Vec<(&str, Vec<u8>)> = postings
-        .into_par_iter()
-        .map(|(gram, list)| {
-            let mut out = Vec::with_capacity(list.len() * 2 + gram.len() + 4);
-            out.push(gram.len() as u8);
-            out.extend_from_slice(gram.as_bytes());
-            varint(&mut out, list.len() as u32);
-            let mut last = 0;
-            for (doc, _) in &list {
-                varint(&mut out, doc - last);
-                last = *doc;
+    out.other.push((format!("f:c:{}", e.category), 0));
+    out.other.push((format!("f:t:{}", e.unit_type), 0));
+    out.other.push((format!("f:u:{}", e.unit), 0));
+    fn merge<K: Ord>(list: &mut Vec<(K, u8)>) {
+        list.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        list.dedup_by(|later, kept| {
+            if later.0 == kept.0 {
+                kept.1 |= later.1;
+                true
+            } else {
+                false
             }
-            for pair in list.chunks(2) {
-                out.push(pair[0].1 | pair.get(1).map_or(0, |p| p.1 << 4));
+        });
+    }
+    merge(&mut out.han);
+    merge(&mut out.other);
+    out
+}
+
+/// A gram's postings, encoded as they are added (entries come in ascending order).
+#[derive(Default)]
+struct Posting {
+    count: u32,
+    last: u32,
+    docs: Vec<u8>,
+    bits: Vec<u8>,
+}
+
+impl Posting {
+    fn add(&mut self, doc: u32, bits: u8) {
+        varint(&mut self.docs, doc - self.last);
+        self.last = doc;
+        if self.count.is_multiple_of(2) {
+            self.bits.push(bits);
+        } else if let Some(b) = self.bits.last_mut() {
+            *b |= bits << 4;
+        }
+        self.count += 1;
+    }
+
+    fn record(&self, gram: &str, out: &mut Vec<u8>) {
+        out.push(gram.len() as u8);
+        out.extend_from_slice(gram.as_bytes());
+        varint(out, self.count);
+        out.extend_from_slice(&self.docs);
+        out.extend_from_slice(&self.bits);
+    }
+}
+
+/// Entries read at once: their grams are made in parallel, then added in order.
+const BLOCK: usize = 512;
+
+/// A hasher for the Han grams' numbers (already well spread): SipHash, the default, would be
+/// most of the index's time.
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl std::hash::Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(*b)).wrapping_mul(0x517c_c1b7_2722_0a95);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
+
+type KeyMap = std::collections::HashMap<u64, Posting, std::hash::BuildHasherDefault<KeyHasher>>;
+
+/// Which of `parts` maps a Han gram is kept in: each thread adds to its own.
+fn part(key: u64, parts: usize) -> usize {
+    (key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 32) as usize % parts
+}
+
+/// The index's files, path and bytes, in a deterministic order.
+pub fn build(model: &Model) -> Vec<(String, Vec<u8>)> {
+    let parts = rayon::current_num_threads().max(1);
+    let mut han: Vec<KeyMap> = (0..parts).map(|_| KeyMap::default()).collect();
+    let mut other: BTreeMap<String, Posting> = BTreeMap::new();
+    let mut text_bytes = 0usize;
+    for (block, entries) in model.entries.chunks(BLOCK).enumerate() {
+        let grams: Vec<EntryGrams> = entries.par_iter().map(|e| entry_grams(e)).collect();
+        // Each thread adds the grams of its part, entries in order.
+        han.par_iter_mut().enumerate().for_each(|(p, map)| {
+            for (i, g) in grams.iter().enumerate() {
+                let doc = (block * BLOCK + i) as u32;
+                for (key, bits) in &g.han {
+                    if part(*key, parts) == p {
+                        map.entry(*key).or_default().add(doc, *bits);
+                    }
+                }
             }
-            (gram, out)
-        })
+        });
+        for (i, (g, e)) in grams.iter().zip(entries).enumerate() {
+            let doc = (block * BLOCK + i) as u32;
+            text_bytes += e.text.len() + e.title.len() + e.summary.len();
+            for (gram, bits) in &g.other {
+                match other.get_mut(gram) {
+                    Some(p) => p.add(doc, *bits),
+                    None => {
+                        let mut p = Posting::default();
+                        p.add(doc, *bits);
+                        other.insert(gram.clone(), p);
+                    }
+                }
+            }
+        }
+    }
+    // Postings are about as large as the text; shards of about SHARD_BYTES.
+    let shards = (text_bytes / SHARD_BYTES)
+        .clamp(1, 1 << 14)
+        .next_power_of_two() as u32;
+    let mut records: Vec<(u32, String, &Posting)> = han
+        .iter()
+        .flatten()
+        .map(|(k, p)| (0, han_gram(*k), p))
+        .chain(other.iter().map(|(g, p)| (0, g.clone(), p)))
         .collect();
-    encoded.sort_by(|a, b| a.0.cmp(b.0));
-    let total: usize = encoded.iter().map(|(_, b)| b.len()).sum();
-    let shards = (total / SHARD_BYTES).clamp(1, 1 << 14).next_power_of_two() as u32;
+    records
+        .par_iter_mut()
+        .for_each(|r| r.0 = shard_of(&r.1, shards));
+    records.par_sort_unstable_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
     let mut files: Vec<Vec<u8>> = vec![Vec::new(); shards as usize];
-    for (gram, bytes) in &encoded {
-        files[shard_of(gram, shards) as usize].extend_from_slice(bytes);
+    for (shard, gram, posting) in &records {
+        posting.record(gram, &mut files[*shard as usize]);
     }
     let mut out = Vec::with_capacity(files.len() + model.entries.len() + 1);
     out.push((
@@ -262,9 +397,9 @@ pub fn build(model: &Model) -> Vec<(String, Vec<u8>)> {
     let fragments: Vec<(String, Vec<u8>)> = model
         .entries
         .par_iter()
-        .zip(per_entry.par_iter())
         .enumerate()
-        .map(|(doc, (e, (_, fields)))| {
+        .map(|(doc, e)| {
+            let meta = meta_text(e);
             let fragment = Fragment {
                 p: &e.path,
                 t: &e.title,
@@ -275,7 +410,7 @@ pub fn build(model: &Model) -> Vec<(String, Vec<u8>)> {
                 v: e.cover
                     .as_ref()
                     .map(|c| (c.thumb.as_str(), c.width, c.height)),
-                n: [&fields[0].1, &fields[1].1, &fields[2].1, &fields[3].1],
+                m: &meta,
                 b: &e.text,
             };
             (

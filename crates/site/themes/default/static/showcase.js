@@ -267,6 +267,7 @@
   // Whether the fragment holds every term as it was typed (not only its pieces, apart); a term
   // that begins with a letter or digit must begin a word.
   function verified(f, terms) {
+    if (!f.n) f.n = [f.t, f.s, f.m, f.b].map(normalise);
     return terms.every(function (t) {
       return f.n.some(function (text) {
         var at = text.indexOf(t);
