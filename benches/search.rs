@@ -5,6 +5,7 @@
 //! `SHENBAO_BENCH_PAGEFIND=<pagefind binary>`, Pagefind indexes the same built site in the same
 //! run, for comparison (`npm install pagefind` ships its binary).
 
+#[allow(dead_code)] // other benchmarks compare binaries with it; this one runs one
 mod corpus;
 
 use std::collections::BTreeMap;
