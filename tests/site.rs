@@ -357,6 +357,62 @@ fn roster_command_writes_the_same_exports() {
     assert!(!run.stdout.contains("党建带工建"), "only alpha's entries");
 }
 
+/// No page skips a heading level (the Nu Html Checker's heading-order error): every heading is
+/// at most one level below the one before it.
+#[test]
+fn no_page_skips_a_heading_level() {
+    for (name, root) in [
+        ("site", fixture("site")),
+        ("valid", fixture("valid")),
+    ] {
+        build(root.path(), &[]);
+        let mut pages = Vec::new();
+        html_files(&root.path().join("public"), &mut pages);
+        assert!(pages.len() > 10, "{name}: {pages:?}");
+        for page in pages {
+            let html = std::fs::read_to_string(&page).unwrap();
+            let mut previous = 0;
+            for level in heading_levels(&html) {
+                assert!(
+                    level <= previous + 1,
+                    "{name}: {} has an h{level} after an h{previous}",
+                    page.display()
+                );
+                previous = level;
+            }
+        }
+    }
+}
+
+fn html_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+    for item in std::fs::read_dir(dir).unwrap() {
+        let path = item.unwrap().path();
+        if path.is_dir() {
+            html_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "html") {
+            out.push(path);
+        }
+    }
+    out.sort();
+}
+
+/// The levels of the headings of a page, in order.
+fn heading_levels(html: &str) -> Vec<u32> {
+    let bytes = html.as_bytes();
+    let mut out = Vec::new();
+    for (i, w) in bytes.windows(3).enumerate() {
+        let after = bytes.get(i + 3).copied().unwrap_or(b'>');
+        if w[0] == b'<'
+            && (w[1] == b'h' || w[1] == b'H')
+            && (b'1'..=b'6').contains(&w[2])
+            && (after == b'>' || after.is_ascii_whitespace())
+        {
+            out.push(u32::from(w[2] - b'0'));
+        }
+    }
+    out
+}
+
 #[test]
 fn the_sample_campaign_builds() {
     let dir = tempfile::tempdir().unwrap();

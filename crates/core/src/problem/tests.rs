@@ -343,6 +343,26 @@ fn every_problem_says_one_line_in_each_language() {
     }
 }
 
+/// Chinese typesetting sets Latin words and numbers apart from Chinese characters by a space:
+/// `应为 true 或 false`, not `应为true 或 false`.
+#[test]
+fn chinese_messages_space_latin_words_from_chinese_characters() {
+    fn cjk(c: char) -> bool {
+        ('\u{4e00}'..='\u{9fff}').contains(&c)
+    }
+    let recorded = render(&samples());
+    for line in recorded.lines().filter(|l| l.starts_with("zh-CN")) {
+        let chars: Vec<char> = line.chars().collect();
+        for pair in chars.windows(2) {
+            let [a, b] = [pair[0], pair[1]];
+            assert!(
+                !(cjk(a) && b.is_ascii_alphanumeric() || a.is_ascii_alphanumeric() && cjk(b)),
+                "no space between `{a}` and `{b}` in: {line}"
+            );
+        }
+    }
+}
+
 #[test]
 fn every_code_is_described_in_each_language() {
     for lang in [Lang::Zh, Lang::En] {
