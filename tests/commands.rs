@@ -143,12 +143,78 @@ fn status_json_lists_every_unit_nothing_first() {
     assert_eq!(units[2]["minimum"], 0);
 }
 
+/// One definition of who is expected to submit: a unit with a parent submits through it. `status`
+/// asks nothing of it (no minimum, no signed roster, not among those behind), and the units it
+/// finds behind are exactly those `check --final` finds short.
+#[test]
+fn status_and_check_agree_on_who_must_submit() {
+    let dir = fixture("valid");
+    // A second subordinate, with nothing forwarded for it, and the signed scan gone.
+    let campaign = dir.path().join("campaign.yaml");
+    let text = std::fs::read_to_string(&campaign).unwrap();
+    std::fs::write(
+        &campaign,
+        text.replace(
+            "  - {id: child, name: 丙厂工会, type: grassroots, parent: alpha}\n",
+            "  - {id: child, name: 丙厂工会, type: grassroots, parent: alpha}\n  - {id: idle, name: 丁厂工会, type: grassroots, parent: alpha}\n",
+        ),
+    )
+    .unwrap();
+    let doc = shenbao(dir.path(), &["status", "--format", "json"]).json();
+    let units = doc["units"].as_array().unwrap();
+    let unit = |id: &str| units.iter().find(|u| u["id"] == id).unwrap().clone();
+    for id in ["child", "idle"] {
+        let u = unit(id);
+        assert_eq!(u["parent"], "alpha", "{u}");
+        assert_eq!(u["minimum"], 0, "{u}");
+        assert_eq!(u["state"], "met", "nothing is owed: {u}");
+        assert_eq!(u["roster_signed"], false, "{u}");
+    }
+    assert_eq!(unit("child")["entries"], 1);
+    assert_eq!(unit("idle")["entries"], 0);
+    assert_eq!(unit("alpha")["parent"], serde_json::Value::Null);
+
+    let behind: Vec<&str> = units
+        .iter()
+        .filter(|u| u["state"] != "met")
+        .map(|u| u["id"].as_str().unwrap())
+        .collect();
+    let run = shenbao(dir.path(), &["check", "--final", "--format", "json"]);
+    let short: Vec<String> = diagnostics(&run)
+        .into_iter()
+        .filter(|d| d.code == "quota-short")
+        .map(|d| d.file.trim_start_matches("submissions/").to_string())
+        .collect();
+    assert_eq!(behind, short);
+    assert_eq!(behind, ["beta"]);
+
+    let table = shenbao(dir.path(), &["status"]).stdout;
+    assert!(
+        table.contains(
+            "共 2 个单位应申报：已达数 1，未达数 0，未申报 1；另有 2 个单位经上级工会申报"
+        ),
+        "{table}"
+    );
+    let idle = table.lines().find(|l| l.contains("(idle)")).unwrap();
+    assert!(
+        idle.contains("无需") && idle.contains("经上级工会申报") && !idle.contains("未上传"),
+        "{idle}"
+    );
+}
+
 #[test]
 fn status_table_shows_the_deadline_and_each_unit() {
     let dir = fixture("valid");
     let run = shenbao(dir.path(), &["status"]);
     assert_eq!(run.code, 0);
-    assert!(run.stdout.contains("2017-12-06T23:59:59+08:00"));
+    // As people write it, in the campaign's time zone.
+    assert!(
+        run.stdout
+            .contains("截止时间：2017年12月6日 23:59（已截止）"),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains("2017-12-06T23:59:59+08:00"));
     assert!(run.stdout.contains("甲区总工会 (alpha)"));
     assert!(run.stdout.contains("未申报"));
 }

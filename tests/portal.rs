@@ -932,7 +932,11 @@ fn a_clerk_submits_an_entry_with_a_photo_in_a_real_browser() {
     browser.fill("取得的效果", "服务职工一万人次。");
     // Checked as the clerk types (the page's script asks the server), before any save.
     let live = browser.wait_for("//p[@id='live-status'][contains(., '错误')]");
-    assert!(browser.text(&live).contains("还有 1 处错误"), "{}", browser.text(&live));
+    assert!(
+        browser.text(&live).contains("还有 1 处错误"),
+        "{}",
+        browser.text(&live)
+    );
     browser.wait_for("//ul[contains(@class, 'live')]/li[contains(., '不是有效的电话号码')]");
     browser.press("保存草稿");
     let problem = browser.wait_for("//ul[@id='problems-phone']");

@@ -357,14 +357,64 @@ fn roster_command_writes_the_same_exports() {
     assert!(!run.stdout.contains("党建带工建"), "only alpha's entries");
 }
 
+/// A unit that submits through its parent: its page lists the parent's entries naming it, and the
+/// site expects of it what `check` does — nothing of its own.
+#[test]
+fn a_unit_submitting_through_its_parent_shows_its_projects_and_is_not_expected() {
+    let dir = fixture("valid");
+    build(dir.path(), &[]);
+    let public = dir.path().join("public");
+
+    let child = read(&public, "units/child/index.html");
+    assert!(
+        child.contains("第二个项目"),
+        "the parent's entry naming it: {child}"
+    );
+    assert!(child.contains("entries/alpha/second-entry/"), "{child}");
+    assert!(!child.contains("暂无项目"), "{child}");
+    assert!(
+        !child.contains("good-entry"),
+        "the parent's own entry: {child}"
+    );
+    // Its projects are on its parent's roster sheet, not on one of its own.
+    assert!(!child.contains("roster/child/"), "{child}");
+    assert!(!public.join("roster/child").exists());
+    assert!(read(&public, "units/alpha/index.html").contains("第二个项目"));
+
+    // Expected to submit: alpha and beta, as `check` counts them; the one unit that submitted.
+    let home = read(&public, "index.html");
+    let figures: Vec<&str> = home
+        .split(r#"<div class="figure"><strong>"#)
+        .skip(1)
+        .map(|f| f.split('<').next().unwrap())
+        .collect();
+    assert_eq!(
+        figures[..3],
+        ["2", "1", "2"],
+        "entries, submitted, expected: {home}"
+    );
+
+    // No signed roster is asked of it, and it is not counted among the units behind.
+    let status = read(&public, "status/index.html");
+    let row = status
+        .split("<tr")
+        .find(|r| r.contains("units/child/"))
+        .unwrap();
+    assert!(
+        row.contains("无需") && row.contains("经上级工会申报"),
+        "{row}"
+    );
+    assert!(!row.contains("未上传") && !row.contains("badge"), "{row}");
+    let summary = status.split("status-summary").nth(1).unwrap();
+    let summary = text_of(&summary[..summary.find("</p>").unwrap()]);
+    assert!(summary.ends_with("未申报 1 未达数 0 已达数 1"), "{summary}");
+}
+
 /// No page skips a heading level (the Nu Html Checker's heading-order error): every heading is
 /// at most one level below the one before it.
 #[test]
 fn no_page_skips_a_heading_level() {
-    for (name, root) in [
-        ("site", fixture("site")),
-        ("valid", fixture("valid")),
-    ] {
+    for (name, root) in [("site", fixture("site")), ("valid", fixture("valid"))] {
         build(root.path(), &[]);
         let mut pages = Vec::new();
         html_files(&root.path().join("public"), &mut pages);
@@ -411,6 +461,24 @@ fn heading_levels(html: &str) -> Vec<u32> {
         }
     }
     out
+}
+
+/// The text of some HTML, tags left out and spaces collapsed.
+fn text_of(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                out.push(' ');
+            }
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 #[test]

@@ -72,6 +72,9 @@ entry_view! {
         last_changed: Option<String>,
     }
     internal {
+        /// The registered unit `implementing_unit` names, when the entry is a project forwarded
+        /// for a unit that submits through this entry's unit.
+        implementing_unit_id: Option<String>,
         /// Where the unit stands in the campaign's registry.
         unit_position: Option<usize>,
         /// Where the category stands in the campaign's list.

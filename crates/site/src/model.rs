@@ -87,7 +87,9 @@ pub struct PageLink {
 #[derive(Debug, Serialize)]
 pub struct Figures {
     pub entries: usize,
+    /// Units expected to submit that have published an entry.
     pub units_submitted: usize,
+    /// Units expected to submit (`Campaign::submitters`).
     pub units_registered: usize,
     pub categories_covered: usize,
 }
@@ -105,7 +107,8 @@ pub struct UnitView {
     pub leader: Option<String>,
     pub responsible: Option<String>,
     pub responsible_phone: Option<String>,
-    /// Indices into `Model::entries`.
+    /// Indices into `Model::entries`: its own, or for a unit submitting through its parent, the
+    /// parent's entries naming it.
     pub entries: Vec<usize>,
     pub status: UnitStatus,
 }
@@ -241,6 +244,10 @@ pub fn assemble(
             by_category[c].push(i);
         }
         by_unit.entry(e.unit.as_str()).or_default().push(i);
+        // A forwarded project is on the page of the unit it was made for too.
+        if let Some(unit) = &e.implementing_unit_id {
+            by_unit.entry(unit.as_str()).or_default().push(i);
+        }
     }
 
     let status = &summary.status;
@@ -301,10 +308,14 @@ pub fn assemble(
         })
         .collect();
 
+    // Units that submit through a parent are neither expected nor counted: their parent is.
     let figures = Figures {
         entries: entries.len(),
-        units_submitted: status.iter().filter(|s| s.entries > 0).count(),
-        units_registered: campaign.units.len(),
+        units_submitted: status
+            .iter()
+            .filter(|s| s.submits_itself() && s.entries > 0)
+            .count(),
+        units_registered: campaign.submitters().count(),
         categories_covered: by_category.iter().filter(|c| !c.is_empty()).count(),
     };
     let deadline = campaign.deadline.as_ref().map(|d| DeadlineView {
@@ -551,6 +562,7 @@ fn entry_view(campaign: &Campaign, e: &Entry, media: &EntryMedia, options: &Mode
         summary: e.summary.clone(),
         started: e.started.clone(),
         implementing_unit: e.implementing_unit.clone(),
+        implementing_unit_id: campaign.implementing_unit(e).map(|u| u.id.clone()),
         recognition: e
             .recognition
             .iter()

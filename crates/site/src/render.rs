@@ -354,7 +354,7 @@ fn page(model: &Model, shared: &Prepared, job: Job) -> (String, &'static str, Va
                     minimum: model
                         .units
                         .iter()
-                        .find(|u| u.unit_type == t.id && u.parent.is_none())
+                        .find(|u| u.unit_type == t.id && u.status.submits_itself())
                         .map_or(0, |u| u.status.minimum),
                     units: model
                         .units
@@ -404,8 +404,9 @@ fn page(model: &Model, shared: &Prepared, job: Job) -> (String, &'static str, Va
             )
         }
         Job::Status => {
+            // Of the units expected to submit: those submitting through a parent owe nothing.
             let mut counts = BTreeMap::from([("none", 0), ("short", 0), ("met", 0)]);
-            for s in &model.status {
+            for s in model.status.iter().filter(|s| s.submits_itself()) {
                 let key = match s.state {
                     shenbao_core::status::State::None => "none",
                     shenbao_core::status::State::Short => "short",
