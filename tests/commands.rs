@@ -271,19 +271,19 @@ fn roster_for_one_unit() {
     assert_eq!(shenbao(dir.path(), &["roster", "--unit", "nobody"]).code, 2);
 }
 
-/// `--unit` keeps the numbers of the whole roster, so that row 3 is row 3 on every copy.
+/// One numbering: a unit's roster (`--unit`) is its own 申报汇总表, numbered from 1 in CSV, JSON,
+/// XLSX and on the printed sheet alike, as on the site's sheet; the whole roster numbers all
+/// entries from 1.
 #[test]
-fn roster_for_one_unit_keeps_the_whole_rosters_numbers() {
+fn roster_for_one_unit_numbers_from_1_in_every_format() {
     let dir = fixture("site");
-    let whole = shenbao(dir.path(), &["roster", "--format", "json"]).json();
-    let beta = shenbao(
-        dir.path(),
-        &["roster", "--format", "json", "--unit", "beta"],
-    )
-    .json();
-    let units = beta["units"].as_array().unwrap();
-    assert_eq!(units.len(), 1);
-    assert_eq!(units[0]["id"], "beta");
+    let roster = |args: &[&str]| {
+        let mut all = vec!["roster"];
+        all.extend_from_slice(args);
+        let run = shenbao(dir.path(), &all);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        run.stdout
+    };
     let numbers = |unit: &serde_json::Value| -> Vec<(u64, String)> {
         unit["entries"]
             .as_array()
@@ -292,21 +292,84 @@ fn roster_for_one_unit_keeps_the_whole_rosters_numbers() {
             .map(|e| (e["no"].as_u64().unwrap(), e["id"].as_str().unwrap().into()))
             .collect()
     };
+    let whole: serde_json::Value = serde_json::from_str(&roster(&["--format", "json"])).unwrap();
     let in_whole = whole["units"]
         .as_array()
         .unwrap()
         .iter()
         .find(|u| u["id"] == "beta")
         .unwrap();
+    let across = numbers(in_whole);
+    assert!(across[0].0 > 1, "beta comes after alpha: {across:?}");
+
+    let beta: serde_json::Value =
+        serde_json::from_str(&roster(&["--format", "json", "--unit", "beta"])).unwrap();
+    let units = beta["units"].as_array().unwrap();
+    assert_eq!(units.len(), 1);
     let alone = numbers(&units[0]);
-    assert_eq!(alone, numbers(in_whole));
-    assert!(alone[0].0 > 1, "beta comes after alpha: {alone:?}");
-    let csv = shenbao(dir.path(), &["roster", "--format", "csv", "--unit", "beta"]).stdout;
-    let first_row = csv.lines().nth(1).unwrap();
-    assert!(
-        first_row.starts_with(&format!("{},", alone[0].0)),
-        "{first_row}"
+    let expected: Vec<u64> = (1..=across.len() as u64).collect();
+    assert_eq!(alone.iter().map(|r| r.0).collect::<Vec<_>>(), expected);
+    assert_eq!(
+        alone.iter().map(|r| &r.1).collect::<Vec<_>>(),
+        across.iter().map(|r| &r.1).collect::<Vec<_>>(),
+        "the same rows in the same order"
     );
+
+    let csv = roster(&["--format", "csv", "--unit", "beta"]);
+    let csv_numbers: Vec<u64> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap().parse().unwrap())
+        .collect();
+    assert_eq!(csv_numbers, expected, "{csv}");
+
+    let xlsx = dir.path().join("beta.xlsx");
+    roster(&[
+        "--format",
+        "xlsx",
+        "--unit",
+        "beta",
+        "--out",
+        xlsx.to_str().unwrap(),
+    ]);
+    assert_eq!(xlsx_numbers(&xlsx), expected);
+
+    // The sheet the unit signs, printed alone and on the site.
+    let sheet_numbers = |html: &str| -> Vec<u64> {
+        html.split(r#"<td class="num">"#)
+            .skip(1)
+            .map(|c| c.split('<').next().unwrap().parse().unwrap())
+            .collect()
+    };
+    let printed = roster(&["--format", "html", "--unit", "beta"]);
+    assert_eq!(sheet_numbers(&printed), expected);
+    let out = dir.path().join("out");
+    shenbao(dir.path(), &["build", "--out", out.to_str().unwrap()]);
+    let site = std::fs::read_to_string(out.join("roster/beta/index.html")).unwrap();
+    assert_eq!(sheet_numbers(&site), expected);
+}
+
+/// The numbers of an XLSX roster's first column (序号), from its first sheet.
+fn xlsx_numbers(path: &std::path::Path) -> Vec<u64> {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let mut xml = String::new();
+    zip.by_name("xl/worksheets/sheet1.xml")
+        .unwrap()
+        .read_to_string(&mut xml)
+        .unwrap();
+    // Numeric cells of column A: `<c r="A2" s="3"><v>1</v></c>` (text cells have t="s").
+    xml.split("<c r=\"A")
+        .skip(1)
+        .filter_map(|cell| {
+            let head = &cell[..cell.find('>')?];
+            if head.contains("t=") {
+                return None;
+            }
+            let value = cell.split("<v>").nth(1)?.split('<').next()?;
+            value.parse().ok()
+        })
+        .collect()
 }
 
 /// The roster a command writes and the one the site offers for download are the same file.

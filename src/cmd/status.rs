@@ -112,7 +112,11 @@ fn render_table(
         let name = campaign
             .unit(unit)
             .map_or(unit.as_str(), |u| u.name.as_str());
-        let written = until.written(lang);
+        // In the campaign's zone, the deadline's, whatever offset the extension was written in.
+        let written = campaign
+            .deadline
+            .as_ref()
+            .map_or_else(|| until.written(lang), |d| d.local(until.at, lang));
         out.push_str(&match lang {
             Lang::Zh => format!("补报：{name} 延至 {written}\n"),
             Lang::En => format!("extension: {name} until {written}\n"),

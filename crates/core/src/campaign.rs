@@ -149,7 +149,7 @@ fn default_smtp_port() -> u16 {
 }
 
 /// 截止时间: the instant after which an arriving entry is late.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Deadline {
     /// As the organisers wrote it, for display.
     pub text: String,

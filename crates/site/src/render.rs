@@ -400,7 +400,7 @@ fn page(model: &Model, shared: &Prepared, job: Job) -> (String, &'static str, Va
             (
                 path.clone(),
                 "roster_unit.html",
-                context! { site, unit => Serde(u), signed, path },
+                context! { site, unit => Serde(u.alone()), signed, path },
             )
         }
         Job::Status => {
@@ -487,7 +487,7 @@ pub fn roster_alone(
             .env
             .get_template("roster_unit.html")?
             .render(context! {
-                site, unit => Serde(u), inline_css, path => "roster/"
+                site, unit => Serde(u.alone()), inline_css, path => "roster/"
             }),
         None => theme.env.get_template("roster.html")?.render(context! {
             site, roster => Serde(&model.roster), inline_css, path => "roster/"

@@ -95,7 +95,11 @@ pub(super) fn message(problem: &Problem) -> String {
         }
         Problem::LateSubmission {
             arrived, deadline, ..
-        } => format!("项目于 {arrived} 才提交，晚于截止时间 {deadline}"),
+        } => format!(
+            "项目于 {} 才提交，晚于截止时间 {}",
+            deadline.local(*arrived, crate::lang::Lang::Zh),
+            deadline.written(crate::lang::Lang::Zh)
+        ),
         Problem::OutsideOwnFolder { email, commit, .. } => {
             format!("提交 {commit} 的作者 {email} 无权修改此文件")
         }
@@ -194,11 +198,11 @@ pub(super) fn help(problem: &Problem) -> Option<String> {
     })
 }
 
-/// A word set after Chinese text: Latin words and numbers stand apart from Chinese characters
-/// by a space (应为 true 或 false), Chinese words do not (应为文本).
+/// A word set after Chinese text: Latin words stand apart from Chinese characters by a space
+/// (应为 true 或 false), Chinese words do not (应为文本).
 fn spaced(word: &str) -> String {
     match word.chars().next() {
-        Some(c) if c.is_ascii_alphanumeric() => format!(" {word}"),
+        Some(c) if c.is_ascii_alphabetic() => format!(" {word}"),
         _ => word.to_string(),
     }
 }
