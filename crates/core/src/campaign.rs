@@ -369,6 +369,14 @@ impl Campaign {
             .collect()
     }
 
+    /// The campaign's time zone, for every time shown: the offset its deadline is written in,
+    /// else UTC.
+    pub fn zone(&self) -> jiff::tz::Offset {
+        self.deadline
+            .as_ref()
+            .map_or(jiff::tz::Offset::UTC, |d| d.offset)
+    }
+
     /// The deadline that holds for `unit`: its own extension, else the campaign's.
     pub fn deadline_for(&self, unit: &str) -> Option<&Deadline> {
         self.extensions.get(unit).or(self.deadline.as_ref())

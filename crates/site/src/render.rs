@@ -441,6 +441,13 @@ fn page(model: &Model, shared: &Prepared, job: Job) -> (String, &'static str, Va
             urls.push("units/".into());
             urls.extend(model.units.iter().map(|u| u.path.clone()));
             urls.push("roster/".into());
+            urls.extend(
+                model
+                    .roster
+                    .units
+                    .iter()
+                    .map(|u| format!("roster/{}/", u.id)),
+            );
             urls.push("status/".into());
             ("sitemap.xml".into(), "sitemap.xml", context! { site, urls })
         }
