@@ -143,12 +143,78 @@ fn status_json_lists_every_unit_nothing_first() {
     assert_eq!(units[2]["minimum"], 0);
 }
 
+/// One definition of who is expected to submit: a unit with a parent submits through it. `status`
+/// asks nothing of it (no minimum, no signed roster, not among those behind), and the units it
+/// finds behind are exactly those `check --final` finds short.
+#[test]
+fn status_and_check_agree_on_who_must_submit() {
+    let dir = fixture("valid");
+    // A second subordinate, with nothing forwarded for it, and the signed scan gone.
+    let campaign = dir.path().join("campaign.yaml");
+    let text = std::fs::read_to_string(&campaign).unwrap();
+    std::fs::write(
+        &campaign,
+        text.replace(
+            "  - {id: child, name: 丙厂工会, type: grassroots, parent: alpha}\n",
+            "  - {id: child, name: 丙厂工会, type: grassroots, parent: alpha}\n  - {id: idle, name: 丁厂工会, type: grassroots, parent: alpha}\n",
+        ),
+    )
+    .unwrap();
+    let doc = shenbao(dir.path(), &["status", "--format", "json"]).json();
+    let units = doc["units"].as_array().unwrap();
+    let unit = |id: &str| units.iter().find(|u| u["id"] == id).unwrap().clone();
+    for id in ["child", "idle"] {
+        let u = unit(id);
+        assert_eq!(u["parent"], "alpha", "{u}");
+        assert_eq!(u["minimum"], 0, "{u}");
+        assert_eq!(u["state"], "met", "nothing is owed: {u}");
+        assert_eq!(u["roster_signed"], false, "{u}");
+    }
+    assert_eq!(unit("child")["entries"], 1);
+    assert_eq!(unit("idle")["entries"], 0);
+    assert_eq!(unit("alpha")["parent"], serde_json::Value::Null);
+
+    let behind: Vec<&str> = units
+        .iter()
+        .filter(|u| u["state"] != "met")
+        .map(|u| u["id"].as_str().unwrap())
+        .collect();
+    let run = shenbao(dir.path(), &["check", "--final", "--format", "json"]);
+    let short: Vec<String> = diagnostics(&run)
+        .into_iter()
+        .filter(|d| d.code == "quota-short")
+        .map(|d| d.file.trim_start_matches("submissions/").to_string())
+        .collect();
+    assert_eq!(behind, short);
+    assert_eq!(behind, ["beta"]);
+
+    let table = shenbao(dir.path(), &["status"]).stdout;
+    assert!(
+        table.contains(
+            "共 2 个单位应申报：已达数 1，未达数 0，未申报 1；另有 2 个单位经上级工会申报"
+        ),
+        "{table}"
+    );
+    let idle = table.lines().find(|l| l.contains("(idle)")).unwrap();
+    assert!(
+        idle.contains("无需") && idle.contains("经上级工会申报") && !idle.contains("未上传"),
+        "{idle}"
+    );
+}
+
 #[test]
 fn status_table_shows_the_deadline_and_each_unit() {
     let dir = fixture("valid");
     let run = shenbao(dir.path(), &["status"]);
     assert_eq!(run.code, 0);
-    assert!(run.stdout.contains("2017-12-06T23:59:59+08:00"));
+    // As people write it, in the campaign's time zone.
+    assert!(
+        run.stdout
+            .contains("截止时间：2017年12月6日 23:59（已截止）"),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains("2017-12-06T23:59:59+08:00"));
     assert!(run.stdout.contains("甲区总工会 (alpha)"));
     assert!(run.stdout.contains("未申报"));
 }
@@ -205,19 +271,19 @@ fn roster_for_one_unit() {
     assert_eq!(shenbao(dir.path(), &["roster", "--unit", "nobody"]).code, 2);
 }
 
-/// `--unit` keeps the numbers of the whole roster, so that row 3 is row 3 on every copy.
+/// One numbering: a unit's roster (`--unit`) is its own 申报汇总表, numbered from 1 in CSV, JSON,
+/// XLSX and on the printed sheet alike, as on the site's sheet; the whole roster numbers all
+/// entries from 1.
 #[test]
-fn roster_for_one_unit_keeps_the_whole_rosters_numbers() {
+fn roster_for_one_unit_numbers_from_1_in_every_format() {
     let dir = fixture("site");
-    let whole = shenbao(dir.path(), &["roster", "--format", "json"]).json();
-    let beta = shenbao(
-        dir.path(),
-        &["roster", "--format", "json", "--unit", "beta"],
-    )
-    .json();
-    let units = beta["units"].as_array().unwrap();
-    assert_eq!(units.len(), 1);
-    assert_eq!(units[0]["id"], "beta");
+    let roster = |args: &[&str]| {
+        let mut all = vec!["roster"];
+        all.extend_from_slice(args);
+        let run = shenbao(dir.path(), &all);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        run.stdout
+    };
     let numbers = |unit: &serde_json::Value| -> Vec<(u64, String)> {
         unit["entries"]
             .as_array()
@@ -226,21 +292,84 @@ fn roster_for_one_unit_keeps_the_whole_rosters_numbers() {
             .map(|e| (e["no"].as_u64().unwrap(), e["id"].as_str().unwrap().into()))
             .collect()
     };
+    let whole: serde_json::Value = serde_json::from_str(&roster(&["--format", "json"])).unwrap();
     let in_whole = whole["units"]
         .as_array()
         .unwrap()
         .iter()
         .find(|u| u["id"] == "beta")
         .unwrap();
+    let across = numbers(in_whole);
+    assert!(across[0].0 > 1, "beta comes after alpha: {across:?}");
+
+    let beta: serde_json::Value =
+        serde_json::from_str(&roster(&["--format", "json", "--unit", "beta"])).unwrap();
+    let units = beta["units"].as_array().unwrap();
+    assert_eq!(units.len(), 1);
     let alone = numbers(&units[0]);
-    assert_eq!(alone, numbers(in_whole));
-    assert!(alone[0].0 > 1, "beta comes after alpha: {alone:?}");
-    let csv = shenbao(dir.path(), &["roster", "--format", "csv", "--unit", "beta"]).stdout;
-    let first_row = csv.lines().nth(1).unwrap();
-    assert!(
-        first_row.starts_with(&format!("{},", alone[0].0)),
-        "{first_row}"
+    let expected: Vec<u64> = (1..=across.len() as u64).collect();
+    assert_eq!(alone.iter().map(|r| r.0).collect::<Vec<_>>(), expected);
+    assert_eq!(
+        alone.iter().map(|r| &r.1).collect::<Vec<_>>(),
+        across.iter().map(|r| &r.1).collect::<Vec<_>>(),
+        "the same rows in the same order"
     );
+
+    let csv = roster(&["--format", "csv", "--unit", "beta"]);
+    let csv_numbers: Vec<u64> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap().parse().unwrap())
+        .collect();
+    assert_eq!(csv_numbers, expected, "{csv}");
+
+    let xlsx = dir.path().join("beta.xlsx");
+    roster(&[
+        "--format",
+        "xlsx",
+        "--unit",
+        "beta",
+        "--out",
+        xlsx.to_str().unwrap(),
+    ]);
+    assert_eq!(xlsx_numbers(&xlsx), expected);
+
+    // The sheet the unit signs, printed alone and on the site.
+    let sheet_numbers = |html: &str| -> Vec<u64> {
+        html.split(r#"<td class="num">"#)
+            .skip(1)
+            .map(|c| c.split('<').next().unwrap().parse().unwrap())
+            .collect()
+    };
+    let printed = roster(&["--format", "html", "--unit", "beta"]);
+    assert_eq!(sheet_numbers(&printed), expected);
+    let out = dir.path().join("out");
+    shenbao(dir.path(), &["build", "--out", out.to_str().unwrap()]);
+    let site = std::fs::read_to_string(out.join("roster/beta/index.html")).unwrap();
+    assert_eq!(sheet_numbers(&site), expected);
+}
+
+/// The numbers of an XLSX roster's first column (序号), from its first sheet.
+fn xlsx_numbers(path: &std::path::Path) -> Vec<u64> {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let mut xml = String::new();
+    zip.by_name("xl/worksheets/sheet1.xml")
+        .unwrap()
+        .read_to_string(&mut xml)
+        .unwrap();
+    // Numeric cells of column A: `<c r="A2" s="3"><v>1</v></c>` (text cells have t="s").
+    xml.split("<c r=\"A")
+        .skip(1)
+        .filter_map(|cell| {
+            let head = &cell[..cell.find('>')?];
+            if head.contains("t=") {
+                return None;
+            }
+            let value = cell.split("<v>").nth(1)?.split('<').next()?;
+            value.parse().ok()
+        })
+        .collect()
 }
 
 /// The roster a command writes and the one the site offers for download are the same file.

@@ -115,7 +115,8 @@ fn an_entry_that_arrives_after_the_deadline_is_late_and_an_edit_after_it_is_not(
     let (dir, held) = repository(&[late]);
     let d = dir.path();
     put(d, &held, late);
-    commit(d, BETA, "2017-12-07T10:00:00+08:00", "a late entry");
+    // Committed on a machine set to UTC: 10:00 in the campaign's zone.
+    commit(d, BETA, "2017-12-07T02:00:00+00:00", "a late entry");
     // An on-time entry edited after the deadline: its arrival counts, not the edit.
     let edited = d.join("submissions/alpha/weiquan.md");
     let text = std::fs::read_to_string(&edited).unwrap();
@@ -129,8 +130,18 @@ fn an_entry_that_arrives_after_the_deadline_is_late_and_an_edit_after_it_is_not(
     assert_eq!(codes_at(d, &[], "late-submission"), [late]);
     let run = shenbao(d, &["check"]);
     assert_eq!(run.code, 1);
+    // Both times in the deadline's zone, as people write them.
     assert!(
-        run.stdout.contains("2017-12-07 10:00 +08:00"),
+        run.stdout
+            .contains("项目于 2017年12月7日 10:00 才提交，晚于截止时间 2017年12月6日 23:59"),
+        "{}",
+        run.stdout
+    );
+    let run = shenbao(d, &["check", "--lang", "en"]);
+    assert!(
+        run.stdout.contains(
+            "the entry arrived on 7 December 2017, 10:00, after the deadline, 6 December 2017, 23:59"
+        ),
         "{}",
         run.stdout
     );
@@ -182,7 +193,8 @@ fn a_unit_granted_an_extension_is_judged_by_its_own_date() {
     assert_eq!(status_of(d, "beta")["late"], 0);
     let run = shenbao(d, &["status"]);
     assert!(
-        run.stdout.contains("2017-12-08T18:00:00+08:00"),
+        run.stdout
+            .contains("补报：乙公司工会 延至 2017年12月8日 18:00"),
         "{}",
         run.stdout
     );

@@ -49,6 +49,18 @@ type Edit = Box<dyn Fn(&Path)>;
 fn entry_by_entry_updates_give_the_same_site_as_a_whole_build() {
     let dir = common::fixture("site");
     let root = dir.path();
+    // A unit that submits through alpha: its page shows the projects alpha forwards for it.
+    let campaign = root.join("campaign.yaml");
+    let text = std::fs::read_to_string(&campaign).unwrap();
+    let delta = "  - {id: delta, name: 丁区总工会, type: county}\n";
+    std::fs::write(
+        &campaign,
+        text.replace(
+            delta,
+            &format!("{delta}  - {{id: wu, name: 戊厂工会, type: grassroots, parent: alpha}}\n"),
+        ),
+    )
+    .unwrap();
     let mut project = load(root);
     let mut live = Live::build(&project, &summary(&project), &options(), None).unwrap();
 
@@ -59,6 +71,37 @@ fn entry_by_entry_updates_give_the_same_site_as_a_whole_build() {
                 let f = root.join("submissions/alpha/weiquan.md");
                 let t = std::fs::read_to_string(&f).unwrap();
                 std::fs::write(&f, t.replace("劳动争议调解进车间", "劳动争议调解进班组")).unwrap();
+            }),
+        ),
+        (
+            "a project forwarded for a subordinate",
+            Box::new(|root: &Path| {
+                let f = root.join("submissions/alpha/weiquan.md");
+                let t = std::fs::read_to_string(&f).unwrap();
+                std::fs::write(
+                    &f,
+                    t.replace(
+                        "started: 2017-03\n",
+                        "started: 2017-03\nimplementing_unit: 戊厂工会\n",
+                    ),
+                )
+                .unwrap();
+            }),
+        ),
+        (
+            "its title changed",
+            Box::new(|root: &Path| {
+                let f = root.join("submissions/alpha/weiquan.md");
+                let t = std::fs::read_to_string(&f).unwrap();
+                std::fs::write(&f, t.replace("劳动争议调解进班组", "劳动争议调解进工段")).unwrap();
+            }),
+        ),
+        (
+            "forwarded no more",
+            Box::new(|root: &Path| {
+                let f = root.join("submissions/alpha/weiquan.md");
+                let t = std::fs::read_to_string(&f).unwrap();
+                std::fs::write(&f, t.replace("implementing_unit: 戊厂工会\n", "")).unwrap();
             }),
         ),
         (
@@ -96,6 +139,9 @@ fn entry_by_entry_updates_give_the_same_site_as_a_whole_build() {
         ),
     ];
     let changed = [
+        "submissions/alpha/weiquan.md",
+        "submissions/alpha/weiquan.md",
+        "submissions/alpha/weiquan.md",
         "submissions/alpha/weiquan.md",
         "submissions/gamma/yuanqu.md",
         "submissions/alpha/aaa-first.md",

@@ -357,6 +357,371 @@ fn roster_command_writes_the_same_exports() {
     assert!(!run.stdout.contains("党建带工建"), "only alpha's entries");
 }
 
+/// What a feed or sitemap validator would say: the first thing wrong, if any.
+type Verdict = Result<(), String>;
+
+/// A full URL: `http` or `https` with a host.
+fn is_absolute(url: &str) -> bool {
+    url.strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .is_some_and(|rest| !rest.is_empty() && !rest.starts_with('/'))
+}
+
+fn is_rfc3339(text: &str) -> bool {
+    text.parse::<jiff::Timestamp>().is_ok()
+}
+
+/// RFC 4287's requirements of an Atom feed that shenbao's could break: one id (an absolute IRI),
+/// title and updated (RFC 3339) for the feed and for each entry, unique entry ids, absolute
+/// links, an author for each entry (its own or the feed's); and entries dated apart.
+fn validate_feed(xml: &str) -> Verdict {
+    const ATOM: &str = "http://www.w3.org/2005/Atom";
+    let doc = roxmltree::Document::parse(xml).map_err(|e| format!("not XML: {e}"))?;
+    let feed = doc.root_element();
+    if !feed.has_tag_name((ATOM, "feed")) {
+        return Err(format!("the root is {:?}", feed.tag_name()));
+    }
+    let one = |parent: roxmltree::Node, name: &str| -> Result<String, String> {
+        let found: Vec<_> = parent
+            .children()
+            .filter(|n| n.has_tag_name((ATOM, name)))
+            .collect();
+        match found.as_slice() {
+            [n] => Ok(n.text().unwrap_or_default().to_string()),
+            _ => Err(format!(
+                "{} <{name}> in <{}>",
+                found.len(),
+                parent.tag_name().name()
+            )),
+        }
+    };
+    let check_links = |parent: roxmltree::Node| -> Verdict {
+        for link in parent.children().filter(|n| n.has_tag_name((ATOM, "link"))) {
+            let href = link.attribute("href").unwrap_or_default();
+            if !is_absolute(href) {
+                return Err(format!("a link to {href:?}"));
+            }
+        }
+        Ok(())
+    };
+    let id = one(feed, "id")?;
+    if !is_absolute(&id) {
+        return Err(format!("the feed's id {id:?} is not an absolute URL"));
+    }
+    one(feed, "title")?;
+    let updated = one(feed, "updated")?;
+    if !is_rfc3339(&updated) {
+        return Err(format!("the feed's updated {updated:?}"));
+    }
+    check_links(feed)?;
+    let feed_author = feed.children().any(|n| n.has_tag_name((ATOM, "author")));
+    let mut ids = std::collections::HashSet::new();
+    let mut dates = std::collections::HashSet::new();
+    let entries: Vec<_> = feed
+        .children()
+        .filter(|n| n.has_tag_name((ATOM, "entry")))
+        .collect();
+    for entry in &entries {
+        let id = one(*entry, "id")?;
+        if !is_absolute(&id) {
+            return Err(format!("the entry id {id:?} is not an absolute URL"));
+        }
+        if !ids.insert(id.clone()) {
+            return Err(format!("the entry id {id:?} twice"));
+        }
+        one(*entry, "title")?;
+        let updated = one(*entry, "updated")?;
+        if !is_rfc3339(&updated) {
+            return Err(format!("{id}: updated {updated:?}"));
+        }
+        dates.insert(updated);
+        check_links(*entry)?;
+        if !feed_author && !entry.children().any(|n| n.has_tag_name((ATOM, "author"))) {
+            return Err(format!("{id} has no author"));
+        }
+    }
+    if entries.len() > 1 && dates.len() == 1 {
+        return Err(format!("every entry was updated at {dates:?}"));
+    }
+    Ok(())
+}
+
+/// The sitemap protocol's requirements: a `urlset` of at most 50,000 `url`s, each with one
+/// `loc`, an absolute URL under the site's address, each once.
+fn validate_sitemap(xml: &str, address: &str) -> Result<Vec<String>, String> {
+    const SITEMAP: &str = "http://www.sitemaps.org/schemas/sitemap/0.9";
+    let doc = roxmltree::Document::parse(xml).map_err(|e| format!("not XML: {e}"))?;
+    let urlset = doc.root_element();
+    if !urlset.has_tag_name((SITEMAP, "urlset")) {
+        return Err(format!("the root is {:?}", urlset.tag_name()));
+    }
+    let mut locs = Vec::new();
+    for url in urlset.children().filter(|n| n.is_element()) {
+        if !url.has_tag_name((SITEMAP, "url")) {
+            return Err(format!("{:?} in the urlset", url.tag_name()));
+        }
+        let loc: Vec<_> = url
+            .children()
+            .filter(|n| n.has_tag_name((SITEMAP, "loc")))
+            .collect();
+        let [loc] = loc.as_slice() else {
+            return Err(format!("a url with {} <loc>", loc.len()));
+        };
+        let loc = loc.text().unwrap_or_default().to_string();
+        if !is_absolute(&loc) || !loc.starts_with(address) {
+            return Err(format!(
+                "the location {loc:?} is not an absolute URL under {address}"
+            ));
+        }
+        if locs.contains(&loc) {
+            return Err(format!("{loc} twice"));
+        }
+        locs.push(loc);
+    }
+    if locs.is_empty() || locs.len() > 50_000 {
+        return Err(format!("{} locations", locs.len()));
+    }
+    Ok(locs)
+}
+
+/// With the site's full address, the feed and the sitemap are valid: absolute ids and locations,
+/// entries dated apart, and every page listed (the units' roster sheets too). The validators
+/// fail on planted defects, and a build without the address says once what needs it.
+#[test]
+fn feed_and_sitemap_are_valid_with_the_sites_full_address() {
+    let dir = fixture("site");
+    let address = "https://example.org/award/2017/";
+    let run = build(dir.path(), &["--base-url", address]);
+    assert!(!run.stderr.contains("base_url"), "{}", run.stderr);
+    let public = dir.path().join("public");
+
+    let feed = read(&public, "feed.xml");
+    assert_eq!(validate_feed(&feed), Ok(()), "{feed}");
+    assert!(feed.contains(&format!("<id>{address}entries/alpha/wangshang/</id>")));
+
+    let sitemap = read(&public, "sitemap.xml");
+    let locs = validate_sitemap(&sitemap, address).unwrap_or_else(|e| panic!("{e}\n{sitemap}"));
+    for unit in ["alpha", "beta", "gamma"] {
+        let sheet = format!("{address}roster/{unit}/");
+        assert!(locs.contains(&sheet), "{sheet} is not in the sitemap");
+    }
+    // Every location is a page of the site.
+    for loc in &locs {
+        let rel = &loc[address.len()..];
+        assert!(
+            public.join(rel).join("index.html").is_file(),
+            "{loc} is not a page"
+        );
+    }
+
+    // Planted defects: each must fail its validator.
+    for (defect, planted) in [
+        (
+            "a relative id",
+            feed.replacen(&format!("<id>{address}"), "<id>/", 2),
+        ),
+        ("an entry without updated", {
+            let at = feed.find("<entry>").unwrap();
+            let end = at + feed[at..].find("</updated>").unwrap() + "</updated>".len();
+            let start = at + feed[at..].find("<updated>").unwrap();
+            format!("{}{}", &feed[..start], &feed[end..])
+        }),
+        ("every entry dated alike", {
+            let mut out = String::new();
+            for (i, part) in feed.split("<updated>").enumerate() {
+                if i > 1 {
+                    out.push_str("<updated>2017-12-06T23:59:59+08:00");
+                    out.push_str(&part[part.find('<').unwrap()..]);
+                } else {
+                    if i == 1 {
+                        out.push_str("<updated>");
+                    }
+                    out.push_str(part);
+                }
+            }
+            out
+        }),
+        (
+            "a relative link",
+            feed.replacen(&format!("href=\"{address}entries"), "href=\"/entries", 1),
+        ),
+    ] {
+        assert!(
+            validate_feed(&planted).is_err(),
+            "the validator passed {defect}"
+        );
+    }
+    for (defect, planted) in [
+        (
+            "a relative location",
+            sitemap.replacen(&format!("<loc>{address}"), "<loc>/", 1),
+        ),
+        (
+            "a location twice",
+            sitemap.replacen(
+                "</urlset>",
+                &format!("<url><loc>{address}</loc></url></urlset>"),
+                1,
+            ),
+        ),
+        (
+            "a url without its location",
+            sitemap
+                .replacen("<loc>", "<lastmod>", 1)
+                .replacen("</loc>", "</lastmod>", 1),
+        ),
+    ] {
+        assert!(
+            validate_sitemap(&planted, address).is_err(),
+            "the validator passed {defect}"
+        );
+    }
+
+    // Without the address (base_url: /), the build says so once, naming what needs it.
+    let run = build(dir.path(), &[]);
+    let said = run
+        .stderr
+        .lines()
+        .filter(|l| l.contains("base_url"))
+        .count();
+    assert_eq!(said, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("feed.xml") && run.stderr.contains("sitemap.xml"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("警告"),
+        "in the campaign's language: {}",
+        run.stderr
+    );
+    assert!(validate_feed(&read(&public, "feed.xml")).is_err());
+}
+
+/// A unit that submits through its parent: its page lists the parent's entries naming it, and the
+/// site expects of it what `check` does — nothing of its own.
+#[test]
+fn a_unit_submitting_through_its_parent_shows_its_projects_and_is_not_expected() {
+    let dir = fixture("valid");
+    build(dir.path(), &[]);
+    let public = dir.path().join("public");
+
+    let child = read(&public, "units/child/index.html");
+    assert!(
+        child.contains("第二个项目"),
+        "the parent's entry naming it: {child}"
+    );
+    assert!(child.contains("entries/alpha/second-entry/"), "{child}");
+    assert!(!child.contains("暂无项目"), "{child}");
+    assert!(
+        !child.contains("good-entry"),
+        "the parent's own entry: {child}"
+    );
+    // Its projects are on its parent's roster sheet, not on one of its own.
+    assert!(!child.contains("roster/child/"), "{child}");
+    assert!(!public.join("roster/child").exists());
+    assert!(read(&public, "units/alpha/index.html").contains("第二个项目"));
+
+    // Expected to submit: alpha and beta, as `check` counts them; the one unit that submitted.
+    let home = read(&public, "index.html");
+    let figures: Vec<&str> = home
+        .split(r#"<div class="figure"><strong>"#)
+        .skip(1)
+        .map(|f| f.split('<').next().unwrap())
+        .collect();
+    assert_eq!(
+        figures[..3],
+        ["2", "1", "2"],
+        "entries, submitted, expected: {home}"
+    );
+
+    // No signed roster is asked of it, and it is not counted among the units behind.
+    let status = read(&public, "status/index.html");
+    let row = status
+        .split("<tr")
+        .find(|r| r.contains("units/child/"))
+        .unwrap();
+    assert!(
+        row.contains("无需") && row.contains("经上级工会申报"),
+        "{row}"
+    );
+    assert!(!row.contains("未上传") && !row.contains("badge"), "{row}");
+    let summary = status.split("status-summary").nth(1).unwrap();
+    let summary = text_of(&summary[..summary.find("</p>").unwrap()]);
+    assert!(summary.ends_with("未申报 1 未达数 0 已达数 1"), "{summary}");
+}
+
+/// No page skips a heading level (the Nu Html Checker's heading-order error): every heading is
+/// at most one level below the one before it.
+#[test]
+fn no_page_skips_a_heading_level() {
+    for (name, root) in [("site", fixture("site")), ("valid", fixture("valid"))] {
+        build(root.path(), &[]);
+        let mut pages = Vec::new();
+        html_files(&root.path().join("public"), &mut pages);
+        assert!(pages.len() > 10, "{name}: {pages:?}");
+        for page in pages {
+            let html = std::fs::read_to_string(&page).unwrap();
+            let mut previous = 0;
+            for level in heading_levels(&html) {
+                assert!(
+                    level <= previous + 1,
+                    "{name}: {} has an h{level} after an h{previous}",
+                    page.display()
+                );
+                previous = level;
+            }
+        }
+    }
+}
+
+fn html_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+    for item in std::fs::read_dir(dir).unwrap() {
+        let path = item.unwrap().path();
+        if path.is_dir() {
+            html_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "html") {
+            out.push(path);
+        }
+    }
+    out.sort();
+}
+
+/// The levels of the headings of a page, in order.
+fn heading_levels(html: &str) -> Vec<u32> {
+    let bytes = html.as_bytes();
+    let mut out = Vec::new();
+    for (i, w) in bytes.windows(3).enumerate() {
+        let after = bytes.get(i + 3).copied().unwrap_or(b'>');
+        if w[0] == b'<'
+            && (w[1] == b'h' || w[1] == b'H')
+            && (b'1'..=b'6').contains(&w[2])
+            && (after == b'>' || after.is_ascii_whitespace())
+        {
+            out.push(u32::from(w[2] - b'0'));
+        }
+    }
+    out
+}
+
+/// The text of some HTML, tags left out and spaces collapsed.
+fn text_of(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                out.push(' ');
+            }
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 #[test]
 fn the_sample_campaign_builds() {
     let dir = tempfile::tempdir().unwrap();

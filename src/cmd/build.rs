@@ -32,6 +32,15 @@ pub struct Args {
     format: Format,
 }
 
+/// Said once when the site's full address is unknown: which outputs need it, and where to give it.
+fn no_address(lang: shenbao_core::lang::Lang, base: &str) -> String {
+    lang.pick(
+        "shenbao：警告：base_url `{base}` 不是网站的完整地址（如 https://example.org/award/）。订阅源 feed.xml 和站点地图 sitemap.xml 须用完整网址，现在只能写成路径；请在 campaign.yaml 中写明 base_url，或用 --base-url 指定",
+        "shenbao: warning: base_url `{base}` is not the site's full address (like https://example.org/award/). The feed (feed.xml) and the sitemap (sitemap.xml) need full URLs and now carry paths only: set base_url in campaign.yaml, or pass --base-url",
+    )
+    .replace("{base}", base)
+}
+
 /// Below this many pages a build is too quick for a progress bar to help.
 const BAR_FROM: u64 = 2_000;
 
@@ -108,7 +117,7 @@ pub fn run(globals: &Globals, args: Args) -> Result<Outcome, CliError> {
         &summary,
         &BuildOptions {
             out,
-            base_url: args.base_url,
+            base_url: args.base_url.clone(),
             drafts: args.drafts,
         },
         &progress,
@@ -118,6 +127,13 @@ pub fn run(globals: &Globals, args: Args) -> Result<Outcome, CliError> {
     }
     for warning in &report.warnings {
         eprintln!("shenbao: warning: {warning}");
+    }
+    let base = args
+        .base_url
+        .as_deref()
+        .unwrap_or(&project.campaign.base_url);
+    if shenbao_site::model::address(&shenbao_site::model::normalise_base(base)).is_none() {
+        eprintln!("{}", no_address(lang, base));
     }
     let seconds = started.elapsed().as_secs_f64();
     let warnings = if counts.warnings > 0 {

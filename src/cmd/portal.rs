@@ -74,13 +74,7 @@ pub fn run(globals: &Globals, args: Args) -> Result<Outcome, CliError> {
             // A unit with a parent submits through it (its entries are in the parent's folder):
             // it gets no account of its own.
             if invite.all {
-                accounts.extend(
-                    campaign
-                        .units
-                        .iter()
-                        .filter(|u| u.parent.is_none())
-                        .map(|u| Account::Unit(u.id.clone())),
-                );
+                accounts.extend(campaign.submitters().map(|u| Account::Unit(u.id.clone())));
             }
             for id in &invite.units {
                 if let Some(parent) = campaign.unit(id).and_then(|u| u.parent.as_deref())

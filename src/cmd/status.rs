@@ -72,14 +72,18 @@ fn render_table(
                 u.minimum.to_string(),
                 u.entries.to_string(),
                 u.late.to_string(),
-                if u.roster_signed {
-                    label("yes", lang)
-                } else {
-                    "—"
-                }
+                label(
+                    match (u.submits_itself(), u.roster_signed) {
+                        (false, _) => "not_needed",
+                        (true, true) => "yes",
+                        (true, false) => "no_value",
+                    },
+                    lang,
+                )
                 .to_string(),
                 label(
                     match u.state {
+                        _ if !u.submits_itself() => "through_parent",
                         State::None => "state_none",
                         State::Short => "state_short",
                         State::Met => "state_met",
@@ -98,40 +102,53 @@ fn render_table(
         } else {
             lang.pick("未截止", "open")
         };
+        let written = deadline.written(lang);
         out.push_str(&match lang {
-            Lang::Zh => format!("截止时间：{}（{state}）\n", deadline.text),
-            Lang::En => format!("deadline: {} ({state})\n", deadline.text),
+            Lang::Zh => format!("截止时间：{written}（{state}）\n"),
+            Lang::En => format!("deadline: {written} ({state})\n"),
         });
     }
     for (unit, until) in &campaign.extensions {
         let name = campaign
             .unit(unit)
             .map_or(unit.as_str(), |u| u.name.as_str());
+        // In the campaign's zone, the deadline's, whatever offset the extension was written in.
+        let written = campaign
+            .deadline
+            .as_ref()
+            .map_or_else(|| until.written(lang), |d| d.local(until.at, lang));
         out.push_str(&match lang {
-            Lang::Zh => format!("补报：{name} 延至 {}\n", until.text),
-            Lang::En => format!("extension: {name} until {}\n", until.text),
+            Lang::Zh => format!("补报：{name} 延至 {written}\n"),
+            Lang::En => format!("extension: {name} until {written}\n"),
         });
     }
-    let count = |s: State| units.iter().filter(|u| u.state == s).count();
-    out.push_str(&format!(
-        "{}\n\n",
-        match lang {
-            Lang::Zh => format!(
-                "共 {} 个单位：已达数 {}，未达数 {}，未申报 {}",
-                units.len(),
-                count(State::Met),
-                count(State::Short),
-                count(State::None)
-            ),
-            Lang::En => format!(
-                "{} units: {} met, {} short, {} with nothing",
-                units.len(),
-                count(State::Met),
-                count(State::Short),
-                count(State::None)
-            ),
-        }
-    ));
+    // Of the units expected to submit; those submitting through a parent are said apart.
+    let expected: Vec<&UnitStatus> = units.iter().filter(|u| u.submits_itself()).collect();
+    let count = |s: State| expected.iter().filter(|u| u.state == s).count();
+    let through = units.len() - expected.len();
+    out.push_str(&match lang {
+        Lang::Zh => format!(
+            "共 {} 个单位应申报：已达数 {}，未达数 {}，未申报 {}",
+            expected.len(),
+            count(State::Met),
+            count(State::Short),
+            count(State::None)
+        ),
+        Lang::En => format!(
+            "{} units are expected: {} met, {} short, {} with nothing",
+            expected.len(),
+            count(State::Met),
+            count(State::Short),
+            count(State::None)
+        ),
+    });
+    if through > 0 {
+        out.push_str(&match lang {
+            Lang::Zh => format!("；另有 {through} 个单位经上级工会申报"),
+            Lang::En => format!("; {through} more submit through their parent"),
+        });
+    }
+    out.push_str("\n\n");
     out.push_str(&table::render(&header, &rows, &[2, 3, 4]));
     out
 }

@@ -62,6 +62,9 @@ struct Index {
     units: HashMap<String, usize>,
     unit_types: HashMap<String, usize>,
     categories: HashMap<String, usize>,
+    /// By parent id, the units submitting through it, by id and by name (an id wins over another
+    /// unit's equal name).
+    through: HashMap<String, HashMap<String, usize>>,
 }
 
 impl Index {
@@ -73,10 +76,29 @@ impl Index {
             }
             map
         }
+        let mut through: HashMap<String, HashMap<String, usize>> = HashMap::new();
+        for (i, u) in units.iter().enumerate() {
+            if let Some(parent) = &u.parent {
+                through
+                    .entry(parent.clone())
+                    .or_default()
+                    .insert(u.id.clone(), i);
+            }
+        }
+        for (i, u) in units.iter().enumerate() {
+            if let Some(parent) = &u.parent {
+                through
+                    .entry(parent.clone())
+                    .or_default()
+                    .entry(u.name.clone())
+                    .or_insert(i);
+            }
+        }
         Self {
             units: positions(units.iter().map(|u| u.id.as_str())),
             unit_types: positions(unit_types.iter().map(|t| t.id.as_str())),
             categories: positions(categories.iter().map(|c| c.id.as_str())),
+            through,
         }
     }
 }
@@ -165,7 +187,7 @@ fn default_smtp_port() -> u16 {
 }
 
 /// 截止时间: the instant after which an arriving entry is late.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Deadline {
     /// As the organisers wrote it, for display.
     pub text: String,
@@ -259,6 +281,16 @@ pub struct Unit {
     pub parent: Option<String>,
     /// Commit emails of the people who maintain its folder.
     pub maintainers: Vec<String>,
+}
+
+impl Unit {
+    /// Whether the unit submits itself: has its folder, its card, its quota and a roster to sign.
+    /// A unit with a `parent` submits through it instead: its projects are the parent's entries
+    /// naming it in `implementing_unit`, and nothing is expected of it. This is the one
+    /// definition `check`, `status`, the roster and the site go by.
+    pub fn submits_itself(&self) -> bool {
+        self.parent.is_none()
+    }
 }
 
 /// The body sections entries must or should have.
@@ -375,6 +407,14 @@ impl Campaign {
             .collect()
     }
 
+    /// The campaign's time zone, for every time shown: the offset its deadline is written in,
+    /// else UTC.
+    pub fn zone(&self) -> jiff::tz::Offset {
+        self.deadline
+            .as_ref()
+            .map_or(jiff::tz::Offset::UTC, |d| d.offset)
+    }
+
     /// The deadline that holds for `unit`: its own extension, else the campaign's.
     pub fn deadline_for(&self, unit: &str) -> Option<&Deadline> {
         self.extensions.get(unit).or(self.deadline.as_ref())
@@ -404,10 +444,25 @@ impl Campaign {
 
     /// The minimum of a unit: its type's, or none when it submits through a parent.
     pub fn minimum(&self, unit: &Unit) -> u32 {
-        if unit.parent.is_some() {
+        if !unit.submits_itself() {
             return 0;
         }
         self.unit_type(&unit.unit_type).map_or(0, |t| t.minimum)
+    }
+
+    /// The units expected to submit (应申报的单位), in registry order: those that submit
+    /// themselves (`Unit::submits_itself`).
+    pub fn submitters(&self) -> impl Iterator<Item = &Unit> {
+        self.units.iter().filter(|u| u.submits_itself())
+    }
+
+    /// The unit an entry was made for when its unit forwards a subordinate's project: the
+    /// registered unit submitting through the entry's unit that its `implementing_unit` names,
+    /// by id or by name. `None` for the entry's own projects and for names not registered.
+    pub fn implementing_unit(&self, entry: &crate::model::Entry) -> Option<&Unit> {
+        let named = entry.implementing_unit.as_deref()?.trim();
+        let i = *self.index.through.get(&entry.unit)?.get(named)?;
+        self.units.get(i)
     }
 }
 

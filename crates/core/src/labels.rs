@@ -83,6 +83,7 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("state_met", "已达数", "Met"),
     ("yes", "已上传", "Uploaded"),
     ("no_value", "未上传", "Missing"),
+    ("not_needed", "无需", "Not needed"),
     (
         "through_parent",
         "经上级工会申报",

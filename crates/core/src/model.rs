@@ -60,6 +60,49 @@ impl Entry {
     pub fn folder(&self) -> String {
         crate::paths::attachment_folder(&self.unit, &self.slug)
     }
+
+    /// When the entry last changed, for a feed's `updated` (RFC 3339, and its instant to compare):
+    /// git's last change (else its arrival) when git was read. Without git nothing tells, and a
+    /// date the entry records itself is what is true: the latest of its recognitions' dates and
+    /// when it started, at midnight in `zone` — it cannot have been written before. `None` when
+    /// it records none either.
+    pub fn updated(&self, zone: jiff::tz::Offset) -> Option<(String, jiff::Timestamp)> {
+        if let Some(stamp) = self.changed.as_ref().or(self.arrived.as_ref()) {
+            let at = jiff::Timestamp::from_second(stamp.time).ok()?;
+            return Some((stamp.rfc3339(), at));
+        }
+        let recorded = self
+            .recognition
+            .iter()
+            .filter_map(|r| r.date.as_deref())
+            .chain(self.started.as_deref())
+            .filter_map(recorded_date)
+            .max()?;
+        let at = zone
+            .to_timestamp(recorded.to_datetime(jiff::civil::Time::midnight()))
+            .ok()?;
+        let text = zone
+            .to_datetime(at)
+            .strftime("%Y-%m-%dT%H:%M:%S")
+            .to_string();
+        Some((format!("{text}{}", rfc3339_offset(zone)), at))
+    }
+}
+
+/// `2017-08-25` or `2017-08` (its first day), as entries write dates.
+fn recorded_date(text: &str) -> Option<jiff::civil::Date> {
+    let text = text.trim();
+    text.parse::<jiff::civil::Date>()
+        .ok()
+        .or_else(|| format!("{text}-01").parse().ok())
+}
+
+/// `+08:00`, `-05:30`, `+00:00`.
+fn rfc3339_offset(zone: jiff::tz::Offset) -> String {
+    let seconds = zone.seconds();
+    let sign = if seconds < 0 { '-' } else { '+' };
+    let minutes = seconds.unsigned_abs() / 60;
+    format!("{sign}{:02}:{:02}", minutes / 60, minutes % 60)
 }
 
 /// 实效性证明: how the project was recognised.
@@ -92,4 +135,58 @@ pub struct UnitCard {
     pub email: Option<String>,
     /// The scan or photo of the signed and stamped roster, relative to the unit's folder.
     pub roster_signed: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn zone() -> jiff::tz::Offset {
+        jiff::tz::Offset::from_hours(8).unwrap()
+    }
+
+    #[test]
+    fn without_git_an_entry_is_dated_by_the_latest_date_it_records() {
+        let mut e = Entry {
+            started: Some("2017-02".into()),
+            recognition: vec![
+                Recognition {
+                    date: Some("2017-08-25".into()),
+                    ..Recognition::default()
+                },
+                Recognition {
+                    date: Some("2017-06-01".into()),
+                    ..Recognition::default()
+                },
+            ],
+            ..Entry::default()
+        };
+        let (text, at) = e.updated(zone()).unwrap();
+        assert_eq!(text, "2017-08-25T00:00:00+08:00");
+        assert_eq!(at.to_string(), "2017-08-24T16:00:00Z");
+        e.recognition.clear();
+        assert_eq!(e.updated(zone()).unwrap().0, "2017-02-01T00:00:00+08:00");
+        e.started = None;
+        assert_eq!(e.updated(zone()), None);
+    }
+
+    #[test]
+    fn with_git_an_entry_is_dated_by_its_last_change() {
+        let stamp = |time| crate::history::Stamp {
+            commit: "abc".into(),
+            time,
+            offset: 0,
+            author: String::new(),
+            email: String::new(),
+        };
+        let e = Entry {
+            started: Some("2017-02".into()),
+            arrived: Some(stamp(1_512_000_000)),
+            changed: Some(stamp(1_512_900_000)),
+            ..Entry::default()
+        };
+        let (text, at) = e.updated(zone()).unwrap();
+        assert_eq!(at.as_second(), 1_512_900_000);
+        assert_eq!(text, "2017-12-10T10:00:00+00:00");
+    }
 }

@@ -23,10 +23,24 @@ pub struct RosterUnit {
     pub entries: Vec<RosterEntry>,
 }
 
+impl RosterUnit {
+    /// The unit's own roster (申报汇总表, the notice's 附件2: the sheet its head signs and
+    /// stamps), its rows numbered from 1. Numbers within the whole roster would change on the
+    /// signed sheet whenever a unit before it adds an entry.
+    pub fn alone(&self) -> RosterUnit {
+        let mut unit = self.clone();
+        for (i, e) in unit.entries.iter_mut().enumerate() {
+            e.no = i + 1;
+        }
+        unit
+    }
+}
+
 /// One row of the roster.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct RosterEntry {
-    /// 序号, from 1 across the whole roster.
+    /// 序号, from 1 within the roster it is in: across the whole roster, or within one unit's
+    /// (`RosterUnit::alone`).
     pub no: usize,
     /// `unit/slug`
     pub id: String,
@@ -39,8 +53,8 @@ pub struct RosterEntry {
     pub implementing_unit: Option<String>,
 }
 
-/// The roster of every published entry; `only` keeps one unit (numbers stay those of the whole
-/// roster, so a row is called the same everywhere).
+/// The roster of every published entry; `only` keeps one unit: its own roster, numbered from 1 as
+/// on the sheet it signs.
 pub fn roster(project: &Project, only: Option<&str>) -> Roster {
     let published: Vec<&Entry> = project.entries.iter().filter(|e| !e.draft).collect();
     roster_of(project, &published, only)
@@ -79,12 +93,13 @@ pub fn roster_of(project: &Project, entries: &[&Entry], only: Option<&str>) -> R
         if only.is_some_and(|o| o != unit.id) {
             continue;
         }
-        units.push(RosterUnit {
+        let kept = RosterUnit {
             id: unit.id.clone(),
             name: unit.name.clone(),
             leader: project.cards.get(&unit.id).map(|c| c.leader.clone()),
             entries: rows,
-        });
+        };
+        units.push(if only.is_some() { kept.alone() } else { kept });
     }
     Roster { units }
 }

@@ -70,8 +70,16 @@ entry_view! {
         /// From git, when it is read.
         first_submitted: Option<String>,
         last_changed: Option<String>,
+        /// For the feed (RFC 3339): git's last change, else the latest date the entry records
+        /// (`Entry::updated`).
+        updated: Option<String>,
     }
     internal {
+        /// The registered unit `implementing_unit` names, when the entry is a project forwarded
+        /// for a unit that submits through this entry's unit.
+        implementing_unit_id: Option<String>,
+        /// The instant of `updated`, in seconds, to find the newest.
+        updated_at: Option<i64>,
         /// Where the unit stands in the campaign's registry.
         unit_position: Option<usize>,
         /// Where the category stands in the campaign's list.

@@ -111,9 +111,13 @@ impl Live {
             if !same {
                 dirty.entries.insert(i);
                 dirty.units.insert(view.unit.clone());
+                dirty.units.extend(view.implementing_unit_id.clone());
                 dirty.categories.extend(category_of(&model, i));
                 if let Some(&j) = old_at.get(view.id.as_str()) {
                     dirty.categories.extend(category_of(old, j));
+                    dirty
+                        .units
+                        .extend(old.entries[j].implementing_unit_id.clone());
                 }
             }
         }
@@ -122,6 +126,7 @@ impl Live {
         for (j, view) in old.entries.iter().enumerate() {
             if !new_ids.contains(view.id.as_str()) {
                 dirty.units.insert(view.unit.clone());
+                dirty.units.extend(view.implementing_unit_id.clone());
                 dirty.categories.extend(category_of(old, j));
                 removed.push((view.id.clone(), view.path.clone()));
             }

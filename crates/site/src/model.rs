@@ -31,6 +31,9 @@ pub struct Site {
     pub lang: &'static str,
     /// Where the site is served, always ending in `/`.
     pub base: String,
+    /// The site's full address (`https://host/path/`) when `base` is one: the feed's ids and the
+    /// sitemap's locations must be absolute URLs.
+    pub address: Option<String>,
     pub deadline: Option<DeadlineView>,
     pub contact: Option<ContactView>,
     pub categories: Vec<CategoryView>,
@@ -39,7 +42,7 @@ pub struct Site {
     pub pages: Vec<PageLink>,
     pub figures: Figures,
     pub t: std::collections::BTreeMap<&'static str, &'static str>,
-    /// The newest arrival, for the feed's `updated`; the deadline when git is not read.
+    /// The newest of the entries' `updated`, for the feed's; the deadline when no entry tells.
     pub updated: String,
 }
 
@@ -87,7 +90,9 @@ pub struct PageLink {
 #[derive(Debug, Serialize)]
 pub struct Figures {
     pub entries: usize,
+    /// Units expected to submit that have published an entry.
     pub units_submitted: usize,
+    /// Units expected to submit (`Campaign::submitters`).
     pub units_registered: usize,
     pub categories_covered: usize,
 }
@@ -105,7 +110,8 @@ pub struct UnitView {
     pub leader: Option<String>,
     pub responsible: Option<String>,
     pub responsible_phone: Option<String>,
-    /// Indices into `Model::entries`.
+    /// Indices into `Model::entries`: its own, or for a unit submitting through its parent, the
+    /// parent's entries naming it.
     pub entries: Vec<usize>,
     pub status: UnitStatus,
 }
@@ -241,6 +247,10 @@ pub fn assemble(
             by_category[c].push(i);
         }
         by_unit.entry(e.unit.as_str()).or_default().push(i);
+        // A forwarded project is on the page of the unit it was made for too.
+        if let Some(unit) = &e.implementing_unit_id {
+            by_unit.entry(unit.as_str()).or_default().push(i);
+        }
     }
 
     let status = &summary.status;
@@ -301,10 +311,14 @@ pub fn assemble(
         })
         .collect();
 
+    // Units that submit through a parent are neither expected nor counted: their parent is.
     let figures = Figures {
         entries: entries.len(),
-        units_submitted: status.iter().filter(|s| s.entries > 0).count(),
-        units_registered: campaign.units.len(),
+        units_submitted: status
+            .iter()
+            .filter(|s| s.submits_itself() && s.entries > 0)
+            .count(),
+        units_registered: campaign.submitters().count(),
         categories_covered: by_category.iter().filter(|c| !c.is_empty()).count(),
     };
     let deadline = campaign.deadline.as_ref().map(|d| DeadlineView {
@@ -314,8 +328,9 @@ pub fn assemble(
     });
     let updated = entries
         .iter()
-        .filter_map(|e| e.first_submitted.clone())
-        .max()
+        .filter_map(|e| Some((e.updated_at?, e.updated.as_ref()?)))
+        .max_by_key(|(at, _)| *at)
+        .map(|(_, text)| text.clone())
         .or_else(|| deadline.as_ref().map(|d| d.iso.clone()))
         .unwrap_or_else(|| "1970-01-01T00:00:00Z".into());
     let site = Site {
@@ -323,6 +338,7 @@ pub fn assemble(
         issuer: campaign.issuer.clone(),
         document: campaign.document.clone(),
         lang: lang.tag(),
+        address: address(&base),
         base,
         deadline,
         contact: campaign.contact.as_ref().map(|c| ContactView {
@@ -398,6 +414,15 @@ pub fn normalise_base(base: &str) -> String {
         b.push('/');
     }
     b
+}
+
+/// The site's full address when `base` (normalised) is one: an `http` or `https` URL with a host.
+pub fn address(base: &str) -> Option<String> {
+    let rest = base
+        .strip_prefix("https://")
+        .or_else(|| base.strip_prefix("http://"))?;
+    let host = rest.split('/').next().unwrap_or_default();
+    (!host.is_empty()).then(|| base.to_string())
 }
 
 /// A category's pages live under its id when that is URL-safe, else under its position.
@@ -529,6 +554,7 @@ fn entry_view(campaign: &Campaign, e: &Entry, media: &EntryMedia, options: &Mode
 
     let unit = campaign.unit(&e.unit);
     let unit_type = unit.and_then(|u| campaign.unit_type(&u.unit_type));
+    let updated = e.updated(campaign.zone());
     let category_index = campaign.category_position(&e.category);
     let view = EntryView {
         id: e.id(),
@@ -551,6 +577,7 @@ fn entry_view(campaign: &Campaign, e: &Entry, media: &EntryMedia, options: &Mode
         summary: e.summary.clone(),
         started: e.started.clone(),
         implementing_unit: e.implementing_unit.clone(),
+        implementing_unit_id: campaign.implementing_unit(e).map(|u| u.id.clone()),
         recognition: e
             .recognition
             .iter()
@@ -588,6 +615,8 @@ fn entry_view(campaign: &Campaign, e: &Entry, media: &EntryMedia, options: &Mode
         draft: e.draft,
         first_submitted: e.arrived.as_ref().map(|s| s.rfc3339()),
         last_changed: e.changed.as_ref().map(|s| s.rfc3339()),
+        updated: updated.as_ref().map(|u| u.0.clone()),
+        updated_at: updated.map(|u| u.1.as_second()),
         unit_position: campaign.unit_position(&e.unit),
         text: if e.draft {
             Arc::from("")
@@ -620,6 +649,24 @@ mod tests {
             normalise_base("https://example.org/a"),
             "https://example.org/a/"
         );
+    }
+
+    #[test]
+    fn only_a_url_with_a_host_is_an_address() {
+        assert_eq!(
+            address("https://example.org/award/").as_deref(),
+            Some("https://example.org/award/")
+        );
+        assert!(address("http://10.0.0.8/").is_some());
+        for base in [
+            "/",
+            "/award/2017/",
+            "https:///x/",
+            "//example.org/",
+            "file:///srv/",
+        ] {
+            assert_eq!(address(base), None, "{base}");
+        }
     }
 
     #[test]

@@ -354,7 +354,7 @@ fn page(model: &Model, shared: &Prepared, job: Job) -> (String, &'static str, Va
                     minimum: model
                         .units
                         .iter()
-                        .find(|u| u.unit_type == t.id && u.parent.is_none())
+                        .find(|u| u.unit_type == t.id && u.status.submits_itself())
                         .map_or(0, |u| u.status.minimum),
                     units: model
                         .units
@@ -400,12 +400,13 @@ fn page(model: &Model, shared: &Prepared, job: Job) -> (String, &'static str, Va
             (
                 path.clone(),
                 "roster_unit.html",
-                context! { site, unit => Serde(u), signed, path },
+                context! { site, unit => Serde(u.alone()), signed, path },
             )
         }
         Job::Status => {
+            // Of the units expected to submit: those submitting through a parent owe nothing.
             let mut counts = BTreeMap::from([("none", 0), ("short", 0), ("met", 0)]);
-            for s in &model.status {
+            for s in model.status.iter().filter(|s| s.submits_itself()) {
                 let key = match s.state {
                     shenbao_core::status::State::None => "none",
                     shenbao_core::status::State::Short => "short",
@@ -440,6 +441,13 @@ fn page(model: &Model, shared: &Prepared, job: Job) -> (String, &'static str, Va
             urls.push("units/".into());
             urls.extend(model.units.iter().map(|u| u.path.clone()));
             urls.push("roster/".into());
+            urls.extend(
+                model
+                    .roster
+                    .units
+                    .iter()
+                    .map(|u| format!("roster/{}/", u.id)),
+            );
             urls.push("status/".into());
             ("sitemap.xml".into(), "sitemap.xml", context! { site, urls })
         }
@@ -486,7 +494,7 @@ pub fn roster_alone(
             .env
             .get_template("roster_unit.html")?
             .render(context! {
-                site, unit => Serde(u), inline_css, path => "roster/"
+                site, unit => Serde(u.alone()), inline_css, path => "roster/"
             }),
         None => theme.env.get_template("roster.html")?.render(context! {
             site, roster => Serde(&model.roster), inline_css, path => "roster/"

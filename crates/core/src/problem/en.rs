@@ -102,7 +102,11 @@ pub(super) fn message(problem: &Problem) -> String {
         }
         Problem::LateSubmission {
             arrived, deadline, ..
-        } => format!("the entry arrived at {arrived}, after the deadline {deadline}"),
+        } => format!(
+            "the entry arrived on {}, after the deadline, {}",
+            deadline.local(*arrived, crate::lang::Lang::En),
+            deadline.written(crate::lang::Lang::En)
+        ),
         Problem::OutsideOwnFolder { email, commit, .. } => {
             format!("{email}, the author of {commit}, may not change this file")
         }

@@ -150,9 +150,11 @@ pub enum Problem {
     },
     /// The entry first reached the main line after the deadline.
     LateSubmission {
-        /// When it arrived, as people read it (`2017-12-07 09:30 +08:00`).
-        arrived: String,
-        deadline: String,
+        /// When it arrived; written in the deadline's time zone, as people write times
+        /// (2017年12月7日 09:30), whatever the committer's zone was.
+        arrived: jiff::Timestamp,
+        /// The deadline that held for its unit (an extension's, if granted).
+        deadline: crate::campaign::Deadline,
         commit: String,
     },
     /// In a pull request, a change outside the folders the author may change.

@@ -204,9 +204,10 @@ fn samples() -> Vec<Problem> {
             fatal: true,
         },
         Problem::RosterUnsigned { unit: s("alpha") },
+        // Committed at 01:30 UTC: 09:30 in the deadline's zone.
         Problem::LateSubmission {
-            arrived: s("2017-12-07 09:30 +08:00"),
-            deadline: s("2017-12-06 23:59 +08:00"),
+            arrived: "2017-12-07T01:30:00Z".parse().unwrap(),
+            deadline: crate::campaign::Deadline::parse("2017-12-06T23:59:59+08:00").unwrap(),
             commit: s("abc1234"),
         },
         Problem::OutsideOwnFolder {
@@ -339,6 +340,26 @@ fn every_problem_says_one_line_in_each_language() {
             (Some(zh), Some(en)) => assert!(!zh.is_empty() && !en.is_empty() && zh != en),
             (None, None) => {}
             other => panic!("{p:?}: help in one language only: {other:?}"),
+        }
+    }
+}
+
+/// Chinese typesetting sets Latin words apart from Chinese characters by a space: `应为 true 或
+/// false`, not `应为true 或 false` (numbers in dates are written close: 2017年12月6日).
+#[test]
+fn chinese_messages_space_latin_words_from_chinese_characters() {
+    fn cjk(c: char) -> bool {
+        ('\u{4e00}'..='\u{9fff}').contains(&c)
+    }
+    let recorded = render(&samples());
+    for line in recorded.lines().filter(|l| l.starts_with("zh-CN")) {
+        let chars: Vec<char> = line.chars().collect();
+        for pair in chars.windows(2) {
+            let [a, b] = [pair[0], pair[1]];
+            assert!(
+                !(cjk(a) && b.is_ascii_alphabetic() || a.is_ascii_alphabetic() && cjk(b)),
+                "no space between `{a}` and `{b}` in: {line}"
+            );
         }
     }
 }

@@ -25,7 +25,9 @@ pub(super) fn message(problem: &Problem) -> String {
         Problem::FrontMatterMissing { unclosed: true } => "文件头没有结束：缺少第二个 `---`".into(),
         Problem::UnknownField { key, .. } => format!("未知字段 `{key}`"),
         Problem::MissingField { key, label } => format!("缺少必填字段 `{key}`（{label}）"),
-        Problem::InvalidType { key, expected: e } => format!("字段 `{key}` 应为{}", expected(*e)),
+        Problem::InvalidType { key, expected: e } => {
+            format!("字段 `{key}` 应为{}", spaced(expected(*e)))
+        }
         Problem::InvalidValue { key, value, .. } => {
             format!("字段 `{key}` 的值 `{value}` 不在允许范围内")
         }
@@ -93,7 +95,11 @@ pub(super) fn message(problem: &Problem) -> String {
         }
         Problem::LateSubmission {
             arrived, deadline, ..
-        } => format!("项目于 {arrived} 才提交，晚于截止时间 {deadline}"),
+        } => format!(
+            "项目于 {} 才提交，晚于截止时间 {}",
+            deadline.local(*arrived, crate::lang::Lang::Zh),
+            deadline.written(crate::lang::Lang::Zh)
+        ),
         Problem::OutsideOwnFolder { email, commit, .. } => {
             format!("提交 {commit} 的作者 {email} 无权修改此文件")
         }
@@ -190,6 +196,15 @@ pub(super) fn help(problem: &Problem) -> Option<String> {
         | Problem::QuotaShort { .. }
         | Problem::CampaignInvalid { .. } => return None,
     })
+}
+
+/// A word set after Chinese text: Latin words stand apart from Chinese characters by a space
+/// (应为 true 或 false), Chinese words do not (应为文本).
+fn spaced(word: &str) -> String {
+    match word.chars().next() {
+        Some(c) if c.is_ascii_alphabetic() => format!(" {word}"),
+        _ => word.to_string(),
+    }
 }
 
 pub(super) fn expected(expected: Expected) -> &'static str {

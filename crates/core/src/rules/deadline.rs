@@ -29,13 +29,14 @@ pub fn check(campaign: &Campaign, history: Option<&History>, entries: &[Entry]) 
             // A unit granted an extension (补报) is judged by its own date.
             let deadline = campaign.deadline_for(&e.unit)?;
             let arrived = e.arrived.as_ref()?;
-            (arrived.time > deadline.at.as_second()).then(|| {
+            let at = jiff::Timestamp::from_second(arrived.time).ok()?;
+            (at > deadline.at).then(|| {
                 Diagnostic::new(
                     e.file(),
                     e.title_pos,
                     Problem::LateSubmission {
-                        arrived: arrived.display(),
-                        deadline: deadline.text.clone(),
+                        arrived: at,
+                        deadline: deadline.clone(),
                         commit: arrived.short().to_string(),
                     },
                 )

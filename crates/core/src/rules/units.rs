@@ -32,7 +32,7 @@ pub fn check(
             ));
             continue;
         };
-        if let Some(parent) = &unit.parent {
+        if let (false, Some(parent)) = (unit.submits_itself(), &unit.parent) {
             out.push(Diagnostic::new(
                 folder.rel(),
                 Pos::START,
@@ -71,6 +71,7 @@ pub fn check(
             ));
         }
         if count > 0
+            && unit.submits_itself()
             && let Some(card) = cards.get(&unit.id)
             && card.roster_signed.is_none()
         {
