@@ -56,7 +56,7 @@ pub fn lacks(project: &Project, lang: Lang) -> Vec<Lack> {
     let campaign = &project.campaign;
     status::status(project)
         .into_iter()
-        .filter(|s| campaign.unit(&s.id).is_some_and(|u| u.parent.is_none()))
+        .filter(|s| campaign.unit(&s.id).is_some_and(|u| u.submits_itself()))
         .map(|s| {
             let mut with_errors = Vec::new();
             let mut drafts = Vec::new();
