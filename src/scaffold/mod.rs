@@ -1,11 +1,19 @@
-//! New files from the schema: an entry stub (`shenbao new`) and a campaign skeleton
-//! (`shenbao init`). Nothing here ever overwrites a file.
+//! New files from the schema: an entry stub (`shenbao new`) and a campaign skeleton with its CI
+//! files (`shenbao init`). Nothing here ever overwrites a file.
 
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
 use shenbao_core::campaign::{Campaign, ExtraType};
 use shenbao_core::fields::{self, FieldKind};
+
+/// Where shenbao's source and releases live: the workspace's `repository` in Cargo.toml.
+pub const REPOSITORY: &str = env!("CARGO_PKG_REPOSITORY");
+/// The version `init`'s CI files install: this binary's own.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+/// The archive `.github/workflows/release.yml` attaches to each release (with `<name>.sha256`
+/// beside it), holding the `shenbao` binary for Linux on x86_64.
+pub const RELEASE_ASSET: &str = "shenbao-x86_64-unknown-linux-gnu.tar.gz";
 
 /// Why a file could not be scaffolded.
 #[derive(Debug)]
@@ -207,22 +215,55 @@ fn yaml_string(s: &str) -> String {
 }
 
 /// The files of a new campaign, relative to its root.
-pub fn campaign_skeleton() -> Vec<(&'static str, &'static str)> {
+pub fn campaign_skeleton() -> Vec<(&'static str, String)> {
     vec![
-        ("campaign.yaml", include_str!("init/campaign.yaml")),
-        ("content/about.md", include_str!("init/about.md")),
-        ("content/guide.md", include_str!("init/guide.md")),
-        ("submissions/README.md", include_str!("init/submissions.md")),
+        ("campaign.yaml", fill(include_str!("init/campaign.yaml"))),
+        ("content/about.md", fill(include_str!("init/about.md"))),
+        ("content/guide.md", fill(include_str!("init/guide.md"))),
+        ("submissions/README.md", fill(include_str!("init/submissions.md"))),
         (
             ".github/workflows/shenbao.yml",
-            include_str!("init/github-workflow.yml"),
+            fill(include_str!("init/github-workflow.yml")),
         ),
-        (".gitlab-ci.yml", include_str!("init/gitlab-ci.yml")),
+        (".gitlab-ci.yml", fill(include_str!("init/gitlab-ci.yml"))),
         (
             ".gitignore",
-            "public/\n# left by a build that was killed; the next build removes them\n.*.building-*/\n.*.lock\n",
+            "public/\n# left by a build that was killed; the next build removes them\n.*.building-*/\n.*.lock\n".into(),
         ),
     ]
+}
+
+/// A template with its placeholders filled: `@NAME@` within a line by its value, and a line
+/// that is only `@INSTALL@` by that script, at the line's indentation.
+fn fill(template: &str) -> String {
+    let values = [
+        ("@SHENBAO_VERSION@", VERSION),
+        ("@SHENBAO_REPOSITORY@", REPOSITORY),
+        ("@RELEASE_ASSET@", RELEASE_ASSET),
+    ];
+    let mut out = String::with_capacity(template.len());
+    let mut push = |line: &str| {
+        let mut line = line.to_string();
+        for (name, value) in values {
+            line = line.replace(name, value);
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    };
+    for line in template.lines() {
+        let script = match line.trim() {
+            "@INSTALL@" => include_str!("init/install-shenbao.sh"),
+            _ => {
+                push(line);
+                continue;
+            }
+        };
+        let indent = &line[..line.len() - line.trim_start().len()];
+        for l in script.lines() {
+            push(&format!("{indent}{l}"));
+        }
+    }
+    out
 }
 
 /// Write a campaign skeleton into `dir`; refuses if any of its files exists.
@@ -232,7 +273,7 @@ pub fn init(dir: &Path) -> Result<Vec<PathBuf>, ScaffoldError> {
         return Err(ScaffoldError::Exists(dir.join(rel)));
     }
     let mut written = Vec::new();
-    for (rel, text) in files {
+    for (rel, text) in &files {
         let path = dir.join(rel);
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)
@@ -256,5 +297,25 @@ mod tests {
         );
         assert_eq!(ascii_slug("网上工会"), None);
         assert_eq!(yaml_string("a: \"b\""), "\"a: \\\"b\\\"\"");
+    }
+
+    #[test]
+    fn every_placeholder_of_the_skeleton_is_filled() {
+        fn placeholder(text: &str) -> Option<&str> {
+            text.match_indices('@').find_map(|(at, _)| {
+                let rest = &text[at + 1..];
+                let name = rest
+                    .find(|c: char| !(c.is_ascii_uppercase() || c == '_'))
+                    .map_or(rest, |end| &rest[..end]);
+                (!name.is_empty() && rest[name.len()..].starts_with('@')).then_some(name)
+            })
+        }
+        assert_eq!(
+            placeholder("office@example.org @SOME_NAME@"),
+            Some("SOME_NAME")
+        );
+        for (rel, text) in campaign_skeleton() {
+            assert_eq!(placeholder(&text), None, "{rel} keeps a placeholder");
+        }
     }
 }
