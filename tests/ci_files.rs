@@ -1,7 +1,9 @@
 //! The CI files `shenbao init` writes, and this repository's release workflow: valid against the
 //! schemas GitHub's and GitLab's editors use (`tests/schemas/`, validated with the `jsonschema`
 //! crate); the install step really installs the release archive that `release.yml` packs, checks
-//! its SHA-256 and builds from the repository without one.
+//! its SHA-256 and builds from the repository without one; the daily reminder job runs
+//! `shenbao remind` only with a channel's secret, through that channel, keeping its record of what
+//! was sent in a cache.
 
 mod common;
 
@@ -173,7 +175,7 @@ fn step<'a>(job: &'a Json, name: &str) -> &'a Json {
 /// The install script, the same in every GitHub job and in GitLab's `before_script`.
 fn install_script(campaign: &Campaign) -> String {
     let github = campaign.github();
-    let scripts: Vec<&str> = ["check", "site"]
+    let scripts: Vec<&str> = ["check", "site", "remind"]
         .iter()
         .map(|job| {
             step(&github["jobs"][job], "安装 shenbao")["run"]
@@ -367,5 +369,214 @@ fn the_install_step_installs_the_pinned_release_once_its_checksum_agrees() {
             )
         );
         assert!(ran.output.contains("built"), "{}", ran.output);
+    }
+}
+
+// The daily reminders.
+
+fn reminder_env_names(campaign: &Campaign) -> (String, String) {
+    let config = campaign.yaml("campaign.yaml");
+    let reminders = &config["reminders"];
+    (
+        reminders["smtp"]["password_env"]
+            .as_str()
+            .expect("init's campaign names the SMTP password's variable")
+            .to_string(),
+        reminders["webhook_env"]
+            .as_str()
+            .expect("init's campaign names the webhook's variable")
+            .to_string(),
+    )
+}
+
+#[test]
+fn github_runs_remind_daily_with_the_campaigns_secrets_and_keeps_what_was_sent() {
+    let campaign = Campaign::new();
+    let github = campaign.github();
+    let cron = github["on"]["schedule"][0]["cron"].as_str().unwrap();
+    let fields: Vec<&str> = cron.split_whitespace().collect();
+    assert_eq!(fields.len(), 5, "{cron}");
+    assert_eq!(&fields[2..], ["*", "*", "*"], "daily: {cron}");
+    for job in ["check", "site"] {
+        let condition = github["jobs"][job]["if"].as_str().unwrap();
+        assert!(
+            !condition.contains("schedule"),
+            "{job} runs on the schedule"
+        );
+    }
+    let remind = &github["jobs"]["remind"];
+    assert!(remind["if"].as_str().unwrap().contains("'schedule'"));
+    assert!(
+        remind["concurrency"].is_string(),
+        "two runs could remind twice"
+    );
+
+    // The secrets: under the names campaign.yaml gives, from the secrets of those names.
+    let (smtp, webhook) = reminder_env_names(&campaign);
+    assert_eq!(
+        (smtp.as_str(), webhook.as_str()),
+        ("SHENBAO_SMTP_PASSWORD", "SHENBAO_WEBHOOK_URL")
+    );
+    for name in [&smtp, &webhook] {
+        assert_eq!(
+            remind["env"][name.as_str()],
+            format!("${{{{ secrets.{name} }}}}"),
+            "{name}"
+        );
+    }
+
+    // The record of what was sent: restored before remind runs, saved after it even when it
+    // failed, under a key that the next run's restore finds.
+    let steps = remind["steps"].as_array().unwrap();
+    let at = |uses: &str| {
+        steps
+            .iter()
+            .position(|s| s["uses"] == uses)
+            .unwrap_or_else(|| panic!("no {uses}"))
+    };
+    let sends = steps
+        .iter()
+        .position(|s| {
+            s["run"]
+                .as_str()
+                .is_some_and(|r| r.contains("shenbao remind"))
+        })
+        .unwrap();
+    let (restore, save) = (at("actions/cache/restore@v4"), at("actions/cache/save@v4"));
+    assert!(at("actions/checkout@v4") < restore && restore < sends && sends < save);
+    for i in [restore, save] {
+        assert_eq!(steps[i]["with"]["path"], ".git/shenbao/reminders.json");
+    }
+    assert_eq!(steps[save]["if"], "always()");
+    let key = steps[save]["with"]["key"].as_str().unwrap();
+    assert_eq!(steps[restore]["with"]["key"], key);
+    let prefix = steps[restore]["with"]["restore-keys"].as_str().unwrap();
+    assert!(
+        key.starts_with(prefix) && key.contains("github.run_id"),
+        "{key}"
+    );
+}
+
+#[test]
+fn gitlab_runs_remind_in_scheduled_pipelines_only_and_keeps_what_was_sent() {
+    let campaign = Campaign::new();
+    let gitlab = campaign.gitlab();
+    let remind = &gitlab["remind"];
+    assert_eq!(
+        remind["rules"][0]["if"],
+        "$CI_PIPELINE_SOURCE == \"schedule\""
+    );
+    assert!(remind["resource_group"].is_string());
+    assert_eq!(remind["cache"]["paths"][0], ".git/shenbao/reminders.json");
+    assert_eq!(remind["cache"]["when"], "always");
+    // The other jobs stay out of the scheduled pipeline.
+    assert!(
+        gitlab["pages"]["rules"][0]["if"]
+            .as_str()
+            .unwrap()
+            .contains("$CI_PIPELINE_SOURCE != \"schedule\"")
+    );
+    assert_eq!(
+        gitlab["check"]["rules"][0]["if"],
+        "$CI_PIPELINE_SOURCE == \"merge_request_event\""
+    );
+    // The same script as GitHub's.
+    let github = campaign.github();
+    assert_eq!(
+        remind["script"][0],
+        step(&github["jobs"]["remind"], "提醒各单位")["run"]
+    );
+}
+
+#[test]
+fn the_remind_step_sends_through_the_channels_whose_secrets_are_set() {
+    let campaign = Campaign::new();
+    let github = campaign.github();
+    let script = step(&github["jobs"]["remind"], "提醒各单位")["run"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let (smtp, webhook) = reminder_env_names(&campaign);
+    type Env<'a> = &'a [(&'a str, &'a str)];
+    let cases: [(Env, Option<&str>); 6] = [
+        (&[], None),
+        (&[("SHENBAO_DRY_RUN", "false")], None),
+        (&[(&smtp, "secret")], Some("remind --channel email")),
+        (
+            &[(&webhook, "https://hook")],
+            Some("remind --channel webhook"),
+        ),
+        (
+            &[(&smtp, "secret"), (&webhook, "https://hook")],
+            Some("remind"),
+        ),
+        (&[("SHENBAO_DRY_RUN", "true")], Some("remind --dry-run")),
+    ];
+    for shell in [BASH, SH] {
+        for (env, expected) in cases {
+            let dir = tempfile::tempdir().unwrap();
+            let ran = run(shell, &script, "shenbao", env, dir.path());
+            assert!(ran.ok, "{env:?}: {}", ran.output);
+            assert_eq!(ran.calls.trim(), expected.unwrap_or(""), "{env:?}");
+            if expected.is_none() {
+                assert!(ran.output.contains(&smtp), "{}", ran.output);
+            }
+            // The real `remind` takes these arguments (with --dry-run, so nothing is sent).
+            if let Some(call) = expected {
+                let mut args: Vec<&str> = call.split_whitespace().collect();
+                if !args.contains(&"--dry-run") {
+                    args.push("--dry-run");
+                }
+                let real = shenbao(&campaign.root, &args);
+                assert_eq!(real.code, 0, "shenbao {call}: {}", real.stderr);
+            }
+        }
+        // A failed send fails the job (and the record is saved all the same: see above).
+        let dir = tempfile::tempdir().unwrap();
+        let ran = run(
+            shell,
+            &script,
+            "shenbao",
+            &[(&smtp, "secret"), ("STAND_IN_EXIT", "1")],
+            dir.path(),
+        );
+        assert!(!ran.ok, "a failed remind passed");
+    }
+}
+
+#[test]
+fn the_remind_step_runs_the_real_remind_as_a_dry_run() {
+    let campaign = Campaign::new();
+    let github = campaign.github();
+    let script = step(&github["jobs"]["remind"], "提醒各单位")["run"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let bin = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_shenbao"), bin.path().join("shenbao")).unwrap();
+    let out = Command::new("bash")
+        .args(["--noprofile", "--norc", "-eo", "pipefail", "-c", &script])
+        .current_dir(&campaign.root)
+        .env_clear()
+        .env(
+            "PATH",
+            format!(
+                "{}:{}",
+                bin.path().display(),
+                std::env::var("PATH").unwrap()
+            ),
+        )
+        .env("SHENBAO_DRY_RUN", "true")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // init's units have no entries: both are short of their minimum and are told so.
+    for unit in ["示例县总工会", "示例企业工会"] {
+        assert!(stdout.contains(unit), "no reminder for {unit}:\n{stdout}");
     }
 }

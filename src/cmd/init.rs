@@ -35,7 +35,7 @@ fn next_steps(dir: &Path) -> String {
   2. 把征集通知的正文贴入 content/notice.md；
   3. 把这些文件提交到 git（还不是 git 仓库的，先运行 git init）：{enter}git add . && git commit -m \"新建征集活动\"
   4. 运行 shenbao check 检查，运行 shenbao serve 预览网站；
-  5. 推送到 GitHub 或 GitLab：CI 检查每个合并请求并发布网站。
+  5. 推送到 GitHub 或 GitLab：CI 检查每个合并请求、发布网站，并按 CI 文件开头的说明每天提醒各单位。
 各单位用 shenbao new <单位 id> \"项目名称\" 开始申报。"
     )
 }

@@ -15,6 +15,10 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 /// The archive `.github/workflows/release.yml` attaches to each release (with `<name>.sha256`
 /// beside it), holding the `shenbao` binary for Linux on x86_64.
 pub const RELEASE_ASSET: &str = "shenbao-x86_64-unknown-linux-gnu.tar.gz";
+/// The environment variables `init`'s campaign names in `reminders.smtp.password_env` and
+/// `reminders.webhook_env`, and that its CI files fill from the secrets of the same names.
+pub const SMTP_PASSWORD_ENV: &str = "SHENBAO_SMTP_PASSWORD";
+pub const WEBHOOK_ENV: &str = "SHENBAO_WEBHOOK_URL";
 
 /// Why a file could not be scaffolded.
 #[derive(Debug)]
@@ -304,12 +308,14 @@ pub fn campaign_skeleton() -> Vec<(&'static str, String)> {
 }
 
 /// A template with its placeholders filled: `@NAME@` within a line by its value, and a line
-/// that is only `@INSTALL@` by that script, at the line's indentation.
+/// that is only `@INSTALL@` or `@REMIND@` by that script, at the line's indentation.
 fn fill(template: &str) -> String {
     let values = [
         ("@SHENBAO_VERSION@", VERSION),
         ("@SHENBAO_REPOSITORY@", REPOSITORY),
         ("@RELEASE_ASSET@", RELEASE_ASSET),
+        ("@SMTP_PASSWORD_ENV@", SMTP_PASSWORD_ENV),
+        ("@WEBHOOK_ENV@", WEBHOOK_ENV),
     ];
     let mut out = String::with_capacity(template.len());
     let mut push = |line: &str| {
@@ -323,6 +329,7 @@ fn fill(template: &str) -> String {
     for line in template.lines() {
         let script = match line.trim() {
             "@INSTALL@" => include_str!("init/install-shenbao.sh"),
+            "@REMIND@" => include_str!("init/remind.sh"),
             _ => {
                 push(line);
                 continue;
