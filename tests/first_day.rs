@@ -167,6 +167,17 @@ fn init_writes_a_notice_page_first_in_the_menu() {
 }
 
 #[test]
+fn init_names_no_real_organisation() {
+    let (_dir, root) = campaign();
+    for (path, bytes) in common::snapshot_tree(&root) {
+        let text = String::from_utf8(bytes).unwrap();
+        for real in ["保定", "3100137", "bdszyjs"] {
+            assert!(!text.contains(real), "{} names {real}", path.display());
+        }
+    }
+}
+
+#[test]
 fn the_entry_stub_names_no_real_paper_and_its_example_left_as_is_is_flagged() {
     let (_dir, root) = campaign();
     let rel = shenbao(&root, &["new", "example-union"])
