@@ -1,11 +1,24 @@
-//! New files from the schema: an entry stub (`shenbao new`) and a campaign skeleton
-//! (`shenbao init`). Nothing here ever overwrites a file.
+//! New files from the schema: an entry stub and its unit's card (`shenbao new`) and a campaign
+//! skeleton with its CI files (`shenbao init`). Nothing here ever overwrites a file.
 
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
 use shenbao_core::campaign::{Campaign, ExtraType};
 use shenbao_core::fields::{self, FieldKind};
+use shenbao_core::lang::Lang;
+
+/// Where shenbao's source and releases live: the workspace's `repository` in Cargo.toml.
+pub const REPOSITORY: &str = env!("CARGO_PKG_REPOSITORY");
+/// The version `init`'s CI files install: this binary's own.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+/// The archive `.github/workflows/release.yml` attaches to each release (with `<name>.sha256`
+/// beside it), holding the `shenbao` binary for Linux on x86_64.
+pub const RELEASE_ASSET: &str = "shenbao-x86_64-unknown-linux-gnu.tar.gz";
+/// The environment variables `init`'s campaign names in `reminders.smtp.password_env` and
+/// `reminders.webhook_env`, and that its CI files fill from the secrets of the same names.
+pub const SMTP_PASSWORD_ENV: &str = "SHENBAO_SMTP_PASSWORD";
+pub const WEBHOOK_ENV: &str = "SHENBAO_WEBHOOK_URL";
 
 /// Why a file could not be scaffolded.
 #[derive(Debug)]
@@ -52,14 +65,24 @@ impl std::fmt::Display for ScaffoldError {
 
 impl std::error::Error for ScaffoldError {}
 
-/// Write a new entry stub for `unit`; returns its path. The slug is `slug` if given, else made
-/// from the ASCII letters of the title, else `entry-N` with the first free N.
+/// What `new_entry` wrote.
+#[derive(Debug)]
+pub struct NewEntry {
+    /// The entry stub.
+    pub entry: PathBuf,
+    /// The unit's card stub, when the unit had none.
+    pub card: Option<PathBuf>,
+}
+
+/// Write a new entry stub for `unit`, and a stub of its card (`unit.yaml`) if it has none. The
+/// slug is `slug` if given, else made from the ASCII letters of the title, else `entry-N` with
+/// the first free N.
 pub fn new_entry(
     campaign: &Campaign,
     unit: &str,
     title: Option<&str>,
     slug: Option<&str>,
-) -> Result<PathBuf, ScaffoldError> {
+) -> Result<NewEntry, ScaffoldError> {
     let Some(u) = campaign.unit(unit) else {
         return Err(ScaffoldError::UnknownUnit {
             unit: unit.into(),
@@ -88,7 +111,16 @@ pub fn new_entry(
     std::fs::create_dir_all(&folder).map_err(|e| ScaffoldError::Io(folder.clone(), e))?;
     let text = entry_stub(campaign, title.unwrap_or(""));
     write_new(&path, &text)?;
-    Ok(path)
+    // Anything at the card's path, even a dangling link, is the unit's own: left alone.
+    let card = campaign.root.join(shenbao_core::paths::card(unit));
+    let card = match std::fs::symlink_metadata(&card) {
+        Ok(_) => None,
+        Err(_) => {
+            write_new(&card, &card_stub(campaign, unit))?;
+            Some(card)
+        }
+    };
+    Ok(NewEntry { entry: path, card })
 }
 
 /// Create a file that must not exist yet (no race with another writer either).
@@ -158,7 +190,8 @@ pub fn entry_stub(campaign: &Campaign, title: &str) -> String {
                     .map(|(id, zh, _)| format!("{id}={zh}"))
                     .collect();
                 let _ = writeln!(out, "#   kind 可选：{}", kinds.join("，"));
-                out.push_str("recognition: []\n#  - kind: media\n#    source: 保定日报\n#    date: 2017-09-12\n#    title: 报道标题\n");
+                // A placeholder date that `check` flags if it is uncommented unchanged.
+                out.push_str("recognition: []\n#  - kind: media\n#    source: 某某日报\n#    date: YYYY-MM-DD\n#    title: 报道标题\n");
             }
             FieldKind::Attachments => {
                 out.push_str("attachments: []\n#  - file: shuju.xlsx\n#    title: 服务数据统计\n");
@@ -198,6 +231,54 @@ pub fn entry_stub(campaign: &Campaign, title: &str) -> String {
     out
 }
 
+/// The stub of a unit's card, every key labelled in the campaign's language: `leader` is left
+/// empty, so `check` names it at its line until it is filled in.
+pub fn card_stub(campaign: &Campaign, unit: &str) -> String {
+    let name = campaign.unit(unit).map_or(unit, |u| u.name.as_str());
+    let lines: [(&str, &str, &str); 5] = [
+        (
+            "leader",
+            "主要领导姓名，必填",
+            "the head of the unit, required",
+        ),
+        (
+            "responsible",
+            "专人负责：负责本单位申报工作的人员姓名",
+            "the person in charge of the unit's submissions",
+        ),
+        (
+            "responsible_phone",
+            "专人负责的联系电话：固定电话如 0312-1234567，手机如 13912345678",
+            "their phone: a landline such as 0312-1234567 or a mobile such as 13912345678",
+        ),
+        (
+            "email",
+            "接收申报提醒的电子邮箱，选填",
+            "where reminders are sent, optional",
+        ),
+        (
+            "roster_signed",
+            "签字盖章后的《申报汇总表》扫描件或照片（jpg、png 或 pdf）的文件名，文件放在本文件夹中",
+            "the file name of the signed and stamped roster's scan or photo (jpg, png or pdf), kept in this folder",
+        ),
+    ];
+    let lang = campaign.language;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "# {}",
+        match lang {
+            Lang::Zh => format!("{name}（{unit}）的单位信息卡"),
+            Lang::En => format!("The card of {name} ({unit})"),
+        }
+    );
+    for (key, zh, en) in lines {
+        let _ = writeln!(out, "# {}", lang.pick(zh, en));
+        let _ = writeln!(out, "{key}:");
+    }
+    out
+}
+
 /// A YAML scalar for text a user typed: quoted, so `:` or `#` in a title cannot break the file.
 fn yaml_string(s: &str) -> String {
     if s.is_empty() {
@@ -207,22 +288,59 @@ fn yaml_string(s: &str) -> String {
 }
 
 /// The files of a new campaign, relative to its root.
-pub fn campaign_skeleton() -> Vec<(&'static str, &'static str)> {
+pub fn campaign_skeleton() -> Vec<(&'static str, String)> {
     vec![
-        ("campaign.yaml", include_str!("init/campaign.yaml")),
-        ("content/about.md", include_str!("init/about.md")),
-        ("content/guide.md", include_str!("init/guide.md")),
-        ("submissions/README.md", include_str!("init/submissions.md")),
+        ("campaign.yaml", fill(include_str!("init/campaign.yaml"))),
+        ("content/notice.md", fill(include_str!("init/notice.md"))),
+        ("content/guide.md", fill(include_str!("init/guide.md"))),
+        ("content/about.md", fill(include_str!("init/about.md"))),
+        ("submissions/README.md", fill(include_str!("init/submissions.md"))),
         (
             ".github/workflows/shenbao.yml",
-            include_str!("init/github-workflow.yml"),
+            fill(include_str!("init/github-workflow.yml")),
         ),
-        (".gitlab-ci.yml", include_str!("init/gitlab-ci.yml")),
+        (".gitlab-ci.yml", fill(include_str!("init/gitlab-ci.yml"))),
         (
             ".gitignore",
-            "public/\n# left by a build that was killed; the next build removes them\n.*.building-*/\n.*.lock\n",
+            "public/\n# left by a build that was killed; the next build removes them\n.*.building-*/\n.*.lock\n".into(),
         ),
     ]
+}
+
+/// A template with its placeholders filled: `@NAME@` within a line by its value, and a line
+/// that is only `@INSTALL@` or `@REMIND@` by that script, at the line's indentation.
+fn fill(template: &str) -> String {
+    let values = [
+        ("@SHENBAO_VERSION@", VERSION),
+        ("@SHENBAO_REPOSITORY@", REPOSITORY),
+        ("@RELEASE_ASSET@", RELEASE_ASSET),
+        ("@SMTP_PASSWORD_ENV@", SMTP_PASSWORD_ENV),
+        ("@WEBHOOK_ENV@", WEBHOOK_ENV),
+    ];
+    let mut out = String::with_capacity(template.len());
+    let mut push = |line: &str| {
+        let mut line = line.to_string();
+        for (name, value) in values {
+            line = line.replace(name, value);
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    };
+    for line in template.lines() {
+        let script = match line.trim() {
+            "@INSTALL@" => include_str!("init/install-shenbao.sh"),
+            "@REMIND@" => include_str!("init/remind.sh"),
+            _ => {
+                push(line);
+                continue;
+            }
+        };
+        let indent = &line[..line.len() - line.trim_start().len()];
+        for l in script.lines() {
+            push(&format!("{indent}{l}"));
+        }
+    }
+    out
 }
 
 /// Write a campaign skeleton into `dir`; refuses if any of its files exists.
@@ -232,7 +350,7 @@ pub fn init(dir: &Path) -> Result<Vec<PathBuf>, ScaffoldError> {
         return Err(ScaffoldError::Exists(dir.join(rel)));
     }
     let mut written = Vec::new();
-    for (rel, text) in files {
+    for (rel, text) in &files {
         let path = dir.join(rel);
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)
@@ -256,5 +374,25 @@ mod tests {
         );
         assert_eq!(ascii_slug("网上工会"), None);
         assert_eq!(yaml_string("a: \"b\""), "\"a: \\\"b\\\"\"");
+    }
+
+    #[test]
+    fn every_placeholder_of_the_skeleton_is_filled() {
+        fn placeholder(text: &str) -> Option<&str> {
+            text.match_indices('@').find_map(|(at, _)| {
+                let rest = &text[at + 1..];
+                let name = rest
+                    .find(|c: char| !(c.is_ascii_uppercase() || c == '_'))
+                    .map_or(rest, |end| &rest[..end]);
+                (!name.is_empty() && rest[name.len()..].starts_with('@')).then_some(name)
+            })
+        }
+        assert_eq!(
+            placeholder("office@example.org @SOME_NAME@"),
+            Some("SOME_NAME")
+        );
+        for (rel, text) in campaign_skeleton() {
+            assert_eq!(placeholder(&text), None, "{rel} keeps a placeholder");
+        }
     }
 }
