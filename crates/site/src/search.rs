@@ -64,7 +64,14 @@ pub fn normalise(text: &str) -> String {
                 pending_space = false;
             }
             only_space = true;
-            out.extend(c.to_lowercase());
+            // Han has no case: only the rest is lowered (the costly part of normalising).
+            if c.is_ascii() {
+                out.push(c.to_ascii_lowercase());
+            } else if is_han(c) {
+                out.push(c);
+            } else {
+                out.extend(c.to_lowercase());
+            }
         } else {
             pending_space = true;
             only_space &= c.is_whitespace();
@@ -195,18 +202,18 @@ fn varint(out: &mut Vec<u8>, mut n: u32) {
     out.push(n as u8);
 }
 
-/// A Han gram as a number: a character alone has the top bit set; a pair is two characters'
-/// code points side by side. No allocation per occurrence: an entry has thousands.
+/// A Han gram as a number: a pair is two characters' code points side by side, a character
+/// alone has bit 42 set. No allocation per occurrence: an entry has thousands.
 fn han_key(a: char, b: Option<char>) -> u64 {
     match b {
-        None => 1 << 63 | a as u64,
+        None => 1 << 42 | a as u64,
         Some(b) => (a as u64) << 21 | b as u64,
     }
 }
 
 fn han_gram(key: u64) -> String {
     let char_at = |v: u64| char::from_u32((v & 0x1F_FFFF) as u32).unwrap_or('\u{fffd}');
-    if key >> 63 == 1 {
+    if key >> 42 == 1 {
         format!("c:{}", char_at(key))
     } else {
         format!("c:{}{}", char_at(key >> 21), char_at(key))
@@ -217,6 +224,9 @@ fn han_gram(key: u64) -> String {
 #[derive(Default)]
 struct EntryGrams {
     han: Vec<(u64, u8)>,
+    /// Han keys with their field bit in the low four bits, as they come: sorted as plain
+    /// numbers, the cheapest sort there is.
+    packed: Vec<u64>,
     other: Vec<(String, u8)>,
 }
 
@@ -232,9 +242,9 @@ fn entry_grams(e: &EntryView) -> EntryGrams {
                         out.other.push((format!("w:{word}"), bit));
                         word.clear();
                     }
-                    out.han.push((han_key(c, None), bit));
+                    out.packed.push(han_key(c, None) << 4 | u64::from(bit));
                     if let Some(p) = prev {
-                        out.han.push((han_key(p, Some(c)), bit));
+                        out.packed.push(han_key(p, Some(c)) << 4 | u64::from(bit));
                     }
                     prev = Some(c);
                 } else {
@@ -261,7 +271,14 @@ fn entry_grams(e: &EntryView) -> EntryGrams {
             }
         });
     }
-    merge(&mut out.han);
+    out.packed.sort_unstable();
+    for v in out.packed.drain(..) {
+        let (key, bit) = (v >> 4, (v & 15) as u8);
+        match out.han.last_mut() {
+            Some(last) if last.0 == key => last.1 |= bit,
+            _ => out.han.push((key, bit)),
+        }
+    }
     merge(&mut out.other);
     out
 }
