@@ -286,9 +286,7 @@ fn write_downloads(project: &Project, model: &Model, out: &dyn Sink) -> Result<(
             out.write("roster.csv", model.roster.to_csv().as_bytes())?;
             out.write("roster.json", model.roster.to_json().as_bytes())?;
             out.write("entries.json", &entry::entries_json(model))?;
-            search::build(model)
-                .par_iter()
-                .try_for_each(|(path, bytes)| out.write(path, bytes))
+            search::write(model, out)
         },
     );
     xlsx?;

@@ -21,6 +21,7 @@ use serde::Serialize;
 
 use crate::entry::EntryView;
 use crate::model::Model;
+use crate::output::{OutputError, Sink};
 
 /// Where a gram stands in an entry, as bits.
 pub const TITLE: u8 = 1;
@@ -131,8 +132,12 @@ pub fn shard_of(gram: &str, shards: u32) -> u32 {
         }
         None => gram,
     };
+    shard_of_bytes(keyed.as_bytes(), shards)
+}
+
+fn shard_of_bytes(keyed: &[u8], shards: u32) -> u32 {
     let mut hash: u32 = 0x811c_9dc5;
-    for b in keyed.bytes() {
+    for &b in keyed {
         hash ^= u32::from(b);
         hash = hash.wrapping_mul(0x0100_0193);
     }
@@ -211,13 +216,21 @@ fn han_key(a: char, b: Option<char>) -> u64 {
     }
 }
 
-fn han_gram(key: u64) -> String {
+/// A Han gram's text (`c:` and one or two characters) written into `buf`.
+fn han_bytes(key: u64, buf: &mut [u8; 10]) -> &[u8] {
     let char_at = |v: u64| char::from_u32((v & 0x1F_FFFF) as u32).unwrap_or('\u{fffd}');
-    if key >> 42 == 1 {
-        format!("c:{}", char_at(key))
+    buf[0] = b'c';
+    buf[1] = b':';
+    let mut len = 2;
+    let chars = if key >> 42 == 1 {
+        [Some(char_at(key)), None]
     } else {
-        format!("c:{}{}", char_at(key >> 21), char_at(key))
+        [Some(char_at(key >> 21)), Some(char_at(key))]
+    };
+    for c in chars.into_iter().flatten() {
+        len += c.encode_utf8(&mut buf[len..]).len();
     }
+    &buf[..len]
 }
 
 /// One entry's grams, each once, with the fields it stands in.
@@ -304,9 +317,9 @@ impl Posting {
         self.count += 1;
     }
 
-    fn record(&self, gram: &str, out: &mut Vec<u8>) {
+    fn record(&self, gram: &[u8], out: &mut Vec<u8>) {
         out.push(gram.len() as u8);
-        out.extend_from_slice(gram.as_bytes());
+        out.extend_from_slice(gram);
         varint(out, self.count);
         out.extend_from_slice(&self.docs);
         out.extend_from_slice(&self.bits);
@@ -344,8 +357,10 @@ fn part(key: u64, parts: usize) -> usize {
     (key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 32) as usize % parts
 }
 
-/// The index's files, path and bytes, in a deterministic order.
-pub fn build(model: &Model) -> Vec<(String, Vec<u8>)> {
+/// Write the index's files into `out`: the shards once the postings are complete, each
+/// entry's fragment as soon as it is made (so that the fragments, most of the index's bytes,
+/// are never all in memory at once).
+pub fn write(model: &Model, out: &dyn Sink) -> Result<(), OutputError> {
     let parts = rayon::current_num_threads().max(1);
     let mut han: Vec<KeyMap> = (0..parts).map(|_| KeyMap::default()).collect();
     let mut other: BTreeMap<String, Posting> = BTreeMap::new();
@@ -382,40 +397,42 @@ pub fn build(model: &Model) -> Vec<(String, Vec<u8>)> {
     let shards = (text_bytes / SHARD_BYTES)
         .clamp(1, 1 << 14)
         .next_power_of_two() as u32;
-    let mut records: Vec<(u32, String, &Posting)> = han
-        .iter()
-        .flatten()
-        .map(|(k, p)| (0, han_gram(*k), p))
-        .chain(other.iter().map(|(g, p)| (0, g.clone(), p)))
-        .collect();
-    records
-        .par_iter_mut()
-        .for_each(|r| r.0 = shard_of(&r.1, shards));
-    records.par_sort_unstable_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+    // Within a shard, Han grams by number, then the others by text: any fixed order will do,
+    // as the browser reads a shard whole; this one needs no string per gram.
+    let mut han_records: Vec<(u32, u64, &Posting)> =
+        han.iter().flatten().map(|(k, p)| (0, *k, p)).collect();
+    han_records.par_iter_mut().for_each(|r| {
+        let mut buf = [0u8; 10];
+        r.0 = shard_of_bytes(han_bytes(r.1, &mut buf), shards);
+    });
+    han_records.par_sort_unstable_by_key(|r| (r.0, r.1));
     let mut files: Vec<Vec<u8>> = vec![Vec::new(); shards as usize];
-    for (shard, gram, posting) in &records {
-        posting.record(gram, &mut files[*shard as usize]);
+    for (shard, key, posting) in &han_records {
+        let mut buf = [0u8; 10];
+        posting.record(han_bytes(*key, &mut buf), &mut files[*shard as usize]);
     }
-    let mut out = Vec::with_capacity(files.len() + model.entries.len() + 1);
-    out.push((
-        "search/meta.json".to_string(),
+    // `other` is a BTreeMap: already in order.
+    for (gram, posting) in &other {
+        posting.record(gram.as_bytes(), &mut files[shard_of(gram, shards) as usize]);
+    }
+    out.write(
+        "search/meta.json",
         format!(
             "{{\"shards\":{shards},\"entries\":{}}}\n",
             model.entries.len()
         )
-        .into_bytes(),
-    ));
-    out.extend(
-        files
-            .into_iter()
-            .enumerate()
-            .map(|(i, bytes)| (format!("search/g/{i}.bin"), bytes)),
-    );
-    let fragments: Vec<(String, Vec<u8>)> = model
+        .as_bytes(),
+    )?;
+    files
+        .par_iter()
+        .enumerate()
+        .try_for_each(|(i, bytes)| out.write(&format!("search/g/{i}.bin"), bytes))?;
+    drop(files);
+    model
         .entries
         .par_iter()
         .enumerate()
-        .map(|(doc, e)| {
+        .try_for_each(|(doc, e)| {
             let meta = meta_text(e);
             let fragment = Fragment {
                 p: &e.path,
@@ -430,14 +447,11 @@ pub fn build(model: &Model) -> Vec<(String, Vec<u8>)> {
                 m: &meta,
                 b: &e.text,
             };
-            (
-                format!("search/e/{doc}.json"),
-                serde_json::to_vec(&fragment).unwrap_or_default(),
+            out.write(
+                &format!("search/e/{doc}.json"),
+                &serde_json::to_vec(&fragment).unwrap_or_default(),
             )
         })
-        .collect();
-    out.extend(fragments);
-    out
 }
 
 #[cfg(test)]
@@ -460,6 +474,20 @@ mod tests {
         assert_eq!(g, ["c:总", "c:工", "c:总工", "c:会", "c:工会"]);
         assert_eq!(all("5G网络"), ["w:5g", "c:网", "c:络", "c:网络"]);
         assert_eq!(all("编号12345。"), ["c:编", "c:号", "c:编号", "w:12345"]);
+    }
+
+    #[test]
+    fn a_han_gram_number_reads_back_as_its_text_and_files_as_it() {
+        let mut buf = [0u8; 10];
+        let pair = han_key('工', Some('会'));
+        assert_eq!(han_bytes(pair, &mut buf), "c:工会".as_bytes());
+        assert_eq!(
+            shard_of_bytes(han_bytes(pair, &mut buf), 4096),
+            shard_of("c:工会", 4096)
+        );
+        assert_eq!(han_bytes(han_key('的', None), &mut buf), "c:的".as_bytes());
+        let rare = han_key('\u{20000}', Some('𠀁'));
+        assert_eq!(han_bytes(rare, &mut buf), "c:\u{20000}𠀁".as_bytes());
     }
 
     #[test]
