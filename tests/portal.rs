@@ -906,10 +906,12 @@ fn a_preview_is_the_sites_own_page_of_the_entry_as_typed_and_only_its_maker_sees
 /// see the error beside its field, upload a photo, fix the error, submit; the entry is then in
 /// git, and `check` and `build` take it.
 #[test]
+#[cfg_attr(
+    not(chromedriver),
+    ignore = "needs Chromium and its WebDriver: sudo apt-get install chromium chromium-driver"
+)]
 fn a_clerk_submits_an_entry_with_a_photo_in_a_real_browser() {
-    let Some(browser) = common::webdriver::Browser::start() else {
-        return;
-    };
+    let browser = common::webdriver::Browser::start();
     let dir = repository(true);
     let d = dir.path();
     let link = invite(d, &["alpha"])[0].1.clone();
