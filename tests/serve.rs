@@ -12,6 +12,8 @@ use std::time::{Duration, Instant};
 struct Server {
     child: Child,
     addr: String,
+    /// Every line the server printed so far.
+    said: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
 }
 
 impl Drop for Server {
@@ -33,17 +35,20 @@ fn start(dir: &std::path::Path) -> Server {
         .expect("start shenbao serve");
     let stdout = child.stdout.take().unwrap();
     let (tx, rx) = std::sync::mpsc::channel();
+    let said = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let kept = said.clone();
     std::thread::spawn(move || {
         for line in BufReader::new(stdout).lines().map_while(Result::ok) {
             if let Some(url) = line.split("serving http://").nth(1) {
                 let _ = tx.send(url.split('/').next().unwrap().to_string());
             }
+            kept.lock().unwrap().push(line);
         }
     });
     let addr = rx
         .recv_timeout(Duration::from_secs(60))
         .expect("the server says where it listens");
-    Server { child, addr }
+    Server { child, addr, said }
 }
 
 /// A raw GET, so that paths reach the server exactly as written.
@@ -288,4 +293,42 @@ fn pages_are_served_with_a_content_security_policy() {
         !response.contains("http-equiv=\"Content-Security-Policy\""),
         "the served page keeps its meta policy"
     );
+}
+
+/// Wait until the server has printed a line holding `wanted`; everything it printed.
+fn printed(server: &Server, wanted: &str) -> String {
+    let start = Instant::now();
+    loop {
+        let all = server.said.lock().unwrap().join("\n");
+        if all.contains(wanted) {
+            return all;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "never printed {wanted:?}:\n{all}"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn the_terminal_says_where_a_broken_entry_or_campaign_yaml_is_wrong_in_the_campaigns_language() {
+    let dir = common::fixture("site");
+    let server = start(dir.path());
+    let file = dir.path().join("submissions/alpha/weiquan.md");
+    let original = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, original.replace("category: 5", "category: 99")).unwrap();
+    let said = printed(&server, "错误 1 个");
+    // An entry's error is the entry's, said as check says it; not campaign.yaml's.
+    assert!(said.contains("submissions/alpha/weiquan.md:3:11"), "{said}");
+    assert!(!said.contains("campaign.yaml 有"), "{said}");
+    std::fs::write(&file, &original).unwrap();
+
+    let campaign = dir.path().join("campaign.yaml");
+    let text = std::fs::read_to_string(&campaign).unwrap();
+    std::fs::write(&campaign, format!("{text}deadline_typo: 1\n")).unwrap();
+    let said = printed(&server, "改正后会自动重试");
+    // Where in campaign.yaml, in Chinese.
+    assert!(said.contains("campaign.yaml:"), "{said}");
+    assert!(said.contains("campaign.yaml 有 1 个错误"), "{said}");
 }

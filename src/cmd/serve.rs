@@ -5,8 +5,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::serve::{self, Events, ServeOptions};
+use shenbao_core::campaign::CampaignError;
 use shenbao_core::diagnostic::{self, Diagnostic};
 use shenbao_core::lang::Lang;
+use shenbao_core::project::{LoadError, Project};
 use shenbao_core::report::{self, Format};
 
 use super::{CliError, Globals, Outcome};
@@ -41,40 +43,59 @@ impl Events for Terminal {
         }
     }
 
-    fn rebuilt(&self, took: Duration, diagnostics: &[Diagnostic], lang: Lang) {
+    fn rebuilt(&self, took: Duration, project: &Project, lang: Lang) {
+        let diagnostics = &project.diagnostics;
         let counts = diagnostic::count(diagnostics);
         if counts.errors > 0 {
-            let ctx = report::Context {
-                root: self.root.clone(),
-                lang,
-                color: super::color(),
-                summary: report::Summary {
-                    errors: counts.errors,
-                    warnings: counts.warnings,
-                    ..Default::default()
-                },
-            };
+            // The errors as `check` prints them, with the entries' own closing line.
             let errors: Vec<Diagnostic> = diagnostics
                 .iter()
                 .filter(|d| d.severity() == shenbao_core::problem::Severity::Error)
                 .cloned()
                 .collect();
+            let mut ctx = super::context(lang, project, &errors);
+            ctx.summary.warnings = counts.warnings;
             say(report::render(Format::Human, &errors, &ctx).trim_end());
         }
-        say(&format!(
-            "shenbao: {} {:.0} ms ({} errors, {} warnings)",
-            lang.pick("检查并生成用时", "checked and built in"),
-            took.as_secs_f64() * 1e3,
-            counts.errors,
-            counts.warnings
-        ));
+        let ms = took.as_secs_f64() * 1e3;
+        say(&match lang {
+            Lang::Zh => format!(
+                "shenbao：检查并生成用时 {ms:.0} 毫秒（错误 {} 个，警告 {} 个）",
+                counts.errors, counts.warnings
+            ),
+            Lang::En => format!(
+                "shenbao: checked and built in {ms:.0} ms ({} errors, {} warnings)",
+                counts.errors, counts.warnings
+            ),
+        });
     }
 
-    fn failed(&self, took: Duration, message: &str) {
-        say(&format!(
-            "shenbao: {message} ({:.0} ms)",
-            took.as_secs_f64() * 1e3
-        ));
+    fn failed(&self, took: Duration, error: &LoadError, lang: Lang) {
+        let ms = took.as_secs_f64() * 1e3;
+        match error {
+            // Where campaign.yaml is wrong, with the line and a caret, as `check` says it.
+            LoadError::Campaign(CampaignError::Invalid(diagnostics)) => {
+                let counts = diagnostic::count(diagnostics);
+                let ctx = report::Context {
+                    root: self.root.clone(),
+                    lang,
+                    color: super::color(),
+                    summary: report::Summary {
+                        errors: counts.errors,
+                        warnings: counts.warnings,
+                        ..Default::default()
+                    },
+                };
+                say(report::render(Format::Human, diagnostics, &ctx).trim_end());
+            }
+            other => say(&format!("shenbao: {other}")),
+        }
+        say(&match lang {
+            Lang::Zh => format!("shenbao：未能生成（用时 {ms:.0} 毫秒），改正后会自动重试"),
+            Lang::En => {
+                format!("shenbao: not built ({ms:.0} ms); it is tried again on the next change")
+            }
+        });
     }
 }
 

@@ -15,9 +15,9 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
-use shenbao_core::diagnostic::{self, Diagnostic};
+use shenbao_core::diagnostic;
 use shenbao_core::lang::Lang;
-use shenbao_core::project::{self, LoadError, LoadOptions};
+use shenbao_core::project::{self, LoadError, LoadOptions, Project};
 use shenbao_core::summary::Summary;
 use shenbao_site::BuildOptions;
 use shenbao_site::live::Live;
@@ -38,11 +38,11 @@ pub struct ServeOptions {
 pub trait Events: Send + Sync {
     /// The server is listening at `url`.
     fn listening(&self, url: &str);
-    /// A rebuild finished: how long it took, and the campaign's diagnostics (the site is only
-    /// replaced when there are no errors).
-    fn rebuilt(&self, took: Duration, diagnostics: &[Diagnostic], lang: Lang);
-    /// The campaign could not be loaded at all.
-    fn failed(&self, took: Duration, message: &str);
+    /// A rebuild finished: how long it took, and the campaign checked (the site is only
+    /// replaced when it has no errors).
+    fn rebuilt(&self, took: Duration, project: &Project, lang: Lang);
+    /// The campaign could not be loaded at all (`campaign.yaml` is invalid, say).
+    fn failed(&self, took: Duration, error: &LoadError, lang: Lang);
 }
 
 /// Why the server could not start.
@@ -179,7 +179,7 @@ fn rebuild(
                     }
                     other => vec![Problem::plain(other.to_string())],
                 };
-                events.failed(started.elapsed(), &e.to_string());
+                events.failed(started.elapsed(), &e, lang);
                 session.project = None;
                 publish(state, session.live.as_ref(), problems, lang);
                 return;
@@ -216,7 +216,7 @@ fn rebuild(
             problems = vec![Problem::plain(e.to_string())];
         }
     }
-    events.rebuilt(started.elapsed(), &project.diagnostics, lang);
+    events.rebuilt(started.elapsed(), project, lang);
     publish(state, session.live.as_ref(), problems, lang);
 }
 
