@@ -255,7 +255,7 @@ fn roster_csv_has_a_bom_for_excel() {
     );
     assert_eq!(
         lines[1],
-        "1,甲区总工会,打造“指尖上的工会”网上服务平台,12 网上工会,张三,3100137,"
+        "1,甲区总工会,打造“指尖上的工会”网上服务平台,12. 网上工会,张三,\"=\"\"3100137\"\"\","
     );
 }
 
@@ -500,4 +500,49 @@ fn a_new_entry_filled_in_passes() {
     let run = shenbao(dir.path(), &["check", "--format", "json", &rel]);
     assert_eq!(run.code, 0, "{}", run.stdout);
     assert_eq!(diagnostics(&run), []);
+}
+
+/// What a spreadsheet makes of the exports: phone numbers stay text (a mobile number is not
+/// 1.39E+10, a leading 0 is kept), the category reads as on the site, the workbook has its title.
+#[test]
+fn exports_keep_phones_as_text_write_categories_as_the_site_does_and_title_the_workbook() {
+    use std::io::Read;
+    let dir = fixture("valid");
+    let run = shenbao(dir.path(), &["roster", "--format", "csv"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let row = run
+        .stdout
+        .lines()
+        .find(|l| l.contains("网上服务平台"))
+        .unwrap()
+        .to_string();
+    assert!(row.contains(",\"=\"\"3100137\"\"\","), "{row}");
+    assert!(row.contains(",12. 网上工会,"), "{row}");
+    let other = run
+        .stdout
+        .lines()
+        .find(|l| l.contains("第二个项目"))
+        .unwrap();
+    assert!(other.contains(",0312-1234567,"), "{other}");
+
+    let out = dir.path().join("r.xlsx");
+    let run = shenbao(
+        dir.path(),
+        &["roster", "--format", "xlsx", "--out", out.to_str().unwrap()],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(&out).unwrap()).unwrap();
+    let mut read = |name: &str| {
+        let mut text = String::new();
+        zip.by_name(name)
+            .unwrap()
+            .read_to_string(&mut text)
+            .unwrap();
+        text
+    };
+    let strings = read("xl/sharedStrings.xml");
+    let sheet = read("xl/worksheets/sheet1.xml");
+    assert!(strings.contains("测试创新奖申报汇总表"), "{strings}");
+    assert!(strings.contains("12. 网上工会"), "{strings}");
+    assert!(sheet.contains("<mergeCell ref=\"A1:G1\"/>"), "{sheet}");
 }

@@ -36,6 +36,17 @@ impl RosterUnit {
     }
 }
 
+impl RosterEntry {
+    /// The category as the site writes it: `4. 产业工人队伍建设改革`.
+    pub fn category_label(&self) -> String {
+        if self.category_name.is_empty() {
+            self.category.clone()
+        } else {
+            format!("{}. {}", self.category, self.category_name)
+        }
+    }
+}
+
 /// One row of the roster.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct RosterEntry {
@@ -117,17 +128,23 @@ impl Roster {
             String::from("\u{feff}序号,申报单位,项目名称,申报范围,联系人,联系电话,实施单位\r\n");
         for unit in &self.units {
             for e in &unit.entries {
-                let category = format!("{} {}", e.category, e.category_name);
+                let category = e.category_label();
+                // A number of digits alone would become a number in a spreadsheet (a mobile
+                // number shown as 1.39E+10, a leading 0 lost): written as a text formula.
+                let phone = if !e.phone.is_empty() && e.phone.bytes().all(|b| b.is_ascii_digit()) {
+                    format!("\"=\"\"{}\"\"\"", e.phone)
+                } else {
+                    csv_field(&e.phone)
+                };
                 let row = [
-                    e.no.to_string().as_str(),
-                    &unit.name,
-                    &e.title,
-                    category.trim(),
-                    &e.contact,
-                    &e.phone,
-                    e.implementing_unit.as_deref().unwrap_or(""),
+                    csv_field(&e.no.to_string()),
+                    csv_field(&unit.name),
+                    csv_field(&e.title),
+                    csv_field(&category),
+                    csv_field(&e.contact),
+                    phone,
+                    csv_field(e.implementing_unit.as_deref().unwrap_or("")),
                 ]
-                .map(csv_field)
                 .join(",");
                 out.push_str(&row);
                 out.push_str("\r\n");

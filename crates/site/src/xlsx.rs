@@ -1,4 +1,4 @@
-//! The roster as an Excel workbook: one sheet, a frozen header row with an autofilter, column
+//! The roster as an Excel workbook: one sheet, the title above a frozen header row with an autofilter, column
 //! widths measured for Chinese text, and fixed document dates so that the same roster gives the
 //! same bytes.
 
@@ -39,15 +39,23 @@ pub fn roster(roster: &Roster, title: &str) -> Result<Vec<u8>, XlsxError> {
         .set_border(FormatBorder::Thin)
         .set_background_color("#F2DCDB");
     let cell = Format::new().set_border(FormatBorder::Thin).set_text_wrap();
+    // The title above the table, as on the printed roster (附件2).
+    let heading = Format::new()
+        .set_bold()
+        .set_font_size(16)
+        .set_align(FormatAlign::Center);
+    let last_col = HEADERS.len() as u16 - 1;
+    sheet.merge_range(0, 0, 0, last_col, &format!("{title}申报汇总表"), &heading)?;
+    sheet.set_row_height(0, 28)?;
     let mut widths: Vec<usize> = HEADERS.iter().map(|h| display_width(h)).collect();
     for (col, h) in HEADERS.iter().enumerate() {
-        sheet.write_string_with_format(0, col as u16, *h, &head)?;
+        sheet.write_string_with_format(1, col as u16, *h, &head)?;
     }
-    let mut row = 0u32;
+    let mut row = 1u32;
     for unit in &roster.units {
         for e in &unit.entries {
             row += 1;
-            let category = format!("{} {}", e.category, e.category_name);
+            let category = e.category_label();
             sheet.write_number_with_format(row, 0, e.no as f64, &cell)?;
             let texts = [
                 unit.name.as_str(),
@@ -67,11 +75,11 @@ pub fn roster(roster: &Roster, title: &str) -> Result<Vec<u8>, XlsxError> {
         // Excel's unit is about one Latin character; wide text is capped and wraps.
         sheet.set_column_width(col as u16, (*w as f64 + 2.0).min(50.0))?;
     }
-    sheet.set_freeze_panes(1, 0)?;
-    sheet.autofilter(0, 0, row, HEADERS.len() as u16 - 1)?;
+    sheet.set_freeze_panes(2, 0)?;
+    sheet.autofilter(1, 0, row, last_col)?;
     sheet.set_landscape();
     sheet.set_paper_size(9); // A4
-    sheet.set_repeat_rows(0, 0)?;
+    sheet.set_repeat_rows(1, 1)?;
     sheet.set_print_fit_to_pages(1, 0);
     workbook.save_to_buffer()
 }
