@@ -93,10 +93,11 @@ pub(super) fn message(problem: &Problem) -> String {
         }
         Problem::QuotaShort {
             unit,
+            name,
             count,
             minimum,
             ..
-        } => format!("`{unit}` must submit at least {minimum} entries and has {count}"),
+        } => format!("{name} (`{unit}`) must submit at least {minimum} entries and has {count}"),
         Problem::RosterUnsigned { unit } => {
             format!("`{unit}` has not uploaded its signed and stamped roster")
         }
@@ -187,6 +188,12 @@ pub(super) fn help(problem: &Problem) -> Option<String> {
         Problem::ExternalRequest { .. } => {
             "put the image in the entry's folder and link it by its name, as `![caption](photo.jpg)`".into()
         }
+        Problem::AttachmentMissing { file } => format!(
+            "an entry's files go in the folder named as its file: for xxx.md, xxx/{file}; names are case-sensitive"
+        ),
+        Problem::AttachmentTooLarge { max_mb, .. } => format!(
+            "each file may be up to {max_mb} MB (attachments in campaign.yaml): compress the photo or video, or split it"
+        ),
         // Listed rather than left to a wildcard, so a new problem makes each language decide.
         Problem::InvalidCharacter { .. }
         | Problem::FileTooLarge { .. }
@@ -199,8 +206,6 @@ pub(super) fn help(problem: &Problem) -> Option<String> {
         | Problem::MissingSection { .. }
         | Problem::EmptySection { .. }
         | Problem::RecommendedSection { .. }
-        | Problem::AttachmentMissing { .. }
-        | Problem::AttachmentTooLarge { .. }
         | Problem::UnsafeHtml { .. }
         | Problem::UnitCardInvalid { .. }
         | Problem::UnitMismatch { .. }

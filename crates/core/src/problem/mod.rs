@@ -141,6 +141,8 @@ pub enum Problem {
     },
     QuotaShort {
         unit: String,
+        /// The unit's name, as people know it.
+        name: String,
         count: usize,
         minimum: u32,
         fatal: bool,

@@ -193,12 +193,14 @@ fn samples() -> Vec<Problem> {
         },
         Problem::QuotaShort {
             unit: s("alpha"),
+            name: s("甲区总工会"),
             count: 1,
             minimum: 3,
             fatal: false,
         },
         Problem::QuotaShort {
             unit: s("alpha"),
+            name: s("甲区总工会"),
             count: 1,
             minimum: 3,
             fatal: true,
@@ -396,6 +398,7 @@ fn every_code_is_described_in_each_language() {
 fn quota_short_is_an_error_only_when_final() {
     let p = |fatal| Problem::QuotaShort {
         unit: "a".into(),
+        name: "甲".into(),
         count: 0,
         minimum: 1,
         fatal,

@@ -86,10 +86,11 @@ pub(super) fn message(problem: &Problem) -> String {
         Problem::DuplicateEntry { title, .. } => format!("项目名称“{title}”与另一项目重复"),
         Problem::QuotaShort {
             unit,
+            name,
             count,
             minimum,
             ..
-        } => format!("单位 `{unit}` 至少应申报 {minimum} 项，目前只有 {count} 项"),
+        } => format!("{name}（`{unit}`）至少应申报 {minimum} 项，目前只有 {count} 项"),
         Problem::RosterUnsigned { unit } => {
             format!("单位 `{unit}` 尚未上传签字盖章的《申报汇总表》")
         }
@@ -173,6 +174,12 @@ pub(super) fn help(problem: &Problem) -> Option<String> {
             detail: CampaignDetail::UnknownUnitType { valid, .. },
         } => one_of(valid),
         Problem::NestedTooDeep { .. } => "去掉多余的 `>` 或缩进，正文只需几层引用或列表".into(),
+        Problem::AttachmentMissing { file } => format!(
+            "附件放在与项目文件同名的文件夹里：项目文件 xxx.md 的附件是 xxx/{file}；文件名区分大小写"
+        ),
+        Problem::AttachmentTooLarge { max_mb, .. } => format!(
+            "每个附件不超过 {max_mb} MB（campaign.yaml 的 attachments）：请压缩图片或视频，或拆成几个文件"
+        ),
         Problem::ExternalRequest { .. } => {
             "把图片下载后放进本项目的附件文件夹，再用相对路径引用，如 `![说明](photo.jpg)`".into()
         }
@@ -188,8 +195,6 @@ pub(super) fn help(problem: &Problem) -> Option<String> {
         | Problem::MissingSection { .. }
         | Problem::EmptySection { .. }
         | Problem::RecommendedSection { .. }
-        | Problem::AttachmentMissing { .. }
-        | Problem::AttachmentTooLarge { .. }
         | Problem::UnsafeHtml { .. }
         | Problem::UnitCardInvalid { .. }
         | Problem::UnitMismatch { .. }

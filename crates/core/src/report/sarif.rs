@@ -216,6 +216,7 @@ mod tests {
             Pos::START,
             Problem::QuotaShort {
                 unit: "beta".into(),
+                name: "乙公司工会".into(),
                 count: 0,
                 minimum: 1,
                 fatal: false,

@@ -64,6 +64,7 @@ pub fn check(
                 Pos::START,
                 Problem::QuotaShort {
                     unit: unit.id.clone(),
+                    name: unit.name.clone(),
                     count,
                     minimum,
                     fatal: final_,
