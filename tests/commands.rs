@@ -546,3 +546,30 @@ fn exports_keep_phones_as_text_write_categories_as_the_site_does_and_title_the_w
     assert!(strings.contains("12. 网上工会"), "{strings}");
     assert!(sheet.contains("<mergeCell ref=\"A1:G1\"/>"), "{sheet}");
 }
+
+/// `--root` is where to start looking, as the current folder is: a folder inside the campaign
+/// finds the campaign.yaml above it.
+#[test]
+fn root_inside_the_campaign_finds_the_campaign_above_it() {
+    let dir = fixture("valid");
+    let outside = tempfile::tempdir().unwrap();
+    let inside = dir.path().join("submissions");
+    let run = shenbao(
+        outside.path(),
+        &[
+            "--root",
+            inside.to_str().unwrap(),
+            "status",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("\"alpha\""), "{}", run.stdout);
+    let run = shenbao(
+        outside.path(),
+        &["--root", outside.path().to_str().unwrap(), "check"],
+    );
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("campaign.yaml"), "{}", run.stderr);
+}

@@ -112,11 +112,10 @@ pub struct Globals {
 
 impl Globals {
     fn root(&self) -> Result<PathBuf, CampaignError> {
+        // `--root` is where to start looking, as the current folder is without it: a folder
+        // inside the campaign (`--root submissions`) finds the campaign.yaml above it.
         match &self.root {
-            Some(root) if root.join(campaign::CAMPAIGN_FILE).is_file() => Ok(root.clone()),
-            Some(root) => Err(CampaignError::NotFound {
-                start: root.clone(),
-            }),
+            Some(root) => campaign::find_root(root),
             None => campaign::find_root(&std::env::current_dir().unwrap_or_default()),
         }
     }
