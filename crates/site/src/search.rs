@@ -83,29 +83,34 @@ pub fn normalise(text: &str) -> String {
 
 /// Every gram of normalised text: `c:` + a Han character or pair, `w:` + a word.
 pub fn grams(normalised: &str, mut each: impl FnMut(&str)) {
-    let mut key = String::new();
+    let mut buf = [0u8; 10];
+    walk(normalised, |gram| match gram {
+        Gram::Han(key) => each(std::str::from_utf8(han_bytes(key, &mut buf)).unwrap_or("")),
+        Gram::Word(word) => each(&format!("w:{word}")),
+    });
+}
+
+/// A gram as the walk finds it.
+enum Gram<'a> {
+    /// A Han character or pair, as its number ([`han_key`]).
+    Han(u64),
+    Word(&'a str),
+}
+
+/// The one walk over normalised text that both the index and [`grams`] make.
+fn walk(normalised: &str, mut each: impl FnMut(Gram<'_>)) {
     for run in normalised.split(' ') {
         let mut prev: Option<char> = None;
         let mut word = String::new();
         for c in run.chars() {
             if is_han(c) {
                 if !word.is_empty() {
-                    key.clear();
-                    key.push_str("w:");
-                    key.push_str(&word);
-                    each(&key);
+                    each(Gram::Word(&word));
                     word.clear();
                 }
-                key.clear();
-                key.push_str("c:");
-                key.push(c);
-                each(&key);
+                each(Gram::Han(han_key(c, None)));
                 if let Some(p) = prev {
-                    key.clear();
-                    key.push_str("c:");
-                    key.push(p);
-                    key.push(c);
-                    each(&key);
+                    each(Gram::Han(han_key(p, Some(c))));
                 }
                 prev = Some(c);
             } else {
@@ -114,10 +119,7 @@ pub fn grams(normalised: &str, mut each: impl FnMut(&str)) {
             }
         }
         if !word.is_empty() {
-            key.clear();
-            key.push_str("w:");
-            key.push_str(&word);
-            each(&key);
+            each(Gram::Word(&word));
         }
     }
 }
@@ -246,29 +248,10 @@ struct EntryGrams {
 fn entry_grams(e: &EntryView) -> EntryGrams {
     let mut out = EntryGrams::default();
     for (bit, text) in fields(e) {
-        for run in text.split(' ') {
-            let mut prev: Option<char> = None;
-            let mut word = String::new();
-            for c in run.chars() {
-                if is_han(c) {
-                    if !word.is_empty() {
-                        out.other.push((format!("w:{word}"), bit));
-                        word.clear();
-                    }
-                    out.packed.push(han_key(c, None) << 4 | u64::from(bit));
-                    if let Some(p) = prev {
-                        out.packed.push(han_key(p, Some(c)) << 4 | u64::from(bit));
-                    }
-                    prev = Some(c);
-                } else {
-                    prev = None;
-                    word.push(c);
-                }
-            }
-            if !word.is_empty() {
-                out.other.push((format!("w:{word}"), bit));
-            }
-        }
+        walk(&text, |gram| match gram {
+            Gram::Han(key) => out.packed.push(key << 4 | u64::from(bit)),
+            Gram::Word(word) => out.other.push((format!("w:{word}"), bit)),
+        });
     }
     out.other.push((format!("f:c:{}", e.category), 0));
     out.other.push((format!("f:t:{}", e.unit_type), 0));
