@@ -43,51 +43,78 @@ fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() && !is_han(c)
 }
 
-/// The text as it is matched: lower case, full-width Latin letters and digits as ASCII, every
-/// run of other characters one space, and no space between two Han characters.
-pub fn normalise(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
+/// What normalising text yields, one piece at a time: a kept character (lowered) or the one
+/// space that stands for a run of other characters.
+enum Piece {
+    Char(char),
+    Space,
+}
+
+/// Normalise `text` piece by piece (the index walks these pieces without building the
+/// normalised text; [`normalise`] collects them).
+fn scan(text: &str, mut each: impl FnMut(Piece)) {
     let mut pending_space = false;
     // Whether only whitespace stood since the last kept character (a line break inside a
     // Chinese sentence joins; punctuation never does).
     let mut only_space = true;
+    let mut started = false;
+    let mut last_han = false;
     for c in text.chars() {
         let c = match c as u32 {
             0xFF01..=0xFF5E => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
             _ => c,
         };
-        if is_han(c) || is_word_char(c) {
+        let han = is_han(c);
+        if han || is_word_char(c) {
             if pending_space {
-                let joins = only_space && is_han(c) && out.chars().next_back().is_some_and(is_han);
-                if !joins && !out.is_empty() {
-                    out.push(' ');
+                if started && !(only_space && han && last_han) {
+                    each(Piece::Space);
                 }
                 pending_space = false;
             }
             only_space = true;
+            started = true;
+            last_han = han;
             // Han has no case: only the rest is lowered (the costly part of normalising).
             if c.is_ascii() {
-                out.push(c.to_ascii_lowercase());
-            } else if is_han(c) {
-                out.push(c);
+                each(Piece::Char(c.to_ascii_lowercase()));
+            } else if han {
+                each(Piece::Char(c));
             } else {
-                out.extend(c.to_lowercase());
+                c.to_lowercase().for_each(|l| each(Piece::Char(l)));
             }
         } else {
             pending_space = true;
             only_space &= c.is_whitespace();
         }
     }
+}
+
+/// The text as it is matched: lower case, full-width Latin letters and digits as ASCII, every
+/// run of other characters one space, and no space between two Han characters.
+pub fn normalise(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    scan(text, |piece| match piece {
+        Piece::Char(c) => out.push(c),
+        Piece::Space => out.push(' '),
+    });
     out
 }
 
 /// Every gram of normalised text: `c:` + a Han character or pair, `w:` + a word.
 pub fn grams(normalised: &str, mut each: impl FnMut(&str)) {
     let mut buf = [0u8; 10];
-    walk(normalised, |gram| match gram {
+    let mut walker = Walker::new(|gram| match gram {
         Gram::Han(key) => each(std::str::from_utf8(han_bytes(key, &mut buf)).unwrap_or("")),
         Gram::Word(word) => each(&format!("w:{word}")),
     });
+    for c in normalised.chars() {
+        match c {
+            ' ' => walker.space(),
+            c => walker.char(c),
+        }
+    }
+    walker.finish();
 }
 
 /// A gram as the walk finds it.
@@ -97,31 +124,62 @@ enum Gram<'a> {
     Word(&'a str),
 }
 
-/// The one walk over normalised text that both the index and [`grams`] make.
-fn walk(normalised: &str, mut each: impl FnMut(Gram<'_>)) {
-    for run in normalised.split(' ') {
-        let mut prev: Option<char> = None;
-        let mut word = String::new();
-        for c in run.chars() {
-            if is_han(c) {
-                if !word.is_empty() {
-                    each(Gram::Word(&word));
-                    word.clear();
-                }
-                each(Gram::Han(han_key(c, None)));
-                if let Some(p) = prev {
-                    each(Gram::Han(han_key(p, Some(c))));
-                }
-                prev = Some(c);
-            } else {
-                prev = None;
-                word.push(c);
-            }
-        }
-        if !word.is_empty() {
-            each(Gram::Word(&word));
+/// The grams of normalised text, fed one character at a time: the one set of rules for the
+/// index (fed by [`scan`]) and for [`grams`].
+struct Walker<F: FnMut(Gram<'_>)> {
+    prev: Option<char>,
+    word: String,
+    each: F,
+}
+
+impl<F: FnMut(Gram<'_>)> Walker<F> {
+    fn new(each: F) -> Self {
+        Walker {
+            prev: None,
+            word: String::new(),
+            each,
         }
     }
+
+    fn char(&mut self, c: char) {
+        if is_han(c) {
+            self.end_word();
+            (self.each)(Gram::Han(han_key(c, None)));
+            if let Some(p) = self.prev {
+                (self.each)(Gram::Han(han_key(p, Some(c))));
+            }
+            self.prev = Some(c);
+        } else {
+            self.prev = None;
+            self.word.push(c);
+        }
+    }
+
+    fn space(&mut self) {
+        self.end_word();
+        self.prev = None;
+    }
+
+    fn end_word(&mut self) {
+        if !self.word.is_empty() {
+            (self.each)(Gram::Word(&self.word));
+            self.word.clear();
+        }
+    }
+
+    fn finish(mut self) {
+        self.end_word();
+    }
+}
+
+/// The grams of raw text, normalised on the way.
+fn walk(text: &str, each: impl FnMut(Gram<'_>)) {
+    let mut walker = Walker::new(each);
+    scan(text, |piece| match piece {
+        Piece::Char(c) => walker.char(c),
+        Piece::Space => walker.space(),
+    });
+    walker.finish();
 }
 
 /// The shard of a gram: FNV-1a of its UTF-8 bytes. A word is filed under its first two
@@ -144,20 +202,6 @@ fn shard_of_bytes(keyed: &[u8], shards: u32) -> u32 {
         hash = hash.wrapping_mul(0x0100_0193);
     }
     hash % shards
-}
-
-/// An entry's fields as the index sees them: field bit and normalised text.
-type Fields = [(u8, String); 4];
-
-/// One entry's fields as the index sees them.
-fn fields(e: &EntryView) -> Fields {
-    let meta = meta_text(e);
-    [
-        (TITLE, normalise(&e.title)),
-        (SUMMARY, normalise(&e.summary)),
-        (META, normalise(&meta)),
-        (BODY, normalise(&e.text)),
-    ]
 }
 
 /// The unit, category and implementing unit and recognition, as one text (the fragment's `m`).
@@ -235,48 +279,101 @@ fn han_bytes(key: u64, buf: &mut [u8; 10]) -> &[u8] {
     &buf[..len]
 }
 
-/// One entry's grams, each once, with the fields it stands in.
+/// One entry's grams, each once, with the fields it stands in, in the order they first come.
 #[derive(Default)]
 struct EntryGrams {
     han: Vec<(u64, u8)>,
-    /// Han keys with their field bit in the low four bits, as they come: sorted as plain
-    /// numbers, the cheapest sort there is.
-    packed: Vec<u64>,
     other: Vec<(String, u8)>,
 }
 
-fn entry_grams(e: &EntryView) -> EntryGrams {
-    let mut out = EntryGrams::default();
-    for (bit, text) in fields(e) {
-        walk(&text, |gram| match gram {
-            Gram::Han(key) => out.packed.push(key << 4 | u64::from(bit)),
-            Gram::Word(word) => out.other.push((format!("w:{word}"), bit)),
-        });
-    }
-    out.other.push((format!("f:c:{}", e.category), 0));
-    out.other.push((format!("f:t:{}", e.unit_type), 0));
-    out.other.push((format!("f:u:{}", e.unit), 0));
-    fn merge<K: Ord>(list: &mut Vec<(K, u8)>) {
-        list.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        list.dedup_by(|later, kept| {
-            if later.0 == kept.0 {
-                kept.1 |= later.1;
-                true
-            } else {
-                false
+/// An entry's Han grams seen so far, by number: open addressing, kept between entries. An entry
+/// has thousands of occurrences of some hundreds of grams; sorting every occurrence to merge
+/// them was most of the index's time.
+#[derive(Default)]
+struct Seen {
+    /// `key << 4 | fields`, 0 for an empty slot (no key is 0).
+    slots: Vec<u64>,
+    /// Occupied slots in the order their grams came.
+    order: Vec<u32>,
+}
+
+impl Seen {
+    fn add(&mut self, key: u64, bit: u8) {
+        if (self.order.len() + 1) * 2 > self.slots.len() {
+            self.grow();
+        }
+        let mask = self.slots.len() - 1;
+        let mut i = (key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 40) as usize & mask;
+        loop {
+            let slot = self.slots[i];
+            if slot == 0 {
+                self.slots[i] = key << 4 | u64::from(bit);
+                self.order.push(i as u32);
+                return;
             }
-        });
-    }
-    out.packed.sort_unstable();
-    for v in out.packed.drain(..) {
-        let (key, bit) = (v >> 4, (v & 15) as u8);
-        match out.han.last_mut() {
-            Some(last) if last.0 == key => last.1 |= bit,
-            _ => out.han.push((key, bit)),
+            if slot >> 4 == key {
+                self.slots[i] = slot | u64::from(bit);
+                return;
+            }
+            i = (i + 1) & mask;
         }
     }
-    merge(&mut out.other);
-    out
+
+    fn grow(&mut self) {
+        let old: Vec<u64> = self.order.iter().map(|&i| self.slots[i as usize]).collect();
+        let size = (self.slots.len() * 2).max(1024);
+        self.slots.clear();
+        self.slots.resize(size, 0);
+        self.order.clear();
+        for v in old {
+            self.add(v >> 4, (v & 15) as u8);
+        }
+    }
+
+    /// The grams with their fields, emptying the set for the next entry.
+    fn drain(&mut self) -> Vec<(u64, u8)> {
+        let out = self
+            .order
+            .iter()
+            .map(|&i| {
+                let v = std::mem::take(&mut self.slots[i as usize]);
+                (v >> 4, (v & 15) as u8)
+            })
+            .collect();
+        self.order.clear();
+        out
+    }
+}
+
+fn entry_grams(e: &EntryView, seen: &mut Seen) -> EntryGrams {
+    let meta = meta_text(e);
+    let mut other: Vec<(String, u8)> = Vec::new();
+    // Where each word stands in `other`, looked up without making its gram.
+    let mut words: std::collections::HashMap<String, usize> = Default::default();
+    for (bit, text) in [
+        (TITLE, e.title.as_str()),
+        (SUMMARY, &e.summary),
+        (META, &meta),
+        (BODY, &e.text),
+    ] {
+        walk(text, |gram| match gram {
+            Gram::Han(key) => seen.add(key, bit),
+            Gram::Word(word) => match words.get(word) {
+                Some(&i) => other[i].1 |= bit,
+                None => {
+                    words.insert(word.to_string(), other.len());
+                    other.push((format!("w:{word}"), bit));
+                }
+            },
+        });
+    }
+    other.push((format!("f:c:{}", e.category), 0));
+    other.push((format!("f:t:{}", e.unit_type), 0));
+    other.push((format!("f:u:{}", e.unit), 0));
+    EntryGrams {
+        han: seen.drain(),
+        other,
+    }
 }
 
 /// A gram's postings, encoded as they are added (entries come in ascending order).
@@ -349,7 +446,10 @@ pub fn write(model: &Model, out: &dyn Sink) -> Result<(), OutputError> {
     let mut other: BTreeMap<String, Posting> = BTreeMap::new();
     let mut text_bytes = 0usize;
     for (block, entries) in model.entries.chunks(BLOCK).enumerate() {
-        let grams: Vec<EntryGrams> = entries.par_iter().map(|e| entry_grams(e)).collect();
+        let grams: Vec<EntryGrams> = entries
+            .par_iter()
+            .map_init(Seen::default, |seen, e| entry_grams(e, seen))
+            .collect();
         // Each thread adds the grams of its part, entries in order.
         han.par_iter_mut().enumerate().for_each(|(p, map)| {
             for (i, g) in grams.iter().enumerate() {
@@ -457,6 +557,12 @@ mod tests {
         assert_eq!(g, ["c:总", "c:工", "c:总工", "c:会", "c:工会"]);
         assert_eq!(all("5G网络"), ["w:5g", "c:网", "c:络", "c:网络"]);
         assert_eq!(all("编号12345。"), ["c:编", "c:号", "c:编号", "w:12345"]);
+        // Leading and trailing punctuation, an ideographic space, a lowered non-ASCII letter.
+        assert_eq!(
+            all("，“工\u{3000}会”İX"),
+            ["c:工", "c:会", "c:工会", "w:i\u{307}x"]
+        );
+        assert_eq!(all("工·会"), ["c:工", "c:会"]);
     }
 
     #[test]
