@@ -39,13 +39,11 @@ pub fn is_han(c: char) -> bool {
         0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F)
 }
 
-fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric() && !is_han(c)
-}
-
 /// What normalising text yields, one piece at a time: a kept character (lowered) or the one
 /// space that stands for a run of other characters.
 enum Piece {
+    Han(char),
+    /// A lowered letter or digit.
     Char(char),
     Space,
 }
@@ -60,12 +58,12 @@ fn scan(text: &str, mut each: impl FnMut(Piece)) {
     let mut started = false;
     let mut last_han = false;
     for c in text.chars() {
+        let han = is_han(c);
         let c = match c as u32 {
             0xFF01..=0xFF5E => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
             _ => c,
         };
-        let han = is_han(c);
-        if han || is_word_char(c) {
+        if han || c.is_alphanumeric() {
             if pending_space {
                 if started && !(only_space && han && last_han) {
                     each(Piece::Space);
@@ -76,10 +74,10 @@ fn scan(text: &str, mut each: impl FnMut(Piece)) {
             started = true;
             last_han = han;
             // Han has no case: only the rest is lowered (the costly part of normalising).
-            if c.is_ascii() {
+            if han {
+                each(Piece::Han(c));
+            } else if c.is_ascii() {
                 each(Piece::Char(c.to_ascii_lowercase()));
-            } else if han {
-                each(Piece::Char(c));
             } else {
                 c.to_lowercase().for_each(|l| each(Piece::Char(l)));
             }
@@ -95,7 +93,7 @@ fn scan(text: &str, mut each: impl FnMut(Piece)) {
 pub fn normalise(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     scan(text, |piece| match piece {
-        Piece::Char(c) => out.push(c),
+        Piece::Han(c) | Piece::Char(c) => out.push(c),
         Piece::Space => out.push(' '),
     });
     out
@@ -141,18 +139,27 @@ impl<F: FnMut(Gram<'_>)> Walker<F> {
         }
     }
 
+    /// A character of normalised text.
     fn char(&mut self, c: char) {
         if is_han(c) {
-            self.end_word();
-            (self.each)(Gram::Han(han_key(c, None)));
-            if let Some(p) = self.prev {
-                (self.each)(Gram::Han(han_key(p, Some(c))));
-            }
-            self.prev = Some(c);
+            self.han(c);
         } else {
-            self.prev = None;
-            self.word.push(c);
+            self.other(c);
         }
+    }
+
+    fn han(&mut self, c: char) {
+        self.end_word();
+        (self.each)(Gram::Han(han_key(c, None)));
+        if let Some(p) = self.prev {
+            (self.each)(Gram::Han(han_key(p, Some(c))));
+        }
+        self.prev = Some(c);
+    }
+
+    fn other(&mut self, c: char) {
+        self.prev = None;
+        self.word.push(c);
     }
 
     fn space(&mut self) {
@@ -176,7 +183,8 @@ impl<F: FnMut(Gram<'_>)> Walker<F> {
 fn walk(text: &str, each: impl FnMut(Gram<'_>)) {
     let mut walker = Walker::new(each);
     scan(text, |piece| match piece {
-        Piece::Char(c) => walker.char(c),
+        Piece::Han(c) => walker.han(c),
+        Piece::Char(c) => walker.other(c),
         Piece::Space => walker.space(),
     });
     walker.finish();
