@@ -252,6 +252,25 @@ impl Browser {
         self.click(&opt);
     }
 
+    /// Run `script` in the page as an async function: its last argument is the callback that
+    /// gives the value back.
+    pub fn execute_async(&self, script: &str, args: Vec<Value>) -> Value {
+        self.cmd(
+            "POST",
+            "/execute/async",
+            Some(json!({"script": script, "args": args})),
+        )
+    }
+
+    /// A Chrome DevTools Protocol command (`Network.setCacheDisabled`, …).
+    pub fn cdp(&self, cmd: &str, params: Value) -> Value {
+        self.cmd(
+            "POST",
+            "/goog/cdp/execute",
+            Some(json!({"cmd": cmd, "params": params})),
+        )
+    }
+
     /// Click the button that says `text`.
     pub fn press(&self, text: &str) {
         let b = self.wait_for(&format!("//button[normalize-space(.)='{text}']"));

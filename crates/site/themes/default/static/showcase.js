@@ -153,7 +153,12 @@
       (n >= 0xF900 && n <= 0xFAFF) || (n >= 0x20000 && n <= 0x2FA1F);
   }
   var WORD = /[\p{L}\p{N}]/u;
-  function isWord(c) { return WORD.test(c) && !isHan(c); }
+  function isWord(c) {
+    var n = c.charCodeAt(0);
+    // ASCII without the regular expression: most of what is checked.
+    if (n < 128) return (n >= 48 && n <= 57) || (n >= 97 && n <= 122) || (n >= 65 && n <= 90);
+    return WORD.test(c) && !isHan(c);
+  }
 
   function normalise(text) {
     var out = "", pending = false, onlySpace = true, last = "";
@@ -366,18 +371,21 @@
         found.push([rank, doc]);
       });
       found.sort(function (a, b) { return a[0] - b[0] || a[1] - b[1]; });
-      showResults(run, p, terms, found.map(function (x) { return x[1]; }));
+      // A term looked up as one gram (one or two Han characters, or one word) is found exactly
+      // by its postings; only a longer one can be there in pieces, apart.
+      var exact = looks.every(function (l) { return l.length === 1; });
+      showResults(run, p, terms, found.map(function (x) { return x[1]; }), exact);
     });
   }
 
-  function showResults(run, p, terms, docs) {
+  function showResults(run, p, terms, docs, exact) {
     var page = Math.max(1, p.page), wanted = page * SEARCH_PER_PAGE, shown = [], rejected = 0, next = 0;
     function fill() {
       if (shown.length >= wanted || next >= docs.length) return Promise.resolve();
       var batch = docs.slice(next, next + (wanted - shown.length));
       next += batch.length;
       return Promise.all(batch.map(fragment)).then(function (fs) {
-        fs.forEach(function (f) { if (verified(f, terms)) shown.push(f); else rejected++; });
+        fs.forEach(function (f) { if (exact || verified(f, terms)) shown.push(f); else rejected++; });
         return fill();
       });
     }
