@@ -443,19 +443,40 @@ fn postings(bytes: &[u8], gram: &str, prefix: bool) -> std::collections::BTreeSe
         let g = std::str::from_utf8(&bytes[at + 1..at + 1 + len]).unwrap_or("");
         at += 1 + len;
         let count = varint(&mut at);
+        let flags = bytes[at];
+        at += 1;
         let wanted = if prefix {
             g.starts_with(gram)
         } else {
             g == gram
         };
-        let mut last = 0;
-        for _ in 0..count {
-            last += varint(&mut at);
-            if wanted {
-                out.insert(last);
+        let mut docs = Vec::new();
+        if flags & 1 != 0 {
+            let mut end = 0;
+            for _ in 0..varint(&mut at) {
+                let start = end + varint(&mut at);
+                let len = varint(&mut at) + 1;
+                docs.extend(start..start + len);
+                end = start + len;
+            }
+        } else {
+            let mut last = 0;
+            for _ in 0..count {
+                last += varint(&mut at);
+                docs.push(last);
             }
         }
-        at += (count as usize).div_ceil(2);
+        if flags & 2 != 0 {
+            for _ in 0..varint(&mut at) {
+                varint(&mut at);
+                at += 1;
+            }
+        } else {
+            at += (count as usize).div_ceil(2);
+        }
+        if wanted {
+            out.extend(docs);
+        }
     }
     out
 }

@@ -10,7 +10,8 @@
 //! - Filters are grams too (`f:c:<category>`, `f:t:<unit type>`, `f:u:<unit>`).
 //!
 //! Files: `search/meta.json` (the number of shards), `search/g/<n>.bin` (the postings of the
-//! grams hashed to shard n: for each, the entries and in which fields it stands), and
+//! grams hashed to shard n: for each, the entries and in which fields it stands; see
+//! [`Posting::record`]), and
 //! `search/e/<n>.json` per entry (what a result card and its snippet need, and the text the
 //! browser checks a match against: a pair of pairs apart is not a match).
 
@@ -405,13 +406,84 @@ impl Posting {
         self.count += 1;
     }
 
-    fn record(&self, gram: &[u8], out: &mut Vec<u8>) {
+    /// The record of this gram in its shard: its text, how many entries, then the entries and
+    /// their fields, each written the shorter of two ways (a flag bit each): entries as gaps or
+    /// as runs of consecutive entries, fields as packed nibbles or as runs of the same fields.
+    /// A gram in nearly every entry (的, 工会) costs a few bytes instead of one or two per entry.
+    fn record(&self, gram: &[u8], out: &mut Vec<u8>, runs: &mut Vec<u8>) {
         out.push(gram.len() as u8);
         out.extend_from_slice(gram);
         varint(out, self.count);
-        out.extend_from_slice(&self.docs);
-        out.extend_from_slice(&self.bits);
+        let flags = out.len();
+        out.push(0);
+        self.doc_runs(runs);
+        if runs.len() < self.docs.len() {
+            out[flags] |= 1;
+            out.extend_from_slice(runs);
+        } else {
+            out.extend_from_slice(&self.docs);
+        }
+        self.bit_runs(runs);
+        if runs.len() < self.bits.len() {
+            out[flags] |= 2;
+            out.extend_from_slice(runs);
+        } else {
+            out.extend_from_slice(&self.bits);
+        }
     }
+
+    /// The entries, one after another as `gap, length − 1` runs (a gap from the previous run's
+    /// end), after their number.
+    fn doc_runs(&self, out: &mut Vec<u8>) {
+        out.clear();
+        let mut pairs: Vec<(u32, u32)> = Vec::new();
+        let (mut at, mut doc) = (0, 0u32);
+        for _ in 0..self.count {
+            doc += read_varint(&self.docs, &mut at);
+            match pairs.last_mut() {
+                Some((start, len)) if *start + *len == doc => *len += 1,
+                _ => pairs.push((doc, 1)),
+            }
+        }
+        varint(out, pairs.len() as u32);
+        let mut end = 0;
+        for (start, len) in pairs {
+            varint(out, start - end);
+            varint(out, len - 1);
+            end = start + len;
+        }
+    }
+
+    /// The fields, as `length − 1, fields` runs after their number.
+    fn bit_runs(&self, out: &mut Vec<u8>) {
+        out.clear();
+        let mut pairs: Vec<(u32, u8)> = Vec::new();
+        for i in 0..self.count as usize {
+            let b = self.bits[i / 2] >> (4 * (i % 2)) & 15;
+            match pairs.last_mut() {
+                Some((len, bits)) if *bits == b => *len += 1,
+                _ => pairs.push((1, b)),
+            }
+        }
+        varint(out, pairs.len() as u32);
+        for (len, bits) in pairs {
+            varint(out, len - 1);
+            out.push(bits);
+        }
+    }
+}
+
+fn read_varint(bytes: &[u8], at: &mut usize) -> u32 {
+    let (mut n, mut shift) = (0u32, 0);
+    while let Some(&b) = bytes.get(*at) {
+        *at += 1;
+        n |= u32::from(b & 0x7f) << shift;
+        shift += 7;
+        if b & 0x80 == 0 {
+            break;
+        }
+    }
+    n
 }
 
 /// Entries read at once: their grams are made in parallel, then added in order.
@@ -498,13 +570,22 @@ pub fn write(model: &Model, out: &dyn Sink) -> Result<(), OutputError> {
     });
     han_records.par_sort_unstable_by_key(|r| (r.0, r.1));
     let mut files: Vec<Vec<u8>> = vec![Vec::new(); shards as usize];
+    let mut runs = Vec::new();
     for (shard, key, posting) in &han_records {
         let mut buf = [0u8; 10];
-        posting.record(han_bytes(*key, &mut buf), &mut files[*shard as usize]);
+        posting.record(
+            han_bytes(*key, &mut buf),
+            &mut files[*shard as usize],
+            &mut runs,
+        );
     }
     // `other` is a BTreeMap: already in order.
     for (gram, posting) in &other {
-        posting.record(gram.as_bytes(), &mut files[shard_of(gram, shards) as usize]);
+        posting.record(
+            gram.as_bytes(),
+            &mut files[shard_of(gram, shards) as usize],
+            &mut runs,
+        );
     }
     out.write(
         "search/meta.json",
@@ -585,6 +666,69 @@ mod tests {
         assert_eq!(han_bytes(han_key('的', None), &mut buf), "c:的".as_bytes());
         let rare = han_key('\u{20000}', Some('𠀁'));
         assert_eq!(han_bytes(rare, &mut buf), "c:\u{20000}𠀁".as_bytes());
+    }
+
+    /// What the browser reads back from a record (`loadShard` in showcase.js does the same).
+    fn read_record(bytes: &[u8]) -> (String, u8, Vec<(u32, u8)>) {
+        let len = bytes[0] as usize;
+        let gram = String::from_utf8(bytes[1..1 + len].to_vec()).unwrap();
+        let mut at = 1 + len;
+        let count = read_varint(bytes, &mut at);
+        let flags = bytes[at];
+        at += 1;
+        let mut docs = Vec::new();
+        if flags & 1 != 0 {
+            let mut end = 0;
+            for _ in 0..read_varint(bytes, &mut at) {
+                let start = end + read_varint(bytes, &mut at);
+                let len = read_varint(bytes, &mut at) + 1;
+                docs.extend(start..start + len);
+                end = start + len;
+            }
+        } else {
+            let mut last = 0;
+            for _ in 0..count {
+                last += read_varint(bytes, &mut at);
+                docs.push(last);
+            }
+        }
+        let mut bits = Vec::new();
+        if flags & 2 != 0 {
+            for _ in 0..read_varint(bytes, &mut at) {
+                let len = read_varint(bytes, &mut at) + 1;
+                bits.extend(std::iter::repeat_n(bytes[at], len as usize));
+                at += 1;
+            }
+        } else {
+            bits.extend((0..count as usize).map(|i| bytes[at + i / 2] >> (4 * (i % 2)) & 15));
+            at += (count as usize).div_ceil(2);
+        }
+        assert_eq!(at, bytes.len(), "the record is read to its end");
+        (gram, flags, docs.into_iter().zip(bits).collect())
+    }
+
+    #[test]
+    fn postings_read_back_whichever_way_they_are_written() {
+        let dense: Vec<(u32, u8)> = (0..5000)
+            .map(|d| (d, BODY))
+            .chain([(7000, TITLE | BODY)])
+            .collect();
+        let sparse: Vec<(u32, u8)> =
+            [(3, TITLE), (90, BODY), (91, SUMMARY), (4000, META | BODY)].into();
+        let mixed: Vec<(u32, u8)> = (0..300)
+            .map(|d| (d * 3 + (d % 2), [TITLE, BODY][d as usize % 2]))
+            .collect();
+        for (postings, flags) in [(dense, 3), (sparse, 0), (mixed, 0)] {
+            let mut p = Posting::default();
+            for (doc, bits) in &postings {
+                p.add(*doc, *bits);
+            }
+            let (mut out, mut runs) = (Vec::new(), Vec::new());
+            p.record("c:工会".as_bytes(), &mut out, &mut runs);
+            let (gram, written, read) = read_record(&out);
+            assert_eq!((gram.as_str(), written), ("c:工会", flags));
+            assert_eq!(read, postings);
+        }
     }
 
     #[test]

@@ -236,13 +236,32 @@
           var len = bytes[at++];
           var gram = decoder.decode(bytes.subarray(at, at + len));
           at += len;
-          var count = varint(), docs = new Uint32Array(count), last = 0;
-          for (var k = 0; k < count; k++) { last += varint(); docs[k] = last; }
-          var bits = new Uint8Array(count);
-          for (var j = 0; j < count; j += 2) {
-            var b = bytes[at++];
-            bits[j] = b & 15;
-            if (j + 1 < count) bits[j + 1] = b >> 4;
+          // Entries as gaps or as runs, fields as nibbles or as runs (flag bits 1 and 2).
+          var count = varint(), flags = bytes[at++], docs = new Uint32Array(count), bits = new Uint8Array(count);
+          var k = 0, r, runs, len;
+          if (flags & 1) {
+            var end = 0;
+            for (runs = varint(), r = 0; r < runs; r++) {
+              var start = end + varint();
+              len = varint() + 1;
+              for (var i = 0; i < len; i++) docs[k++] = start + i;
+              end = start + len;
+            }
+          } else {
+            for (var last = 0; k < count; k++) { last += varint(); docs[k] = last; }
+          }
+          if (flags & 2) {
+            for (k = 0, runs = varint(), r = 0; r < runs; r++) {
+              len = varint() + 1;
+              bits.fill(bytes[at++], k, k + len);
+              k += len;
+            }
+          } else {
+            for (var j = 0; j < count; j += 2) {
+              var b = bytes[at++];
+              bits[j] = b & 15;
+              if (j + 1 < count) bits[j + 1] = b >> 4;
+            }
           }
           map.set(gram, { docs: docs, bits: bits });
         }
