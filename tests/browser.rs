@@ -6,9 +6,7 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Write};
-use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
@@ -20,90 +18,11 @@ fn site() -> &'static (tempfile::TempDir, String) {
         let dir = common::fixture("site");
         let run = common::shenbao(dir.path(), &["build"]);
         assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
-        let url = serve(dir.path().join("public"));
+        let url = common::serve::serve(dir.path().join("public"));
         (dir, url)
     })
 }
 
-/// A minimal static file server on a free port of 127.0.0.1, for as long as the tests run.
-fn serve(root: PathBuf) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}/", listener.local_addr().unwrap());
-    std::thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            let root = root.clone();
-            std::thread::spawn(move || answer(stream, &root));
-        }
-    });
-    url
-}
-
-fn answer(mut stream: TcpStream, root: &Path) {
-    let mut line = String::new();
-    if BufReader::new(&stream).read_line(&mut line).is_err() {
-        return;
-    }
-    let target = line.split_whitespace().nth(1).unwrap_or("/");
-    let path = target.split(['?', '#']).next().unwrap_or("/");
-    let decoded = percent_decode(path);
-    let mut file = root.to_path_buf();
-    let mut ok = true;
-    for part in decoded.split('/').filter(|p| !p.is_empty()) {
-        ok &= part != "..";
-        file.push(part);
-    }
-    if file.is_dir() {
-        file.push("index.html");
-    }
-    let (status, file) = match std::fs::read(&file) {
-        Ok(bytes) if ok => ("200 OK", (file, bytes)),
-        _ => (
-            "404 Not Found",
-            (
-                root.join("404.html"),
-                std::fs::read(root.join("404.html")).unwrap_or_default(),
-            ),
-        ),
-    };
-    let (file, body) = file;
-    let kind = match file.extension().and_then(|e| e.to_str()).unwrap_or("") {
-        "html" => "text/html; charset=utf-8",
-        "css" => "text/css",
-        "js" => "text/javascript",
-        "json" => "application/json",
-        "svg" => "image/svg+xml",
-        "jpg" | "jpeg" => "image/jpeg",
-        "png" => "image/png",
-        "xml" => "application/xml",
-        _ => "application/octet-stream",
-    };
-    let head = format!(
-        "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-        body.len()
-    );
-    let _ = stream.write_all(head.as_bytes());
-    let _ = stream.write_all(&body);
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && let Some(v) = s
-                .get(i + 1..i + 3)
-                .and_then(|h| u8::from_str_radix(h, 16).ok())
-        {
-            out.push(v);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
 
 fn chromium() -> Option<PathBuf> {
     if let Some(path) = std::env::var_os("SHENBAO_CHROMIUM") {
@@ -320,7 +239,7 @@ fn search_site() -> &'static (tempfile::TempDir, String) {
         entry("bu-an-quan", "正文里的尖括号", "原文写着 `<script>alert(1)</script>` 回访记录。", "");
         let run = common::shenbao(d, &["build"]);
         assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
-        let url = serve(d.join("public"));
+        let url = common::serve::serve(d.join("public"));
         (dir, url)
     })
 }

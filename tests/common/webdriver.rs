@@ -252,6 +252,26 @@ impl Browser {
         self.click(&opt);
     }
 
+    /// Run `script` (a function body: `arguments` are `args`, `return` gives the value) in the
+    /// page, waiting for a promise it returns. WebDriver runs it outside the page's
+    /// Content-Security-Policy, so pages without inline scripts can still be examined.
+    pub fn execute(&self, script: &str, args: Value) -> Value {
+        self.cmd(
+            "POST",
+            "/execute/sync",
+            Some(json!({"script": script, "args": args})),
+        )
+    }
+
+    /// Resize the window (CSS pixels), as a reader turning a tablet or widening a window.
+    pub fn resize(&self, width: u32, height: u32) {
+        self.cmd(
+            "POST",
+            "/window/rect",
+            Some(json!({"width": width, "height": height})),
+        );
+    }
+
     /// Click the button that says `text`.
     pub fn press(&self, text: &str) {
         let b = self.wait_for(&format!("//button[normalize-space(.)='{text}']"));
