@@ -57,8 +57,10 @@ fn main() {
     if tool("SHENBAO_AXE", "tools/node_modules/axe-core/axe.min.js") {
         println!("cargo::rustc-cfg=axe");
     }
-    if tool("SHENBAO_VNU", "tools/node_modules/vnu-jar/build/dist/vnu.jar")
-        && found("SHENBAO_JAVA", &["java"])
+    if tool(
+        "SHENBAO_VNU",
+        "tools/node_modules/vnu-jar/build/dist/vnu.jar",
+    ) && found("SHENBAO_JAVA", &["java"])
     {
         println!("cargo::rustc-cfg=vnu");
     }

@@ -57,7 +57,13 @@ fn portal() -> (tempfile::TempDir, Portal, String, String) {
     git(dir.path(), &["commit", "-q", "-m", "the call"]);
     let run = shenbao(
         dir.path(),
-        &["portal", "invite", "alpha", "--organiser", "office@example.org"],
+        &[
+            "portal",
+            "invite",
+            "alpha",
+            "--organiser",
+            "office@example.org",
+        ],
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
     let tokens: Vec<String> = run
@@ -149,7 +155,9 @@ fn tally(found: &[(String, Vec<common::validators::Violation>)]) -> String {
     let mut rules = std::collections::BTreeMap::<String, usize>::new();
     for (_, violations) in found {
         for v in violations {
-            *rules.entry(format!("{} ({})", v.rule, v.impact)).or_default() += 1;
+            *rules
+                .entry(format!("{} ({})", v.rule, v.impact))
+                .or_default() += 1;
         }
     }
     format!("{rules:?}")
@@ -172,7 +180,10 @@ fn axe_finds_no_serious_violation_on_any_page_of_the_site_and_finds_a_planted_on
         .map(|v| v.rule)
         .collect();
     for rule in ["color-contrast", "label", "image-alt"] {
-        assert!(rules.contains(&rule.to_string()), "{rule} not found: {rules:?}");
+        assert!(
+            rules.contains(&rule.to_string()),
+            "{rule} not found: {rules:?}"
+        );
     }
 
     let (_, public) = sample_site();
@@ -189,7 +200,10 @@ fn axe_finds_no_serious_violation_on_any_page_of_the_site_and_finds_a_planted_on
             ));
         }
     }
-    eprintln!("axe on the site, every rule broken (pages): {}", tally(&found));
+    eprintln!(
+        "axe on the site, every rule broken (pages): {}",
+        tally(&found)
+    );
     let report = blocking(&found);
     assert!(report.is_empty(), "{report}");
 }
@@ -219,7 +233,10 @@ fn axe_finds_no_serious_violation_on_any_page_of_the_portal() {
             found.push((format!("{name} {who}"), common::validators::axe(&browser)));
         }
     }
-    eprintln!("axe on the portal, every rule broken (pages): {}", tally(&found));
+    eprintln!(
+        "axe on the portal, every rule broken (pages): {}",
+        tally(&found)
+    );
     let report = blocking(&found);
     assert!(report.is_empty(), "{report}");
 }
