@@ -1001,3 +1001,26 @@ fn the_printed_form_and_rosters_carry_the_notices_annex_marks_and_boxes() {
     assert!(read(&public, "roster/index.html").contains("<body class=\"roster-page\">"));
     assert!(print.contains(".entry .prose img { max-height: 80mm;"));
 }
+
+/// Every navigation region says what it is (menu, breadcrumb, pages), so that a screen reader's
+/// list of landmarks tells them apart.
+#[test]
+fn every_navigation_region_is_labelled() {
+    let dir = fixture("site");
+    build(dir.path(), &[]);
+    let mut seen = 0;
+    for (rel, html) in pages_of(&dir.path().join("public")) {
+        for nav in html.split("<nav").skip(1) {
+            let tag = nav.split('>').next().unwrap();
+            assert!(tag.contains("aria-label=\""), "{rel}: <nav{tag}>");
+            assert!(!tag.contains("aria-label=\"\""), "{rel}: <nav{tag}>");
+            seen += 1;
+        }
+    }
+    assert!(seen > 10);
+    let entry = read(
+        &dir.path().join("public"),
+        "entries/alpha/wangshang/index.html",
+    );
+    assert!(entry.contains("<nav class=\"crumbs\" aria-label=\"当前位置\">"));
+}
