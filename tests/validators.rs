@@ -213,12 +213,13 @@ fn axe_finds_no_serious_violation_on_any_page_of_the_site_and_finds_a_planted_on
     not(all(chromedriver, axe)),
     ignore = "needs Chromium, its WebDriver and axe-core: sudo apt-get install chromium chromium-driver; (cd tools && npm ci --ignore-scripts), or set SHENBAO_AXE"
 )]
-fn axe_finds_no_serious_violation_on_any_page_of_the_portal() {
+fn axe_finds_no_serious_violation_on_any_page_of_the_portal_nor_does_one_overflow_a_phone() {
     let (_dir, portal, alpha_token, office_token) = portal();
     let base = format!("http://{}", portal.addr);
     let alpha = Client::login(&portal.addr, &alpha_token);
     let pages = portal_pages(&alpha);
     let browser = common::webdriver::Browser::start();
+    browser.resize(390, 844);
     let mut found = Vec::new();
     // Before logging in: the signed-out page and the login link's page.
     browser.go(&format!("{base}/"));
@@ -231,6 +232,15 @@ fn axe_finds_no_serious_violation_on_any_page_of_the_portal() {
         for (name, path, who) in pages.iter().filter(|p| p.2 == whose) {
             browser.go(&format!("{base}{path}"));
             found.push((format!("{name} {who}"), common::validators::axe(&browser)));
+            // A clerk's phone: no page runs off its right edge.
+            let sizes = browser.execute(
+                "return [document.documentElement.scrollWidth, window.innerWidth];",
+                serde_json::json!([]),
+            );
+            assert!(
+                sizes[0].as_u64() <= sizes[1].as_u64(),
+                "{name} is wider than the phone: {sizes}"
+            );
         }
     }
     eprintln!(
