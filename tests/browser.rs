@@ -158,10 +158,11 @@ fn a_filtered_showcase_url_shows_exactly_the_matching_cards() {
 fn without_filters_every_entry_is_listed_and_the_filters_show() {
     let Some(page) = load("entries/") else { return };
     assert_eq!(card_titles(&page.dom).len(), 5);
-    // The form is hidden for browsers without scripts; the script reveals it.
-    let form = page.dom.split("id=\"filters\"").nth(1).unwrap();
+    // The filters (in their fold) are hidden for browsers without scripts; the script reveals
+    // them.
+    let fold = page.dom.split("id=\"filters-fold\"").nth(1).unwrap();
     assert!(
-        !form.split('>').next().unwrap().contains("hidden"),
+        !fold.split('>').next().unwrap().contains("hidden"),
         "the filters stay hidden"
     );
 }
