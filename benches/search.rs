@@ -12,9 +12,8 @@
 
 #[allow(dead_code)] // other benchmarks compare binaries with it; this one runs one
 mod corpus;
-#[allow(dead_code)]
-#[path = "../tests/common/static_site.rs"]
-mod static_site;
+#[path = "../tests/common/serve.rs"]
+mod serve;
 #[allow(dead_code)] // the tests use the rest of it
 #[path = "../tests/common/webdriver.rs"]
 mod webdriver;
@@ -184,7 +183,7 @@ fn bench(dir: &Path, n: usize) {
 
     let site = out.path().join("public");
     let browser = browser_found().then(webdriver::Browser::start);
-    let url = static_site::serve(site.clone());
+    let url = serve::serve(site.clone());
     match &browser {
         Some(browser) => {
             let timed = time_queries(browser, &format!("{url}entries/"), OURS);
@@ -237,7 +236,7 @@ fn bench(dir: &Path, n: usize) {
 }
 
 /// Times a query in the page at `address` (loaded afresh each time, nothing cached): the
-/// script is given the query and answers `[milliseconds, results]`.
+/// script is given the query and resolves to `[milliseconds, results]`.
 fn time_queries(browser: &webdriver::Browser, address: &str, script: &str) -> Vec<(f64, usize)> {
     browser.cdp("Network.enable", serde_json::json!({}));
     browser.cdp(
@@ -251,7 +250,7 @@ fn time_queries(browser: &webdriver::Browser, address: &str, script: &str) -> Ve
         for _ in 0..ROUNDS {
             browser.go(address);
             browser.wait_for("//body");
-            let answer = browser.execute_async(script, vec![serde_json::json!(q)]);
+            let answer = browser.execute(script, serde_json::json!([q]));
             times.push(answer[0].as_f64().unwrap_or(f64::NAN));
             found = answer[1].as_u64().unwrap_or(0) as usize;
         }
@@ -277,28 +276,30 @@ fn report(who: &str, timed: &[(f64, usize)], truth: &[usize]) {
 
 /// Our showcase: type the query, press Enter; done when the results line is written.
 const OURS: &str = r#"
-var q = arguments[0], done = arguments[arguments.length - 1];
+var q = arguments[0];
 var form = document.getElementById("filters"), results = document.getElementById("results");
-var t0 = performance.now();
-new MutationObserver(function (m, o) {
-  o.disconnect();
-  done([performance.now() - t0, parseInt(results.textContent, 10) || 0]);
-}).observe(results, { childList: true, characterData: true, subtree: true });
-form.elements.q.value = q;
-form.dispatchEvent(new Event("submit", { cancelable: true }));
+return new Promise(function (done) {
+  var t0 = performance.now();
+  new MutationObserver(function (m, o) {
+    o.disconnect();
+    done([performance.now() - t0, parseInt(results.textContent, 10) || 0]);
+  }).observe(results, { childList: true, characterData: true, subtree: true });
+  form.elements.q.value = q;
+  form.dispatchEvent(new Event("submit", { cancelable: true }));
+});
 "#;
 
 /// Pagefind's own API, as its default UI uses it: the search, then the data of the first
 /// page of results (what a page of results shows).
 const PAGEFIND: &str = r#"
-var q = arguments[0], done = arguments[arguments.length - 1];
+var q = arguments[0];
 var t0 = performance.now();
-import("/pagefind/pagefind.js").then(async function (pf) {
+return import("/pagefind/pagefind.js").then(async function (pf) {
   await pf.init();
   var s = await pf.search(q);
   await Promise.all(s.results.slice(0, 12).map(function (r) { return r.data(); }));
-  done([performance.now() - t0, s.results.length]);
-}).catch(function (e) { done([NaN, 0, String(e)]); });
+  return [performance.now() - t0, s.results.length];
+}).catch(function (e) { return [NaN, 0, String(e)]; });
 "#;
 
 fn browser_found() -> bool {

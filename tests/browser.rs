@@ -6,9 +6,7 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Write};
-use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
@@ -20,89 +18,9 @@ fn site() -> &'static (tempfile::TempDir, String) {
         let dir = common::fixture("site");
         let run = common::shenbao(dir.path(), &["build"]);
         assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
-        let url = serve(dir.path().join("public"));
+        let url = common::serve::serve(dir.path().join("public"));
         (dir, url)
     })
-}
-
-/// A minimal static file server on a free port of 127.0.0.1, for as long as the tests run.
-fn serve(root: PathBuf) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}/", listener.local_addr().unwrap());
-    std::thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            let root = root.clone();
-            std::thread::spawn(move || answer(stream, &root));
-        }
-    });
-    url
-}
-
-fn answer(mut stream: TcpStream, root: &Path) {
-    let mut line = String::new();
-    if BufReader::new(&stream).read_line(&mut line).is_err() {
-        return;
-    }
-    let target = line.split_whitespace().nth(1).unwrap_or("/");
-    let path = target.split(['?', '#']).next().unwrap_or("/");
-    let decoded = percent_decode(path);
-    let mut file = root.to_path_buf();
-    let mut ok = true;
-    for part in decoded.split('/').filter(|p| !p.is_empty()) {
-        ok &= part != "..";
-        file.push(part);
-    }
-    if file.is_dir() {
-        file.push("index.html");
-    }
-    let (status, file) = match std::fs::read(&file) {
-        Ok(bytes) if ok => ("200 OK", (file, bytes)),
-        _ => (
-            "404 Not Found",
-            (
-                root.join("404.html"),
-                std::fs::read(root.join("404.html")).unwrap_or_default(),
-            ),
-        ),
-    };
-    let (file, body) = file;
-    let kind = match file.extension().and_then(|e| e.to_str()).unwrap_or("") {
-        "html" => "text/html; charset=utf-8",
-        "css" => "text/css",
-        "js" => "text/javascript",
-        "json" => "application/json",
-        "svg" => "image/svg+xml",
-        "jpg" | "jpeg" => "image/jpeg",
-        "png" => "image/png",
-        "xml" => "application/xml",
-        _ => "application/octet-stream",
-    };
-    let head = format!(
-        "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-        body.len()
-    );
-    let _ = stream.write_all(head.as_bytes());
-    let _ = stream.write_all(&body);
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && let Some(v) = s
-                .get(i + 1..i + 3)
-                .and_then(|h| u8::from_str_radix(h, 16).ok())
-        {
-            out.push(v);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 fn chromium() -> Option<PathBuf> {
@@ -240,10 +158,11 @@ fn a_filtered_showcase_url_shows_exactly_the_matching_cards() {
 fn without_filters_every_entry_is_listed_and_the_filters_show() {
     let Some(page) = load("entries/") else { return };
     assert_eq!(card_titles(&page.dom).len(), 5);
-    // The form is hidden for browsers without scripts; the script reveals it.
-    let form = page.dom.split("id=\"filters\"").nth(1).unwrap();
+    // The filters (in their fold) are hidden for browsers without scripts; the script reveals
+    // them.
+    let fold = page.dom.split("id=\"filters-fold\"").nth(1).unwrap();
     assert!(
-        !form.split('>').next().unwrap().contains("hidden"),
+        !fold.split('>').next().unwrap().contains("hidden"),
         "the filters stay hidden"
     );
 }
@@ -320,7 +239,7 @@ fn search_site() -> &'static (tempfile::TempDir, String) {
         entry("bu-an-quan", "正文里的尖括号", "原文写着 `<script>alert(1)</script>` 回访记录。", "");
         let run = common::shenbao(d, &["build"]);
         assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
-        let url = serve(d.join("public"));
+        let url = common::serve::serve(d.join("public"));
         (dir, url)
     })
 }
@@ -435,6 +354,9 @@ fn typing_a_query_searches_keeps_it_in_the_url_and_a_reload_restores_it() {
     let browser = common::webdriver::Browser::start();
     let base = &search_site().1;
     browser.go(&format!("{base}entries/"));
+    // On a phone the filters are folded: the reader opens them first.
+    let fold = browser.wait_for("//details[@id='filters-fold'][not(@hidden)]/summary");
+    browser.click(&fold);
     let input = browser.wait_for("//input[@name='q']");
     browser.type_in(&input, "回访");
     browser.wait_for("//p[@class='card-snippet']/mark[.='回访']");
@@ -453,4 +375,181 @@ fn typing_a_query_searches_keeps_it_in_the_url_and_a_reload_restores_it() {
     browser.go(&url);
     browser.wait_for("//p[@class='card-snippet']/mark[.='回访']");
     assert_eq!(titles(), found);
+}
+
+/// The page sizes (width, height in points) of `path` printed to PDF by headless Chromium, as
+/// a clerk's "print" gives it.
+fn printed_pages(path: &str) -> Vec<(f64, f64)> {
+    let browser = chromium().expect("chromium");
+    let profile = tempfile::tempdir().unwrap();
+    let pdf = profile.path().join("printed.pdf");
+    let out = Command::new(browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-extensions",
+            "--no-pdf-header-footer",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg(format!("--print-to-pdf={}", pdf.display()))
+        .arg(format!("{}{path}", site().1))
+        .stdin(Stdio::null())
+        .output()
+        .expect("chromium prints");
+    let bytes = std::fs::read(&pdf).unwrap_or_else(|e| {
+        panic!(
+            "no PDF of {path} ({e}): {}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    // Each page object names its size: `/MediaBox [0 0 width height]`.
+    String::from_utf8_lossy(&bytes)
+        .split("/MediaBox [")
+        .skip(1)
+        .map(|rest| {
+            let n: Vec<f64> = rest
+                .split(']')
+                .next()
+                .unwrap()
+                .split_whitespace()
+                .map(|x| x.parse().unwrap())
+                .collect();
+            (n[2] - n[0], n[3] - n[1])
+        })
+        .collect()
+}
+
+/// The whole roster, six columns wide, prints landscape; a unit's roster and an entry's form
+/// (one column of labels) print portrait, as the notice's annexes are.
+#[test]
+#[cfg_attr(
+    not(chromium),
+    ignore = "needs Chromium: sudo apt-get install chromium (or set SHENBAO_CHROMIUM)"
+)]
+fn the_whole_roster_prints_landscape_and_the_sheets_portrait() {
+    let roster = printed_pages("roster/");
+    assert!(!roster.is_empty());
+    assert!(roster.iter().all(|(w, h)| w > h), "roster/: {roster:?}");
+    for path in ["roster/alpha/", "entries/alpha/wangshang/"] {
+        let pages = printed_pages(path);
+        assert!(!pages.is_empty());
+        assert!(pages.iter().all(|(w, h)| w < h), "{path}: {pages:?}");
+    }
+}
+
+/// What a reader on a phone (390 CSS pixels wide) relies on: no page runs off the right edge,
+/// and the menu shows the item of the page they are on.
+#[test]
+#[cfg_attr(
+    not(chromedriver),
+    ignore = "needs Chromium and its WebDriver: sudo apt-get install chromium chromium-driver"
+)]
+fn on_a_phone_no_page_runs_off_the_screen_and_the_menu_shows_where_one_is() {
+    let browser = common::webdriver::Browser::start();
+    browser.resize(390, 844);
+    let base = &site().1;
+    for path in [
+        "",
+        "pages/notice/",
+        "entries/",
+        "entries/alpha/wangshang/",
+        "categories/",
+        "categories/12/",
+        "units/",
+        "units/alpha/",
+        "roster/",
+        "roster/alpha/",
+        "status/",
+        "404.html",
+    ] {
+        browser.go(&format!("{base}{path}"));
+        let sizes = browser.execute(
+            "var d = document.documentElement; return [d.scrollWidth, window.innerWidth];",
+            serde_json::json!([]),
+        );
+        assert!(
+            sizes[0].as_u64() <= sizes[1].as_u64(),
+            "/{path} is wider than the phone: {sizes}"
+        );
+        // The current menu item (none on a sheet or the 404 page) is wholly on the screen.
+        let current = browser.execute(
+            "var a = document.querySelector('.nav a[aria-current]'); if (!a) return null;\
+             var r = a.getBoundingClientRect(); return [r.left, r.right, r.top, r.bottom, window.innerWidth, window.innerHeight];",
+            serde_json::json!([]),
+        );
+        if let Some(r) = current.as_array() {
+            let r: Vec<f64> = r.iter().map(|x| x.as_f64().unwrap()).collect();
+            assert!(
+                r[0] >= 0.0 && r[1] <= r[4] && r[2] >= 0.0 && r[3] <= r[5],
+                "/{path}: the current menu item is off the screen: {r:?}"
+            );
+        }
+    }
+}
+
+/// On a phone the showcase's filters are folded, so that the first screen shows an entry; a tap
+/// opens them. On a desktop they are open.
+#[test]
+#[cfg_attr(
+    not(chromedriver),
+    ignore = "needs Chromium and its WebDriver: sudo apt-get install chromium chromium-driver"
+)]
+fn the_filters_fold_on_a_phone_and_the_first_screen_shows_an_entry() {
+    let browser = common::webdriver::Browser::start();
+    let base = &site().1;
+    browser.resize(390, 844);
+    browser.go(&format!("{base}entries/"));
+    browser.wait_for("//details[@id='filters-fold'][not(@hidden)]");
+    let state = browser.execute(
+        "var f = document.getElementById('filters-fold'); var c = document.querySelector('#cards .card');\
+         return [f.open, c.getBoundingClientRect().top, window.innerHeight];",
+        serde_json::json!([]),
+    );
+    assert_eq!(state[0], false, "{state}");
+    assert!(
+        state[1].as_f64() < state[2].as_f64(),
+        "no entry on the first screen: {state}"
+    );
+    let summary = browser.wait_for("//details[@id='filters-fold']/summary");
+    browser.click(&summary);
+    let search = browser.wait_for("//input[@name='q']");
+    browser.type_in(&search, "调解");
+    browser.wait_for("//h3[@class='card-title']/a[.='劳动争议调解进车间']");
+    // A filtered address opens them, whatever the width; so does a desktop's.
+    browser.go(&format!("{base}entries/?category=12"));
+    browser.wait_for("//details[@id='filters-fold'][@open]");
+    browser.resize(1280, 900);
+    browser.go(&format!("{base}entries/"));
+    browser.wait_for("//details[@id='filters-fold'][@open]");
+}
+
+/// The footer reaches the bottom of the window on a page shorter than it.
+#[test]
+#[cfg_attr(
+    not(chromedriver),
+    ignore = "needs Chromium and its WebDriver: sudo apt-get install chromium chromium-driver"
+)]
+fn the_footer_sits_at_the_bottom_of_a_short_page() {
+    let browser = common::webdriver::Browser::start();
+    browser.resize(1280, 1400);
+    for path in ["404.html", "categories/"] {
+        browser.go(&format!("{}{path}", site().1));
+        let at = browser.execute(
+            "var f = document.querySelector('footer').getBoundingClientRect();\
+             return [f.bottom, window.innerHeight, document.documentElement.scrollHeight];",
+            serde_json::json!([]),
+        );
+        let (bottom, height, scroll) = (
+            at[0].as_f64().unwrap(),
+            at[1].as_f64().unwrap(),
+            at[2].as_f64().unwrap(),
+        );
+        assert!(scroll <= height, "/{path} is not short at this size: {at}");
+        assert!((bottom - height).abs() < 1.0, "/{path}: {at}");
+    }
 }

@@ -900,3 +900,127 @@ fn a_mount_point_can_be_the_output() {
         "the output is still the mount point"
     );
 }
+
+/// Every page of a built site, relative path and text.
+fn pages_of(public: &Path) -> Vec<(String, String)> {
+    let mut files = Vec::new();
+    html_files(public, &mut files);
+    files
+        .into_iter()
+        .map(|f| {
+            let rel = f.strip_prefix(public).unwrap().display().to_string();
+            (rel, std::fs::read_to_string(&f).unwrap())
+        })
+        .collect()
+}
+
+/// Every word a reader sees is in the campaign's language: the footer's sitemap link too.
+#[test]
+fn the_footer_speaks_the_campaigns_language() {
+    let dir = fixture("site");
+    build(dir.path(), &[]);
+    for (rel, html) in pages_of(&dir.path().join("public")) {
+        if let Some(footer) = html.split("<footer").nth(1) {
+            let text = text_of(footer);
+            assert!(text.contains("站点地图"), "{rel}: {text}");
+            assert!(!text.contains("Sitemap"), "{rel}: {text}");
+        }
+    }
+    let path = dir.path().join("campaign.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, text.replace("language: zh-CN", "language: en")).unwrap();
+    build(dir.path(), &[]);
+    let home = read(&dir.path().join("public"), "index.html");
+    assert!(text_of(home.split("<footer").nth(1).unwrap()).contains("Sitemap"));
+}
+
+/// A showcase of one page, or of none, shows no pagination (a lone “1” is no navigation).
+#[test]
+fn a_showcase_of_one_page_or_none_has_no_pagination() {
+    let dir = fixture("site");
+    build(dir.path(), &[]);
+    let page = read(&dir.path().join("public"), "entries/index.html");
+    assert!(page.contains("class=\"card\""));
+    assert!(!page.contains("class=\"pagination\""), "{page}");
+    // No entry at all: the drafts and entries gone.
+    for unit in ["alpha", "beta", "gamma"] {
+        for item in std::fs::read_dir(dir.path().join("submissions").join(unit)).unwrap() {
+            let path = item.unwrap().path();
+            if path.extension().is_some_and(|e| e == "md") {
+                std::fs::remove_file(path).unwrap();
+            }
+        }
+    }
+    build(dir.path(), &[]);
+    let page = read(&dir.path().join("public"), "entries/index.html");
+    assert!(!page.contains("class=\"card\""));
+    assert!(!page.contains("class=\"pagination\""), "{page}");
+}
+
+/// The printed application form is the notice's 附件1: the mark at its top, every label a row
+/// header, the four sections under one label (申报材料, not 主要内容, which is one of them), and
+/// the box for the unit's opinion with the lines to sign and stamp. The unit's and the whole
+/// roster are 附件2.
+#[test]
+fn the_printed_form_and_rosters_carry_the_notices_annex_marks_and_boxes() {
+    let dir = fixture("site");
+    build(dir.path(), &[]);
+    let public = dir.path().join("public");
+    let entry = read(&public, "entries/alpha/wangshang/index.html");
+    let form = entry.split("class=\"print-only\"").nth(1).unwrap();
+    assert!(
+        form.contains("<p class=\"sheet-annex\">附件1</p>"),
+        "{form}"
+    );
+    let table = form.split("</table>").next().unwrap();
+    assert!(!table.contains("<th>"), "a label without scope: {table}");
+    assert!(table.contains("<th scope=\"row\">项目名称</th>"));
+    assert!(form.contains("<h2 class=\"form-content\">申报材料</h2>"));
+    let opinion = entry
+        .split("class=\"form-table form-opinion\"")
+        .nth(1)
+        .expect("the opinion box");
+    let opinion = opinion.split("</table>").next().unwrap();
+    assert!(
+        opinion.contains("<th scope=\"row\">申报单位意见</th>")
+            && opinion.contains("主要领导签字")
+            && opinion.contains("单位公章"),
+        "{opinion}"
+    );
+    for page in ["roster/index.html", "roster/alpha/index.html"] {
+        assert!(
+            read(&public, page).contains("class=\"print-only sheet-annex\">附件2</p>")
+                || read(&public, page).contains("<p class=\"sheet-annex\">附件2</p>"),
+            "{page}"
+        );
+    }
+    // The print stylesheet: the whole roster on landscape pages, pictures capped.
+    let print = read(&public, "static/print.css");
+    assert!(print.contains("@page roster { size: A4 landscape;"));
+    assert!(print.contains(".roster-page main { page: roster; }"));
+    assert!(read(&public, "roster/index.html").contains("<body class=\"roster-page\">"));
+    assert!(print.contains(".entry .prose img { max-height: 80mm;"));
+}
+
+/// Every navigation region says what it is (menu, breadcrumb, pages), so that a screen reader's
+/// list of landmarks tells them apart.
+#[test]
+fn every_navigation_region_is_labelled() {
+    let dir = fixture("site");
+    build(dir.path(), &[]);
+    let mut seen = 0;
+    for (rel, html) in pages_of(&dir.path().join("public")) {
+        for nav in html.split("<nav").skip(1) {
+            let tag = nav.split('>').next().unwrap();
+            assert!(tag.contains("aria-label=\""), "{rel}: <nav{tag}>");
+            assert!(!tag.contains("aria-label=\"\""), "{rel}: <nav{tag}>");
+            seen += 1;
+        }
+    }
+    assert!(seen > 10);
+    let entry = read(
+        &dir.path().join("public"),
+        "entries/alpha/wangshang/index.html",
+    );
+    assert!(entry.contains("<nav class=\"crumbs\" aria-label=\"当前位置\">"));
+}

@@ -2,6 +2,8 @@
 #![allow(dead_code)]
 
 pub mod portal;
+pub mod serve;
+pub mod validators;
 pub mod webdriver;
 
 use std::io::Read;

@@ -252,14 +252,24 @@ impl Browser {
         self.click(&opt);
     }
 
-    /// Run `script` in the page as an async function: its last argument is the callback that
-    /// gives the value back.
-    pub fn execute_async(&self, script: &str, args: Vec<Value>) -> Value {
+    /// Run `script` (a function body: `arguments` are `args`, `return` gives the value) in the
+    /// page, waiting for a promise it returns. WebDriver runs it outside the page's
+    /// Content-Security-Policy, so pages without inline scripts can still be examined.
+    pub fn execute(&self, script: &str, args: Value) -> Value {
         self.cmd(
             "POST",
-            "/execute/async",
+            "/execute/sync",
             Some(json!({"script": script, "args": args})),
         )
+    }
+
+    /// Resize the window (CSS pixels), as a reader turning a tablet or widening a window.
+    pub fn resize(&self, width: u32, height: u32) {
+        self.cmd(
+            "POST",
+            "/window/rect",
+            Some(json!({"width": width, "height": height})),
+        );
     }
 
     /// A Chrome DevTools Protocol command (`Network.setCacheDisabled`, …).

@@ -115,6 +115,12 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("view_all", "查看全部项目", "See all entries"),
     ("how_to_submit", "如何申报", "How to submit"),
     ("source", "来源", "Source"),
+    ("sitemap", "站点地图", "Sitemap"),
+    ("breadcrumb", "当前位置", "You are here"),
+    ("filters", "筛选条件", "Filters"),
+    ("materials", "申报材料", "Entry materials"),
+    ("annex_form", "附件1", "Annex 1"),
+    ("annex_roster", "附件2", "Annex 2"),
 ];
 
 /// The label of `key` in `lang`; the key itself when there is none (a test keeps every key the

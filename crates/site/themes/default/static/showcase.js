@@ -14,6 +14,13 @@
   var index = null;
   var staticCards = cards.innerHTML;
   form.hidden = false;
+  // The filters sit in a fold: shut on a phone, so that the first screen shows entries, and open
+  // on wider screens or when the address already filters.
+  var fold = document.getElementById("filters-fold");
+  if (fold) {
+    fold.hidden = false;
+    if (window.matchMedia("(min-width: 561px)").matches || active(params())) fold.open = true;
+  }
 
   function params() {
     var p = new URLSearchParams(location.search);

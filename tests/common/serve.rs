@@ -1,6 +1,6 @@
-//! A static file server for a built site on a free port of 127.0.0.1, as any web host would
-//! serve it, for as long as the process runs. Nothing is cached (`Cache-Control: no-store`), so
-//! a page always loads what it asks for.
+//! A minimal static file server for the browser tests and the search benchmark: built sites are
+//! loaded over HTTP, as readers get them (a 404 answered with the site's own 404 page). Nothing
+//! is cached (`Cache-Control: no-store`), so a page always loads what it asks for.
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
