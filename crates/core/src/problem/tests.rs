@@ -53,6 +53,26 @@ fn samples() -> Vec<Problem> {
         Problem::MissingField {
             key: s("title"),
             label: s("项目名称"),
+            misspelt: None,
+            allowed: Vec::new(),
+        },
+        Problem::MissingField {
+            key: s("category"),
+            label: s("申报范围"),
+            misspelt: None,
+            allowed: vec![s("1 团结引领职工听党话跟党走"), s("12 网上工会")],
+        },
+        Problem::MissingField {
+            key: s("category"),
+            label: s("申报范围"),
+            misspelt: Some(s("catgory")),
+            allowed: vec![s("1 团结引领职工听党话跟党走"), s("12 网上工会")],
+        },
+        Problem::MissingField {
+            key: s("contact"),
+            label: s("联系人"),
+            misspelt: Some(s("contcat")),
+            allowed: Vec::new(),
         },
     ];
     for expected in [
@@ -110,7 +130,12 @@ fn samples() -> Vec<Problem> {
             alternatives: vec![s("成效"), s("效果")],
         },
         Problem::EmptySection { name: s("背景") },
-        Problem::RecommendedSection { name: s("经验") },
+        Problem::RecommendedSection {
+            names: vec![s("经验")],
+        },
+        Problem::RecommendedSection {
+            names: vec![s("创新性"), s("示范性"), s("科学性")],
+        },
         Problem::AttachmentMissing {
             file: s("a/data.csv"),
         },

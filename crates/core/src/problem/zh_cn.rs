@@ -24,7 +24,7 @@ pub(super) fn message(problem: &Problem) -> String {
         }
         Problem::FrontMatterMissing { unclosed: true } => "文件头没有结束：缺少第二个 `---`".into(),
         Problem::UnknownField { key, .. } => format!("未知字段 `{key}`"),
-        Problem::MissingField { key, label } => format!("缺少必填字段 `{key}`（{label}）"),
+        Problem::MissingField { key, label, .. } => format!("缺少必填字段 `{key}`（{label}）"),
         Problem::InvalidType { key, expected: e } => {
             format!("字段 `{key}` 应为{}", spaced(expected(*e)))
         }
@@ -46,7 +46,10 @@ pub(super) fn message(problem: &Problem) -> String {
             format!("缺少必需的章节“{name}”（二级标题 `## {name}`）")
         }
         Problem::EmptySection { name } => format!("章节“{name}”没有内容"),
-        Problem::RecommendedSection { name } => format!("建议写明“{name}”（二级或三级标题）"),
+        Problem::RecommendedSection { names } => {
+            let names: String = names.iter().map(|n| format!("“{n}”")).collect();
+            format!("建议写明{names}（二级或三级标题）")
+        }
         Problem::AttachmentMissing { file } => format!("附件 `{file}` 不存在"),
         Problem::AttachmentType {
             file,
@@ -125,9 +128,26 @@ pub(super) fn help(problem: &Problem) -> Option<String> {
             allowed,
             ..
         } => match suggestion {
-            Some(s) => did_you_mean(s),
+            Some(s) => format!("{}{}", did_you_mean(s), one_of(allowed)),
             None => one_of(allowed),
         },
+        Problem::MissingField {
+            key,
+            misspelt: Some(written),
+            allowed,
+            ..
+        } => {
+            let mut help = format!("`{written}` 是否拼错了？应为 `{key}`");
+            if !allowed.is_empty() {
+                help = format!("{help}；{}", one_of(allowed));
+            }
+            help
+        }
+        Problem::MissingField { allowed, .. } if !allowed.is_empty() => one_of(allowed),
+        Problem::RecommendedSection { names } => format!(
+            "用二级或三级标题写明，如 `### {}`；这是建议，不影响申报",
+            names[0]
+        ),
         Problem::InvalidFormat { format, .. } => example(*format).into(),
         Problem::MissingSection { alternatives } if alternatives.len() > 1 => one_of(alternatives),
         Problem::AttachmentType { allowed, .. } => format!("允许的类型：{}", allowed.join("、")),
@@ -151,6 +171,14 @@ pub(super) fn help(problem: &Problem) -> Option<String> {
                     ..
                 },
         } => did_you_mean(s),
+        Problem::UnitCardInvalid {
+            detail: CardDetail::UnknownKey {
+                suggestion: None, ..
+            },
+        } => card_keys(),
+        Problem::UnitCardInvalid {
+            detail: CardDetail::BadPhone { .. },
+        } => example(Format::Phone).into(),
         Problem::WrongChannel { parent, .. } => {
             format!("请将项目移到 `submissions/{parent}/`，并用 implementing_unit 写明实施单位")
         }
@@ -194,7 +222,6 @@ pub(super) fn help(problem: &Problem) -> Option<String> {
         | Problem::TooLong { .. }
         | Problem::MissingSection { .. }
         | Problem::EmptySection { .. }
-        | Problem::RecommendedSection { .. }
         | Problem::UnsafeHtml { .. }
         | Problem::UnitCardInvalid { .. }
         | Problem::UnitMismatch { .. }
@@ -289,6 +316,15 @@ fn campaign(detail: &CampaignDetail) -> String {
         } => format!("`{key}` 的值 `{value}` 无效，应为 {expected}"),
         CampaignDetail::Empty { key } => format!("`{key}` 不能为空"),
     }
+}
+
+/// The keys a unit card may have.
+fn card_keys() -> String {
+    let keys: Vec<String> = crate::rules::card::CARD_KEYS
+        .iter()
+        .map(|k| k.to_string())
+        .collect();
+    one_of(&keys)
 }
 
 fn did_you_mean(suggestion: &str) -> String {
