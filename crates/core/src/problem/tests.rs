@@ -33,6 +33,37 @@ fn samples() -> Vec<Problem> {
             detail: YamlError::Parser(s("mapping values are not allowed here")),
         },
         Problem::YamlSyntax {
+            detail: YamlError::Parser(s("mapping values are not allowed in this context")),
+        },
+        Problem::YamlSyntax {
+            detail: YamlError::Parser(s("unclosed quote")),
+        },
+        Problem::CampaignInvalid {
+            detail: CampaignDetail::Shape(s(
+                "unknown field `deadline_typo`, expected one of `title`, `issuer`, `deadline`",
+            )),
+        },
+        Problem::CampaignInvalid {
+            detail: CampaignDetail::Shape(s("missing field `title`")),
+        },
+        Problem::CampaignInvalid {
+            detail: CampaignDetail::Shape(s("invalid type: string \"x\", expected u32")),
+        },
+        Problem::YamlSyntax {
+            detail: YamlError::Parser(s("unexpected character: `@'")),
+        },
+        Problem::YamlSyntax {
+            detail: YamlError::Parser(s("mismatched bracket '[' closed by '}'")),
+        },
+        Problem::YamlSyntax {
+            detail: YamlError::Parser(s("duplicate mapping key: title")),
+        },
+        Problem::YamlSyntax {
+            detail: YamlError::Parser(s(
+                "while parsing a quoted scalar, found unknown escape character",
+            )),
+        },
+        Problem::YamlSyntax {
             detail: YamlError::TooLarge {
                 limit: Limit::Nodes,
                 max: 100_000,

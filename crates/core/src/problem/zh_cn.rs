@@ -15,9 +15,6 @@ pub(super) fn message(problem: &Problem) -> String {
             format!("申报文件有 {size_mb} MB，超过 {max_mb} MB 的上限")
         }
         Problem::Unreadable { reason } => format!("无法读取文件：{reason}"),
-        Problem::YamlSyntax {
-            detail: YamlError::Parser(detail),
-        } => format!("YAML 语法错误：{detail}"),
         Problem::YamlSyntax { detail } => format!("YAML {}", yaml(detail)),
         Problem::FrontMatterMissing { unclosed: false } => {
             "缺少文件头：申报文件须以 `---` 开头的 YAML 块开始".into()
@@ -277,9 +274,6 @@ fn example(format: Format) -> &'static str {
 
 fn card(detail: &CardDetail) -> String {
     match detail {
-        CardDetail::Syntax(YamlError::Parser(detail)) => {
-            format!("unit.yaml 的 YAML 语法错误：{detail}")
-        }
         CardDetail::Syntax(detail) => format!("unit.yaml 的 YAML {}", yaml(detail)),
         CardDetail::NotAMapping => "unit.yaml 应为键值对，如 `leader: 张三`".into(),
         CardDetail::UnknownKey { key, .. } => format!("unit.yaml 中的未知字段 `{key}`"),
@@ -297,7 +291,7 @@ fn card(detail: &CardDetail) -> String {
 
 fn campaign(detail: &CampaignDetail) -> String {
     match detail {
-        CampaignDetail::Shape(detail) => format!("campaign.yaml 结构有误：{detail}"),
+        CampaignDetail::Shape(detail) => format!("campaign.yaml 结构有误：{}", shape(detail)),
         CampaignDetail::UnknownUnitType {
             unit, unit_type, ..
         } => format!("单位 `{unit}` 的类型 `{unit_type}` 未在 unit_types 中定义"),
@@ -356,7 +350,7 @@ fn folders(units: &[String]) -> String {
 /// What is wrong with YAML, after the word YAML.
 fn yaml(error: &YamlError) -> String {
     match error {
-        YamlError::Parser(detail) => format!("语法错误：{detail}"),
+        YamlError::Parser(detail) => format!("语法错误：{}", parser(detail)),
         YamlError::TooLarge { limit, max } => {
             let what = match limit {
                 Limit::Nodes => "个值（别名展开后）",
@@ -368,6 +362,131 @@ fn yaml(error: &YamlError) -> String {
             format!("内容超出上限：最多 {max} {what}，请删去重复引用或多余内容")
         }
     }
+}
+
+/// What serde said about the shape of `campaign.yaml`, in Chinese where it is one of its common
+/// sentences; else as it said it.
+fn shape(detail: &str) -> String {
+    let list = |rest: &str| rest.replace("`, `", "`、`").replace(" or `", "、`");
+    if let Some(rest) = detail.strip_prefix("unknown field ") {
+        return match rest.split_once(", expected one of ") {
+            Some((key, valid)) => format!("未知字段 {key}，可选：{}", list(valid)),
+            None => match rest.split_once(", expected ") {
+                Some((key, valid)) => format!("未知字段 {key}，应为 {valid}"),
+                None => match rest.split_once(", there are no fields") {
+                    Some((key, _)) => format!("未知字段 {key}：此处不能有字段"),
+                    None => format!("未知字段 {rest}"),
+                },
+            },
+        };
+    }
+    if let Some(key) = detail.strip_prefix("missing field ") {
+        return format!("缺少字段 {key}");
+    }
+    if let Some(key) = detail.strip_prefix("duplicate field ") {
+        return format!("字段 {key} 写了两次");
+    }
+    if let Some(rest) = detail.strip_prefix("unknown variant ") {
+        return match rest.split_once(", expected one of ") {
+            Some((value, valid)) => format!("未知的取值 {value}，可选：{}", list(valid)),
+            None => format!("未知的取值 {rest}"),
+        };
+    }
+    if let Some((found, expected)) = detail
+        .strip_prefix("invalid type: ")
+        .and_then(|rest| rest.split_once(", expected "))
+    {
+        return format!("值的类型不对：应为 {expected}，写的是 {found}");
+    }
+    detail.to_string()
+}
+
+/// What the YAML parser said (in English, its only language), in Chinese: its common messages
+/// word for word, the rest quoted after a general sentence. The place is the diagnostic's.
+fn parser(detail: &str) -> String {
+    let exact = match detail {
+        "unclosed quote" => Some("引号没有闭合：值以引号开头，却缺少结尾的同一种引号"),
+        "mapping values are not allowed in this context" => {
+            Some("此处不能再有“字段: 值”：值中含冒号 `:` 时请给整个值加引号，否则检查缩进")
+        }
+        "mapping keys are not allowed in this context" => {
+            Some("此处不能写字段名：检查缩进，或给含 `?` 的值加引号")
+        }
+        "block sequence entries are not allowed in this context" => {
+            Some("此处不能写列表项 `- `：列表须另起一行，缩进写在字段下面")
+        }
+        "while parsing a block mapping, did not find expected key" => {
+            Some("此处应为“字段: 值”，却没有字段名：检查这一行的缩进是否与上面的字段对齐")
+        }
+        "while parsing a block collection, did not find expected '-' indicator" => {
+            Some("列表中此处应为以 `- ` 开头的一项：检查缩进")
+        }
+        "while parsing a node, did not find expected node content" => {
+            Some("此处缺少值：冒号或 `- ` 之后应有内容")
+        }
+        "simple key expected ':'" | "illegal placement of ':' indicator" => {
+            Some("字段名后缺少冒号 `:`，或冒号的位置不对（冒号后要有一个空格）")
+        }
+        "simple key is no longer valid" => {
+            Some("字段名太长或跨行，缺少冒号 `:`：一个字段名写在一行内，后跟 `: `")
+        }
+        "while scanning a plain scalar, found a tab"
+        | "tab cannot be used as indentation"
+        | "tabs disallowed in this context"
+        | "a block scalar content cannot start with a tab" => {
+            Some("用了制表符（Tab）：YAML 只能用空格缩进，请把 Tab 换成空格")
+        }
+        "invalid indentation"
+        | "invalid indentation in flow construct"
+        | "invalid indentation in multiline quoted scalar"
+        | "wrongly indented line in block scalar" => {
+            Some("缩进不对：同一层的字段要对齐，下一层多缩进两个空格")
+        }
+        "comment intercepting the multiline text" => {
+            Some("多行文字中间出现了注释 `#`：把注释移走，或给整个值加引号")
+        }
+        "comments must be separated from other tokens by whitespace" => {
+            Some("注释符号 `#` 前要有空格；值中含 `#` 时请加引号")
+        }
+        "while parsing a quoted scalar, found unknown escape character" => Some(
+            "双引号中的反斜杠 `\\` 后跟了无效的字符：要写反斜杠本身，请写成 `\\\\`，或改用单引号",
+        ),
+        "invalid trailing content after double-quoted scalar"
+        | "invalid trailing content after single-quoted scalar" => {
+            Some("引号结束后还有文字：把引号放在整个值的两端")
+        }
+        "alias references unknown anchor" | "while parsing node, found unknown anchor" => {
+            Some("`*` 开头的别名引用了不存在的锚点：值以 `*` 开头时请加引号")
+        }
+        "unexpected end of plain scalar" | "unexpected eof" => {
+            Some("文件头意外结束：检查引号和括号是否都已闭合")
+        }
+        "misplaced bracket" => Some("括号的位置不对：值中含 `[`、`]`、`{`、`}` 时请加引号"),
+        "multiple documents not supported here" => {
+            Some("文件头中只能有一个 YAML 文档：删去多余的 `---`")
+        }
+        _ => None,
+    };
+    if let Some(text) = exact {
+        return text.into();
+    }
+    let quoted = |rest: &str| rest.trim_matches(['`', '\'', '"']).to_string();
+    if let Some(rest) = detail.strip_prefix("unexpected character: ") {
+        return format!("值不能以 `{}` 开头：请给整个值加引号", quoted(rest));
+    }
+    if let Some(rest) = detail.strip_prefix("unclosed bracket ") {
+        return format!("括号 `{}` 没有闭合", quoted(rest));
+    }
+    if let Some((open, close)) = detail
+        .strip_prefix("mismatched bracket ")
+        .and_then(|rest| rest.split_once(" closed by "))
+    {
+        return format!("括号不配对：`{}` 被 `{}` 关闭", quoted(open), quoted(close));
+    }
+    if let Some(key) = detail.strip_prefix("duplicate mapping key: ") {
+        return format!("字段 `{key}` 写了两次：请删去一个");
+    }
+    format!("此处无法解析（解析器的说明：{detail}）")
 }
 
 /// 每类问题是什么：供代码扫描工具列出规则。
