@@ -501,3 +501,33 @@ fn a_failed_build_and_check_end_with_the_errors_and_their_count() {
         run.stderr
     );
 }
+
+#[test]
+fn an_invalid_campaign_file_is_reported_in_its_own_language() {
+    let dir = fixture("valid");
+    let path = dir.path().join("campaign.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let broken = format!("{text}deadline_typo: 1\n");
+    std::fs::write(&path, &broken).unwrap();
+    let run = shenbao(dir.path(), &["check"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stdout.contains("结构有误：未知字段 `deadline_typo`"),
+        "{}",
+        run.stdout
+    );
+    std::fs::write(&path, broken.replace("language: zh-CN", "language: en")).unwrap();
+    let run = shenbao(dir.path(), &["check"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stdout
+            .contains("campaign.yaml is malformed: unknown field `deadline_typo`"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("campaign.yaml has 1 error"),
+        "{}",
+        run.stdout
+    );
+}

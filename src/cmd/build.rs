@@ -127,7 +127,11 @@ pub fn run(globals: &Globals, args: Args) -> Result<Outcome, CliError> {
         bar.finish_and_clear();
     }
     for warning in &report.warnings {
-        eprintln!("shenbao: warning: {warning}");
+        // The file, the photo, and the image decoder's own words.
+        eprintln!(
+            "{}{warning}",
+            lang.pick("shenbao：警告：", "shenbao: warning: ")
+        );
     }
     let base = args
         .base_url

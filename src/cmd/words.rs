@@ -93,6 +93,12 @@ pub fn error(err: &(dyn Error + 'static), lang: Lang) -> String {
     if let Some(e) = err.downcast_ref::<crate::serve::ServeError>() {
         return e.message(lang);
     }
+    if let Some(e) = err.downcast_ref::<crate::state::StateError>() {
+        return e.message(lang);
+    }
+    if let Some(e) = err.downcast_ref::<crate::portal::accounts::AccountsError>() {
+        return e.message(lang);
+    }
     if let Some(e) = err.downcast_ref::<std::io::Error>() {
         return lang::io_reason(e, lang);
     }

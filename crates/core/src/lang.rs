@@ -128,3 +128,18 @@ pub fn sniff(campaign_yaml: &str) -> Option<Lang> {
     }
     Some(Lang::Zh)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_campaigns_language_is_read_from_its_top_level_key_alone() {
+        assert_eq!(sniff("title: x\nlanguage: en\n"), Some(Lang::En));
+        assert_eq!(sniff("language: \"zh-CN\"  # 默认\n"), Some(Lang::Zh));
+        assert_eq!(sniff("language: 'en' # English\n"), Some(Lang::En));
+        // None named: the default, Chinese; a nested key is not the campaign's.
+        assert_eq!(sniff("title: x\nportal:\n  language: en\n"), Some(Lang::Zh));
+        assert_eq!(sniff("language: fr\n"), None);
+    }
+}

@@ -296,6 +296,15 @@ fn samples() -> Vec<Problem> {
             what: "unit",
             id: s("alpha"),
         },
+        CampaignDetail::Duplicate {
+            what: "unit type",
+            id: s("county"),
+        },
+        CampaignDetail::BadValue {
+            key: s("reminders.smtp.tls"),
+            value: s("none"),
+            expected: "wrapper | starttls (none only for localhost)",
+        },
         CampaignDetail::BadUnitId { id: s("Alpha") },
         CampaignDetail::BadValue {
             key: s("lang"),

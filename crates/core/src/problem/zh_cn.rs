@@ -299,7 +299,17 @@ fn campaign(detail: &CampaignDetail) -> String {
             format!("单位 `{unit}` 的上级 `{parent}` 不存在")
         }
         CampaignDetail::OwnParent { unit } => format!("单位 `{unit}` 不能以自己或下级为上级"),
-        CampaignDetail::Duplicate { what, id } => format!("{what} 的 id `{id}` 重复"),
+        CampaignDetail::Duplicate { what, id } => {
+            let what = match *what {
+                "category" => "申报范围",
+                "criterion" => "申报标准",
+                "unit type" => "单位类型",
+                "unit" => "单位",
+                "field" => "字段",
+                other => other,
+            };
+            format!("{what}的 id `{id}` 重复")
+        }
         CampaignDetail::BadUnitId { id } => {
             format!("单位 id `{id}` 只能使用小写字母、数字和连字符")
         }
@@ -307,7 +317,19 @@ fn campaign(detail: &CampaignDetail) -> String {
             key,
             value,
             expected,
-        } => format!("`{key}` 的值 `{value}` 无效，应为 {expected}"),
+        } => {
+            let expected = match *expected {
+                "wrapper | starttls (none only for localhost)" => {
+                    "wrapper 或 starttls（none 只用于本机）"
+                }
+                "a built-in field (title, summary, contact, …) or `extra`" => {
+                    "内置字段（title、summary、contact……）或 `extra`"
+                }
+                "units[].id" => "units 中某个单位的 id",
+                other => other,
+            };
+            format!("`{key}` 的值 `{value}` 无效，应为 {expected}")
+        }
         CampaignDetail::Empty { key } => format!("`{key}` 不能为空"),
     }
 }
