@@ -275,7 +275,7 @@ fn localize_command(mut cmd: clap::Command, path: &str) -> clap::Command {
         .map(|a| a.get_id().to_string())
         .filter(|id| id != "help" && id != "version")
         .collect();
-    for id in ids {
+    for (order, id) in ids.into_iter().enumerate() {
         let help = zh_arg(&here, &id);
         cmd = cmd.mut_arg(&id, |arg| {
             let mut text = help
@@ -307,7 +307,12 @@ fn localize_command(mut cmd: clap::Command, path: &str) -> clap::Command {
             } else {
                 OPTIONS
             };
-            let arg = arg.help(text).long_help(None).help_heading(heading);
+            // In the order of the English help (a heading would otherwise reorder them).
+            let arg = arg
+                .help(text)
+                .long_help(None)
+                .help_heading(heading)
+                .display_order(order);
             if takes_values {
                 arg.hide_possible_values(true).hide_default_value(true)
             } else {

@@ -24,7 +24,17 @@ pub(super) fn message(problem: &Problem) -> String {
         }
         Problem::UnknownField { key, .. } => format!("unknown field `{key}`"),
         Problem::MissingField { key, label, .. } => {
-            format!("the required field `{key}` ({label}) is missing or empty")
+            // A built-in field's English name; a list item's key alone (`recognition[0].kind`
+            // says it); a campaign's own field by the label the campaign gave it.
+            let label = match crate::fields::built_in(key) {
+                Some(def) => Some(def.label_en),
+                None if key.contains('.') => None,
+                None => Some(label.as_str()),
+            };
+            match label.filter(|label| label != key) {
+                Some(label) => format!("the required field `{key}` ({label}) is missing or empty"),
+                None => format!("the required field `{key}` is missing or empty"),
+            }
         }
         Problem::InvalidType { key, expected: e } => format!("`{key}` must be {}", expected(*e)),
         Problem::InvalidValue { key, value, .. } => {

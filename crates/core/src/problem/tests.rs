@@ -100,6 +100,18 @@ fn samples() -> Vec<Problem> {
             allowed: vec![s("1 团结引领职工听党话跟党走"), s("12 网上工会")],
         },
         Problem::MissingField {
+            key: s("recognition[0].kind"),
+            label: s("形式"),
+            misspelt: None,
+            allowed: Vec::new(),
+        },
+        Problem::MissingField {
+            key: s("investment"),
+            label: s("投入经费（万元）"),
+            misspelt: None,
+            allowed: Vec::new(),
+        },
+        Problem::MissingField {
             key: s("contact"),
             label: s("联系人"),
             misspelt: Some(s("contcat")),
