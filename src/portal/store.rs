@@ -182,12 +182,7 @@ impl Store {
         };
         let project = project::load(&self.root, options, &shenbao_git::Git).map_err(|e| {
             // In the campaign's language, even when its file is what cannot be read.
-            let lang =
-                std::fs::read_to_string(self.root.join(shenbao_core::campaign::CAMPAIGN_FILE))
-                    .ok()
-                    .and_then(|text| shenbao_core::lang::sniff(&text))
-                    .unwrap_or_default();
-            e.message(lang)
+            e.message(shenbao_core::campaign::language_of(&self.root))
         })?;
         let status = status::status(&project);
         let loaded = Arc::new(Loaded { project, status });

@@ -187,12 +187,14 @@ fn rebuild(
         ) {
             Ok(p) => session.project = Some(p),
             Err(e) => {
-                let lang = options.lang.unwrap_or_default();
+                let lang = options
+                    .lang
+                    .unwrap_or_else(|| shenbao_core::campaign::language_of(&options.root));
                 let problems = match &e {
                     LoadError::Campaign(shenbao_core::campaign::CampaignError::Invalid(diags)) => {
                         overlay::problems(diags, lang)
                     }
-                    other => vec![Problem::plain(other.to_string())],
+                    other => vec![Problem::plain(other.message(lang))],
                 };
                 events.failed(started.elapsed(), &e, lang);
                 session.project = None;

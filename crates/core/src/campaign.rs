@@ -519,6 +519,15 @@ impl fmt::Display for CampaignError {
 
 impl std::error::Error for CampaignError {}
 
+/// The language the `campaign.yaml` in `root` names, read without parsing it: for what is said
+/// when the file cannot be parsed. The default (zh-CN) when it names none or cannot be read.
+pub fn language_of(root: &Path) -> crate::lang::Lang {
+    std::fs::read_to_string(root.join(CAMPAIGN_FILE))
+        .ok()
+        .and_then(|text| crate::lang::sniff(&text))
+        .unwrap_or_default()
+}
+
 /// The campaign root: `start` or the nearest folder above it holding `campaign.yaml`.
 pub fn find_root(start: &Path) -> Result<PathBuf, CampaignError> {
     let start = std::path::absolute(start).unwrap_or_else(|_| start.to_path_buf());
