@@ -467,8 +467,8 @@ pub(super) fn description(kind: Kind) -> Description {
         ),
         Kind::RecommendedSection => (
             "Recommended section missing",
-            "The body does not address one of the recommended points with a level-2 or level-3 heading. A warning: the entry is accepted.",
-            "Add a heading with that name and a few lines under it.",
+            "The body does not address some of the recommended points with level-2 or level-3 headings; one warning per entry names them all. A warning: the entry is accepted.",
+            "Add a heading with each name (under the main content, say) and a few lines under it.",
         ),
         Kind::AttachmentMissing => (
             "Attachment missing",
