@@ -36,6 +36,10 @@ pub(super) fn message(problem: &Problem) -> String {
                 None => format!("the required field `{key}` is missing or empty"),
             }
         }
+        Problem::InvalidType { key, expected: e } if key == "front matter" => format!(
+            "the front matter must be {}, one `key: value` a line",
+            expected(*e)
+        ),
         Problem::InvalidType { key, expected: e } => format!("`{key}` must be {}", expected(*e)),
         Problem::InvalidValue { key, value, .. } => {
             format!("`{value}` is not an allowed value of `{key}`")

@@ -132,6 +132,10 @@ fn samples() -> Vec<Problem> {
         });
     }
     all.extend([
+        Problem::InvalidType {
+            key: s("front matter"),
+            expected: Expected::Mapping,
+        },
         Problem::InvalidValue {
             key: s("category"),
             value: s("帮扶类"),

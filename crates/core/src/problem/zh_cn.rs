@@ -22,6 +22,10 @@ pub(super) fn message(problem: &Problem) -> String {
         Problem::FrontMatterMissing { unclosed: true } => "文件头没有结束：缺少第二个 `---`".into(),
         Problem::UnknownField { key, .. } => format!("未知字段 `{key}`"),
         Problem::MissingField { key, label, .. } => format!("缺少必填字段 `{key}`（{label}）"),
+        // The whole block is not a field by name.
+        Problem::InvalidType { key, expected: e } if key == "front matter" => {
+            format!("文件头应为{}，每行一个“字段: 值”", spaced(expected(*e)))
+        }
         Problem::InvalidType { key, expected: e } => {
             format!("字段 `{key}` 应为{}", spaced(expected(*e)))
         }
