@@ -683,6 +683,14 @@ fn usage_errors_begin_in_the_campaigns_language() {
             "错误：参数 `--format <FORMAT>` 的值 `xml` 无效，可选值：human、json、github、sarif、gitlab",
         ),
         (&["new"][..], "错误：缺少必需的参数：<UNIT>"),
+        (
+            &["check", "--lang", "fr"][..],
+            "错误：参数 `--lang <LANG>` 的值 `fr` 无效，应为 zh-CN 或 en",
+        ),
+        (
+            &[][..],
+            "错误：缺少子命令：请在 shenbao 后写明要做什么，如 shenbao check",
+        ),
     ] {
         let run = shenbao(zh.path(), args);
         assert_eq!(run.code, 2, "{args:?}");

@@ -131,6 +131,9 @@ pub fn usage_error(err: &clap::Error, lang: Lang) -> Option<String> {
         ErrorKind::InvalidValue => {
             format!("参数 `{arg}` 的值 `{value}` 无效，可选值：{valid}")
         }
+        ErrorKind::ValueValidation if arg.starts_with("--lang") => {
+            format!("参数 `{arg}` 的值 `{value}` 无效，应为 zh-CN 或 en")
+        }
         ErrorKind::ValueValidation => {
             format!("参数 `{arg}` 的值 `{value}` 无效")
         }
