@@ -795,3 +795,29 @@ fn yaml_parser_messages_are_translated_and_keep_their_place() {
         }
     }
 }
+
+#[test]
+fn a_photo_the_build_cannot_use_is_said_in_the_campaigns_language() {
+    // The fixture's photo.jpg is a JPEG header and no picture.
+    let zh = fixture("valid");
+    let out = zh.path().join("out");
+    let run = shenbao(zh.path(), &["build", "--out", out.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.lines().any(|l| l.starts_with(
+            "shenbao：警告：submissions/alpha/good-entry.md：照片 photo.jpg 无法使用（"
+        ) && l.ends_with("），网站上不显示")),
+        "{}",
+        run.stderr
+    );
+    let en = english_fixture();
+    let out = en.path().join("out");
+    let run = shenbao(en.path(), &["build", "--out", out.to_str().unwrap()]);
+    assert!(
+        run.stderr.lines().any(|l| l.starts_with(
+            "shenbao: warning: submissions/alpha/good-entry.md: the photo photo.jpg cannot be used ("
+        )),
+        "{}",
+        run.stderr
+    );
+}
