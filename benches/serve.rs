@@ -42,7 +42,7 @@ fn session(label: &str, bin: &std::path::Path, campaign: &std::path::Path, n: us
     // Keep reading what the server prints, so that its output never blocks.
     std::thread::spawn(move || {
         for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            if let Some(url) = line.split("serving http://").nth(1) {
+            if let Some(url) = line.split(" http://").nth(1) {
                 let _ = tx.send(url.split('/').next().unwrap().to_string());
             }
         }

@@ -15,12 +15,28 @@ pub enum StateError {
     Corrupt(PathBuf, String),
 }
 
+impl StateError {
+    /// What went wrong, in `lang`.
+    pub fn message(&self, lang: shenbao_core::lang::Lang) -> String {
+        match self {
+            StateError::Io(p, e) => format!(
+                "{}{}{}",
+                p.display(),
+                lang.pick("：", ": "),
+                shenbao_core::lang::io_reason(e, lang)
+            ),
+            StateError::Corrupt(p, e) => format!(
+                "{}{}{e}",
+                p.display(),
+                lang.pick("：内容已损坏：", ": corrupt: ")
+            ),
+        }
+    }
+}
+
 impl std::fmt::Display for StateError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            StateError::Io(p, e) => write!(f, "{}: {e}", p.display()),
-            StateError::Corrupt(p, e) => write!(f, "{}: {e}", p.display()),
-        }
+        f.write_str(&self.message(shenbao_core::lang::Lang::En))
     }
 }
 

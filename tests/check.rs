@@ -310,3 +310,224 @@ fn drafts_are_checked_and_flagged() {
     assert!(drafts.iter().any(|d| d["code"] == "invalid-value"));
     assert!(drafts.iter().all(|d| d["draft"] == true));
 }
+
+/// The diagnostics of `check --format json` in `dir`, whole (message and help included).
+fn json_diagnostics(dir: &std::path::Path, lang: &str) -> Vec<serde_json::Value> {
+    let run = shenbao(dir, &["check", "--format", "json", "--lang", lang]);
+    run.json()["diagnostics"].as_array().unwrap().clone()
+}
+
+fn of_file<'a>(all: &'a [serde_json::Value], file: &str) -> Vec<&'a serde_json::Value> {
+    all.iter().filter(|d| d["file"] == file).collect()
+}
+
+/// A valid entry of the `valid` fixture, with `from` replaced by `to`.
+fn entry_with(from: &str, to: &str) -> String {
+    let text = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/valid/submissions/alpha/second-entry.md"),
+    )
+    .unwrap();
+    assert!(text.contains(from), "{from}");
+    text.replace(from, to)
+}
+
+#[test]
+fn a_misspelt_key_is_named_by_the_missing_field_at_its_place() {
+    let dir = fixture("valid");
+    let file = "submissions/alpha/misspelt.md";
+    std::fs::write(
+        dir.path().join(file),
+        entry_with("category: \"1\"", "catgory: \"1\""),
+    )
+    .unwrap();
+    for (lang, words) in [
+        ("zh-CN", "`catgory` 是否拼错了？应为 `category`"),
+        ("en", "is `catgory` a misspelling of `category`?"),
+    ] {
+        let all = json_diagnostics(dir.path(), lang);
+        let here = of_file(&all, file);
+        let codes: Vec<_> = here.iter().map(|d| d["code"].as_str().unwrap()).collect();
+        assert_eq!(codes, ["missing-field", "unknown-field"], "{here:#?}");
+        // Both at the misspelt key (line 3), not the missing one at line 1.
+        for d in &here {
+            assert_eq!((&d["line"], &d["column"]), (&3.into(), &1.into()), "{d}");
+        }
+        let help = here[0]["help"].as_str().unwrap();
+        assert!(help.contains(words), "{help}");
+        // And what category may be.
+        assert!(help.contains("`12 网上工会`"), "{help}");
+    }
+}
+
+#[test]
+fn a_missing_or_invalid_category_lists_the_valid_ones() {
+    let dir = fixture("valid");
+    let absent = "submissions/alpha/no-category.md";
+    let wrong = "submissions/alpha/wrong-category.md";
+    std::fs::write(dir.path().join(absent), entry_with("category: \"1\"\n", "")).unwrap();
+    std::fs::write(
+        dir.path().join(wrong),
+        entry_with("category: \"1\"", "category: 网上"),
+    )
+    .unwrap();
+    for lang in ["zh-CN", "en"] {
+        let all = json_diagnostics(dir.path(), lang);
+        for (file, code) in [(absent, "missing-field"), (wrong, "invalid-value")] {
+            let d = of_file(&all, file)
+                .into_iter()
+                .find(|d| d["code"] == code)
+                .unwrap_or_else(|| panic!("no {code} in {file}: {all:#?}"));
+            let help = d["help"].as_str().unwrap_or_default();
+            assert!(
+                help.contains("`1 听党话跟党走`") && help.contains("`12 网上工会`"),
+                "{lang} {code}: {help}"
+            );
+        }
+    }
+}
+
+#[test]
+fn missing_recommended_sections_are_one_warning_at_the_main_content() {
+    let dir = fixture("valid");
+    let campaign = dir.path().join("campaign.yaml");
+    let text = std::fs::read_to_string(&campaign).unwrap();
+    std::fs::write(
+        &campaign,
+        text.replace(
+            "recommended: [创新性]",
+            "recommended: [创新性, 示范性, 实效性, 科学性]",
+        ),
+    )
+    .unwrap();
+    let file = "submissions/alpha/second-entry.md";
+    let main_content = std::fs::read_to_string(dir.path().join(file))
+        .unwrap()
+        .lines()
+        .position(|l| l == "## 二、主要内容")
+        .unwrap() as u64
+        + 1;
+    for (lang, words) in [
+        ("zh-CN", "建议写明“示范性”“实效性”“科学性”"),
+        (
+            "en",
+            "the recommended sections “示范性”, “实效性”, “科学性”",
+        ),
+    ] {
+        let all = json_diagnostics(dir.path(), lang);
+        let warned: Vec<_> = of_file(&all, file)
+            .into_iter()
+            .filter(|d| d["code"] == "recommended-section")
+            .collect();
+        assert_eq!(warned.len(), 1, "{warned:#?}");
+        assert_eq!(warned[0]["line"], main_content, "{}", warned[0]);
+        let message = warned[0]["message"].as_str().unwrap();
+        assert!(message.contains(words), "{message}");
+        assert!(!message.contains("创新性"), "it has 创新性: {message}");
+    }
+}
+
+#[test]
+fn a_unit_card_says_the_phone_format_and_the_key_it_meant() {
+    let dir = fixture("valid");
+    let card = "submissions/alpha/unit.yaml";
+    std::fs::write(
+        dir.path().join(card),
+        "leader: 李四\nresponsible: 王五\nresponsible_phone: 12345\nroster_signed: signed.jpg\nleadr_note: x\nzzz: 1\n",
+    )
+    .unwrap();
+    for (lang, phone, meant, keys) in [
+        ("zh-CN", "0312-1234567", "是否应为 `leader`？", "可选值："),
+        (
+            "en",
+            "0312-1234567",
+            "did you mean `leader`?",
+            "expected one of",
+        ),
+    ] {
+        let all = json_diagnostics(dir.path(), lang);
+        let here = of_file(&all, card);
+        let help = |line: u64| {
+            here.iter()
+                .find(|d| d["line"] == line)
+                .and_then(|d| d["help"].as_str())
+                .unwrap_or_else(|| panic!("no help at line {line}: {here:#?}"))
+        };
+        assert!(help(3).contains(phone), "{lang}: {}", help(3));
+        assert!(help(5).contains(meant), "{lang}: {}", help(5));
+        assert!(help(6).contains(keys) && help(6).contains("`responsible_phone`"));
+    }
+}
+
+#[test]
+fn a_signed_roster_that_is_not_there_is_one_diagnostic() {
+    let dir = fixture("valid");
+    let card = "submissions/alpha/unit.yaml";
+    let text = std::fs::read_to_string(dir.path().join(card)).unwrap();
+    std::fs::write(
+        dir.path().join(card),
+        text.replace("signed.jpg", "nosuch.jpg"),
+    )
+    .unwrap();
+    let all = json_diagnostics(dir.path(), "zh-CN");
+    let here = of_file(&all, card);
+    let codes: Vec<_> = here.iter().map(|d| d["code"].as_str().unwrap()).collect();
+    assert_eq!(codes, ["unit-card-invalid"], "{here:#?}");
+    assert!(here[0]["message"].as_str().unwrap().contains("nosuch.jpg"));
+}
+
+#[test]
+fn a_failed_build_and_check_end_with_the_errors_and_their_count() {
+    let dir = fixture("broken");
+    for command in ["build", "check"] {
+        let run = shenbao(dir.path(), &[command]);
+        assert_eq!(run.code, 1, "{}", run.stderr);
+        let first_error = run.stdout.find("error[").expect("an error");
+        let last_warning = run.stdout.rfind("warning[").expect("a warning");
+        assert!(
+            last_warning < first_error,
+            "{command}: a warning after the first error:\n{}",
+            run.stdout
+        );
+        let last = run.stdout.trim_end().lines().last().unwrap();
+        assert!(last.contains("错误") && last.contains("警告"), "{last}");
+    }
+    let run = shenbao(dir.path(), &["build"]);
+    let errors = run.stdout.matches("error[").count();
+    assert!(
+        run.stderr
+            .contains(&format!("有 {errors} 个错误，未生成网站")),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn an_invalid_campaign_file_is_reported_in_its_own_language() {
+    let dir = fixture("valid");
+    let path = dir.path().join("campaign.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let broken = format!("{text}deadline_typo: 1\n");
+    std::fs::write(&path, &broken).unwrap();
+    let run = shenbao(dir.path(), &["check"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stdout.contains("结构有误：未知字段 `deadline_typo`"),
+        "{}",
+        run.stdout
+    );
+    std::fs::write(&path, broken.replace("language: zh-CN", "language: en")).unwrap();
+    let run = shenbao(dir.path(), &["check"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stdout
+            .contains("campaign.yaml is malformed: unknown field `deadline_typo`"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("campaign.yaml has 1 error"),
+        "{}",
+        run.stdout
+    );
+}

@@ -111,10 +111,10 @@ fn empty_section_points_at_its_heading() {
 }
 
 #[test]
-fn recommended_section_is_a_warning() {
+fn recommended_section_is_a_warning_at_the_main_content() {
     assert_at(
         "submissions/alpha/recommended-section.md",
-        9,
+        13,
         1,
         "recommended-section",
     );

@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{diagnostics, fixture, shenbao};
+use common::{diagnostics, fixture, shenbao, shenbao_env};
 
 #[test]
 fn new_writes_a_stub_with_every_field_and_section() {
@@ -63,7 +63,7 @@ fn new_never_overwrites_and_picks_the_next_free_name() {
     let before = std::fs::read(dir.path().join("submissions/alpha/good-entry.md")).unwrap();
     let run = shenbao(dir.path(), &["new", "alpha", "--slug", "good-entry"]);
     assert_eq!(run.code, 2);
-    assert!(run.stderr.contains("already exists"), "{}", run.stderr);
+    assert!(run.stderr.contains("已经存在"), "{}", run.stderr);
     assert_eq!(
         before,
         std::fs::read(dir.path().join("submissions/alpha/good-entry.md")).unwrap()
@@ -82,11 +82,7 @@ fn new_refuses_unknown_units_and_subordinates() {
     let dir = fixture("valid");
     let run = shenbao(dir.path(), &["new", "alph"]);
     assert_eq!(run.code, 2);
-    assert!(
-        run.stderr.contains("did you mean `alpha`"),
-        "{}",
-        run.stderr
-    );
+    assert!(run.stderr.contains("是否应为 `alpha`？"), "{}", run.stderr);
     let run = shenbao(dir.path(), &["new", "child"]);
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("shenbao new alpha"), "{}", run.stderr);
@@ -572,4 +568,256 @@ fn root_inside_the_campaign_finds_the_campaign_above_it() {
     );
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("campaign.yaml"), "{}", run.stderr);
+}
+
+/// The `valid` fixture in English (`language: en`).
+fn english_fixture() -> tempfile::TempDir {
+    let dir = fixture("valid");
+    let path = dir.path().join("campaign.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, text.replace("language: zh-CN", "language: en")).unwrap();
+    dir
+}
+
+/// Words of clap's English that a Chinese help must not show.
+const CLAP_ENGLISH: &[&str] = &[
+    "Usage:",
+    "Options:",
+    "Arguments:",
+    "Commands:",
+    "Print help",
+    "Print version",
+    "[default:",
+    "Possible values",
+    "possible values",
+    "[OPTIONS]",
+];
+
+#[test]
+fn every_help_is_in_the_campaigns_language() {
+    let zh = fixture("valid");
+    let en = english_fixture();
+    let commands: &[&[&str]] = &[
+        &[],
+        &["check"],
+        &["build"],
+        &["serve"],
+        &["new"],
+        &["schema"],
+        &["status"],
+        &["roster"],
+        &["init"],
+        &["portal"],
+        &["portal", "invite"],
+        &["remind"],
+        &["codeowners"],
+    ];
+    for command in commands {
+        let args: Vec<&str> = command.iter().copied().chain(["--help"]).collect();
+        let run = shenbao(zh.path(), &args);
+        assert_eq!(run.code, 0, "{args:?}: {}", run.stderr);
+        assert!(
+            run.stdout.contains("用法：shenbao"),
+            "{args:?}:\n{}",
+            run.stdout
+        );
+        assert!(run.stdout.contains("显示帮助"), "{args:?}:\n{}", run.stdout);
+        for english in CLAP_ENGLISH {
+            assert!(
+                !run.stdout.contains(english),
+                "{args:?} says {english}:\n{}",
+                run.stdout
+            );
+        }
+        // Every line that describes something says it in Chinese.
+        for line in run.stdout.lines().filter(|l| l.starts_with("  ")) {
+            assert!(
+                line.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+                "{args:?}: an English line: {line}"
+            );
+        }
+        let run = shenbao(en.path(), &args);
+        assert!(
+            run.stdout.contains("Usage: shenbao"),
+            "{args:?}:\n{}",
+            run.stdout
+        );
+        assert!(!run.stdout.contains("用法"), "{args:?}:\n{}", run.stdout);
+    }
+    // `--lang` overrides the campaign, as it does for messages.
+    let run = shenbao(zh.path(), &["--lang", "en", "check", "--help"]);
+    assert!(
+        run.stdout.contains("Usage: shenbao check"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn outside_a_campaign_help_follows_the_locale() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = shenbao_env(dir.path(), &["--help"], &[("LANG", "C.UTF-8")]);
+    assert!(run.stdout.contains("Usage: shenbao"), "{}", run.stdout);
+    let run = shenbao_env(dir.path(), &["--help"], &[("LANG", "zh_CN.UTF-8")]);
+    assert!(run.stdout.contains("用法：shenbao"), "{}", run.stdout);
+    let run = shenbao_env(dir.path(), &["check"], &[("LANG", "zh_CN.UTF-8")]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.starts_with("shenbao：这里不是申报活动"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn usage_errors_begin_in_the_campaigns_language() {
+    let zh = fixture("valid");
+    for (args, first) in [
+        (
+            &["check", "--frobnicate"][..],
+            "错误：不认识的参数 `--frobnicate`",
+        ),
+        (&["chekc"][..], "错误：没有子命令 `chekc`"),
+        (
+            &["check", "--format", "xml"][..],
+            "错误：参数 `--format <FORMAT>` 的值 `xml` 无效，可选值：human、json、github、sarif、gitlab",
+        ),
+        (&["new"][..], "错误：缺少必需的参数：<UNIT>"),
+        (
+            &["check", "--lang", "fr"][..],
+            "错误：参数 `--lang <LANG>` 的值 `fr` 无效，应为 zh-CN 或 en",
+        ),
+        (
+            &[][..],
+            "错误：缺少子命令：请在 shenbao 后写明要做什么，如 shenbao check",
+        ),
+    ] {
+        let run = shenbao(zh.path(), args);
+        assert_eq!(run.code, 2, "{args:?}");
+        assert_eq!(run.stderr.lines().next(), Some(first), "{}", run.stderr);
+        assert!(
+            !run.stderr.contains("For more information"),
+            "{}",
+            run.stderr
+        );
+    }
+    let en = english_fixture();
+    let run = shenbao(en.path(), &["check", "--frobnicate"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .starts_with("error: unexpected argument '--frobnicate'"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn command_errors_are_in_the_campaigns_language() {
+    let zh = fixture("valid");
+    let en = english_fixture();
+    let foreign = tempfile::tempdir().unwrap();
+    std::fs::write(foreign.path().join("notes.txt"), "mine").unwrap();
+    let out = foreign.path().to_str().unwrap();
+    let cases: [(&[&str], &str, &str); 4] = [
+        (
+            &["new", "nosuch"],
+            "shenbao：`nosuch` 不是已登记的申报单位",
+            "shenbao: `nosuch` is not a registered unit",
+        ),
+        (
+            &["roster", "--unit", "alpah"],
+            "shenbao：`alpah` 不是已登记的申报单位（是否应为 `alpha`？）",
+            "shenbao: `alpah` is not a registered unit (did you mean `alpha`?)",
+        ),
+        (
+            &["build", "--out", out],
+            "shenbao：不能替换 ",
+            "shenbao: refusing to replace ",
+        ),
+        (
+            &["check", "/"],
+            "shenbao：/ 不在 ",
+            "shenbao: / is not inside the campaign",
+        ),
+    ];
+    for (args, zh_said, en_said) in cases {
+        let run = shenbao(zh.path(), args);
+        assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
+        assert!(
+            run.stderr.lines().any(|l| l.starts_with(zh_said)),
+            "{args:?}:\n{}",
+            run.stderr
+        );
+        let run = shenbao(en.path(), args);
+        assert!(
+            run.stderr.lines().any(|l| l.starts_with(en_said)),
+            "{args:?}:\n{}",
+            run.stderr
+        );
+    }
+    assert_eq!(
+        std::fs::read_to_string(foreign.path().join("notes.txt")).unwrap(),
+        "mine"
+    );
+}
+
+#[test]
+fn yaml_parser_messages_are_translated_and_keep_their_place() {
+    let dir = fixture("valid");
+    let file = "submissions/alpha/quote.md";
+    let text = std::fs::read_to_string(dir.path().join("submissions/alpha/second-entry.md"))
+        .unwrap()
+        .replace("summary: 简介。", "summary: \"简介。");
+    std::fs::write(dir.path().join(file), text).unwrap();
+    for (lang, said) in [
+        ("zh-CN", "YAML 语法错误：引号没有闭合"),
+        ("en", "invalid YAML: unclosed quote"),
+    ] {
+        let run = shenbao(dir.path(), &["check", "--format", "json", "--lang", lang]);
+        let json = run.json();
+        let d = json["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["file"] == file)
+            .unwrap()
+            .clone();
+        assert_eq!(d["code"], "yaml-syntax");
+        assert_eq!(
+            (d["line"].as_u64(), d["column"].as_u64()),
+            (Some(6), Some(10))
+        );
+        let message = d["message"].as_str().unwrap();
+        assert!(message.starts_with(said), "{message}");
+        if lang == "zh-CN" {
+            assert!(!message.contains("unclosed"), "{message}");
+        }
+    }
+}
+
+#[test]
+fn a_photo_the_build_cannot_use_is_said_in_the_campaigns_language() {
+    // The fixture's photo.jpg is a JPEG header and no picture.
+    let zh = fixture("valid");
+    let out = zh.path().join("out");
+    let run = shenbao(zh.path(), &["build", "--out", out.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.lines().any(|l| l.starts_with(
+            "shenbao：警告：submissions/alpha/good-entry.md：照片 photo.jpg 无法使用（"
+        ) && l.ends_with("），网站上不显示")),
+        "{}",
+        run.stderr
+    );
+    let en = english_fixture();
+    let out = en.path().join("out");
+    let run = shenbao(en.path(), &["build", "--out", out.to_str().unwrap()]);
+    assert!(
+        run.stderr.lines().any(|l| l.starts_with(
+            "shenbao: warning: submissions/alpha/good-entry.md: the photo photo.jpg cannot be used ("
+        )),
+        "{}",
+        run.stderr
+    );
 }

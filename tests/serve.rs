@@ -39,7 +39,7 @@ fn start(dir: &std::path::Path) -> Server {
     let kept = said.clone();
     std::thread::spawn(move || {
         for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            if let Some(url) = line.split("serving http://").nth(1) {
+            if let Some(url) = line.split(" http://").nth(1) {
                 let _ = tx.send(url.split('/').next().unwrap().to_string());
             }
             kept.lock().unwrap().push(line);
@@ -330,5 +330,12 @@ fn the_terminal_says_where_a_broken_entry_or_campaign_yaml_is_wrong_in_the_campa
     let said = printed(&server, "改正后会自动重试");
     // Where in campaign.yaml, in Chinese.
     assert!(said.contains("campaign.yaml:"), "{said}");
+    assert!(said.contains("未知字段 `deadline_typo`，可选："), "{said}");
+    // And where it listens.
+    assert!(
+        said.lines()
+            .any(|l| l.starts_with("shenbao：网站预览在 http://")),
+        "{said}"
+    );
     assert!(said.contains("campaign.yaml 有 1 个错误"), "{said}");
 }

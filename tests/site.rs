@@ -759,7 +759,8 @@ fn a_second_build_of_the_same_output_waits_its_turn() {
     let run = common::shenbao(dir.path(), &["build", "--out", out.to_str().unwrap()]);
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(
-        run.stderr.contains(&format!("process {}", other.id())),
+        run.stderr
+            .contains(&format!("（进程 {}）正在写入", other.id())),
         "{}",
         run.stderr
     );

@@ -92,9 +92,10 @@ pub fn run(globals: &Globals, args: Args) -> Result<Outcome, CliError> {
         eprintln!(
             "{}",
             lang.pick(
-                "shenbao: 有错误，未生成网站",
-                "shenbao: the site was not built because of the errors above"
+                "shenbao：有 {n} 个错误，未生成网站；改正上面的错误后再运行",
+                "shenbao: the site was not built because of the {n} error(s) above"
             )
+            .replace("{n}", &counts.errors.to_string())
         );
         return Ok(Outcome::Failed);
     }
@@ -126,7 +127,11 @@ pub fn run(globals: &Globals, args: Args) -> Result<Outcome, CliError> {
         bar.finish_and_clear();
     }
     for warning in &report.warnings {
-        eprintln!("shenbao: warning: {warning}");
+        // The file, the photo, and the image decoder's own words.
+        eprintln!(
+            "{}{warning}",
+            lang.pick("shenbao：警告：", "shenbao: warning: ")
+        );
     }
     let base = args
         .base_url

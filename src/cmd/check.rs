@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use shenbao_core::diagnostic::{self, Diagnostic};
+use shenbao_core::lang::Said;
 use shenbao_core::project::LoadOptions;
 use shenbao_core::report;
 use shenbao_git::changes;
@@ -108,10 +109,13 @@ fn relative_filters(root: &std::path::Path, paths: &[PathBuf]) -> Result<Vec<Str
             let abs = std::path::absolute(base)?;
             let abs = abs.canonicalize().unwrap_or(abs);
             let rel = abs.strip_prefix(&root).map_err(|_| {
-                format!(
-                    "{} is not inside the campaign at {}",
-                    p.display(),
-                    root.display()
+                Said::new(
+                    format!("{} 不在 {} 的申报活动之内", p.display(), root.display()),
+                    format!(
+                        "{} is not inside the campaign at {}",
+                        p.display(),
+                        root.display()
+                    ),
                 )
             })?;
             Ok(rel

@@ -11,6 +11,7 @@ mod roster;
 mod schema;
 mod serve;
 mod status;
+pub mod words;
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -18,7 +19,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use shenbao_core::campaign::{self, CampaignError};
-use shenbao_core::lang::Lang;
+use shenbao_core::lang::{Lang, Said, io_reason};
 use shenbao_core::project::{self, LoadError, LoadOptions, Project};
 use shenbao_core::report;
 
@@ -84,10 +85,13 @@ impl Outcome {
 /// An error that ends a command before it ran: exit status 2.
 pub type CliError = Box<dyn std::error::Error>;
 
-pub fn run(cli: Cli) -> Result<Outcome, CliError> {
+/// Run the command; `ui` is the language found before parsing (see `words`), for what is said
+/// before the campaign is read, or when it cannot be.
+pub fn run(cli: Cli, ui: Lang) -> Result<Outcome, CliError> {
     let globals = Globals {
         root: cli.root,
         lang: cli.lang,
+        ui,
     };
     match cli.command {
         Command::Check(args) => check::run(&globals, args),
@@ -108,6 +112,9 @@ pub fn run(cli: Cli) -> Result<Outcome, CliError> {
 pub struct Globals {
     root: Option<PathBuf>,
     lang: Option<Lang>,
+    /// `--lang`, else the language of the campaign's file as read before parsing it (so an
+    /// invalid `campaign.yaml` is reported in its language), else the locale's.
+    ui: Lang,
 }
 
 impl Globals {
@@ -161,7 +168,7 @@ fn load(
             let counts = shenbao_core::diagnostic::count(&diagnostics);
             let ctx = report::Context {
                 root: root.clone(),
-                lang: globals.lang.unwrap_or_default(),
+                lang: globals.ui,
                 color: color(),
                 summary: report::Summary {
                     errors: counts.errors,
@@ -212,8 +219,14 @@ fn lang(globals: &Globals, project: &Project) -> Lang {
 fn emit(out: Option<&Path>, text: &[u8]) -> Result<(), CliError> {
     use std::io::Write;
     match out {
-        Some(path) => std::fs::write(path, text)
-            .map_err(|e| format!("cannot write {}: {e}", path.display()).into()),
+        Some(path) => std::fs::write(path, text).map_err(|e| {
+            let path = path.display();
+            Said::new(
+                format!("无法写入 {path}：{}", io_reason(&e, Lang::Zh)),
+                format!("cannot write {path}: {e}"),
+            )
+            .into()
+        }),
         None => {
             let mut stdout = std::io::stdout().lock();
             stdout.write_all(text)?;

@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use shenbao_core::lang::Said;
 use shenbao_core::project::LoadOptions;
 use shenbao_core::report::Format as ReportFormat;
 use shenbao_core::roster;
@@ -42,7 +43,25 @@ pub fn run(globals: &Globals, args: Args) -> Result<Outcome, CliError> {
     if let Some(unit) = &args.unit
         && project.campaign.unit(unit).is_none()
     {
-        return Err(format!("`{unit}` is not a registered unit").into());
+        let suggestion = shenbao_core::problem::closest(
+            unit,
+            project.campaign.units.iter().map(|u| u.id.as_str()),
+        );
+        let (zh, en) = match &suggestion {
+            Some(s) => (
+                format!("（是否应为 `{s}`？）"),
+                format!(" (did you mean `{s}`?)"),
+            ),
+            None => (
+                "（见 campaign.yaml 的 units）".to_string(),
+                " (see `units` in campaign.yaml)".to_string(),
+            ),
+        };
+        return Err(Said::new(
+            format!("`{unit}` 不是已登记的申报单位{zh}"),
+            format!("`{unit}` is not a registered unit{en}"),
+        )
+        .into());
     }
     let roster = roster::roster(&project, args.unit.as_deref());
     let bytes = match args.format {
@@ -50,7 +69,11 @@ pub fn run(globals: &Globals, args: Args) -> Result<Outcome, CliError> {
         Format::Json => roster.to_json().into_bytes(),
         Format::Xlsx => {
             if args.out.is_none() && std::io::stdout().is_terminal() {
-                return Err("an Excel workbook is binary: write it with --out roster.xlsx".into());
+                return Err(Said::new(
+                    "Excel 工作簿是二进制文件，不能显示在终端上：请用 --out roster.xlsx 写入文件",
+                    "an Excel workbook is binary: write it with --out roster.xlsx",
+                )
+                .into());
             }
             shenbao_site::xlsx::roster(&roster, &project.campaign.title)?
         }

@@ -33,11 +33,16 @@ pub struct Args {
 struct Terminal {
     root: std::path::PathBuf,
     open: bool,
+    /// For the lines said before a campaign is loaded (where the server listens).
+    lang: Lang,
 }
 
 impl Events for Terminal {
     fn listening(&self, url: &str) {
-        say(&format!("shenbao: serving {url} (Ctrl+C to stop)"));
+        say(&match self.lang {
+            Lang::Zh => format!("shenbao：网站预览在 {url}（按 Ctrl+C 停止）"),
+            Lang::En => format!("shenbao: serving {url} (Ctrl+C to stop)"),
+        });
         if self.open {
             open(url);
         }
@@ -88,7 +93,11 @@ impl Events for Terminal {
                 };
                 say(report::render(Format::Human, diagnostics, &ctx).trim_end());
             }
-            other => say(&format!("shenbao: {other}")),
+            other => say(&format!(
+                "shenbao{}{}",
+                lang.pick("：", ": "),
+                other.message(lang)
+            )),
         }
         say(&match lang {
             Lang::Zh => format!("shenbao：未能生成（用时 {ms:.0} 毫秒），改正后会自动重试"),
@@ -129,6 +138,7 @@ pub fn run(globals: &Globals, args: Args) -> Result<Outcome, CliError> {
     let events = Arc::new(Terminal {
         root: root.clone(),
         open: args.open,
+        lang: globals.ui,
     });
     serve::run(
         ServeOptions {

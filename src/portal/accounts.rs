@@ -56,12 +56,21 @@ pub enum AccountsError {
     Random,
 }
 
+impl AccountsError {
+    /// What went wrong, in `lang`.
+    pub fn message(&self, lang: shenbao_core::lang::Lang) -> String {
+        match self {
+            AccountsError::State(e) => e.message(lang),
+            AccountsError::Random => lang
+                .pick("系统的随机数来源出错", "the system's random source failed")
+                .into(),
+        }
+    }
+}
+
 impl std::fmt::Display for AccountsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            AccountsError::State(e) => e.fmt(f),
-            AccountsError::Random => write!(f, "the system's random source failed"),
-        }
+        f.write_str(&self.message(shenbao_core::lang::Lang::En))
     }
 }
 

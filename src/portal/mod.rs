@@ -75,7 +75,7 @@ impl PortalError {
                 )
                 .to_string(),
             PortalError::Open(OpenError::Io(e)) | PortalError::Io(e) => e.to_string(),
-            PortalError::Accounts(e) => e.to_string(),
+            PortalError::Accounts(e) => e.message(lang),
             PortalError::Load(e) => e.clone(),
         }
     }
@@ -135,7 +135,7 @@ pub fn run(root: &Path, options: Options) -> Result<(), PortalError> {
     );
     let secure = base.starts_with("https://");
     let theme = shenbao_site::theme::load(&store.root, campaign.theme.as_deref())
-        .map_err(|e| PortalError::Load(e.to_string()))?;
+        .map_err(|e| PortalError::Load(e.message(lang)))?;
     let site_css = theme
         .statics
         .iter()

@@ -180,8 +180,10 @@ impl Store {
             skip_git: true,
             ..LoadOptions::default()
         };
-        let project =
-            project::load(&self.root, options, &shenbao_git::Git).map_err(|e| e.to_string())?;
+        let project = project::load(&self.root, options, &shenbao_git::Git).map_err(|e| {
+            // In the campaign's language, even when its file is what cannot be read.
+            e.message(shenbao_core::campaign::language_of(&self.root))
+        })?;
         let status = status::status(&project);
         let loaded = Arc::new(Loaded { project, status });
         *cache = Some((tip, loaded.clone()));

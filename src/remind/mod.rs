@@ -76,7 +76,7 @@ impl RemindError {
                     "sending needs the campaign's git repository, to remember what was sent (--dry-run does not)",
                 )
                 .to_string(),
-            RemindError::State(e) => e.to_string(),
+            RemindError::State(e) => e.message(lang),
         }
     }
 }

@@ -23,7 +23,13 @@ impl Mailer {
     /// The mail server of `reminders.smtp`; the reason when it cannot be used.
     pub fn new(campaign: &Campaign) -> Result<Mailer, String> {
         let Some(smtp) = &campaign.reminders.smtp else {
-            return Err("reminders.smtp is not set".into());
+            return Err(campaign
+                .language
+                .pick(
+                    "campaign.yaml 没有设置 reminders.smtp",
+                    "reminders.smtp is not set",
+                )
+                .into());
         };
         let builder = match smtp.tls() {
             SmtpTls::Wrapper => SmtpTransport::relay(&smtp.host).map_err(|e| e.to_string())?,
@@ -111,7 +117,12 @@ pub fn body(kind: WebhookKind, message: &Message) -> serde_json::Value {
 pub fn webhook(campaign: &Campaign, message: &Message) -> Result<(), String> {
     let lang = campaign.language;
     let Some(var) = &campaign.reminders.webhook_env else {
-        return Err("reminders.webhook_env is not set".into());
+        return Err(lang
+            .pick(
+                "campaign.yaml 没有设置 reminders.webhook_env",
+                "reminders.webhook_env is not set",
+            )
+            .into());
     };
     let url = std::env::var(var).map_err(|_| {
         lang.pick(

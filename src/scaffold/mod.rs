@@ -37,29 +37,52 @@ pub enum ScaffoldError {
     Io(PathBuf, std::io::Error),
 }
 
-impl std::fmt::Display for ScaffoldError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl ScaffoldError {
+    /// What went wrong, in `lang`.
+    pub fn message(&self, lang: Lang) -> String {
+        let zh = lang == Lang::Zh;
         match self {
-            ScaffoldError::UnknownUnit { unit, suggestion } => {
-                write!(f, "`{unit}` is not a registered unit")?;
-                match suggestion {
-                    Some(s) => write!(f, " (did you mean `{s}`?)"),
-                    None => write!(f, " (see `units` in campaign.yaml)"),
+            ScaffoldError::UnknownUnit { unit, suggestion } => match (zh, suggestion) {
+                (true, Some(s)) => format!("`{unit}` 不是已登记的申报单位（是否应为 `{s}`？）"),
+                (true, None) => {
+                    format!("`{unit}` 不是已登记的申报单位（见 campaign.yaml 的 units）")
                 }
-            }
-            ScaffoldError::WrongChannel { unit, parent } => write!(
-                f,
+                (false, Some(s)) => {
+                    format!("`{unit}` is not a registered unit (did you mean `{s}`?)")
+                }
+                (false, None) => {
+                    format!("`{unit}` is not a registered unit (see `units` in campaign.yaml)")
+                }
+            },
+            ScaffoldError::WrongChannel { unit, parent } if zh => format!(
+                "`{unit}` 应通过上级 `{parent}` 统一申报：请用 `shenbao new {parent}` 在上级的文件夹中新建，并用 implementing_unit 写明实施单位"
+            ),
+            ScaffoldError::WrongChannel { unit, parent } => format!(
                 "`{unit}` submits through `{parent}`: create the entry there with `shenbao new {parent}` and set implementing_unit"
             ),
-            ScaffoldError::BadSlug(s) => write!(
-                f,
-                "`{s}` cannot be a file name: use lowercase letters, digits and hyphens"
-            ),
-            ScaffoldError::Exists(p) => {
-                write!(f, "{} already exists; nothing was changed", p.display())
+            ScaffoldError::BadSlug(s) if zh => {
+                format!("`{s}` 不能作文件名：只用小写字母、数字和连字符")
             }
-            ScaffoldError::Io(p, e) => write!(f, "cannot write {}: {e}", p.display()),
+            ScaffoldError::BadSlug(s) => {
+                format!("`{s}` cannot be a file name: use lowercase letters, digits and hyphens")
+            }
+            ScaffoldError::Exists(p) if zh => format!("{} 已经存在，什么也没有改", p.display()),
+            ScaffoldError::Exists(p) => {
+                format!("{} already exists; nothing was changed", p.display())
+            }
+            ScaffoldError::Io(p, e) if zh => format!(
+                "无法写入 {}：{}",
+                p.display(),
+                shenbao_core::lang::io_reason(e, lang)
+            ),
+            ScaffoldError::Io(p, e) => format!("cannot write {}: {e}", p.display()),
         }
+    }
+}
+
+impl std::fmt::Display for ScaffoldError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message(Lang::En))
     }
 }
 

@@ -70,8 +70,10 @@ pub async fn only_local_hosts(request: Request, next: Next) -> Response<Body> {
         Response::builder()
             .status(StatusCode::MISDIRECTED_REQUEST)
             .header(header::CONTENT_TYPE, "text/plain; charset=utf-8")
+            // Both languages: which the campaign speaks is not known here.
             .body(Body::from(
-                "shenbao serve answers only http://127.0.0.1, http://localhost or an IP address\n",
+                "shenbao serve 只回应 http://127.0.0.1、http://localhost 或 IP 地址\n\
+                 shenbao serve answers only http://127.0.0.1, http://localhost or an IP address\n",
             ))
             .unwrap_or_default()
     }

@@ -53,19 +53,34 @@ pub enum ServeError {
     Runtime(std::io::Error),
 }
 
+impl ServeError {
+    /// What went wrong, in `lang`.
+    pub fn message(&self, lang: Lang) -> String {
+        let zh = lang == Lang::Zh;
+        match self {
+            ServeError::Bind(e) if e.kind() == std::io::ErrorKind::AddrInUse => lang
+                .pick(
+                    "无法监听：端口已被占用（另一个 `shenbao serve`？）；用 --port 另选一个",
+                    "cannot listen: the port is taken (another `shenbao serve`?); choose another with --port",
+                )
+                .into(),
+            ServeError::Bind(e) if zh => {
+                format!("无法监听：{}", shenbao_core::lang::io_reason(e, lang))
+            }
+            ServeError::Bind(e) => format!("cannot listen: {e}"),
+            ServeError::Watch(e) if zh => format!("无法监视申报活动的文件：{e}"),
+            ServeError::Watch(e) => format!("cannot watch the campaign: {e}"),
+            ServeError::Runtime(e) if zh => {
+                format!("无法启动服务器：{}", shenbao_core::lang::io_reason(e, lang))
+            }
+            ServeError::Runtime(e) => format!("cannot start the server: {e}"),
+        }
+    }
+}
+
 impl std::fmt::Display for ServeError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ServeError::Bind(e) if e.kind() == std::io::ErrorKind::AddrInUse => {
-                write!(
-                    f,
-                    "cannot listen: the port is taken (another `shenbao serve`?); choose another with --port"
-                )
-            }
-            ServeError::Bind(e) => write!(f, "cannot listen: {e}"),
-            ServeError::Watch(e) => write!(f, "cannot watch the campaign: {e}"),
-            ServeError::Runtime(e) => write!(f, "cannot start the server: {e}"),
-        }
+        f.write_str(&self.message(Lang::En))
     }
 }
 
@@ -172,12 +187,14 @@ fn rebuild(
         ) {
             Ok(p) => session.project = Some(p),
             Err(e) => {
-                let lang = options.lang.unwrap_or_default();
+                let lang = options
+                    .lang
+                    .unwrap_or_else(|| shenbao_core::campaign::language_of(&options.root));
                 let problems = match &e {
                     LoadError::Campaign(shenbao_core::campaign::CampaignError::Invalid(diags)) => {
                         overlay::problems(diags, lang)
                     }
-                    other => vec![Problem::plain(other.to_string())],
+                    other => vec![Problem::plain(other.message(lang))],
                 };
                 events.failed(started.elapsed(), &e, lang);
                 session.project = None;

@@ -65,6 +65,11 @@ pub fn shenbao_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
         .current_dir(dir)
         .env("NO_COLOR", "1")
         .env_remove("GITHUB_STEP_SUMMARY")
+        // Outside a campaign the locale picks the language: the tests' is English unless a test
+        // says otherwise.
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", "C.UTF-8")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());

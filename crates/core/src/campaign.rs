@@ -480,23 +480,53 @@ pub enum CampaignError {
     Invalid(Vec<Diagnostic>),
 }
 
-impl fmt::Display for CampaignError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            CampaignError::NotFound { start } => write!(
-                f,
+impl CampaignError {
+    /// What went wrong, in `lang`.
+    pub fn message(&self, lang: crate::lang::Lang) -> String {
+        use crate::lang::Lang;
+        match (self, lang) {
+            (CampaignError::NotFound { start }, Lang::Zh) => format!(
+                "这里不是申报活动：{} 及其上级文件夹中都没有 {CAMPAIGN_FILE}（用 --root 指定活动文件夹，或用 `shenbao init` 新建一个）",
+                start.display()
+            ),
+            (CampaignError::NotFound { start }, Lang::En) => format!(
                 "not a campaign: no {CAMPAIGN_FILE} in {} or any folder above it (use --root, or `shenbao init` to start one)",
                 start.display()
             ),
-            CampaignError::Io { path, error } => {
-                write!(f, "cannot read {}: {error}", path.display())
+            (CampaignError::Io { path, error }, Lang::Zh) => format!(
+                "无法读取 {}：{}",
+                path.display(),
+                crate::lang::io_reason(error, lang)
+            ),
+            (CampaignError::Io { path, error }, Lang::En) => {
+                format!("cannot read {}: {error}", path.display())
             }
-            CampaignError::Invalid(d) => write!(f, "{CAMPAIGN_FILE} has {} problem(s)", d.len()),
+            (CampaignError::Invalid(d), Lang::Zh) => {
+                format!("{CAMPAIGN_FILE} 有 {} 个问题", d.len())
+            }
+            (CampaignError::Invalid(d), Lang::En) => {
+                format!("{CAMPAIGN_FILE} has {} problem(s)", d.len())
+            }
         }
     }
 }
 
+impl fmt::Display for CampaignError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message(crate::lang::Lang::En))
+    }
+}
+
 impl std::error::Error for CampaignError {}
+
+/// The language the `campaign.yaml` in `root` names, read without parsing it: for what is said
+/// when the file cannot be parsed. The default (zh-CN) when it names none or cannot be read.
+pub fn language_of(root: &Path) -> crate::lang::Lang {
+    std::fs::read_to_string(root.join(CAMPAIGN_FILE))
+        .ok()
+        .and_then(|text| crate::lang::sniff(&text))
+        .unwrap_or_default()
+}
 
 /// The campaign root: `start` or the nearest folder above it holding `campaign.yaml`.
 pub fn find_root(start: &Path) -> Result<PathBuf, CampaignError> {

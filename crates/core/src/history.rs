@@ -80,9 +80,17 @@ impl History {
 #[derive(Debug)]
 pub struct HistoryError(pub String);
 
+impl HistoryError {
+    /// What went wrong, in `lang` (git's own words after it).
+    pub fn message(&self, lang: crate::lang::Lang) -> String {
+        lang.pick("无法读取 git 历史：{e}", "cannot read git history: {e}")
+            .replace("{e}", &self.0)
+    }
+}
+
 impl std::fmt::Display for HistoryError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "cannot read git history: {}", self.0)
+        f.write_str(&self.message(crate::lang::Lang::En))
     }
 }
 

@@ -135,6 +135,9 @@ pub struct UnitCard {
     pub email: Option<String>,
     /// The scan or photo of the signed and stamped roster, relative to the unit's folder.
     pub roster_signed: Option<String>,
+    /// Whether `roster_signed` names a file at all, even one that is missing or not a scan: then
+    /// the card's own diagnostic says what is wrong, and the unit is not told it has none.
+    pub roster_named: bool,
 }
 
 #[cfg(test)]

@@ -47,13 +47,25 @@ pub enum LoadError {
     History(HistoryError),
 }
 
+impl LoadError {
+    /// What went wrong, in `lang`.
+    pub fn message(&self, lang: crate::lang::Lang) -> String {
+        match self {
+            LoadError::Campaign(e) => e.message(lang),
+            LoadError::Io(e) => lang
+                .pick(
+                    "无法列出 submissions/ 中的文件：{e}",
+                    "cannot list submissions/: {e}",
+                )
+                .replace("{e}", &crate::lang::io_reason(e, lang)),
+            LoadError::History(e) => e.message(lang),
+        }
+    }
+}
+
 impl std::fmt::Display for LoadError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            LoadError::Campaign(e) => e.fmt(f),
-            LoadError::Io(e) => write!(f, "cannot list submissions/: {e}"),
-            LoadError::History(e) => e.fmt(f),
-        }
+        f.write_str(&self.message(crate::lang::Lang::En))
     }
 }
 

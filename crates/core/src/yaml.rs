@@ -217,11 +217,16 @@ fn budget() -> Budget {
     budget
 }
 
-/// serde-saphyr appends the location to its message; the diagnostic carries that already.
+/// serde-saphyr appends the location to its message; the diagnostic carries that already. Its
+/// advice to programmers (on a duplicate key, "set DuplicateKeyPolicy in Options") is no user's.
 pub fn plain_message(message: &str) -> String {
     let line = message.lines().next().unwrap_or(message).trim();
-    match line.rfind(" at line ") {
-        Some(i) => line[..i].to_string(),
+    let line = match line.rfind(" at line ") {
+        Some(i) => &line[..i],
+        None => line,
+    };
+    match line.split_once(", set DuplicateKeyPolicy") {
+        Some((said, _)) => said.to_string(),
         None => line.to_string(),
     }
 }

@@ -30,21 +30,30 @@ pub enum ChangesError {
     Git(git2::Error),
 }
 
+impl ChangesError {
+    /// What went wrong, in `lang` (git's own words after it).
+    pub fn message(&self, lang: shenbao_core::lang::Lang) -> String {
+        match self {
+            ChangesError::NotARepository => lang
+                .pick(
+                    "--changed-since 要求申报活动在 git 仓库中",
+                    "--changed-since needs the campaign to be in a git repository",
+                )
+                .into(),
+            ChangesError::UnknownRevision(rev) => lang
+                .pick(
+                    "`{rev}` 不是本仓库的提交（在 CI 中先获取它：git fetch origin {rev}）",
+                    "`{rev}` is not a commit of this repository (in CI, fetch it: git fetch origin {rev})",
+                )
+                .replace("{rev}", rev),
+            ChangesError::Git(e) => format!("git: {}", e.message()),
+        }
+    }
+}
+
 impl std::fmt::Display for ChangesError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ChangesError::NotARepository => {
-                write!(
-                    f,
-                    "--changed-since needs the campaign to be in a git repository"
-                )
-            }
-            ChangesError::UnknownRevision(rev) => write!(
-                f,
-                "`{rev}` is not a commit of this repository (in CI, fetch it: git fetch origin {rev})"
-            ),
-            ChangesError::Git(e) => write!(f, "git: {}", e.message()),
-        }
+        f.write_str(&self.message(shenbao_core::lang::Lang::En))
     }
 }
 

@@ -56,15 +56,25 @@ pub enum SiteError {
     Xlsx(rust_xlsxwriter::XlsxError),
 }
 
+impl SiteError {
+    /// What went wrong, in `lang` (a template's and the workbook writer's own words after it).
+    pub fn message(&self, lang: shenbao_core::lang::Lang) -> String {
+        match self {
+            SiteError::Theme(e) => e.message(lang),
+            // minijinja's message names the template and line.
+            SiteError::Template(e) => format!("{}{e}", lang.pick("模板错误：", "template error: ")),
+            SiteError::Output(e) => e.message(lang),
+            SiteError::Xlsx(e) => format!(
+                "{}{e}",
+                lang.pick("无法写入 roster.xlsx：", "cannot write roster.xlsx: ")
+            ),
+        }
+    }
+}
+
 impl std::fmt::Display for SiteError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            SiteError::Theme(e) => e.fmt(f),
-            // minijinja's message names the template and line.
-            SiteError::Template(e) => write!(f, "template error: {e}"),
-            SiteError::Output(e) => e.fmt(f),
-            SiteError::Xlsx(e) => write!(f, "cannot write roster.xlsx: {e}"),
-        }
+        f.write_str(&self.message(shenbao_core::lang::Lang::En))
     }
 }
 

@@ -126,7 +126,24 @@ fn entry(campaign: &Campaign, e: &Entry, previous_thumbs: Option<&Path>) -> Read
         }
         let photo = photo(&folder, &rel, previous_thumbs).map_err(|reason| {
             if let Some(reason) = reason {
-                warnings.push(format!("{}: {written}: {reason}", e.file()));
+                // The decoder's own words, but for the one sentence shenbao writes itself.
+                let lang = campaign.language;
+                let reason = match reason.as_str() {
+                    "not an image" => lang.pick("不是图片", "not an image").to_string(),
+                    _ => reason.split_whitespace().collect::<Vec<_>>().join(" "),
+                };
+                warnings.push(match lang {
+                    shenbao_core::lang::Lang::Zh => {
+                        format!(
+                            "{}：照片 {written} 无法使用（{reason}），网站上不显示",
+                            e.file()
+                        )
+                    }
+                    shenbao_core::lang::Lang::En => format!(
+                        "{}: the photo {written} cannot be used ({reason}) and is left out",
+                        e.file()
+                    ),
+                });
             }
         });
         let photo = photo.ok().map(|(photo, thumb)| {

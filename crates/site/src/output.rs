@@ -4,6 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
+use shenbao_core::lang::Lang;
+
 /// Written into every built site, so that a rebuild knows the folder it replaces is a site and
 /// not, say, a folder the user pointed `--out` at by mistake.
 pub const MARKER: &str = ".shenbao-site";
@@ -23,26 +25,48 @@ pub enum OutputError {
     },
 }
 
-impl std::fmt::Display for OutputError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl OutputError {
+    /// What went wrong, in `lang`.
+    pub fn message(&self, lang: Lang) -> String {
+        let zh = lang == Lang::Zh;
         match self {
-            OutputError::InsideCampaign { out } => write!(
-                f,
+            OutputError::InsideCampaign { out } if zh => format!(
+                "不能把网站写到 {}：那会覆盖申报活动自己的文件",
+                out.display()
+            ),
+            OutputError::InsideCampaign { out } => format!(
                 "refusing to write the site to {}: it would replace the campaign's own files",
                 out.display()
             ),
-            OutputError::NotASite { out } => write!(
-                f,
+            OutputError::NotASite { out } if zh => format!(
+                "不能替换 {}：它不是空文件夹，也不是 shenbao 生成的网站（没有 {MARKER}）；请删除它，或用 --out 另选一个文件夹",
+                out.display()
+            ),
+            OutputError::NotASite { out } => format!(
                 "refusing to replace {}: it is not empty and is not a site shenbao built (no {MARKER}); remove it or choose another --out",
                 out.display()
             ),
-            OutputError::Busy { out, pid } => write!(
-                f,
+            OutputError::Busy { out, pid } if zh => format!(
+                "另一个 shenbao build（进程 {pid}）正在写入 {}，请等它完成",
+                out.display()
+            ),
+            OutputError::Busy { out, pid } => format!(
                 "another shenbao build (process {pid}) is writing {} now; wait for it to finish",
                 out.display()
             ),
-            OutputError::Io { path, error } => write!(f, "{}: {error}", path.display()),
+            OutputError::Io { path, error } => format!(
+                "{}{}{}",
+                path.display(),
+                lang.pick("：", ": "),
+                shenbao_core::lang::io_reason(error, lang)
+            ),
         }
+    }
+}
+
+impl std::fmt::Display for OutputError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message(Lang::En))
     }
 }
 

@@ -63,14 +63,29 @@ pub enum ThemeError {
     },
 }
 
+impl ThemeError {
+    /// What went wrong, in `lang`.
+    pub fn message(&self, lang: shenbao_core::lang::Lang) -> String {
+        match self {
+            ThemeError::Missing { name } => lang
+                .pick(
+                    "找不到主题 `{name}`：没有文件夹 themes/{name}/",
+                    "theme `{name}` not found: no folder themes/{name}/",
+                )
+                .replace("{name}", name),
+            ThemeError::Io { path, error } => format!(
+                "{}{}{}",
+                path.display(),
+                lang.pick("：", ": "),
+                shenbao_core::lang::io_reason(error, lang)
+            ),
+        }
+    }
+}
+
 impl std::fmt::Display for ThemeError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ThemeError::Missing { name } => {
-                write!(f, "theme `{name}` not found: no folder themes/{name}/")
-            }
-            ThemeError::Io { path, error } => write!(f, "{}: {error}", path.display()),
-        }
+        f.write_str(&self.message(shenbao_core::lang::Lang::En))
     }
 }
 

@@ -23,9 +23,23 @@ pub(super) fn message(problem: &Problem) -> String {
             "the front matter is never closed: the second `---` is missing".into()
         }
         Problem::UnknownField { key, .. } => format!("unknown field `{key}`"),
-        Problem::MissingField { key, label } => {
-            format!("the required field `{key}` ({label}) is missing or empty")
+        Problem::MissingField { key, label, .. } => {
+            // A built-in field's English name; a list item's key alone (`recognition[0].kind`
+            // says it); a campaign's own field by the label the campaign gave it.
+            let label = match crate::fields::built_in(key) {
+                Some(def) => Some(def.label_en),
+                None if key.contains('.') => None,
+                None => Some(label.as_str()),
+            };
+            match label.filter(|label| label != key) {
+                Some(label) => format!("the required field `{key}` ({label}) is missing or empty"),
+                None => format!("the required field `{key}` is missing or empty"),
+            }
         }
+        Problem::InvalidType { key, expected: e } if key == "front matter" => format!(
+            "the front matter must be {}, one `key: value` a line",
+            expected(*e)
+        ),
         Problem::InvalidType { key, expected: e } => format!("`{key}` must be {}", expected(*e)),
         Problem::InvalidValue { key, value, .. } => {
             format!("`{value}` is not an allowed value of `{key}`")
@@ -41,8 +55,16 @@ pub(super) fn message(problem: &Problem) -> String {
             format!("the required section “{name}” (a level-2 heading `## {name}`) is missing")
         }
         Problem::EmptySection { name } => format!("the section “{name}” has no text"),
-        Problem::RecommendedSection { name } => {
-            format!("the recommended section “{name}” (a level-2 or level-3 heading) is missing")
+        Problem::RecommendedSection { names } if names.len() == 1 => format!(
+            "the recommended section “{}” (a level-2 or level-3 heading) is missing",
+            names[0]
+        ),
+        Problem::RecommendedSection { names } => {
+            let names: Vec<String> = names.iter().map(|n| format!("“{n}”")).collect();
+            format!(
+                "the recommended sections {} (level-2 or level-3 headings) are missing",
+                names.join(", ")
+            )
         }
         Problem::AttachmentMissing { file } => format!("the attachment `{file}` does not exist"),
         Problem::AttachmentType {
@@ -132,9 +154,26 @@ pub(super) fn help(problem: &Problem) -> Option<String> {
             allowed,
             ..
         } => match suggestion {
-            Some(s) => did_you_mean(s),
+            Some(s) => format!("{} {}", did_you_mean(s), one_of(allowed)),
             None => one_of(allowed),
         },
+        Problem::MissingField {
+            key,
+            misspelt: Some(written),
+            allowed,
+            ..
+        } => {
+            let mut help = format!("is `{written}` a misspelling of `{key}`?");
+            if !allowed.is_empty() {
+                help = format!("{help} {}", one_of(allowed));
+            }
+            help
+        }
+        Problem::MissingField { allowed, .. } if !allowed.is_empty() => one_of(allowed),
+        Problem::RecommendedSection { names } => format!(
+            "write each as a level-2 or level-3 heading, such as `### {}`; a recommendation, not a requirement",
+            names[0]
+        ),
         Problem::InvalidFormat { format, .. } => example(*format).into(),
         Problem::MissingSection { alternatives } if alternatives.len() > 1 => one_of(alternatives),
         Problem::AttachmentType { allowed, .. } => {
@@ -160,6 +199,14 @@ pub(super) fn help(problem: &Problem) -> Option<String> {
                     ..
                 },
         } => did_you_mean(s),
+        Problem::UnitCardInvalid {
+            detail: CardDetail::UnknownKey {
+                suggestion: None, ..
+            },
+        } => card_keys(),
+        Problem::UnitCardInvalid {
+            detail: CardDetail::BadPhone { .. },
+        } => example(Format::Phone).into(),
         Problem::WrongChannel { parent, .. } => format!(
             "move the entries to `submissions/{parent}/` and name the unit in `implementing_unit`"
         ),
@@ -205,7 +252,6 @@ pub(super) fn help(problem: &Problem) -> Option<String> {
         | Problem::TooLong { .. }
         | Problem::MissingSection { .. }
         | Problem::EmptySection { .. }
-        | Problem::RecommendedSection { .. }
         | Problem::UnsafeHtml { .. }
         | Problem::UnitCardInvalid { .. }
         | Problem::UnitMismatch { .. }
@@ -296,6 +342,15 @@ fn campaign(detail: &CampaignDetail) -> String {
         } => format!("`{value}` is not a valid `{key}`: expected {expected}"),
         CampaignDetail::Empty { key } => format!("`{key}` must not be empty"),
     }
+}
+
+/// The keys a unit card may have.
+fn card_keys() -> String {
+    let keys: Vec<String> = crate::rules::card::CARD_KEYS
+        .iter()
+        .map(|k| k.to_string())
+        .collect();
+    one_of(&keys)
 }
 
 fn did_you_mean(suggestion: &str) -> String {
@@ -416,8 +471,8 @@ pub(super) fn description(kind: Kind) -> Description {
         ),
         Kind::RecommendedSection => (
             "Recommended section missing",
-            "The body does not address one of the recommended points with a level-2 or level-3 heading. A warning: the entry is accepted.",
-            "Add a heading with that name and a few lines under it.",
+            "The body does not address some of the recommended points with level-2 or level-3 headings; one warning per entry names them all. A warning: the entry is accepted.",
+            "Add a heading with each name (under the main content, say) and a few lines under it.",
         ),
         Kind::AttachmentMissing => (
             "Attachment missing",

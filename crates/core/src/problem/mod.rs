@@ -60,6 +60,10 @@ pub enum Problem {
     MissingField {
         key: String,
         label: String,
+        /// An unknown key written in its place, by its spelling (`catgory` for `category`).
+        misspelt: Option<String>,
+        /// The values it may take, where they are few and fixed (the categories).
+        allowed: Vec<String>,
     },
     InvalidType {
         key: String,
@@ -87,8 +91,9 @@ pub enum Problem {
     EmptySection {
         name: String,
     },
+    /// Every recommended section the entry lacks, in the campaign's order: one warning.
     RecommendedSection {
-        name: String,
+        names: Vec<String>,
     },
     AttachmentMissing {
         file: String,

@@ -33,6 +33,37 @@ fn samples() -> Vec<Problem> {
             detail: YamlError::Parser(s("mapping values are not allowed here")),
         },
         Problem::YamlSyntax {
+            detail: YamlError::Parser(s("mapping values are not allowed in this context")),
+        },
+        Problem::YamlSyntax {
+            detail: YamlError::Parser(s("unclosed quote")),
+        },
+        Problem::CampaignInvalid {
+            detail: CampaignDetail::Shape(s(
+                "unknown field `deadline_typo`, expected one of `title`, `issuer`, `deadline`",
+            )),
+        },
+        Problem::CampaignInvalid {
+            detail: CampaignDetail::Shape(s("missing field `title`")),
+        },
+        Problem::CampaignInvalid {
+            detail: CampaignDetail::Shape(s("invalid type: string \"x\", expected u32")),
+        },
+        Problem::YamlSyntax {
+            detail: YamlError::Parser(s("unexpected character: `@'")),
+        },
+        Problem::YamlSyntax {
+            detail: YamlError::Parser(s("mismatched bracket '[' closed by '}'")),
+        },
+        Problem::YamlSyntax {
+            detail: YamlError::Parser(s("duplicate mapping key: title")),
+        },
+        Problem::YamlSyntax {
+            detail: YamlError::Parser(s(
+                "while parsing a quoted scalar, found unknown escape character",
+            )),
+        },
+        Problem::YamlSyntax {
             detail: YamlError::TooLarge {
                 limit: Limit::Nodes,
                 max: 100_000,
@@ -53,6 +84,38 @@ fn samples() -> Vec<Problem> {
         Problem::MissingField {
             key: s("title"),
             label: s("项目名称"),
+            misspelt: None,
+            allowed: Vec::new(),
+        },
+        Problem::MissingField {
+            key: s("category"),
+            label: s("申报范围"),
+            misspelt: None,
+            allowed: vec![s("1 团结引领职工听党话跟党走"), s("12 网上工会")],
+        },
+        Problem::MissingField {
+            key: s("category"),
+            label: s("申报范围"),
+            misspelt: Some(s("catgory")),
+            allowed: vec![s("1 团结引领职工听党话跟党走"), s("12 网上工会")],
+        },
+        Problem::MissingField {
+            key: s("recognition[0].kind"),
+            label: s("形式"),
+            misspelt: None,
+            allowed: Vec::new(),
+        },
+        Problem::MissingField {
+            key: s("investment"),
+            label: s("投入经费（万元）"),
+            misspelt: None,
+            allowed: Vec::new(),
+        },
+        Problem::MissingField {
+            key: s("contact"),
+            label: s("联系人"),
+            misspelt: Some(s("contcat")),
+            allowed: Vec::new(),
         },
     ];
     for expected in [
@@ -69,6 +132,10 @@ fn samples() -> Vec<Problem> {
         });
     }
     all.extend([
+        Problem::InvalidType {
+            key: s("front matter"),
+            expected: Expected::Mapping,
+        },
         Problem::InvalidValue {
             key: s("category"),
             value: s("帮扶类"),
@@ -110,7 +177,12 @@ fn samples() -> Vec<Problem> {
             alternatives: vec![s("成效"), s("效果")],
         },
         Problem::EmptySection { name: s("背景") },
-        Problem::RecommendedSection { name: s("经验") },
+        Problem::RecommendedSection {
+            names: vec![s("经验")],
+        },
+        Problem::RecommendedSection {
+            names: vec![s("创新性"), s("示范性"), s("科学性")],
+        },
         Problem::AttachmentMissing {
             file: s("a/data.csv"),
         },
@@ -239,6 +311,15 @@ fn samples() -> Vec<Problem> {
         CampaignDetail::Duplicate {
             what: "unit",
             id: s("alpha"),
+        },
+        CampaignDetail::Duplicate {
+            what: "unit type",
+            id: s("county"),
+        },
+        CampaignDetail::BadValue {
+            key: s("reminders.smtp.tls"),
+            value: s("none"),
+            expected: "wrapper | starttls (none only for localhost)",
         },
         CampaignDetail::BadUnitId { id: s("Alpha") },
         CampaignDetail::BadValue {

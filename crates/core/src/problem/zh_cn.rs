@@ -15,16 +15,17 @@ pub(super) fn message(problem: &Problem) -> String {
             format!("申报文件有 {size_mb} MB，超过 {max_mb} MB 的上限")
         }
         Problem::Unreadable { reason } => format!("无法读取文件：{reason}"),
-        Problem::YamlSyntax {
-            detail: YamlError::Parser(detail),
-        } => format!("YAML 语法错误：{detail}"),
         Problem::YamlSyntax { detail } => format!("YAML {}", yaml(detail)),
         Problem::FrontMatterMissing { unclosed: false } => {
             "缺少文件头：申报文件须以 `---` 开头的 YAML 块开始".into()
         }
         Problem::FrontMatterMissing { unclosed: true } => "文件头没有结束：缺少第二个 `---`".into(),
         Problem::UnknownField { key, .. } => format!("未知字段 `{key}`"),
-        Problem::MissingField { key, label } => format!("缺少必填字段 `{key}`（{label}）"),
+        Problem::MissingField { key, label, .. } => format!("缺少必填字段 `{key}`（{label}）"),
+        // The whole block is not a field by name.
+        Problem::InvalidType { key, expected: e } if key == "front matter" => {
+            format!("文件头应为{}，每行一个“字段: 值”", spaced(expected(*e)))
+        }
         Problem::InvalidType { key, expected: e } => {
             format!("字段 `{key}` 应为{}", spaced(expected(*e)))
         }
@@ -46,7 +47,10 @@ pub(super) fn message(problem: &Problem) -> String {
             format!("缺少必需的章节“{name}”（二级标题 `## {name}`）")
         }
         Problem::EmptySection { name } => format!("章节“{name}”没有内容"),
-        Problem::RecommendedSection { name } => format!("建议写明“{name}”（二级或三级标题）"),
+        Problem::RecommendedSection { names } => {
+            let names: String = names.iter().map(|n| format!("“{n}”")).collect();
+            format!("建议写明{names}（二级或三级标题）")
+        }
         Problem::AttachmentMissing { file } => format!("附件 `{file}` 不存在"),
         Problem::AttachmentType {
             file,
@@ -125,9 +129,26 @@ pub(super) fn help(problem: &Problem) -> Option<String> {
             allowed,
             ..
         } => match suggestion {
-            Some(s) => did_you_mean(s),
+            Some(s) => format!("{}{}", did_you_mean(s), one_of(allowed)),
             None => one_of(allowed),
         },
+        Problem::MissingField {
+            key,
+            misspelt: Some(written),
+            allowed,
+            ..
+        } => {
+            let mut help = format!("`{written}` 是否拼错了？应为 `{key}`");
+            if !allowed.is_empty() {
+                help = format!("{help}；{}", one_of(allowed));
+            }
+            help
+        }
+        Problem::MissingField { allowed, .. } if !allowed.is_empty() => one_of(allowed),
+        Problem::RecommendedSection { names } => format!(
+            "用二级或三级标题写明，如 `### {}`；这是建议，不影响申报",
+            names[0]
+        ),
         Problem::InvalidFormat { format, .. } => example(*format).into(),
         Problem::MissingSection { alternatives } if alternatives.len() > 1 => one_of(alternatives),
         Problem::AttachmentType { allowed, .. } => format!("允许的类型：{}", allowed.join("、")),
@@ -151,6 +172,14 @@ pub(super) fn help(problem: &Problem) -> Option<String> {
                     ..
                 },
         } => did_you_mean(s),
+        Problem::UnitCardInvalid {
+            detail: CardDetail::UnknownKey {
+                suggestion: None, ..
+            },
+        } => card_keys(),
+        Problem::UnitCardInvalid {
+            detail: CardDetail::BadPhone { .. },
+        } => example(Format::Phone).into(),
         Problem::WrongChannel { parent, .. } => {
             format!("请将项目移到 `submissions/{parent}/`，并用 implementing_unit 写明实施单位")
         }
@@ -194,7 +223,6 @@ pub(super) fn help(problem: &Problem) -> Option<String> {
         | Problem::TooLong { .. }
         | Problem::MissingSection { .. }
         | Problem::EmptySection { .. }
-        | Problem::RecommendedSection { .. }
         | Problem::UnsafeHtml { .. }
         | Problem::UnitCardInvalid { .. }
         | Problem::UnitMismatch { .. }
@@ -250,9 +278,6 @@ fn example(format: Format) -> &'static str {
 
 fn card(detail: &CardDetail) -> String {
     match detail {
-        CardDetail::Syntax(YamlError::Parser(detail)) => {
-            format!("unit.yaml 的 YAML 语法错误：{detail}")
-        }
         CardDetail::Syntax(detail) => format!("unit.yaml 的 YAML {}", yaml(detail)),
         CardDetail::NotAMapping => "unit.yaml 应为键值对，如 `leader: 张三`".into(),
         CardDetail::UnknownKey { key, .. } => format!("unit.yaml 中的未知字段 `{key}`"),
@@ -270,7 +295,7 @@ fn card(detail: &CardDetail) -> String {
 
 fn campaign(detail: &CampaignDetail) -> String {
     match detail {
-        CampaignDetail::Shape(detail) => format!("campaign.yaml 结构有误：{detail}"),
+        CampaignDetail::Shape(detail) => format!("campaign.yaml 结构有误：{}", shape(detail)),
         CampaignDetail::UnknownUnitType {
             unit, unit_type, ..
         } => format!("单位 `{unit}` 的类型 `{unit_type}` 未在 unit_types 中定义"),
@@ -278,7 +303,17 @@ fn campaign(detail: &CampaignDetail) -> String {
             format!("单位 `{unit}` 的上级 `{parent}` 不存在")
         }
         CampaignDetail::OwnParent { unit } => format!("单位 `{unit}` 不能以自己或下级为上级"),
-        CampaignDetail::Duplicate { what, id } => format!("{what} 的 id `{id}` 重复"),
+        CampaignDetail::Duplicate { what, id } => {
+            let what = match *what {
+                "category" => "申报范围",
+                "criterion" => "申报标准",
+                "unit type" => "单位类型",
+                "unit" => "单位",
+                "field" => "字段",
+                other => other,
+            };
+            format!("{what}的 id `{id}` 重复")
+        }
         CampaignDetail::BadUnitId { id } => {
             format!("单位 id `{id}` 只能使用小写字母、数字和连字符")
         }
@@ -286,9 +321,30 @@ fn campaign(detail: &CampaignDetail) -> String {
             key,
             value,
             expected,
-        } => format!("`{key}` 的值 `{value}` 无效，应为 {expected}"),
+        } => {
+            let expected = match *expected {
+                "wrapper | starttls (none only for localhost)" => {
+                    "wrapper 或 starttls（none 只用于本机）"
+                }
+                "a built-in field (title, summary, contact, …) or `extra`" => {
+                    "内置字段（title、summary、contact……）或 `extra`"
+                }
+                "units[].id" => "units 中某个单位的 id",
+                other => other,
+            };
+            format!("`{key}` 的值 `{value}` 无效，应为 {expected}")
+        }
         CampaignDetail::Empty { key } => format!("`{key}` 不能为空"),
     }
+}
+
+/// The keys a unit card may have.
+fn card_keys() -> String {
+    let keys: Vec<String> = crate::rules::card::CARD_KEYS
+        .iter()
+        .map(|k| k.to_string())
+        .collect();
+    one_of(&keys)
 }
 
 fn did_you_mean(suggestion: &str) -> String {
@@ -320,7 +376,7 @@ fn folders(units: &[String]) -> String {
 /// What is wrong with YAML, after the word YAML.
 fn yaml(error: &YamlError) -> String {
     match error {
-        YamlError::Parser(detail) => format!("语法错误：{detail}"),
+        YamlError::Parser(detail) => format!("语法错误：{}", parser(detail)),
         YamlError::TooLarge { limit, max } => {
             let what = match limit {
                 Limit::Nodes => "个值（别名展开后）",
@@ -332,6 +388,131 @@ fn yaml(error: &YamlError) -> String {
             format!("内容超出上限：最多 {max} {what}，请删去重复引用或多余内容")
         }
     }
+}
+
+/// What serde said about the shape of `campaign.yaml`, in Chinese where it is one of its common
+/// sentences; else as it said it.
+fn shape(detail: &str) -> String {
+    let list = |rest: &str| rest.replace("`, `", "`、`").replace(" or `", "、`");
+    if let Some(rest) = detail.strip_prefix("unknown field ") {
+        return match rest.split_once(", expected one of ") {
+            Some((key, valid)) => format!("未知字段 {key}，可选：{}", list(valid)),
+            None => match rest.split_once(", expected ") {
+                Some((key, valid)) => format!("未知字段 {key}，应为 {valid}"),
+                None => match rest.split_once(", there are no fields") {
+                    Some((key, _)) => format!("未知字段 {key}：此处不能有字段"),
+                    None => format!("未知字段 {rest}"),
+                },
+            },
+        };
+    }
+    if let Some(key) = detail.strip_prefix("missing field ") {
+        return format!("缺少字段 {key}");
+    }
+    if let Some(key) = detail.strip_prefix("duplicate field ") {
+        return format!("字段 {key} 写了两次");
+    }
+    if let Some(rest) = detail.strip_prefix("unknown variant ") {
+        return match rest.split_once(", expected one of ") {
+            Some((value, valid)) => format!("未知的取值 {value}，可选：{}", list(valid)),
+            None => format!("未知的取值 {rest}"),
+        };
+    }
+    if let Some((found, expected)) = detail
+        .strip_prefix("invalid type: ")
+        .and_then(|rest| rest.split_once(", expected "))
+    {
+        return format!("值的类型不对：应为 {expected}，写的是 {found}");
+    }
+    detail.to_string()
+}
+
+/// What the YAML parser said (in English, its only language), in Chinese: its common messages
+/// word for word, the rest quoted after a general sentence. The place is the diagnostic's.
+fn parser(detail: &str) -> String {
+    let exact = match detail {
+        "unclosed quote" => Some("引号没有闭合：值以引号开头，却缺少结尾的同一种引号"),
+        "mapping values are not allowed in this context" => {
+            Some("此处不能再有“字段: 值”：值中含冒号 `:` 时请给整个值加引号，否则检查缩进")
+        }
+        "mapping keys are not allowed in this context" => {
+            Some("此处不能写字段名：检查缩进，或给含 `?` 的值加引号")
+        }
+        "block sequence entries are not allowed in this context" => {
+            Some("此处不能写列表项 `- `：列表须另起一行，缩进写在字段下面")
+        }
+        "while parsing a block mapping, did not find expected key" => {
+            Some("此处应为“字段: 值”，却没有字段名：检查这一行的缩进是否与上面的字段对齐")
+        }
+        "while parsing a block collection, did not find expected '-' indicator" => {
+            Some("列表中此处应为以 `- ` 开头的一项：检查缩进")
+        }
+        "while parsing a node, did not find expected node content" => {
+            Some("此处缺少值：冒号或 `- ` 之后应有内容")
+        }
+        "simple key expected ':'" | "illegal placement of ':' indicator" => {
+            Some("字段名后缺少冒号 `:`，或冒号的位置不对（冒号后要有一个空格）")
+        }
+        "simple key is no longer valid" => {
+            Some("字段名太长或跨行，缺少冒号 `:`：一个字段名写在一行内，后跟 `: `")
+        }
+        "while scanning a plain scalar, found a tab"
+        | "tab cannot be used as indentation"
+        | "tabs disallowed in this context"
+        | "a block scalar content cannot start with a tab" => {
+            Some("用了制表符（Tab）：YAML 只能用空格缩进，请把 Tab 换成空格")
+        }
+        "invalid indentation"
+        | "invalid indentation in flow construct"
+        | "invalid indentation in multiline quoted scalar"
+        | "wrongly indented line in block scalar" => {
+            Some("缩进不对：同一层的字段要对齐，下一层多缩进两个空格")
+        }
+        "comment intercepting the multiline text" => {
+            Some("多行文字中间出现了注释 `#`：把注释移走，或给整个值加引号")
+        }
+        "comments must be separated from other tokens by whitespace" => {
+            Some("注释符号 `#` 前要有空格；值中含 `#` 时请加引号")
+        }
+        "while parsing a quoted scalar, found unknown escape character" => Some(
+            "双引号中的反斜杠 `\\` 后跟了无效的字符：要写反斜杠本身，请写成 `\\\\`，或改用单引号",
+        ),
+        "invalid trailing content after double-quoted scalar"
+        | "invalid trailing content after single-quoted scalar" => {
+            Some("引号结束后还有文字：把引号放在整个值的两端")
+        }
+        "alias references unknown anchor" | "while parsing node, found unknown anchor" => {
+            Some("`*` 开头的别名引用了不存在的锚点：值以 `*` 开头时请加引号")
+        }
+        "unexpected end of plain scalar" | "unexpected eof" => {
+            Some("文件头意外结束：检查引号和括号是否都已闭合")
+        }
+        "misplaced bracket" => Some("括号的位置不对：值中含 `[`、`]`、`{`、`}` 时请加引号"),
+        "multiple documents not supported here" => {
+            Some("文件头中只能有一个 YAML 文档：删去多余的 `---`")
+        }
+        _ => None,
+    };
+    if let Some(text) = exact {
+        return text.into();
+    }
+    let quoted = |rest: &str| rest.trim_matches(['`', '\'', '"']).to_string();
+    if let Some(rest) = detail.strip_prefix("unexpected character: ") {
+        return format!("值不能以 `{}` 开头：请给整个值加引号", quoted(rest));
+    }
+    if let Some(rest) = detail.strip_prefix("unclosed bracket ") {
+        return format!("括号 `{}` 没有闭合", quoted(rest));
+    }
+    if let Some((open, close)) = detail
+        .strip_prefix("mismatched bracket ")
+        .and_then(|rest| rest.split_once(" closed by "))
+    {
+        return format!("括号不配对：`{}` 被 `{}` 关闭", quoted(open), quoted(close));
+    }
+    if let Some(key) = detail.strip_prefix("duplicate mapping key: ") {
+        return format!("字段 `{key}` 写了两次：请删去一个");
+    }
+    format!("此处无法解析（解析器的说明：{detail}）")
 }
 
 /// 每类问题是什么：供代码扫描工具列出规则。
@@ -409,8 +590,8 @@ pub(super) fn description(kind: Kind) -> Description {
         ),
         Kind::RecommendedSection => (
             "缺少建议的章节",
-            "正文没有用二级或三级标题写明某个建议的要点。这是警告，不影响申报。",
-            "加上该名称的标题，并在其下写几句。",
+            "正文没有用二级或三级标题写明某些建议的要点；每个项目一条警告，列出所缺的全部。这是警告，不影响申报。",
+            "为每个要点加上同名的标题（如放在“主要内容”下），并在其下写几句。",
         ),
         Kind::AttachmentMissing => (
             "附件不存在",

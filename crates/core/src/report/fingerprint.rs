@@ -41,7 +41,9 @@ fn subject(problem: &Problem) -> String {
         | Problem::InvalidFormat { key, .. }
         | Problem::TooLong { key, .. } => key.clone(),
         Problem::MissingSection { alternatives } => alternatives.join("|"),
-        Problem::EmptySection { name } | Problem::RecommendedSection { name } => name.clone(),
+        Problem::EmptySection { name } => name.clone(),
+        // One per entry, whichever sections it still lacks: adding one is no new problem.
+        Problem::RecommendedSection { .. } => String::new(),
         Problem::AttachmentMissing { file }
         | Problem::AttachmentType { file, .. }
         | Problem::AttachmentTooLarge { file, .. } => file.clone(),

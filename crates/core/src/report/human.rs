@@ -20,7 +20,17 @@ pub fn render(diagnostics: &[Diagnostic], ctx: &Context) -> String {
     };
     let mut texts: HashMap<&str, Option<String>> = HashMap::new();
     let mut out = String::new();
-    for d in diagnostics {
+    // Warnings first and errors last, each in the report's order: what must be fixed is what a
+    // terminal leaves in view, just above the count.
+    let ordered = diagnostics
+        .iter()
+        .filter(|d| d.severity() == Severity::Warning)
+        .chain(
+            diagnostics
+                .iter()
+                .filter(|d| d.severity() == Severity::Error),
+        );
+    for d in ordered {
         let text = texts
             .entry(d.file.as_str())
             .or_insert_with(|| excerpt_source(ctx, &d.file));

@@ -67,16 +67,29 @@ pub fn section_problems(scan: &BodyScan, sections: &Sections) -> Vec<(usize, Pro
             }
         }
     }
-    for name in &sections.recommended {
-        let found = scan.headings.iter().any(|h| {
-            (h.level == 2 || h.level == 3) && section_name(&h.text).contains(name.as_str())
-        });
-        if !found {
-            problems.push((
-                usize::MAX,
-                Problem::RecommendedSection { name: name.clone() },
-            ));
-        }
+    // One warning listing every missing highlight, at the heading of the section that describes
+    // the project (the second required one, 主要内容 by default), where such sub-headings go.
+    let missing: Vec<String> = sections
+        .recommended
+        .iter()
+        .filter(|name| {
+            !scan.headings.iter().any(|h| {
+                (h.level == 2 || h.level == 3) && section_name(&h.text).contains(name.as_str())
+            })
+        })
+        .cloned()
+        .collect();
+    if !missing.is_empty() {
+        let at = sections
+            .required
+            .get(1)
+            .and_then(|alternatives| {
+                scan.headings.iter().find(|h| {
+                    h.level == 2 && alternatives.iter().any(|a| a == section_name(&h.text))
+                })
+            })
+            .map_or(usize::MAX, |h| h.offset);
+        problems.push((at, Problem::RecommendedSection { names: missing }));
     }
     problems
 }
@@ -120,15 +133,15 @@ mod tests {
         );
         let problems = section_problems(&scan, &Sections::default());
         let codes: Vec<_> = problems.iter().map(|(_, p)| p.code()).collect();
+        assert_eq!(codes, ["empty-section", "recommended-section"]);
         assert_eq!(
-            codes,
-            [
-                "empty-section",
-                "recommended-section",
-                "recommended-section",
-                "recommended-section"
-            ]
+            problems[1].1,
+            Problem::RecommendedSection {
+                names: vec!["示范性".into(), "实效性".into(), "科学性".into()]
+            }
         );
+        // At the 主要内容 heading, where the highlights go as sub-headings.
+        assert_eq!(problems[1].0, scan.headings[1].offset);
     }
 
     #[test]

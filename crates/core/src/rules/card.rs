@@ -91,10 +91,13 @@ fn read(files: &dyn Files, unit: &str, rel: &str, sink: &mut Sink) -> Option<Uni
                     invalid(sink, v.pos, CardDetail::BadPhone { value: text });
                 }
             }
-            _ => match roster_scan(files, unit, &text) {
-                Ok(()) => card.roster_signed = Some(text),
-                Err(problem) => sink.at(v.pos, problem),
-            },
+            _ => {
+                card.roster_named = true;
+                match roster_scan(files, unit, &text) {
+                    Ok(()) => card.roster_signed = Some(text),
+                    Err(problem) => sink.at(v.pos, problem),
+                }
+            }
         }
     }
     if card.leader.is_empty() {

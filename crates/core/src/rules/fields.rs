@@ -37,6 +37,8 @@ pub fn read(front: &Node, campaign: &Campaign, entry: &mut Entry, sink: &mut Sin
         }
     };
     let keys = campaign.entry_keys();
+    // Unknown keys that look like a valid one: (the valid key, as written, where).
+    let mut misspelt: Vec<(String, String, Pos)> = Vec::new();
     for (key_node, value) in map {
         let Some(key) = key_node.as_text() else {
             sink.at(
@@ -61,10 +63,14 @@ pub fn read(front: &Node, campaign: &Campaign, entry: &mut Entry, sink: &mut Sin
                 entry.extra.push((key, text));
             }
         } else {
+            let suggestion = closest(&key, keys.iter().copied());
+            if let Some(s) = &suggestion {
+                misspelt.push((s.clone(), key.clone(), key_node.pos));
+            }
             sink.at(
                 key_node.pos,
                 Problem::UnknownField {
-                    suggestion: closest(&key, keys.iter().copied()),
+                    suggestion,
                     valid: keys.iter().map(|k| k.to_string()).collect(),
                     key,
                 },
@@ -84,12 +90,22 @@ pub fn read(front: &Node, campaign: &Campaign, entry: &mut Entry, sink: &mut Sin
                 .filter(|f| f.required)
                 .map(|f| (f.key.as_str(), f.label.as_str())),
         );
+    // Absent because misspelt: at the misspelt key, naming it.
     for (key, label) in required {
         let present = map.iter().find(|(k, _)| k.as_str() == Some(key));
+        let problem = |misspelt: Option<String>| Problem::MissingField {
+            key: key.into(),
+            label: label.into(),
+            misspelt,
+            allowed: allowed(campaign, key),
+        };
         match present {
             Some((_, v)) if !v.is_empty() => {}
-            Some((k, _)) => sink.at(k.pos, missing(key, label)),
-            None => sink.at(Pos::START, missing(key, label)),
+            Some((k, _)) => sink.at(k.pos, problem(None)),
+            None => match misspelt.iter().find(|(valid, _, _)| valid == key) {
+                Some((_, written, pos)) => sink.at(*pos, problem(Some(written.clone()))),
+                None => sink.at(Pos::START, problem(None)),
+            },
         }
     }
     entry.extra.sort_by_key(|(k, _)| {
@@ -103,11 +119,38 @@ pub fn read(front: &Node, campaign: &Campaign, entry: &mut Entry, sink: &mut Sin
     paths
 }
 
+/// A required key of a list item, absent or empty.
 fn missing(key: &str, label: &str) -> Problem {
     Problem::MissingField {
         key: key.into(),
         label: label.into(),
+        misspelt: None,
+        allowed: Vec::new(),
     }
+}
+
+/// The values a required field may take, where they are few and fixed: the categories, or an
+/// extra field's choices.
+fn allowed(campaign: &Campaign, key: &str) -> Vec<String> {
+    if key == "category" {
+        return categories(campaign);
+    }
+    campaign
+        .fields
+        .extra
+        .iter()
+        .find(|f| f.key == key)
+        .map(|f| f.values.clone())
+        .unwrap_or_default()
+}
+
+/// The categories as a help lists them: `12 网上工会`.
+fn categories(campaign: &Campaign) -> Vec<String> {
+    campaign
+        .categories
+        .iter()
+        .map(|c| format!("{} {}", c.id, c.name))
+        .collect()
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -151,11 +194,7 @@ fn read_built_in(
                                 campaign.categories.iter().map(|c| c.id.as_str()),
                             )
                             .filter(|_| id.parse::<u32>().is_err()),
-                            allowed: campaign
-                                .categories
-                                .iter()
-                                .map(|c| format!("{} {}", c.id, c.name))
-                                .collect(),
+                            allowed: categories(campaign),
                             value: id,
                         },
                     );

@@ -75,6 +75,8 @@ pub fn check(
             && unit.submits_itself()
             && let Some(card) = cards.get(&unit.id)
             && card.roster_signed.is_none()
+            // A named but unusable scan is the card's error already, saying which file.
+            && !card.roster_named
         {
             out.push(Diagnostic::new(
                 format!("{folder}/unit.yaml"),
