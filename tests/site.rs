@@ -318,6 +318,28 @@ fn an_english_campaign_gets_english_pages() {
     let home = read(&dir.path().join("public"), "index.html");
     assert!(home.contains(r#"<html lang="en">"#));
     assert!(home.contains("Showcase") && home.contains("6 December 2017"));
+    let entry = read(
+        &dir.path().join("public"),
+        "entries/alpha/wangshang/index.html",
+    );
+    assert!(entry.contains(r#"<time datetime="2017-03">March 2017</time>"#));
+    assert!(entry.contains(r#"<time datetime="2017-09-12">12 September 2017</time>"#));
+}
+
+/// An entry's dates read as people write them in the campaign's language, the ISO form kept
+/// for machines in `datetime`.
+#[test]
+fn an_entry_page_writes_its_dates_as_people_do() {
+    let dir = fixture("site");
+    build(dir.path(), &[]);
+    let entry = read(
+        &dir.path().join("public"),
+        "entries/alpha/wangshang/index.html",
+    );
+    assert!(entry.contains(r#"<time datetime="2017-03">2017年3月</time>"#));
+    assert!(entry.contains(r#"<time datetime="2017-09-12">2017年9月12日</time>"#));
+    assert!(entry.contains("（2017年9月12日）"), "the printed form too");
+    assert!(!entry.contains(">2017-03<") && !entry.contains("（2017-09-12）"));
 }
 
 #[test]

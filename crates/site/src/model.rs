@@ -438,13 +438,19 @@ fn category_path(id: &str, index: usize) -> String {
     }
 }
 
-/// `2017-12-06T23:59:59+08:00` → `2017年12月6日`; the date part as written otherwise.
-fn display_date(text: &str, lang: Lang) -> String {
+/// A date as people write it: `2017-12-06T23:59:59+08:00` or `2017-12-06` → `2017年12月6日`
+/// (6 December 2017), `2017-04` → `2017年4月` (April 2017); anything else as written.
+pub fn display_date(text: &str, lang: Lang) -> String {
     let date = text.get(..10).unwrap_or(text);
     let parts: Vec<u32> = date.split('-').filter_map(|p| p.parse().ok()).collect();
+    if parts.len() != date.split('-').count() || !parts.get(1).is_some_and(|m| (1..=12).contains(m))
+    {
+        return date.to_string();
+    }
     match (parts.as_slice(), lang) {
+        ([y, m], Lang::Zh) => format!("{y}年{m}月"),
         ([y, m, d], Lang::Zh) => format!("{y}年{m}月{d}日"),
-        ([y, m, d], Lang::En) => {
+        ([_, _] | [_, _, _], Lang::En) => {
             const MONTHS: [&str; 12] = [
                 "January",
                 "February",
@@ -459,8 +465,11 @@ fn display_date(text: &str, lang: Lang) -> String {
                 "November",
                 "December",
             ];
-            let month = MONTHS.get((*m as usize).wrapping_sub(1)).unwrap_or(&"");
-            format!("{d} {month} {y}")
+            let month = MONTHS[parts[1] as usize - 1];
+            match parts.as_slice() {
+                [y, _, d] => format!("{d} {month} {y}"),
+                _ => format!("{month} {}", parts[0]),
+            }
         }
         _ => date.to_string(),
     }
@@ -639,6 +648,20 @@ fn human_size(bytes: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_are_written_as_people_write_them() {
+        assert_eq!(display_date("2017-04", Lang::Zh), "2017年4月");
+        assert_eq!(display_date("2017-09-28", Lang::Zh), "2017年9月28日");
+        assert_eq!(
+            display_date("2017-12-06T23:59:59+08:00", Lang::Zh),
+            "2017年12月6日"
+        );
+        assert_eq!(display_date("2017-04", Lang::En), "April 2017");
+        assert_eq!(display_date("2017-09-28", Lang::En), "28 September 2017");
+        assert_eq!(display_date("2017-13", Lang::Zh), "2017-13");
+        assert_eq!(display_date("去年", Lang::En), "去年");
+    }
 
     #[test]
     fn base_urls_are_normalised() {

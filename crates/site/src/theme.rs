@@ -130,6 +130,15 @@ pub fn load(root: &Path, name: Option<&str>) -> Result<Theme, ThemeError> {
     });
     env.set_undefined_behavior(minijinja::UndefinedBehavior::Chainable);
     env.set_formatter(html_formatter);
+    // `{{ entry.started | written_date(site.lang) }}`: a date as people write it.
+    env.add_filter("written_date", |text: String, lang: String| {
+        let lang = if lang == shenbao_core::lang::Lang::En.tag() {
+            shenbao_core::lang::Lang::En
+        } else {
+            shenbao_core::lang::Lang::Zh
+        };
+        crate::model::display_date(&text, lang)
+    });
     // Block tags on their own lines leave no blank lines behind.
     if let Ok(syntax) = minijinja::syntax::SyntaxConfig::builder()
         .trim_blocks(true)
