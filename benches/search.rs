@@ -6,6 +6,9 @@
 //! freshly loaded showcase (nothing cached) to the results shown, and how many it finds against
 //! the entries that truly hold it.
 //!
+//! `SHENBAO_BENCH_NO_BROWSER=1` leaves the browser out; `SHENBAO_BENCH_INDEX_ONLY=1` only
+//! builds the index in memory, ten times (to profile it).
+//!
 //! With `SHENBAO_BENCH_PAGEFIND=<pagefind binary>`, Pagefind indexes the same built site in the
 //! same run (its entry pages, `--glob entries/*/*/index.html`), and the same queries are timed and
 //! counted with its own browser API, for comparison (`npm install pagefind` ships its binary).
@@ -75,6 +78,14 @@ fn bench(dir: &Path, n: usize) {
     );
     let mut times = Vec::new();
     let mut files = Vec::new();
+    if std::env::var_os("SHENBAO_BENCH_INDEX_ONLY").is_some() {
+        for _ in 0..10 {
+            let start = Instant::now();
+            search::write(&model, &shenbao_site::output::Memory::default()).expect("the index");
+            println!("index built in {:.0} ms", corpus::ms(start.elapsed()));
+        }
+        return;
+    }
     for _ in 0..3 {
         let memory = shenbao_site::output::Memory::default();
         let start = Instant::now();
@@ -182,7 +193,8 @@ fn bench(dir: &Path, n: usize) {
     );
 
     let site = out.path().join("public");
-    let browser = browser_found().then(webdriver::Browser::start);
+    let browser = (browser_found() && std::env::var_os("SHENBAO_BENCH_NO_BROWSER").is_none())
+        .then(webdriver::Browser::start);
     let url = serve::serve(site.clone());
     match &browser {
         Some(browser) => {

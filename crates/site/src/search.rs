@@ -40,6 +40,17 @@ pub fn is_han(c: char) -> bool {
         0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F)
 }
 
+/// `char::is_alphanumeric`, with a short way for the punctuation of Chinese text (a table
+/// lookup each was a tenth of the index's time).
+fn is_alphanumeric(c: char) -> bool {
+    match c as u32 {
+        0..=0x7F => c.is_ascii_alphanumeric(),
+        // General punctuation; CJK symbols and punctuation but 々〆〇 and the Hangzhou numerals.
+        0x2000..=0x206F | 0x3000..=0x3004 | 0x3008..=0x3020 | 0x3030 => false,
+        _ => c.is_alphanumeric(),
+    }
+}
+
 /// What normalising text yields, one piece at a time: a kept character (lowered) or the one
 /// space that stands for a run of other characters.
 enum Piece {
@@ -64,7 +75,7 @@ fn scan(text: &str, mut each: impl FnMut(Piece)) {
             0xFF01..=0xFF5E => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
             _ => c,
         };
-        if han || c.is_alphanumeric() {
+        if han || is_alphanumeric(c) {
             if pending_space {
                 if started && !(only_space && han && last_han) {
                     each(Piece::Space);
@@ -149,6 +160,7 @@ impl<F: FnMut(Gram<'_>)> Walker<F> {
         }
     }
 
+    #[inline(always)]
     fn han(&mut self, c: char) {
         self.end_word();
         (self.each)(Gram::Han(han_key(c, None)));
@@ -288,101 +300,76 @@ fn han_bytes(key: u64, buf: &mut [u8; 10]) -> &[u8] {
     &buf[..len]
 }
 
-/// One entry's grams, each once, with the fields it stands in, in the order they first come.
+/// The Han grams' postings of a run of entries, by number: open addressing straight to each
+/// gram's posting, which merges an entry's repeats itself (its last entry is the one being
+/// added). An entry has thousands of occurrences of some hundreds of grams: this is the one
+/// lookup each occurrence costs.
 #[derive(Default)]
-struct EntryGrams {
-    han: Vec<(u64, u8)>,
-    other: Vec<(String, u8)>,
+struct HanPostings {
+    /// Gram numbers, 0 for an empty slot (no gram is 0).
+    keys: Vec<u64>,
+    /// Where each slot's posting is in `postings`.
+    at: Vec<u32>,
+    postings: Vec<(u64, Posting)>,
 }
 
-/// An entry's Han grams seen so far, by number: open addressing, kept between entries. An entry
-/// has thousands of occurrences of some hundreds of grams; sorting every occurrence to merge
-/// them was most of the index's time.
-#[derive(Default)]
-struct Seen {
-    /// `key << 4 | fields`, 0 for an empty slot (no key is 0).
-    slots: Vec<u64>,
-    /// Occupied slots in the order their grams came.
-    order: Vec<u32>,
-}
-
-impl Seen {
-    fn add(&mut self, key: u64, bit: u8) {
-        if (self.order.len() + 1) * 2 > self.slots.len() {
+impl HanPostings {
+    #[inline(always)]
+    fn get_or_insert(&mut self, key: u64) -> &mut Posting {
+        if (self.postings.len() + 1) * 2 > self.keys.len() {
             self.grow();
         }
-        let mask = self.slots.len() - 1;
-        let mut i = (key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 40) as usize & mask;
+        let mask = self.keys.len() - 1;
+        let mut i = slot_of(key, mask);
         loop {
-            let slot = self.slots[i];
-            if slot == 0 {
-                self.slots[i] = key << 4 | u64::from(bit);
-                self.order.push(i as u32);
-                return;
+            let k = self.keys[i];
+            if k == key {
+                return &mut self.postings[self.at[i] as usize].1;
             }
-            if slot >> 4 == key {
-                self.slots[i] = slot | u64::from(bit);
-                return;
+            if k == 0 {
+                self.keys[i] = key;
+                self.at[i] = self.postings.len() as u32;
+                self.postings.push((key, Posting::default()));
+                let last = self.postings.len() - 1;
+                return &mut self.postings[last].1;
             }
             i = (i + 1) & mask;
         }
     }
 
+    #[cold]
+    #[inline(never)]
     fn grow(&mut self) {
-        let old: Vec<u64> = self.order.iter().map(|&i| self.slots[i as usize]).collect();
-        let size = (self.slots.len() * 2).max(1024);
-        self.slots.clear();
-        self.slots.resize(size, 0);
-        self.order.clear();
-        for v in old {
-            self.add(v >> 4, (v & 15) as u8);
+        let size = (self.keys.len() * 2).max(1024);
+        self.keys.clear();
+        self.keys.resize(size, 0);
+        self.at.resize(size, 0);
+        let mask = size - 1;
+        for (n, (key, _)) in self.postings.iter().enumerate() {
+            let mut i = slot_of(*key, mask);
+            while self.keys[i] != 0 {
+                i = (i + 1) & mask;
+            }
+            self.keys[i] = *key;
+            self.at[i] = n as u32;
         }
     }
 
-    /// The grams with their fields, emptying the set for the next entry.
-    fn drain(&mut self) -> Vec<(u64, u8)> {
-        let out = self
-            .order
-            .iter()
-            .map(|&i| {
-                let v = std::mem::take(&mut self.slots[i as usize]);
-                (v >> 4, (v & 15) as u8)
-            })
-            .collect();
-        self.order.clear();
-        out
+    /// Add the postings of a later run of entries.
+    fn join(&mut self, later: HanPostings) {
+        for (key, posting) in later.postings {
+            let mine = self.get_or_insert(key);
+            if mine.count == 0 {
+                *mine = posting;
+            } else {
+                mine.join(posting);
+            }
+        }
     }
 }
 
-fn entry_grams(e: &EntryView, seen: &mut Seen) -> EntryGrams {
-    let meta = meta_text(e);
-    let mut other: Vec<(String, u8)> = Vec::new();
-    // Where each word stands in `other`, looked up without making its gram.
-    let mut words: std::collections::HashMap<String, usize> = Default::default();
-    for (bit, text) in [
-        (TITLE, e.title.as_str()),
-        (SUMMARY, &e.summary),
-        (META, &meta),
-        (BODY, &e.text),
-    ] {
-        walk(text, |gram| match gram {
-            Gram::Han(key) => seen.add(key, bit),
-            Gram::Word(word) => match words.get(word) {
-                Some(&i) => other[i].1 |= bit,
-                None => {
-                    words.insert(word.to_string(), other.len());
-                    other.push((format!("w:{word}"), bit));
-                }
-            },
-        });
-    }
-    other.push((format!("f:c:{}", e.category), 0));
-    other.push((format!("f:t:{}", e.unit_type), 0));
-    other.push((format!("f:u:{}", e.unit), 0));
-    EntryGrams {
-        han: seen.drain(),
-        other,
-    }
+fn slot_of(key: u64, mask: usize) -> usize {
+    (key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 32) as usize & mask
 }
 
 /// A gram's postings, encoded as they are added (entries come in ascending order).
@@ -395,6 +382,17 @@ struct Posting {
 }
 
 impl Posting {
+    /// Add `doc`, or more fields of it when it was the last added.
+    #[inline(always)]
+    fn add_or_merge(&mut self, doc: u32, bits: u8) {
+        if self.count > 0 && self.last == doc {
+            let i = self.count as usize - 1;
+            self.bits[i / 2] |= bits << (4 * (i % 2));
+        } else {
+            self.add(doc, bits);
+        }
+    }
+
     fn add(&mut self, doc: u32, bits: u8) {
         varint(&mut self.docs, doc - self.last);
         self.last = doc;
@@ -404,6 +402,31 @@ impl Posting {
             *b |= bits << 4;
         }
         self.count += 1;
+    }
+
+    /// Add the postings of later entries (`later` counted its gaps from entry 0).
+    fn join(&mut self, later: Posting) {
+        if later.count == 0 {
+            return;
+        }
+        let mut at = 0;
+        let first = read_varint(&later.docs, &mut at);
+        varint(&mut self.docs, first - self.last);
+        self.docs.extend_from_slice(&later.docs[at..]);
+        if self.count.is_multiple_of(2) {
+            self.bits.extend_from_slice(&later.bits);
+        } else {
+            for i in 0..later.count as usize {
+                let b = later.bits[i / 2] >> (4 * (i % 2)) & 15;
+                if (self.count as usize + i).is_multiple_of(2) {
+                    self.bits.push(b);
+                } else if let Some(last) = self.bits.last_mut() {
+                    *last |= b << 4;
+                }
+            }
+        }
+        self.count += later.count;
+        self.last = later.last;
     }
 
     /// The record of this gram in its shard: its text, how many entries, then the entries and
@@ -486,76 +509,101 @@ fn read_varint(bytes: &[u8], at: &mut usize) -> u32 {
     n
 }
 
-/// Entries read at once: their grams are made in parallel, then added in order.
-const BLOCK: usize = 512;
-
-/// A hasher for the Han grams' numbers (already well spread): SipHash, the default, would be
-/// most of the index's time.
+/// The postings of a run of consecutive entries.
 #[derive(Default)]
-struct KeyHasher(u64);
-
-impl std::hash::Hasher for KeyHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 = (self.0.rotate_left(5) ^ u64::from(*b)).wrapping_mul(0x517c_c1b7_2722_0a95);
-        }
-    }
-
-    fn write_u64(&mut self, n: u64) {
-        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x517c_c1b7_2722_0a95);
-    }
+struct Part {
+    han: HanPostings,
+    other: BTreeMap<String, Posting>,
+    text_bytes: usize,
 }
 
-type KeyMap = std::collections::HashMap<u64, Posting, std::hash::BuildHasherDefault<KeyHasher>>;
+impl Part {
+    fn add(&mut self, doc: u32, e: &EntryView) {
+        let meta = meta_text(e);
+        // The entry's words, each once with its fields, and where each stands in `words`.
+        let mut words: Vec<(String, u8)> = Vec::new();
+        let mut seen: std::collections::HashMap<String, usize> = Default::default();
+        for (bit, text) in [
+            (TITLE, e.title.as_str()),
+            (SUMMARY, &e.summary),
+            (META, &meta),
+            (BODY, &e.text),
+        ] {
+            walk(text, |gram| match gram {
+                Gram::Han(key) => self.han.get_or_insert(key).add_or_merge(doc, bit),
+                Gram::Word(word) => match seen.get(word) {
+                    Some(&i) => words[i].1 |= bit,
+                    None => {
+                        seen.insert(word.to_string(), words.len());
+                        words.push((format!("w:{word}"), bit));
+                    }
+                },
+            });
+        }
+        words.push((format!("f:c:{}", e.category), 0));
+        words.push((format!("f:t:{}", e.unit_type), 0));
+        words.push((format!("f:u:{}", e.unit), 0));
+        for (gram, bits) in words {
+            match self.other.get_mut(&gram) {
+                Some(p) => p.add(doc, bits),
+                None => {
+                    let mut p = Posting::default();
+                    p.add(doc, bits);
+                    self.other.insert(gram, p);
+                }
+            }
+        }
+        self.text_bytes += e.text.len() + e.title.len() + e.summary.len();
+    }
 
-/// Which of `parts` maps a Han gram is kept in: each thread adds to its own.
-fn part(key: u64, parts: usize) -> usize {
-    (key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 32) as usize % parts
+    /// Add the postings of the run of entries after this one's.
+    fn join(&mut self, later: Part) {
+        self.han.join(later.han);
+        for (gram, posting) in later.other {
+            match self.other.get_mut(&gram) {
+                Some(p) => p.join(posting),
+                None => {
+                    self.other.insert(gram, posting);
+                }
+            }
+        }
+        self.text_bytes += later.text_bytes;
+    }
 }
 
 /// Write the index's files into `out`: the shards once the postings are complete, each
 /// entry's fragment as soon as it is made (so that the fragments, most of the index's bytes,
 /// are never all in memory at once).
 pub fn write(model: &Model, out: &dyn Sink) -> Result<(), OutputError> {
-    let parts = rayon::current_num_threads().max(1);
-    let mut han: Vec<KeyMap> = (0..parts).map(|_| KeyMap::default()).collect();
-    let mut other: BTreeMap<String, Posting> = BTreeMap::new();
-    let mut text_bytes = 0usize;
-    for (block, entries) in model.entries.chunks(BLOCK).enumerate() {
-        let grams: Vec<EntryGrams> = entries
-            .par_iter()
-            .map_init(Seen::default, |seen, e| entry_grams(e, seen))
-            .collect();
-        // Each thread adds the grams of its part, entries in order.
-        han.par_iter_mut().enumerate().for_each(|(p, map)| {
-            for (i, g) in grams.iter().enumerate() {
-                let doc = (block * BLOCK + i) as u32;
-                for (key, bits) in &g.han {
-                    if part(*key, parts) == p {
-                        map.entry(*key).or_default().add(doc, *bits);
-                    }
-                }
+    // Each thread indexes runs of consecutive entries into postings of its own; they are then
+    // joined in entry order (no lock, no second pass over the grams).
+    let run = model
+        .entries
+        .len()
+        .div_ceil(rayon::current_num_threads().max(1) * 2)
+        .max(1);
+    let mut runs = model
+        .entries
+        .par_chunks(run)
+        .enumerate()
+        .map(|(at, entries)| {
+            let mut part = Part::default();
+            for (i, e) in entries.iter().enumerate() {
+                part.add((at * run + i) as u32, e);
             }
-        });
-        for (i, (g, e)) in grams.iter().zip(entries).enumerate() {
-            let doc = (block * BLOCK + i) as u32;
-            text_bytes += e.text.len() + e.title.len() + e.summary.len();
-            for (gram, bits) in &g.other {
-                match other.get_mut(gram) {
-                    Some(p) => p.add(doc, *bits),
-                    None => {
-                        let mut p = Posting::default();
-                        p.add(doc, *bits);
-                        other.insert(gram.clone(), p);
-                    }
-                }
-            }
-        }
+            part
+        })
+        .collect::<Vec<Part>>()
+        .into_iter();
+    let mut all = runs.next().unwrap_or_default();
+    for part in runs {
+        all.join(part);
     }
+    let Part {
+        han,
+        other,
+        text_bytes,
+    } = all;
     // Postings are about as large as the text; shards of about SHARD_BYTES.
     let shards = (text_bytes / SHARD_BYTES)
         .clamp(1, 1 << 14)
@@ -563,30 +611,32 @@ pub fn write(model: &Model, out: &dyn Sink) -> Result<(), OutputError> {
     // Within a shard, Han grams by number, then the others by text: any fixed order will do,
     // as the browser reads a shard whole; this one needs no string per gram.
     let mut han_records: Vec<(u32, u64, &Posting)> =
-        han.iter().flatten().map(|(k, p)| (0, *k, p)).collect();
+        han.postings.iter().map(|(k, p)| (0, *k, p)).collect();
     han_records.par_iter_mut().for_each(|r| {
         let mut buf = [0u8; 10];
         r.0 = shard_of_bytes(han_bytes(r.1, &mut buf), shards);
     });
     han_records.par_sort_unstable_by_key(|r| (r.0, r.1));
+    // `other` is a BTreeMap, in order; a stable sort by shard keeps that order within one.
+    let mut other_records: Vec<(u32, &String, &Posting)> = other
+        .iter()
+        .map(|(g, p)| (shard_of(g, shards), g, p))
+        .collect();
+    other_records.sort_by_key(|r| r.0);
     let mut files: Vec<Vec<u8>> = vec![Vec::new(); shards as usize];
-    let mut runs = Vec::new();
-    for (shard, key, posting) in &han_records {
-        let mut buf = [0u8; 10];
-        posting.record(
-            han_bytes(*key, &mut buf),
-            &mut files[*shard as usize],
-            &mut runs,
-        );
-    }
-    // `other` is a BTreeMap: already in order.
-    for (gram, posting) in &other {
-        posting.record(
-            gram.as_bytes(),
-            &mut files[shard_of(gram, shards) as usize],
-            &mut runs,
-        );
-    }
+    files.par_iter_mut().enumerate().for_each(|(shard, file)| {
+        let shard = shard as u32;
+        let mut runs = Vec::new();
+        let from = han_records.partition_point(|r| r.0 < shard);
+        for (_, key, posting) in han_records[from..].iter().take_while(|r| r.0 == shard) {
+            let mut buf = [0u8; 10];
+            posting.record(han_bytes(*key, &mut buf), file, &mut runs);
+        }
+        let from = other_records.partition_point(|r| r.0 < shard);
+        for (_, gram, posting) in other_records[from..].iter().take_while(|r| r.0 == shard) {
+            posting.record(gram.as_bytes(), file, &mut runs);
+        }
+    });
     out.write(
         "search/meta.json",
         format!(
@@ -728,6 +778,37 @@ mod tests {
             let (gram, written, read) = read_record(&out);
             assert_eq!((gram.as_str(), written), ("c:工会", flags));
             assert_eq!(read, postings);
+        }
+    }
+
+    #[test]
+    fn postings_of_runs_of_entries_join_as_if_made_at_once() {
+        let all: Vec<(u32, u8)> = [(0, TITLE), (2, BODY), (5, META), (6, BODY), (9, SUMMARY)]
+            .into_iter()
+            .chain((10..40).map(|d| (d * 3, [TITLE, BODY, META][d as usize % 3])))
+            .collect();
+        let make = |list: &[(u32, u8)]| {
+            let mut p = Posting::default();
+            list.iter().for_each(|(doc, bits)| p.add(*doc, *bits));
+            p
+        };
+        // Odd and even counts before the join: the fields' nibbles are packed either way.
+        for split in [1, 2, 3, 20] {
+            let mut joined = make(&all[..split]);
+            joined.join(make(&all[split..]));
+            let whole = make(&all);
+            assert_eq!(
+                (joined.count, joined.last, &joined.docs, &joined.bits),
+                (whole.count, whole.last, &whole.docs, &whole.bits),
+                "split at {split}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_short_way_for_punctuation_agrees_with_the_unicode_tables() {
+        for c in (0..0x3100).filter_map(char::from_u32) {
+            assert_eq!(is_alphanumeric(c), c.is_alphanumeric(), "{c:?}");
         }
     }
 
