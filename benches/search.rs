@@ -261,7 +261,11 @@ fn time_queries(browser: &webdriver::Browser, address: &str, script: &str) -> Ve
         let mut found = 0;
         for _ in 0..ROUNDS {
             browser.go(address);
-            browser.wait_for("//body");
+            // A reader types once the page has loaded.
+            browser.execute(
+                "return new Promise(function (r) { if (document.readyState === 'complete') r(); else addEventListener('load', function () { r(); }); });",
+                serde_json::json!([]),
+            );
             let answer = browser.execute(script, serde_json::json!([q]));
             times.push(answer[0].as_f64().unwrap_or(f64::NAN));
             found = answer[1].as_u64().unwrap_or(0) as usize;

@@ -496,5 +496,8 @@
   form.addEventListener("submit", function (ev) { ev.preventDefault(); update(); });
   form.addEventListener("reset", function () { setTimeout(update, 0); });
   window.addEventListener("popstate", render);
+  // The index's size is known before the first query is typed (one small file).
+  form.elements.q.addEventListener("focus", loadMeta, { once: true });
+  window.addEventListener("load", function () { loadMeta(); });
   render();
 })();
