@@ -383,10 +383,17 @@ impl Staging {
 impl Sink for Staging {
     fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), OutputError> {
         let path = self.path(rel);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(io(parent))?;
+        // Its folder is made when the first file in it finds none: asking for every file cost
+        // two more system calls each, a tenth of writing the site.
+        match std::fs::write(&path, bytes) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                if let Some(parent) = path.parent() {
+                    std::fs::create_dir_all(parent).map_err(io(parent))?;
+                }
+                std::fs::write(&path, bytes).map_err(io(&path))
+            }
+            done => done.map_err(io(&path)),
         }
-        std::fs::write(&path, bytes).map_err(io(&path))
     }
 
     fn copy(&self, from: &Path, rel: &str) -> Result<(), OutputError> {
