@@ -606,7 +606,7 @@ pub fn write(model: &Model, out: &dyn Sink) -> Result<(), OutputError> {
     } = all;
     // Postings are about as large as the text; shards of about SHARD_BYTES.
     let shards = (text_bytes / SHARD_BYTES)
-        .clamp(1, 1 << 14)
+        .clamp(1, 1 << 16)
         .next_power_of_two() as u32;
     // Within a shard, Han grams by number, then the others by text: any fixed order will do,
     // as the browser reads a shard whole; this one needs no string per gram.

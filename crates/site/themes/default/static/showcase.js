@@ -278,15 +278,23 @@
     return shardCache[i];
   }
 
-  // The postings of a lookup as a Map doc → bits (a prefix: the union of its words').
+  // The postings of a lookup, entries ascending: {docs, bits} (a prefix: the union of its
+  // words').
+  var NONE = { docs: new Uint32Array(0), bits: new Uint8Array(0) };
   function postings(l) {
     var key = l.gram || l.prefix;
     return loadShard(shardOf(key)).then(function (map) {
-      var out = new Map();
-      function add(p) { for (var k = 0; k < p.docs.length; k++) out.set(p.docs[k], (out.get(p.docs[k]) || 0) | p.bits[k]); }
-      if (l.gram) { var p = map.get(l.gram); if (p) add(p); }
-      else map.forEach(function (p, g) { if (g.indexOf(l.prefix) === 0) add(p); });
-      return out;
+      if (l.gram) return map.get(l.gram) || NONE;
+      var words = [];
+      map.forEach(function (p, g) { if (g.indexOf(l.prefix) === 0) words.push(p); });
+      if (words.length < 2) return words[0] || NONE;
+      var union = new Map();
+      words.forEach(function (p) {
+        for (var k = 0; k < p.docs.length; k++) union.set(p.docs[k], (union.get(p.docs[k]) || 0) | p.bits[k]);
+      });
+      var docs = Uint32Array.from(union.keys()).sort(), bits = new Uint8Array(docs.length);
+      for (var i = 0; i < docs.length; i++) bits[i] = union.get(docs[i]);
+      return { docs: docs, bits: bits };
     });
   }
 
@@ -381,26 +389,35 @@
       return Promise.all(all.map(postings));
     }).then(function (lists) {
       if (run !== searchRun) return;
-      // Candidates: in every list; ranked by where each term stands (title, summary, unit and
-      // category, body), then in showcase order.
-      var found = [];
-      var first = lists.length ? lists[0] : new Map();
-      first.forEach(function (bits, doc) {
-        if (!lists.every(function (l) { return l.has(doc); })) return;
-        var rank = 0, at = 0;
+      // Candidates: in every list (walked together, as all are in entry order); ranked by
+      // where each term stands (title, summary, unit and category, body), then in showcase
+      // order — each rank a bucket, filled in entry order, so nothing needs sorting.
+      var buckets = [], at = lists.map(function () { return 0; });
+      var first = lists.length ? lists[0] : NONE;
+      outer: for (var i = 0; i < first.docs.length; i++) {
+        var doc = first.docs[i];
+        for (var j = 1; j < lists.length; j++) {
+          var d = lists[j].docs, k = at[j];
+          while (k < d.length && d[k] < doc) k++;
+          at[j] = k;
+          if (k === d.length) break outer;
+          if (d[k] !== doc) continue outer;
+        }
+        at[0] = i;
+        var rank = 0, n = 0;
         looks.forEach(function (l) {
           var common = 15;
-          for (var k = 0; k < l.length; k++) common &= lists[at + k].get(doc);
-          at += l.length;
+          for (var m = 0; m < l.length; m++) common &= lists[n + m].bits[at[n + m]];
+          n += l.length;
           rank += common & 1 ? 0 : common & 2 ? 1 : common & 4 ? 2 : 3;
         });
-        found.push([rank, doc]);
-      });
-      found.sort(function (a, b) { return a[0] - b[0] || a[1] - b[1]; });
+        (buckets[rank] = buckets[rank] || []).push(doc);
+      }
+      var found = [].concat.apply([], buckets.filter(Boolean));
       // A term looked up as one gram (one or two Han characters, or one word) is found exactly
       // by its postings; only a longer one can be there in pieces, apart.
       var exact = looks.every(function (l) { return l.length === 1; });
-      showResults(run, p, terms, found.map(function (x) { return x[1]; }), exact);
+      showResults(run, p, terms, found, exact);
     });
   }
 
