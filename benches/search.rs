@@ -483,7 +483,21 @@ fn postings(bytes: &[u8], gram: &str, prefix: bool) -> std::collections::BTreeSe
                 docs.push(last);
             }
         }
-        if flags & 2 != 0 {
+        if flags & 4 != 0 {
+            for _ in 0..4 {
+                let mode = bytes[at];
+                at += 1;
+                match mode {
+                    2 | 3 => {
+                        for _ in 0..varint(&mut at) {
+                            varint(&mut at);
+                        }
+                    }
+                    4 => at += (count as usize).div_ceil(8),
+                    _ => {}
+                }
+            }
+        } else if flags & 2 != 0 {
             for _ in 0..varint(&mut at) {
                 varint(&mut at);
                 at += 1;

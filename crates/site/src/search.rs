@@ -447,12 +447,73 @@ impl Posting {
             out.extend_from_slice(&self.docs);
         }
         self.bit_runs(runs);
-        if runs.len() < self.bits.len() {
+        let by_field = self.by_field();
+        if by_field.len() < runs.len().min(self.bits.len()) {
+            out[flags] |= 4;
+            out.extend_from_slice(&by_field);
+        } else if runs.len() < self.bits.len() {
             out[flags] |= 2;
             out.extend_from_slice(runs);
         } else {
             out.extend_from_slice(&self.bits);
         }
+    }
+
+    /// The fields one by one (title, summary, unit and category, body), each the shortest way:
+    /// `0` in no entry, `1` in all, `2` + the positions it is in, `3` + those it is not in
+    /// (number, then gaps), `4` + a bit per entry. A common word is in the body of nearly
+    /// every entry and the title of few: a few bytes where nibbles took half a byte per entry.
+    fn by_field(&self) -> Vec<u8> {
+        let count = self.count as usize;
+        let mut out = Vec::new();
+        let mut set = Vec::new();
+        let mut unset = Vec::new();
+        for field in 0..4 {
+            set.clear();
+            unset.clear();
+            let mut bitset = vec![0u8; count.div_ceil(8)];
+            for i in 0..count {
+                if self.bits[i / 2] >> (4 * (i % 2) + field) & 1 == 1 {
+                    set.push(i as u32);
+                    bitset[i / 8] |= 1 << (i % 8);
+                } else {
+                    unset.push(i as u32);
+                }
+            }
+            let positions = |list: &[u32]| {
+                let mut bytes = Vec::new();
+                varint(&mut bytes, list.len() as u32);
+                let mut last = 0;
+                for &i in list {
+                    varint(&mut bytes, i - last);
+                    last = i;
+                }
+                bytes
+            };
+            if set.is_empty() {
+                out.push(0);
+            } else if unset.is_empty() {
+                out.push(1);
+            } else {
+                let (set, unset) = (positions(&set), positions(&unset));
+                let best = [set.len(), unset.len(), bitset.len()];
+                match best.iter().enumerate().min_by_key(|(_, n)| **n) {
+                    Some((0, _)) => {
+                        out.push(2);
+                        out.extend_from_slice(&set);
+                    }
+                    Some((1, _)) => {
+                        out.push(3);
+                        out.extend_from_slice(&unset);
+                    }
+                    _ => {
+                        out.push(4);
+                        out.extend_from_slice(&bitset);
+                    }
+                }
+            }
+        }
+        out
     }
 
     /// The entries, one after another as `gap, length − 1` runs (a gap from the previous run's
@@ -743,7 +804,36 @@ mod tests {
             }
         }
         let mut bits = Vec::new();
-        if flags & 2 != 0 {
+        if flags & 4 != 0 {
+            bits = vec![0u8; count as usize];
+            for field in 0..4 {
+                let mode = bytes[at];
+                at += 1;
+                let mut each = |i: usize| bits[i] |= 1 << field;
+                match mode {
+                    1 => (0..count as usize).for_each(&mut each),
+                    2 | 3 => {
+                        let n = read_varint(bytes, &mut at);
+                        let mut listed = vec![false; count as usize];
+                        let mut i = 0;
+                        for _ in 0..n {
+                            i += read_varint(bytes, &mut at);
+                            listed[i as usize] = true;
+                        }
+                        (0..count as usize)
+                            .filter(|i| listed[*i] == (mode == 2))
+                            .for_each(&mut each);
+                    }
+                    4 => {
+                        (0..count as usize)
+                            .filter(|i| bytes[at + i / 8] >> (i % 8) & 1 == 1)
+                            .for_each(&mut each);
+                        at += (count as usize).div_ceil(8);
+                    }
+                    _ => {}
+                }
+            }
+        } else if flags & 2 != 0 {
             for _ in 0..read_varint(bytes, &mut at) {
                 let len = read_varint(bytes, &mut at) + 1;
                 bits.extend(std::iter::repeat_n(bytes[at], len as usize));
@@ -768,7 +858,15 @@ mod tests {
         let mixed: Vec<(u32, u8)> = (0..300)
             .map(|d| (d * 3 + (d % 2), [TITLE, BODY][d as usize % 2]))
             .collect();
-        for (postings, flags) in [(dense, 3), (sparse, 0), (mixed, 0)] {
+        // A common gram: in every body, a few titles, some summaries, no unit name.
+        let common: Vec<(u32, u8)> = (0..4000)
+            .map(|d| {
+                let title = if d % 97 == 0 { TITLE } else { 0 };
+                let summary = if d % 3 == 0 { SUMMARY } else { 0 };
+                (d * 2, BODY | title | summary)
+            })
+            .collect();
+        for (postings, flags) in [(dense, 3), (sparse, 0), (mixed, 4), (common, 4)] {
             let mut p = Posting::default();
             for (doc, bits) in &postings {
                 p.add(*doc, *bits);

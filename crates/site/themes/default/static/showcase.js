@@ -243,7 +243,8 @@
           var len = bytes[at++];
           var gram = decoder.decode(bytes.subarray(at, at + len));
           at += len;
-          // Entries as gaps or as runs, fields as nibbles or as runs (flag bits 1 and 2).
+          // Entries as gaps or as runs, fields as nibbles, as runs or field by field (flag
+          // bits 1, 2 and 4).
           var count = varint(), flags = bytes[at++], docs = new Uint32Array(count), bits = new Uint8Array(count);
           var k = 0, r, runs, len;
           if (flags & 1) {
@@ -257,7 +258,21 @@
           } else {
             for (var last = 0; k < count; k++) { last += varint(); docs[k] = last; }
           }
-          if (flags & 2) {
+          if (flags & 4) {
+            // Field by field: in none, in all, at these, at all but these, a bit per entry.
+            for (var f = 0; f < 4; f++) {
+              var mode = bytes[at++], bit = 1 << f;
+              if (mode === 1) for (k = 0; k < count; k++) bits[k] |= bit;
+              else if (mode === 2 || mode === 3) {
+                var listed = new Uint8Array(count);
+                for (var n = varint(), c = 0; n > 0; n--) { c += varint(); listed[c] = 1; }
+                for (k = 0; k < count; k++) if (listed[k] === (mode === 2 ? 1 : 0)) bits[k] |= bit;
+              } else if (mode === 4) {
+                for (k = 0; k < count; k++) if (bytes[at + (k >> 3)] >> (k & 7) & 1) bits[k] |= bit;
+                at += (count + 7) >> 3;
+              }
+            }
+          } else if (flags & 2) {
             for (k = 0, runs = varint(), r = 0; r < runs; r++) {
               len = varint() + 1;
               bits.fill(bytes[at++], k, k + len);
