@@ -81,7 +81,8 @@ fn bench(dir: &Path, n: usize) {
     if std::env::var_os("SHENBAO_BENCH_INDEX_ONLY").is_some() {
         for _ in 0..10 {
             let start = Instant::now();
-            search::write(&model, &shenbao_site::output::Memory::default()).expect("the index");
+            search::write(&model.entries, &shenbao_site::output::Memory::default())
+                .expect("the index");
             println!("index built in {:.0} ms", corpus::ms(start.elapsed()));
         }
         return;
@@ -89,7 +90,7 @@ fn bench(dir: &Path, n: usize) {
     for _ in 0..3 {
         let memory = shenbao_site::output::Memory::default();
         let start = Instant::now();
-        search::write(&model, &memory).expect("the index");
+        search::write(&model.entries, &memory).expect("the index");
         times.push(start.elapsed());
         let mut all: Vec<(String, Vec<u8>)> = memory
             .into_files()

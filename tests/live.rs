@@ -156,6 +156,11 @@ fn entry_by_entry_updates_give_the_same_site_as_a_whole_build() {
             live.catch_up(&project).unwrap(),
             "an update leaves the lists and downloads for later"
         );
+        // The search index is made apart, as serve makes it.
+        let (generation, entries) = live.search_job();
+        let index = shenbao_site::output::Memory::default();
+        shenbao_site::search::write(&entries, &index).unwrap();
+        assert!(live.set_search(generation, index), "{what}");
         let project = load(root);
         let whole = Live::build(&project, &summary(&project), &options(), None).unwrap();
         let (a, b) = (files(&live), files(&whole));
@@ -168,4 +173,9 @@ fn entry_by_entry_updates_give_the_same_site_as_a_whole_build() {
         // And the checks agree with a whole load.
         assert_eq!(project.diagnostics, load(root).diagnostics, "{what}");
     }
+    // An index made before an update is not served after it.
+    let (generation, _) = live.search_job();
+    live.update(&project, &summary(&project)).unwrap();
+    let stale = shenbao_site::output::Memory::default();
+    assert!(!live.set_search(generation, stale));
 }

@@ -237,20 +237,47 @@ fn rebuild(
     publish(state, session.live.as_ref(), problems, lang);
 }
 
-/// After an update, the pages that list every entry and the downloads.
-fn catch_up(state: &Shared, session: &Mutex<Session>) {
-    let mut session = session.lock().unwrap_or_else(|e| e.into_inner());
-    let session = &mut *session;
-    let (Some(project), Some(live)) = (&session.project, &mut session.live) else {
-        return;
-    };
-    let current = state.read().map(|s| s.clone()).unwrap_or_default();
-    if !current.problems.is_empty() {
-        return;
-    }
-    if let Ok(true) = live.catch_up(project) {
+/// After an update, the pages that list every entry and the downloads, then the search index.
+fn catch_up(state: &Shared, session: &Arc<Mutex<Session>>) {
+    let job = {
+        let mut session = session.lock().unwrap_or_else(|e| e.into_inner());
+        let session = &mut *session;
+        let (Some(project), Some(live)) = (&session.project, &mut session.live) else {
+            return;
+        };
+        let current = state.read().map(|s| s.clone()).unwrap_or_default();
+        if !current.problems.is_empty() {
+            return;
+        }
+        if !matches!(live.catch_up(project), Ok(true)) {
+            return;
+        }
         publish(state, Some(live), Vec::new(), current.lang);
-    }
+        live.search_job()
+    };
+    // The index is most of catching up (0.4 s at 10,000 entries): it is made on a thread of its
+    // own, on one core and without holding the session, so that a save meanwhile is checked
+    // and served at once; an index of a site that has changed since is dropped.
+    let (generation, entries) = job;
+    let (state, session) = (state.clone(), session.clone());
+    std::thread::spawn(move || {
+        let index = shenbao_site::output::Memory::default();
+        let made = rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .build()
+            .map(|pool| pool.install(|| shenbao_site::search::write(&entries, &index)));
+        if !matches!(made, Ok(Ok(()))) {
+            return;
+        }
+        let mut session = session.lock().unwrap_or_else(|e| e.into_inner());
+        let Some(live) = &mut session.live else {
+            return;
+        };
+        let current = state.read().map(|s| s.clone()).unwrap_or_default();
+        if current.problems.is_empty() && live.set_search(generation, index) {
+            publish(&state, Some(live), Vec::new(), current.lang);
+        }
+    });
 }
 
 /// Serve the site `live` (or nothing yet) with `problems` over it.

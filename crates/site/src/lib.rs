@@ -274,7 +274,7 @@ fn write_exports(
         || out.write("entries/index.json", &entry::showcase_index(model)),
         || {
             if downloads {
-                write_downloads(project, model, out)
+                write_downloads(project, model, out, true)
             } else {
                 Ok(())
             }
@@ -284,8 +284,13 @@ fn write_exports(
     rest
 }
 
-/// The roster as CSV, JSON and XLSX, every entry as JSON, and the search index.
-fn write_downloads(project: &Project, model: &Model, out: &dyn Sink) -> Result<(), SiteError> {
+/// The roster as CSV, JSON and XLSX, every entry as JSON, and (`index`) the search index.
+fn write_downloads(
+    project: &Project,
+    model: &Model,
+    out: &dyn Sink,
+    index: bool,
+) -> Result<(), SiteError> {
     let (xlsx, rest) = rayon::join(
         || {
             let xlsx =
@@ -296,7 +301,10 @@ fn write_downloads(project: &Project, model: &Model, out: &dyn Sink) -> Result<(
             out.write("roster.csv", model.roster.to_csv().as_bytes())?;
             out.write("roster.json", model.roster.to_json().as_bytes())?;
             out.write("entries.json", &entry::entries_json(model))?;
-            search::write(model, out)
+            if index {
+                search::write(&model.entries, out)?;
+            }
+            Ok::<(), OutputError>(())
         },
     );
     xlsx?;

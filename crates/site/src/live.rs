@@ -28,6 +28,8 @@ pub struct Live {
     files: HashMap<String, Arc<[u8]>>,
     /// What an update left for `catch_up`.
     behind: Option<Dirty>,
+    /// Counts the updates, so that a search index made from an earlier one is not served.
+    generation: u64,
 }
 
 impl Live {
@@ -70,6 +72,7 @@ impl Live {
             model,
             prepared,
             behind: None,
+            generation: 0,
         })
     }
 
@@ -195,6 +198,7 @@ impl Live {
         self.model = model;
         self.prepared = prepared;
         self.behind = Some(dirty);
+        self.generation += 1;
         Ok(())
     }
 
@@ -214,11 +218,26 @@ impl Live {
             &dirty,
             Phase::Lists,
         )?;
-        crate::write_downloads(project, &self.model, &memory)?;
-        // The search index is written whole: no file of an older one may linger.
-        self.files.retain(|path, _| !path.starts_with("search/"));
+        crate::write_downloads(project, &self.model, &memory, false)?;
         self.files.extend(memory.into_files());
         Ok(true)
+    }
+
+    /// What the search index is made from, at this update: the caller makes it (the slow part
+    /// of catching up) without holding the site, then gives it to [`Live::set_search`].
+    pub fn search_job(&self) -> (u64, Vec<Arc<crate::entry::EntryView>>) {
+        (self.generation, self.model.entries.clone())
+    }
+
+    /// Serve the search index made at update `generation`, unless the site has changed since.
+    pub fn set_search(&mut self, generation: u64, index: Memory) -> bool {
+        if generation != self.generation {
+            return false;
+        }
+        // The index is replaced whole: no file of an older one may linger.
+        self.files.retain(|path, _| !path.starts_with("search/"));
+        self.files.extend(index.into_files());
+        true
     }
 
     pub fn files(&self) -> &HashMap<String, Arc<[u8]>> {

@@ -20,8 +20,9 @@ use std::collections::BTreeMap;
 use rayon::prelude::*;
 use serde::Serialize;
 
+use std::sync::Arc;
+
 use crate::entry::EntryView;
-use crate::model::Model;
 use crate::output::{OutputError, Sink};
 
 /// Where a gram stands in an entry, as bits.
@@ -635,16 +636,14 @@ impl Part {
 /// Write the index's files into `out`: the shards once the postings are complete, each
 /// entry's fragment as soon as it is made (so that the fragments, most of the index's bytes,
 /// are never all in memory at once).
-pub fn write(model: &Model, out: &dyn Sink) -> Result<(), OutputError> {
+pub fn write(entries: &[Arc<EntryView>], out: &dyn Sink) -> Result<(), OutputError> {
     // Each thread indexes runs of consecutive entries into postings of its own; they are then
     // joined in entry order (no lock, no second pass over the grams).
-    let run = model
-        .entries
+    let run = entries
         .len()
         .div_ceil(rayon::current_num_threads().max(1) * 2)
         .max(1);
-    let mut runs = model
-        .entries
+    let mut runs = entries
         .par_chunks(run)
         .enumerate()
         .map(|(at, entries)| {
@@ -700,41 +699,33 @@ pub fn write(model: &Model, out: &dyn Sink) -> Result<(), OutputError> {
     });
     out.write(
         "search/meta.json",
-        format!(
-            "{{\"shards\":{shards},\"entries\":{}}}\n",
-            model.entries.len()
-        )
-        .as_bytes(),
+        format!("{{\"shards\":{shards},\"entries\":{}}}\n", entries.len()).as_bytes(),
     )?;
     files
         .par_iter()
         .enumerate()
         .try_for_each(|(i, bytes)| out.write(&format!("search/g/{i}.bin"), bytes))?;
     drop(files);
-    model
-        .entries
-        .par_iter()
-        .enumerate()
-        .try_for_each(|(doc, e)| {
-            let meta = meta_text(e);
-            let fragment = Fragment {
-                p: &e.path,
-                t: &e.title,
-                s: &e.summary,
-                u: &e.unit_name,
-                c: [&e.category, &e.category_name],
-                i: e.implementing_unit.as_deref().unwrap_or(""),
-                v: e.cover
-                    .as_ref()
-                    .map(|c| (c.thumb.as_str(), c.width, c.height)),
-                m: &meta,
-                b: &e.text,
-            };
-            out.write(
-                &format!("search/e/{doc}.json"),
-                &serde_json::to_vec(&fragment).unwrap_or_default(),
-            )
-        })
+    entries.par_iter().enumerate().try_for_each(|(doc, e)| {
+        let meta = meta_text(e);
+        let fragment = Fragment {
+            p: &e.path,
+            t: &e.title,
+            s: &e.summary,
+            u: &e.unit_name,
+            c: [&e.category, &e.category_name],
+            i: e.implementing_unit.as_deref().unwrap_or(""),
+            v: e.cover
+                .as_ref()
+                .map(|c| (c.thumb.as_str(), c.width, c.height)),
+            m: &meta,
+            b: &e.text,
+        };
+        out.write(
+            &format!("search/e/{doc}.json"),
+            &serde_json::to_vec(&fragment).unwrap_or_default(),
+        )
+    })
 }
 
 #[cfg(test)]
