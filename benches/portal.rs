@@ -44,9 +44,7 @@ fn sample() -> tempfile::TempDir {
             std::fs::copy(&from, dir.path().join(part)).unwrap();
         }
     }
-    git(dir.path(), &["init", "-q", "-b", "main"]);
-    git(dir.path(), &["add", "-A"]);
-    git(dir.path(), &["commit", "-q", "-m", "the call"]);
+    common::portal::commit_the_call(dir.path());
     dir
 }
 
@@ -76,24 +74,16 @@ fn form<'a>(
     title: &'a str,
     action: &'a str,
 ) -> Vec<(&'a str, &'a str)> {
-    vec![
-        ("csrf", csrf),
-        ("base", base),
-        ("title", title),
-        ("category", "12"),
-        ("contact", "张三"),
-        ("phone", "0312-1234567"),
-        ("summary", "压力测试：职工在手机上办理入会和求助。"),
-        ("section.0.name", "背景"),
-        ("section.0.text", "职工分散，线下服务难以覆盖。"),
-        ("section.1.name", "主要内容"),
-        ("section.1.text", "建设网上服务平台。"),
-        ("section.2.name", "实施情况"),
-        ("section.2.text", "2017年3月上线。"),
-        ("section.3.name", "取得的效果"),
-        ("section.3.text", "服务职工一万人次。"),
-        ("action", action),
-    ]
+    common::portal::with(
+        common::portal::ENTRY,
+        &[
+            ("csrf", csrf),
+            ("base", base),
+            ("title", title),
+            ("summary", "压力测试：职工在手机上办理入会和求助。"),
+            ("action", action),
+        ],
+    )
 }
 
 /// One clerk's whole submission: log in, new draft, upload the photo, submit. Its duration.

@@ -5,22 +5,8 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::portal::{Client, Portal, encode, request, start};
+use common::portal::{Client, ENTRY, Portal, encode, repository, request, start, with};
 use common::{git, shenbao};
-
-/// The valid fixture as a repository whose portal takes late entries (its deadline is 2017).
-fn repository(late: bool) -> tempfile::TempDir {
-    let dir = common::fixture("valid");
-    if late {
-        let path = dir.path().join("campaign.yaml");
-        let text = std::fs::read_to_string(&path).unwrap();
-        std::fs::write(&path, format!("{text}portal: {{accept_late: true}}\n")).unwrap();
-    }
-    git(dir.path(), &["init", "-q", "-b", "main"]);
-    git(dir.path(), &["add", "-A"]);
-    git(dir.path(), &["commit", "-q", "-m", "the call"]);
-    dir
-}
 
 fn invite(dir: &Path, args: &[&str]) -> Vec<(String, String)> {
     let mut all = vec!["portal", "invite"];
@@ -38,34 +24,6 @@ fn invite(dir: &Path, args: &[&str]) -> Vec<(String, String)> {
 
 fn token(link: &str) -> String {
     link.rsplit('/').next().unwrap().to_string()
-}
-
-const GOOD: &[(&str, &str)] = &[
-    ("title", "网上服务平台"),
-    ("category", "12"),
-    ("contact", "张三"),
-    ("phone", "0312-1234567"),
-    ("summary", "职工在手机上办理入会和求助。"),
-    ("section.0.name", "背景"),
-    ("section.0.text", "职工分散，线下服务难以覆盖。"),
-    ("section.1.name", "主要内容"),
-    ("section.1.text", "建设网上服务平台。"),
-    ("section.2.name", "实施情况"),
-    ("section.2.text", "2017年3月上线。"),
-    ("section.3.name", "取得的效果"),
-    ("section.3.text", "服务职工一万人次。"),
-    ("section.4.name", "创新性"),
-    ("section.4.text", "首次把入会搬到网上。"),
-];
-
-fn with<'a>(base: &[(&'a str, &'a str)], more: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
-    let mut all: Vec<(&str, &str)> = base
-        .iter()
-        .filter(|(k, _)| !more.iter().any(|(m, _)| m == k))
-        .copied()
-        .collect();
-    all.extend_from_slice(more);
-    all
 }
 
 fn log(dir: &Path) -> String {
@@ -162,7 +120,7 @@ fn a_unit_logs_in_saves_a_draft_with_errors_then_submits_and_gets_a_receipt() {
     // A draft is saved even with errors, and says where they are.
     let csrf = alpha.csrf("/entries/new");
     let form = with(
-        GOOD,
+        ENTRY,
         &[
             ("csrf", &csrf),
             ("base", "new"),
@@ -222,7 +180,7 @@ fn a_unit_logs_in_saves_a_draft_with_errors_then_submits_and_gets_a_receipt() {
     let csrf = alpha.csrf(&format!("/entries/{slug}"));
     let live = alpha.post(
         "/entries/check",
-        &with(GOOD, &[("csrf", &csrf), ("slug", &slug), ("phone", "123")]),
+        &with(ENTRY, &[("csrf", &csrf), ("slug", &slug), ("phone", "123")]),
     );
     let live: serde_json::Value = serde_json::from_str(&live.body).unwrap();
     let mut from_portal: Vec<(String, u64, u64)> = live["fields"]
@@ -250,7 +208,7 @@ fn a_unit_logs_in_saves_a_draft_with_errors_then_submits_and_gets_a_receipt() {
     let refused = alpha.post(
         &format!("/entries/{slug}"),
         &with(
-            GOOD,
+            ENTRY,
             &[
                 ("csrf", &csrf),
                 ("base", &base),
@@ -267,7 +225,7 @@ fn a_unit_logs_in_saves_a_draft_with_errors_then_submits_and_gets_a_receipt() {
     let done = alpha.post(
         &format!("/entries/{slug}"),
         &with(
-            GOOD,
+            ENTRY,
             &[("csrf", &csrf), ("base", &base), ("action", "submit")],
         ),
     );
@@ -324,7 +282,7 @@ fn no_state_changes_without_the_sessions_csrf_token_or_from_another_site() {
     for t in ["", "00", others.as_str()] {
         let r = alpha.post(
             "/entries/new",
-            &with(GOOD, &[("csrf", t), ("base", "new"), ("action", "draft")]),
+            &with(ENTRY, &[("csrf", t), ("base", "new"), ("action", "draft")]),
         );
         assert_eq!(r.status, 403, "token {t:?}");
     }
@@ -343,7 +301,7 @@ fn no_state_changes_without_the_sessions_csrf_token_or_from_another_site() {
                 (k, v),
             ],
             encode(&with(
-                GOOD,
+                ENTRY,
                 &[("csrf", &csrf), ("base", "new"), ("action", "draft")],
             ))
             .as_bytes(),
@@ -359,7 +317,7 @@ fn no_state_changes_without_the_sessions_csrf_token_or_from_another_site() {
         forged
             .post(
                 "/entries/new",
-                &with(GOOD, &[("csrf", &csrf), ("action", "draft")])
+                &with(ENTRY, &[("csrf", &csrf), ("action", "draft")])
             )
             .status,
         401
@@ -397,7 +355,7 @@ fn a_unit_can_neither_read_nor_write_another_units_entries() {
     let r = beta.post(
         "/entries/good-entry",
         &with(
-            GOOD,
+            ENTRY,
             &[("csrf", &csrf), ("base", "new"), ("action", "draft")],
         ),
     );
@@ -414,7 +372,7 @@ fn a_unit_can_neither_read_nor_write_another_units_entries() {
     let r = beta.post(
         "/entries/new",
         &with(
-            GOOD,
+            ENTRY,
             &[
                 ("csrf", &csrf),
                 ("base", "new"),
@@ -450,7 +408,7 @@ fn an_edit_based_on_an_older_version_is_refused_and_shows_what_changed() {
     let first = colleague.post(
         "/entries/good-entry",
         &with(
-            GOOD,
+            ENTRY,
             &[
                 ("csrf", &csrf2),
                 ("base", &base),
@@ -464,7 +422,7 @@ fn an_edit_based_on_an_older_version_is_refused_and_shows_what_changed() {
     let second = clerk.post(
         "/entries/good-entry",
         &with(
-            GOOD,
+            ENTRY,
             &[
                 ("csrf", &csrf),
                 ("base", &base),
@@ -596,7 +554,7 @@ fn after_the_deadline_edits_are_refused_naming_it() {
     let r = alpha.post(
         "/entries/new",
         &with(
-            GOOD,
+            ENTRY,
             &[("csrf", &csrf), ("base", "new"), ("action", "submit")],
         ),
     );
@@ -633,7 +591,7 @@ fn the_card_is_a_form_and_the_signed_roster_an_upload() {
     let r = beta.post(
         "/entries/new",
         &with(
-            GOOD,
+            ENTRY,
             &[("csrf", &csrf), ("base", "new"), ("action", "submit")],
         ),
     );
@@ -759,7 +717,7 @@ fn a_portal_on_a_bare_repository_commits_to_its_branch() {
     let r = alpha.post(
         "/entries/new",
         &with(
-            GOOD,
+            ENTRY,
             &[("csrf", &csrf), ("base", "new"), ("action", "submit")],
         ),
     );
@@ -801,7 +759,7 @@ fn two_portals_on_one_remote_lose_nothing() {
             let r = client.post(
                 "/entries/new",
                 &with(
-                    GOOD,
+                    ENTRY,
                     &[
                         ("csrf", &csrf),
                         ("base", "new"),
@@ -855,7 +813,7 @@ fn a_preview_is_the_sites_own_page_of_the_entry_as_typed_and_only_its_maker_sees
     let csrf = alpha.csrf("/entries/good-entry");
     let commits = log(d).lines().count();
     let typed = with(
-        GOOD,
+        ENTRY,
         &[
             ("csrf", &csrf),
             ("base", &base),
@@ -1059,7 +1017,7 @@ fn a_collecting_unit_names_a_unit_under_it_and_no_other_unit_can() {
     let r = alpha.post(
         "/entries/new",
         &with(
-            GOOD,
+            ENTRY,
             &[
                 ("csrf", &csrf),
                 ("base", "new"),
@@ -1078,7 +1036,7 @@ fn a_collecting_unit_names_a_unit_under_it_and_no_other_unit_can() {
     let r = beta.post(
         "/entries/new",
         &with(
-            GOOD,
+            ENTRY,
             &[
                 ("csrf", &csrf),
                 ("base", "new"),
@@ -1116,7 +1074,7 @@ fn a_unit_with_an_extension_may_still_save_after_the_deadline() {
     let r = alpha.post(
         "/entries/new",
         &with(
-            GOOD,
+            ENTRY,
             &[("csrf", &csrf), ("base", "new"), ("action", "draft")],
         ),
     );
@@ -1125,7 +1083,7 @@ fn a_unit_with_an_extension_may_still_save_after_the_deadline() {
     let r = beta.post(
         "/entries/new",
         &with(
-            GOOD,
+            ENTRY,
             &[("csrf", &csrf), ("base", "new"), ("action", "draft")],
         ),
     );

@@ -12,8 +12,8 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use common::portal::{Client, Portal, request, start};
-use common::{git, shenbao};
+use common::portal::{Client, ENTRY, Portal, repository, request, start, with};
+use common::shenbao;
 
 /// The sample campaign at the repository's root, built into a temporary folder.
 fn sample_site() -> &'static (tempfile::TempDir, PathBuf) {
@@ -48,13 +48,7 @@ const SITE_PAGES: &[&str] = &[
 /// The valid fixture as a repository, its portal, and login tokens of unit `alpha` and of the
 /// research office.
 fn portal() -> (tempfile::TempDir, Portal, String, String) {
-    let dir = common::fixture("valid");
-    let path = dir.path().join("campaign.yaml");
-    let text = std::fs::read_to_string(&path).unwrap();
-    std::fs::write(&path, format!("{text}portal: {{accept_late: true}}\n")).unwrap();
-    git(dir.path(), &["init", "-q", "-b", "main"]);
-    git(dir.path(), &["add", "-A"]);
-    git(dir.path(), &["commit", "-q", "-m", "the call"]);
+    let dir = repository(true);
     let run = shenbao(
         dir.path(),
         &[
@@ -75,38 +69,20 @@ fn portal() -> (tempfile::TempDir, Portal, String, String) {
     (dir, portal, tokens[0].clone(), tokens[1].clone())
 }
 
-const ENTRY: &[(&str, &str)] = &[
-    ("title", "网上服务平台"),
-    ("category", "12"),
-    ("contact", "张三"),
-    ("phone", "0312-1234567"),
-    ("summary", "职工在手机上办理入会和求助。"),
-    ("section.0.name", "背景"),
-    ("section.0.text", "职工分散，线下服务难以覆盖。"),
-    ("section.1.name", "主要内容"),
-    ("section.1.text", "建设网上服务平台。"),
-    ("section.2.name", "实施情况"),
-    ("section.2.text", "2017年3月上线。"),
-    ("section.3.name", "取得的效果"),
-    ("section.3.text", "服务职工一万人次。"),
-];
-
 /// Save an entry through the portal as `action` (`draft` or `submit`), with `phone`; where
 /// the portal sends the clerk next.
 fn save(alpha: &Client, title: &str, phone: &str, action: &str) -> String {
     let csrf = alpha.csrf("/entries/new");
-    let mut form: Vec<(&str, &str)> = ENTRY
-        .iter()
-        .filter(|(k, _)| *k != "title" && *k != "phone")
-        .copied()
-        .collect();
-    form.extend([
-        ("csrf", csrf.as_str()),
-        ("base", "new"),
-        ("title", title),
-        ("phone", phone),
-        ("action", action),
-    ]);
+    let form = with(
+        ENTRY,
+        &[
+            ("csrf", csrf.as_str()),
+            ("base", "new"),
+            ("title", title),
+            ("phone", phone),
+            ("action", action),
+        ],
+    );
     let r = alpha.post("/entries/new", &form);
     assert_eq!(r.status, 303, "{}", r.body);
     r.header("location").unwrap().to_string()

@@ -220,3 +220,56 @@ impl Client {
         )
     }
 }
+
+/// A valid entry as the portal's form sends it.
+pub const ENTRY: &[(&str, &str)] = &[
+    ("title", "网上服务平台"),
+    ("category", "12"),
+    ("contact", "张三"),
+    ("phone", "0312-1234567"),
+    ("summary", "职工在手机上办理入会和求助。"),
+    ("section.0.name", "背景"),
+    ("section.0.text", "职工分散，线下服务难以覆盖。"),
+    ("section.1.name", "主要内容"),
+    ("section.1.text", "建设网上服务平台。"),
+    ("section.2.name", "实施情况"),
+    ("section.2.text", "2017年3月上线。"),
+    ("section.3.name", "取得的效果"),
+    ("section.3.text", "服务职工一万人次。"),
+    ("section.4.name", "创新性"),
+    ("section.4.text", "首次把入会搬到网上。"),
+];
+
+/// `base` with the fields of `more` replaced or added.
+pub fn with<'a>(
+    base: &[(&'a str, &'a str)],
+    more: &[(&'a str, &'a str)],
+) -> Vec<(&'a str, &'a str)> {
+    let mut all: Vec<(&str, &str)> = base
+        .iter()
+        .filter(|(k, _)| !more.iter().any(|(m, _)| m == k))
+        .copied()
+        .collect();
+    all.extend_from_slice(more);
+    all
+}
+
+/// Make the campaign in `dir` a repository of one commit, as a federation's would be.
+pub fn commit_the_call(dir: &Path) {
+    super::git(dir, &["init", "-q", "-b", "main"]);
+    super::git(dir, &["add", "-A"]);
+    super::git(dir, &["commit", "-q", "-m", "the call"]);
+}
+
+/// The valid fixture as a repository; `late`: its portal takes late entries (its deadline is
+/// 2017).
+pub fn repository(late: bool) -> tempfile::TempDir {
+    let dir = super::fixture("valid");
+    if late {
+        let path = dir.path().join("campaign.yaml");
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(&path, format!("{text}portal: {{accept_late: true}}\n")).unwrap();
+    }
+    commit_the_call(dir.path());
+    dir
+}
