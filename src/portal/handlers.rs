@@ -1802,6 +1802,20 @@ fn organiser(p: &Portal, headers: &HeaderMap) -> Result<Who, Page> {
     }
 }
 
+/// A form the research office sends: its session and CSRF token, an organiser's account, and
+/// the campaign as it stands.
+fn organiser_post(
+    p: &Portal,
+    headers: &HeaderMap,
+    pairs: &[(String, String)],
+) -> Result<(Who, Arc<Loaded>), Page> {
+    let who = p.guard(headers, value(pairs, "csrf"))?;
+    if !matches!(who.account, Account::Organiser(_)) {
+        return Err(p.forbidden());
+    }
+    Ok((who, p.loaded()?))
+}
+
 async fn office(
     State(p): State<Shared>,
     headers: HeaderMap,
@@ -1954,14 +1968,7 @@ async fn office_send_reminders(
     headers: HeaderMap,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Page {
-    let who = match p.guard(&headers, value(&pairs, "csrf")) {
-        Ok(w) => w,
-        Err(e) => return e,
-    };
-    if !matches!(who.account, Account::Organiser(_)) {
-        return p.forbidden();
-    }
-    let loaded = match p.loaded() {
+    let (who, loaded) = match organiser_post(&p, &headers, &pairs) {
         Ok(l) => l,
         Err(e) => return e,
     };
@@ -2049,14 +2056,7 @@ async fn office_accounts(
     headers: HeaderMap,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Page {
-    let who = match p.guard(&headers, value(&pairs, "csrf")) {
-        Ok(w) => w,
-        Err(e) => return e,
-    };
-    if !matches!(who.account, Account::Organiser(_)) {
-        return p.forbidden();
-    }
-    let loaded = match p.loaded() {
+    let (_, loaded) = match organiser_post(&p, &headers, &pairs) {
         Ok(l) => l,
         Err(e) => return e,
     };
