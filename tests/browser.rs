@@ -41,6 +41,13 @@ struct Loaded {
     console: Vec<String>,
 }
 
+/// The page shows exactly the cards titled `expected`, and said nothing on the console.
+fn shows_exactly(page: &Loaded, expected: &[&str], what: &str) {
+    let expected: Vec<String> = expected.iter().map(|s| s.to_string()).collect();
+    assert_eq!(sorted(card_titles(&page.dom)), sorted(expected), "{what}");
+    assert!(page.console.is_empty(), "{what}: {:?}", page.console);
+}
+
 /// Load `path` (relative to the site) in headless Chromium. `None` when skipping is allowed.
 fn load(path: &str) -> Option<Loaded> {
     load_from(&site().1, path)
@@ -144,9 +151,7 @@ fn a_filtered_showcase_url_shows_exactly_the_matching_cards() {
     ];
     for (url, expected) in cases {
         let Some(page) = load(url) else { return };
-        let expected: Vec<String> = expected.iter().map(|s| s.to_string()).collect();
-        assert_eq!(sorted(card_titles(&page.dom)), sorted(expected), "{url}");
-        assert!(page.console.is_empty(), "{url}: {:?}", page.console);
+        shows_exactly(&page, expected, url);
     }
 }
 
@@ -283,9 +288,7 @@ fn search_finds_every_entry_holding_the_query_and_no_other() {
     ];
     for (q, expected) in cases {
         let Some(page) = search(q) else { return };
-        let expected: Vec<String> = expected.iter().map(|s| s.to_string()).collect();
-        assert_eq!(sorted(card_titles(&page.dom)), sorted(expected), "{q}");
-        assert!(page.console.is_empty(), "{q}: {:?}", page.console);
+        shows_exactly(&page, expected, q);
     }
     // Ranking: the title match first.
     let Some(page) = search("回访") else { return };
