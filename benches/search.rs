@@ -194,7 +194,8 @@ fn bench(dir: &Path, n: usize) {
     );
 
     let site = out.path().join("public");
-    let browser = (browser_found() && std::env::var_os("SHENBAO_BENCH_NO_BROWSER").is_none())
+    // `cfg(chromedriver)`: build.rs found Chromium and its WebDriver.
+    let browser = (cfg!(chromedriver) && std::env::var_os("SHENBAO_BENCH_NO_BROWSER").is_none())
         .then(webdriver::Browser::start);
     let url = serve::serve(site.clone());
     match &browser {
@@ -319,14 +320,6 @@ return import("/pagefind/pagefind.js").then(async function (pf) {
 }).catch(function (e) { return [NaN, 0, String(e)]; });
 "#;
 
-fn browser_found() -> bool {
-    let Some(path) = std::env::var_os("PATH") else {
-        return false;
-    };
-    let has = |name: &str| std::env::split_paths(&path).any(|d| d.join(name).is_file());
-    has("chromedriver") && (has("chromium") || std::env::var_os("SHENBAO_CHROMIUM").is_some())
-}
-
 fn peak_mb(time_report: &str) -> String {
     time_report
         .lines()
@@ -344,20 +337,7 @@ fn p95(sorted: &[usize]) -> usize {
 
 /// An entry's title, summary, unit/category/recognition and body, normalised.
 fn fields(e: &shenbao_site::entry::EntryView) -> [String; 4] {
-    let mut meta = format!(
-        "{} {} {}",
-        e.unit_name,
-        e.category_name,
-        e.implementing_unit.as_deref().unwrap_or("")
-    );
-    for r in &e.recognition {
-        meta.push(' ');
-        meta.push_str(&r.source);
-        if let Some(t) = &r.title {
-            meta.push(' ');
-            meta.push_str(t);
-        }
-    }
+    let meta = search::meta_text(e);
     [&*e.title, &*e.summary, &*meta, &*e.text].map(search::normalise)
 }
 

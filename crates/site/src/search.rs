@@ -227,7 +227,7 @@ fn shard_of_bytes(keyed: &[u8], shards: u32) -> u32 {
 }
 
 /// The unit, category and implementing unit and recognition, as one text (the fragment's `m`).
-fn meta_text(e: &EntryView) -> String {
+pub fn meta_text(e: &EntryView) -> String {
     let mut meta = format!(
         "{} {} {}",
         e.unit_name,
