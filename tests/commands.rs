@@ -622,6 +622,13 @@ fn every_help_is_in_the_campaigns_language() {
             run.stdout
         );
         assert!(run.stdout.contains("显示帮助"), "{args:?}:\n{}", run.stdout);
+        assert!(
+            run.stdout.contains("选项：\n")
+                && !run.stdout.contains("选项:")
+                && !run.stdout.contains("命令:"),
+            "{args:?}: headings end with a full-width colon:\n{}",
+            run.stdout
+        );
         for english in CLAP_ENGLISH {
             assert!(
                 !run.stdout.contains(english),

@@ -172,6 +172,10 @@ pub fn render_usage_error(err: &clap::Error, lang: Lang) -> String {
                 "显示本帮助，或某个命令的帮助",
             )
             .replace("[OPTIONS]", "[选项]");
+        // clap ends its headings with an ASCII colon; Chinese text takes the full-width one.
+        for heading in ["命令", OPTIONS, ARGUMENTS] {
+            rendered = rendered.replace(&format!("{heading}:\n"), &format!("{heading}：\n"));
+        }
     }
     if matches!(
         err.kind(),
