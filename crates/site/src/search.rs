@@ -117,6 +117,10 @@ pub fn grams(normalised: &str, mut each: impl FnMut(&str)) {
     let mut buf = [0u8; 10];
     let mut walker = Walker::new(|gram| match gram {
         Gram::Han(key) => each(std::str::from_utf8(han_bytes(key, &mut buf)).unwrap_or("")),
+        Gram::Pair { single, pair } => {
+            each(std::str::from_utf8(han_bytes(single, &mut buf)).unwrap_or(""));
+            each(std::str::from_utf8(han_bytes(pair, &mut buf)).unwrap_or(""));
+        }
         Gram::Word(word) => each(&format!("w:{word}")),
     });
     for c in normalised.chars() {
@@ -130,8 +134,13 @@ pub fn grams(normalised: &str, mut each: impl FnMut(&str)) {
 
 /// A gram as the walk finds it.
 enum Gram<'a> {
-    /// A Han character or pair, as its number ([`han_key`]).
+    /// A Han character with no Han character before it, as its number ([`han_key`]).
     Han(u64),
+    /// A Han character and the pair it ends: where the pair was seen, so was the character.
+    Pair {
+        single: u64,
+        pair: u64,
+    },
     Word(&'a str),
 }
 
@@ -164,10 +173,14 @@ impl<F: FnMut(Gram<'_>)> Walker<F> {
     #[inline(always)]
     fn han(&mut self, c: char) {
         self.end_word();
-        (self.each)(Gram::Han(han_key(c, None)));
-        if let Some(p) = self.prev {
-            (self.each)(Gram::Han(han_key(p, Some(c))));
-        }
+        let single = han_key(c, None);
+        (self.each)(match self.prev {
+            Some(p) => Gram::Pair {
+                single,
+                pair: han_key(p, Some(c)),
+            },
+            None => Gram::Han(single),
+        });
         self.prev = Some(c);
     }
 
@@ -383,17 +396,7 @@ struct Posting {
 }
 
 impl Posting {
-    /// Add `doc`, or more fields of it when it was the last added.
-    #[inline(always)]
-    fn add_or_merge(&mut self, doc: u32, bits: u8) {
-        if self.count > 0 && self.last == doc {
-            let i = self.count as usize - 1;
-            self.bits[i / 2] |= bits << (4 * (i % 2));
-        } else {
-            self.add(doc, bits);
-        }
-    }
-
+    /// Add `doc` (after every entry added before).
     fn add(&mut self, doc: u32, bits: u8) {
         varint(&mut self.docs, doc - self.last);
         self.last = doc;
@@ -577,6 +580,75 @@ struct Part {
     han: HanPostings,
     other: BTreeMap<String, Posting>,
     text_bytes: usize,
+    /// The Han grams of the entry being added.
+    seen: EntryGrams,
+}
+
+/// The distinct Han grams of one entry and the fields each stands in. An entry's occurrences
+/// (thousands) are merged here, in a table small enough to stay in the cache, so that the
+/// run's postings (hundreds of thousands of grams) are looked up once per distinct gram.
+#[derive(Default)]
+struct EntryGrams {
+    /// Gram numbers by slot, 0 for an empty slot (no gram is 0).
+    keys: Vec<u64>,
+    bits: Vec<u8>,
+    /// The slots in use, in the order their grams were first seen.
+    used: Vec<u32>,
+}
+
+impl EntryGrams {
+    /// Add `key` in the fields `bits`; whether that was new.
+    #[inline(always)]
+    fn add(&mut self, key: u64, bits: u8) -> bool {
+        if (self.used.len() + 1) * 2 > self.keys.len() {
+            self.grow();
+        }
+        let mask = self.keys.len() - 1;
+        let mut i = slot_of(key, mask);
+        loop {
+            let k = self.keys[i];
+            if k == key {
+                let had = self.bits[i];
+                self.bits[i] = had | bits;
+                return had | bits != had;
+            }
+            if k == 0 {
+                self.keys[i] = key;
+                self.bits[i] = bits;
+                self.used.push(i as u32);
+                return true;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn grow(&mut self) {
+        let size = (self.keys.len() * 2).max(4096);
+        let old: Vec<(u64, u8)> = self
+            .used
+            .iter()
+            .map(|&i| (self.keys[i as usize], self.bits[i as usize]))
+            .collect();
+        self.keys.clear();
+        self.keys.resize(size, 0);
+        self.bits.resize(size, 0);
+        self.used.clear();
+        for (key, bits) in old {
+            let _ = self.add(key, bits);
+        }
+    }
+
+    /// Each gram with its fields, once, leaving the table empty for the next entry.
+    fn drain(&mut self, mut each: impl FnMut(u64, u8)) {
+        for &i in &self.used {
+            let i = i as usize;
+            each(self.keys[i], self.bits[i]);
+            self.keys[i] = 0;
+        }
+        self.used.clear();
+    }
 }
 
 impl Part {
@@ -592,7 +664,15 @@ impl Part {
             (BODY, &e.text),
         ] {
             walk(text, |gram| match gram {
-                Gram::Han(key) => self.han.get_or_insert(key).add_or_merge(doc, bit),
+                Gram::Han(key) => {
+                    self.seen.add(key, bit);
+                }
+                // Most pairs recur in an entry: a pair already in this field brings nothing new.
+                Gram::Pair { single, pair } => {
+                    if self.seen.add(pair, bit) {
+                        self.seen.add(single, bit);
+                    }
+                }
                 Gram::Word(word) => match seen.get(word) {
                     Some(&i) => words[i].1 |= bit,
                     None => {
@@ -602,6 +682,9 @@ impl Part {
                 },
             });
         }
+        let han = &mut self.han;
+        self.seen
+            .drain(|key, bits| han.get_or_insert(key).add(doc, bits));
         words.push((format!("f:c:{}", e.category), 0));
         words.push((format!("f:t:{}", e.unit_type), 0));
         words.push((format!("f:u:{}", e.unit), 0));
@@ -663,6 +746,7 @@ pub fn write(entries: &[Arc<EntryView>], out: &dyn Sink) -> Result<(), OutputErr
         han,
         other,
         text_bytes,
+        ..
     } = all;
     // Postings are about as large as the text; shards of about SHARD_BYTES.
     let shards = (text_bytes / SHARD_BYTES)
