@@ -434,131 +434,266 @@ impl Posting {
     }
 
     /// The record of this gram in its shard: its text, how many entries, then the entries and
-    /// their fields, each written the shorter of two ways (a flag bit each): entries as gaps or
-    /// as runs of consecutive entries, fields as packed nibbles or as runs of the same fields.
-    /// A gram in nearly every entry (的, 工会) costs a few bytes instead of one or two per entry.
-    fn record(&self, gram: &[u8], out: &mut Vec<u8>, runs: &mut Vec<u8>) {
+    /// their fields, each written the shortest way (a flag bit each): entries as gaps or as
+    /// runs of consecutive entries, fields as packed nibbles, as runs of the same fields, or
+    /// field by field. A gram in nearly every entry (的, 工会) costs a few bytes instead of one
+    /// or two per entry. Each way is sized before any is written: most grams are in a few
+    /// entries, where the plain way wins.
+    fn record(&self, gram: &[u8], out: &mut Vec<u8>) {
         out.push(gram.len() as u8);
         out.extend_from_slice(gram);
         varint(out, self.count);
         let flags = out.len();
         out.push(0);
-        self.doc_runs(runs);
-        if runs.len() < self.docs.len() {
+        if self.doc_runs(&mut Bytes::Count(0)) < self.docs.len() {
             out[flags] |= 1;
-            out.extend_from_slice(runs);
+            self.doc_runs(&mut Bytes::Write(out));
         } else {
             out.extend_from_slice(&self.docs);
         }
-        self.bit_runs(runs);
-        let by_field = self.by_field();
-        if by_field.len() < runs.len().min(self.bits.len()) {
+        let bit_runs = self.bit_runs(&mut Bytes::Count(0));
+        let shortest = bit_runs.min(self.bits.len());
+        // Field by field takes a byte a field: never shorter for 8 entries or fewer.
+        let by_field = (self.count > 8).then(|| self.by_field());
+        if let Some(by_field) = by_field.filter(|f| f.len() < shortest) {
             out[flags] |= 4;
-            out.extend_from_slice(&by_field);
-        } else if runs.len() < self.bits.len() {
+            by_field.write(out);
+        } else if bit_runs < self.bits.len() {
             out[flags] |= 2;
-            out.extend_from_slice(runs);
+            self.bit_runs(&mut Bytes::Write(out));
         } else {
             out.extend_from_slice(&self.bits);
         }
+    }
+
+    /// The fields of the `i`th entry, as bits.
+    fn bits_of(&self, i: usize) -> u8 {
+        self.bits[i / 2] >> (4 * (i % 2)) & 15
     }
 
     /// The fields one by one (title, summary, unit and category, body), each the shortest way:
     /// `0` in no entry, `1` in all, `2` + the positions it is in, `3` + those it is not in
     /// (number, then gaps), `4` + a bit per entry. A common word is in the body of nearly
     /// every entry and the title of few: a few bytes where nibbles took half a byte per entry.
-    fn by_field(&self) -> Vec<u8> {
+    fn by_field(&self) -> ByField {
         let count = self.count as usize;
-        let mut out = Vec::new();
-        let mut set = Vec::new();
-        let mut unset = Vec::new();
-        for field in 0..4 {
-            set.clear();
-            unset.clear();
-            let mut bitset = vec![0u8; count.div_ceil(8)];
-            for i in 0..count {
-                if self.bits[i / 2] >> (4 * (i % 2) + field) & 1 == 1 {
-                    set.push(i as u32);
-                    bitset[i / 8] |= 1 << (i % 8);
-                } else {
-                    unset.push(i as u32);
-                }
-            }
-            let positions = |list: &[u32]| {
-                let mut bytes = Vec::new();
-                varint(&mut bytes, list.len() as u32);
-                let mut last = 0;
-                for &i in list {
-                    varint(&mut bytes, i - last);
-                    last = i;
-                }
-                bytes
-            };
-            if set.is_empty() {
-                out.push(0);
-            } else if unset.is_empty() {
-                out.push(1);
-            } else {
-                let (set, unset) = (positions(&set), positions(&unset));
-                let best = [set.len(), unset.len(), bitset.len()];
-                match best.iter().enumerate().min_by_key(|(_, n)| **n) {
-                    Some((0, _)) => {
-                        out.push(2);
-                        out.extend_from_slice(&set);
-                    }
-                    Some((1, _)) => {
-                        out.push(3);
-                        out.extend_from_slice(&unset);
-                    }
-                    _ => {
-                        out.push(4);
-                        out.extend_from_slice(&bitset);
-                    }
-                }
+        let mut sets = [const { Vec::new() }; 4];
+        for set in &mut sets {
+            set.resize(count.div_ceil(64), 0u64);
+        }
+        for i in 0..count {
+            let b = u64::from(self.bits_of(i));
+            for (field, set) in sets.iter_mut().enumerate() {
+                set[i / 64] |= (b >> field & 1) << (i % 64);
             }
         }
-        out
+        let bitset = count.div_ceil(8);
+        let ways = std::array::from_fn(|field| {
+            let n = sets[field]
+                .iter()
+                .map(|w| w.count_ones() as usize)
+                .sum::<usize>();
+            if n == 0 || n == count {
+                return (usize::from(n == count), 0);
+            }
+            // A list's exact size only where it may be the shortest: at least a byte each.
+            let list = |is: bool, n: usize| {
+                if varint_len(n as u32) + n > bitset {
+                    return usize::MAX;
+                }
+                let mut size = varint_len(n as u32);
+                let mut last = 0;
+                each_position(&sets[field], count, is, |i| {
+                    size += varint_len(i - last);
+                    last = i;
+                });
+                size
+            };
+            let sizes = [list(true, n), list(false, count - n), bitset];
+            // The first of equal sizes.
+            let best = (0..3).min_by_key(|&w| sizes[w]).unwrap_or(2);
+            (2 + best, sizes[best])
+        });
+        ByField { count, sets, ways }
     }
 
     /// The entries, one after another as `gap, length − 1` runs (a gap from the previous run's
     /// end), after their number.
-    fn doc_runs(&self, out: &mut Vec<u8>) {
-        out.clear();
-        let mut pairs: Vec<(u32, u32)> = Vec::new();
-        let (mut at, mut doc) = (0, 0u32);
+    fn doc_runs(&self, out: &mut Bytes) -> usize {
+        // Sized first: the number of runs comes before them.
+        let mut sized = Bytes::Count(0);
+        let number = self.each_doc_run(&mut sized);
+        if let Bytes::Write(_) = out {
+            out.varint(number);
+            self.each_doc_run(out);
+        } else {
+            out.varint(number);
+            out.add(sized.len());
+        }
+        out.len()
+    }
+
+    /// Write each run of entries; how many.
+    fn each_doc_run(&self, out: &mut Bytes) -> u32 {
+        let (mut at, mut doc, mut end, mut number) = (0, 0u32, 0u32, 0);
+        let (mut start, mut len) = (0u32, 0u32);
         for _ in 0..self.count {
             doc += read_varint(&self.docs, &mut at);
-            match pairs.last_mut() {
-                Some((start, len)) if *start + *len == doc => *len += 1,
-                _ => pairs.push((doc, 1)),
+            if len > 0 && start + len == doc {
+                len += 1;
+                continue;
             }
+            if len > 0 {
+                out.varint(start - end);
+                out.varint(len - 1);
+                end = start + len;
+                number += 1;
+            }
+            (start, len) = (doc, 1);
         }
-        varint(out, pairs.len() as u32);
-        let mut end = 0;
-        for (start, len) in pairs {
-            varint(out, start - end);
-            varint(out, len - 1);
-            end = start + len;
+        if len > 0 {
+            out.varint(start - end);
+            out.varint(len - 1);
+            number += 1;
         }
+        number
     }
 
     /// The fields, as `length − 1, fields` runs after their number.
-    fn bit_runs(&self, out: &mut Vec<u8>) {
-        out.clear();
-        let mut pairs: Vec<(u32, u8)> = Vec::new();
+    fn bit_runs(&self, out: &mut Bytes) -> usize {
+        let mut sized = Bytes::Count(0);
+        let number = self.each_bit_run(&mut sized);
+        if let Bytes::Write(_) = out {
+            out.varint(number);
+            self.each_bit_run(out);
+        } else {
+            out.varint(number);
+            out.add(sized.len());
+        }
+        out.len()
+    }
+
+    /// Write each run of the same fields; how many.
+    fn each_bit_run(&self, out: &mut Bytes) -> u32 {
+        let (mut len, mut bits, mut number) = (0u32, 0u8, 0);
         for i in 0..self.count as usize {
-            let b = self.bits[i / 2] >> (4 * (i % 2)) & 15;
-            match pairs.last_mut() {
-                Some((len, bits)) if *bits == b => *len += 1,
-                _ => pairs.push((1, b)),
+            let b = self.bits_of(i);
+            if len > 0 && b == bits {
+                len += 1;
+                continue;
+            }
+            if len > 0 {
+                out.varint(len - 1);
+                out.byte(bits);
+                number += 1;
+            }
+            (len, bits) = (1, b);
+        }
+        if len > 0 {
+            out.varint(len - 1);
+            out.byte(bits);
+            number += 1;
+        }
+        number
+    }
+}
+
+/// A gram's fields, each as a bitset over its entries, and the way each is written (its mode
+/// and size after the mode's byte).
+struct ByField {
+    count: usize,
+    sets: [Vec<u64>; 4],
+    ways: [(usize, usize); 4],
+}
+
+impl ByField {
+    fn len(&self) -> usize {
+        self.ways.iter().map(|(_, size)| 1 + size).sum()
+    }
+
+    fn write(&self, out: &mut Vec<u8>) {
+        for (set, &(mode, size)) in self.sets.iter().zip(&self.ways) {
+            out.push(mode as u8);
+            match mode {
+                2 | 3 => {
+                    varint(out, how_many(set, self.count, mode == 2) as u32);
+                    let mut last = 0;
+                    each_position(set, self.count, mode == 2, |i| {
+                        varint(out, i - last);
+                        last = i;
+                    });
+                }
+                4 => {
+                    let from = out.len();
+                    out.extend(set.iter().flat_map(|w| w.to_le_bytes()));
+                    out.truncate(from + size);
+                }
+                _ => {}
             }
         }
-        varint(out, pairs.len() as u32);
-        for (len, bits) in pairs {
-            varint(out, len - 1);
-            out.push(bits);
+    }
+}
+
+/// How many of the `count` entries are in the bitset (`is`), or not.
+fn how_many(set: &[u64], count: usize, is: bool) -> usize {
+    let n: usize = set.iter().map(|w| w.count_ones() as usize).sum();
+    if is { n } else { count - n }
+}
+
+/// Each position of the `count` entries that is in the bitset (`is`), or not, in order.
+fn each_position(set: &[u64], count: usize, is: bool, mut each: impl FnMut(u32)) {
+    for (at, &word) in set.iter().enumerate() {
+        let mut word = if is { word } else { !word };
+        if (at + 1) * 64 > count {
+            word &= u64::MAX >> ((at + 1) * 64 - count);
+        }
+        while word != 0 {
+            each((at * 64) as u32 + word.trailing_zeros());
+            word &= word - 1;
         }
     }
+}
+
+/// Where an encoding goes: counted only (to choose the shortest way), or written.
+enum Bytes<'a> {
+    Count(usize),
+    Write(&'a mut Vec<u8>),
+}
+
+impl Bytes<'_> {
+    fn varint(&mut self, n: u32) {
+        match self {
+            Bytes::Count(len) => *len += varint_len(n),
+            Bytes::Write(out) => varint(out, n),
+        }
+    }
+
+    fn byte(&mut self, b: u8) {
+        match self {
+            Bytes::Count(len) => *len += 1,
+            Bytes::Write(out) => out.push(b),
+        }
+    }
+
+    /// Count `n` bytes (written elsewhere).
+    fn add(&mut self, n: usize) {
+        if let Bytes::Count(len) = self {
+            *len += n;
+        }
+    }
+
+    /// Bytes counted, or written into the vector (all of it: only the count is compared).
+    fn len(&self) -> usize {
+        match self {
+            Bytes::Count(len) => *len,
+            Bytes::Write(out) => out.len(),
+        }
+    }
+}
+
+/// How many bytes [`varint`] writes for `n`.
+fn varint_len(n: u32) -> usize {
+    (32 - (n | 1).leading_zeros() as usize).div_ceil(7)
 }
 
 fn read_varint(bytes: &[u8], at: &mut usize) -> u32 {
@@ -770,15 +905,14 @@ pub fn write(entries: &[Arc<EntryView>], out: &dyn Sink) -> Result<(), OutputErr
     let mut files: Vec<Vec<u8>> = vec![Vec::new(); shards as usize];
     files.par_iter_mut().enumerate().for_each(|(shard, file)| {
         let shard = shard as u32;
-        let mut runs = Vec::new();
         let from = han_records.partition_point(|r| r.0 < shard);
         for (_, key, posting) in han_records[from..].iter().take_while(|r| r.0 == shard) {
             let mut buf = [0u8; 10];
-            posting.record(han_bytes(*key, &mut buf), file, &mut runs);
+            posting.record(han_bytes(*key, &mut buf), file);
         }
         let from = other_records.partition_point(|r| r.0 < shard);
         for (_, gram, posting) in other_records[from..].iter().take_while(|r| r.0 == shard) {
-            posting.record(gram.as_bytes(), file, &mut runs);
+            posting.record(gram.as_bytes(), file);
         }
     });
     out.write(
@@ -946,8 +1080,8 @@ mod tests {
             for (doc, bits) in &postings {
                 p.add(*doc, *bits);
             }
-            let (mut out, mut runs) = (Vec::new(), Vec::new());
-            p.record("c:工会".as_bytes(), &mut out, &mut runs);
+            let mut out = Vec::new();
+            p.record("c:工会".as_bytes(), &mut out);
             let (gram, written, read) = read_record(&out);
             assert_eq!((gram.as_str(), written), ("c:工会", flags));
             assert_eq!(read, postings);
