@@ -315,37 +315,33 @@ fn han_bytes(key: u64, buf: &mut [u8; 10]) -> &[u8] {
 }
 
 /// The Han grams' postings of a run of entries, by number: open addressing straight to each
-/// gram's posting, which merges an entry's repeats itself (its last entry is the one being
-/// added). An entry has thousands of occurrences of some hundreds of grams: this is the one
-/// lookup each occurrence costs.
+/// gram's posting, looked up once per entry and distinct gram ([`EntryGrams`] merged the
+/// entry's occurrences).
 #[derive(Default)]
 struct HanPostings {
-    /// Gram numbers, 0 for an empty slot (no gram is 0).
-    keys: Vec<u64>,
-    /// Where each slot's posting is in `postings`.
-    at: Vec<u32>,
-    postings: Vec<(u64, Posting)>,
+    /// Slots by gram number, each with its postings; 0 for an empty slot (no gram is 0). The
+    /// postings sit in the slot: a lookup touches one place, not an index and then another.
+    slots: Vec<(u64, Growing)>,
+    len: usize,
 }
 
 impl HanPostings {
     #[inline(always)]
-    fn get_or_insert(&mut self, key: u64) -> &mut Posting {
-        if (self.postings.len() + 1) * 2 > self.keys.len() {
+    fn get_or_insert(&mut self, key: u64) -> &mut Growing {
+        if (self.len + 1) * 2 > self.slots.len() {
             self.grow();
         }
-        let mask = self.keys.len() - 1;
+        let mask = self.slots.len() - 1;
         let mut i = slot_of(key, mask);
         loop {
-            let k = self.keys[i];
+            let k = self.slots[i].0;
             if k == key {
-                return &mut self.postings[self.at[i] as usize].1;
+                return &mut self.slots[i].1;
             }
             if k == 0 {
-                self.keys[i] = key;
-                self.at[i] = self.postings.len() as u32;
-                self.postings.push((key, Posting::default()));
-                let last = self.postings.len() - 1;
-                return &mut self.postings[last].1;
+                self.slots[i].0 = key;
+                self.len += 1;
+                return &mut self.slots[i].1;
             }
             i = (i + 1) & mask;
         }
@@ -354,24 +350,30 @@ impl HanPostings {
     #[cold]
     #[inline(never)]
     fn grow(&mut self) {
-        let size = (self.keys.len() * 2).max(1024);
-        self.keys.clear();
-        self.keys.resize(size, 0);
-        self.at.resize(size, 0);
+        let size = (self.slots.len() * 2).max(1024);
+        let old = std::mem::take(&mut self.slots);
+        self.slots.resize_with(size, Default::default);
         let mask = size - 1;
-        for (n, (key, _)) in self.postings.iter().enumerate() {
-            let mut i = slot_of(*key, mask);
-            while self.keys[i] != 0 {
+        for (key, posting) in old.into_iter().filter(|(key, _)| *key != 0) {
+            let mut i = slot_of(key, mask);
+            while self.slots[i].0 != 0 {
                 i = (i + 1) & mask;
             }
-            self.keys[i] = *key;
-            self.at[i] = n as u32;
+            self.slots[i] = (key, posting);
         }
+    }
+
+    /// Each gram's number and postings, in no particular order.
+    fn iter(&self) -> impl Iterator<Item = (u64, &Growing)> {
+        self.slots
+            .iter()
+            .filter(|(key, _)| *key != 0)
+            .map(|(key, p)| (*key, p))
     }
 
     /// Add the postings of a later run of entries.
     fn join(&mut self, later: HanPostings) {
-        for (key, posting) in later.postings {
+        for (key, posting) in later.slots.into_iter().filter(|(key, _)| *key != 0) {
             let mine = self.get_or_insert(key);
             if mine.count == 0 {
                 *mine = posting;
@@ -386,53 +388,67 @@ fn slot_of(key: u64, mask: usize) -> usize {
     (key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 32) as usize & mask
 }
 
-/// A gram's postings, encoded as they are added (entries come in ascending order).
+/// A gram's postings as they are added (entries come in ascending order): each entry's gap
+/// from the last and its fields, side by side in one vector, so that adding an entry touches
+/// one place in memory.
+#[derive(Default)]
+struct Growing {
+    count: u32,
+    last: u32,
+    data: Vec<u8>,
+}
+
+impl Growing {
+    /// Add `doc` (after every entry added before).
+    #[inline(always)]
+    fn add(&mut self, doc: u32, bits: u8) {
+        varint(&mut self.data, doc - self.last);
+        self.data.push(bits);
+        self.last = doc;
+        self.count += 1;
+    }
+
+    /// Add the postings of later entries (`later` counted its gaps from entry 0).
+    fn join(&mut self, later: Growing) {
+        if later.count == 0 {
+            return;
+        }
+        let mut at = 0;
+        let first = read_varint(&later.data, &mut at);
+        varint(&mut self.data, first - self.last);
+        self.data.extend_from_slice(&later.data[at..]);
+        self.count += later.count;
+        self.last = later.last;
+    }
+
+    /// The postings as they are written, in `posting` (reused from gram to gram).
+    fn finish(&self, posting: &mut Posting) {
+        posting.count = self.count;
+        posting.docs.clear();
+        posting.bits.clear();
+        let mut at = 0;
+        for i in 0..self.count {
+            varint(&mut posting.docs, read_varint(&self.data, &mut at));
+            let bits = self.data[at];
+            at += 1;
+            if i % 2 == 0 {
+                posting.bits.push(bits);
+            } else if let Some(b) = posting.bits.last_mut() {
+                *b |= bits << 4;
+            }
+        }
+    }
+}
+
+/// A gram's postings as they are written: the entries as gaps and their fields as nibbles.
 #[derive(Default)]
 struct Posting {
     count: u32,
-    last: u32,
     docs: Vec<u8>,
     bits: Vec<u8>,
 }
 
 impl Posting {
-    /// Add `doc` (after every entry added before).
-    fn add(&mut self, doc: u32, bits: u8) {
-        varint(&mut self.docs, doc - self.last);
-        self.last = doc;
-        if self.count.is_multiple_of(2) {
-            self.bits.push(bits);
-        } else if let Some(b) = self.bits.last_mut() {
-            *b |= bits << 4;
-        }
-        self.count += 1;
-    }
-
-    /// Add the postings of later entries (`later` counted its gaps from entry 0).
-    fn join(&mut self, later: Posting) {
-        if later.count == 0 {
-            return;
-        }
-        let mut at = 0;
-        let first = read_varint(&later.docs, &mut at);
-        varint(&mut self.docs, first - self.last);
-        self.docs.extend_from_slice(&later.docs[at..]);
-        if self.count.is_multiple_of(2) {
-            self.bits.extend_from_slice(&later.bits);
-        } else {
-            for i in 0..later.count as usize {
-                let b = later.bits[i / 2] >> (4 * (i % 2)) & 15;
-                if (self.count as usize + i).is_multiple_of(2) {
-                    self.bits.push(b);
-                } else if let Some(last) = self.bits.last_mut() {
-                    *last |= b << 4;
-                }
-            }
-        }
-        self.count += later.count;
-        self.last = later.last;
-    }
-
     /// The record of this gram in its shard: its text, how many entries, then the entries and
     /// their fields, each written the shortest way (a flag bit each): entries as gaps or as
     /// runs of consecutive entries, fields as packed nibbles, as runs of the same fields, or
@@ -713,7 +729,7 @@ fn read_varint(bytes: &[u8], at: &mut usize) -> u32 {
 #[derive(Default)]
 struct Part {
     han: HanPostings,
-    other: BTreeMap<String, Posting>,
+    other: BTreeMap<String, Growing>,
     text_bytes: usize,
     /// The Han grams of the entry being added.
     seen: EntryGrams,
@@ -827,7 +843,7 @@ impl Part {
             match self.other.get_mut(&gram) {
                 Some(p) => p.add(doc, bits),
                 None => {
-                    let mut p = Posting::default();
+                    let mut p = Growing::default();
                     p.add(doc, bits);
                     self.other.insert(gram, p);
                 }
@@ -889,15 +905,14 @@ pub fn write(entries: &[Arc<EntryView>], out: &dyn Sink) -> Result<(), OutputErr
         .next_power_of_two() as u32;
     // Within a shard, Han grams by number, then the others by text: any fixed order will do,
     // as the browser reads a shard whole; this one needs no string per gram.
-    let mut han_records: Vec<(u32, u64, &Posting)> =
-        han.postings.iter().map(|(k, p)| (0, *k, p)).collect();
+    let mut han_records: Vec<(u32, u64, &Growing)> = han.iter().map(|(k, p)| (0, k, p)).collect();
     han_records.par_iter_mut().for_each(|r| {
         let mut buf = [0u8; 10];
         r.0 = shard_of_bytes(han_bytes(r.1, &mut buf), shards);
     });
     han_records.par_sort_unstable_by_key(|r| (r.0, r.1));
     // `other` is a BTreeMap, in order; a stable sort by shard keeps that order within one.
-    let mut other_records: Vec<(u32, &String, &Posting)> = other
+    let mut other_records: Vec<(u32, &String, &Growing)> = other
         .iter()
         .map(|(g, p)| (shard_of(g, shards), g, p))
         .collect();
@@ -905,14 +920,17 @@ pub fn write(entries: &[Arc<EntryView>], out: &dyn Sink) -> Result<(), OutputErr
     let mut files: Vec<Vec<u8>> = vec![Vec::new(); shards as usize];
     files.par_iter_mut().enumerate().for_each(|(shard, file)| {
         let shard = shard as u32;
+        let mut scratch = Posting::default();
         let from = han_records.partition_point(|r| r.0 < shard);
         for (_, key, posting) in han_records[from..].iter().take_while(|r| r.0 == shard) {
             let mut buf = [0u8; 10];
-            posting.record(han_bytes(*key, &mut buf), file);
+            posting.finish(&mut scratch);
+            scratch.record(han_bytes(*key, &mut buf), file);
         }
         let from = other_records.partition_point(|r| r.0 < shard);
         for (_, gram, posting) in other_records[from..].iter().take_while(|r| r.0 == shard) {
-            posting.record(gram.as_bytes(), file);
+            posting.finish(&mut scratch);
+            scratch.record(gram.as_bytes(), file);
         }
     });
     out.write(
@@ -1076,11 +1094,12 @@ mod tests {
             })
             .collect();
         for (postings, flags) in [(dense, 3), (sparse, 0), (mixed, 4), (common, 4)] {
-            let mut p = Posting::default();
+            let mut growing = Growing::default();
             for (doc, bits) in &postings {
-                p.add(*doc, *bits);
+                growing.add(*doc, *bits);
             }
-            let mut out = Vec::new();
+            let (mut p, mut out) = (Posting::default(), Vec::new());
+            growing.finish(&mut p);
             p.record("c:工会".as_bytes(), &mut out);
             let (gram, written, read) = read_record(&out);
             assert_eq!((gram.as_str(), written), ("c:工会", flags));
@@ -1095,7 +1114,7 @@ mod tests {
             .chain((10..40).map(|d| (d * 3, [TITLE, BODY, META][d as usize % 3])))
             .collect();
         let make = |list: &[(u32, u8)]| {
-            let mut p = Posting::default();
+            let mut p = Growing::default();
             list.iter().for_each(|(doc, bits)| p.add(*doc, *bits));
             p
         };
@@ -1104,9 +1123,12 @@ mod tests {
             let mut joined = make(&all[..split]);
             joined.join(make(&all[split..]));
             let whole = make(&all);
+            let (mut a, mut b) = (Posting::default(), Posting::default());
+            joined.finish(&mut a);
+            whole.finish(&mut b);
             assert_eq!(
-                (joined.count, joined.last, &joined.docs, &joined.bits),
-                (whole.count, whole.last, &whole.docs, &whole.bits),
+                (joined.count, joined.last, &joined.data, &a.docs, &a.bits),
+                (whole.count, whole.last, &whole.data, &b.docs, &b.bits),
                 "split at {split}"
             );
         }
