@@ -12,13 +12,12 @@
 //! Files: `search/meta.json` (the number of shards), `search/g/<n>.bin` (the postings of the
 //! grams hashed to shard n: for each, the entries and in which fields it stands; see
 //! [`Posting::record`]), and
-//! `search/e/<n>.json` per entry (what a result card and its snippet need, and the text the
-//! browser checks a match against: a pair of pairs apart is not a match).
+//! `search/e/<n>.bin` per entry (what a result card and its snippet need, and the text the
+//! browser checks a match against: a pair of pairs apart is not a match; see [`fragment`]).
 
 use std::collections::BTreeMap;
 
 use rayon::prelude::*;
-use serde::Serialize;
 
 use std::sync::Arc;
 
@@ -259,24 +258,52 @@ pub fn meta_text(e: &EntryView) -> String {
 }
 
 /// What a result card shows, and the text a match is checked against (the browser normalises
-/// it as the index did).
-#[derive(Serialize)]
-struct Fragment<'a> {
-    /// Path of the entry's page.
-    p: &'a str,
-    t: &'a str,
-    s: &'a str,
-    u: &'a str,
-    /// The category as the cards show it: its id and name.
-    c: [&'a str; 2],
-    /// The implementing unit.
-    i: &'a str,
-    /// Cover thumbnail, width, height.
-    v: Option<(&'a str, u32, u32)>,
-    /// Unit, category, implementing unit and recognition, as matched.
-    m: &'a str,
-    /// The body's plain text.
-    b: &'a str,
+/// it as the index did): its fields in this order, each followed by U+0000 but the last —
+/// the entry page's path, title, summary, unit, category id and name, implementing unit,
+/// cover thumbnail, width and height (empty without one), the unit, category, implementing
+/// unit and recognition as matched, and the body's plain text.
+///
+/// Written in UTF-16LE after a byte-order mark where that is shorter (Chinese text: two bytes
+/// a character instead of three), else in UTF-8: a query loads a dozen of these, and they are
+/// most of what it loads. Text needs no escaping; a U+0000 in it is written as U+FFFD.
+fn fragment(fields: &[&str]) -> Vec<u8> {
+    let separators = fields.len() - 1;
+    let utf8: usize = fields.iter().map(|f| f.len()).sum::<usize>() + separators;
+    // A character is one UTF-16 unit, two from U+10000 (a four-byte sequence in UTF-8).
+    let units: usize = fields
+        .iter()
+        .flat_map(|f| f.bytes())
+        .map(|b| usize::from(b & 0xC0 != 0x80) + usize::from(b >= 0xF0))
+        .sum::<usize>()
+        + separators;
+    let mut out;
+    if 2 + 2 * units < utf8 {
+        out = Vec::with_capacity(2 + 2 * units);
+        out.extend_from_slice(&[0xFF, 0xFE]);
+        for (i, field) in fields.iter().enumerate() {
+            if i > 0 {
+                out.extend_from_slice(&[0, 0]);
+            }
+            for unit in field.encode_utf16() {
+                let unit = if unit == 0 { 0xFFFD } else { unit };
+                out.extend_from_slice(&unit.to_le_bytes());
+            }
+        }
+    } else {
+        out = Vec::with_capacity(utf8);
+        for (i, field) in fields.iter().enumerate() {
+            if i > 0 {
+                out.push(0);
+            }
+            for part in field.split('\0').enumerate() {
+                if part.0 > 0 {
+                    out.extend_from_slice("\u{fffd}".as_bytes());
+                }
+                out.extend_from_slice(part.1.as_bytes());
+            }
+        }
+    }
+    out
 }
 
 /// Write a varint.
@@ -944,23 +971,27 @@ pub fn write(entries: &[Arc<EntryView>], out: &dyn Sink) -> Result<(), OutputErr
     drop(files);
     entries.par_iter().enumerate().try_for_each(|(doc, e)| {
         let meta = meta_text(e);
-        let fragment = Fragment {
-            p: &e.path,
-            t: &e.title,
-            s: &e.summary,
-            u: &e.unit_name,
-            c: [&e.category, &e.category_name],
-            i: e.implementing_unit.as_deref().unwrap_or(""),
-            v: e.cover
-                .as_ref()
-                .map(|c| (c.thumb.as_str(), c.width, c.height)),
-            m: &meta,
-            b: &e.text,
-        };
-        out.write(
-            &format!("search/e/{doc}.json"),
-            &serde_json::to_vec(&fragment).unwrap_or_default(),
-        )
+        let (width, height) = e
+            .cover
+            .as_ref()
+            .map_or((String::new(), String::new()), |c| {
+                (c.width.to_string(), c.height.to_string())
+            });
+        let bytes = fragment(&[
+            &e.path,
+            &e.title,
+            &e.summary,
+            &e.unit_name,
+            &e.category,
+            &e.category_name,
+            e.implementing_unit.as_deref().unwrap_or(""),
+            e.cover.as_ref().map_or("", |c| c.thumb.as_str()),
+            &width,
+            &height,
+            &meta,
+            &e.text,
+        ]);
+        out.write(&format!("search/e/{doc}.bin"), &bytes)
     })
 }
 
@@ -1105,6 +1136,57 @@ mod tests {
             assert_eq!((gram.as_str(), written), ("c:工会", flags));
             assert_eq!(read, postings);
         }
+    }
+
+    /// A fragment's fields as the browser reads them back.
+    fn read_fragment(bytes: &[u8]) -> Vec<String> {
+        let text = match bytes {
+            [0xFF, 0xFE, rest @ ..] => String::from_utf16(
+                &rest
+                    .chunks(2)
+                    .map(|u| u16::from_le_bytes([u[0], u[1]]))
+                    .collect::<Vec<_>>(),
+            )
+            .unwrap(),
+            _ => String::from_utf8(bytes.to_vec()).unwrap(),
+        };
+        text.split('\0').map(str::to_string).collect()
+    }
+
+    #[test]
+    fn a_fragment_is_written_the_shorter_way_and_reads_back() {
+        let chinese = [
+            "/entries/a/",
+            "职工创新工作室",
+            "𠀀帮扶",
+            "",
+            "回访\0记录，三年来回访困难职工",
+        ];
+        let bytes = fragment(&chinese);
+        assert_eq!(
+            &bytes[..2],
+            &[0xFF, 0xFE],
+            "Chinese text is shorter in UTF-16"
+        );
+        let utf8: usize = chinese.iter().map(|f| f.len() + 1).sum::<usize>() - 1;
+        assert!(bytes.len() < utf8);
+        assert_eq!(
+            read_fragment(&bytes),
+            [
+                "/entries/a/",
+                "职工创新工作室",
+                "𠀀帮扶",
+                "",
+                "回访\u{fffd}记录，三年来回访困难职工"
+            ]
+        );
+        let english = ["/entries/b/", "Night school", "A\0B", "5G"];
+        let bytes = fragment(&english);
+        assert_eq!(bytes.len(), "/entries/b/ Night school A\u{fffd}B 5G".len());
+        assert_eq!(
+            read_fragment(&bytes),
+            ["/entries/b/", "Night school", "A\u{fffd}B", "5G"]
+        );
     }
 
     #[test]

@@ -313,8 +313,15 @@
     });
   }
 
+  // An entry's fragment: its fields apart by U+0000, in UTF-16LE after a byte-order mark or
+  // in UTF-8 (search.rs writes the shorter).
   function fragment(doc) {
-    if (!fragCache[doc]) fragCache[doc] = fetch(base + "search/e/" + doc + ".json").then(function (r) { return r.json(); });
+    if (!fragCache[doc]) fragCache[doc] = fetch(base + "search/e/" + doc + ".bin").then(function (r) { return r.arrayBuffer(); }).then(function (buf) {
+      var b = new Uint8Array(buf);
+      var wide = b.length >= 2 && b[0] === 0xFF && b[1] === 0xFE;
+      var x = (wide ? new TextDecoder("utf-16le").decode(b.subarray(2)) : new TextDecoder().decode(b)).split("\u0000");
+      return { p: x[0], t: x[1], s: x[2], u: x[3], c: [x[4], x[5]], i: x[6], v: x[7] ? [x[7], +x[8], +x[9]] : null, m: x[10], b: x[11] };
+    });
     return fragCache[doc];
   }
 
