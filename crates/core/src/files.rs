@@ -4,8 +4,9 @@
 //!
 //! Paths are relative to the campaign root, with `/` between parts and no `.` or `..`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 /// What is at a path.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -51,11 +52,18 @@ fn below<'a>(rel: &'a str, within: &str) -> Option<&'a str> {
 #[derive(Debug)]
 pub struct Disk {
     root: PathBuf,
+    /// Folders (relative paths) already seen to be folders and not links: ten thousand entries
+    /// in a few folders need not look at those folders again for each. A `Disk` lives for one
+    /// load of the campaign.
+    folders: Mutex<HashSet<String>>,
 }
 
 impl Disk {
     pub fn new(root: &Path) -> Self {
-        Self { root: root.into() }
+        Self {
+            root: root.into(),
+            folders: Mutex::default(),
+        }
     }
 }
 
@@ -70,13 +78,25 @@ impl Files for Disk {
         // when no link is on the way.
         let mut at = self.root.clone();
         let mut last = None;
-        for part in rel.split('/') {
+        let mut end = 0;
+        let parts = rel.split('/').count();
+        for (i, part) in rel.split('/').enumerate() {
             at.push(part);
+            end += part.len() + usize::from(i > 0);
+            let folder = i + 1 < parts;
+            if folder && self.known_folder(&rel[..end]) {
+                continue;
+            }
             match std::fs::symlink_metadata(&at) {
                 Ok(meta) if meta.file_type().is_symlink() => {
                     return self.through_link(rel, within, &at);
                 }
-                Ok(meta) => last = Some(meta),
+                Ok(meta) => {
+                    if folder && meta.is_dir() {
+                        self.lock_folders().insert(rel[..end].to_string());
+                    }
+                    last = Some(meta);
+                }
                 Err(_) => return Stat::Missing,
             }
         }
@@ -95,6 +115,15 @@ impl Files for Disk {
 }
 
 impl Disk {
+    fn lock_folders(&self) -> std::sync::MutexGuard<'_, HashSet<String>> {
+        // A panic elsewhere while holding it leaves the set as it was: still true.
+        self.folders.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn known_folder(&self, rel: &str) -> bool {
+        self.lock_folders().contains(rel)
+    }
+
     /// `rel`, on whose way `link` is a symbolic link: followed if it stays inside `within`, and
     /// `within` inside the campaign.
     fn through_link(&self, rel: &str, within: &str, link: &Path) -> Stat {

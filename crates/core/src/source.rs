@@ -22,22 +22,19 @@ pub struct NotUtf8(pub Pos);
 
 /// Decode a file as UTF-8, dropping a leading BOM.
 pub fn decode(bytes: Vec<u8>) -> Result<String, NotUtf8> {
-    match String::from_utf8(bytes) {
-        Ok(mut text) => {
-            if text.starts_with('\u{feff}') {
-                text.drain(..3);
-            }
-            Ok(text)
-        }
-        Err(err) => {
-            let valid = err.utf8_error().valid_up_to();
-            let bytes = err.into_bytes();
-            // The prefix is valid by construction, so this cannot fail.
-            let prefix = std::str::from_utf8(&bytes[..valid]).unwrap_or_default();
-            let prefix = prefix.strip_prefix('\u{feff}').unwrap_or(prefix);
-            Err(NotUtf8(pos_at(prefix, prefix.len())))
-        }
+    if let Err(err) = simdutf8::compat::from_utf8(&bytes) {
+        let valid = err.valid_up_to();
+        // The prefix is valid by construction, so this cannot fail.
+        let prefix = std::str::from_utf8(&bytes[..valid]).unwrap_or_default();
+        let prefix = prefix.strip_prefix('\u{feff}').unwrap_or(prefix);
+        return Err(NotUtf8(pos_at(prefix, prefix.len())));
     }
+    // SAFETY: validated as UTF-8 just above.
+    let mut text = unsafe { String::from_utf8_unchecked(bytes) };
+    if text.starts_with('\u{feff}') {
+        text.drain(..3);
+    }
+    Ok(text)
 }
 
 /// The line and column of `offset` (a byte offset into `text`; clamped to its length).

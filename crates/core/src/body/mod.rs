@@ -73,8 +73,13 @@ fn end_tags_in_lower_case(body: &str) -> std::borrow::Cow<'_, str> {
     let bytes = body.as_bytes();
     let mut fixed: Option<Vec<u8>> = None;
     let mut from = 0;
-    while let Some(at) = body[from..].find("</") {
+    // A search for one byte is memchr; `find("</")` was a twentieth of `check`.
+    while let Some(at) = body[from..].find('<') {
         let at = from + at;
+        if bytes.get(at + 1) != Some(&b'/') {
+            from = at + 1;
+            continue;
+        }
         for tag in TAGS {
             if let Some(found) = bytes.get(at..at + tag.len())
                 && found.eq_ignore_ascii_case(tag)
