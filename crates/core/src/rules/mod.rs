@@ -126,6 +126,21 @@ pub fn check_entry(
     }
 }
 
+/// Where the first control character other than a tab or a line end is. Looked for in
+/// blocks with no branch per byte, which the compiler turns into vector instructions: a byte
+/// at a time this was a fifteenth of `check`.
+fn control_character(bytes: &[u8]) -> Option<usize> {
+    let bad = |b: u8| (b < 0x20) & (b != b'\t') & (b != b'\n') & (b != b'\r') | (b == 0x7f);
+    let mut at = 0;
+    for block in bytes.chunks(64) {
+        if block.iter().fold(false, |any, &b| any | bad(b)) {
+            return block.iter().position(|&b| bad(b)).map(|i| at + i);
+        }
+        at += block.len();
+    }
+    None
+}
+
 fn read_entry(
     campaign: &Campaign,
     files: &dyn Files,
@@ -137,10 +152,7 @@ fn read_entry(
 ) -> Option<Entry> {
     // An entry is its unit's: a link to another unit's entry is not read as this one.
     let text = read_text(files, rel, &paths::unit_folder(unit), sink)?;
-    if let Some(i) = text
-        .bytes()
-        .position(|b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r') || b == 0x7f)
-    {
+    if let Some(i) = control_character(text.as_bytes()) {
         sink.at(
             source::pos_at(&text, i),
             Problem::InvalidCharacter {
@@ -245,4 +257,26 @@ fn read_entry(
     }
 
     Some(entry)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::control_character;
+
+    #[test]
+    fn a_control_character_is_found_in_any_block_and_line_ends_are_not_one() {
+        let mut text = "职工\t创新\r\n".repeat(40).into_bytes();
+        assert_eq!(control_character(&text), None);
+        for at in [0, 63, 64, 200, text.len() - 1] {
+            for bad in [0x00, 0x0b, 0x1b, 0x7f] {
+                let mut t = text.clone();
+                t[at] = bad;
+                assert_eq!(control_character(&t), Some(at), "{bad:#x} at {at}");
+            }
+        }
+        // The first of two.
+        text[70] = 0x01;
+        text[10] = 0x02;
+        assert_eq!(control_character(&text), Some(10));
+    }
 }
