@@ -269,16 +269,7 @@ pub fn meta_text(e: &EntryView) -> String {
 fn fragment(fields: &[&str]) -> Vec<u8> {
     let separators = fields.len() - 1;
     let utf8: usize = fields.iter().map(|f| f.len()).sum::<usize>() + separators;
-    // A character is one UTF-16 unit, two from U+10000 (a four-byte sequence in UTF-8).
-    let units: usize = fields
-        .iter()
-        .map(|f| {
-            f.bytes()
-                .map(|b| usize::from(b & 0xC0 != 0x80) + usize::from(b >= 0xF0))
-                .sum::<usize>()
-        })
-        .sum::<usize>()
-        + separators;
+    let units: usize = fields.iter().map(|f| utf16_len(f)).sum::<usize>() + separators;
     if 2 + 2 * units < utf8 {
         let mut out = vec![0; 2 + 2 * units];
         out[..2].copy_from_slice(&[0xFF, 0xFE]);
@@ -303,6 +294,26 @@ fn fragment(fields: &[&str]) -> Vec<u8> {
         }
     }
     out
+}
+
+/// How many UTF-16 units `text` is: a unit a character, two from U+10000 (a four-byte
+/// sequence in UTF-8). Counted eight bytes at a time: every byte but continuations
+/// (`10xxxxxx`), and once more each four-byte lead (`11110xxx`).
+fn utf16_len(text: &str) -> usize {
+    const TOP: u64 = 0x8080_8080_8080_8080;
+    let (words, rest) = text.as_bytes().as_chunks::<8>();
+    let mut units = 0;
+    for word in words {
+        let w = u64::from_le_bytes(*word);
+        // Each byte's bit 7, and (shifted into bit 7) its bits 6, 5 and 4.
+        let continuations = w & !(w << 1) & TOP;
+        let fours = w & (w << 1) & (w << 2) & (w << 3) & TOP;
+        units += 8 - continuations.count_ones() as usize + fours.count_ones() as usize;
+    }
+    for &b in rest {
+        units += usize::from(b & 0xC0 != 0x80) + usize::from(b >= 0xF0);
+    }
+    units
 }
 
 /// Write `text` into `out` from `at` as UTF-16LE (U+0000 as U+FFFD); where it ends. Decoded by
@@ -814,32 +825,34 @@ struct Part {
 /// run's postings (hundreds of thousands of grams) are looked up once per distinct gram.
 #[derive(Default)]
 struct EntryGrams {
-    /// Gram numbers by slot, 0 for an empty slot (no gram is 0).
-    keys: Vec<u64>,
-    bits: Vec<u8>,
+    /// By slot, a gram's number with its fields' bits above it ([`FIELDS_AT`]); 0 for an empty
+    /// slot (no gram is 0). One word a slot: one place to look.
+    slots: Vec<u64>,
     /// The slots in use, in the order their grams were first seen.
     used: Vec<u32>,
 }
+
+/// Where a slot of [`EntryGrams`] keeps the fields' bits: above any gram's number (43 bits).
+const FIELDS_AT: u32 = 56;
 
 impl EntryGrams {
     /// Add `key` in the fields `bits`; whether that was new.
     #[inline(always)]
     fn add(&mut self, key: u64, bits: u8) -> bool {
-        if (self.used.len() + 1) * 2 > self.keys.len() {
+        if (self.used.len() + 1) * 2 > self.slots.len() {
             self.grow();
         }
-        let mask = self.keys.len() - 1;
+        let mask = self.slots.len() - 1;
         let mut i = slot_of(key, mask);
+        let bits = u64::from(bits) << FIELDS_AT;
         loop {
-            let k = self.keys[i];
-            if k == key {
-                let had = self.bits[i];
-                self.bits[i] = had | bits;
-                return had | bits != had;
+            let slot = self.slots[i];
+            if slot & ((1 << FIELDS_AT) - 1) == key {
+                self.slots[i] = slot | bits;
+                return slot | bits != slot;
             }
-            if k == 0 {
-                self.keys[i] = key;
-                self.bits[i] = bits;
+            if slot == 0 {
+                self.slots[i] = key | bits;
                 self.used.push(i as u32);
                 return true;
             }
@@ -850,27 +863,21 @@ impl EntryGrams {
     #[cold]
     #[inline(never)]
     fn grow(&mut self) {
-        let size = (self.keys.len() * 2).max(4096);
-        let old: Vec<(u64, u8)> = self
-            .used
-            .iter()
-            .map(|&i| (self.keys[i as usize], self.bits[i as usize]))
-            .collect();
-        self.keys.clear();
-        self.keys.resize(size, 0);
-        self.bits.resize(size, 0);
+        let size = (self.slots.len() * 2).max(4096);
+        let old: Vec<u64> = self.used.iter().map(|&i| self.slots[i as usize]).collect();
+        self.slots.clear();
+        self.slots.resize(size, 0);
         self.used.clear();
-        for (key, bits) in old {
-            let _ = self.add(key, bits);
+        for slot in old {
+            let _ = self.add(slot & ((1 << FIELDS_AT) - 1), (slot >> FIELDS_AT) as u8);
         }
     }
 
     /// Each gram with its fields, once, leaving the table empty for the next entry.
     fn drain(&mut self, mut each: impl FnMut(u64, u8)) {
         for &i in &self.used {
-            let i = i as usize;
-            each(self.keys[i], self.bits[i]);
-            self.keys[i] = 0;
+            let slot = std::mem::take(&mut self.slots[i as usize]);
+            each(slot & ((1 << FIELDS_AT) - 1), (slot >> FIELDS_AT) as u8);
         }
         self.used.clear();
     }
@@ -1198,6 +1205,23 @@ mod tests {
             _ => String::from_utf8(bytes.to_vec()).unwrap(),
         };
         text.split('\0').map(str::to_string).collect()
+    }
+
+    #[test]
+    fn utf16_units_are_counted_as_std_encodes_them() {
+        for text in [
+            "",
+            "a",
+            "职工创新工作室 Café 𠀀𠀀 5G\n",
+            &"回访é𠀀x".repeat(9),
+        ] {
+            for from in 0..text.len() {
+                if text.is_char_boundary(from) {
+                    let t = &text[from..];
+                    assert_eq!(utf16_len(t), t.encode_utf16().count(), "{t:?}");
+                }
+            }
+        }
     }
 
     #[test]
