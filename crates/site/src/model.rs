@@ -480,6 +480,16 @@ struct Built {
     copies: Vec<Copy>,
 }
 
+/// One entry's view alone, as [`assemble`] makes it (without the files it publishes).
+pub fn view(
+    campaign: &Campaign,
+    e: &Entry,
+    media: &EntryMedia,
+    options: &ModelOptions,
+) -> EntryView {
+    entry_view(campaign, e, media, options).view
+}
+
 /// One entry's view and the files it publishes, from the entry and its media.
 fn entry_view(campaign: &Campaign, e: &Entry, media: &EntryMedia, options: &ModelOptions) -> Built {
     let lang = campaign.language;
