@@ -112,6 +112,10 @@ type Shared = Arc<RwLock<Arc<Served>>>;
 struct Session {
     project: Option<project::Project>,
     live: Option<Live>,
+    /// The entry files checked again since the site was last brought up to date (an update can
+    /// fail, or wait for errors to be fixed); `None` after a whole load, when any entry may
+    /// differ from the site's.
+    unsynced: Option<Vec<String>>,
 }
 
 /// Build, serve and watch until the process is stopped.
@@ -196,6 +200,9 @@ fn rebuild(
         (Some(project), Some(paths)) if entries_only(paths) => project.recheck(paths),
         _ => false,
     };
+    if let (true, Some(unsynced), Some(paths)) = (incremental, &mut session.unsynced, &changed) {
+        unsynced.extend(paths.iter().cloned());
+    }
     if !incremental {
         match project::load(
             &options.root,
@@ -205,7 +212,10 @@ fn rebuild(
             },
             &shenbao_git::Git,
         ) {
-            Ok(p) => session.project = Some(p),
+            Ok(p) => {
+                session.project = Some(p);
+                session.unsynced = None;
+            }
             Err(e) => {
                 let lang = options
                     .lang
@@ -253,7 +263,9 @@ fn rebuild(
     } else {
         let summary = Summary::of(project, options.drafts);
         let result = match (&mut session.live, incremental) {
-            (Some(live), true) => live.update(project, &summary),
+            (Some(live), true) => live
+                .update(project, &summary, session.unsynced.as_deref())
+                .map(|()| session.unsynced = Some(Vec::new())),
             _ => {
                 let build = BuildOptions {
                     out: PathBuf::new(),
@@ -265,6 +277,7 @@ fn rebuild(
                 Live::build(project, &summary, &build, Some(cache.clone())).map(|live| {
                     keep_thumbs(&cache, live.files());
                     session.live = Some(live);
+                    session.unsynced = Some(Vec::new());
                 })
             }
         };

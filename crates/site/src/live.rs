@@ -87,15 +87,33 @@ impl Live {
         })
     }
 
-    /// Bring the site up to date with `project` and its summary, whose entries (only) changed.
-    pub fn update(&mut self, project: &Project, summary: &Summary) -> Result<(), SiteError> {
+    /// Bring the site up to date with `project` and its summary, whose entries (only) changed:
+    /// those of the entry files `changed` since the last update, or (`None`) any of them.
+    pub fn update(
+        &mut self,
+        project: &Project,
+        summary: &Summary,
+        changed: Option<&[String]>,
+    ) -> Result<(), SiteError> {
         let shown = model::shown(project, self.options.drafts);
         let earlier = self
             .model
             .entries
             .iter()
             .filter_map(|v| Some((self.sources.get(&v.id)?, v)));
-        let reuse = Reuse::unchanged(earlier, &shown);
+        let reuse = match changed {
+            Some(files) => {
+                let ids: Vec<EntryId> = files.iter().filter_map(|f| EntryId::of_file(f)).collect();
+                let ids: HashSet<(&str, &str)> = ids
+                    .iter()
+                    .map(|id| (id.unit.as_str(), id.slug.as_str()))
+                    .collect();
+                Reuse::unchanged_but(earlier, &shown, |e| {
+                    ids.contains(&(e.unit.as_str(), e.slug.as_str()))
+                })
+            }
+            None => Reuse::unchanged(earlier, &shown),
+        };
         // Only the entries whose views cannot be reused have their media read again.
         let changed: Vec<&Entry> = shown
             .into_iter()
