@@ -42,6 +42,29 @@ fn files(live: &Live) -> BTreeMap<String, Vec<u8>> {
         .collect()
 }
 
+/// Catch up and make the search index as serve does, then compare the site with a whole build
+/// of the same files.
+fn caught_up_is_whole(live: &mut Live, root: &Path, what: &str) {
+    assert!(
+        live.catch_up().unwrap(),
+        "an update leaves the lists and downloads for later"
+    );
+    // The search index is made apart, as serve makes it.
+    let (generation, entries) = live.search_job();
+    let index = shenbao_site::output::Memory::default();
+    shenbao_site::search::write(&entries, &index).unwrap();
+    assert!(live.set_search(generation, index), "{what}");
+    let fresh = load(root);
+    let whole = Live::build(&fresh, &summary(&fresh), &options(), None).unwrap();
+    let (a, b) = (files(live), files(&whole));
+    let differ: Vec<&String> = a
+        .keys()
+        .chain(b.keys())
+        .filter(|k| a.get(*k) != b.get(*k))
+        .collect();
+    assert!(differ.is_empty(), "after {what}, these differ: {differ:?}");
+}
+
 /// A change to the campaign's files.
 type Edit = Box<dyn Fn(&Path)>;
 
@@ -148,34 +171,61 @@ fn entry_by_entry_updates_give_the_same_site_as_a_whole_build() {
         "submissions/beta/dangjian.md",
         "submissions/alpha/caogao.md",
     ];
-    for ((what, edit), path) in edits.iter().zip(changed) {
+    // Entries edited in place have their page shown first; added, removed or published ones not.
+    let in_place = [true, true, true, true, true, false, false, false];
+    for (((what, edit), path), in_place) in edits.iter().zip(changed).zip(in_place) {
         edit(root);
         assert!(project.recheck(&[path.to_string()]), "{what}");
-        live.update(&project, &summary(&project)).unwrap();
-        assert!(
-            live.catch_up(&project).unwrap(),
-            "an update leaves the lists and downloads for later"
-        );
-        // The search index is made apart, as serve makes it.
-        let (generation, entries) = live.search_job();
-        let index = shenbao_site::output::Memory::default();
-        shenbao_site::search::write(&entries, &index).unwrap();
-        assert!(live.set_search(generation, index), "{what}");
-        let project = load(root);
-        let whole = Live::build(&project, &summary(&project), &options(), None).unwrap();
-        let (a, b) = (files(&live), files(&whole));
-        let differ: Vec<&String> = a
-            .keys()
-            .chain(b.keys())
-            .filter(|k| a.get(*k) != b.get(*k))
+        let shown = live.preview(&project, &[path.to_string()]).unwrap();
+        assert_eq!(shown.is_some(), in_place, "{what}");
+        let early: Vec<(String, Vec<u8>)> = shown
+            .unwrap_or_default()
+            .into_iter()
+            .map(|file| {
+                let bytes = live.files().get(&file).unwrap().to_vec();
+                (file, bytes)
+            })
             .collect();
-        assert!(differ.is_empty(), "after {what}, these differ: {differ:?}");
+        assert_eq!(early.len(), usize::from(in_place), "{what}");
+        live.update(&project, &summary(&project), Some(&[path.to_string()]))
+            .unwrap();
+        // The page shown first is the page the update makes.
+        for (file, bytes) in &early {
+            assert_eq!(
+                Some(bytes),
+                files(&live).get(file),
+                "after {what}, {file} shown first"
+            );
+        }
+        caught_up_is_whole(&mut live, root, what);
         // And the checks agree with a whole load.
         assert_eq!(project.diagnostics, load(root).diagnostics, "{what}");
     }
+    // Two saves without a pause between them, in two units: the lists are caught up once, for
+    // both. Updated without saying which entries changed, every entry is compared.
+    for (path, from, to) in [
+        (
+            "submissions/alpha/weiquan.md",
+            "劳动争议调解进工段",
+            "劳动争议调解进车间",
+        ),
+        (
+            "submissions/gamma/yuanqu.md",
+            "园区工会联合会“一站式”服务",
+            "园区一站式服务",
+        ),
+    ] {
+        let f = root.join(path);
+        let t = std::fs::read_to_string(&f).unwrap();
+        assert!(t.contains(from), "{path}");
+        std::fs::write(&f, t.replace(from, to)).unwrap();
+        assert!(project.recheck(&[path.to_string()]));
+        live.update(&project, &summary(&project), None).unwrap();
+    }
+    caught_up_is_whole(&mut live, root, "two saves without a pause");
     // An index made before an update is not served after it.
     let (generation, _) = live.search_job();
-    live.update(&project, &summary(&project)).unwrap();
+    live.update(&project, &summary(&project), None).unwrap();
     let stale = shenbao_site::output::Memory::default();
     assert!(!live.set_search(generation, stale));
 }

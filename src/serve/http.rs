@@ -20,7 +20,7 @@ use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 
-use super::{Shared, overlay};
+use super::{Shared, current, overlay};
 
 /// How long a client has to send a request's head (a slow one holds a connection).
 pub const HEAD_TIMEOUT: Duration = Duration::from_secs(5);
@@ -105,16 +105,27 @@ fn is_local_host(host: &str) -> bool {
 }
 
 pub fn router(state: Shared) -> Router {
-    Router::new().fallback(move |uri: Uri| {
-        let state = state.clone();
-        async move { answer(&state, &uri) }
-    })
+    Router::new().fallback(move |uri: Uri| respond(state.clone(), uri))
 }
 
-fn answer(state: &Shared, uri: &Uri) -> Response<Body> {
-    let served = state.read().map(|s| s.clone()).unwrap_or_default();
+async fn respond(state: Shared, uri: Uri) -> Response<Body> {
+    let mut served = current(&state);
+    // An edited entry's page is served at once; the pages listing it (and anything else) are
+    // answered once they are up to date too, a few milliseconds later, never older.
+    if let Some(settling) = &served.settling
+        && key(uri.path()).is_none_or(|k| !settling.ready.contains(&k))
+    {
+        let mut done = settling.done.clone();
+        // Ends when the update is served (or its thread is gone): waited for once.
+        let _ = done.changed().await;
+        served = current(&state);
+    }
+    answer(&served, &uri)
+}
+
+fn answer(served: &super::Served, uri: &Uri) -> Response<Body> {
     let Some(key) = key(uri.path()) else {
-        return not_found(&served);
+        return not_found(served);
     };
     let found = served.files.get(&key).map(|b| (key.clone(), b.clone()));
     let (key, bytes) = match found {
@@ -132,7 +143,7 @@ fn answer(state: &Shared, uri: &Uri) -> Response<Body> {
             if served.files.is_empty() && !served.problems.is_empty() {
                 return html(StatusCode::OK, overlay::page(&served.problems, served.lang));
             }
-            return not_found(&served);
+            return not_found(served);
         }
     };
     let kind = content_type(&key);
@@ -249,6 +260,62 @@ pub(crate) fn content_type(key: &str) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn while_an_update_settles_only_its_ready_pages_are_answered_the_rest_wait_for_it() {
+        use std::future::Future;
+        use std::task::{Context, Poll, Waker};
+
+        use super::super::{Served, Settling};
+
+        let site = |entry: &str, unit: &str| {
+            let mut files = shenbao_site::live::Files::default();
+            files.insert("entries/a/index.html".into(), entry.as_bytes().into());
+            files.insert("units/u/index.html".into(), unit.as_bytes().into());
+            files
+        };
+        let (done, waiting) = tokio::sync::watch::channel(());
+        let state: Shared = Arc::new(std::sync::RwLock::new(Arc::new(Served {
+            files: site("new entry", "old unit"),
+            settling: Some(Settling {
+                ready: vec!["entries/a/index.html".into()],
+                done: waiting,
+            }),
+            ..Served::default()
+        })));
+        let body = |response: Response<Body>| {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .build()
+                .unwrap();
+            let bytes = runtime
+                .block_on(axum::body::to_bytes(response.into_body(), usize::MAX))
+                .unwrap();
+            String::from_utf8_lossy(&bytes).into_owned()
+        };
+        let mut cx = Context::from_waker(Waker::noop());
+        let uri = |path: &str| path.parse::<Uri>().unwrap();
+
+        let mut entry = Box::pin(respond(state.clone(), uri("/entries/a/")));
+        let Poll::Ready(entry) = entry.as_mut().poll(&mut cx) else {
+            panic!("the entry's page is answered at once");
+        };
+        assert!(body(entry).contains("new entry"));
+
+        let mut unit = Box::pin(respond(state.clone(), uri("/units/u/")));
+        assert!(
+            unit.as_mut().poll(&mut cx).is_pending(),
+            "the unit's page waits"
+        );
+        *state.write().unwrap() = Arc::new(Served {
+            files: site("new entry", "new unit"),
+            ..Served::default()
+        });
+        drop(done);
+        let Poll::Ready(unit) = unit.as_mut().poll(&mut cx) else {
+            panic!("the unit's page is answered once the update is served");
+        };
+        assert!(body(unit).contains("new unit"));
+    }
 
     #[test]
     fn only_addresses_and_localhost_are_answered() {

@@ -9,7 +9,6 @@ pub(crate) mod http;
 mod overlay;
 mod watch;
 
-use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, RwLock};
@@ -20,7 +19,9 @@ use shenbao_core::lang::Lang;
 use shenbao_core::project::{self, LoadError, LoadOptions, Project};
 use shenbao_core::summary::Summary;
 use shenbao_site::BuildOptions;
-use shenbao_site::live::Live;
+use shenbao_site::live::{Files, Live};
+use shenbao_site::output::Memory;
+use shenbao_site::search;
 
 pub use overlay::Problem;
 
@@ -89,9 +90,19 @@ impl std::error::Error for ServeError {}
 /// The site as served: its files and, while the campaign has errors, what to show over them.
 #[derive(Debug, Default)]
 pub struct Served {
-    pub files: HashMap<String, Arc<[u8]>>,
+    pub files: Files,
     pub problems: Vec<Problem>,
     pub lang: Lang,
+    /// Between an edited entry's page and the rest of the update: what is up to date already.
+    pub settling: Option<Settling>,
+}
+
+/// The files already up to date while an update goes on, and word of its end.
+#[derive(Debug)]
+pub struct Settling {
+    pub ready: Vec<String>,
+    /// Changes (its sender is dropped) once the whole update is served.
+    pub done: tokio::sync::watch::Receiver<()>,
 }
 
 type Shared = Arc<RwLock<Arc<Served>>>;
@@ -101,6 +112,10 @@ type Shared = Arc<RwLock<Arc<Served>>>;
 struct Session {
     project: Option<project::Project>,
     live: Option<Live>,
+    /// The entry files checked again since the site was last brought up to date (an update can
+    /// fail, or wait for errors to be fixed); `None` after a whole load, when any entry may
+    /// differ from the site's.
+    unsynced: Option<Vec<String>>,
 }
 
 /// Build, serve and watch until the process is stopped.
@@ -117,7 +132,7 @@ pub fn run(options: ServeOptions, events: Arc<dyn Events>) -> Result<(), ServeEr
         .map_err(ServeError::Bind)?;
     let addr = listener.local_addr().map_err(ServeError::Bind)?;
     // Only once the port is ours: a taken port should not cost a whole build first.
-    rebuild(&options, &state, events.as_ref(), &session, None);
+    rebuild(&options, &state, events.as_ref(), &session, None, &|| {});
     let livereload = tower_livereload::LiveReloadLayer::new();
     let reloader = livereload.reloader();
 
@@ -127,8 +142,15 @@ pub fn run(options: ServeOptions, events: Arc<dyn Events>) -> Result<(), ServeEr
         let events = events.clone();
         let session = session.clone();
         move |changed| {
-            rebuild(&options, &state, events.as_ref(), &session, changed);
-            reloader.reload();
+            let reload = || reloader.reload();
+            rebuild(
+                &options,
+                &state,
+                events.as_ref(),
+                &session,
+                changed,
+                &reload,
+            );
         }
     };
     // The lists of every entry and the downloads wait for a pause in the saving.
@@ -160,14 +182,16 @@ fn entries_only(changed: &[String]) -> bool {
 }
 
 /// Check the campaign (again, or only the changed entries), bring the site up to date when there
-/// are no errors, then publish the result. A broken campaign keeps the last good site, with the
-/// overlay over it.
+/// are no errors, then publish the result and `reload` the open pages. A broken campaign keeps
+/// the last good site, with the overlay over it. An entry edited in place has its page served
+/// (and the pages reloaded) first, before the pages that list it.
 fn rebuild(
     options: &ServeOptions,
     state: &Shared,
     events: &dyn Events,
     session: &Mutex<Session>,
     changed: Option<Vec<String>>,
+    reload: &dyn Fn(),
 ) {
     let started = Instant::now();
     let mut session = session.lock().unwrap_or_else(|e| e.into_inner());
@@ -176,6 +200,9 @@ fn rebuild(
         (Some(project), Some(paths)) if entries_only(paths) => project.recheck(paths),
         _ => false,
     };
+    if let (true, Some(unsynced), Some(paths)) = (incremental, &mut session.unsynced, &changed) {
+        unsynced.extend(paths.iter().cloned());
+    }
     if !incremental {
         match project::load(
             &options.root,
@@ -185,7 +212,10 @@ fn rebuild(
             },
             &shenbao_git::Git,
         ) {
-            Ok(p) => session.project = Some(p),
+            Ok(p) => {
+                session.project = Some(p);
+                session.unsynced = None;
+            }
             Err(e) => {
                 let lang = options
                     .lang
@@ -199,22 +229,43 @@ fn rebuild(
                 events.failed(started.elapsed(), &e, lang);
                 session.project = None;
                 publish(state, session.live.as_ref(), problems, lang);
+                reload();
                 return;
             }
         }
     }
     let Some(project) = &session.project else {
+        reload();
         return;
     };
     let lang = options.lang.unwrap_or(project.campaign.language);
     let counts = diagnostic::count(&project.diagnostics);
+    // Held until the whole update is served: requests for other pages wait for it.
+    let settling = if let (true, 0, Some(live), Some(paths)) =
+        (incremental, counts.errors, &mut session.live, &changed)
+        && let Ok(Some(ready)) = live.preview(project, paths)
+        && !ready.is_empty()
+    {
+        let (done, waiting) = tokio::sync::watch::channel(());
+        let early = Settling {
+            ready,
+            done: waiting,
+        };
+        publish_with(state, Some(live), Vec::new(), lang, Some(early));
+        reload();
+        Some(done)
+    } else {
+        None
+    };
     let mut problems = Vec::new();
     if counts.errors > 0 {
         problems = overlay::problems(&project.diagnostics, lang);
     } else {
         let summary = Summary::of(project, options.drafts);
         let result = match (&mut session.live, incremental) {
-            (Some(live), true) => live.update(project, &summary),
+            (Some(live), true) => live
+                .update(project, &summary, session.unsynced.as_deref())
+                .map(|()| session.unsynced = Some(Vec::new())),
             _ => {
                 let build = BuildOptions {
                     out: PathBuf::new(),
@@ -226,6 +277,7 @@ fn rebuild(
                 Live::build(project, &summary, &build, Some(cache.clone())).map(|live| {
                     keep_thumbs(&cache, live.files());
                     session.live = Some(live);
+                    session.unsynced = Some(Vec::new());
                 })
             }
         };
@@ -235,57 +287,90 @@ fn rebuild(
     }
     events.rebuilt(started.elapsed(), project, lang);
     publish(state, session.live.as_ref(), problems, lang);
+    // Only now, so that the requests it lets go find the whole update.
+    let reloaded = settling.is_some();
+    drop(settling);
+    if !reloaded {
+        reload();
+    }
 }
 
-/// After an update, the pages that list every entry and the downloads, then the search index.
+/// After updates, the pages that list every entry and the downloads, then the search index.
+/// They take a second or more of work at 10,000 entries: they are made on a thread of their own,
+/// on one core and without holding the session, so that a save meanwhile is checked and served
+/// at once (its own catching up follows); work for a site that has changed since is dropped.
 fn catch_up(state: &Shared, session: &Arc<Mutex<Session>>) {
-    let job = {
-        let mut session = session.lock().unwrap_or_else(|e| e.into_inner());
-        let session = &mut *session;
-        let (Some(project), Some(live)) = (&session.project, &mut session.live) else {
+    let (lists, (generation, entries)) = {
+        let session = session.lock().unwrap_or_else(|e| e.into_inner());
+        let Some(live) = &session.live else {
             return;
         };
-        let current = state.read().map(|s| s.clone()).unwrap_or_default();
-        if !current.problems.is_empty() {
+        if !current(state).problems.is_empty() {
             return;
         }
-        if !matches!(live.catch_up(project), Ok(true)) {
+        let Some(lists) = live.catch_up_job() else {
             return;
-        }
-        publish(state, Some(live), Vec::new(), current.lang);
-        live.search_job()
+        };
+        (lists, live.search_job())
     };
-    // The index is most of catching up (0.4 s at 10,000 entries): it is made on a thread of its
-    // own, on one core and without holding the session, so that a save meanwhile is checked
-    // and served at once; an index of a site that has changed since is dropped.
-    let (generation, entries) = job;
     let (state, session) = (state.clone(), session.clone());
     std::thread::spawn(move || {
-        let index = shenbao_site::output::Memory::default();
-        let made = rayon::ThreadPoolBuilder::new()
-            .num_threads(1)
-            .build()
-            .map(|pool| pool.install(|| shenbao_site::search::write(&entries, &index)));
-        if !matches!(made, Ok(Ok(()))) {
-            return;
-        }
-        let mut session = session.lock().unwrap_or_else(|e| e.into_inner());
-        let Some(live) = &mut session.live else {
+        let Ok(pool) = rayon::ThreadPoolBuilder::new().num_threads(1).build() else {
             return;
         };
-        let current = state.read().map(|s| s.clone()).unwrap_or_default();
-        if current.problems.is_empty() && live.set_search(generation, index) {
-            publish(&state, Some(live), Vec::new(), current.lang);
+        // Serve `made` if the site is still the one it was made from and has no errors.
+        let serve = |made: Memory, search: bool| {
+            let mut session = session.lock().unwrap_or_else(|e| e.into_inner());
+            let Some(live) = &mut session.live else {
+                return false;
+            };
+            let current = current(&state);
+            let served = current.problems.is_empty()
+                && if search {
+                    live.set_search(generation, made)
+                } else {
+                    live.caught_up(generation, made)
+                };
+            if served {
+                publish(&state, Some(live), Vec::new(), current.lang);
+            }
+            served
+        };
+        let Ok(made) = pool.install(|| lists.lists()) else {
+            return;
+        };
+        if !serve(made, false) {
+            return;
         }
+        let index = Memory::default();
+        if !lists.current() || pool.install(|| search::write(&entries, &index)).is_err() {
+            return;
+        }
+        serve(index, true);
     });
+}
+
+fn current(state: &Shared) -> Arc<Served> {
+    state.read().map(|s| s.clone()).unwrap_or_default()
 }
 
 /// Serve the site `live` (or nothing yet) with `problems` over it.
 fn publish(state: &Shared, live: Option<&Live>, problems: Vec<Problem>, lang: Lang) {
+    publish_with(state, live, problems, lang, None);
+}
+
+fn publish_with(
+    state: &Shared,
+    live: Option<&Live>,
+    problems: Vec<Problem>,
+    lang: Lang,
+    settling: Option<Settling>,
+) {
     let served = Served {
         files: live.map(|l| l.files().clone()).unwrap_or_default(),
         problems,
         lang,
+        settling,
     };
     if let Ok(mut s) = state.write() {
         *s = Arc::new(served);
@@ -302,11 +387,11 @@ fn thumbs_cache(root: &std::path::Path) -> PathBuf {
     std::env::temp_dir().join(format!("shenbao-thumbs-{:016x}", h.finish()))
 }
 
-fn keep_thumbs(cache: &std::path::Path, files: &HashMap<String, Arc<[u8]>>) {
+fn keep_thumbs(cache: &std::path::Path, files: &Files) {
     if std::fs::create_dir_all(cache).is_err() {
         return;
     }
-    for (path, bytes) in files {
+    for (path, bytes) in files.iter() {
         if let Some(name) = path.strip_prefix("thumbs/") {
             let file = cache.join(name);
             if !file.exists() {

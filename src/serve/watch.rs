@@ -1,20 +1,27 @@
 //! Which file changes rebuild the site: everything in the campaign but the output, git's and
-//! cargo's folders, and editors' temporary files. Events are debounced (notify-debouncer-full);
-//! the rebuild reads the campaign afresh, so files written into brand-new folders, which inotify
-//! may miss, are found all the same once any event arrives.
+//! cargo's folders, and editors' temporary files. A burst of changes is gathered until its files
+//! are written (each closed by its writer, moved into place or removed: 2 ms more, for the next
+//! file of a "save all") or, when one may not be (a file renamed away, a folder made), until
+//! 20 ms pass without a change. The rebuild reads the campaign afresh, so files written into
+//! brand-new folders, which inotify may miss, are found all the same once any event arrives.
 
+use std::collections::{BTreeSet, HashSet};
 use std::path::Path;
-use std::sync::mpsc;
-use std::time::Duration;
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::time::{Duration, Instant};
 
-use notify::{EventKind, RecursiveMode};
-use notify_debouncer_full::{DebounceEventResult, new_debouncer};
+use notify::event::{AccessKind, AccessMode, ModifyKind, RenameMode};
+use notify::{Event, EventKind, RecursiveMode, Watcher};
 
 /// Folders whose changes never matter: the site itself, git, cargo.
 const IGNORED_FOLDERS: &[&str] = &["public", ".git", "target", "node_modules"];
 
 /// After a rebuild, this long without changes counts as a pause, for the work that can wait.
 const IDLE: Duration = Duration::from_millis(250);
+/// Once every changed file is written, this long for more to come before rebuilding.
+const WRITTEN: Duration = Duration::from_millis(2);
+/// Otherwise, this long without a change.
+const QUIET: Duration = Duration::from_millis(20);
 
 /// Watch `root` and call `rebuild` after each burst of relevant changes, with the changed paths
 /// relative to `root` (`None`: the watcher lost track, anything may have changed); call `idle`
@@ -24,78 +31,124 @@ pub fn start(
     rebuild: impl Fn(Option<Vec<String>>) + Send + 'static,
     idle: impl Fn() + Send + 'static,
 ) -> Result<impl Drop, notify::Error> {
-    let (tx, rx) = mpsc::channel::<DebounceEventResult>();
-    let mut debouncer = new_debouncer(Duration::from_millis(20), None, tx)?;
-    debouncer.watch(root, RecursiveMode::Recursive)?;
+    let (tx, rx) = mpsc::channel::<notify::Result<Event>>();
+    let mut watcher = notify::recommended_watcher(tx)?;
+    watcher.watch(root, RecursiveMode::Recursive)?;
     let root = root.to_path_buf();
     std::thread::spawn(move || {
-        let mut owed = false;
+        // When the pause after the last rebuild is due; events that do not matter (the rebuild
+        // itself opens files) do not put it off.
+        let mut pause: Option<Instant> = None;
         loop {
-            let first = if owed {
-                match rx.recv_timeout(IDLE) {
-                    Ok(result) => result,
-                    Err(mpsc::RecvTimeoutError::Timeout) => {
-                        owed = false;
+            let first = match pause {
+                Some(at) => match rx.recv_timeout(at.saturating_duration_since(Instant::now())) {
+                    Ok(event) => event,
+                    Err(RecvTimeoutError::Timeout) => {
+                        pause = None;
                         idle();
                         continue;
                     }
-                    Err(mpsc::RecvTimeoutError::Disconnected) => break,
-                }
-            } else {
-                match rx.recv() {
-                    Ok(result) => result,
+                    Err(RecvTimeoutError::Disconnected) => break,
+                },
+                None => match rx.recv() {
+                    Ok(event) => event,
                     Err(_) => break,
-                }
+                },
             };
-            let mut changed = Some(Vec::new());
-            // Take every burst already waiting: one rebuild serves them all.
-            let waiting = std::iter::from_fn(|| rx.try_recv().ok());
-            for result in std::iter::once(first).chain(waiting) {
-                match (&mut changed, relevant(&root, &result)) {
-                    (_, None) => changed = None,
-                    (Some(list), Some(paths)) => list.extend(paths),
-                    (None, Some(_)) => {}
+            let mut burst = Burst::default();
+            if !burst.add(&root, first) {
+                continue;
+            }
+            let mut last = Instant::now();
+            loop {
+                let wait = if burst.written() { WRITTEN } else { QUIET };
+                match rx.recv_timeout((last + wait).saturating_duration_since(Instant::now())) {
+                    Ok(event) => {
+                        if burst.add(&root, event) {
+                            last = Instant::now();
+                        }
+                    }
+                    Err(RecvTimeoutError::Timeout) => break,
+                    Err(RecvTimeoutError::Disconnected) => return,
                 }
             }
-            match changed {
-                Some(mut list) if !list.is_empty() => {
-                    list.sort();
-                    list.dedup();
-                    rebuild(Some(list));
-                    owed = true;
-                }
-                Some(_) => {}
-                None => {
-                    rebuild(None);
-                    owed = true;
-                }
-            }
+            rebuild(burst.changed());
+            pause = Some(Instant::now() + IDLE);
         }
     });
-    Ok(debouncer)
+    Ok(watcher)
 }
 
-/// The changed paths that matter, relative to `root`; `None` when the watcher lost track (an
-/// overflow), so that everything is read again.
-fn relevant(root: &Path, result: &DebounceEventResult) -> Option<Vec<String>> {
-    match result {
-        // Reading a file is not changing it: the rebuild itself opens every file.
-        Ok(events) => Some(
-            events
-                .iter()
-                .filter(|e| !matches!(e.kind, EventKind::Access(_)))
-                .flat_map(|e| e.paths.iter())
-                .filter(|p| matters(root, p))
-                .filter_map(|p| p.strip_prefix(root).ok())
-                .map(|p| {
-                    p.components()
-                        .map(|c| c.as_os_str().to_string_lossy())
-                        .collect::<Vec<_>>()
-                        .join("/")
-                })
-                .collect(),
-        ),
-        Err(_) => None,
+/// The changes gathered for one rebuild.
+#[derive(Default)]
+struct Burst {
+    /// Relative to the root, sorted.
+    changed: BTreeSet<String>,
+    /// The watcher lost track (an overflow): everything is read again.
+    lost: bool,
+    /// Changed paths whose writer may not be done with them yet.
+    unwritten: HashSet<String>,
+}
+
+impl Burst {
+    /// Take in one event; `false` when it changes nothing that matters.
+    fn add(&mut self, root: &Path, event: notify::Result<Event>) -> bool {
+        let event = match event {
+            Ok(event) if !event.need_rescan() => event,
+            _ => {
+                self.lost = true;
+                return true;
+            }
+        };
+        enum Then {
+            Written,
+            Unwritten,
+            Same,
+        }
+        let then = match event.kind {
+            EventKind::Access(AccessKind::Close(AccessMode::Write))
+            | EventKind::Modify(ModifyKind::Name(RenameMode::To))
+            | EventKind::Remove(_) => Then::Written,
+            // Reading a file is not changing it: the rebuild itself opens every file.
+            EventKind::Access(_) => return false,
+            // Said of paths already seen (a rename's two ends), or complete in itself.
+            EventKind::Modify(ModifyKind::Metadata(_) | ModifyKind::Name(RenameMode::Both)) => {
+                Then::Same
+            }
+            _ => Then::Unwritten,
+        };
+        let mut any = false;
+        for path in event.paths.iter().filter(|p| matters(root, p)) {
+            let Ok(rel) = path.strip_prefix(root) else {
+                continue;
+            };
+            let rel = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
+            match then {
+                Then::Written => {
+                    self.unwritten.remove(&rel);
+                }
+                Then::Unwritten => {
+                    self.unwritten.insert(rel.clone());
+                }
+                Then::Same => {}
+            }
+            self.changed.insert(rel);
+            any = true;
+        }
+        any
+    }
+
+    /// Whether every changed file is written, as far as the events tell.
+    fn written(&self) -> bool {
+        !self.lost && self.unwritten.is_empty()
+    }
+
+    fn changed(self) -> Option<Vec<String>> {
+        (!self.lost).then(|| self.changed.into_iter().collect())
     }
 }
 
@@ -135,6 +188,78 @@ fn is_temporary(name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_burst_is_written_once_each_changed_file_is_closed_moved_into_place_or_removed() {
+        use notify::event::{CreateKind, DataChange, Flag, RemoveKind};
+        let root = Path::new("/c");
+        let event = |kind, path: &str| Ok(Event::new(kind).add_path(root.join(path)));
+        let data = EventKind::Modify(ModifyKind::Data(DataChange::Any));
+        let closed = EventKind::Access(AccessKind::Close(AccessMode::Write));
+
+        // Saved in place: truncated and written, then closed.
+        let mut burst = Burst::default();
+        assert!(burst.add(root, event(data, "submissions/a/x.md")));
+        assert!(!burst.written());
+        assert!(!burst.add(root, event(closed, "submissions/a/.x.md.swp")));
+        assert!(!burst.written());
+        let opened = EventKind::Access(AccessKind::Open(AccessMode::Any));
+        assert!(!burst.add(root, event(opened, "submissions/a/x.md")));
+        assert!(burst.add(root, event(closed, "submissions/a/x.md")));
+        assert!(burst.written());
+        assert_eq!(burst.changed(), Some(vec!["submissions/a/x.md".into()]));
+
+        // Renamed away to a backup, then written anew.
+        let mut burst = Burst::default();
+        let away = EventKind::Modify(ModifyKind::Name(RenameMode::From));
+        burst.add(root, event(away, "submissions/a/x.md"));
+        assert!(
+            !burst.written(),
+            "the file is missing until it is written again"
+        );
+        burst.add(
+            root,
+            event(EventKind::Create(CreateKind::File), "submissions/a/x.md"),
+        );
+        assert!(!burst.written());
+        burst.add(root, event(closed, "submissions/a/x.md"));
+        assert!(burst.written());
+
+        // Moved into place from a temporary file; another removed.
+        let mut burst = Burst::default();
+        let into = EventKind::Modify(ModifyKind::Name(RenameMode::To));
+        burst.add(root, event(into, "submissions/a/x.md"));
+        burst.add(
+            root,
+            event(EventKind::Remove(RemoveKind::File), "submissions/a/y.md"),
+        );
+        assert!(burst.written());
+        assert_eq!(
+            burst.changed(),
+            Some(vec![
+                "submissions/a/x.md".into(),
+                "submissions/a/y.md".into()
+            ])
+        );
+
+        // A new folder: what goes in it is still to come.
+        let mut burst = Burst::default();
+        burst.add(
+            root,
+            event(EventKind::Create(CreateKind::Folder), "submissions/b"),
+        );
+        assert!(!burst.written());
+
+        // Lost track: everything is read again, after the quiet.
+        let mut burst = Burst::default();
+        burst.add(root, event(closed, "submissions/a/x.md"));
+        assert!(burst.add(
+            root,
+            Ok(Event::new(EventKind::Other).set_flag(Flag::Rescan))
+        ));
+        assert!(!burst.written());
+        assert_eq!(burst.changed(), None);
+    }
 
     #[test]
     fn the_output_git_and_editors_scratch_files_do_not_matter() {

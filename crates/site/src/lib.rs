@@ -274,7 +274,7 @@ fn write_exports(
         || out.write("entries/index.json", &entry::showcase_index(model)),
         || {
             if downloads {
-                write_downloads(project, model, out, true)
+                write_downloads(&project.campaign.title, model, out, true)
             } else {
                 Ok(())
             }
@@ -286,15 +286,14 @@ fn write_exports(
 
 /// The roster as CSV, JSON and XLSX, every entry as JSON, and (`index`) the search index.
 fn write_downloads(
-    project: &Project,
+    title: &str,
     model: &Model,
     out: &dyn Sink,
     index: bool,
 ) -> Result<(), SiteError> {
     let (xlsx, rest) = rayon::join(
         || {
-            let xlsx =
-                xlsx::roster(&model.roster, &project.campaign.title).map_err(SiteError::Xlsx)?;
+            let xlsx = xlsx::roster(&model.roster, title).map_err(SiteError::Xlsx)?;
             out.write("roster.xlsx", &xlsx).map_err(SiteError::from)
         },
         || {

@@ -181,13 +181,24 @@ impl<'a> Reuse<'a> {
         earlier: impl Iterator<Item = (&'a Entry, &'a Arc<EntryView>)>,
         shown: &[&Entry],
     ) -> Self {
+        Self::unchanged_but(earlier, shown, |_| true)
+    }
+
+    /// As [`Reuse::unchanged`], comparing only the entries that `suspect` names: the others are
+    /// known to be the entries their views were made from (comparing 10,000 entries, bodies and
+    /// all, takes 45 ms).
+    pub fn unchanged_but(
+        earlier: impl Iterator<Item = (&'a Entry, &'a Arc<EntryView>)>,
+        shown: &[&Entry],
+        suspect: impl Fn(&Entry) -> bool + Sync,
+    ) -> Self {
         let earlier: HashMap<(&str, &str), (&Entry, &Arc<EntryView>)> = earlier
             .map(|(source, view)| ((source.unit.as_str(), source.slug.as_str()), (source, view)))
             .collect();
         let views = shown
             .par_iter()
             .filter_map(|e| match earlier.get(&(e.unit.as_str(), e.slug.as_str())) {
-                Some((source, view)) if *source == *e => {
+                Some((source, view)) if !suspect(e) || *source == *e => {
                     Some(((source.unit.as_str(), source.slug.as_str()), *view))
                 }
                 _ => None,
@@ -478,6 +489,16 @@ pub fn display_date(text: &str, lang: Lang) -> String {
 struct Built {
     view: EntryView,
     copies: Vec<Copy>,
+}
+
+/// One entry's view alone, as [`assemble`] makes it (without the files it publishes).
+pub fn view(
+    campaign: &Campaign,
+    e: &Entry,
+    media: &EntryMedia,
+    options: &ModelOptions,
+) -> EntryView {
+    entry_view(campaign, e, media, options).view
 }
 
 /// One entry's view and the files it publishes, from the entry and its media.

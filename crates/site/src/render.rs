@@ -198,6 +198,29 @@ pub fn render_dirty(
     render_jobs(env, model, prepared, out, &crate::Quiet, &jobs)
 }
 
+/// The page of one entry from a view not (yet) in the model, with the site as `prepared` has it:
+/// `serve` shows an edited entry at once, before the pages that list it are brought up to date.
+/// Returns the file and its HTML.
+pub fn render_entry(
+    env: &Environment<'static>,
+    prepared: &Prepared,
+    view: Arc<EntryView>,
+) -> Result<(String, String), SiteError> {
+    let path = view.path.clone();
+    let entry = Value::from_dyn_object(DynObject::new(view));
+    let ctx = entry_context(prepared.site.clone(), entry, path.clone());
+    let html = env
+        .get_template("entry.html")
+        .and_then(|t| t.render(ctx))
+        .map_err(SiteError::Template)?;
+    Ok((file_of(&path), html))
+}
+
+/// What an entry's page is rendered with, the same whichever way it is rendered.
+fn entry_context(site: Value, entry: Value, path: String) -> Value {
+    context! { site, entry, path }
+}
+
 fn render_jobs(
     env: &Environment<'static>,
     model: &Model,
@@ -319,7 +342,7 @@ fn page(model: &Model, shared: &Prepared, job: Job) -> (String, &'static str, Va
         Job::Entry(i) => {
             let path = model.entries[i].path.clone();
             let entry = shared.entries[i].clone();
-            (path.clone(), "entry.html", context! { site, entry, path })
+            (path.clone(), "entry.html", entry_context(site, entry, path))
         }
         Job::Categories => (
             "categories/".into(),

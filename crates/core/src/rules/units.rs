@@ -1,7 +1,8 @@
 //! Rules that need every entry at once: unit folders and cards, channels, quotas, duplicate titles
 //! and signed rosters.
 
-use std::collections::{BTreeMap, HashMap};
+use std::borrow::Cow;
+use std::collections::HashMap;
 
 use crate::campaign::Campaign;
 use crate::diagnostic::Diagnostic;
@@ -88,10 +89,16 @@ pub fn check(
         }
     }
 
-    // Titles compared without spaces, so a stray space does not hide a duplicate.
-    let mut first_by_title: BTreeMap<String, &Entry> = BTreeMap::new();
+    // Titles compared without spaces, so a stray space does not hide a duplicate. A hash map, and
+    // a copy only of titles with spaces: `serve` runs this at every save (10 ms and more at
+    // 10,000 entries with a sorted map of copies).
+    let mut first_by_title: HashMap<Cow<str>, &Entry> = HashMap::with_capacity(entries.len());
     for entry in entries.iter().filter(|e| !e.title.is_empty()) {
-        let key: String = entry.title.chars().filter(|c| !c.is_whitespace()).collect();
+        let key: Cow<str> = if entry.title.contains(char::is_whitespace) {
+            entry.title.chars().filter(|c| !c.is_whitespace()).collect()
+        } else {
+            Cow::Borrowed(&entry.title)
+        };
         match first_by_title.get(&key) {
             Some(first) => out.push(Diagnostic::new(
                 entry.file(),
