@@ -229,68 +229,87 @@
     return Promise.resolve(meta);
   }
 
-  // A shard: gram → {docs, bits}.
+  // One gram's record in a shard from `at` (after its text): its entries and fields, filled in
+  // when `want`, else only walked past. Returns {end, docs, bits}.
+  function record(bytes, at, want) {
+    function varint() {
+      var n = 0, shift = 0, b;
+      do { b = bytes[at++]; n += (b & 0x7f) * Math.pow(2, shift); shift += 7; } while (b & 0x80);
+      return n;
+    }
+    var count = varint(), flags = bytes[at++];
+    var docs = want ? new Uint32Array(count) : null, bits = want ? new Uint8Array(count) : null;
+    var k = 0, r, runs, len, n;
+    // Entries as gaps or as runs, fields as nibbles, as runs or field by field (flag bits 1,
+    // 2 and 4).
+    if (flags & 1) {
+      var end = 0;
+      for (runs = varint(), r = 0; r < runs; r++) {
+        var start = end + varint();
+        len = varint() + 1;
+        if (want) for (var i = 0; i < len; i++) docs[k++] = start + i;
+        end = start + len;
+      }
+    } else if (want) {
+      for (var last = 0; k < count; k++) { last += varint(); docs[k] = last; }
+    } else {
+      for (; k < count; k++) varint();
+    }
+    if (flags & 4) {
+      // Field by field: in none, in all, at these, at all but these, a bit per entry.
+      for (var f = 0; f < 4; f++) {
+        var mode = bytes[at++], bit = 1 << f;
+        if (mode === 1) { if (want) for (k = 0; k < count; k++) bits[k] |= bit; }
+        else if (mode === 2 || mode === 3) {
+          var listed = want ? new Uint8Array(count) : null;
+          var c = 0;
+          for (n = varint(); n > 0; n--) { c += varint(); if (want) listed[c] = 1; }
+          if (want) for (k = 0; k < count; k++) if (listed[k] === (mode === 2 ? 1 : 0)) bits[k] |= bit;
+        } else if (mode === 4) {
+          if (want) for (k = 0; k < count; k++) if (bytes[at + (k >> 3)] >> (k & 7) & 1) bits[k] |= bit;
+          at += (count + 7) >> 3;
+        }
+      }
+    } else if (flags & 2) {
+      for (k = 0, runs = varint(), r = 0; r < runs; r++) {
+        len = varint() + 1;
+        if (want) bits.fill(bytes[at], k, k + len);
+        at++;
+        k += len;
+      }
+    } else if (want) {
+      for (var j = 0; j < count; j += 2) {
+        var b = bytes[at++];
+        bits[j] = b & 15;
+        if (j + 1 < count) bits[j + 1] = b >> 4;
+      }
+    } else {
+      at += (count + 1) >> 1;
+    }
+    return { end: at, docs: docs, bits: bits };
+  }
+
+  // A shard: gram → its postings, decoded when first asked for (a shard holds many grams, and
+  // a query wants one or two of them).
   function loadShard(i) {
     if (!shardCache[i]) {
       shardCache[i] = fetch(base + "search/g/" + i + ".bin").then(function (r) { return r.arrayBuffer(); }).then(function (buf) {
         var bytes = new Uint8Array(buf), at = 0, map = new Map(), decoder = new TextDecoder();
-        function varint() {
-          var n = 0, shift = 0, b;
-          do { b = bytes[at++]; n += (b & 0x7f) * Math.pow(2, shift); shift += 7; } while (b & 0x80);
-          return n;
-        }
         while (at < bytes.length) {
           var len = bytes[at++];
           var gram = decoder.decode(bytes.subarray(at, at + len));
-          at += len;
-          // Entries as gaps or as runs, fields as nibbles, as runs or field by field (flag
-          // bits 1, 2 and 4).
-          var count = varint(), flags = bytes[at++], docs = new Uint32Array(count), bits = new Uint8Array(count);
-          var k = 0, r, runs, len;
-          if (flags & 1) {
-            var end = 0;
-            for (runs = varint(), r = 0; r < runs; r++) {
-              var start = end + varint();
-              len = varint() + 1;
-              for (var i = 0; i < len; i++) docs[k++] = start + i;
-              end = start + len;
-            }
-          } else {
-            for (var last = 0; k < count; k++) { last += varint(); docs[k] = last; }
-          }
-          if (flags & 4) {
-            // Field by field: in none, in all, at these, at all but these, a bit per entry.
-            for (var f = 0; f < 4; f++) {
-              var mode = bytes[at++], bit = 1 << f;
-              if (mode === 1) for (k = 0; k < count; k++) bits[k] |= bit;
-              else if (mode === 2 || mode === 3) {
-                var listed = new Uint8Array(count);
-                for (var n = varint(), c = 0; n > 0; n--) { c += varint(); listed[c] = 1; }
-                for (k = 0; k < count; k++) if (listed[k] === (mode === 2 ? 1 : 0)) bits[k] |= bit;
-              } else if (mode === 4) {
-                for (k = 0; k < count; k++) if (bytes[at + (k >> 3)] >> (k & 7) & 1) bits[k] |= bit;
-                at += (count + 7) >> 3;
-              }
-            }
-          } else if (flags & 2) {
-            for (k = 0, runs = varint(), r = 0; r < runs; r++) {
-              len = varint() + 1;
-              bits.fill(bytes[at++], k, k + len);
-              k += len;
-            }
-          } else {
-            for (var j = 0; j < count; j += 2) {
-              var b = bytes[at++];
-              bits[j] = b & 15;
-              if (j + 1 < count) bits[j + 1] = b >> 4;
-            }
-          }
-          map.set(gram, { docs: docs, bits: bits });
+          map.set(gram, { bytes: bytes, at: at + len, got: null });
+          at = record(bytes, at + len, false).end;
         }
         return map;
       });
     }
     return shardCache[i];
+  }
+
+  function decoded(entry) {
+    if (!entry.got) entry.got = record(entry.bytes, entry.at, true);
+    return entry.got;
   }
 
   // The postings of a lookup, entries ascending: {docs, bits} (a prefix: the union of its
@@ -299,9 +318,9 @@
   function postings(l) {
     var key = l.gram || l.prefix;
     return loadShard(shardOf(key)).then(function (map) {
-      if (l.gram) return map.get(l.gram) || NONE;
+      if (l.gram) return map.has(l.gram) ? decoded(map.get(l.gram)) : NONE;
       var words = [];
-      map.forEach(function (p, g) { if (g.indexOf(l.prefix) === 0) words.push(p); });
+      map.forEach(function (p, g) { if (g.indexOf(l.prefix) === 0) words.push(decoded(p)); });
       if (words.length < 2) return words[0] || NONE;
       var union = new Map();
       words.forEach(function (p) {
