@@ -21,8 +21,15 @@ pub fn serve(root: PathBuf) -> String {
 
 fn answer(mut stream: TcpStream, root: &Path) {
     let mut line = String::new();
-    if BufReader::new(&stream).read_line(&mut line).is_err() {
+    let mut reader = BufReader::new(&stream);
+    if reader.read_line(&mut line).is_err() {
         return;
+    }
+    // Read the headers to their end: closing a socket with a request's bytes unread resets the
+    // connection, and the browser may lose the response or send the request again.
+    let mut header = String::new();
+    while reader.read_line(&mut header).is_ok_and(|n| n > 2) {
+        header.clear();
     }
     let target = line.split_whitespace().nth(1).unwrap_or("/");
     let path = target.split(['?', '#']).next().unwrap_or("/");
