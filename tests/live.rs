@@ -43,17 +43,17 @@ fn files(live: &Live) -> BTreeMap<String, Vec<u8>> {
 }
 
 /// Catch up and make the search index as serve does, then compare the site with a whole build
-/// of the same files.
-fn caught_up_is_whole(live: &mut Live, root: &Path, what: &str) {
+/// of the same files. Whether the index kept from before was brought up to date by rewriting
+/// what the edit changed (not made whole).
+fn caught_up_is_whole(live: &mut Live, root: &Path, what: &str) -> bool {
     assert!(
         live.catch_up().unwrap(),
         "an update leaves the lists and downloads for later"
     );
     // The search index is made apart, as serve makes it.
-    let (generation, entries) = live.search_job();
-    let index = shenbao_site::output::Memory::default();
-    shenbao_site::search::write(&entries, &index).unwrap();
-    assert!(live.set_search(generation, index), "{what}");
+    let made = live.search_job().run().unwrap();
+    let patched = made.patched();
+    assert!(live.set_search(made), "{what}");
     let fresh = load(root);
     let whole = Live::build(&fresh, &summary(&fresh), &options(), None).unwrap();
     let (a, b) = (files(live), files(&whole));
@@ -63,6 +63,7 @@ fn caught_up_is_whole(live: &mut Live, root: &Path, what: &str) {
         .filter(|k| a.get(*k) != b.get(*k))
         .collect();
     assert!(differ.is_empty(), "after {what}, these differ: {differ:?}");
+    patched
 }
 
 /// A change to the campaign's files.
@@ -173,6 +174,7 @@ fn entry_by_entry_updates_give_the_same_site_as_a_whole_build() {
     ];
     // Entries edited in place have their page shown first; added, removed or published ones not.
     let in_place = [true, true, true, true, true, false, false, false];
+    let mut patched = Vec::new();
     for (((what, edit), path), in_place) in edits.iter().zip(changed).zip(in_place) {
         edit(root);
         assert!(project.recheck(&[path.to_string()]), "{what}");
@@ -197,10 +199,18 @@ fn entry_by_entry_updates_give_the_same_site_as_a_whole_build() {
                 "after {what}, {file} shown first"
             );
         }
-        caught_up_is_whole(&mut live, root, what);
+        patched.push(caught_up_is_whole(&mut live, root, what));
         // And the checks agree with a whole load.
         assert_eq!(project.diagnostics, load(root).diagnostics, "{what}");
     }
+    // The first index is made whole (none was kept); then an entry edited in place rewrites
+    // only what it changed, and one added, removed or published makes it whole again.
+    assert_eq!(
+        patched,
+        [false, true, true, true, true, false, false, false],
+        "{:?}",
+        edits.iter().map(|e| e.0).collect::<Vec<_>>()
+    );
     // Two saves without a pause between them, in two units: the lists are caught up once, for
     // both. Updated without saying which entries changed, every entry is compared.
     for (path, from, to) in [
@@ -224,8 +234,40 @@ fn entry_by_entry_updates_give_the_same_site_as_a_whole_build() {
     }
     caught_up_is_whole(&mut live, root, "two saves without a pause");
     // An index made before an update is not served after it.
-    let (generation, _) = live.search_job();
+    let stale = live.search_job().run().unwrap();
     live.update(&project, &summary(&project), None).unwrap();
-    let stale = shenbao_site::output::Memory::default();
-    assert!(!live.set_search(generation, stale));
+    assert!(!live.set_search(stale));
+    // It was dropped: the next index is made whole, and kept.
+    assert!(!caught_up_is_whole(
+        &mut live,
+        root,
+        "a stale index dropped"
+    ));
+    // Changed files made from an index whose files were replaced meanwhile are not served.
+    let older = live.search_job().run().unwrap();
+    assert!(older.patched());
+    let newer = live.search_job().run().unwrap();
+    assert!(
+        !newer.patched(),
+        "the kept index was taken by the first job"
+    );
+    assert!(live.set_search(newer));
+    assert!(
+        !live.set_search(older),
+        "its changes apply to files since replaced"
+    );
+    let f = root.join("submissions/alpha/weiquan.md");
+    let t = std::fs::read_to_string(&f).unwrap();
+    std::fs::write(
+        &f,
+        t.replace("劳动争议调解进车间", "劳动争议调解进车间一线"),
+    )
+    .unwrap();
+    assert!(project.recheck(&["submissions/alpha/weiquan.md".to_string()]));
+    live.update(&project, &summary(&project), None).unwrap();
+    assert!(caught_up_is_whole(
+        &mut live,
+        root,
+        "an edit after a whole index"
+    ));
 }

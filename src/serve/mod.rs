@@ -20,8 +20,6 @@ use shenbao_core::project::{self, LoadError, LoadOptions, Project};
 use shenbao_core::summary::Summary;
 use shenbao_site::BuildOptions;
 use shenbao_site::live::{Files, Live};
-use shenbao_site::output::Memory;
-use shenbao_site::search;
 
 pub use overlay::Problem;
 
@@ -300,9 +298,9 @@ fn rebuild(
 /// on one core and without holding the session, so that a save meanwhile is checked and served
 /// at once (its own catching up follows); work for a site that has changed since is dropped.
 fn catch_up(state: &Shared, session: &Arc<Mutex<Session>>) {
-    let (lists, (generation, entries)) = {
-        let session = session.lock().unwrap_or_else(|e| e.into_inner());
-        let Some(live) = &session.live else {
+    let (lists, job) = {
+        let mut session = session.lock().unwrap_or_else(|e| e.into_inner());
+        let Some(live) = &mut session.live else {
             return;
         };
         if !current(state).problems.is_empty() {
@@ -318,19 +316,15 @@ fn catch_up(state: &Shared, session: &Arc<Mutex<Session>>) {
         let Ok(pool) = rayon::ThreadPoolBuilder::new().num_threads(1).build() else {
             return;
         };
-        // Serve `made` if the site is still the one it was made from and has no errors.
-        let serve = |made: Memory, search: bool| {
+        // Serve what `give` hands the site, if it is still the one the work was made from and
+        // has no errors.
+        let serve = |give: &mut dyn FnMut(&mut Live) -> bool| {
             let mut session = session.lock().unwrap_or_else(|e| e.into_inner());
             let Some(live) = &mut session.live else {
                 return false;
             };
             let current = current(&state);
-            let served = current.problems.is_empty()
-                && if search {
-                    live.set_search(generation, made)
-                } else {
-                    live.caught_up(generation, made)
-                };
+            let served = current.problems.is_empty() && give(live);
             if served {
                 publish(&state, Some(live), Vec::new(), current.lang);
             }
@@ -339,14 +333,20 @@ fn catch_up(state: &Shared, session: &Arc<Mutex<Session>>) {
         let Ok(made) = pool.install(|| lists.lists()) else {
             return;
         };
-        if !serve(made, false) {
+        let generation = lists.generation;
+        let mut made = Some(made);
+        if !serve(&mut |live| made.take().is_some_and(|m| live.caught_up(generation, m))) {
             return;
         }
-        let index = Memory::default();
-        if !lists.current() || pool.install(|| search::write(&entries, &index)).is_err() {
+        // The kept index is brought up to date (an edit rewrites a few shards), or made again.
+        if !lists.current() {
             return;
         }
-        serve(index, true);
+        let Ok(index) = pool.install(|| job.run()) else {
+            return;
+        };
+        let mut index = Some(index);
+        serve(&mut |live| index.take().is_some_and(|i| live.set_search(i)));
     });
 }
 

@@ -11,6 +11,7 @@ use crate::media::{self, EntryMedia};
 use crate::model::{self, Model, Reuse};
 use crate::output::Memory;
 use crate::render::{self, Dirty, PER_PAGE, Phase, Prepared};
+use crate::search;
 use crate::theme::{self, Theme};
 use crate::{BuildOptions, Quiet, SiteError};
 use shenbao_core::model::Entry;
@@ -41,6 +42,63 @@ pub struct Live {
     /// This version of the site, so that lists or an index made from an earlier one are not
     /// served; shared with the catching up, which gives up on an outdated site between steps.
     generation: Arc<AtomicU64>,
+    /// The search index the served `search/` files were written from, kept to bring them up to
+    /// date after an edit (none until `serve` first makes it, and while a job has it).
+    search: Option<search::Index>,
+    /// Counts the versions of the served `search/` files: a job's changed files apply only to
+    /// the version its index was taken from.
+    search_version: u64,
+}
+
+/// Making the search index apart from the site ([`Live::search_job`]).
+pub struct SearchJob {
+    generation: u64,
+    base: u64,
+    entries: Vec<Arc<crate::entry::EntryView>>,
+    index: Option<search::Index>,
+}
+
+/// A search index made by a [`SearchJob`], and its files: all of them, or (`base`) those
+/// changed since that version of the served ones.
+pub struct SearchMade {
+    generation: u64,
+    base: Option<u64>,
+    files: Memory,
+    index: search::Index,
+}
+
+impl SearchMade {
+    /// Whether only the files an edit changed were written (the kept index was brought up to
+    /// date), not a whole index.
+    pub fn patched(&self) -> bool {
+        self.base.is_some()
+    }
+}
+
+impl SearchJob {
+    /// Bring the kept index up to the entries, writing only what an edit changed; or, when
+    /// none was kept or more than entries edited in place changed, make it all.
+    pub fn run(self) -> Result<SearchMade, crate::output::OutputError> {
+        let files = Memory::default();
+        if let Some(mut index) = self.index
+            && index.update(&self.entries, &files)?
+        {
+            return Ok(SearchMade {
+                generation: self.generation,
+                base: Some(self.base),
+                files,
+                index,
+            });
+        }
+        let index = search::Index::new(&self.entries);
+        index.write(&files)?;
+        Ok(SearchMade {
+            generation: self.generation,
+            base: None,
+            files,
+            index,
+        })
+    }
 }
 
 impl Live {
@@ -84,6 +142,8 @@ impl Live {
             prepared: Arc::new(prepared),
             behind: false,
             generation: Arc::new(AtomicU64::new(next_version())),
+            search: None,
+            search_version: 0,
         })
     }
 
@@ -264,23 +324,33 @@ impl Live {
         true
     }
 
-    /// What the search index is made from, at this update: the caller makes it (the slow part
-    /// of catching up) without holding the site, then gives it to [`Live::set_search`].
-    pub fn search_job(&self) -> (u64, Vec<Arc<crate::entry::EntryView>>) {
-        (
-            self.generation.load(Ordering::Relaxed),
-            self.model.entries.clone(),
-        )
+    /// What the search index is made from, at this update, with the index kept from the last
+    /// one served: the caller runs it (the slow part of catching up) without holding the site,
+    /// then gives the result to [`Live::set_search`].
+    pub fn search_job(&mut self) -> SearchJob {
+        SearchJob {
+            generation: self.generation.load(Ordering::Relaxed),
+            base: self.search_version,
+            entries: self.model.entries.clone(),
+            index: self.search.take(),
+        }
     }
 
-    /// Serve the search index made at update `generation`, unless the site has changed since.
-    pub fn set_search(&mut self, generation: u64, index: Memory) -> bool {
-        if generation != self.generation.load(Ordering::Relaxed) {
+    /// Serve the search index made at update `generation`, unless the site has changed since
+    /// or its changed files apply to files since replaced; it is then kept for the next job.
+    pub fn set_search(&mut self, made: SearchMade) -> bool {
+        if made.generation != self.generation.load(Ordering::Relaxed) {
             return false;
         }
-        // The index is replaced whole: no file of an older one may linger.
-        self.files.retain(|path| !path.starts_with("search/"));
-        self.files.extend(index.into_files());
+        match made.base {
+            Some(base) if base != self.search_version => return false,
+            Some(_) => {}
+            // A whole index replaces the old one: no file of it may linger.
+            None => self.files.retain(|path| !path.starts_with("search/")),
+        }
+        self.files.extend(made.files.into_files());
+        self.search_version += 1;
+        self.search = Some(made.index);
         true
     }
 

@@ -506,6 +506,33 @@ impl Growing {
         self.last = later.last;
     }
 
+    /// Each entry and its fields.
+    fn pairs(&self) -> Vec<(u32, u8)> {
+        let (mut at, mut doc) = (0, 0);
+        (0..self.count)
+            .map(|_| {
+                doc += read_varint(&self.data, &mut at);
+                at += 1;
+                (doc, self.data[at - 1])
+            })
+            .collect()
+    }
+
+    /// Make entry `doc`'s fields `bits`, or take it out (`None`): the postings are written
+    /// again, in order.
+    fn set(&mut self, doc: u32, bits: Option<u8>) {
+        let mut pairs = self.pairs();
+        pairs.retain(|&(d, _)| d != doc);
+        if let Some(bits) = bits {
+            let at = pairs.partition_point(|&(d, _)| d < doc);
+            pairs.insert(at, (doc, bits));
+        }
+        *self = Growing::default();
+        for (d, b) in pairs {
+            self.add(d, b);
+        }
+    }
+
     /// The postings as they are written, in `posting` (reused from gram to gram).
     fn finish(&self, posting: &mut Posting) {
         posting.count = self.count;
@@ -948,105 +975,243 @@ impl Part {
     }
 }
 
-/// Write the index's files into `out`: the shards once the postings are complete, each
-/// entry's fragment as soon as it is made (so that the fragments, most of the index's bytes,
-/// are never all in memory at once).
+/// Write the index's files into `out`: the shards once the postings are complete, then each
+/// entry's fragment.
 pub fn write(entries: &[Arc<EntryView>], out: &dyn Sink) -> Result<(), OutputError> {
-    // Each thread indexes runs of consecutive entries into postings of its own; they are then
-    // joined in entry order (no lock, no second pass over the grams).
-    let run = entries
-        .len()
-        .div_ceil(rayon::current_num_threads().max(1) * 2)
-        .max(1);
-    let mut runs = entries
-        .par_chunks(run)
-        .enumerate()
-        .map(|(at, entries)| {
-            let mut part = Part::default();
-            for (i, e) in entries.iter().enumerate() {
-                part.add((at * run + i) as u32, e);
-            }
-            part
-        })
-        .collect::<Vec<Part>>()
-        .into_iter();
-    let mut all = runs.next().unwrap_or_default();
-    for part in runs {
-        all.join(part);
-    }
-    let Part {
-        han,
-        other,
-        text_bytes,
-        ..
-    } = all;
-    // Postings are about as large as the text; shards of about SHARD_BYTES.
-    let shards = (text_bytes / SHARD_BYTES)
+    Index::new(entries).write(out)
+}
+
+/// The index of a list of entries, kept so that `serve` can bring it up to date after an edit
+/// by rewriting only the shards of the grams the edit touched and the edited entries'
+/// fragments, instead of making it all again.
+pub struct Index {
+    /// The entries it was made from, in order (an entry's number is its place).
+    views: Vec<Arc<EntryView>>,
+    han: HanPostings,
+    other: BTreeMap<String, Growing>,
+    text_bytes: usize,
+    shards: u32,
+}
+
+/// How many shards an index of `text_bytes` of text has: postings are about as large as the
+/// text, and a shard about [`SHARD_BYTES`].
+fn shards_for(text_bytes: usize) -> u32 {
+    (text_bytes / SHARD_BYTES)
         .clamp(1, 1 << 16)
-        .next_power_of_two() as u32;
-    // Within a shard, Han grams by number, then the others by text: any fixed order will do,
-    // as the browser reads a shard whole; this one needs no string per gram.
-    let mut han_records: Vec<(u32, u64, &Growing)> = han.iter().map(|(k, p)| (0, k, p)).collect();
-    han_records.par_iter_mut().for_each(|r| {
-        let mut buf = [0u8; 10];
-        r.0 = shard_of_bytes(han_bytes(r.1, &mut buf), shards);
-    });
-    han_records.par_sort_unstable_by_key(|r| (r.0, r.1));
-    // `other` is a BTreeMap, in order; a stable sort by shard keeps that order within one.
-    let mut other_records: Vec<(u32, &String, &Growing)> = other
-        .iter()
-        .map(|(g, p)| (shard_of(g, shards), g, p))
-        .collect();
-    other_records.sort_by_key(|r| r.0);
-    let mut files: Vec<Vec<u8>> = vec![Vec::new(); shards as usize];
-    files.par_iter_mut().enumerate().for_each(|(shard, file)| {
-        let shard = shard as u32;
-        let mut scratch = Posting::default();
-        let from = han_records.partition_point(|r| r.0 < shard);
-        for (_, key, posting) in han_records[from..].iter().take_while(|r| r.0 == shard) {
-            let mut buf = [0u8; 10];
-            posting.finish(&mut scratch);
-            scratch.record(han_bytes(*key, &mut buf), file);
-        }
-        let from = other_records.partition_point(|r| r.0 < shard);
-        for (_, gram, posting) in other_records[from..].iter().take_while(|r| r.0 == shard) {
-            posting.finish(&mut scratch);
-            scratch.record(gram.as_bytes(), file);
-        }
-    });
-    out.write(
-        "search/meta.json",
-        format!("{{\"shards\":{shards},\"entries\":{}}}\n", entries.len()).as_bytes(),
-    )?;
-    files
-        .par_iter()
-        .enumerate()
-        .try_for_each(|(i, bytes)| out.write(&format!("search/g/{i}.bin"), bytes))?;
-    drop(files);
-    entries.par_iter().enumerate().try_for_each(|(doc, e)| {
-        let meta = meta_text(e);
-        let (width, height) = e
-            .cover
-            .as_ref()
-            .map_or((String::new(), String::new()), |c| {
-                (c.width.to_string(), c.height.to_string())
-            });
-        let bytes = fragment(&[
-            &e.path,
-            &e.title,
-            &e.summary,
+        .next_power_of_two() as u32
+}
+
+/// What an entry's place in the index is made of: two views with the same are indexed alike.
+fn indexed(e: &EntryView) -> impl PartialEq + '_ {
+    (
+        (&e.path, &e.title, &e.summary, &e.text, meta_text(e)),
+        (
+            &e.unit,
+            &e.unit_type,
             &e.unit_name,
             &e.category,
             &e.category_name,
-            e.implementing_unit.as_deref().unwrap_or(""),
-            e.cover.as_ref().map_or("", |c| c.thumb.as_str()),
-            &width,
-            &height,
-            &meta,
-            &e.text,
-        ]);
-        out.write(&format!("search/e/{doc}.bin"), &bytes)
-    })
+        ),
+        (
+            &e.implementing_unit,
+            e.cover.as_ref().map(|c| (&c.thumb, c.width, c.height)),
+        ),
+    )
+}
+
+impl Index {
+    /// Index `entries`. Each thread indexes runs of consecutive entries into postings of its
+    /// own; they are then joined in entry order (no lock, no second pass over the grams).
+    pub fn new(entries: &[Arc<EntryView>]) -> Index {
+        let run = entries
+            .len()
+            .div_ceil(rayon::current_num_threads().max(1) * 2)
+            .max(1);
+        let mut runs = entries
+            .par_chunks(run)
+            .enumerate()
+            .map(|(at, entries)| {
+                let mut part = Part::default();
+                for (i, e) in entries.iter().enumerate() {
+                    part.add((at * run + i) as u32, e);
+                }
+                part
+            })
+            .collect::<Vec<Part>>()
+            .into_iter();
+        let mut all = runs.next().unwrap_or_default();
+        for part in runs {
+            all.join(part);
+        }
+        Index {
+            views: entries.to_vec(),
+            han: all.han,
+            other: all.other,
+            text_bytes: all.text_bytes,
+            shards: shards_for(all.text_bytes),
+        }
+    }
+
+    /// Write every file of the index.
+    pub fn write(&self, out: &dyn Sink) -> Result<(), OutputError> {
+        out.write(
+            "search/meta.json",
+            format!(
+                "{{\"shards\":{},\"entries\":{}}}\n",
+                self.shards,
+                self.views.len()
+            )
+            .as_bytes(),
+        )?;
+        self.write_shards(|_| true, out)?;
+        self.views
+            .par_iter()
+            .enumerate()
+            .try_for_each(|(doc, e)| write_fragment(doc, e, out))
+    }
+
+    /// Bring the index up to `entries` and write the files that changed; `false` (and nothing
+    /// written or changed) when that is more than editing entries in place — one added,
+    /// removed or moved renumbers the rest, and more text may need more shards: the caller
+    /// makes the index again.
+    pub fn update(
+        &mut self,
+        entries: &[Arc<EntryView>],
+        out: &dyn Sink,
+    ) -> Result<bool, OutputError> {
+        if entries.len() != self.views.len() {
+            return Ok(false);
+        }
+        let mut edited = Vec::new();
+        for (doc, (old, new)) in self.views.iter().zip(entries).enumerate() {
+            if Arc::ptr_eq(old, new) {
+                continue;
+            }
+            if old.path != new.path {
+                return Ok(false);
+            }
+            if indexed(old) != indexed(new) {
+                edited.push(doc);
+            }
+        }
+        let size = |e: &EntryView| e.text.len() + e.title.len() + e.summary.len();
+        let text_bytes = edited.iter().fold(self.text_bytes, |bytes, &doc| {
+            bytes - size(&self.views[doc]) + size(&entries[doc])
+        });
+        if shards_for(text_bytes) != self.shards {
+            return Ok(false);
+        }
+        let mut dirty = std::collections::HashSet::new();
+        for &doc in &edited {
+            let (mut before, mut after) = (Part::default(), Part::default());
+            before.add(doc as u32, &self.views[doc]);
+            after.add(doc as u32, &entries[doc]);
+            let bits_in = |part: &Growing| part.pairs().first().map(|&(_, bits)| bits);
+            let mut han: BTreeMap<u64, Option<u8>> =
+                before.han.iter().map(|(k, _)| (k, None)).collect();
+            han.extend(after.han.iter().map(|(k, p)| (k, bits_in(p))));
+            for (key, bits) in han {
+                self.han.get_or_insert(key).set(doc as u32, bits);
+                let mut buf = [0u8; 10];
+                dirty.insert(shard_of_bytes(han_bytes(key, &mut buf), self.shards));
+            }
+            let mut other: BTreeMap<String, Option<u8>> =
+                before.other.into_keys().map(|g| (g, None)).collect();
+            other.extend(after.other.iter().map(|(g, p)| (g.clone(), bits_in(p))));
+            for (gram, bits) in other {
+                dirty.insert(shard_of(&gram, self.shards));
+                let posting = self.other.entry(gram.clone()).or_default();
+                posting.set(doc as u32, bits);
+                if posting.count == 0 {
+                    self.other.remove(&gram);
+                }
+            }
+        }
+        self.text_bytes = text_bytes;
+        self.views = entries.to_vec();
+        self.write_shards(|shard| dirty.contains(&shard), out)?;
+        edited
+            .par_iter()
+            .try_for_each(|&doc| write_fragment(doc, &self.views[doc], out))?;
+        Ok(true)
+    }
+
+    /// Write the shards `wanted` says. Within a shard, Han grams by number, then the others by
+    /// text: any fixed order will do, as the browser lists a shard whole; this one needs no
+    /// string per gram.
+    fn write_shards(
+        &self,
+        wanted: impl Fn(u32) -> bool + Sync,
+        out: &dyn Sink,
+    ) -> Result<(), OutputError> {
+        let shards = self.shards;
+        let mut han_records: Vec<(u32, u64, &Growing)> = self
+            .han
+            .iter()
+            .filter(|(_, p)| p.count > 0)
+            .map(|(k, p)| (0, k, p))
+            .collect();
+        han_records.par_iter_mut().for_each(|r| {
+            let mut buf = [0u8; 10];
+            r.0 = shard_of_bytes(han_bytes(r.1, &mut buf), shards);
+        });
+        han_records.retain(|r| wanted(r.0));
+        han_records.par_sort_unstable_by_key(|r| (r.0, r.1));
+        // `other` is a BTreeMap, in order; a stable sort by shard keeps that order within one.
+        let mut other_records: Vec<(u32, &String, &Growing)> = self
+            .other
+            .iter()
+            .map(|(g, p)| (shard_of(g, shards), g, p))
+            .filter(|r| wanted(r.0))
+            .collect();
+        other_records.sort_by_key(|r| r.0);
+        (0..shards)
+            .into_par_iter()
+            .filter(|&shard| wanted(shard))
+            .try_for_each(|shard| {
+                let mut file = Vec::new();
+                let mut scratch = Posting::default();
+                let from = han_records.partition_point(|r| r.0 < shard);
+                for (_, key, posting) in han_records[from..].iter().take_while(|r| r.0 == shard) {
+                    let mut buf = [0u8; 10];
+                    posting.finish(&mut scratch);
+                    scratch.record(han_bytes(*key, &mut buf), &mut file);
+                }
+                let from = other_records.partition_point(|r| r.0 < shard);
+                for (_, gram, posting) in other_records[from..].iter().take_while(|r| r.0 == shard)
+                {
+                    posting.finish(&mut scratch);
+                    scratch.record(gram.as_bytes(), &mut file);
+                }
+                out.write(&format!("search/g/{shard}.bin"), &file)
+            })
+    }
+}
+
+/// Write entry `doc`'s fragment.
+fn write_fragment(doc: usize, e: &EntryView, out: &dyn Sink) -> Result<(), OutputError> {
+    let meta = meta_text(e);
+    let (width, height) = e
+        .cover
+        .as_ref()
+        .map_or((String::new(), String::new()), |c| {
+            (c.width.to_string(), c.height.to_string())
+        });
+    let bytes = fragment(&[
+        &e.path,
+        &e.title,
+        &e.summary,
+        &e.unit_name,
+        &e.category,
+        &e.category_name,
+        e.implementing_unit.as_deref().unwrap_or(""),
+        e.cover.as_ref().map_or("", |c| c.thumb.as_str()),
+        &width,
+        &height,
+        &meta,
+        &e.text,
+    ]);
+    out.write(&format!("search/e/{doc}.bin"), &bytes)
 }
 
 #[cfg(test)]
