@@ -432,6 +432,21 @@ impl HanPostings {
         }
     }
 
+    fn get(&self, key: u64) -> Option<&Growing> {
+        if self.slots.is_empty() {
+            return None;
+        }
+        let mask = self.slots.len() - 1;
+        let mut i = slot_of(key, mask);
+        loop {
+            match self.slots[i].0 {
+                0 => return None,
+                k if k == key => return Some(&self.slots[i].1),
+                _ => i = (i + 1) & mask,
+            }
+        }
+    }
+
     #[cold]
     #[inline(never)]
     fn grow(&mut self) {
@@ -991,6 +1006,10 @@ pub struct Index {
     other: BTreeMap<String, Growing>,
     text_bytes: usize,
     shards: u32,
+    /// The Han grams of each shard (some perhaps no longer in any entry), made at the first
+    /// update: an update then finds the records of the shards it rewrites without hashing
+    /// every gram.
+    han_by_shard: Vec<Vec<u64>>,
 }
 
 /// How many shards an index of `text_bytes` of text has: postings are about as large as the
@@ -1049,6 +1068,7 @@ impl Index {
             other: all.other,
             text_bytes: all.text_bytes,
             shards: shards_for(all.text_bytes),
+            han_by_shard: Vec::new(),
         }
     }
 
@@ -1063,7 +1083,18 @@ impl Index {
             )
             .as_bytes(),
         )?;
-        self.write_shards(|_| true, out)?;
+        let shards = self.shards;
+        let mut han_records: Vec<(u32, u64, &Growing)> = self
+            .han
+            .iter()
+            .filter(|(_, p)| p.count > 0)
+            .map(|(k, p)| (0, k, p))
+            .collect();
+        han_records.par_iter_mut().for_each(|r| {
+            let mut buf = [0u8; 10];
+            r.0 = shard_of_bytes(han_bytes(r.1, &mut buf), shards);
+        });
+        self.write_shards(han_records, |_| true, out)?;
         self.views
             .par_iter()
             .enumerate()
@@ -1101,24 +1132,50 @@ impl Index {
         if shards_for(text_bytes) != self.shards {
             return Ok(false);
         }
+        if self.han_by_shard.is_empty() {
+            self.han_by_shard = vec![Vec::new(); self.shards as usize];
+            for (key, _) in self.han.iter().filter(|(_, p)| p.count > 0) {
+                let mut buf = [0u8; 10];
+                let shard = shard_of_bytes(han_bytes(key, &mut buf), self.shards);
+                self.han_by_shard[shard as usize].push(key);
+            }
+        }
         let mut dirty = std::collections::HashSet::new();
         for &doc in &edited {
             let (mut before, mut after) = (Part::default(), Part::default());
             before.add(doc as u32, &self.views[doc]);
             after.add(doc as u32, &entries[doc]);
+            // Each gram of the entry before or after, with its fields before and after; only
+            // those whose fields changed (most of an edit's grams are as they were) are set.
             let bits_in = |part: &Growing| part.pairs().first().map(|&(_, bits)| bits);
-            let mut han: BTreeMap<u64, Option<u8>> =
-                before.han.iter().map(|(k, _)| (k, None)).collect();
-            han.extend(after.han.iter().map(|(k, p)| (k, bits_in(p))));
-            for (key, bits) in han {
-                self.han.get_or_insert(key).set(doc as u32, bits);
-                let mut buf = [0u8; 10];
-                dirty.insert(shard_of_bytes(han_bytes(key, &mut buf), self.shards));
+            let mut han: BTreeMap<u64, (Option<u8>, Option<u8>)> = before
+                .han
+                .iter()
+                .map(|(k, p)| (k, (bits_in(p), None)))
+                .collect();
+            for (k, p) in after.han.iter() {
+                han.entry(k).or_default().1 = bits_in(p);
             }
-            let mut other: BTreeMap<String, Option<u8>> =
-                before.other.into_keys().map(|g| (g, None)).collect();
-            other.extend(after.other.iter().map(|(g, p)| (g.clone(), bits_in(p))));
-            for (gram, bits) in other {
+            for (key, (_, bits)) in han.into_iter().filter(|(_, (was, now))| was != now) {
+                let posting = self.han.get_or_insert(key);
+                let was = posting.count;
+                posting.set(doc as u32, bits);
+                let mut buf = [0u8; 10];
+                let shard = shard_of_bytes(han_bytes(key, &mut buf), self.shards);
+                dirty.insert(shard);
+                if was == 0 && posting.count > 0 {
+                    self.han_by_shard[shard as usize].push(key);
+                }
+            }
+            let mut other: BTreeMap<String, (Option<u8>, Option<u8>)> = before
+                .other
+                .iter()
+                .map(|(g, p)| (g.clone(), (bits_in(p), None)))
+                .collect();
+            for (g, p) in &after.other {
+                other.entry(g.clone()).or_default().1 = bits_in(p);
+            }
+            for (gram, (_, bits)) in other.into_iter().filter(|(_, (was, now))| was != now) {
                 dirty.insert(shard_of(&gram, self.shards));
                 let posting = self.other.entry(gram.clone()).or_default();
                 posting.set(doc as u32, bits);
@@ -1129,33 +1186,40 @@ impl Index {
         }
         self.text_bytes = text_bytes;
         self.views = entries.to_vec();
-        self.write_shards(|shard| dirty.contains(&shard), out)?;
+        // The grams of the shards to rewrite: each once, those still in some entry.
+        for &shard in &dirty {
+            let keys = &mut self.han_by_shard[shard as usize];
+            keys.sort_unstable();
+            keys.dedup();
+            keys.retain(|&key| self.han.get(key).is_some_and(|p| p.count > 0));
+        }
+        let (han, by_shard) = (&self.han, &self.han_by_shard);
+        let mut han_records: Vec<(u32, u64, &Growing)> = Vec::new();
+        for &shard in &dirty {
+            for &key in &by_shard[shard as usize] {
+                if let Some(p) = han.get(key) {
+                    han_records.push((shard, key, p));
+                }
+            }
+        }
+        self.write_shards(han_records, |shard| dirty.contains(&shard), out)?;
         edited
             .par_iter()
             .try_for_each(|&doc| write_fragment(doc, &self.views[doc], out))?;
         Ok(true)
     }
 
-    /// Write the shards `wanted` says. Within a shard, Han grams by number, then the others by
-    /// text: any fixed order will do, as the browser lists a shard whole; this one needs no
-    /// string per gram.
+    /// Write the shards `wanted` says, of which `han_records` are the Han grams (shard, number,
+    /// postings; any order). Within a shard, Han grams by number, then the others by text: any
+    /// fixed order will do, as the browser lists a shard whole; this one needs no string per
+    /// gram.
     fn write_shards(
         &self,
+        mut han_records: Vec<(u32, u64, &Growing)>,
         wanted: impl Fn(u32) -> bool + Sync,
         out: &dyn Sink,
     ) -> Result<(), OutputError> {
         let shards = self.shards;
-        let mut han_records: Vec<(u32, u64, &Growing)> = self
-            .han
-            .iter()
-            .filter(|(_, p)| p.count > 0)
-            .map(|(k, p)| (0, k, p))
-            .collect();
-        han_records.par_iter_mut().for_each(|r| {
-            let mut buf = [0u8; 10];
-            r.0 = shard_of_bytes(han_bytes(r.1, &mut buf), shards);
-        });
-        han_records.retain(|r| wanted(r.0));
         han_records.par_sort_unstable_by_key(|r| (r.0, r.1));
         // `other` is a BTreeMap, in order; a stable sort by shard keeps that order within one.
         let mut other_records: Vec<(u32, &String, &Growing)> = self
