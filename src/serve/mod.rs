@@ -19,7 +19,7 @@ use shenbao_core::lang::Lang;
 use shenbao_core::project::{self, LoadError, LoadOptions, Project};
 use shenbao_core::summary::Summary;
 use shenbao_site::BuildOptions;
-use shenbao_site::live::{Files, Live};
+use shenbao_site::live::{Files, Live, SearchJob};
 
 pub use overlay::Problem;
 
@@ -330,16 +330,26 @@ fn catch_up(state: &Shared, session: &Arc<Mutex<Session>>) {
             }
             served
         };
+        // Given up: the index the job holds goes back, for the next one to bring up to date.
+        let give_back = |job: SearchJob| {
+            let mut session = session.lock().unwrap_or_else(|e| e.into_inner());
+            if let Some(live) = &mut session.live {
+                live.return_search(job);
+            }
+        };
         let Ok(made) = pool.install(|| lists.lists()) else {
+            give_back(job);
             return;
         };
         let generation = lists.generation;
         let mut made = Some(made);
         if !serve(&mut |live| made.take().is_some_and(|m| live.caught_up(generation, m))) {
+            give_back(job);
             return;
         }
         // The kept index is brought up to date (an edit rewrites a few shards), or made again.
         if !lists.current() {
+            give_back(job);
             return;
         }
         let Ok(index) = pool.install(|| job.run()) else {

@@ -336,6 +336,14 @@ impl Live {
         }
     }
 
+    /// A job not run gives its index back, when the files it was taken with are still those
+    /// served (else the next job makes the index whole).
+    pub fn return_search(&mut self, job: SearchJob) {
+        if self.search.is_none() && job.base == self.search_version {
+            self.search = job.index;
+        }
+    }
+
     /// Serve the search index made at update `generation`, unless the site has changed since
     /// or its changed files apply to files since replaced; it is then kept for the next job.
     pub fn set_search(&mut self, made: SearchMade) -> bool {
