@@ -211,6 +211,23 @@ fn entry_by_entry_updates_give_the_same_site_as_a_whole_build() {
         "{:?}",
         edits.iter().map(|e| e.0).collect::<Vec<_>>()
     );
+    // A page shown first, from an edit the update then never made (it failed, say): the entry
+    // saved back as it was looks unchanged, yet its page must be made again.
+    let path = "submissions/alpha/weiquan.md";
+    let f = root.join(path);
+    let kept = std::fs::read_to_string(&f).unwrap();
+    std::fs::write(&f, kept.replace("劳动争议调解进工段", "一次没有生效的修改")).unwrap();
+    assert!(project.recheck(&[path.to_string()]));
+    assert!(
+        live.preview(&project, &[path.to_string()])
+            .unwrap()
+            .is_some()
+    );
+    std::fs::write(&f, &kept).unwrap();
+    assert!(project.recheck(&[path.to_string()]));
+    live.update(&project, &summary(&project), Some(&[path.to_string()]))
+        .unwrap();
+    caught_up_is_whole(&mut live, root, "an edit previewed, then saved back");
     // Two saves without a pause between them, in two units: the lists are caught up once, for
     // both. Updated without saying which entries changed, every entry is compared.
     for (path, from, to) in [

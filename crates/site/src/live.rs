@@ -48,6 +48,10 @@ pub struct Live {
     /// Counts the versions of the served `search/` files: a job's changed files apply only to
     /// the version its index was taken from.
     search_version: u64,
+    /// Entries whose page [`Live::preview`] wrote since the last update that went through:
+    /// their views are made again, so that a page previewed from an edit the update then failed
+    /// on is never left standing (the entry reverted would otherwise look unchanged).
+    previewed: HashSet<String>,
 }
 
 /// Making the search index apart from the site ([`Live::search_job`]).
@@ -144,6 +148,7 @@ impl Live {
             generation: Arc::new(AtomicU64::new(next_version())),
             search: None,
             search_version: 0,
+            previewed: HashSet::new(),
         })
     }
 
@@ -160,6 +165,7 @@ impl Live {
             .model
             .entries
             .iter()
+            .filter(|v| !self.previewed.contains(&v.id))
             .filter_map(|v| Some((self.sources.get(&v.id)?, v)));
         let reuse = match changed {
             Some(files) => {
@@ -287,6 +293,7 @@ impl Live {
         self.model = Arc::new(model);
         self.prepared = Arc::new(prepared);
         self.behind = true;
+        self.previewed.clear();
         self.generation.store(next_version(), Ordering::Relaxed);
         Ok(())
     }
@@ -407,6 +414,7 @@ impl Live {
             })
             .collect::<Result<Vec<_>, _>>()?;
         let written = pages.iter().map(|(file, _)| file.clone()).collect();
+        self.previewed.extend(edited.iter().map(|e| e.id()));
         self.files.extend(
             pages
                 .into_iter()
