@@ -172,7 +172,17 @@ fn write_site(
     // The exports are single-threaded work (the workbook above all): they run beside the pages.
     let (pages, rest) = rayon::join(
         || render::render(&theme.env, &model, sink, progress),
-        || write_rest(project, &model, &media.thumbs, &theme, sink, progress, true),
+        || {
+            write_rest(
+                project,
+                &model,
+                &media.thumbs,
+                &theme,
+                sink,
+                progress,
+                Exports::All,
+            )
+        },
     );
     let pages = pages?;
     rest?;
@@ -202,9 +212,9 @@ fn write_rest(
     theme: &theme::Theme,
     sink: &dyn Sink,
     progress: &dyn Progress,
-    downloads: bool,
+    exports: Exports,
 ) -> Result<(), SiteError> {
-    write_exports(project, model, sink, downloads)?;
+    write_exports(project, model, sink, exports)?;
     model.copies.par_iter().try_for_each(|c| {
         sink.copy(&c.from, &c.to)?;
         progress.advance(1);
@@ -261,20 +271,27 @@ pub fn roster_html(
     render::roster_alone(&theme, &model, chosen).map_err(SiteError::Template)
 }
 
+/// What a write makes of the exports beside the showcase's index: `serve` writes the downloads
+/// after the pages are up (`write_downloads`), and makes and keeps its own search index.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Exports {
+    ShowcaseIndex,
+    Downloads,
+    All,
+}
+
 /// The roster as CSV, XLSX and JSON, every entry as JSON, and the showcase's compact index.
-/// `downloads: false` leaves out all but the showcase's index, for `serve` to write after the
-/// pages are up (`write_downloads`).
 fn write_exports(
     project: &Project,
     model: &Model,
     out: &dyn Sink,
-    downloads: bool,
+    exports: Exports,
 ) -> Result<(), SiteError> {
     let (index, rest) = rayon::join(
         || out.write("entries/index.json", &entry::showcase_index(model)),
         || {
-            if downloads {
-                write_downloads(&project.campaign.title, model, out, true)
+            if exports != Exports::ShowcaseIndex {
+                write_downloads(&project.campaign.title, model, out, exports == Exports::All)
             } else {
                 Ok(())
             }

@@ -134,8 +134,11 @@ impl Live {
             &theme,
             &memory,
             &Quiet,
-            true,
+            crate::Exports::Downloads,
         )?;
+        // The search index is kept, for updates to bring up to date.
+        let index = search::Index::new(&model.entries);
+        index.write(&memory)?;
         Ok(Live {
             sources: sources(project, options),
             files: memory.into_files().into(),
@@ -146,7 +149,7 @@ impl Live {
             prepared: Arc::new(prepared),
             behind: false,
             generation: Arc::new(AtomicU64::new(next_version())),
-            search: None,
+            search: Some(index),
             search_version: 0,
             previewed: HashSet::new(),
         })
@@ -256,7 +259,7 @@ impl Live {
                     theme,
                     &memory,
                     &Quiet,
-                    false,
+                    crate::Exports::ShowcaseIndex,
                 )
             },
         );
