@@ -463,7 +463,7 @@ fn query(files: &BTreeMap<&str, &Vec<u8>>, shards: u32, q: &str) -> (usize, usiz
         .collect();
     found.retain(|d| sets.iter().all(|s| s.contains(d)));
     for doc in found.iter().take(PER_PAGE) {
-        loaded += files[format!("search/e/{doc}.bin").as_str()].len();
+        loaded += files[format!("search/e/{doc}.txt").as_str()].len();
     }
     (loaded, found.len())
 }

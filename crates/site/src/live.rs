@@ -355,7 +355,8 @@ impl Live {
     }
 
     /// Serve the search index made at update `generation`, unless the site has changed since
-    /// or its changed files apply to files since replaced; it is then kept for the next job.
+    /// or its changed files apply to files since replaced. Served, its index is kept for the
+    /// next job; refused, it is dropped, and the next job makes the index whole.
     pub fn set_search(&mut self, made: SearchMade) -> bool {
         if made.generation != self.generation.load(Ordering::Relaxed) {
             return false;

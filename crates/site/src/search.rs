@@ -12,7 +12,7 @@
 //! Files: `search/meta.json` (the number of shards), `search/g/<n>.bin` (the postings of the
 //! grams hashed to shard n: for each, the entries and in which fields it stands; see
 //! [`Posting::record`]), and
-//! `search/e/<n>.bin` per entry (what a result card and its snippet need, and the text the
+//! `search/e/<n>.txt` per entry (what a result card and its snippet need, and the text the
 //! browser checks a match against: a pair of pairs apart is not a match; see [`fragment`]).
 
 use std::collections::BTreeMap;
@@ -265,10 +265,17 @@ pub fn meta_text(e: &EntryView) -> String {
 ///
 /// Written in UTF-16LE after a byte-order mark where that is shorter (Chinese text: two bytes
 /// a character instead of three), else in UTF-8: a query loads a dozen of these, and they are
-/// most of what it loads. Text needs no escaping; a U+0000 in it is written as U+FFFD.
+/// most of what it loads. Text needs no escaping; a U+0000 in it is written as U+FFFD. Named
+/// `.txt`: hosts that compress text by its type compress these too.
 fn fragment(fields: &[&str]) -> Vec<u8> {
     let separators = fields.len() - 1;
-    let utf8: usize = fields.iter().map(|f| f.len()).sum::<usize>() + separators;
+    // A U+0000 is written as U+FFFD: three bytes, not one.
+    let nuls: usize = fields
+        .iter()
+        .filter(|f| f.contains('\0'))
+        .map(|f| f.matches('\0').count())
+        .sum();
+    let utf8: usize = fields.iter().map(|f| f.len()).sum::<usize>() + separators + 2 * nuls;
     let units: usize = fields.iter().map(|f| utf16_len(f)).sum::<usize>() + separators;
     if 2 + 2 * units < utf8 {
         let mut out = vec![0; 2 + 2 * units];
@@ -859,7 +866,7 @@ struct Part {
     other: BTreeMap<String, Growing>,
     text_bytes: usize,
     /// The Han grams of the entry being added.
-    seen: EntryGrams,
+    entry_grams: EntryGrams,
 }
 
 /// The distinct Han grams of one entry and the fields each stands in. An entry's occurrences
@@ -930,7 +937,7 @@ impl Part {
         let meta = meta_text(e);
         // The entry's words, each once with its fields, and where each stands in `words`.
         let mut words: Vec<(String, u8)> = Vec::new();
-        let mut seen: std::collections::HashMap<String, usize> = Default::default();
+        let mut word_at: std::collections::HashMap<String, usize> = Default::default();
         for (bit, text) in [
             (TITLE, e.title.as_str()),
             (SUMMARY, &e.summary),
@@ -939,25 +946,25 @@ impl Part {
         ] {
             walk(text, |gram| match gram {
                 Gram::Han(key) => {
-                    self.seen.add(key, bit);
+                    self.entry_grams.add(key, bit);
                 }
                 // Most pairs recur in an entry: a pair already in this field brings nothing new.
                 Gram::Pair { single, pair } => {
-                    if self.seen.add(pair, bit) {
-                        self.seen.add(single, bit);
+                    if self.entry_grams.add(pair, bit) {
+                        self.entry_grams.add(single, bit);
                     }
                 }
-                Gram::Word(word) => match seen.get(word) {
+                Gram::Word(word) => match word_at.get(word) {
                     Some(&i) => words[i].1 |= bit,
                     None => {
-                        seen.insert(word.to_string(), words.len());
+                        word_at.insert(word.to_string(), words.len());
                         words.push((format!("w:{word}"), bit));
                     }
                 },
             });
         }
         let han = &mut self.han;
-        self.seen
+        self.entry_grams
             .drain(|key, bits| han.get_or_insert(key).add(doc, bits));
         words.push((format!("f:c:{}", e.category), 0));
         words.push((format!("f:t:{}", e.unit_type), 0));
@@ -1021,7 +1028,7 @@ fn shards_for(text_bytes: usize) -> u32 {
 }
 
 /// What an entry's place in the index is made of: two views with the same are indexed alike.
-fn indexed(e: &EntryView) -> impl PartialEq + '_ {
+fn indexed_fields(e: &EntryView) -> impl PartialEq + '_ {
     (
         (&e.path, &e.title, &e.summary, &e.text, meta_text(e)),
         (
@@ -1121,7 +1128,7 @@ impl Index {
             if old.path != new.path {
                 return Ok(false);
             }
-            if indexed(old) != indexed(new) {
+            if indexed_fields(old) != indexed_fields(new) {
                 edited.push(doc);
             }
         }
@@ -1275,7 +1282,7 @@ fn write_fragment(doc: usize, e: &EntryView, out: &dyn Sink) -> Result<(), Outpu
         &meta,
         &e.text,
     ]);
-    out.write(&format!("search/e/{doc}.bin"), &bytes)
+    out.write(&format!("search/e/{doc}.txt"), &bytes)
 }
 
 #[cfg(test)]
@@ -1487,6 +1494,10 @@ mod tests {
             read_fragment(&bytes),
             ["/entries/b/", "Night school", "A\u{fffd}B", "5G"]
         );
+        // U+0000 is written as U+FFFD, three bytes in UTF-8: counted so, UTF-16 is shorter here.
+        let nuls = format!("{}职工创新室", "\0".repeat(30));
+        let bytes = fragment(&[&nuls]);
+        assert_eq!((&bytes[..2], bytes.len()), (&[0xFF, 0xFE][..], 2 + 2 * 35));
     }
 
     #[test]

@@ -335,7 +335,7 @@
   // An entry's fragment: its fields apart by U+0000, in UTF-16LE after a byte-order mark or
   // in UTF-8 (search.rs writes the shorter).
   function fragment(doc) {
-    if (!fragCache[doc]) fragCache[doc] = fetch(base + "search/e/" + doc + ".bin").then(function (r) { return r.arrayBuffer(); }).then(function (buf) {
+    if (!fragCache[doc]) fragCache[doc] = fetch(base + "search/e/" + doc + ".txt").then(function (r) { return r.arrayBuffer(); }).then(function (buf) {
       var b = new Uint8Array(buf);
       var wide = b.length >= 2 && b[0] === 0xFF && b[1] === 0xFE;
       var x = (wide ? new TextDecoder("utf-16le").decode(b.subarray(2)) : new TextDecoder().decode(b)).split("\u0000");
