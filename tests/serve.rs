@@ -339,3 +339,40 @@ fn the_terminal_says_where_a_broken_entry_or_campaign_yaml_is_wrong_in_the_campa
     );
     assert!(said.contains("campaign.yaml 有 1 个错误"), "{said}");
 }
+
+/// A file in the campaign written again and again, never closed (a log kept there, say), must
+/// not hold back the rebuild of a save beside it.
+#[test]
+fn a_file_written_without_pause_does_not_hold_back_a_save() {
+    let dir = common::fixture("site");
+    let server = start(dir.path());
+    let page = "/entries/alpha/weiquan/";
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let writing = {
+        let (stop, log) = (stop.clone(), dir.path().join("notes.log"));
+        std::thread::spawn(move || {
+            let mut log = std::fs::File::create(log).unwrap();
+            // Bounded: 20 s at most, whatever happens to the test.
+            for i in 0..4000 {
+                if stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    break;
+                }
+                writeln!(log, "line {i}").unwrap();
+                std::thread::sleep(Duration::from_millis(5));
+            }
+        })
+    };
+    std::thread::sleep(Duration::from_millis(200));
+    let file = dir.path().join("submissions/alpha/weiquan.md");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(
+        &file,
+        text.replace("劳动争议调解进车间", "劳动争议调解进班组"),
+    )
+    .unwrap();
+    until(&server.addr, page, Duration::from_secs(5), |b| {
+        b.contains("劳动争议调解进班组")
+    });
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    writing.join().unwrap();
+}

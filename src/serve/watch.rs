@@ -2,8 +2,9 @@
 //! cargo's folders, and editors' temporary files. A burst of changes is gathered until its files
 //! are written (each closed by its writer, moved into place or removed: 2 ms more, for the next
 //! file of a "save all") or, when one may not be (a file renamed away, a folder made), until
-//! 20 ms pass without a change. The rebuild reads the campaign afresh, so files written into
-//! brand-new folders, which inotify may miss, are found all the same once any event arrives.
+//! 20 ms pass without a change, and never longer than half a second. The rebuild reads the
+//! campaign afresh, so files written into brand-new folders, which inotify may miss, are found
+//! all the same once any event arrives.
 
 use std::collections::{BTreeSet, HashSet};
 use std::path::Path;
@@ -22,6 +23,9 @@ const IDLE: Duration = Duration::from_millis(250);
 const WRITTEN: Duration = Duration::from_millis(2);
 /// Otherwise, this long without a change.
 const QUIET: Duration = Duration::from_millis(20);
+/// A burst never lasts longer: a file written again and again (a log kept in the campaign's
+/// folder) must not hold back the rebuild of a save beside it.
+const LONGEST: Duration = Duration::from_millis(500);
 
 /// Watch `root` and call `rebuild` after each burst of relevant changes, with the changed paths
 /// relative to `root` (`None`: the watcher lost track, anything may have changed); call `idle`
@@ -60,9 +64,11 @@ pub fn start(
                 continue;
             }
             let mut last = Instant::now();
+            let end = last + LONGEST;
             loop {
                 let wait = if burst.written() { WRITTEN } else { QUIET };
-                match rx.recv_timeout((last + wait).saturating_duration_since(Instant::now())) {
+                let until = (last + wait).min(end);
+                match rx.recv_timeout(until.saturating_duration_since(Instant::now())) {
                     Ok(event) => {
                         if burst.add(&root, event) {
                             last = Instant::now();
