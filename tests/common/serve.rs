@@ -19,18 +19,34 @@ pub fn serve(root: PathBuf) -> String {
     url
 }
 
-fn answer(mut stream: TcpStream, root: &Path) {
-    let mut line = String::new();
+/// Answer the requests of one connection, kept open for the next one as static hosts keep
+/// them (closed after 5 s idle).
+fn answer(stream: TcpStream, root: &Path) {
+    let _ = stream.set_read_timeout(Some(std::time::Duration::from_secs(5)));
+    // A response is sent at once, not held back for the acknowledgement of the one before.
+    let _ = stream.set_nodelay(true);
     let mut reader = BufReader::new(&stream);
-    if reader.read_line(&mut line).is_err() {
-        return;
+    loop {
+        let mut line = String::new();
+        if !reader.read_line(&mut line).is_ok_and(|n| n > 0) {
+            return;
+        }
+        // The headers, to their end: the next request follows them.
+        let mut header = String::new();
+        while reader.read_line(&mut header).is_ok_and(|n| n > 2) {
+            header.clear();
+        }
+        let (head, body) = response(&line, root);
+        let mut whole = head.into_bytes();
+        whole.extend_from_slice(&body);
+        if (&stream).write_all(&whole).is_err() {
+            return;
+        }
     }
-    // Read the headers to their end: closing a socket with a request's bytes unread resets the
-    // connection, and the browser may lose the response or send the request again.
-    let mut header = String::new();
-    while reader.read_line(&mut header).is_ok_and(|n| n > 2) {
-        header.clear();
-    }
+}
+
+/// The head and body answering the request line `line`.
+fn response(line: &str, root: &Path) -> (String, Vec<u8>) {
     let target = line.split_whitespace().nth(1).unwrap_or("/");
     let path = target.split(['?', '#']).next().unwrap_or("/");
     let decoded = percent_decode(path);
@@ -67,11 +83,10 @@ fn answer(mut stream: TcpStream, root: &Path) {
         _ => "application/octet-stream",
     };
     let head = format!(
-        "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n",
+        "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nCache-Control: no-store\r\n\r\n",
         body.len()
     );
-    let _ = stream.write_all(head.as_bytes());
-    let _ = stream.write_all(&body);
+    (head, body)
 }
 
 fn percent_decode(s: &str) -> String {

@@ -433,12 +433,15 @@
       // Candidates: in every list (walked together, as all are in entry order); ranked by
       // where each term stands (title, summary, unit and category, body), then in showcase
       // order — each rank a bucket, filled in entry order, so nothing needs sorting.
+      // Plain arrays and loops: at 100,000 entries this runs for every candidate.
       var buckets = [], at = lists.map(function () { return 0; });
-      var first = lists.length ? lists[0] : NONE;
-      outer: for (var i = 0; i < first.docs.length; i++) {
-        var doc = first.docs[i];
-        for (var j = 1; j < lists.length; j++) {
-          var d = lists[j].docs, k = at[j];
+      var docsOf = lists.map(function (l) { return l.docs; }), bitsOf = lists.map(function (l) { return l.bits; });
+      var sizes = looks.map(function (l) { return l.length; }), termCount = sizes.length, count = lists.length;
+      var first = count ? docsOf[0] : NONE.docs;
+      outer: for (var i = 0; i < first.length; i++) {
+        var doc = first[i];
+        for (var j = 1; j < count; j++) {
+          var d = docsOf[j], k = at[j];
           while (k < d.length && d[k] < doc) k++;
           at[j] = k;
           if (k === d.length) break outer;
@@ -446,12 +449,11 @@
         }
         at[0] = i;
         var rank = 0, n = 0;
-        looks.forEach(function (l) {
+        for (var ti = 0; ti < termCount; ti++) {
           var common = 15;
-          for (var m = 0; m < l.length; m++) common &= lists[n + m].bits[at[n + m]];
-          n += l.length;
+          for (var m = n + sizes[ti]; n < m; n++) common &= bitsOf[n][at[n]];
           rank += common & 1 ? 0 : common & 2 ? 1 : common & 4 ? 2 : 3;
-        });
+        }
         (buckets[rank] = buckets[rank] || []).push(doc);
       }
       var found = [].concat.apply([], buckets.filter(Boolean));
