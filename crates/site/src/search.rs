@@ -528,6 +528,11 @@ impl Growing {
         self.last = later.last;
     }
 
+    /// The fields of the last entry added (each entry's fields end its bytes).
+    fn last_bits(&self) -> Option<u8> {
+        self.data.last().copied()
+    }
+
     /// Each entry and its fields.
     fn pairs(&self) -> Vec<(u32, u8)> {
         let (mut at, mut doc) = (0, 0);
@@ -670,17 +675,7 @@ impl Posting {
     /// The entries, one after another as `gap, length − 1` runs (a gap from the previous run's
     /// end), after their number.
     fn doc_runs(&self, out: &mut Bytes) -> usize {
-        // Sized first: the number of runs comes before them.
-        let mut sized = Bytes::Count(0);
-        let number = self.each_doc_run(&mut sized);
-        if let Bytes::Write(_) = out {
-            out.varint(number);
-            self.each_doc_run(out);
-        } else {
-            out.varint(number);
-            out.add(sized.len());
-        }
-        out.len()
+        counted(out, |o| self.each_doc_run(o))
     }
 
     /// Write each run of entries; how many.
@@ -711,16 +706,7 @@ impl Posting {
 
     /// The fields, as `length − 1, fields` runs after their number.
     fn bit_runs(&self, out: &mut Bytes) -> usize {
-        let mut sized = Bytes::Count(0);
-        let number = self.each_bit_run(&mut sized);
-        if let Bytes::Write(_) = out {
-            out.varint(number);
-            self.each_bit_run(out);
-        } else {
-            out.varint(number);
-            out.add(sized.len());
-        }
-        out.len()
+        counted(out, |o| self.each_bit_run(o))
     }
 
     /// Write each run of the same fields; how many.
@@ -802,6 +788,21 @@ fn each_position(set: &[u64], count: usize, is: bool, mut each: impl FnMut(u32))
             word &= word - 1;
         }
     }
+}
+
+/// Runs written by `each` (which says how many), after their number: sized first, as the
+/// number comes before them. The size, when counting.
+fn counted(out: &mut Bytes, each: impl Fn(&mut Bytes) -> u32) -> usize {
+    let mut sized = Bytes::Count(0);
+    let number = each(&mut sized);
+    out.varint(number);
+    match out {
+        Bytes::Write(_) => {
+            each(out);
+        }
+        Bytes::Count(_) => out.add(sized.len()),
+    }
+    out.len()
 }
 
 /// Where an encoding goes: counted only (to choose the shortest way), or written.
@@ -1019,6 +1020,32 @@ pub struct Index {
     han_by_shard: Vec<Vec<u64>>,
 }
 
+/// The grams of one entry whose fields changed between two indexings of it (`before`, `after`:
+/// the postings of that entry alone), each with its fields now; `None` where it is gone. Most
+/// of an edit's grams are as they were, and are left out.
+fn changed<'a, K: Ord>(
+    before: impl Iterator<Item = (K, &'a Growing)>,
+    after: impl Iterator<Item = (K, &'a Growing)>,
+) -> Vec<(K, Option<u8>)> {
+    let mut grams: BTreeMap<K, (Option<u8>, Option<u8>)> = before
+        .map(|(gram, p)| (gram, (p.last_bits(), None)))
+        .collect();
+    for (gram, p) in after {
+        grams.entry(gram).or_default().1 = p.last_bits();
+    }
+    grams
+        .into_iter()
+        .filter(|(_, (was, now))| was != now)
+        .map(|(gram, (_, now))| (gram, now))
+        .collect()
+}
+
+/// The shard of a Han gram, by number.
+fn han_shard(key: u64, shards: u32) -> u32 {
+    let mut buf = [0u8; 10];
+    shard_of_bytes(han_bytes(key, &mut buf), shards)
+}
+
 /// How many shards an index of `text_bytes` of text has: postings are about as large as the
 /// text, and a shard about [`SHARD_BYTES`].
 fn shards_for(text_bytes: usize) -> u32 {
@@ -1097,10 +1124,9 @@ impl Index {
             .filter(|(_, p)| p.count > 0)
             .map(|(k, p)| (0, k, p))
             .collect();
-        han_records.par_iter_mut().for_each(|r| {
-            let mut buf = [0u8; 10];
-            r.0 = shard_of_bytes(han_bytes(r.1, &mut buf), shards);
-        });
+        han_records
+            .par_iter_mut()
+            .for_each(|r| r.0 = han_shard(r.1, shards));
         self.write_shards(han_records, |_| true, out)?;
         self.views
             .par_iter()
@@ -1142,9 +1168,7 @@ impl Index {
         if self.han_by_shard.is_empty() {
             self.han_by_shard = vec![Vec::new(); self.shards as usize];
             for (key, _) in self.han.iter().filter(|(_, p)| p.count > 0) {
-                let mut buf = [0u8; 10];
-                let shard = shard_of_bytes(han_bytes(key, &mut buf), self.shards);
-                self.han_by_shard[shard as usize].push(key);
+                self.han_by_shard[han_shard(key, self.shards) as usize].push(key);
             }
         }
         let mut dirty = std::collections::HashSet::new();
@@ -1154,40 +1178,23 @@ impl Index {
             after.add(doc as u32, &entries[doc]);
             // Each gram of the entry before or after, with its fields before and after; only
             // those whose fields changed (most of an edit's grams are as they were) are set.
-            let bits_in = |part: &Growing| part.pairs().first().map(|&(_, bits)| bits);
-            let mut han: BTreeMap<u64, (Option<u8>, Option<u8>)> = before
-                .han
-                .iter()
-                .map(|(k, p)| (k, (bits_in(p), None)))
-                .collect();
-            for (k, p) in after.han.iter() {
-                han.entry(k).or_default().1 = bits_in(p);
-            }
-            for (key, (_, bits)) in han.into_iter().filter(|(_, (was, now))| was != now) {
+            let han = changed(before.han.iter(), after.han.iter());
+            for (key, bits) in han {
                 let posting = self.han.get_or_insert(key);
                 let was = posting.count;
                 posting.set(doc as u32, bits);
-                let mut buf = [0u8; 10];
-                let shard = shard_of_bytes(han_bytes(key, &mut buf), self.shards);
+                let shard = han_shard(key, self.shards);
                 dirty.insert(shard);
                 if was == 0 && posting.count > 0 {
                     self.han_by_shard[shard as usize].push(key);
                 }
             }
-            let mut other: BTreeMap<String, (Option<u8>, Option<u8>)> = before
-                .other
-                .iter()
-                .map(|(g, p)| (g.clone(), (bits_in(p), None)))
-                .collect();
-            for (g, p) in &after.other {
-                other.entry(g.clone()).or_default().1 = bits_in(p);
-            }
-            for (gram, (_, bits)) in other.into_iter().filter(|(_, (was, now))| was != now) {
-                dirty.insert(shard_of(&gram, self.shards));
+            for (gram, bits) in changed(before.other.iter(), after.other.iter()) {
+                dirty.insert(shard_of(gram, self.shards));
                 let posting = self.other.entry(gram.clone()).or_default();
                 posting.set(doc as u32, bits);
                 if posting.count == 0 {
-                    self.other.remove(&gram);
+                    self.other.remove(gram);
                 }
             }
         }
@@ -1318,10 +1325,7 @@ mod tests {
         let mut buf = [0u8; 10];
         let pair = han_key('工', Some('会'));
         assert_eq!(han_bytes(pair, &mut buf), "c:工会".as_bytes());
-        assert_eq!(
-            shard_of_bytes(han_bytes(pair, &mut buf), 4096),
-            shard_of("c:工会", 4096)
-        );
+        assert_eq!(han_shard(pair, 4096), shard_of("c:工会", 4096));
         assert_eq!(han_bytes(han_key('的', None), &mut buf), "c:的".as_bytes());
         let rare = han_key('\u{20000}', Some('𠀁'));
         assert_eq!(han_bytes(rare, &mut buf), "c:\u{20000}𠀁".as_bytes());
