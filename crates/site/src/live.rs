@@ -57,16 +57,17 @@ pub struct Live {
 /// Making the search index apart from the site ([`Live::search_job`]).
 pub struct SearchJob {
     generation: u64,
-    base: u64,
+    /// The version of the served search files `index` was made for.
+    files_version: u64,
     entries: Vec<Arc<crate::entry::EntryView>>,
     index: Option<search::Index>,
 }
 
-/// A search index made by a [`SearchJob`], and its files: all of them, or (`base`) those
+/// A search index made by a [`SearchJob`], and its files: all of them, or (`patches`) those
 /// changed since that version of the served ones.
 pub struct SearchMade {
     generation: u64,
-    base: Option<u64>,
+    patches: Option<u64>,
     files: Memory,
     index: search::Index,
 }
@@ -75,7 +76,7 @@ impl SearchMade {
     /// Whether only the files an edit changed were written (the kept index was brought up to
     /// date), not a whole index.
     pub fn patched(&self) -> bool {
-        self.base.is_some()
+        self.patches.is_some()
     }
 }
 
@@ -89,7 +90,7 @@ impl SearchJob {
         {
             return Ok(SearchMade {
                 generation: self.generation,
-                base: Some(self.base),
+                patches: Some(self.files_version),
                 files,
                 index,
             });
@@ -98,7 +99,7 @@ impl SearchJob {
         index.write(&files)?;
         Ok(SearchMade {
             generation: self.generation,
-            base: None,
+            patches: None,
             files,
             index,
         })
@@ -340,7 +341,7 @@ impl Live {
     pub fn search_job(&mut self) -> SearchJob {
         SearchJob {
             generation: self.generation.load(Ordering::Relaxed),
-            base: self.search_version,
+            files_version: self.search_version,
             entries: self.model.entries.clone(),
             index: self.search.take(),
         }
@@ -349,7 +350,7 @@ impl Live {
     /// A job not run gives its index back, when the files it was taken with are still those
     /// served (else the next job makes the index whole).
     pub fn return_search(&mut self, job: SearchJob) {
-        if self.search.is_none() && job.base == self.search_version {
+        if self.search.is_none() && job.files_version == self.search_version {
             self.search = job.index;
         }
     }
@@ -361,8 +362,8 @@ impl Live {
         if made.generation != self.generation.load(Ordering::Relaxed) {
             return false;
         }
-        match made.base {
-            Some(base) if base != self.search_version => return false,
+        match made.patches {
+            Some(version) if version != self.search_version => return false,
             Some(_) => {}
             // A whole index replaces the old one: no file of it may linger.
             None => self.files.retain(|path| !path.starts_with("search/")),
