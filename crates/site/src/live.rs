@@ -127,19 +127,28 @@ impl Live {
         );
         let memory = Memory::default();
         let prepared = render::prepare(&theme.env, &model, None)?;
-        render::render_all(&theme.env, &model, &prepared, &memory, &Quiet)?;
-        crate::write_rest(
-            project,
-            &model,
-            &media.thumbs,
-            &theme,
-            &memory,
-            &Quiet,
-            crate::Exports::Downloads,
-        )?;
-        // The search index is kept, for updates to bring up to date.
-        let index = search::Index::new(&model.entries);
-        index.write(&memory)?;
+        // The search index is made beside the pages, as `build` makes it, and kept for updates
+        // to bring up to date.
+        let (rest, index) = rayon::join(
+            || {
+                render::render_all(&theme.env, &model, &prepared, &memory, &Quiet)?;
+                crate::write_rest(
+                    project,
+                    &model,
+                    &media.thumbs,
+                    &theme,
+                    &memory,
+                    &Quiet,
+                    crate::Exports::Downloads,
+                )
+            },
+            || {
+                let index = search::Index::new(&model.entries);
+                index.write(&memory).map(|()| index)
+            },
+        );
+        rest?;
+        let index = index?;
         Ok(Live {
             sources: sources(project, options),
             files: memory.into_files().into(),
