@@ -70,6 +70,14 @@ fn scan(text: &str, mut each: impl FnMut(Piece)) {
     let mut started = false;
     let mut last_han = false;
     for c in text.chars() {
+        // Most of Chinese text: a character of the main Han block straight after a kept one
+        // (nothing pending, so `only_space` is already set).
+        if !pending_space && (0x4E00..=0x9FFF).contains(&(c as u32)) {
+            started = true;
+            last_han = true;
+            each(Piece::Han(c));
+            continue;
+        }
         let han = is_han(c);
         let c = match c as u32 {
             0xFF01..=0xFF5E => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
@@ -933,6 +941,24 @@ impl EntryGrams {
     }
 }
 
+/// A word of an entry in the fields `bit`: kept apart from the Han grams' path, which runs
+/// for every character.
+#[inline(never)]
+fn add_word(
+    words: &mut Vec<(String, u8)>,
+    word_at: &mut std::collections::HashMap<String, usize>,
+    word: &str,
+    bit: u8,
+) {
+    match word_at.get(word) {
+        Some(&i) => words[i].1 |= bit,
+        None => {
+            word_at.insert(word.to_string(), words.len());
+            words.push((format!("w:{word}"), bit));
+        }
+    }
+}
+
 impl Part {
     fn add(&mut self, doc: u32, e: &EntryView) {
         let meta = meta_text(e);
@@ -955,13 +981,7 @@ impl Part {
                         self.entry_grams.add(single, bit);
                     }
                 }
-                Gram::Word(word) => match word_at.get(word) {
-                    Some(&i) => words[i].1 |= bit,
-                    None => {
-                        word_at.insert(word.to_string(), words.len());
-                        words.push((format!("w:{word}"), bit));
-                    }
-                },
+                Gram::Word(word) => add_word(&mut words, &mut word_at, word, bit),
             });
         }
         let han = &mut self.han;
