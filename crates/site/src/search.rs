@@ -53,16 +53,16 @@ fn is_alphanumeric(c: char) -> bool {
 
 /// What normalising text yields, one piece at a time: a kept character (lowered) or the one
 /// space that stands for a run of other characters.
-enum Piece {
-    Han(char),
+trait Pieces {
+    fn han(&mut self, c: char);
     /// A lowered letter or digit.
-    Char(char),
-    Space,
+    fn char(&mut self, c: char);
+    fn space(&mut self);
 }
 
 /// Normalise `text` piece by piece (the index walks these pieces without building the
 /// normalised text; [`normalise`] collects them).
-fn scan(text: &str, mut each: impl FnMut(Piece)) {
+fn scan(text: &str, pieces: &mut impl Pieces) {
     let mut pending_space = false;
     // Whether only whitespace stood since the last kept character (a line break inside a
     // Chinese sentence joins; punctuation never does).
@@ -75,7 +75,7 @@ fn scan(text: &str, mut each: impl FnMut(Piece)) {
         if !pending_space && (0x4E00..=0x9FFF).contains(&(c as u32)) {
             started = true;
             last_han = true;
-            each(Piece::Han(c));
+            pieces.han(c);
             continue;
         }
         let han = is_han(c);
@@ -86,7 +86,7 @@ fn scan(text: &str, mut each: impl FnMut(Piece)) {
         if han || is_alphanumeric(c) {
             if pending_space {
                 if started && !(only_space && han && last_han) {
-                    each(Piece::Space);
+                    pieces.space();
                 }
                 pending_space = false;
             }
@@ -95,11 +95,11 @@ fn scan(text: &str, mut each: impl FnMut(Piece)) {
             last_han = han;
             // Han has no case: only the rest is lowered (the costly part of normalising).
             if han {
-                each(Piece::Han(c));
+                pieces.han(c);
             } else if c.is_ascii() {
-                each(Piece::Char(c.to_ascii_lowercase()));
+                pieces.char(c.to_ascii_lowercase());
             } else {
-                c.to_lowercase().for_each(|l| each(Piece::Char(l)));
+                c.to_lowercase().for_each(|l| pieces.char(l));
             }
         } else {
             pending_space = true;
@@ -108,102 +108,112 @@ fn scan(text: &str, mut each: impl FnMut(Piece)) {
     }
 }
 
+/// The normalised text itself.
+impl Pieces for String {
+    fn han(&mut self, c: char) {
+        self.push(c);
+    }
+    fn char(&mut self, c: char) {
+        self.push(c);
+    }
+    fn space(&mut self) {
+        self.push(' ');
+    }
+}
+
 /// The text as it is matched: lower case, full-width Latin letters and digits as ASCII, every
 /// run of other characters one space, and no space between two Han characters.
 pub fn normalise(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    scan(text, |piece| match piece {
-        Piece::Han(c) | Piece::Char(c) => out.push(c),
-        Piece::Space => out.push(' '),
-    });
+    scan(text, &mut out);
     out
 }
 
 /// Every gram of normalised text: `c:` + a Han character or pair, `w:` + a word.
-pub fn grams(normalised: &str, mut each: impl FnMut(&str)) {
-    let mut buf = [0u8; 10];
-    let mut walker = Walker::new(|gram| match gram {
-        Gram::Han(key) => each(std::str::from_utf8(han_bytes(key, &mut buf)).unwrap_or("")),
-        Gram::Pair { single, pair } => {
-            each(std::str::from_utf8(han_bytes(single, &mut buf)).unwrap_or(""));
-            each(std::str::from_utf8(han_bytes(pair, &mut buf)).unwrap_or(""));
+pub fn grams(normalised: &str, each: impl FnMut(&str)) {
+    struct Texts<F> {
+        each: F,
+        buf: [u8; 10],
+    }
+    impl<F: FnMut(&str)> Grams for Texts<F> {
+        fn han(&mut self, single: u64, pair: Option<u64>) {
+            for key in std::iter::once(single).chain(pair) {
+                (self.each)(std::str::from_utf8(han_bytes(key, &mut self.buf)).unwrap_or(""));
+            }
         }
-        Gram::Word(word) => each(&format!("w:{word}")),
-    });
+        fn word(&mut self, word: &str) {
+            (self.each)(&format!("w:{word}"));
+        }
+    }
+    let mut walker = Walker::new(Texts { each, buf: [0; 10] });
     for c in normalised.chars() {
         match c {
-            ' ' => walker.space(),
-            c => walker.char(c),
+            ' ' => Walker::space(&mut walker),
+            c => Walker::char(&mut walker, c),
         }
     }
     walker.finish();
 }
 
-/// A gram as the walk finds it.
-enum Gram<'a> {
-    /// A Han character with no Han character before it, as its number ([`han_key`]).
-    Han(u64),
-    /// A Han character and the pair it ends: where the pair was seen, so was the character.
-    Pair {
-        single: u64,
-        pair: u64,
-    },
-    Word(&'a str),
+/// Where a walk's grams go.
+trait Grams {
+    /// A Han character, as its number ([`han_key`]), and the pair it ends when a Han character
+    /// stands before it: where the pair was seen, so was the character.
+    fn han(&mut self, single: u64, pair: Option<u64>);
+    fn word(&mut self, word: &str);
 }
 
 /// The grams of normalised text, fed one character at a time: the one set of rules for the
 /// index (fed by [`scan`]) and for [`grams`].
-struct Walker<F: FnMut(Gram<'_>)> {
+struct Walker<G: Grams> {
     prev: Option<char>,
     word: String,
-    each: F,
+    grams: G,
 }
 
-impl<F: FnMut(Gram<'_>)> Walker<F> {
-    fn new(each: F) -> Self {
+impl<G: Grams> Walker<G> {
+    fn new(grams: G) -> Self {
         Walker {
             prev: None,
             word: String::new(),
-            each,
+            grams,
         }
     }
 
     /// A character of normalised text.
+    #[inline(always)]
     fn char(&mut self, c: char) {
         if is_han(c) {
-            self.han(c);
+            self.han_char(c);
         } else {
             self.other(c);
         }
     }
 
     #[inline(always)]
-    fn han(&mut self, c: char) {
+    fn han_char(&mut self, c: char) {
         self.end_word();
-        let single = han_key(c, None);
-        (self.each)(match self.prev {
-            Some(p) => Gram::Pair {
-                single,
-                pair: han_key(p, Some(c)),
-            },
-            None => Gram::Han(single),
-        });
+        let pair = self.prev.map(|p| han_key(p, Some(c)));
+        self.grams.han(han_key(c, None), pair);
         self.prev = Some(c);
     }
 
+    #[inline(always)]
     fn other(&mut self, c: char) {
         self.prev = None;
         self.word.push(c);
     }
 
+    #[inline(always)]
     fn space(&mut self) {
         self.end_word();
         self.prev = None;
     }
 
+    #[inline(always)]
     fn end_word(&mut self) {
         if !self.word.is_empty() {
-            (self.each)(Gram::Word(&self.word));
+            self.grams.word(&self.word);
             self.word.clear();
         }
     }
@@ -214,14 +224,25 @@ impl<F: FnMut(Gram<'_>)> Walker<F> {
 }
 
 /// The grams of raw text, normalised on the way.
-fn walk(text: &str, each: impl FnMut(Gram<'_>)) {
-    let mut walker = Walker::new(each);
-    scan(text, |piece| match piece {
-        Piece::Han(c) => walker.han(c),
-        Piece::Char(c) => walker.other(c),
-        Piece::Space => walker.space(),
-    });
+#[inline(always)]
+fn walk(text: &str, grams: impl Grams) {
+    let mut walker = Walker::new(grams);
+    scan(text, &mut walker);
     walker.finish();
+}
+
+impl<G: Grams> Pieces for Walker<G> {
+    /// Run for every character: inlined into the scan.
+    #[inline(always)]
+    fn han(&mut self, c: char) {
+        self.han_char(c);
+    }
+    fn char(&mut self, c: char) {
+        self.other(c);
+    }
+    fn space(&mut self) {
+        Walker::space(self);
+    }
 }
 
 /// The shard of a gram: FNV-1a of its UTF-8 bytes. A word is filed under its first two
@@ -941,20 +962,40 @@ impl EntryGrams {
     }
 }
 
-/// A word of an entry in the fields `bit`: kept apart from the Han grams' path, which runs
-/// for every character.
-#[inline(never)]
-fn add_word(
-    words: &mut Vec<(String, u8)>,
-    word_at: &mut std::collections::HashMap<String, usize>,
-    word: &str,
+/// Where the walk of one of an entry's fields puts its grams.
+struct EntryWalk<'a> {
+    grams: &'a mut EntryGrams,
+    /// The entry's words, each once with its fields, and where each stands in `words`.
+    words: &'a mut Vec<(String, u8)>,
+    word_at: &'a mut std::collections::HashMap<String, usize>,
     bit: u8,
-) {
-    match word_at.get(word) {
-        Some(&i) => words[i].1 |= bit,
-        None => {
-            word_at.insert(word.to_string(), words.len());
-            words.push((format!("w:{word}"), bit));
+}
+
+impl Grams for EntryWalk<'_> {
+    /// Run for every character: kept short and inlined into the walk.
+    #[inline(always)]
+    fn han(&mut self, single: u64, pair: Option<u64>) {
+        match pair {
+            // Most pairs recur in an entry: a pair already in this field brings nothing new.
+            Some(pair) => {
+                if self.grams.add(pair, self.bit) {
+                    self.grams.add(single, self.bit);
+                }
+            }
+            None => {
+                self.grams.add(single, self.bit);
+            }
+        }
+    }
+
+    #[inline(never)]
+    fn word(&mut self, word: &str) {
+        match self.word_at.get(word) {
+            Some(&i) => self.words[i].1 |= self.bit,
+            None => {
+                self.word_at.insert(word.to_string(), self.words.len());
+                self.words.push((format!("w:{word}"), self.bit));
+            }
         }
     }
 }
@@ -962,7 +1003,6 @@ fn add_word(
 impl Part {
     fn add(&mut self, doc: u32, e: &EntryView) {
         let meta = meta_text(e);
-        // The entry's words, each once with its fields, and where each stands in `words`.
         let mut words: Vec<(String, u8)> = Vec::new();
         let mut word_at: std::collections::HashMap<String, usize> = Default::default();
         for (bit, text) in [
@@ -971,18 +1011,15 @@ impl Part {
             (META, &meta),
             (BODY, &e.text),
         ] {
-            walk(text, |gram| match gram {
-                Gram::Han(key) => {
-                    self.entry_grams.add(key, bit);
-                }
-                // Most pairs recur in an entry: a pair already in this field brings nothing new.
-                Gram::Pair { single, pair } => {
-                    if self.entry_grams.add(pair, bit) {
-                        self.entry_grams.add(single, bit);
-                    }
-                }
-                Gram::Word(word) => add_word(&mut words, &mut word_at, word, bit),
-            });
+            walk(
+                text,
+                EntryWalk {
+                    grams: &mut self.entry_grams,
+                    words: &mut words,
+                    word_at: &mut word_at,
+                    bit,
+                },
+            );
         }
         let han = &mut self.han;
         self.entry_grams
