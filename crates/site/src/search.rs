@@ -298,14 +298,12 @@ pub fn meta_text(e: &EntryView) -> String {
 /// `.txt`: hosts that compress text by its type compress these too.
 fn fragment(fields: &[&str]) -> Vec<u8> {
     let separators = fields.len() - 1;
+    let (units, nuls) = fields.iter().fold((separators, 0), |(units, nuls), f| {
+        let (u, n) = utf16_len(f);
+        (units + u, nuls + n)
+    });
     // A U+0000 is written as U+FFFD: three bytes, not one.
-    let nuls: usize = fields
-        .iter()
-        .filter(|f| f.contains('\0'))
-        .map(|f| f.matches('\0').count())
-        .sum();
     let utf8: usize = fields.iter().map(|f| f.len()).sum::<usize>() + separators + 2 * nuls;
-    let units: usize = fields.iter().map(|f| utf16_len(f)).sum::<usize>() + separators;
     if 2 + 2 * units < utf8 {
         let mut out = vec![0; 2 + 2 * units];
         out[..2].copy_from_slice(&[0xFF, 0xFE]);
@@ -332,24 +330,30 @@ fn fragment(fields: &[&str]) -> Vec<u8> {
     out
 }
 
-/// How many UTF-16 units `text` is: a unit a character, two from U+10000 (a four-byte
-/// sequence in UTF-8). Counted eight bytes at a time: every byte but continuations
-/// (`10xxxxxx`), and once more each four-byte lead (`11110xxx`).
-fn utf16_len(text: &str) -> usize {
+/// How many UTF-16 units `text` is, and how many U+0000 it holds: a unit a character, two
+/// from U+10000 (a four-byte sequence in UTF-8). Counted eight bytes at a time: every byte
+/// but continuations (`10xxxxxx`), once more each four-byte lead (`11110xxx`); and the zero
+/// bytes, in the same pass.
+fn utf16_len(text: &str) -> (usize, usize) {
     const TOP: u64 = 0x8080_8080_8080_8080;
+    const LOW: u64 = 0x7F7F_7F7F_7F7F_7F7F;
     let (words, rest) = text.as_bytes().as_chunks::<8>();
-    let mut units = 0;
+    let (mut units, mut nuls) = (0, 0);
     for word in words {
         let w = u64::from_le_bytes(*word);
         // Each byte's bit 7, and (shifted into bit 7) its bits 6, 5 and 4.
         let continuations = w & !(w << 1) & TOP;
         let fours = w & (w << 1) & (w << 2) & (w << 3) & TOP;
         units += 8 - continuations.count_ones() as usize + fours.count_ones() as usize;
+        // Bit 7 of a byte's low bits plus 0x7F is set unless they are 0 (no carry leaves it).
+        let zeros = !((w & LOW) + LOW | w) & TOP;
+        nuls += zeros.count_ones() as usize;
     }
     for &b in rest {
         units += usize::from(b & 0xC0 != 0x80) + usize::from(b >= 0xF0);
+        nuls += usize::from(b == 0);
     }
-    units
+    (units, nuls)
 }
 
 /// Write `text` into `out` from `at` as UTF-16LE (U+0000 as U+FFFD); where it ends. Decoded by
@@ -1505,17 +1509,19 @@ mod tests {
     }
 
     #[test]
-    fn utf16_units_are_counted_as_std_encodes_them() {
+    fn utf16_units_and_nuls_are_counted_as_std_counts_them() {
         for text in [
             "",
             "a",
             "职工创新工作室 Café 𠀀𠀀 5G\n",
             &"回访é𠀀x".repeat(9),
+            &"\0职\0\0工\u{7f}\u{80}\0".repeat(5),
         ] {
             for from in 0..text.len() {
                 if text.is_char_boundary(from) {
                     let t = &text[from..];
-                    assert_eq!(utf16_len(t), t.encode_utf16().count(), "{t:?}");
+                    let nuls = t.matches('\0').count();
+                    assert_eq!(utf16_len(t), (t.encode_utf16().count(), nuls), "{t:?}");
                 }
             }
         }
