@@ -298,21 +298,32 @@ pub fn meta_text(e: &EntryView) -> String {
 /// `.txt`: hosts that compress text by its type compress these too.
 fn fragment(fields: &[&str]) -> Vec<u8> {
     let separators = fields.len() - 1;
-    let (units, nuls) = fields.iter().fold((separators, 0), |(units, nuls), f| {
-        let (u, n) = utf16_len(f);
-        (units + u, nuls + n)
-    });
+    let counts: Vec<(usize, usize)> = fields.iter().map(|f| utf16_len(f)).collect();
+    let units = separators + counts.iter().map(|c| c.0).sum::<usize>();
+    let nuls: usize = counts.iter().map(|c| c.1).sum();
     // A U+0000 is written as U+FFFD: three bytes, not one.
     let utf8: usize = fields.iter().map(|f| f.len()).sum::<usize>() + separators + 2 * nuls;
     if 2 + 2 * units < utf8 {
-        let mut out = vec![0; 2 + 2 * units];
-        out[..2].copy_from_slice(&[0xFF, 0xFE]);
-        let mut at = 2;
-        for (i, field) in fields.iter().enumerate() {
-            // A separator is two zero bytes, as `out` already holds.
-            at += 2 * usize::from(i > 0);
-            at = utf16_into(field, &mut out, at);
+        let mut wide: Vec<u16> = Vec::with_capacity(units + 1);
+        for (i, (field, &(_, nuls))) in fields.iter().zip(&counts).enumerate() {
+            if i > 0 {
+                wide.push(0);
+            }
+            let from = wide.len();
+            // Room for the worst case, as the converter asks; cut to what it wrote.
+            wide.resize(from + field.len() + 1, 0);
+            let written = encoding_rs::mem::convert_str_to_utf16(field, &mut wide[from..]);
+            wide.truncate(from + written);
+            if nuls > 0 {
+                wide[from..]
+                    .iter_mut()
+                    .filter(|u| **u == 0)
+                    .for_each(|u| *u = 0xFFFD);
+            }
         }
+        let mut out = Vec::with_capacity(2 + 2 * wide.len());
+        out.extend_from_slice(&[0xFF, 0xFE]);
+        out.extend(wide.iter().flat_map(|u| u.to_le_bytes()));
         return out;
     }
     let mut out = Vec::with_capacity(utf8);
@@ -346,7 +357,7 @@ fn utf16_len(text: &str) -> (usize, usize) {
         let fours = w & (w << 1) & (w << 2) & (w << 3) & TOP;
         units += 8 - continuations.count_ones() as usize + fours.count_ones() as usize;
         // Bit 7 of a byte's low bits plus 0x7F is set unless they are 0 (no carry leaves it).
-        let zeros = !((w & LOW) + LOW | w) & TOP;
+        let zeros = !(((w & LOW) + LOW) | w) & TOP;
         nuls += zeros.count_ones() as usize;
     }
     for &b in rest {
@@ -354,54 +365,6 @@ fn utf16_len(text: &str) -> (usize, usize) {
         nuls += usize::from(b == 0);
     }
     (units, nuls)
-}
-
-/// Write `text` into `out` from `at` as UTF-16LE (U+0000 as U+FFFD); where it ends. Decoded by
-/// hand: `encode_utf16` a unit at a time was most of the cost of the fragments.
-fn utf16_into(text: &str, out: &mut [u8], mut at: usize) -> usize {
-    let b = text.as_bytes();
-    let mut put = |unit: u32, at: &mut usize| {
-        out[*at] = unit as u8;
-        out[*at + 1] = (unit >> 8) as u8;
-        *at += 2;
-    };
-    let cont = |i: usize| u32::from(b[i] & 0x3F);
-    let mut i = 0;
-    while i < b.len() {
-        let lead = b[i];
-        match lead {
-            0 => {
-                put(0xFFFD, &mut at);
-                i += 1;
-            }
-            0x01..=0x7F => {
-                put(u32::from(lead), &mut at);
-                i += 1;
-            }
-            0x80..=0xDF => {
-                put(u32::from(lead & 0x1F) << 6 | cont(i + 1), &mut at);
-                i += 2;
-            }
-            0xE0..=0xEF => {
-                put(
-                    u32::from(lead & 0x0F) << 12 | cont(i + 1) << 6 | cont(i + 2),
-                    &mut at,
-                );
-                i += 3;
-            }
-            _ => {
-                let c = u32::from(lead & 0x07) << 18
-                    | cont(i + 1) << 12
-                    | cont(i + 2) << 6
-                    | cont(i + 3);
-                let c = c - 0x1_0000;
-                put(0xD800 | c >> 10, &mut at);
-                put(0xDC00 | (c & 0x3FF), &mut at);
-                i += 4;
-            }
-        }
-    }
-    at
 }
 
 /// Write a varint.
