@@ -103,8 +103,8 @@ fn end_tags_in_lower_case(body: &str) -> std::borrow::Cow<'_, str> {
 pub fn parse(body: &str, slug: Option<&str>, want: Want) -> Body {
     let body = &*end_tags_in_lower_case(body);
     let mut scanner = scan::Scanner::new(slug);
-    let mut renderer = want.html.then(|| html::Renderer::new(slug));
-    let mut text = want.text.then(text::Text::default);
+    let mut renderer = want.html.then(|| html::Renderer::new(slug, body.len()));
+    let mut text = want.text.then(|| text::Text::with_capacity(body.len()));
     // No heading attributes: `## x {onclick=…}` would pass attributes straight through.
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
         scanner.feed(&event, range.start);

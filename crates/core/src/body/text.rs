@@ -9,6 +9,13 @@ pub(super) struct Text {
 }
 
 impl Text {
+    /// For a body of `len` bytes: its text is about as long, made room for at once.
+    pub(super) fn with_capacity(len: usize) -> Self {
+        Text {
+            out: String::with_capacity(len),
+        }
+    }
+
     pub(super) fn feed(&mut self, event: &Event<'_>) {
         match event {
             Event::Text(t) | Event::Code(t) => self.out.push_str(t),
