@@ -148,8 +148,8 @@ pub fn grams(normalised: &str, each: impl FnMut(&str)) {
     let mut walker = Walker::new(Texts { each, buf: [0; 10] });
     for c in normalised.chars() {
         match c {
-            ' ' => Walker::space(&mut walker),
-            c => Walker::char(&mut walker, c),
+            ' ' => walker.gap(),
+            c => walker.feed(c),
         }
     }
     walker.finish();
@@ -182,7 +182,7 @@ impl<G: Grams> Walker<G> {
 
     /// A character of normalised text.
     #[inline(always)]
-    fn char(&mut self, c: char) {
+    fn feed(&mut self, c: char) {
         if is_han(c) {
             self.han_char(c);
         } else {
@@ -204,8 +204,9 @@ impl<G: Grams> Walker<G> {
         self.word.push(c);
     }
 
+    /// The space between two words or runs of Han text.
     #[inline(always)]
-    fn space(&mut self) {
+    fn gap(&mut self) {
         self.end_word();
         self.prev = None;
     }
@@ -241,7 +242,7 @@ impl<G: Grams> Pieces for Walker<G> {
         self.other(c);
     }
     fn space(&mut self) {
-        Walker::space(self);
+        self.gap();
     }
 }
 
