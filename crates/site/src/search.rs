@@ -305,13 +305,15 @@ fn fragment(fields: &[&str]) -> Vec<u8> {
     // A U+0000 is written as U+FFFD: three bytes, not one.
     let utf8: usize = fields.iter().map(|f| f.len()).sum::<usize>() + separators + 2 * nuls;
     if 2 + 2 * units < utf8 {
-        let mut wide: Vec<u16> = Vec::with_capacity(units + 1);
+        // The converter asks for a unit of room per byte, and one more, for each field.
+        let room = fields.iter().map(|f| f.len() + 1).sum::<usize>() + separators;
+        let mut wide: Vec<u16> = Vec::with_capacity(room);
         for (i, (field, &(_, nuls))) in fields.iter().zip(&counts).enumerate() {
             if i > 0 {
                 wide.push(0);
             }
             let from = wide.len();
-            // Room for the worst case, as the converter asks; cut to what it wrote.
+            // Room for the worst case; cut to what it wrote.
             wide.resize(from + field.len() + 1, 0);
             let written = encoding_rs::mem::convert_str_to_utf16(field, &mut wide[from..]);
             wide.truncate(from + written);
