@@ -119,12 +119,7 @@ fn an_entry_that_arrives_after_the_deadline_is_late_and_an_edit_after_it_is_not(
     commit(d, BETA, "2017-12-07T02:00:00+00:00", "a late entry");
     // An on-time entry edited after the deadline: its arrival counts, not the edit.
     let edited = d.join("submissions/alpha/weiquan.md");
-    let text = std::fs::read_to_string(&edited).unwrap();
-    std::fs::write(
-        &edited,
-        text.replace("示例内容。", "示例内容，补充了数据。"),
-    )
-    .unwrap();
+    common::edit(&edited, "示例内容。", "示例内容，补充了数据。");
     commit(d, ALPHA, "2017-12-10T10:00:00+08:00", "an edit");
 
     assert_eq!(codes_at(d, &[], "late-submission"), [late]);

@@ -75,16 +75,12 @@ fn entry_by_entry_updates_give_the_same_site_as_a_whole_build() {
     let root = dir.path();
     // A unit that submits through alpha: its page shows the projects alpha forwards for it.
     let campaign = root.join("campaign.yaml");
-    let text = std::fs::read_to_string(&campaign).unwrap();
     let delta = "  - {id: delta, name: 丁区总工会, type: county}\n";
-    std::fs::write(
+    common::edit(
         &campaign,
-        text.replace(
-            delta,
-            &format!("{delta}  - {{id: wu, name: 戊厂工会, type: grassroots, parent: alpha}}\n"),
-        ),
-    )
-    .unwrap();
+        delta,
+        &format!("{delta}  - {{id: wu, name: 戊厂工会, type: grassroots, parent: alpha}}\n"),
+    );
     let mut project = load(root);
     let mut live = Live::build(&project, &summary(&project), &options(), None).unwrap();
 
@@ -93,47 +89,39 @@ fn entry_by_entry_updates_give_the_same_site_as_a_whole_build() {
             "a new title",
             Box::new(|root: &Path| {
                 let f = root.join("submissions/alpha/weiquan.md");
-                let t = std::fs::read_to_string(&f).unwrap();
-                std::fs::write(&f, t.replace("劳动争议调解进车间", "劳动争议调解进班组")).unwrap();
+                common::edit(&f, "劳动争议调解进车间", "劳动争议调解进班组");
             }),
         ),
         (
             "a project forwarded for a subordinate",
             Box::new(|root: &Path| {
                 let f = root.join("submissions/alpha/weiquan.md");
-                let t = std::fs::read_to_string(&f).unwrap();
-                std::fs::write(
+                common::edit(
                     &f,
-                    t.replace(
-                        "started: 2017-03\n",
-                        "started: 2017-03\nimplementing_unit: 戊厂工会\n",
-                    ),
-                )
-                .unwrap();
+                    "started: 2017-03\n",
+                    "started: 2017-03\nimplementing_unit: 戊厂工会\n",
+                );
             }),
         ),
         (
             "its title changed",
             Box::new(|root: &Path| {
                 let f = root.join("submissions/alpha/weiquan.md");
-                let t = std::fs::read_to_string(&f).unwrap();
-                std::fs::write(&f, t.replace("劳动争议调解进班组", "劳动争议调解进工段")).unwrap();
+                common::edit(&f, "劳动争议调解进班组", "劳动争议调解进工段");
             }),
         ),
         (
             "forwarded no more",
             Box::new(|root: &Path| {
                 let f = root.join("submissions/alpha/weiquan.md");
-                let t = std::fs::read_to_string(&f).unwrap();
-                std::fs::write(&f, t.replace("implementing_unit: 戊厂工会\n", "")).unwrap();
+                common::edit(&f, "implementing_unit: 戊厂工会\n", "");
             }),
         ),
         (
             "another category",
             Box::new(|root: &Path| {
                 let f = root.join("submissions/gamma/yuanqu.md");
-                let t = std::fs::read_to_string(&f).unwrap();
-                std::fs::write(&f, t.replace("category: 12", "category: 1")).unwrap();
+                common::edit(&f, "category: 12", "category: 1");
             }),
         ),
         (
@@ -157,8 +145,7 @@ fn entry_by_entry_updates_give_the_same_site_as_a_whole_build() {
             "a draft published",
             Box::new(|root: &Path| {
                 let f = root.join("submissions/alpha/caogao.md");
-                let t = std::fs::read_to_string(&f).unwrap();
-                std::fs::write(&f, t.replace("draft: true\n", "")).unwrap();
+                common::edit(&f, "draft: true\n", "");
             }),
         ),
     ];
@@ -242,10 +229,7 @@ fn entry_by_entry_updates_give_the_same_site_as_a_whole_build() {
             "园区一站式服务",
         ),
     ] {
-        let f = root.join(path);
-        let t = std::fs::read_to_string(&f).unwrap();
-        assert!(t.contains(from), "{path}");
-        std::fs::write(&f, t.replace(from, to)).unwrap();
+        common::edit(&root.join(path), from, to);
         assert!(project.recheck(&[path.to_string()]));
         live.update(&project, &summary(&project), None).unwrap();
     }
@@ -274,12 +258,7 @@ fn entry_by_entry_updates_give_the_same_site_as_a_whole_build() {
         "its changes apply to files since replaced"
     );
     let f = root.join("submissions/alpha/weiquan.md");
-    let t = std::fs::read_to_string(&f).unwrap();
-    std::fs::write(
-        &f,
-        t.replace("劳动争议调解进车间", "劳动争议调解进车间一线"),
-    )
-    .unwrap();
+    common::edit(&f, "劳动争议调解进车间", "劳动争议调解进车间一线");
     assert!(project.recheck(&["submissions/alpha/weiquan.md".to_string()]));
     live.update(&project, &summary(&project), None).unwrap();
     assert!(caught_up_is_whole(

@@ -364,12 +364,7 @@ fn a_file_written_without_pause_does_not_hold_back_a_save() {
     };
     std::thread::sleep(Duration::from_millis(200));
     let file = dir.path().join("submissions/alpha/weiquan.md");
-    let text = std::fs::read_to_string(&file).unwrap();
-    std::fs::write(
-        &file,
-        text.replace("劳动争议调解进车间", "劳动争议调解进班组"),
-    )
-    .unwrap();
+    common::edit(&file, "劳动争议调解进车间", "劳动争议调解进班组");
     until(&server.addr, page, Duration::from_secs(5), |b| {
         b.contains("劳动争议调解进班组")
     });
