@@ -31,7 +31,7 @@ pub const SUMMARY: u8 = 2;
 pub const META: u8 = 4;
 pub const BODY: u8 = 8;
 
-/// Postings of a shard file, aimed at this many bytes (a query reads one file per gram).
+/// Bytes of the entries' text per shard file (a query reads one file per gram).
 const SHARD_BYTES: usize = 24 * 1024;
 
 /// Whether `c` is a Han character.
@@ -129,32 +129,6 @@ pub fn normalise(text: &str) -> String {
     out
 }
 
-/// Every gram of normalised text: `c:` + a Han character or pair, `w:` + a word.
-pub fn grams(normalised: &str, each: impl FnMut(&str)) {
-    struct Texts<F> {
-        each: F,
-        buf: [u8; 10],
-    }
-    impl<F: FnMut(&str)> Grams for Texts<F> {
-        fn han(&mut self, single: u64, pair: Option<u64>) {
-            for key in std::iter::once(single).chain(pair) {
-                (self.each)(std::str::from_utf8(han_bytes(key, &mut self.buf)).unwrap_or(""));
-            }
-        }
-        fn word(&mut self, word: &str) {
-            (self.each)(&format!("w:{word}"));
-        }
-    }
-    let mut walker = Walker::new(Texts { each, buf: [0; 10] });
-    for c in normalised.chars() {
-        match c {
-            ' ' => walker.gap(),
-            c => walker.feed(c),
-        }
-    }
-    walker.finish();
-}
-
 /// Where a walk's grams go.
 trait Grams {
     /// A Han character, as its number ([`han_key`]), and the pair it ends when a Han character
@@ -164,7 +138,7 @@ trait Grams {
 }
 
 /// The grams of normalised text, fed one character at a time: the one set of rules for the
-/// index (fed by [`scan`]) and for [`grams`].
+/// index (fed by [`scan`]) and for the tests' list of an entry's grams.
 struct Walker<G: Grams> {
     prev: Option<char>,
     word: String,
@@ -180,8 +154,9 @@ impl<G: Grams> Walker<G> {
         }
     }
 
-    /// A character of normalised text.
-    #[inline(always)]
+    /// A character of normalised text (as the tests' `grams` feeds it; the index is fed by
+    /// [`scan`]).
+    #[cfg(test)]
     fn feed(&mut self, c: char) {
         if is_han(c) {
             self.han_char(c);
@@ -1073,8 +1048,9 @@ fn han_shard(key: u64, shards: u32) -> u32 {
     shard_of_bytes(han_bytes(key, &mut buf), shards)
 }
 
-/// How many shards an index of `text_bytes` of text has: postings are about as large as the
-/// text, and a shard about [`SHARD_BYTES`].
+/// How many shards an index of `text_bytes` of text has: one per [`SHARD_BYTES`] of text.
+/// Postings compress far below the text (a twelfth on the generated corpus), so shards come
+/// out smaller than that; fewer, larger ones would make a query load more.
 fn shards_for(text_bytes: usize) -> u32 {
     (text_bytes / SHARD_BYTES)
         .clamp(1, 1 << 16)
@@ -1322,6 +1298,32 @@ fn write_fragment(doc: usize, e: &EntryView, out: &dyn Sink) -> Result<(), Outpu
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every gram of normalised text: `c:` + a Han character or pair, `w:` + a word.
+    fn grams(normalised: &str, each: impl FnMut(&str)) {
+        struct Texts<F> {
+            each: F,
+            buf: [u8; 10],
+        }
+        impl<F: FnMut(&str)> Grams for Texts<F> {
+            fn han(&mut self, single: u64, pair: Option<u64>) {
+                for key in std::iter::once(single).chain(pair) {
+                    (self.each)(std::str::from_utf8(han_bytes(key, &mut self.buf)).unwrap_or(""));
+                }
+            }
+            fn word(&mut self, word: &str) {
+                (self.each)(&format!("w:{word}"));
+            }
+        }
+        let mut walker = Walker::new(Texts { each, buf: [0; 10] });
+        for c in normalised.chars() {
+            match c {
+                ' ' => walker.gap(),
+                c => walker.feed(c),
+            }
+        }
+        walker.finish();
+    }
 
     fn all(text: &str) -> Vec<String> {
         let mut out = Vec::new();
