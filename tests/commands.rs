@@ -726,7 +726,14 @@ fn command_errors_are_in_the_campaigns_language() {
     let foreign = tempfile::tempdir().unwrap();
     std::fs::write(foreign.path().join("notes.txt"), "mine").unwrap();
     let out = foreign.path().to_str().unwrap();
-    let cases: [(&[&str], &str, &str); 4] = [
+    let file = foreign.path().join("notes.txt");
+    let through = file.join("site");
+    let (file, through) = (file.to_str().unwrap(), through.to_str().unwrap());
+    let (zh_file, en_file) = (
+        format!("：{file} 是文件，不是文件夹；请用 --out 另选一个文件夹"),
+        format!(": {file} is a file, not a folder; choose another --out"),
+    );
+    let cases: [(&[&str], &str, &str); 6] = [
         (
             &["new", "nosuch"],
             "shenbao：`nosuch` 不是已登记的申报单位",
@@ -742,6 +749,17 @@ fn command_errors_are_in_the_campaigns_language() {
             "shenbao：不能替换 ",
             "shenbao: refusing to replace ",
         ),
+        // A file where the site would go, or on the way to it: named, and left alone.
+        (
+            &["build", "--out", file],
+            "shenbao：不能把网站写到 ",
+            "shenbao: cannot write the site to ",
+        ),
+        (
+            &["build", "--out", through],
+            "shenbao：不能把网站写到 ",
+            "shenbao: cannot write the site to ",
+        ),
         (
             &["check", "/"],
             "shenbao：/ 不在 ",
@@ -749,20 +767,31 @@ fn command_errors_are_in_the_campaigns_language() {
         ),
     ];
     for (args, zh_said, en_said) in cases {
+        let names_file = args[0] == "build" && args[2] != out;
         let run = shenbao(zh.path(), args);
         assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
         assert!(
-            run.stderr.lines().any(|l| l.starts_with(zh_said)),
+            run.stderr
+                .lines()
+                .any(|l| l.starts_with(zh_said) && (!names_file || l.ends_with(&zh_file))),
             "{args:?}:\n{}",
             run.stderr
         );
         let run = shenbao(en.path(), args);
         assert!(
-            run.stderr.lines().any(|l| l.starts_with(en_said)),
+            run.stderr
+                .lines()
+                .any(|l| l.starts_with(en_said) && (!names_file || l.ends_with(&en_file))),
             "{args:?}:\n{}",
             run.stderr
         );
     }
+    // Nothing was made beside the file or in place of it.
+    let names: Vec<_> = std::fs::read_dir(foreign.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names, ["notes.txt"]);
     assert_eq!(
         std::fs::read_to_string(foreign.path().join("notes.txt")).unwrap(),
         "mine"

@@ -17,6 +17,9 @@ pub enum OutputError {
     InsideCampaign { out: PathBuf },
     /// The folder exists, is not empty, and is not a site shenbao built.
     NotASite { out: PathBuf },
+    /// `out`, or a folder on the way to it (`file`), is a file: the site would replace it, or
+    /// cannot be made under it.
+    NotAFolder { out: PathBuf, file: PathBuf },
     /// Another build is writing the same output now.
     Busy { out: PathBuf, pid: u32 },
     Io {
@@ -45,6 +48,16 @@ impl OutputError {
             OutputError::NotASite { out } => format!(
                 "refusing to replace {}: it is not empty and is not a site shenbao built (no {MARKER}); remove it or choose another --out",
                 out.display()
+            ),
+            OutputError::NotAFolder { out, file } if zh => format!(
+                "不能把网站写到 {}：{} 是文件，不是文件夹；请用 --out 另选一个文件夹",
+                out.display(),
+                file.display()
+            ),
+            OutputError::NotAFolder { out, file } => format!(
+                "cannot write the site to {}: {} is a file, not a folder; choose another --out",
+                out.display(),
+                file.display()
             ),
             OutputError::Busy { out, pid } if zh => format!(
                 "另一个 shenbao build（进程 {pid}）正在写入 {}，请等它完成",
@@ -248,6 +261,18 @@ impl Staging {
         let protected = ["submissions", "content", "themes", ".git"].map(|d| root.join(d));
         if out == root || root.starts_with(&out) || protected.iter().any(|p| out.starts_with(p)) {
             return Err(OutputError::InsideCampaign { out });
+        }
+        // The nearest part of the path that exists must be a folder: a file there would be
+        // replaced by the site (`out` itself) or stop every folder under it being made.
+        if let Some(file) = out
+            .ancestors()
+            .find(|p| p.symlink_metadata().is_ok())
+            .filter(|p| !p.is_dir())
+        {
+            return Err(OutputError::NotAFolder {
+                file: file.to_path_buf(),
+                out,
+            });
         }
         if out.is_dir() && !out.join(MARKER).is_file() {
             let empty = std::fs::read_dir(&out)
@@ -536,5 +561,28 @@ mod tests {
             Staging::new(root, dir.path().parent().unwrap()),
             Err(OutputError::InsideCampaign { .. })
         ));
+    }
+
+    #[test]
+    fn a_file_in_the_way_is_named_and_left_as_it_was() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("campaign");
+        std::fs::create_dir(&root).unwrap();
+        let file = dir.path().join("notes.txt");
+        std::fs::write(&file, "mine").unwrap();
+        for out in [file.clone(), file.join("site"), file.join("a/b")] {
+            match Staging::new(&root, &out) {
+                Err(OutputError::NotAFolder { out: o, file: f }) => {
+                    assert_eq!((o, f), (out.clone(), file.clone()));
+                }
+                other => panic!("{out:?}: {other:?}"),
+            }
+        }
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), "mine");
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names.len(), 2, "nothing made beside the file: {names:?}");
     }
 }
