@@ -66,8 +66,23 @@ impl Progress for Bar {
     }
 }
 
+/// A build's heaps grow by gigabytes at 100,000 entries. glibc makes each thread's heap usable
+/// as it grows, one `mprotect` call per step of a few pages: 240,000 calls at 100,000 entries,
+/// with the system time they cost (7.0 → 6.2 s of it, 11.6 → 10.9 s wall, median of 4). Asked
+/// to keep 64 MiB spare at the top, it makes each new heap (64 MiB at most) usable at once; a
+/// page costs memory only once it is written (peak 2,127 → 2,132 MB). Only here: `serve`
+/// would keep that much of each heap after freeing it.
+fn grow_heaps_at_once() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: sets one of the allocator's parameters, under its own lock; no memory is touched.
+    unsafe {
+        libc::mallopt(libc::M_TOP_PAD, 64 << 20);
+    }
+}
+
 pub fn run(globals: &Globals, args: Args) -> Result<Outcome, CliError> {
     let started = Instant::now();
+    grow_heaps_at_once();
     let project = match super::load(
         globals,
         LoadOptions {
