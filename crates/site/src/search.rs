@@ -534,14 +534,22 @@ impl Growing {
         }
     }
 
-    /// The postings as they are written, in `posting` (reused from gram to gram).
+    /// The postings as they are written, in `posting` (reused from gram to gram), with the
+    /// size of each other way to write them, measured in the same pass.
     fn finish(&self, posting: &mut Posting) {
         posting.count = self.count;
         posting.docs.clear();
         posting.bits.clear();
+        posting.doc_runs = Runs::default();
+        posting.bit_runs = Runs::default();
         let mut at = 0;
+        // The run of entries going on (as in `write_doc_runs`) and of the same fields (as in
+        // `write_bit_runs`).
+        let (mut doc, mut end, mut start, mut len) = (0u32, 0u32, 0u32, 0u32);
+        let (mut same, mut same_len) = (0u8, 0u32);
         for i in 0..self.count {
-            varint(&mut posting.docs, read_varint(&self.data, &mut at));
+            let gap = read_varint(&self.data, &mut at);
+            varint(&mut posting.docs, gap);
             let bits = self.data[at];
             at += 1;
             if i % 2 == 0 {
@@ -549,6 +557,34 @@ impl Growing {
             } else if let Some(b) = posting.bits.last_mut() {
                 *b |= bits << 4;
             }
+            doc += gap;
+            if len > 0 && start + len == doc {
+                len += 1;
+            } else {
+                if len > 0 {
+                    posting
+                        .doc_runs
+                        .add(varint_len(start - end) + varint_len(len - 1));
+                    end = start + len;
+                }
+                (start, len) = (doc, 1);
+            }
+            if same_len > 0 && bits & 15 == same {
+                same_len += 1;
+            } else {
+                if same_len > 0 {
+                    posting.bit_runs.add(varint_len(same_len - 1) + 1);
+                }
+                (same, same_len) = (bits & 15, 1);
+            }
+        }
+        if len > 0 {
+            posting
+                .doc_runs
+                .add(varint_len(start - end) + varint_len(len - 1));
+        }
+        if same_len > 0 {
+            posting.bit_runs.add(varint_len(same_len - 1) + 1);
         }
     }
 }
@@ -559,6 +595,29 @@ struct Posting {
     count: u32,
     docs: Vec<u8>,
     bits: Vec<u8>,
+    /// The entries as runs of consecutive entries, and the fields as runs of the same fields:
+    /// how many runs, and their size.
+    doc_runs: Runs,
+    bit_runs: Runs,
+}
+
+/// Runs, counted before any is written (their number comes first).
+#[derive(Default)]
+struct Runs {
+    number: u32,
+    bytes: usize,
+}
+
+impl Runs {
+    fn add(&mut self, bytes: usize) {
+        self.number += 1;
+        self.bytes += bytes;
+    }
+
+    /// Their size written, after their number.
+    fn len(&self) -> usize {
+        varint_len(self.number) + self.bytes
+    }
 }
 
 impl Posting {
@@ -574,13 +633,13 @@ impl Posting {
         varint(out, self.count);
         let flags = out.len();
         out.push(0);
-        if self.doc_runs(&mut Bytes::Count(0)) < self.docs.len() {
+        if self.doc_runs.len() < self.docs.len() {
             out[flags] |= 1;
-            self.doc_runs(&mut Bytes::Write(out));
+            self.write_doc_runs(out);
         } else {
             out.extend_from_slice(&self.docs);
         }
-        let bit_runs = self.bit_runs(&mut Bytes::Count(0));
+        let bit_runs = self.bit_runs.len();
         let shortest = bit_runs.min(self.bits.len());
         // Field by field takes a byte a field: never shorter for 8 entries or fewer.
         let by_field = (self.count > 8).then(|| self.by_field());
@@ -589,7 +648,7 @@ impl Posting {
             by_field.write(out);
         } else if bit_runs < self.bits.len() {
             out[flags] |= 2;
-            self.bit_runs(&mut Bytes::Write(out));
+            self.write_bit_runs(out);
         } else {
             out.extend_from_slice(&self.bits);
         }
@@ -647,14 +706,10 @@ impl Posting {
     }
 
     /// The entries, one after another as `gap, length − 1` runs (a gap from the previous run's
-    /// end), after their number.
-    fn doc_runs(&self, out: &mut Bytes) -> usize {
-        counted(out, |o| self.each_doc_run(o))
-    }
-
-    /// Write each run of entries; how many.
-    fn each_doc_run(&self, out: &mut Bytes) -> u32 {
-        let (mut at, mut doc, mut end, mut number) = (0, 0u32, 0u32, 0);
+    /// end), after their number (`doc_runs`, counted by `finish`).
+    fn write_doc_runs(&self, out: &mut Vec<u8>) {
+        varint(out, self.doc_runs.number);
+        let (mut at, mut doc, mut end) = (0, 0u32, 0u32);
         let (mut start, mut len) = (0u32, 0u32);
         for _ in 0..self.count {
             doc += read_varint(&self.docs, &mut at);
@@ -663,29 +718,23 @@ impl Posting {
                 continue;
             }
             if len > 0 {
-                out.varint(start - end);
-                out.varint(len - 1);
+                varint(out, start - end);
+                varint(out, len - 1);
                 end = start + len;
-                number += 1;
             }
             (start, len) = (doc, 1);
         }
         if len > 0 {
-            out.varint(start - end);
-            out.varint(len - 1);
-            number += 1;
+            varint(out, start - end);
+            varint(out, len - 1);
         }
-        number
     }
 
-    /// The fields, as `length − 1, fields` runs after their number.
-    fn bit_runs(&self, out: &mut Bytes) -> usize {
-        counted(out, |o| self.each_bit_run(o))
-    }
-
-    /// Write each run of the same fields; how many.
-    fn each_bit_run(&self, out: &mut Bytes) -> u32 {
-        let (mut len, mut bits, mut number) = (0u32, 0u8, 0);
+    /// The fields, as `length − 1, fields` runs after their number (`bit_runs`, counted by
+    /// `finish`).
+    fn write_bit_runs(&self, out: &mut Vec<u8>) {
+        varint(out, self.bit_runs.number);
+        let (mut len, mut bits) = (0u32, 0u8);
         for i in 0..self.count as usize {
             let b = self.bits_of(i);
             if len > 0 && b == bits {
@@ -693,18 +742,15 @@ impl Posting {
                 continue;
             }
             if len > 0 {
-                out.varint(len - 1);
-                out.byte(bits);
-                number += 1;
+                varint(out, len - 1);
+                out.push(bits);
             }
             (len, bits) = (1, b);
         }
         if len > 0 {
-            out.varint(len - 1);
-            out.byte(bits);
-            number += 1;
+            varint(out, len - 1);
+            out.push(bits);
         }
-        number
     }
 }
 
@@ -760,58 +806,6 @@ fn each_position(set: &[u64], count: usize, is: bool, mut each: impl FnMut(u32))
         while word != 0 {
             each((at * 64) as u32 + word.trailing_zeros());
             word &= word - 1;
-        }
-    }
-}
-
-/// Runs written by `each` (which says how many), after their number: sized first, as the
-/// number comes before them. The size, when counting.
-fn counted(out: &mut Bytes, each: impl Fn(&mut Bytes) -> u32) -> usize {
-    let mut sized = Bytes::Count(0);
-    let number = each(&mut sized);
-    out.varint(number);
-    match out {
-        Bytes::Write(_) => {
-            each(out);
-        }
-        Bytes::Count(_) => out.add(sized.len()),
-    }
-    out.len()
-}
-
-/// Where an encoding goes: counted only (to choose the shortest way), or written.
-enum Bytes<'a> {
-    Count(usize),
-    Write(&'a mut Vec<u8>),
-}
-
-impl Bytes<'_> {
-    fn varint(&mut self, n: u32) {
-        match self {
-            Bytes::Count(len) => *len += varint_len(n),
-            Bytes::Write(out) => varint(out, n),
-        }
-    }
-
-    fn byte(&mut self, b: u8) {
-        match self {
-            Bytes::Count(len) => *len += 1,
-            Bytes::Write(out) => out.push(b),
-        }
-    }
-
-    /// Count `n` bytes (written elsewhere).
-    fn add(&mut self, n: usize) {
-        if let Bytes::Count(len) = self {
-            *len += n;
-        }
-    }
-
-    /// Bytes counted, or written into the vector (all of it: only the count is compared).
-    fn len(&self) -> usize {
-        match self {
-            Bytes::Count(len) => *len,
-            Bytes::Write(out) => out.len(),
         }
     }
 }
