@@ -229,26 +229,23 @@ pub fn assemble(
     let published = shown(project, options.drafts);
 
     let no_media = EntryMedia::default();
-    let built: Vec<Result<Built, Arc<EntryView>>> = published
+    // Each view is put in its `Arc` here too, on both cores.
+    let built: Vec<(Arc<EntryView>, Vec<Copy>)> = published
         .par_iter()
         .map(|e| match reuse.view_of(e) {
-            Some(view) => Err(Arc::clone(view)),
+            Some(view) => (Arc::clone(view), Vec::new()),
             None => {
                 let media = media.entries.get(&e.id()).unwrap_or(&no_media);
-                Ok(entry_view(campaign, e, media, options))
+                let built = entry_view(campaign, e, media, options);
+                (Arc::new(built.view), built.copies)
             }
         })
         .collect();
     let mut entries = Vec::with_capacity(built.len());
     let mut copies = Vec::new();
-    for b in built {
-        match b {
-            Ok(b) => {
-                entries.push(Arc::new(b.view));
-                copies.extend(b.copies);
-            }
-            Err(view) => entries.push(view),
-        }
+    for (view, view_copies) in built {
+        entries.push(view);
+        copies.extend(view_copies);
     }
 
     let mut by_category = vec![Vec::new(); campaign.categories.len()];
