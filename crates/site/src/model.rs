@@ -229,7 +229,7 @@ pub fn assemble(
     let published = shown(project, options.drafts);
 
     let no_media = EntryMedia::default();
-    // Each view is put in its `Arc` here too, on both cores.
+    // Each view goes into its `Arc` on the thread that made it, not afterwards on one.
     let built: Vec<(Arc<EntryView>, Vec<Copy>)> = published
         .par_iter()
         .map(|e| match reuse.view_of(e) {

@@ -542,11 +542,12 @@ impl Growing {
         posting.bits.clear();
         posting.doc_runs = Runs::default();
         posting.bit_runs = Runs::default();
-        let mut at = 0;
-        // The run of entries going on (as in `write_doc_runs`) and of the same fields (as in
-        // `write_bit_runs`).
-        let (mut doc, mut end, mut start, mut len) = (0u32, 0u32, 0u32, 0u32);
-        let (mut same, mut same_len) = (0u8, 0u32);
+        let (mut at, mut doc) = (0, 0);
+        let (mut doc_runs, mut bit_runs) = (DocRuns::default(), BitRuns::default());
+        let (doc_run, bit_run) = (
+            |(gap, len): (u32, u32)| varint_len(gap) + varint_len(len),
+            |(len, _): (u32, u8)| varint_len(len) + 1,
+        );
         for i in 0..self.count {
             let gap = read_varint(&self.data, &mut at);
             varint(&mut posting.docs, gap);
@@ -558,34 +559,80 @@ impl Growing {
                 *b |= bits << 4;
             }
             doc += gap;
-            if len > 0 && start + len == doc {
-                len += 1;
-            } else {
-                if len > 0 {
-                    posting
-                        .doc_runs
-                        .add(varint_len(start - end) + varint_len(len - 1));
-                    end = start + len;
-                }
-                (start, len) = (doc, 1);
+            if let Some(run) = doc_runs.push(doc) {
+                posting.doc_runs.add(doc_run(run));
             }
-            if same_len > 0 && bits & 15 == same {
-                same_len += 1;
-            } else {
-                if same_len > 0 {
-                    posting.bit_runs.add(varint_len(same_len - 1) + 1);
-                }
-                (same, same_len) = (bits & 15, 1);
+            if let Some(run) = bit_runs.push(bits & 15) {
+                posting.bit_runs.add(bit_run(run));
             }
         }
-        if len > 0 {
-            posting
-                .doc_runs
-                .add(varint_len(start - end) + varint_len(len - 1));
+        if let Some(run) = doc_runs.end() {
+            posting.doc_runs.add(doc_run(run));
         }
-        if same_len > 0 {
-            posting.bit_runs.add(varint_len(same_len - 1) + 1);
+        if let Some(run) = bit_runs.end() {
+            posting.bit_runs.add(bit_run(run));
         }
+    }
+}
+
+/// Entries, in ascending order, gathered into runs of consecutive ones: each run as its gap
+/// from the previous run's end and its length − 1.
+#[derive(Default)]
+struct DocRuns {
+    end: u32,
+    start: u32,
+    len: u32,
+}
+
+impl DocRuns {
+    /// Add entry `doc`; the run it ends, if any.
+    fn push(&mut self, doc: u32) -> Option<(u32, u32)> {
+        if self.len > 0 && self.start + self.len == doc {
+            self.len += 1;
+            return None;
+        }
+        let ended = self.end();
+        (self.start, self.len) = (doc, 1);
+        ended
+    }
+
+    /// End the run going on, if any.
+    fn end(&mut self) -> Option<(u32, u32)> {
+        (self.len > 0).then(|| {
+            let run = (self.start - self.end, self.len - 1);
+            (self.end, self.len) = (self.start + self.len, 0);
+            run
+        })
+    }
+}
+
+/// Entries' fields gathered into runs of the same fields: each run as its length − 1 and the
+/// fields.
+#[derive(Default)]
+struct BitRuns {
+    bits: u8,
+    len: u32,
+}
+
+impl BitRuns {
+    /// Add an entry's fields; the run they end, if any.
+    fn push(&mut self, bits: u8) -> Option<(u32, u8)> {
+        if self.len > 0 && self.bits == bits {
+            self.len += 1;
+            return None;
+        }
+        let ended = self.end();
+        (self.bits, self.len) = (bits, 1);
+        ended
+    }
+
+    /// End the run going on, if any.
+    fn end(&mut self) -> Option<(u32, u8)> {
+        (self.len > 0).then(|| {
+            let run = (self.len - 1, self.bits);
+            self.len = 0;
+            run
+        })
     }
 }
 
@@ -709,24 +756,19 @@ impl Posting {
     /// end), after their number (`doc_runs`, counted by `finish`).
     fn write_doc_runs(&self, out: &mut Vec<u8>) {
         varint(out, self.doc_runs.number);
-        let (mut at, mut doc, mut end) = (0, 0u32, 0u32);
-        let (mut start, mut len) = (0u32, 0u32);
+        let (mut at, mut doc, mut runs) = (0, 0, DocRuns::default());
+        let mut write = |(gap, len)| {
+            varint(out, gap);
+            varint(out, len);
+        };
         for _ in 0..self.count {
             doc += read_varint(&self.docs, &mut at);
-            if len > 0 && start + len == doc {
-                len += 1;
-                continue;
+            if let Some(run) = runs.push(doc) {
+                write(run);
             }
-            if len > 0 {
-                varint(out, start - end);
-                varint(out, len - 1);
-                end = start + len;
-            }
-            (start, len) = (doc, 1);
         }
-        if len > 0 {
-            varint(out, start - end);
-            varint(out, len - 1);
+        if let Some(run) = runs.end() {
+            write(run);
         }
     }
 
@@ -734,22 +776,18 @@ impl Posting {
     /// `finish`).
     fn write_bit_runs(&self, out: &mut Vec<u8>) {
         varint(out, self.bit_runs.number);
-        let (mut len, mut bits) = (0u32, 0u8);
-        for i in 0..self.count as usize {
-            let b = self.bits_of(i);
-            if len > 0 && b == bits {
-                len += 1;
-                continue;
-            }
-            if len > 0 {
-                varint(out, len - 1);
-                out.push(bits);
-            }
-            (len, bits) = (1, b);
-        }
-        if len > 0 {
-            varint(out, len - 1);
+        let mut runs = BitRuns::default();
+        let mut write = |(len, bits)| {
+            varint(out, len);
             out.push(bits);
+        };
+        for i in 0..self.count as usize {
+            if let Some(run) = runs.push(self.bits_of(i)) {
+                write(run);
+            }
+        }
+        if let Some(run) = runs.end() {
+            write(run);
         }
     }
 }
