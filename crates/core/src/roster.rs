@@ -3,8 +3,10 @@
 
 use std::collections::HashMap;
 
+use rayon::prelude::*;
 use serde::Serialize;
 
+use crate::campaign::{Campaign, Unit};
 use crate::model::Entry;
 use crate::project::Project;
 
@@ -75,44 +77,61 @@ pub fn roster(project: &Project, only: Option<&str>) -> Roster {
 pub fn roster_of(project: &Project, entries: &[&Entry], only: Option<&str>) -> Roster {
     let campaign = &project.campaign;
     let mut by_unit: HashMap<&str, Vec<&Entry>> = HashMap::new();
-    for e in entries {
-        by_unit.entry(e.unit.as_str()).or_default().push(e);
+    // Entries come grouped by unit: a unit is looked up once per run of its entries.
+    for run in entries.chunk_by(|a, b| a.unit == b.unit) {
+        by_unit
+            .entry(run[0].unit.as_str())
+            .or_default()
+            .extend_from_slice(run);
     }
+    let listed: Vec<(&Unit, &Vec<&Entry>)> = campaign
+        .units
+        .iter()
+        .filter_map(|u| Some((u, by_unit.get(u.id.as_str())?)))
+        .collect();
+    // The rows are made on every core (at 100,000 entries, a tenth of a second on one), then
+    // numbered in order.
+    let mut rows: Vec<Vec<RosterEntry>> = listed
+        .par_iter()
+        .map(|(_, list)| list.iter().map(|e| row(campaign, e)).collect())
+        .collect();
     let mut no = 0;
-    let mut units = Vec::new();
-    for unit in &campaign.units {
-        let Some(list) = by_unit.get(unit.id.as_str()) else {
-            continue;
-        };
-        let mut rows: Vec<RosterEntry> = Vec::with_capacity(list.len());
-        for e in list {
-            no += 1;
-            rows.push(RosterEntry {
-                no,
-                id: e.id(),
-                title: e.title.clone(),
-                category: e.category.clone(),
-                category_name: campaign
-                    .category(&e.category)
-                    .map(|c| c.name.clone())
-                    .unwrap_or_default(),
-                contact: e.contact.clone(),
-                phone: e.phone.clone(),
-                implementing_unit: e.implementing_unit.clone(),
-            });
-        }
-        if only.is_some_and(|o| o != unit.id) {
-            continue;
-        }
-        let kept = RosterUnit {
-            id: unit.id.clone(),
-            name: unit.name.clone(),
-            leader: project.cards.get(&unit.id).map(|c| c.leader.clone()),
-            entries: rows,
-        };
-        units.push(if only.is_some() { kept.alone() } else { kept });
+    for e in rows.iter_mut().flatten() {
+        no += 1;
+        e.no = no;
     }
+    let units = listed
+        .into_iter()
+        .zip(rows)
+        .filter(|((unit, _), _)| only.is_none_or(|o| o == unit.id))
+        .map(|((unit, _), rows)| {
+            let kept = RosterUnit {
+                id: unit.id.clone(),
+                name: unit.name.clone(),
+                leader: project.cards.get(&unit.id).map(|c| c.leader.clone()),
+                entries: rows,
+            };
+            if only.is_some() { kept.alone() } else { kept }
+        })
+        .collect();
     Roster { units }
+}
+
+/// An entry's row, numbered later.
+fn row(campaign: &Campaign, e: &Entry) -> RosterEntry {
+    RosterEntry {
+        no: 0,
+        id: e.id(),
+        title: e.title.clone(),
+        category: e.category.clone(),
+        category_name: campaign
+            .category(&e.category)
+            .map(|c| c.name.clone())
+            .unwrap_or_default(),
+        contact: e.contact.clone(),
+        phone: e.phone.clone(),
+        implementing_unit: e.implementing_unit.clone(),
+    }
 }
 
 impl Roster {

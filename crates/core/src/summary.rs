@@ -1,6 +1,8 @@
 //! What a checked campaign adds up to, computed once and handed to every front end that shows
 //! it: each unit's status and the summary roster (申报汇总表) of the entries shown.
 
+use std::sync::Arc;
+
 use crate::model::Entry;
 use crate::project::Project;
 use crate::roster::{self, Roster};
@@ -10,7 +12,8 @@ use crate::status::{self, UnitStatus};
 pub struct Summary {
     /// Every registered unit, in status order (nothing first).
     pub status: Vec<UnitStatus>,
-    pub roster: Roster,
+    /// Shared with the site model that publishes it: 100,000 entries' rows are not copied.
+    pub roster: Arc<Roster>,
 }
 
 impl Summary {
@@ -24,7 +27,7 @@ impl Summary {
             .collect();
         Summary {
             status: status::status(project),
-            roster: roster::roster_of(project, &shown, None),
+            roster: Arc::new(roster::roster_of(project, &shown, None)),
         }
     }
 }

@@ -55,7 +55,7 @@ pub type Thumbnail = (String, Vec<u8>);
 /// The media of the entries a site is assembled from.
 #[derive(Debug, Default)]
 pub struct Media {
-    /// By entry id (`unit/slug`).
+    /// By entry id (`unit/slug`), for the entries that have any files.
     pub entries: HashMap<String, EntryMedia>,
     /// New thumbnails, sorted by name, each once.
     pub thumbs: Vec<Thumbnail>,
@@ -66,13 +66,17 @@ pub struct Media {
 /// Read the media of `entries` (in parallel). `previous_thumbs` is an earlier build's `thumbs/`,
 /// whose thumbnails are reused rather than made again.
 pub fn read(campaign: &Campaign, entries: &[&Entry], previous_thumbs: Option<&Path>) -> Media {
-    let read: Vec<(String, Read)> = entries
+    let read: Vec<(&Entry, Read)> = entries
         .par_iter()
-        .map(|e| (e.id(), entry(campaign, e, previous_thumbs)))
+        .map(|e| (*e, entry(campaign, e, previous_thumbs)))
         .collect();
     let mut media = Media::default();
-    for (id, read) in read {
-        media.entries.insert(id, read.media);
+    for (e, read) in read {
+        // Most entries have no files: they are left out (100,000 of them cost a tenth of a
+        // second on one core), and found with none.
+        if read.media != EntryMedia::default() {
+            media.entries.insert(e.id(), read.media);
+        }
         media.thumbs.extend(read.thumbs);
         media.warnings.extend(read.warnings);
     }

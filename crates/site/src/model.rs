@@ -142,7 +142,7 @@ pub struct Model {
     pub pages: Vec<PageView>,
     /// Indices into `entries` per category, in the campaign's category order.
     pub by_category: Vec<Vec<usize>>,
-    pub roster: Roster,
+    pub roster: Arc<Roster>,
     /// Units in status order: nothing first.
     pub status: Vec<UnitStatus>,
     pub copies: Vec<Copy>,
@@ -406,7 +406,7 @@ pub fn assemble(
         units,
         pages,
         by_category,
-        roster: summary.roster.clone(),
+        roster: Arc::clone(&summary.roster),
         status: status.clone(),
         copies,
     }

@@ -4,6 +4,8 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
+use rayon::prelude::*;
+
 use crate::campaign::Campaign;
 use crate::diagnostic::Diagnostic;
 use crate::model::{Entry, UnitCard};
@@ -89,38 +91,105 @@ pub fn check(
         }
     }
 
-    // Titles compared without spaces, so a stray space does not hide a duplicate. A hash map, and
-    // a copy only of titles with spaces: `serve` runs this at every save (10 ms and more at
-    // 10,000 entries with a sorted map of copies).
-    let mut first_by_title: HashMap<Cow<str>, &Entry> = HashMap::with_capacity(entries.len());
-    for entry in entries.iter().filter(|e| !e.title.is_empty()) {
-        let key: Cow<str> = if entry.title.contains(char::is_whitespace) {
-            entry.title.chars().filter(|c| !c.is_whitespace()).collect()
-        } else {
-            Cow::Borrowed(&entry.title)
-        };
-        match first_by_title.get(&key) {
-            Some(first) => out.push(Diagnostic::new(
+    out.extend(duplicate_titles(entries));
+    out
+}
+
+/// An entry whose title another entry before it already has, naming that first one.
+fn duplicate_titles(entries: &[Entry]) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    // Titles compared without spaces, so a stray space does not hide a duplicate: a copy only of
+    // titles with spaces. Sorted by title and then place on every core, each title's first
+    // entry leads its run (`serve` runs this at every save; at 100,000 entries a map filled on
+    // one core took 45 ms).
+    let mut titles: Vec<(Cow<str>, usize)> = entries
+        .par_iter()
+        .enumerate()
+        .filter(|(_, e)| !e.title.is_empty())
+        .map(|(i, e)| {
+            let key: Cow<str> = if e.title.contains(char::is_whitespace) {
+                e.title.chars().filter(|c| !c.is_whitespace()).collect()
+            } else {
+                Cow::Borrowed(&e.title)
+            };
+            (key, i)
+        })
+        .collect();
+    titles.par_sort_unstable();
+    for run in titles.chunk_by(|a, b| a.0 == b.0) {
+        let first = &entries[run[0].1];
+        for &(_, i) in &run[1..] {
+            let entry = &entries[i];
+            found.push(Diagnostic::new(
                 entry.file(),
                 entry.title_pos,
                 Problem::DuplicateEntry {
                     title: entry.title.clone(),
                     first: first.file(),
                 },
-            )),
-            None => {
-                first_by_title.insert(key, entry);
-            }
+            ));
         }
     }
-    out
+    found
 }
 
 /// Entries that count towards a unit's quota: every entry in its folder but drafts.
 pub fn published_counts(entries: &[Entry]) -> HashMap<&str, usize> {
     let mut counts = HashMap::new();
-    for e in entries.iter().filter(|e| !e.draft) {
-        *counts.entry(e.unit.as_str()).or_insert(0) += 1;
+    // Entries come grouped by unit: a unit is looked up once per run of its entries.
+    for run in entries.chunk_by(|a, b| a.unit == b.unit) {
+        let published = run.iter().filter(|e| !e.draft).count();
+        if published > 0 {
+            *counts.entry(run[0].unit.as_str()).or_insert(0) += published;
+        }
     }
     counts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(unit: &str, slug: &str, title: &str) -> Entry {
+        Entry {
+            unit: unit.into(),
+            slug: slug.into(),
+            title: title.into(),
+            ..Entry::default()
+        }
+    }
+
+    /// Every later entry with a title already taken is named once, against the first entry in
+    /// the campaign's order (not the first in the title's sort order), spaces aside.
+    #[test]
+    fn each_duplicate_names_the_first_entry_with_its_title() {
+        let entries = [
+            entry("a", "one", "职工 创新"),
+            entry("a", "two", "安全生产"),
+            entry("b", "one", ""),
+            entry("b", "two", "职工创新"),
+            entry("c", "one", ""),
+            entry("c", "two", "职工创新 "),
+            entry("c", "three", "安全生产"),
+        ];
+        let mut found: Vec<(String, String)> = duplicate_titles(&entries)
+            .into_iter()
+            .map(|d| match d.problem {
+                Problem::DuplicateEntry { first, .. } => (d.file, first),
+                other => panic!("unexpected {other:?}"),
+            })
+            .collect();
+        found.sort();
+        assert_eq!(
+            found,
+            [
+                ("submissions/b/two.md".into(), "submissions/a/one.md".into()),
+                (
+                    "submissions/c/three.md".into(),
+                    "submissions/a/two.md".into()
+                ),
+                ("submissions/c/two.md".into(), "submissions/a/one.md".into()),
+            ]
+        );
+    }
 }
