@@ -860,6 +860,41 @@ fn a_preview_is_the_sites_own_page_of_the_entry_as_typed_and_only_its_maker_sees
     );
 }
 
+/// What a clerk types but does not save is kept in the browser for each entry apart: typing in
+/// a new entry does not lose what was typed in another.
+#[test]
+#[cfg_attr(
+    not(chromedriver),
+    ignore = "needs Chromium and its WebDriver: sudo apt-get install chromium chromium-driver"
+)]
+fn unsaved_typing_is_kept_for_each_entry_apart_in_a_real_browser() {
+    let browser = common::webdriver::Browser::start();
+    let dir = repository(true);
+    let d = dir.path();
+    let link = invite(d, &["alpha"])[0].1.clone();
+    let portal = start(d, &[]);
+    let base = format!("http://{}/", portal.addr);
+    let link = link.replace("http://127.0.0.1:4100/", &base);
+    browser.go(&link);
+    browser.press("登录");
+    browser.wait_for("//h1[normalize-space(.)='甲区总工会']");
+
+    browser.go(&format!("{base}entries/good-entry"));
+    browser.fill("联系人", "王五");
+    browser.go(&format!("{base}entries/new"));
+    browser.fill("项目名称", "另一个项目");
+    browser.go(&format!("{base}entries/good-entry"));
+    browser.wait_for("//p[@id='live-status'][contains(., '已恢复')]");
+    let value = browser.execute(
+        "return [document.getElementById('f-contact').value, Object.keys(localStorage)]",
+        serde_json::json!([]),
+    );
+    assert_eq!(value[0], "王五", "{value}");
+    // Nothing was saved.
+    let text = std::fs::read_to_string(d.join("submissions/alpha/good-entry.md")).unwrap();
+    assert!(!text.contains("王五"), "{text}");
+}
+
 /// A clerk on a phone, in a real browser: log in by the link, fill the form by its labels,
 /// see the error beside its field, upload a photo, fix the error, submit; the entry is then in
 /// git, and `check` and `build` take it.
@@ -985,12 +1020,23 @@ fn withdrawing_makes_a_submitted_entry_a_draft_again() {
         .unwrap()
         .to_string();
     assert!(page.contains("撤回为草稿"));
+    // A submitted entry is saved as submitted; nothing on its page turns it back into a draft
+    // but the step that says so (a "save draft" there once withdrew it without a word).
+    assert!(page.contains("此项目已提交"), "{page}");
+    assert!(page.contains("保存并提交"), "{page}");
+    assert!(!page.contains("value=\"draft\""), "{page}");
     let csrf = alpha.csrf("/entries/good-entry");
     let r = alpha.post(
         "/entries/good-entry",
         &[("csrf", &csrf), ("base", &base), ("action", "withdraw")],
     );
     assert_eq!(r.status, 303, "{}", r.body);
+    // The page it leads to says what the entry now is, and offers the draft's buttons.
+    let saved = alpha.get(r.header("location").unwrap()).body;
+    assert!(saved.contains("已保存为草稿（版本"), "{saved}");
+    assert!(saved.contains("尚未提交"), "{saved}");
+    assert!(saved.contains("value=\"draft\""), "{saved}");
+    assert!(!saved.contains("此项目已提交"), "{saved}");
     let text = std::fs::read_to_string(d.join("submissions/alpha/good-entry.md")).unwrap();
     assert!(text.contains("draft: true"), "{text}");
     // Everything else is as it was.

@@ -680,15 +680,15 @@ async fn edit_entry(
     // The stored file's own diagnostics, pointed at the fields of the form as it writes them.
     let (written, lines) = form.to_file(campaign);
     let diagnostics = check_text(&p.store.root, campaign, &unit, &slug, &written);
-    let notice = query.get("saved").map(|c| {
-        campaign
-            .language
-            .pick(
-                &format!("已保存（提交记录 {}）。", short(c)),
-                &format!("Saved (commit {}).", short(c)),
-            )
-            .to_string()
-    });
+    // Says what the entry now is: "提交记录" alone read as "submitted" after a draft's save.
+    let notice = query
+        .get("saved")
+        .map(|c| match (form.draft, campaign.language) {
+            (true, Lang::Zh) => format!("已保存为草稿（版本 {}），尚未提交。", short(c)),
+            (false, Lang::Zh) => format!("已保存，仍为已提交（版本 {}）。", short(c)),
+            (true, Lang::En) => format!("Saved as a draft (version {}); not submitted.", short(c)),
+            (false, Lang::En) => format!("Saved; still submitted (version {}).", short(c)),
+        });
     render_form(
         &p,
         &who,

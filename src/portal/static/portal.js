@@ -28,7 +28,9 @@
   var form = document.getElementById("entry-form");
   if (!form) return;
   var status = document.getElementById("live-status");
-  var key = "shenbao-draft:" + form.action;
+  // One copy per entry, by the address the form posts to. Not `form.action`: the buttons are
+  // named "action", so that is the buttons, and every form once shared one copy.
+  var key = "shenbao-draft:" + form.getAttribute("action");
 
   // Autosave in the browser: what was typed survives a closed tab or a lost connection.
   function snapshot() {
