@@ -31,7 +31,9 @@ fn main() -> ExitCode {
             if err.use_stderr() {
                 eprint!("{text}");
             } else {
-                print!("{text}");
+                // Not `print!`, which panics on output that cannot be written.
+                use std::io::Write;
+                let _ = std::io::stdout().write_all(text.as_bytes());
             }
             return ExitCode::from(err.exit_code().clamp(0, 255) as u8);
         }

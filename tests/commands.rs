@@ -733,7 +733,7 @@ fn command_errors_are_in_the_campaigns_language() {
         format!("：{file} 是文件，不是文件夹；请用 --out 另选一个文件夹"),
         format!(": {file} is a file, not a folder; choose another --out"),
     );
-    let cases: [(&[&str], &str, &str); 6] = [
+    let cases: [(&[&str], &str, &str); 7] = [
         (
             &["new", "nosuch"],
             "shenbao：`nosuch` 不是已登记的申报单位",
@@ -764,6 +764,12 @@ fn command_errors_are_in_the_campaigns_language() {
             &["check", "/"],
             "shenbao：/ 不在 ",
             "shenbao: / is not inside the campaign",
+        ),
+        // A typo in a CI script is not a check of nothing that passes.
+        (
+            &["check", "submissions/alpha/typo.md"],
+            "shenbao：submissions/alpha/typo.md 不存在：没有这个文件或文件夹",
+            "shenbao: submissions/alpha/typo.md: no such file or folder",
         ),
     ];
     for (args, zh_said, en_said) in cases {
@@ -856,4 +862,49 @@ fn a_photo_the_build_cannot_use_is_said_in_the_campaigns_language() {
         "{}",
         run.stderr
     );
+}
+
+/// Output that cannot be written (a full disk: `/dev/full`) is an error said in the campaign's
+/// language, exit 2, never a panic: `check` in every format, `build` reporting its errors,
+/// `new`, and help.
+#[test]
+#[cfg(target_os = "linux")]
+fn output_that_cannot_be_written_is_an_error_not_a_panic() {
+    let valid = fixture("valid");
+    let broken = fixture("broken");
+    let cases: [(&std::path::Path, &[&str]); 6] = [
+        (valid.path(), &["check"]),
+        (valid.path(), &["check", "--format", "json"]),
+        (valid.path(), &["check", "--format", "sarif"]),
+        (
+            broken.path(),
+            &["build", "--out", "/nonexistent-shenbao-out"],
+        ),
+        (valid.path(), &["new", "alpha", "满盘"]),
+        (valid.path(), &["--help"]),
+    ];
+    for (dir, args) in cases {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_shenbao"))
+            .args(args)
+            .current_dir(dir)
+            .env("NO_COLOR", "1")
+            .env("LANG", "C.UTF-8")
+            .stdin(std::process::Stdio::null())
+            .stdout(full)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        if args == ["--help"] {
+            // Help has nowhere to go; nothing more to say.
+            assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
+        } else {
+            assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+            assert!(stderr.contains("磁盘已满"), "{args:?}: {stderr}");
+        }
+    }
 }

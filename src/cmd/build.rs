@@ -100,10 +100,10 @@ pub fn run(globals: &Globals, args: Args) -> Result<Outcome, CliError> {
     let lang = super::lang(globals, &project);
     if counts.errors > 0 {
         let ctx = super::context(lang, &project, &project.diagnostics);
-        print!(
-            "{}",
-            report::render(args.format.into(), &project.diagnostics, &ctx)
-        );
+        super::emit(
+            None,
+            report::render(args.format.into(), &project.diagnostics, &ctx).as_bytes(),
+        )?;
         eprintln!(
             "{}",
             lang.pick(

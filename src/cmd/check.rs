@@ -73,7 +73,10 @@ pub fn run(globals: &Globals, args: Args) -> Result<Outcome, CliError> {
         .collect();
     let counts = diagnostic::count(&shown);
     let ctx = super::context(super::lang(globals, &project), &project, &shown);
-    print!("{}", report::render(args.format.into(), &shown, &ctx));
+    super::emit(
+        None,
+        report::render(args.format.into(), &shown, &ctx).as_bytes(),
+    )?;
     if args.format == Format::Github
         && let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY")
     {
@@ -101,10 +104,17 @@ fn relative_filters(root: &std::path::Path, paths: &[PathBuf]) -> Result<Vec<Str
         .map(|p| {
             // Relative to the current folder; failing that, to the campaign root (with --root).
             let from_cwd = cwd.join(p);
-            let base = if from_cwd.exists() || !root.join(p).exists() {
+            let base = if from_cwd.exists() {
                 from_cwd
-            } else {
+            } else if root.join(p).exists() {
                 root.join(p)
+            } else {
+                // A typo in a CI script would otherwise check nothing and pass.
+                return Err(Said::new(
+                    format!("{} 不存在：没有这个文件或文件夹", p.display()),
+                    format!("{}: no such file or folder", p.display()),
+                )
+                .into());
             };
             let abs = std::path::absolute(base)?;
             let abs = abs.canonicalize().unwrap_or(abs);

@@ -16,9 +16,14 @@ pub struct Args {
 /// campaign's language (its `campaign.yaml` says zh-CN).
 pub fn run(args: Args) -> Result<Outcome, CliError> {
     let dir = args.dir.unwrap_or_else(|| PathBuf::from("."));
+    let mut written = String::new();
     for path in scaffold::init(&dir)? {
-        println!("{}", path.strip_prefix(&dir).unwrap_or(&path).display());
+        written.push_str(&format!(
+            "{}\n",
+            path.strip_prefix(&dir).unwrap_or(&path).display()
+        ));
     }
+    super::emit(None, written.as_bytes())?;
     eprintln!("{}", next_steps(&dir));
     Ok(Outcome::Success)
 }

@@ -176,7 +176,7 @@ fn load(
                     ..Default::default()
                 },
             };
-            print!("{}", report::render(format, &diagnostics, &ctx));
+            emit(None, report::render(format, &diagnostics, &ctx).as_bytes())?;
             Ok(Err(Outcome::Unusable))
         }
         Err(e) => Err(e.into()),
@@ -215,7 +215,8 @@ fn lang(globals: &Globals, project: &Project) -> Lang {
     globals.lang.unwrap_or(project.campaign.language)
 }
 
-/// Write `text` to `out`, or to standard output.
+/// Write `text` to `out`, or to standard output. Not `print!`: it panics when the output
+/// cannot be written (a full disk, a closed pipe); this is an error in the user's language.
 fn emit(out: Option<&Path>, text: &[u8]) -> Result<(), CliError> {
     use std::io::Write;
     match out {

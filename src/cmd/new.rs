@@ -31,10 +31,11 @@ pub fn run(globals: &Globals, args: Args) -> Result<Outcome, CliError> {
     let shown = |p: &std::path::Path| p.strip_prefix(&root).unwrap_or(p).display().to_string();
     let entry = shown(&written.entry);
     let card = written.card.as_deref().map(shown);
-    println!("{entry}");
+    let mut written = format!("{entry}\n");
     if let Some(card) = &card {
-        println!("{card}");
+        written.push_str(&format!("{card}\n"));
     }
+    super::emit(None, written.as_bytes())?;
     eprintln!(
         "{}",
         next_step(

@@ -121,7 +121,7 @@ pub fn run(globals: &Globals, args: Args) -> Result<Outcome, CliError> {
                 portal::public_base(campaign.portal.public_url.as_deref(), args.bind, args.port);
             let out = portal::invite(&root, &accounts, invite.revoke, &base, lang)
                 .map_err(|e| e.message(lang))?;
-            print!("{out}");
+            super::emit(None, out.as_bytes())?;
             Ok(Outcome::Success)
         }
         None => {

@@ -42,7 +42,7 @@ pub fn run(globals: &Globals, args: Args) -> Result<Outcome, CliError> {
         remind::messages(&project, now, args.unit.as_deref()).map_err(|e| e.message(lang))?;
     let channels = remind::channels(&project, args.channel);
     if args.dry_run {
-        print!("{}", preview(&messages, &channels, lang));
+        super::emit(None, preview(&messages, &channels, lang).as_bytes())?;
         return Ok(Outcome::Success);
     }
     if channels.is_empty() {
@@ -64,13 +64,10 @@ pub fn run(globals: &Globals, args: Args) -> Result<Outcome, CliError> {
             .map_or(unit.to_string(), |u| u.name.clone())
     };
     for (unit, channel) in &report.sent {
-        println!(
-            "{}",
-            lang.pick(
-                &format!("已发送：{}（{}）", name(unit), channel.name(lang)),
-                &format!("sent: {} ({})", name(unit), channel.name(lang))
-            )
-        );
+        told(lang.pick(
+            &format!("已发送：{}（{}）", name(unit), channel.name(lang)),
+            &format!("sent: {} ({})", name(unit), channel.name(lang)),
+        ));
     }
     for (unit, channel, why) in &report.unreachable {
         eprintln!(
@@ -99,10 +96,7 @@ pub fn run(globals: &Globals, args: Args) -> Result<Outcome, CliError> {
         );
     }
     if report.sent.is_empty() && report.failed.is_empty() {
-        println!(
-            "{}",
-            lang.pick("今天没有需要发送的提醒。", "No reminder is due today.")
-        );
+        told(lang.pick("今天没有需要发送的提醒。", "No reminder is due today."));
     }
     Ok(if report.failed.is_empty() {
         Outcome::Success
@@ -151,4 +145,14 @@ pub fn preview(messages: &[remind::Message], channels: &[Channel], lang: Lang) -
         ));
     }
     out
+}
+
+/// A line of what was sent. The messages are out and logged by now: output that cannot be
+/// written (a full disk, a closed pipe) must not make it look as if they were not, so it is
+/// left unsaid (`println!` would panic).
+fn told(line: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{line}");
+    let _ = out.flush();
 }

@@ -112,7 +112,9 @@ pub fn split_front_matter(text: &str) -> Result<FrontMatter<'_>, FrontMatterErro
     }
     let yaml_start = first.len();
     for (start, line) in lines {
-        let content = line.trim_end_matches(['\n', '\r']);
+        // Trailing spaces or a tab after the fence are invisible in an editor: accepted, as
+        // they are after the opening fence.
+        let content = line.trim_end();
         if content == "---" || content == "..." {
             let body_offset = start + line.len();
             return Ok(FrontMatter {
@@ -143,6 +145,24 @@ mod tests {
         let text = "---\ntitle: 中文标题\n";
         let offset = text.find("标题").unwrap();
         assert_eq!(pos_at(text, offset), Pos::new(2, 10));
+    }
+
+    #[test]
+    fn a_closing_fence_with_trailing_spaces_closes() {
+        for text in [
+            "---\ntitle: a\n--- \n## x\n",
+            "---\ntitle: a\n---\t\r\n## x\n",
+        ] {
+            let fm = split_front_matter(text).unwrap();
+            assert_eq!(fm.yaml, "title: a\n", "{text:?}");
+            assert_eq!(fm.body, "## x\n", "{text:?}");
+            assert_eq!(&text[fm.body_offset..], "## x\n");
+        }
+        // Text after the fence is not a fence.
+        assert_eq!(
+            split_front_matter("---\ntitle: a\n--- b\n"),
+            Err(FrontMatterError::Unclosed)
+        );
     }
 
     #[test]
