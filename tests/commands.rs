@@ -339,6 +339,11 @@ fn roster_for_one_unit_numbers_from_1_in_every_format() {
     };
     let printed = roster(&["--format", "html", "--unit", "beta"]);
     assert_eq!(sheet_numbers(&printed), expected);
+    // A file alone: nothing in it points at a site that is not there.
+    for gone in ["site.js", "roster/\"", "data-print", "favicon"] {
+        assert!(!printed.contains(gone), "{gone}: {printed}");
+    }
+    assert!(!printed.contains("尚无已提交的项目"));
     let out = dir.path().join("out");
     shenbao(dir.path(), &["build", "--out", out.to_str().unwrap()]);
     let site = std::fs::read_to_string(out.join("roster/beta/index.html")).unwrap();

@@ -639,6 +639,19 @@ fn the_card_is_a_form_and_the_signed_roster_an_upload() {
         sheet.body.contains("乙公司工会") && !sheet.body.contains("甲区总工会"),
         "its own sheet, even empty"
     );
+    // Empty, it says so on the sheet: not one to sign blank.
+    assert!(sheet.body.contains("尚无已提交的项目"), "{}", sheet.body);
+    // Nothing on it leads out of the portal or needs a script its policy refuses: the way back
+    // is the portal's home, and printing is the browser's own.
+    assert!(
+        sheet.body.contains(r#"<a href="/">← 返回首页</a>"#),
+        "{}",
+        sheet.body
+    );
+    assert!(sheet.body.contains("Ctrl+P"), "{}", sheet.body);
+    for gone in ["site.js", r#"href="/roster/""#, "data-print", "favicon"] {
+        assert!(!sheet.body.contains(gone), "{gone}: {}", sheet.body);
+    }
 }
 
 #[test]

@@ -79,7 +79,7 @@ pub fn run(globals: &Globals, args: Args) -> Result<Outcome, CliError> {
         }
         Format::Html => {
             let summary = Summary::of(&project, false);
-            shenbao_site::roster_html(&project, &summary, args.unit.as_deref())?.into_bytes()
+            shenbao_site::roster_html(&project, &summary, args.unit.as_deref(), None)?.into_bytes()
         }
     };
     super::emit(args.out.as_deref(), &bytes)?;

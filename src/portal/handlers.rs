@@ -1775,7 +1775,9 @@ async fn roster_sheet(State(p): State<Shared>, headers: HeaderMap) -> Page {
         Err(e) => return e,
     };
     let summary = shenbao_core::summary::Summary::of(&loaded.project, false);
-    match shenbao_site::roster_html(&loaded.project, &summary, Some(&unit)) {
+    // The sheet is the site's; the way back is to the portal.
+    let back = ("/", p.lang().pick("返回首页", "Back to the portal"));
+    match shenbao_site::roster_html(&loaded.project, &summary, Some(&unit), Some(back)) {
         Ok(html) => Response::builder()
             .header(header::CONTENT_TYPE, "text/html; charset=utf-8")
             // The sheet carries its styles inline, to print without the site.

@@ -48,6 +48,16 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("last_changed", "最后更新", "Last changed"),
     ("form", "申报表", "Application form"),
     ("print", "打印", "Print"),
+    (
+        "print_hint",
+        "用浏览器的“打印”功能打印本页（电脑上按 Ctrl+P）。",
+        "Print this page with the browser's Print command (Ctrl+P on a computer).",
+    ),
+    (
+        "roster_none",
+        "尚无已提交的项目：本表暂不需签章。",
+        "No submitted entries yet: nothing to sign.",
+    ),
     ("print_form", "打印申报表", "Print the form"),
     ("no", "序号", "No."),
     ("all", "全部", "All"),

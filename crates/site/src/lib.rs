@@ -236,11 +236,13 @@ fn write_rest(
 }
 
 /// The roster as one HTML file with its styles inlined, to print or mail without the site: the
-/// whole roster, or one unit's page with the lines for signature and stamp.
+/// whole roster, or one unit's page with the lines for signature and stamp. `back`: where a
+/// link on the unit's page leads back to (the portal's home, and what it says); none from a file.
 pub fn roster_html(
     project: &Project,
     summary: &Summary,
     unit: Option<&str>,
+    back: Option<(&str, &str)>,
 ) -> Result<String, SiteError> {
     let theme = theme::load(&project.campaign.root, project.campaign.theme.as_deref())?;
     let model = model::assemble(
@@ -274,7 +276,7 @@ pub fn roster_html(
             }
         },
     };
-    render::roster_alone(&theme, &model, chosen).map_err(SiteError::Template)
+    render::roster_alone(&theme, &model, chosen, back).map_err(SiteError::Template)
 }
 
 /// What a write makes of the exports beside the showcase's index: `serve` writes the downloads

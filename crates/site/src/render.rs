@@ -497,6 +497,7 @@ pub fn roster_alone(
     theme: &crate::theme::Theme,
     model: &Model,
     unit: Option<&shenbao_core::roster::RosterUnit>,
+    back: Option<(&str, &str)>,
 ) -> Result<String, minijinja::Error> {
     let css: String = ["style.css", "print.css"]
         .iter()
@@ -512,12 +513,13 @@ pub fn roster_alone(
         .collect();
     let site = Value::from(Serde(&model.site));
     let inline_css = Value::from_safe_string(css);
+    let back = back.map(|(href, label)| context! { href, label });
     match unit {
         Some(u) => theme
             .env
             .get_template("roster_unit.html")?
             .render(context! {
-                site, unit => Serde(u.alone()), inline_css, path => "roster/"
+                site, unit => Serde(u.alone()), inline_css, back, path => "roster/"
             }),
         None => theme.env.get_template("roster.html")?.render(context! {
             site, roster => Serde(&model.roster), inline_css, path => "roster/"
