@@ -219,6 +219,14 @@ fn a_unit_logs_in_saves_a_draft_with_errors_then_submits_and_gets_a_receipt() {
     );
     assert_eq!(refused.status, 200);
     assert!(refused.body.contains("改正后才能提交"));
+    // Said as a problem, not in a success's green.
+    assert!(
+        refused
+            .body
+            .contains(r#"<p class="problem" role="alert">有 "#),
+        "{}",
+        refused.body
+    );
     assert_eq!(log(d).lines().count(), commits);
 
     // Fixed, it is submitted, and the receipt names the commit.
@@ -606,7 +614,12 @@ fn the_card_is_a_form_and_the_signed_roster_an_upload() {
         "/card",
         &[("csrf", &csrf), ("leader", "李主席"), ("email", "不是邮箱")],
     );
-    assert!(bad.body.contains("未保存"), "{}", bad.body);
+    assert!(
+        bad.body
+            .contains(r#"<p class="problem" role="alert">有错误，未保存。</p>"#),
+        "{}",
+        bad.body
+    );
     let ok = beta.post(
         "/card",
         &[
@@ -856,6 +869,11 @@ fn a_preview_is_the_sites_own_page_of_the_entry_as_typed_and_only_its_maker_sees
     assert!(shown.body.contains("static/style.css"));
     let prefix = at.trim_end_matches("entries/alpha/good-entry/");
     assert_eq!(alpha.get(&format!("{prefix}static/style.css")).status, 200);
+    // Its 首页 link (the preview's own root) is a page too, and another unit's is not.
+    let home = alpha.get(prefix);
+    assert_eq!(home.status, 200, "{prefix}");
+    assert!(home.body.contains("还没保存的标题"), "{}", home.body);
+    assert_eq!(beta.get(prefix).status, 404);
     assert_eq!(
         alpha
             .get(&format!("{prefix}entries/alpha/good-entry/photo.jpg"))
@@ -1046,7 +1064,10 @@ fn withdrawing_makes_a_submitted_entry_a_draft_again() {
     assert_eq!(r.status, 303, "{}", r.body);
     // The page it leads to says what the entry now is, and offers the draft's buttons.
     let saved = alpha.get(r.header("location").unwrap()).body;
-    assert!(saved.contains("已保存为草稿（版本"), "{saved}");
+    assert!(
+        saved.contains(r#"<p class="notice" role="status">已保存为草稿（版本"#),
+        "{saved}"
+    );
     assert!(saved.contains("尚未提交"), "{saved}");
     assert!(saved.contains("value=\"draft\""), "{saved}");
     assert!(!saved.contains("此项目已提交"), "{saved}");

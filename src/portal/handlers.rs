@@ -60,6 +60,7 @@ pub fn router(state: Shared) -> Router {
         .route("/entries/check", post(live_check))
         .route("/entries/{slug}", get(edit_entry).post(save_entry))
         .route("/entries/{slug}/receipt", get(receipt))
+        .route("/preview/{id}/", get(preview_home))
         .route("/preview/{id}/{*path}", get(preview_file))
         .route(
             "/entries/{slug}/files",
@@ -484,13 +485,37 @@ fn unit_entries(loaded: &Loaded, unit: &str) -> Vec<serde_json::Value> {
 }
 
 /// Everything the entry form needs besides the form itself.
+/// The line at the top of a form: what was done, or why nothing was (shown as a problem, not
+/// in the green of a success).
+#[derive(serde::Serialize)]
+struct Notice {
+    text: String,
+    refused: bool,
+}
+
+impl Notice {
+    fn done(text: String) -> Notice {
+        Notice {
+            text,
+            refused: false,
+        }
+    }
+
+    fn refused(text: String) -> Notice {
+        Notice {
+            text,
+            refused: true,
+        }
+    }
+}
+
 struct FormPage<'a> {
     slug: Option<&'a str>,
     form: &'a EntryForm,
     base: Option<String>,
     diagnostics: &'a [Diagnostic],
     lines: Option<&'a super::form::FieldLines>,
-    notice: Option<String>,
+    notice: Option<Notice>,
     conflict: Option<Vec<(String, String)>>,
 }
 
@@ -688,7 +713,8 @@ async fn edit_entry(
             (false, Lang::Zh) => format!("已保存，仍为已提交（版本 {}）。", short(c)),
             (true, Lang::En) => format!("Saved as a draft (version {}); not submitted.", short(c)),
             (false, Lang::En) => format!("Saved; still submitted (version {}).", short(c)),
-        });
+        })
+        .map(Notice::done);
     render_form(
         &p,
         &who,
@@ -887,7 +913,7 @@ async fn save(
                 base,
                 diagnostics: &[],
                 lines: None,
-                notice: Some(notice),
+                notice: Some(Notice::refused(notice)),
                 conflict: None,
             },
         );
@@ -928,7 +954,7 @@ async fn save(
                 base,
                 diagnostics: &diagnostics,
                 lines: Some(&lines),
-                notice: Some(notice),
+                notice: Some(Notice::refused(notice)),
                 conflict: None,
             },
         );
@@ -994,7 +1020,7 @@ async fn save(
                     base: version,
                     diagnostics: &diagnostics,
                     lines: Some(&lines),
-                    notice: Some(notice),
+                    notice: Some(Notice::refused(notice)),
                     conflict: Some(differences),
                 },
             )
@@ -1070,6 +1096,15 @@ async fn preview(
 }
 
 /// A page or file of a preview, to the account that made it.
+/// The preview's home page: its 首页 link, which the wildcard route does not match.
+async fn preview_home(
+    state: State<Shared>,
+    headers: HeaderMap,
+    UrlPath(id): UrlPath<String>,
+) -> Page {
+    preview_file(state, headers, UrlPath((id, String::new()))).await
+}
+
 async fn preview_file(
     State(p): State<Shared>,
     headers: HeaderMap,
@@ -1553,7 +1588,7 @@ fn render_card(
     unit: &str,
     fields: &[(&str, String)],
     diagnostics: &[Diagnostic],
-    notice: Option<String>,
+    notice: Option<Notice>,
 ) -> Page {
     let campaign = &loaded.project.campaign;
     let lang = campaign.language;
@@ -1610,15 +1645,17 @@ async fn card_page(
         .cloned()
         .collect();
     let notice = query.get("saved").map(|c| {
-        loaded
-            .project
-            .campaign
-            .language
-            .pick(
-                &format!("已保存（提交记录 {}）。", short(c)),
-                &format!("Saved (commit {}).", short(c)),
-            )
-            .to_string()
+        Notice::done(
+            loaded
+                .project
+                .campaign
+                .language
+                .pick(
+                    &format!("已保存（版本 {}）。", short(c)),
+                    &format!("Saved (version {}).", short(c)),
+                )
+                .to_string(),
+        )
     });
     render_card(&p, &who, &loaded, &unit, &fields, &diagnostics, notice)
 }
@@ -1653,9 +1690,10 @@ async fn save_card(
     over.insert(rel.clone(), text.as_bytes().to_vec());
     let (_, diagnostics) = rules::card::check_card(&Overlay { base: &disk, over }, &unit);
     if diagnostics.iter().any(|d| d.severity() == Severity::Error) {
-        let notice = lang
-            .pick("有错误，未保存。", "There are errors; nothing saved.")
-            .to_string();
+        let notice = Notice::refused(
+            lang.pick("有错误，未保存。", "There are errors; nothing saved.")
+                .to_string(),
+        );
         return render_card(
             &p,
             &who,
