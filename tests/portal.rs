@@ -397,6 +397,43 @@ fn a_unit_can_neither_read_nor_write_another_units_entries() {
     );
 }
 
+/// Submit pressed twice (the second press arrives after the first is saved, with the same
+/// base), or the form sent again after Back: one save and its receipt, not a conflict.
+#[test]
+fn the_same_form_sent_twice_is_one_save_not_a_conflict() {
+    let (dir, _portal, clerk, _) = signed_in(true, &["alpha"]);
+    let d = dir.path();
+    let page = clerk.get("/entries/good-entry").body;
+    let base = page
+        .split("name=\"base\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    let csrf = clerk.csrf("/entries/good-entry");
+    let sent = with(
+        ENTRY,
+        &[
+            ("csrf", &csrf),
+            ("base", &base),
+            ("title", "改过一次的标题"),
+            ("action", "submit"),
+        ],
+    );
+    let first = clerk.post("/entries/good-entry", &sent);
+    assert_eq!(first.status, 303, "{}", first.body);
+    let receipt = first.header("location").unwrap().to_string();
+    assert!(receipt.contains("/receipt?commit="), "{receipt}");
+    let commits = log(d).lines().count();
+    let again = clerk.post("/entries/good-entry", &sent);
+    assert_eq!(again.status, 303, "{}", again.body);
+    assert_eq!(again.header("location"), Some(receipt.as_str()));
+    assert_eq!(log(d).lines().count(), commits, "no second commit");
+    assert_eq!(clerk.get(&receipt).status, 200);
+}
+
 #[test]
 fn an_edit_based_on_an_older_version_is_refused_and_shows_what_changed() {
     let (dir, portal, clerk, key) = signed_in(true, &["alpha"]);
@@ -441,7 +478,7 @@ fn an_edit_based_on_an_older_version_is_refused_and_shows_what_changed() {
     );
     assert_eq!(second.status, 200);
     assert!(
-        second.body.contains("已被他人修改") && second.body.contains("同事改过的标题"),
+        second.body.contains("已另有保存") && second.body.contains("同事改过的标题"),
         "{}",
         second.body
     );

@@ -976,7 +976,7 @@ async fn save(
     let request = Save {
         changes: vec![Change {
             path: rel.clone(),
-            content: Content::Bytes(text.into_bytes()),
+            content: Content::Bytes(text.clone().into_bytes()),
         }],
         author: author(campaign, &unit),
         message,
@@ -994,6 +994,11 @@ async fn save(
             }
         }
         Err(SaveError::Unchanged) => redirect(&format!("/entries/{}", url_part(&slug))),
+        // The button pressed twice, or the form sent again after Back: what is stored is
+        // already what was sent. Not a conflict with anyone: it is saved.
+        Err(SaveError::Conflict) if p.stored_text(&rel).as_deref() == Some(text.as_str()) => {
+            already_saved(&p, &action, &slug, &rel)
+        }
         Err(SaveError::Conflict) => {
             // Show what the stored version says where it differs from what was sent, keep what
             // was typed, and base the form on the stored version: saving again is a choice.
@@ -1004,8 +1009,8 @@ async fn save(
             let differences = differences(campaign, &stored, &form);
             let notice = lang
                 .pick(
-                    "在您编辑期间，此项目已被他人修改并保存。下面列出对方保存的内容与您填写的不同之处；您填写的内容仍在表单中，确认后再次保存将覆盖对方的修改。",
-                    "Someone saved this entry while you were editing it. Their version differs from yours as listed; what you typed is still in the form, and saving again replaces theirs.",
+                    "在您编辑期间，此项目已另有保存（可能是同事，也可能是您在别的窗口或页面中保存的）。下面列出已保存的内容与您填写的不同之处；您填写的内容仍在表单中，确认后再次保存将覆盖已保存的内容。",
+                    "This entry was saved meanwhile (by a colleague, or by you in another window or page). The saved version differs from yours as listed; what you typed is still in the form, and saving again replaces it.",
                 )
                 .to_string();
             let version = p.store.version(&rel);
@@ -1126,6 +1131,21 @@ async fn preview_file(
         .header(header::CONTENT_TYPE, crate::serve::http::content_type(&key))
         .body(Body::from(bytes.to_vec()))
         .unwrap_or_default()
+}
+
+/// Where a save that was already made leads: the receipt of the commit that made it (a submit),
+/// or the entry's page saying it was saved.
+fn already_saved(p: &Portal, action: &str, slug: &str, rel: &str) -> Page {
+    let made = p
+        .store
+        .tip()
+        .map(|tip| tip.to_string())
+        .filter(|tip| p.store.commit_info(tip, rel).is_some());
+    match (action, made) {
+        ("submit", Some(c)) => redirect(&format!("/entries/{}/receipt?commit={c}", url_part(slug))),
+        (_, Some(c)) => redirect(&format!("/entries/{}?saved={c}", url_part(slug))),
+        (_, None) => redirect(&format!("/entries/{}", url_part(slug))),
+    }
 }
 
 /// Field label and the stored value, for each field where the stored entry differs from `mine`.
