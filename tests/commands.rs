@@ -913,3 +913,62 @@ fn output_that_cannot_be_written_is_an_error_not_a_panic() {
         }
     }
 }
+
+/// The research office is told, before printing, which entries the roster leaves out (front
+/// matter that cannot be read) or may show incomplete (a value that is not valid); drafts are
+/// not its concern. The roster is still written.
+#[test]
+fn roster_names_the_entries_with_errors_it_leaves_out_or_may_show_incomplete() {
+    let dir = fixture("valid");
+    let alpha = dir.path().join("submissions/alpha");
+    let good = std::fs::read_to_string(alpha.join("good-entry.md")).unwrap();
+    // A full-width colon: the front matter cannot be read.
+    std::fs::write(
+        alpha.join("broken.md"),
+        good.replacen("title:", "title：", 1),
+    )
+    .unwrap();
+    // A phone that is not one.
+    let phone = good
+        .lines()
+        .find(|l| l.starts_with("phone:"))
+        .unwrap()
+        .to_string();
+    std::fs::write(
+        alpha.join("bad-phone.md"),
+        good.replace(&phone, "phone: \"abc\"")
+            .replacen("title: ", "title: 另一个", 1),
+    )
+    .unwrap();
+    std::fs::write(
+        alpha.join("draft-bad.md"),
+        good.replace(&phone, "phone: \"abc\"")
+            .replacen("title: ", "draft: true\ntitle: 草稿", 1),
+    )
+    .unwrap();
+    let run = shenbao(dir.path(), &["roster", "--format", "csv"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .starts_with("shenbao：警告：2 个项目文件有错误，汇总表可能不完整"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("\n  submissions/alpha/broken.md（未列入）"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("\n  submissions/alpha/bad-phone.md\n")
+            || run.stderr.ends_with("\n  submissions/alpha/bad-phone.md\n"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("draft-bad"), "{}", run.stderr);
+    // Another unit's roster is not its concern.
+    let beta = shenbao(dir.path(), &["roster", "--unit", "beta"]);
+    assert_eq!(beta.code, 0, "{}", beta.stderr);
+    assert!(beta.stderr.is_empty(), "{}", beta.stderr);
+}

@@ -2,7 +2,8 @@
 
 use std::path::PathBuf;
 
-use shenbao_core::lang::Said;
+use shenbao_core::lang::{Lang, Said};
+use shenbao_core::problem::Severity;
 use shenbao_core::project::LoadOptions;
 use shenbao_core::report::Format as ReportFormat;
 use shenbao_core::roster;
@@ -63,6 +64,11 @@ pub fn run(globals: &Globals, args: Args) -> Result<Outcome, CliError> {
         )
         .into());
     }
+    warn_of_errors(
+        &project,
+        args.unit.as_deref(),
+        super::lang(globals, &project),
+    );
     let roster = roster::roster(&project, args.unit.as_deref());
     let bytes = match args.format {
         Format::Csv => roster.to_csv().into_bytes(),
@@ -84,4 +90,39 @@ pub fn run(globals: &Globals, args: Args) -> Result<Outcome, CliError> {
     };
     super::emit(args.out.as_deref(), &bytes)?;
     Ok(Outcome::Success)
+}
+
+/// Entries with errors are left out of the roster (front matter that cannot be read) or may
+/// miss a cell (a value that is not valid): the research office prints this sheet to sign and
+/// stamp, and is told which files, on standard error, before it does. Drafts are not listed.
+fn warn_of_errors(project: &shenbao_core::project::Project, unit: Option<&str>, lang: Lang) {
+    let folder = unit.map(|u| format!("submissions/{u}/"));
+    let mut files: Vec<&str> = project
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity() == Severity::Error && !d.in_draft)
+        .map(|d| d.file.as_str())
+        .filter(|f| f.ends_with(".md") && f.starts_with("submissions/"))
+        .filter(|f| folder.as_deref().is_none_or(|dir| f.starts_with(dir)))
+        .collect();
+    files.dedup();
+    if files.is_empty() {
+        return;
+    }
+    let listed: std::collections::HashSet<String> =
+        project.entries.iter().map(|e| e.file()).collect();
+    let mut said = lang
+        .pick(
+            "shenbao：警告：{n} 个项目文件有错误，汇总表可能不完整；改正后再导出（`shenbao check` 可查看）：",
+            "shenbao: warning: {n} entry file(s) have errors and the roster may be incomplete; fix them and export again (see `shenbao check`):",
+        )
+        .replace("{n}", &files.len().to_string());
+    for file in files {
+        said.push_str("\n  ");
+        said.push_str(file);
+        if !listed.contains(file) {
+            said.push_str(lang.pick("（未列入）", " (left out)"));
+        }
+    }
+    eprintln!("{said}");
 }
