@@ -531,3 +531,64 @@ fn an_invalid_campaign_file_is_reported_in_its_own_language() {
         run.stdout
     );
 }
+
+/// A file in a unit's folder that nothing reads — an entry saved by Notepad as `.md.txt`, with
+/// an upper-case `.MD`, or sent as a Word file — is pointed out, with how to mend it; the
+/// card's signed roster, hidden files and the systems' own files are not. A warning: the
+/// campaign still passes.
+#[test]
+fn files_in_a_unit_folder_that_are_not_entries_are_pointed_out() {
+    let dir = fixture("valid");
+    let alpha = dir.path().join("submissions/alpha");
+    for name in [
+        "项目.md.txt",
+        "upper.MD",
+        "申报表.docx",
+        "照片.jpg",
+        "Thumbs.db",
+        ".hidden",
+    ] {
+        std::fs::write(alpha.join(name), "x").unwrap();
+    }
+    let run = shenbao(dir.path(), &["check", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    let all = json_diagnostics(dir.path(), "zh-CN");
+    let mut found: Vec<(String, String)> = all
+        .iter()
+        .filter(|d| d["code"] == "not-an-entry")
+        .map(|d| {
+            assert_eq!(d["severity"], "warning");
+            (
+                d["file"].as_str().unwrap().to_string(),
+                d["help"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    found.sort();
+    let expected = [
+        ("submissions/alpha/upper.MD", "把扩展名改成小写：upper.md"),
+        (
+            "submissions/alpha/照片.jpg",
+            "submissions/alpha/<项目文件名>/",
+        ),
+        (
+            "submissions/alpha/申报表.docx",
+            "`shenbao new alpha` 可生成模板",
+        ),
+        ("submissions/alpha/项目.md.txt", "改名为 项目.md"),
+    ];
+    assert_eq!(found.len(), expected.len(), "{found:#?}");
+    for ((file, help), (want_file, want_help)) in found.iter().zip(expected) {
+        assert_eq!(file, want_file);
+        assert!(help.contains(want_help), "{file}: {help}");
+    }
+    let en = json_diagnostics(dir.path(), "en");
+    let message = en
+        .iter()
+        .find(|d| d["file"] == "submissions/alpha/项目.md.txt")
+        .unwrap()["message"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(message.contains("is not an entry"), "{message}");
+}

@@ -16,6 +16,9 @@ pub struct UnitFolder {
     pub has_card: bool,
     /// Entry slugs (file names without `.md`), sorted.
     pub entries: Vec<String>,
+    /// The names of its other files but `unit.yaml` and hidden ones, sorted: the signed
+    /// roster, or an entry misnamed (`项目.md.txt`), which the rules point out.
+    pub others: Vec<String>,
 }
 
 impl UnitFolder {
@@ -67,6 +70,7 @@ pub fn scan(root: &Path) -> std::io::Result<Vec<UnitFolder>> {
                     id,
                     has_card: false,
                     entries: Vec::new(),
+                    others: Vec::new(),
                 })
             }
         })
@@ -76,6 +80,7 @@ pub fn scan(root: &Path) -> std::io::Result<Vec<UnitFolder>> {
 fn scan_unit(dir: &Path, id: String) -> std::io::Result<UnitFolder> {
     let mut has_card = false;
     let mut entries = Vec::new();
+    let mut others = Vec::new();
     for item in std::fs::read_dir(dir)? {
         let item = item?;
         let name = item.file_name().to_string_lossy().into_owned();
@@ -86,13 +91,17 @@ fn scan_unit(dir: &Path, id: String) -> std::io::Result<UnitFolder> {
             has_card = true;
         } else if let Some(slug) = name.strip_suffix(".md") {
             entries.push(slug.to_string());
+        } else {
+            others.push(name);
         }
     }
     entries.sort();
+    others.sort();
     Ok(UnitFolder {
         id,
         has_card,
         entries,
+        others,
     })
 }
 

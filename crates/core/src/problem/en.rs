@@ -1,8 +1,8 @@
 //! English: what every problem says in English, and how to fix it.
 
 use super::{
-    CampaignDetail, CardDetail, Description, Expected, Format, Kind, LIST_SHOWN, Limit, Problem,
-    YamlError,
+    CampaignDetail, CardDetail, Description, Expected, Format, Kind, LIST_SHOWN, Limit, Misnamed,
+    Problem, YamlError, not_an_entry,
 };
 
 pub(super) fn message(problem: &Problem) -> String {
@@ -123,6 +123,9 @@ pub(super) fn message(problem: &Problem) -> String {
         Problem::RosterUnsigned { unit } => {
             format!("`{unit}` has not uploaded its signed and stamped roster")
         }
+        Problem::NotAnEntry { name, .. } => format!(
+            "{name} is not an entry: entries are files ending in .md; this one is neither checked nor published"
+        ),
         Problem::LateSubmission {
             arrived, deadline, ..
         } => format!(
@@ -226,6 +229,18 @@ pub(super) fn help(problem: &Problem) -> Option<String> {
         Problem::RosterUnsigned { .. } => {
             "point `roster_signed` in unit.yaml at a scan or photo of the signed roster".into()
         }
+        Problem::NotAnEntry { unit, name } => match not_an_entry(name) {
+            Misnamed::Case(stem) => format!("make the extension lower case: {stem}.md"),
+            Misnamed::Suffix(stem) => {
+                format!("rename it {stem}.md (Windows may hide a file's extension)")
+            }
+            Misnamed::Document => format!(
+                "write the entry as a .md file from the template (`shenbao new {unit}`); a Word or PDF file may go in the entry's own folder as an attachment"
+            ),
+            Misnamed::Other => format!(
+                "photos and files go in the entry's own folder (submissions/{unit}/<entry>/), listed in its attachments"
+            ),
+        },
         Problem::CampaignInvalid {
             detail: CampaignDetail::UnknownUnitType { valid, .. },
         } => one_of(valid),
@@ -543,6 +558,11 @@ pub(super) fn description(kind: Kind) -> Description {
             "Unit below its quota",
             "A registered unit has fewer entries than its minimum. A warning before the deadline, an error with `--final`.",
             "Add entries to the unit's folder until its minimum is met, or ask the organisers about the quota.",
+        ),
+        Kind::NotAnEntry => (
+            "Not an entry",
+            "A file in a unit's folder that is not an entry (a .md file), unit.yaml or the signed roster: it is neither checked nor published. A warning.",
+            "Write entries as .md files (a lower-case extension, no extra .txt); put photos and files in the entry's own folder.",
         ),
         Kind::RosterUnsigned => (
             "Signed roster missing",

@@ -155,6 +155,13 @@ pub enum Problem {
     RosterUnsigned {
         unit: String,
     },
+    /// A file in a unit's folder that is neither an entry (`*.md`), its card, nor its signed
+    /// roster: read by nothing, published nowhere (`项目.md.txt`, `项目.MD`, `申报表.docx`).
+    NotAnEntry {
+        unit: String,
+        /// The file's name in the folder.
+        name: String,
+    },
     /// The entry first reached the main line after the deadline.
     LateSubmission {
         /// When it arrived; written in the deadline's time zone, as people write times
@@ -326,10 +333,41 @@ catalogue! {
     // An error once `fatal` (after the deadline): see `Problem::severity`.
     QuotaShort:          "quota-short",          Warning,  true;
     RosterUnsigned:      "roster-unsigned",      Warning,  true;
+    NotAnEntry:          "not-an-entry",         Warning,  true;
     LateSubmission:      "late-submission",      Error,    false;
     OutsideOwnFolder:    "outside-own-folder",   Error,    true;
     ShallowClone:        "shallow-clone",        Warning,  true;
     CampaignInvalid:     "campaign-invalid",     Error,    false;
+}
+
+/// What a file in a unit's folder that is not an entry looks like it was meant to be, for the
+/// help that says how to mend it.
+pub(crate) enum Misnamed<'a> {
+    /// `项目.MD`: an entry whose extension is not lower case; the name without it.
+    Case(&'a str),
+    /// `项目.md.txt`, `项目.markdown`: an entry with a suffix too many or another.
+    Suffix(&'a str),
+    /// `申报表.docx`: the entry sent as a document.
+    Document,
+    /// A photo or file at the wrong level.
+    Other,
+}
+
+pub(crate) fn not_an_entry(name: &str) -> Misnamed<'_> {
+    let lower = name.to_lowercase();
+    let (stem, ext) = name.rsplit_once('.').unwrap_or((name, ""));
+    let ext = ext.to_lowercase();
+    if ext == "md" {
+        Misnamed::Case(stem)
+    } else if ext == "markdown" {
+        Misnamed::Suffix(stem)
+    } else if lower.ends_with(".md.txt") {
+        Misnamed::Suffix(&name[..name.len() - ".md.txt".len()])
+    } else if ["doc", "docx", "wps", "pdf", "odt", "rtf", "txt"].contains(&ext.as_str()) {
+        Misnamed::Document
+    } else {
+        Misnamed::Other
+    }
 }
 
 /// What a kind of problem is, for tools that list every rule before any result (SARIF's
@@ -400,6 +438,7 @@ impl Problem {
             Problem::DuplicateEntry { .. } => Kind::DuplicateEntry,
             Problem::QuotaShort { .. } => Kind::QuotaShort,
             Problem::RosterUnsigned { .. } => Kind::RosterUnsigned,
+            Problem::NotAnEntry { .. } => Kind::NotAnEntry,
             Problem::LateSubmission { .. } => Kind::LateSubmission,
             Problem::OutsideOwnFolder { .. } => Kind::OutsideOwnFolder,
             Problem::ShallowClone => Kind::ShallowClone,

@@ -278,6 +278,22 @@ fn samples() -> Vec<Problem> {
             fatal: true,
         },
         Problem::RosterUnsigned { unit: s("alpha") },
+        Problem::NotAnEntry {
+            unit: s("alpha"),
+            name: s("项目.MD"),
+        },
+        Problem::NotAnEntry {
+            unit: s("alpha"),
+            name: s("项目.md.txt"),
+        },
+        Problem::NotAnEntry {
+            unit: s("alpha"),
+            name: s("申报表.docx"),
+        },
+        Problem::NotAnEntry {
+            unit: s("alpha"),
+            name: s("照片.jpg"),
+        },
         // Committed at 01:30 UTC: 09:30 in the deadline's zone.
         Problem::LateSubmission {
             arrived: "2017-12-07T01:30:00Z".parse().unwrap(),

@@ -1,8 +1,8 @@
 //! 简体中文: what every problem says in Chinese, and how to fix it.
 
 use super::{
-    CampaignDetail, CardDetail, Description, Expected, Format, Kind, LIST_SHOWN, Limit, Problem,
-    YamlError,
+    CampaignDetail, CardDetail, Description, Expected, Format, Kind, LIST_SHOWN, Limit, Misnamed,
+    Problem, YamlError, not_an_entry,
 };
 
 pub(super) fn message(problem: &Problem) -> String {
@@ -97,6 +97,9 @@ pub(super) fn message(problem: &Problem) -> String {
         } => format!("{name}（`{unit}`）至少应申报 {minimum} 项，目前只有 {count} 项"),
         Problem::RosterUnsigned { unit } => {
             format!("单位 `{unit}` 尚未上传签字盖章的《申报汇总表》")
+        }
+        Problem::NotAnEntry { name, .. } => {
+            format!("{name} 不是申报文件：项目须写成以 .md 结尾的文件，此文件不会被检查或发布")
         }
         Problem::LateSubmission {
             arrived, deadline, ..
@@ -199,6 +202,18 @@ pub(super) fn help(problem: &Problem) -> Option<String> {
         Problem::RosterUnsigned { .. } => {
             "在 unit.yaml 中用 roster_signed 指向签字盖章后的汇总表扫描件或照片".into()
         }
+        Problem::NotAnEntry { unit, name } => match not_an_entry(name) {
+            Misnamed::Case(stem) => format!("把扩展名改成小写：{stem}.md"),
+            Misnamed::Suffix(stem) => {
+                format!("改名为 {stem}.md（Windows 可能隐藏了文件的扩展名）")
+            }
+            Misnamed::Document => format!(
+                "项目须按模板写成 .md 文件（`shenbao new {unit}` 可生成模板）；Word、PDF 等文件可作为附件放进项目自己的文件夹"
+            ),
+            Misnamed::Other => format!(
+                "照片和附件放进项目自己的文件夹（submissions/{unit}/<项目文件名>/），并在项目的 attachments 中列出"
+            ),
+        },
         Problem::CampaignInvalid {
             detail: CampaignDetail::UnknownUnitType { valid, .. },
         } => one_of(valid),
@@ -662,6 +677,11 @@ pub(super) fn description(kind: Kind) -> Description {
             "单位申报数量不足",
             "已登记单位的项目数少于其最低申报数量。截止前是警告，使用 `--final` 时是错误。",
             "在单位文件夹中补充项目直到达到最低数量，或向组织方询问名额。",
+        ),
+        Kind::NotAnEntry => (
+            "不是申报文件",
+            "单位文件夹中有既不是项目（.md 文件）、也不是 unit.yaml 或签章汇总表的文件：它不会被检查，也不会发布。这是警告。",
+            "项目写成 .md 文件（注意扩展名是小写，且没有多余的 .txt）；照片和附件放进项目自己的文件夹。",
         ),
         Kind::RosterUnsigned => (
             "缺少签章汇总表",

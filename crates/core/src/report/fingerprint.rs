@@ -52,6 +52,7 @@ fn subject(problem: &Problem) -> String {
         Problem::ExternalRequest { url } => url.clone(),
         Problem::InvalidCharacter { codepoint } => format!("U+{codepoint:04X}"),
         Problem::UnknownUnit { folder, .. } => folder.clone(),
+        Problem::NotAnEntry { name, .. } => name.clone(),
         Problem::UnitCardMissing { unit }
         | Problem::WrongChannel { unit, .. }
         | Problem::QuotaShort { unit, .. }
