@@ -963,6 +963,52 @@ fn unsaved_typing_is_kept_for_each_entry_apart_in_a_real_browser() {
     assert!(!text.contains("王五"), "{text}");
 }
 
+/// Typing in an entry, then uploading a photo before saving: the upload changes the stored
+/// entry (its attachments), and what was typed is offered back on the page it returns to.
+#[test]
+#[cfg_attr(
+    not(chromedriver),
+    ignore = "needs Chromium and its WebDriver: sudo apt-get install chromium chromium-driver"
+)]
+fn typing_survives_an_upload_before_saving_in_a_real_browser() {
+    let browser = common::webdriver::Browser::start();
+    let dir = repository(true);
+    let d = dir.path();
+    let link = invite(d, &["alpha"])[0].1.clone();
+    let portal = start(d, &[]);
+    let base = format!("http://{}/", portal.addr);
+    let link = link.replace("http://127.0.0.1:4100/", &base);
+    browser.go(&link);
+    browser.press("登录");
+    browser.wait_for("//h1[normalize-space(.)='甲区总工会']");
+
+    browser.go(&format!("{base}entries/good-entry"));
+    browser.fill("实施情况", "上传之前写下的实施情况。");
+    let photos = tempfile::tempdir().unwrap();
+    let photo = photos.path().join("second.jpg");
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/valid/submissions/alpha/good-entry/photo.jpg"),
+        &photo,
+    )
+    .unwrap();
+    let before = std::fs::read_to_string(d.join("submissions/alpha/good-entry.md")).unwrap();
+    let input = browser.by_label("选择文件");
+    browser.type_in(&input, photo.to_str().unwrap());
+    browser.press("上传");
+    browser.wait_for("//img[contains(@src, 'second.jpg')]");
+    // The upload changed the stored entry, and did not save what was typed.
+    let after = std::fs::read_to_string(d.join("submissions/alpha/good-entry.md")).unwrap();
+    assert_ne!(before, after);
+    assert!(!after.contains("上传之前写下的"), "{after}");
+    browser.wait_for("//p[@id='live-status'][contains(., '已恢复')]");
+    let value = browser.execute(
+        "return document.querySelector('[name=\"section.2.text\"]').value",
+        serde_json::json!([]),
+    );
+    assert_eq!(value, "上传之前写下的实施情况。", "{value}");
+}
+
 /// A clerk on a phone, in a real browser: log in by the link, fill the form by its labels,
 /// see the error beside its field, upload a photo, fix the error, submit; the entry is then in
 /// git, and `check` and `build` take it.

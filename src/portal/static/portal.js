@@ -38,15 +38,26 @@
     new FormData(form).forEach(function (v, k) { if (k !== "csrf" && k !== "base") data[k] = v; });
     return data;
   }
+  // What the page came with, to tell what the clerk typed from what was stored.
+  var original = snapshot();
   try {
     var kept = JSON.parse(window.localStorage.getItem(key) || "null");
-    if (kept && kept.base === form.elements.base.value) {
+    var restored = false;
+    if (kept) {
+      var same = kept.base === form.elements.base.value;
       Object.keys(kept.data).forEach(function (k) {
         var el = form.elements[k];
-        if (el && el.value !== undefined && el.type !== "radio") el.value = kept.data[k];
+        if (!el || el.value === undefined || el.type === "radio") return;
+        // The same version: all of it. A newer one (an upload added a file to the entry):
+        // only the fields the clerk changed and the new version did not.
+        var typed = kept.original && kept.data[k] !== kept.original[k];
+        if (same || (typed && el.value === kept.original[k])) {
+          if (el.value !== kept.data[k]) restored = true;
+          el.value = kept.data[k];
+        }
       });
-      if (status) status.textContent = zh ? "已恢复上次未保存的填写内容。" : "Restored what you typed before.";
     }
+    if (restored && status) status.textContent = zh ? "已恢复上次未保存的填写内容。" : "Restored what you typed before.";
   } catch (e) { /* storage unavailable: nothing to restore */ }
   form.addEventListener("submit", function () {
     try { window.localStorage.removeItem(key); } catch (e) { /* ignore */ }
@@ -84,7 +95,7 @@
       .catch(function () { /* offline: the server checks again on save */ });
   }
   form.addEventListener("input", function () {
-    try { window.localStorage.setItem(key, JSON.stringify({ base: form.elements.base.value, data: snapshot() })); } catch (e) { /* ignore */ }
+    try { window.localStorage.setItem(key, JSON.stringify({ base: form.elements.base.value, data: snapshot(), original: original })); } catch (e) { /* ignore */ }
     window.clearTimeout(timer);
     timer = window.setTimeout(check, 800);
   });
