@@ -264,6 +264,36 @@ fn a_campaign_with_errors_is_not_built_and_the_previous_site_stays() {
     assert_eq!(snapshot_tree(&dir.path().join("public")), before);
 }
 
+/// One unit's unfinished draft (the portal saves drafts with errors) does not stop the site of
+/// everyone else's entries: drafts are not published. It is said, and `--drafts`, which would
+/// publish it, is stopped by it.
+#[test]
+fn errors_in_a_draft_do_not_stop_the_site_unless_drafts_are_published() {
+    let dir = fixture("site");
+    let draft = dir.path().join("submissions/alpha/caogao.md");
+    let text = std::fs::read_to_string(&draft).unwrap();
+    assert!(text.contains("draft: true"));
+    let text = text
+        .replace("category: 1", "category: 99")
+        .replace("phone: 0312-1234567", "phone: abc");
+    std::fs::write(&draft, text).unwrap();
+    let check = shenbao(dir.path(), &["check"]);
+    assert_eq!(check.code, 1, "check still reports it:\n{}", check.stdout);
+    let run = build(dir.path(), &[]);
+    assert!(
+        run.stderr
+            .contains("shenbao：注意：草稿中有 2 个错误；草稿不发布，网站照常生成"),
+        "{}",
+        run.stderr
+    );
+    assert!(dir.path().join("public/index.html").is_file());
+    assert!(!dir.path().join("public/entries/alpha/caogao").exists());
+    let preview = shenbao(dir.path(), &["build", "--drafts", "--out", "preview"]);
+    assert_eq!(preview.code, 1, "{}\n{}", preview.stdout, preview.stderr);
+    assert!(preview.stdout.contains("caogao.md"), "{}", preview.stdout);
+    assert!(!dir.path().join("preview").exists());
+}
+
 #[test]
 fn a_broken_template_fails_with_its_name_and_line_and_keeps_the_previous_site() {
     let dir = fixture("site");

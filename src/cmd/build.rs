@@ -96,7 +96,16 @@ pub fn run(globals: &Globals, args: Args) -> Result<Outcome, CliError> {
         Ok(p) => p,
         Err(outcome) => return Ok(outcome),
     };
-    let counts = diagnostic::count(&project.diagnostics);
+    // A draft is not published (unless --drafts): its errors — the portal saves drafts with
+    // errors on purpose — do not stop the site of everyone else's entries.
+    let stopping: Vec<_> = project
+        .diagnostics
+        .iter()
+        .filter(|d| args.drafts || !d.in_draft)
+        .cloned()
+        .collect();
+    let counts = diagnostic::count(&stopping);
+    let in_drafts = diagnostic::count(&project.diagnostics).errors - counts.errors;
     let lang = super::lang(globals, &project);
     if counts.errors > 0 {
         let ctx = super::context(lang, &project, &project.diagnostics);
@@ -113,6 +122,16 @@ pub fn run(globals: &Globals, args: Args) -> Result<Outcome, CliError> {
             .replace("{n}", &counts.errors.to_string())
         );
         return Ok(Outcome::Failed);
+    }
+    if in_drafts > 0 {
+        eprintln!(
+            "{}",
+            lang.pick(
+                "shenbao：注意：草稿中有 {n} 个错误；草稿不发布，网站照常生成（`shenbao check` 可查看）",
+                "shenbao: note: {n} error(s) in drafts; drafts are not published, so the site is built (see `shenbao check`)"
+            )
+            .replace("{n}", &in_drafts.to_string())
+        );
     }
     let out = match &args.out {
         Some(out) => std::path::absolute(out)?,
