@@ -223,17 +223,34 @@ fn number(value: &str) -> Option<Json> {
         .map(|f| json!(f))
 }
 
-/// The phone forms `formats::is_phone` accepts: `+86` or `86-` before a mobile; an area code
-/// glued to or apart from a local number; a local number alone (not starting with 1, which is a
-/// mobile's), or with an extension.
+/// The phone forms `formats::is_phone` accepts, as typed in ASCII (it also takes their full-width
+/// forms, which an editor's pattern would make unreadable): `+86` or `86-` before a number; a
+/// mobile, its digits grouped or not (`139 1234 5678`); an area code glued to, apart from or in
+/// brackets before a local number; a local number alone (not starting with 1, which is a
+/// mobile's), or with an extension, after a dash or after 转 or 分机.
+/// A number that is not a mobile's: an area code glued to or apart from a local number, a local
+/// number alone, either with an extension after a dash or a space.
+macro_rules! landline {
+    () => {
+        concat!(
+            r"0[0-9]{2,3}[1-9][0-9]{6,7}",
+            r"|[2-9][0-9]{6,7}",
+            r"|0[0-9]{2,3}[ -][1-9][0-9]{6,7}",
+            r"|[1-9][0-9]{6,7}[ -][0-9]{1,6}",
+            r"|0[0-9]{2,3}[ -][1-9][0-9]{6,7}[ -][0-9]{1,6}",
+        )
+    };
+}
+
 const PHONE: &str = concat!(
-    r"(?:(?:\+86|86-)[ -]*)?",
-    r"(?:1[3-9][0-9]{9}",
-    r"|0[0-9]{2,3}[1-9][0-9]{6,7}",
-    r"|[2-9][0-9]{6,7}",
-    r"|0[0-9]{2,3}[ -][1-9][0-9]{6,7}",
-    r"|[1-9][0-9]{6,7}[ -][0-9]{1,6}",
-    r"|0[0-9]{2,3}[ -][1-9][0-9]{6,7}[ -][0-9]{1,6})",
+    r"(?:(?:\+86|86-)[ -]*)?1[ -]?[3-9](?:[ -]?[0-9]){9}",
+    r"|(?:(?:\+86|86-)[ -]*)?(?:",
+    landline!(),
+    r")",
+    r"|\(0[0-9]{2,3}\)[ -]*[1-9][0-9]{6,7}",
+    r"|(?:(?:(?:\+86|86-)[ -]*)?(?:",
+    landline!(),
+    r")|\(0[0-9]{2,3}\)[ -]*[1-9][0-9]{6,7})[ -]*(?:转|分机)\s*[0-9]{1,6}",
 );
 
 /// A real calendar date, `YYYY-MM-DD`, leap years included (`formats::is_date`).

@@ -302,7 +302,7 @@ pub(super) fn format(format: Format) -> &'static str {
 fn example(format: Format) -> &'static str {
     match format {
         Format::Phone => {
-            "a landline such as 0312-1234567 or 3100137, or a mobile such as 13912345678"
+            "a landline such as 0312-1234567, (0312)1234567 or 3100137 (an extension after 转), or a mobile such as 13912345678 or 139 1234 5678"
         }
         Format::Date => "write YYYY-MM-DD, e.g. 2017-09-12",
         Format::MonthOrDate => "write YYYY-MM or YYYY-MM-DD, e.g. 2017-03",

@@ -281,7 +281,9 @@ pub(super) fn format(format: Format) -> &'static str {
 /// What a value in `format` looks like.
 fn example(format: Format) -> &'static str {
     match format {
-        Format::Phone => "固定电话如 0312-1234567 或 3100137，手机如 13912345678",
+        Format::Phone => {
+            "固定电话如 0312-1234567、(0312)1234567 或 3100137（分机写在“转”后），手机如 13912345678 或 139 1234 5678"
+        }
         Format::Date => "格式为 YYYY-MM-DD，如 2017-09-12",
         Format::MonthOrDate => "格式为 YYYY-MM 或 YYYY-MM-DD，如 2017-03",
         Format::Email => "如 name@example.org",

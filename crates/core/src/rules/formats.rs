@@ -4,11 +4,27 @@
 /// code (`0312-1234567`, `0312 1234567`, `03121234567`, with an optional extension), or a local
 /// landline (`3100137`).
 pub fn is_phone(s: &str) -> bool {
-    let s = s.trim();
-    let s = s
-        .strip_prefix("+86")
-        .or_else(|| s.strip_prefix("86-"))
-        .map_or(s, |rest| rest.trim_start_matches([' ', '-']));
+    // As people type on a Chinese keyboard: full-width digits, dashes, brackets and spaces.
+    let s: String = s.trim().chars().map(half_width).collect();
+    // An extension written 转 or 分机: `0312-3100137转8001`.
+    if let Some((main, ext)) = s.split_once('转').or_else(|| s.split_once("分机")) {
+        let main = main.trim_end_matches([' ', '-']);
+        let ext = ext.trim_start();
+        return ext.bytes().all(|b| b.is_ascii_digit())
+            && is_extension(ext)
+            && !mobile_digits(without_country(main))
+            && is_phone(main);
+    }
+    let s = s.as_str();
+    // The area code in brackets: `(0312)3100137`, `(0312) 3100137`.
+    if let Some((area, local)) = s.strip_prefix('(').and_then(|r| r.split_once(')')) {
+        let local = local.trim_start_matches([' ', '-']);
+        return is_area(area)
+            && area.bytes().all(|b| b.is_ascii_digit())
+            && local.bytes().all(|b| b.is_ascii_digit())
+            && is_local(local);
+    }
+    let s = without_country(s);
     if s.is_empty()
         || !s
             .bytes()
@@ -19,6 +35,10 @@ pub fn is_phone(s: &str) -> bool {
     let groups: Vec<&str> = s.split([' ', '-']).collect();
     if groups.iter().any(|g| g.is_empty()) {
         return false;
+    }
+    // A mobile number in groups, as it is read out: `139 1234 5678`, `139-1234-5678`.
+    if groups.len() > 1 && mobile_digits(s) {
+        return true;
     }
     let first = groups[0];
     match groups.len() {
@@ -33,6 +53,32 @@ pub fn is_phone(s: &str) -> bool {
         2 => is_local(first) && is_extension(groups[1]),
         3 => is_area(first) && is_local(groups[1]) && is_extension(groups[2]),
         _ => false,
+    }
+}
+
+/// The number after China's country code (`+86`, `86-`), if it has one.
+fn without_country(s: &str) -> &str {
+    s.strip_prefix("+86")
+        .or_else(|| s.strip_prefix("86-"))
+        .map_or(s, |rest| rest.trim_start_matches([' ', '-']))
+}
+
+/// Whether the digits of `s`, spaces and dashes aside, are a mobile number.
+fn mobile_digits(s: &str) -> bool {
+    let digits: String = s.chars().filter(|c| !matches!(c, ' ' | '-')).collect();
+    digits.bytes().all(|b| b.is_ascii_digit()) && is_mobile(&digits)
+}
+
+/// A full-width digit, dash, bracket or space as its ASCII form.
+fn half_width(c: char) -> char {
+    match c {
+        '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
+        '－' | '—' | '–' | '‐' => '-',
+        '（' => '(',
+        '）' => ')',
+        '\u{3000}' => ' ',
+        '＋' => '+',
+        _ => c,
     }
 }
 
@@ -111,6 +157,17 @@ mod tests {
             "13912345678",
             "+86 13912345678",
             "0312-3100137-801",
+            // Grouped as read out, typed on a Chinese keyboard, with brackets or 转.
+            "139 1234 5678",
+            "139-1234-5678",
+            "+86 139 1234 5678",
+            "１３９１２３４５６７８",
+            "０３１２－３１００１３７",
+            "(0312)3100137",
+            "（0312）3100137",
+            "(0312) 3100137",
+            "0312-3100137转8001",
+            "0312-3100137 分机 801",
         ] {
             assert!(is_phone(ok), "{ok}");
         }
@@ -127,6 +184,12 @@ mod tests {
             "电话",
             "0312--3100137",
             "23912345678x",
+            "139 1234 567",
+            "(0312)",
+            "(12)3100137",
+            "13912345678转801",
+            "+86 139 1234 5678转1",
+            "0312-3100137转",
         ] {
             assert!(!is_phone(bad), "{bad}");
         }
