@@ -438,10 +438,20 @@ impl Writer {
 
     fn block(&mut self, text: &str, field: &str) {
         let first = self.line + 1;
+        let mut previous = "";
         for l in text.lines() {
+            let l = l.trim_end();
+            // A line of dashes or equals signs under a line of text (a separator pasted from
+            // Word) would make that line a heading, and the section look empty: set apart by a
+            // blank line, dashes are a rule and equals signs text, as they looked when typed.
+            if !previous.trim().is_empty() && is_underline(l) {
+                self.line += 1;
+                self.text.push('\n');
+            }
             self.line += 1;
-            self.text.push_str(l.trim_end());
+            self.text.push_str(l);
             self.text.push('\n');
+            previous = l;
         }
         self.lines
             .spans
@@ -449,9 +459,48 @@ impl Writer {
     }
 }
 
+/// Whether Markdown would read `line`, under a paragraph's line, as making it a heading (a
+/// setext underline: up to three spaces, then only `=` or only `-`).
+fn is_underline(line: &str) -> bool {
+    let rest = line.trim_start_matches(' ');
+    let body = rest.trim_end();
+    line.len() - rest.len() <= 3
+        && !body.is_empty()
+        && (body.bytes().all(|b| b == b'-') || body.bytes().all(|b| b == b'='))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A separator line pasted under a line of text stays a separator: the line above does not
+    /// become a heading (which would split the section and leave it looking empty).
+    #[test]
+    fn a_line_of_dashes_under_text_does_not_make_a_heading() {
+        let c = campaign();
+        let mut form = EntryForm::blank(&c);
+        form.sections[0].text =
+            "一、总体情况\n---\n车间远离图书室。\n二、做法\n====\n建书屋。".into();
+        let (text, _) = form.to_file(&c);
+        assert!(
+            text.contains("一、总体情况\n\n---\n车间远离图书室。\n二、做法\n\n====\n建书屋。"),
+            "{text}"
+        );
+        let want = shenbao_core::body::Want {
+            html: true,
+            text: false,
+        };
+        let html = shenbao_core::body::parse(&text[text.find("## ").unwrap()..], None, want).html;
+        assert!(
+            !html.contains("<h2>一、") && !html.contains("<h1>二、"),
+            "{html}"
+        );
+        assert!(html.contains("<hr"), "{html}");
+        // Lines that are not underlines are left as they are.
+        for line in ["- 列表", "| --- |", "    ---", "-- 注"] {
+            assert!(!is_underline(line), "{line}");
+        }
+    }
 
     fn campaign() -> Campaign {
         let text = "title: t\nissuer: i\ncategories:\n  - {id: \"12\", name: a}\nunit_types:\n  - {id: county, name: 县, minimum: 1}\nunits:\n  - {id: lianchi, name: 莲池区总工会, type: county}\nfields:\n  extra:\n    - {key: investment, label: 投入经费, type: number}\n";
