@@ -381,8 +381,9 @@ fn a_message_names_each_entry_with_errors_and_each_draft() {
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
-        run.stdout
-            .contains("项目《有错的项目》有错误，需改正：字段 `category` 的值 `99` 不在允许范围内"),
+        run.stdout.contains(
+            "项目《有错的项目》有错误，需改正：申报范围（`category`）的值 `99` 不在允许范围内"
+        ),
         "{}",
         run.stdout
     );

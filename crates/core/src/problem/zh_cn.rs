@@ -27,20 +27,18 @@ pub(super) fn message(problem: &Problem) -> String {
             format!("文件头应为{}，每行一个“字段: 值”", spaced(expected(*e)))
         }
         Problem::InvalidType { key, expected: e } => {
-            format!("字段 `{key}` 应为{}", spaced(expected(*e)))
+            about(key, &format!("应为{}", spaced(expected(*e))))
         }
         Problem::InvalidValue { key, value, .. } => {
-            format!("字段 `{key}` 的值 `{value}` 不在允许范围内")
+            about(key, &format!("的值 `{value}` 不在允许范围内"))
         }
         Problem::InvalidFormat {
             key,
             value,
             format: f,
-        } => {
-            format!("字段 `{key}` 的值 `{value}` 不是有效的{}", format(*f))
-        }
+        } => about(key, &format!("的值 `{value}` 不是有效的{}", format(*f))),
         Problem::TooLong { key, length, max } => {
-            format!("字段 `{key}` 有 {length} 个字，超过 {max} 字的上限")
+            about(key, &format!("有 {length} 个字，超过 {max} 字的上限"))
         }
         Problem::MissingSection { alternatives } => {
             let name = &alternatives[0];
@@ -293,12 +291,35 @@ fn example(format: Format) -> &'static str {
     }
 }
 
+/// What is said of a field, the field named as a clerk knows it, its key beside:
+/// "联系电话（`phone`）的值 …". A campaign's own fields (their labels are in campaign.yaml) by
+/// key: "字段 `investment` 应为数字".
+fn about(key: &str, rest: &str) -> String {
+    match crate::fields::built_in(key) {
+        Some(field) => format!("{}（`{key}`）{rest}", field.label(crate::lang::Lang::Zh)),
+        None => format!("字段 `{key}` {rest}"),
+    }
+}
+
+/// A key of the unit card as the card's form names it: 主要领导（`leader`）.
+fn card_named(key: &str) -> String {
+    let label = match key {
+        "leader" => "主要领导",
+        "responsible" => "专人负责",
+        "responsible_phone" => "专人负责的联系电话",
+        "email" => "电子邮箱",
+        "roster_signed" => "签章汇总表",
+        _ => return format!("`{key}`"),
+    };
+    format!("{label}（`{key}`）")
+}
+
 fn card(detail: &CardDetail) -> String {
     match detail {
         CardDetail::Syntax(detail) => format!("unit.yaml 的 YAML {}", yaml(detail)),
         CardDetail::NotAMapping => "unit.yaml 应为键值对，如 `leader: 张三`".into(),
         CardDetail::UnknownKey { key, .. } => format!("unit.yaml 中的未知字段 `{key}`"),
-        CardDetail::Missing { key } => format!("unit.yaml 缺少必填字段 `{key}`"),
+        CardDetail::Missing { key } => format!("unit.yaml 缺少必填字段 {}", card_named(key)),
         CardDetail::NotText { key } => format!("unit.yaml 中的 `{key}` 应为文本"),
         CardDetail::BadPhone { value } => {
             format!("unit.yaml 中的电话 `{value}` 不是有效的电话号码")
