@@ -345,11 +345,17 @@ fn a_pull_request_touching_only_its_own_folder_passes() {
             .all(|f| f.file != "submissions/beta/hostile.md"),
         "{found:?}"
     );
-    assert!(
-        found.iter().any(|f| f.code == "quota-short"),
-        "campaign-wide rules still run"
-    );
     assert!(found.iter().all(|f| f.code != "outside-own-folder"));
+    // A unit's folder-wide problems only for the units the change touches: delta's quota, short
+    // in the whole campaign, is not this pull request's (on a forge, one annotation per other
+    // unit on every pull request).
+    assert!(found.iter().all(|f| f.code != "quota-short"), "{found:?}");
+    let all = diagnostics(&shenbao(d, &["check", "--format", "json"]));
+    assert!(
+        all.iter()
+            .any(|f| f.code == "quota-short" && f.file == "submissions/delta"),
+        "without --changed-since, every unit's: {all:?}"
+    );
 }
 
 #[test]
@@ -410,6 +416,11 @@ fn only_organisers_change_campaign_yaml() {
         "organiser edits the call",
     );
     assert!(codes_at(d, &["--changed-since", "main"], "outside-own-folder").is_empty());
+    // A change to the call concerns every unit: their quotas are reported.
+    assert_eq!(
+        codes_at(d, &["--changed-since", "main"], "quota-short"),
+        ["submissions/delta"]
+    );
     std::fs::write(&path, text).unwrap();
     commit(
         d,
