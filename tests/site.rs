@@ -264,6 +264,45 @@ fn a_campaign_with_errors_is_not_built_and_the_previous_site_stays() {
     assert_eq!(snapshot_tree(&dir.path().join("public")), before);
 }
 
+/// An entry named with a space and Chinese (`新 项目.md`), with a photo named so too: its links
+/// in pages hold no raw space, and the sitemap and the feed hold URLs, ASCII only.
+#[test]
+fn names_with_spaces_and_chinese_make_valid_links_and_urls() {
+    let dir = fixture("site");
+    let alpha = dir.path().join("submissions/alpha");
+    let text = std::fs::read_to_string(alpha.join("weiquan.md")).unwrap();
+    std::fs::write(
+        alpha.join("新 项目.md"),
+        text.replacen("title: ", "title: 名字有空格的", 1),
+    )
+    .unwrap();
+    build(dir.path(), &["--base-url", "https://example.org/award/"]);
+    let encoded = "entries/alpha/%E6%96%B0%20%E9%A1%B9%E7%9B%AE/";
+    let sitemap = read(dir.path(), "public/sitemap.xml");
+    assert!(
+        sitemap.contains(&format!("<loc>https://example.org/award/{encoded}</loc>")),
+        "{sitemap}"
+    );
+    assert!(!sitemap.contains("新 项目"), "{sitemap}");
+    let feed = read(dir.path(), "public/feed.xml");
+    assert!(
+        feed.contains(&format!("href=\"https://example.org/award/{encoded}\"")),
+        "{feed}"
+    );
+    // Pages: the space encoded, the Chinese left readable; the page itself is where it says.
+    let unit = read(dir.path(), "public/units/alpha/index.html");
+    assert!(
+        unit.contains("href=\"https://example.org/award/entries/alpha/新%20项目/\""),
+        "{unit}"
+    );
+    assert!(!unit.contains("alpha/新 项目/"), "{unit}");
+    assert!(
+        dir.path()
+            .join("public/entries/alpha/新 项目/index.html")
+            .is_file()
+    );
+}
+
 /// One unit's unfinished draft (the portal saves drafts with errors) does not stop the site of
 /// everyone else's entries: drafts are not published. It is said, and `--drafts`, which would
 /// publish it, is stopped by it.

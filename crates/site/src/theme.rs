@@ -139,6 +139,13 @@ pub fn load(root: &Path, name: Option<&str>) -> Result<Theme, ThemeError> {
         };
         crate::model::display_date(&text, lang)
     });
+    // `{{ e.path | href }}`: a path made from a unit's file names as a link in a page; what a
+    // URL cannot hold as written (a space, `#`, `?`, `%`, quotes) is percent-encoded, Chinese
+    // and the rest left readable.
+    env.add_filter("href", |path: String| percent_encode(&path, false));
+    // `{{ e.path | url }}`: the same for the sitemap, which takes ASCII only: every byte but
+    // letters, digits, `-._~` and `/` percent-encoded.
+    env.add_filter("url", |path: String| percent_encode(&path, true));
     // Block tags on their own lines leave no blank lines behind.
     if let Ok(syntax) = minijinja::syntax::SyntaxConfig::builder()
         .trim_blocks(true)
@@ -225,9 +232,66 @@ fn walk(dir: &Path) -> std::io::Result<Vec<(String, PathBuf)>> {
     Ok(out)
 }
 
+/// `path` with what a link cannot hold as written percent-encoded, byte by byte: with `ascii`,
+/// every byte but unreserved ones and `/`; without, only ASCII that a URL's path may not hold
+/// (controls, space, `"` `#` `%` `<` `>` `?` `\\` `^` `` ` `` `{` `|` `}`).
+fn percent_encode(path: &str, ascii: bool) -> String {
+    let mut out = String::with_capacity(path.len());
+    for c in path.chars() {
+        let keep = if ascii {
+            c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_' | '~' | '/')
+        } else {
+            !c.is_ascii()
+                || !(c.is_ascii_control()
+                    || matches!(
+                        c,
+                        ' ' | '"'
+                            | '#'
+                            | '%'
+                            | '<'
+                            | '>'
+                            | '?'
+                            | '\\'
+                            | '^'
+                            | '`'
+                            | '{'
+                            | '|'
+                            | '}'
+                    ))
+        };
+        if keep {
+            out.push(c);
+        } else {
+            let mut buf = [0u8; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_path_is_encoded_for_a_page_and_for_the_sitemap() {
+        let path = "entries/甲/新 项目 100%#1?.jpg";
+        assert_eq!(
+            percent_encode(path, false),
+            "entries/甲/新%20项目%20100%25%231%3F.jpg"
+        );
+        assert_eq!(
+            percent_encode(path, true),
+            "entries/%E7%94%B2/%E6%96%B0%20%E9%A1%B9%E7%9B%AE%20100%25%231%3F.jpg"
+        );
+        // What needs nothing is left as it is.
+        assert_eq!(
+            percent_encode("entries/u1/entry-1/", true),
+            "entries/u1/entry-1/"
+        );
+    }
 
     #[test]
     fn a_campaign_template_overrides_the_built_in_one_and_others_fall_back() {
