@@ -397,7 +397,13 @@ fn folders(units: &[String]) -> String {
 /// What is wrong with YAML, after "invalid YAML:".
 fn yaml(error: &YamlError) -> String {
     match error {
-        YamlError::Parser(detail) => detail.clone(),
+        // The parser's own English, but for the number type it wanted (`minimum: -1`).
+        YamlError::Parser(detail) => match detail.as_str() {
+            "invalid u8" | "invalid u16" | "invalid u32" | "invalid u64" | "invalid usize" => {
+                "a whole number of 0 or more is expected here".into()
+            }
+            _ => detail.clone(),
+        },
         YamlError::TooLarge { limit, max } => {
             let what = match limit {
                 Limit::Nodes => "values (aliases expanded)",

@@ -38,6 +38,15 @@ fn samples() -> Vec<Problem> {
         Problem::YamlSyntax {
             detail: YamlError::Parser(s("unclosed quote")),
         },
+        Problem::YamlSyntax {
+            detail: YamlError::Parser(s("invalid u32")),
+        },
+        Problem::YamlSyntax {
+            detail: YamlError::Parser(s("tabs disallowed within this context (block indentation)")),
+        },
+        Problem::CampaignInvalid {
+            detail: CampaignDetail::Shape(s("invalid value: integer `-1`, expected u32")),
+        },
         Problem::CampaignInvalid {
             detail: CampaignDetail::Shape(s(
                 "unknown field `deadline_typo`, expected one of `title`, `issuer`, `deadline`",

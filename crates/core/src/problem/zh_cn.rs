@@ -460,9 +460,54 @@ fn shape(detail: &str) -> String {
         .strip_prefix("invalid type: ")
         .and_then(|rest| rest.split_once(", expected "))
     {
-        return format!("值的类型不对：应为 {expected}，写的是 {found}");
+        return format!(
+            "值的类型不对：应为{}，写的是 {}",
+            kind_of(expected),
+            written(found)
+        );
+    }
+    // `minimum: -1`: "invalid value: integer `-1`, expected u32".
+    if let Some((found, expected)) = detail
+        .strip_prefix("invalid value: ")
+        .and_then(|rest| rest.split_once(", expected "))
+    {
+        return format!(
+            "值不对：应为{}，写的是 {}",
+            kind_of(expected),
+            written(found)
+        );
     }
     detail.to_string()
+}
+
+/// What serde expected, in Chinese where it is a type of its own words (`u32`, `a string`).
+fn kind_of(expected: &str) -> String {
+    match expected.trim() {
+        "u8" | "u16" | "u32" | "u64" | "usize" => "不小于 0 的整数".into(),
+        "i8" | "i16" | "i32" | "i64" | "isize" => "整数".into(),
+        "f32" | "f64" => "数字".into(),
+        "a string" => "文字".into(),
+        "a sequence" => "列表".into(),
+        "a map" => "键值对（字段: 值）".into(),
+        "a boolean" => " true 或 false".into(),
+        other => format!(" {other}"),
+    }
+}
+
+/// What serde found, without its type's English name: "integer `-1`" is `-1`.
+fn written(found: &str) -> String {
+    for prefix in [
+        "integer ",
+        "floating point ",
+        "string ",
+        "boolean ",
+        "unsigned integer ",
+    ] {
+        if let Some(value) = found.strip_prefix(prefix) {
+            return value.to_string();
+        }
+    }
+    found.to_string()
 }
 
 /// What the YAML parser said (in English, its only language), in Chinese: its common messages
@@ -497,6 +542,7 @@ fn parser(detail: &str) -> String {
         "while scanning a plain scalar, found a tab"
         | "tab cannot be used as indentation"
         | "tabs disallowed in this context"
+        | "tabs disallowed within this context (block indentation)"
         | "a block scalar content cannot start with a tab" => {
             Some("用了制表符（Tab）：YAML 只能用空格缩进，请把 Tab 换成空格")
         }
@@ -549,6 +595,15 @@ fn parser(detail: &str) -> String {
     }
     if let Some(key) = detail.strip_prefix("duplicate mapping key: ") {
         return format!("字段 `{key}` 写了两次：请删去一个");
+    }
+    // `minimum: -1`, `minimum: 二`: the parser names the number type it wanted.
+    if let Some(ty) = detail.strip_prefix("invalid ")
+        && [
+            "u8", "u16", "u32", "u64", "usize", "i32", "i64", "f32", "f64",
+        ]
+        .contains(&ty)
+    {
+        return format!("此处应为{}", kind_of(ty));
     }
     format!("此处无法解析（解析器的说明：{detail}）")
 }
