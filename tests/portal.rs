@@ -963,6 +963,54 @@ fn unsaved_typing_is_kept_for_each_entry_apart_in_a_real_browser() {
     assert!(!text.contains("王五"), "{text}");
 }
 
+/// A save that does not go through (the session ended while the clerk typed) loses nothing:
+/// after logging in again, what was typed is offered back; once it is saved, the browser lets
+/// its copy go.
+#[test]
+#[cfg_attr(
+    not(chromedriver),
+    ignore = "needs Chromium and its WebDriver: sudo apt-get install chromium chromium-driver"
+)]
+fn typing_survives_a_save_that_failed_and_is_let_go_after_one_that_worked_in_a_real_browser() {
+    let browser = common::webdriver::Browser::start();
+    let dir = repository(true);
+    let d = dir.path();
+    let link = invite(d, &["alpha"])[0].1.clone();
+    let portal = start(d, &[]);
+    let base = format!("http://{}/", portal.addr);
+    let link = link.replace("http://127.0.0.1:4100/", &base);
+    let log_in = || {
+        browser.go(&link);
+        browser.press("登录");
+        browser.wait_for("//h1[normalize-space(.)='甲区总工会']");
+    };
+    log_in();
+    browser.go(&format!("{base}entries/good-entry"));
+    browser.fill("联系人", "赵六");
+    browser.delete_cookies();
+    browser.press("撤回为草稿");
+    browser.wait_for("//h1[contains(., '登录链接')]");
+    let stored = || std::fs::read_to_string(d.join("submissions/alpha/good-entry.md")).unwrap();
+    assert!(!stored().contains("赵六"));
+
+    log_in();
+    browser.go(&format!("{base}entries/good-entry"));
+    browser.wait_for("//p[@id='live-status'][contains(., '已恢复')]");
+    let value = browser.execute(
+        "return document.getElementById('f-contact').value",
+        serde_json::json!([]),
+    );
+    assert_eq!(value, "赵六");
+    browser.press("撤回为草稿");
+    browser.wait_for("//p[@class='notice'][contains(., '已保存为草稿')]");
+    assert!(stored().contains("赵六"), "{}", stored());
+    let kept = browser.execute(
+        "return Object.keys(localStorage).filter(function (k) { return k.indexOf('shenbao-draft:') === 0; })",
+        serde_json::json!([]),
+    );
+    assert_eq!(kept, serde_json::json!([]), "the copy is let go once saved");
+}
+
 /// Typing in an entry, then uploading a photo before saving: the upload changes the stored
 /// entry (its attachments), and what was typed is offered back on the page it returns to.
 #[test]
@@ -1160,6 +1208,44 @@ fn withdrawing_makes_a_submitted_entry_a_draft_again() {
     assert!(text.contains("打造“指尖上的工会”网上服务平台"), "{text}");
     assert!(log(d).lines().next().unwrap().contains("撤回项目"));
     assert!(alpha.get("/").body.contains("草稿"));
+}
+
+/// Withdrawing from the form keeps what the form holds: the one way to save a submitted
+/// entry's changes that still have errors.
+#[test]
+fn withdrawing_from_the_form_saves_its_edits_as_a_draft() {
+    let (dir, _portal, alpha, _) = signed_in(true, &["alpha"]);
+    let d = dir.path();
+    let page = alpha.get("/entries/good-entry").body;
+    let base = page
+        .split("name=\"base\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    let csrf = alpha.csrf("/entries/good-entry");
+    let r = alpha.post(
+        "/entries/good-entry",
+        &with(
+            ENTRY,
+            &[
+                ("csrf", &csrf),
+                ("base", &base),
+                ("title", "撤回时改过的标题"),
+                ("phone", "不是电话"),
+                ("action", "withdraw"),
+            ],
+        ),
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let text = std::fs::read_to_string(d.join("submissions/alpha/good-entry.md")).unwrap();
+    assert!(text.contains("draft: true"), "{text}");
+    assert!(
+        text.contains("撤回时改过的标题") && text.contains("不是电话"),
+        "{text}"
+    );
 }
 
 #[test]

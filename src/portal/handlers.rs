@@ -866,13 +866,15 @@ async fn save(
         return not_found_page(&p);
     }
     let mut form = EntryForm::from_pairs(campaign, &pairs);
+    // Withdrawing from the entry's form keeps what the form holds, edits too: it is the one way
+    // to save a submitted entry's changes that still have errors. Sent without the form (no
+    // fields), it takes the stored entry back to a draft as it is.
     if action == "withdraw"
+        && !pairs.iter().any(|(k, _)| k == "title")
         && let Some(s) = &slug
+        && let Some(text) = p.stored_text(&paths::entry_file(&unit, s))
     {
-        // Withdrawing takes the stored entry back to a draft, as it is.
-        if let Some(text) = p.stored_text(&paths::entry_file(&unit, s)) {
-            form = EntryForm::from_file(campaign, &text);
-        }
+        form = EntryForm::from_file(campaign, &text);
     }
     form.draft = action != "submit";
     // A unit that collects may name a unit under it; no other may name one at all.

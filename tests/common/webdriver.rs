@@ -281,6 +281,12 @@ impl Browser {
         )
     }
 
+    /// Forget every cookie, as a browser does when a session ends.
+    #[allow(dead_code)]
+    pub fn delete_cookies(&self) {
+        self.cmd("DELETE", "/cookie", None);
+    }
+
     /// Click the button that says `text`.
     pub fn press(&self, text: &str) {
         let b = self.wait_for(&format!("//button[normalize-space(.)='{text}']"));

@@ -25,6 +25,18 @@
     });
   });
 
+  // A save went through (the entry's page says "saved", or its receipt is shown): the copies
+  // kept for it, and for the new entry it was made from, are no longer needed.
+  try {
+    var done = window.location.pathname.match(/^\/entries\/([^/]+)(\/receipt)?$/);
+    if (done && (done[2] || /[?&]saved=/.test(window.location.search))) {
+      ["/entries/" + done[1], "/entries/new"].forEach(function (action) {
+        var copy = JSON.parse(window.localStorage.getItem("shenbao-draft:" + action) || "null");
+        if (copy && copy.sent) window.localStorage.removeItem("shenbao-draft:" + action);
+      });
+    }
+  } catch (e) { /* storage unavailable */ }
+
   var form = document.getElementById("entry-form");
   if (!form) return;
   var status = document.getElementById("live-status");
@@ -59,8 +71,13 @@
     }
     if (restored && status) status.textContent = zh ? "已恢复上次未保存的填写内容。" : "Restored what you typed before.";
   } catch (e) { /* storage unavailable: nothing to restore */ }
+  // Kept until the save is known to have gone through (above): a save that fails (the session
+  // ended, the network dropped) loses nothing. Marked sent, so that it is then let go.
   form.addEventListener("submit", function () {
-    try { window.localStorage.removeItem(key); } catch (e) { /* ignore */ }
+    try {
+      var copy = JSON.parse(window.localStorage.getItem(key) || "null");
+      if (copy) { copy.sent = true; window.localStorage.setItem(key, JSON.stringify(copy)); }
+    } catch (e) { /* ignore */ }
   });
 
   // Live checking: the server answers with `check`'s diagnostics, by field.
