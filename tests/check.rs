@@ -534,17 +534,20 @@ fn an_invalid_campaign_file_is_reported_in_its_own_language() {
 
 /// A file in a unit's folder that nothing reads — an entry saved by Notepad as `.md.txt`, with
 /// an upper-case `.MD`, or sent as a Word file — is pointed out, with how to mend it; the
-/// card's signed roster, hidden files and the systems' own files are not. A warning: the
-/// campaign still passes.
+/// card's signed roster, pictures and PDFs (perhaps more of it), hidden files and the systems'
+/// own files are not. A warning: the campaign still passes.
 #[test]
 fn files_in_a_unit_folder_that_are_not_entries_are_pointed_out() {
     let dir = fixture("valid");
     let alpha = dir.path().join("submissions/alpha");
+    // A picture or a PDF may be the signed roster (not yet named, or a second page): not flagged.
     for name in [
         "项目.md.txt",
         "upper.MD",
         "申报表.docx",
-        "照片.jpg",
+        "data.csv",
+        "第二页.jpg",
+        "汇总表.pdf",
         "Thumbs.db",
         ".hidden",
     ] {
@@ -566,11 +569,11 @@ fn files_in_a_unit_folder_that_are_not_entries_are_pointed_out() {
         .collect();
     found.sort();
     let expected = [
-        ("submissions/alpha/upper.MD", "把扩展名改成小写：upper.md"),
         (
-            "submissions/alpha/照片.jpg",
+            "submissions/alpha/data.csv",
             "submissions/alpha/<项目文件名>/",
         ),
+        ("submissions/alpha/upper.MD", "把扩展名改成小写：upper.md"),
         (
             "submissions/alpha/申报表.docx",
             "`shenbao new alpha` 可生成模板",

@@ -276,7 +276,18 @@ fn names_with_spaces_and_chinese_make_valid_links_and_urls() {
         text.replacen("title: ", "title: 名字有空格的", 1),
     )
     .unwrap();
+    // An organiser's page named with a space: in every page's menu.
+    std::fs::write(
+        dir.path().join("content/申报 须知.md"),
+        "---\ntitle: 申报须知\n---\n\n正文。\n",
+    )
+    .unwrap();
     build(dir.path(), &["--base-url", "https://example.org/award/"]);
+    let home = read(dir.path(), "public/index.html");
+    assert!(
+        home.contains("href=\"https://example.org/award/pages/申报%20须知/\""),
+        "{home}"
+    );
     let encoded = "entries/alpha/%E6%96%B0%20%E9%A1%B9%E7%9B%AE/";
     let sitemap = read(dir.path(), "public/sitemap.xml");
     assert!(

@@ -439,12 +439,18 @@ impl Writer {
     fn block(&mut self, text: &str, field: &str) {
         let first = self.line + 1;
         let mut previous = "";
+        let mut fenced = false;
         for l in text.lines() {
             let l = l.trim_end();
+            // Code is written as typed.
+            let fence = l.trim_start();
+            if fence.starts_with("```") || fence.starts_with("~~~") {
+                fenced = !fenced;
+            }
             // A line of dashes or equals signs under a line of text (a separator pasted from
             // Word) would make that line a heading, and the section look empty: set apart by a
             // blank line, dashes are a rule and equals signs text, as they looked when typed.
-            if !previous.trim().is_empty() && is_underline(l) {
+            if !fenced && !previous.trim().is_empty() && is_underline(l) {
                 self.line += 1;
                 self.text.push('\n');
             }
@@ -496,6 +502,10 @@ mod tests {
             "{html}"
         );
         assert!(html.contains("<hr"), "{html}");
+        // Nor inside code, which is written as typed.
+        form.sections[0].text = "```\n标题\n---\n```".into();
+        let (text, _) = form.to_file(&c);
+        assert!(text.contains("```\n标题\n---\n```"), "{text}");
         // Lines that are not underlines are left as they are.
         for line in ["- 列表", "| --- |", "    ---", "-- 注"] {
             assert!(!is_underline(line), "{line}");

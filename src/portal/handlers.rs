@@ -484,7 +484,6 @@ fn unit_entries(loaded: &Loaded, unit: &str) -> Vec<serde_json::Value> {
         .collect()
 }
 
-/// Everything the entry form needs besides the form itself.
 /// The line at the top of a form: what was done, or why nothing was (shown as a problem, not
 /// in the green of a success).
 #[derive(serde::Serialize)]
@@ -509,6 +508,7 @@ impl Notice {
     }
 }
 
+/// Everything the entry form needs besides the form itself.
 struct FormPage<'a> {
     slug: Option<&'a str>,
     form: &'a EntryForm,

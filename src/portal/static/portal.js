@@ -25,24 +25,29 @@
     });
   });
 
-  // A save went through (the entry's page says "saved", or its receipt is shown): the copies
-  // kept for it, and for the new entry it was made from, are no longer needed.
-  try {
-    var done = window.location.pathname.match(/^\/entries\/([^/]+)(\/receipt)?$/);
-    if (done && (done[2] || /[?&]saved=/.test(window.location.search))) {
-      ["/entries/" + done[1], "/entries/new"].forEach(function (action) {
-        var copy = JSON.parse(window.localStorage.getItem("shenbao-draft:" + action) || "null");
-        if (copy && copy.sent) window.localStorage.removeItem("shenbao-draft:" + action);
-      });
-    }
-  } catch (e) { /* storage unavailable */ }
+  function copyOf(action) {
+    try { return JSON.parse(window.localStorage.getItem("shenbao-draft:" + action) || "null"); }
+    catch (e) { return null; }
+  }
+  function letGo(action) {
+    try { window.localStorage.removeItem("shenbao-draft:" + action); } catch (e) { /* ignore */ }
+  }
+  // A receipt: the submit went through, for this entry, or for the new entry it was made from.
+  var receipt = window.location.pathname.match(/^\/entries\/([^/]+)\/receipt$/);
+  if (receipt) {
+    ["/entries/" + receipt[1], "/entries/new"].forEach(function (action) {
+      var copy = copyOf(action);
+      if (copy && copy.sent) letGo(action);
+    });
+  }
 
   var form = document.getElementById("entry-form");
   if (!form) return;
   var status = document.getElementById("live-status");
   // One copy per entry, by the address the form posts to. Not `form.action`: the buttons are
   // named "action", so that is the buttons, and every form once shared one copy.
-  var key = "shenbao-draft:" + form.getAttribute("action");
+  var action = form.getAttribute("action");
+  var key = "shenbao-draft:" + action;
 
   // Autosave in the browser: what was typed survives a closed tab or a lost connection.
   function snapshot() {
@@ -50,20 +55,45 @@
     new FormData(form).forEach(function (v, k) { if (k !== "csrf" && k !== "base") data[k] = v; });
     return data;
   }
+  function field(k) {
+    var el = form.elements[k];
+    return el && el.value !== undefined && el.type !== "radio" ? el : null;
+  }
+  // The fields the clerk changed in a copy: what it holds that the page it was typed on did not.
+  function typed(copy) {
+    return Object.keys(copy.data).filter(function (k) {
+      return !copy.original || copy.data[k] !== copy.original[k];
+    });
+  }
+  // Whether this page holds everything the copy's clerk typed: the save went through.
+  function holds(copy) {
+    return typed(copy).every(function (k) { var el = field(k); return !el || el.value === copy.data[k]; });
+  }
   // What the page came with, to tell what the clerk typed from what was stored.
   var original = snapshot();
   try {
-    var kept = JSON.parse(window.localStorage.getItem(key) || "null");
+    var kept = copyOf(action);
+    // Sent, and this is a newer version holding what was typed: saved, let go. Sent and the
+    // same version: the save did not go through (the session ended, the network dropped).
+    if (kept && kept.sent && kept.base !== form.elements.base.value && holds(kept)) {
+      letGo(action);
+      kept = null;
+    }
+    // A new entry saved: its page holds what was typed in the new-entry form.
+    var fresh = action !== "/entries/new" && copyOf("/entries/new");
+    if (fresh && fresh.sent && holds(fresh)) letGo("/entries/new");
     var restored = false;
     if (kept) {
       var same = kept.base === form.elements.base.value;
       Object.keys(kept.data).forEach(function (k) {
-        var el = form.elements[k];
-        if (!el || el.value === undefined || el.type === "radio") return;
-        // The same version: all of it. A newer one (an upload added a file to the entry):
-        // only the fields the clerk changed and the new version did not.
-        var typed = kept.original && kept.data[k] !== kept.original[k];
-        if (same || (typed && el.value === kept.original[k])) {
+        var el = field(k);
+        if (!el) return;
+        // The same version: all of it. A newer one (an upload added a file to the entry): only
+        // the fields the clerk changed and the new version did not — not rows by number, which
+        // a removed file shifts.
+        var changed = kept.original && kept.data[k] !== kept.original[k];
+        var row = /^(attachment|recognition)\.\d+\./.test(k);
+        if (same || (changed && !row && el.value === kept.original[k])) {
           if (el.value !== kept.data[k]) restored = true;
           el.value = kept.data[k];
         }
@@ -71,11 +101,12 @@
     }
     if (restored && status) status.textContent = zh ? "已恢复上次未保存的填写内容。" : "Restored what you typed before.";
   } catch (e) { /* storage unavailable: nothing to restore */ }
-  // Kept until the save is known to have gone through (above): a save that fails (the session
-  // ended, the network dropped) loses nothing. Marked sent, so that it is then let go.
-  form.addEventListener("submit", function () {
+  // Kept until the save is known to have gone through (above): a save that fails loses
+  // nothing. Marked sent, so that it is then let go; a preview is not a save.
+  form.addEventListener("submit", function (event) {
+    if (event.submitter && event.submitter.value === "preview") return;
     try {
-      var copy = JSON.parse(window.localStorage.getItem(key) || "null");
+      var copy = copyOf(action);
       if (copy) { copy.sent = true; window.localStorage.setItem(key, JSON.stringify(copy)); }
     } catch (e) { /* ignore */ }
   });

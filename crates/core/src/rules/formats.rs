@@ -6,43 +6,60 @@
 pub fn is_phone(s: &str) -> bool {
     // As people type on a Chinese keyboard: full-width digits, dashes, brackets and spaces.
     let s: String = s.trim().chars().map(half_width).collect();
-    // An extension written 转 or 分机: `0312-3100137转8001`.
+    // An extension written 转 or 分机, after a number that is not a mobile's:
+    // `0312-3100137转8001`. One extension: the number before it has none of its own words.
     if let Some((main, ext)) = s.split_once('转').or_else(|| s.split_once("分机")) {
         let main = main.trim_end_matches([' ', '-']);
         let ext = ext.trim_start();
         return ext.bytes().all(|b| b.is_ascii_digit())
             && is_extension(ext)
-            && !mobile_digits(without_country(main))
-            && is_phone(main);
+            && (bracketed(main) || landline(without_country(main)));
     }
-    let s = s.as_str();
-    // The area code in brackets: `(0312)3100137`, `(0312) 3100137`.
-    if let Some((area, local)) = s.strip_prefix('(').and_then(|r| r.split_once(')')) {
-        let local = local.trim_start_matches([' ', '-']);
-        return is_area(area)
-            && area.bytes().all(|b| b.is_ascii_digit())
-            && local.bytes().all(|b| b.is_ascii_digit())
-            && is_local(local);
+    bracketed(&s) || {
+        let s = without_country(&s);
+        mobile(s) || landline(s)
     }
-    let s = without_country(s);
+}
+
+/// The area code in brackets before a local number: `(0312)3100137`, `(0312) 3100137`.
+fn bracketed(s: &str) -> bool {
+    let Some((area, local)) = s.strip_prefix('(').and_then(|r| r.split_once(')')) else {
+        return false;
+    };
+    let local = local.trim_start_matches([' ', '-']);
+    is_area(area)
+        && area.bytes().all(|b| b.is_ascii_digit())
+        && local.bytes().all(|b| b.is_ascii_digit())
+        && is_local(local)
+}
+
+/// Digits in groups of one space or dash apart, none empty.
+fn groups(s: &str) -> Option<Vec<&str>> {
     if s.is_empty()
         || !s
             .bytes()
             .all(|b| b.is_ascii_digit() || b == b'-' || b == b' ')
     {
-        return false;
+        return None;
     }
     let groups: Vec<&str> = s.split([' ', '-']).collect();
-    if groups.iter().any(|g| g.is_empty()) {
+    (!groups.iter().any(|g| g.is_empty())).then_some(groups)
+}
+
+/// A mobile number, its digits grouped or not, as it is read out: `139 1234 5678`.
+fn mobile(s: &str) -> bool {
+    groups(s).is_some() && mobile_digits(s)
+}
+
+/// A number that is not a mobile's: an area code glued to or apart from a local number, a local
+/// number alone (not starting with 1, which is a mobile's), either with an extension.
+fn landline(s: &str) -> bool {
+    let Some(groups) = groups(s) else {
         return false;
-    }
-    // A mobile number in groups, as it is read out: `139 1234 5678`, `139-1234-5678`.
-    if groups.len() > 1 && mobile_digits(s) {
-        return true;
-    }
+    };
     let first = groups[0];
     match groups.len() {
-        1 if first.starts_with('1') => is_mobile(first),
+        1 if first.starts_with('1') => false,
         1 if first.starts_with('0') => {
             // Area code (3 or 4 digits) glued to a local number of 7 or 8.
             (10..=12).contains(&first.len()) && is_local(&first[3..])
@@ -189,6 +206,8 @@ mod tests {
             "(12)3100137",
             "13912345678转801",
             "+86 139 1234 5678转1",
+            "3100137分机2转6",
+            "3100137\t转1",
             "0312-3100137转",
         ] {
             assert!(!is_phone(bad), "{bad}");

@@ -97,25 +97,22 @@ pub fn check(
 }
 
 /// The files of a unit's folder that nothing reads: not an entry, its card or its signed roster
-/// (`项目.md.txt` saved by Notepad, `项目.MD`, the entry sent as `申报表.docx`). Where the card
-/// cannot tell which file is the scan (none, or one it names but cannot use, which is the
-/// card's own error), a file that could be one is left alone.
+/// (`项目.md.txt` saved by Notepad, `项目.MD`, the entry sent as `申报表.docx`). A picture or a
+/// PDF is left alone: it may be the signed roster not yet named in the card, or a page of it
+/// beyond the one named; a photo put here by mistake is the entry's `attachment-missing`.
 fn not_entries(folder: &UnitFolder, card: Option<&UnitCard>) -> Vec<Diagnostic> {
     const SCAN_TYPES: [&str; 5] = ["jpg", "jpeg", "png", "webp", "pdf"];
     // Made by the systems the files pass through, not by the unit.
     const SYSTEM_FILES: [&str; 2] = ["thumbs.db", "desktop.ini"];
     let scan = card.and_then(|c| c.roster_signed.as_deref());
     let scan = scan.map(|s| s.trim_start_matches("./"));
-    let unsure = card.is_none_or(|c| c.roster_named && c.roster_signed.is_none());
     folder
         .others
         .iter()
         .filter(|name| Some(name.as_str()) != scan)
         .filter(|name| !SYSTEM_FILES.contains(&name.to_lowercase().as_str()))
         .filter(|name| {
-            !unsure
-                || !SCAN_TYPES
-                    .contains(&crate::paths::extension(std::path::Path::new(name)).as_str())
+            !SCAN_TYPES.contains(&crate::paths::extension(std::path::Path::new(name)).as_str())
         })
         .map(|name| {
             Diagnostic::new(

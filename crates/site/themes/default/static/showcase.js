@@ -9,6 +9,9 @@
   var results = document.getElementById("results");
   var staticPager = document.getElementById("pagination");
   var base = form.dataset.base;
+  // A path of the site as a link: each part encoded, as an entry or file name may hold a space,
+  // `#` or `%` (the pages' own links are encoded the same way by the templates).
+  function at(path) { return base + path.split("/").map(encodeURIComponent).join("/"); }
   var PER_PAGE = 48;
   var FIELDS = ["q", "category", "type", "unit"];
   var index = null;
@@ -73,12 +76,12 @@
     var unit = index.units[e[0]], cat = index.categories[e[3]] || ["", ""];
     var a = el("article", "card");
     var cover = el("a", "card-cover");
-    cover.href = base + e[1];
+    cover.href = at(e[1]);
     cover.tabIndex = -1;
     cover.setAttribute("aria-hidden", "true");
     if (e[5]) {
       var img = el("img");
-      img.src = base + e[5]; img.width = e[6]; img.height = e[7];
+      img.src = at(e[5]); img.width = e[6]; img.height = e[7];
       img.alt = ""; img.loading = "lazy"; img.decoding = "async";
       cover.appendChild(img);
     } else {
@@ -92,7 +95,7 @@
     body.appendChild(tag);
     var h = el("h3", "card-title");
     var link = el("a", null, e[2]);
-    link.href = base + e[1];
+    link.href = at(e[1]);
     h.appendChild(link);
     body.appendChild(h);
     var u = el("p", "card-unit", unit[1]);
@@ -388,12 +391,12 @@
   function resultCard(f, terms) {
     var a = el("article", "card");
     var cover = el("a", "card-cover");
-    cover.href = base + f.p;
+    cover.href = at(f.p);
     cover.tabIndex = -1;
     cover.setAttribute("aria-hidden", "true");
     if (f.v) {
       var img = el("img");
-      img.src = base + f.v[0]; img.width = f.v[1]; img.height = f.v[2];
+      img.src = at(f.v[0]); img.width = f.v[1]; img.height = f.v[2];
       img.alt = ""; img.loading = "lazy"; img.decoding = "async";
       cover.appendChild(img);
     } else cover.appendChild(el("span", "cover-blank", f.c[1]));
@@ -405,7 +408,7 @@
     body.appendChild(tag);
     var h = el("h3", "card-title");
     var link = el("a", null, f.t);
-    link.href = base + f.p;
+    link.href = at(f.p);
     h.appendChild(link);
     body.appendChild(h);
     var u = el("p", "card-unit", f.u);
