@@ -363,9 +363,10 @@ impl EntryForm {
             if value.is_empty() {
                 continue;
             }
+            let number = as_number(value);
             let written = match field.field_type {
-                ExtraType::Number if value.parse::<f64>().is_ok_and(f64::is_finite) => value.into(),
-                ExtraType::Integer if value.parse::<i64>().is_ok() => value.into(),
+                ExtraType::Number if number.parse::<f64>().is_ok_and(f64::is_finite) => number,
+                ExtraType::Integer if number.parse::<i64>().is_ok() => number,
                 ExtraType::Bool if value == "true" || value == "false" => value.into(),
                 _ => quoted(value),
             };
@@ -465,6 +466,23 @@ impl Writer {
     }
 }
 
+/// A number as a clerk types it on a Chinese keyboard, written as YAML reads a number:
+/// full-width digits, point and signs as ASCII, and no thousands separators (`１２，０００` is
+/// 12000). Anything else is left for `check` to refuse.
+fn as_number(value: &str) -> String {
+    value
+        .chars()
+        .filter(|c| !matches!(c, ',' | '，'))
+        .map(|c| match c {
+            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
+            '．' | '。' => '.',
+            '－' => '-',
+            '＋' => '+',
+            _ => c,
+        })
+        .collect()
+}
+
 /// Whether Markdown would read `line`, under a paragraph's line, as making it a heading (a
 /// setext underline: up to three spaces, then only `=` or only `-`).
 fn is_underline(line: &str) -> bool {
@@ -541,6 +559,24 @@ mod tests {
         assert_eq!(lines.field_at(kind_line), Some("recognition.0.kind"));
         let body_line = text.lines().position(|l| l == "第一段。").unwrap() as u32 + 1;
         assert_eq!(lines.field_at(body_line), Some("section.0.text"));
+    }
+
+    /// A number typed with full-width digits or thousands separators is written as a number,
+    /// which `check` takes; text that is not a number stays text, for `check` to refuse.
+    #[test]
+    fn numbers_typed_on_a_chinese_keyboard_are_written_as_numbers() {
+        let c = campaign();
+        for (typed, written) in [
+            ("１２．５", "investment: 12.5\n"),
+            ("12,000", "investment: 12000\n"),
+            ("１２，０００", "investment: 12000\n"),
+            ("十二", "investment: \"十二\"\n"),
+        ] {
+            let mut form = EntryForm::blank(&c);
+            form.extra[0].1 = typed.into();
+            let (text, _) = form.to_file(&c);
+            assert!(text.contains(written), "{typed}: {text}");
+        }
     }
 
     #[test]
