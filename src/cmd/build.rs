@@ -6,6 +6,7 @@ use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressStyle};
 use shenbao_core::diagnostic;
+use shenbao_core::problem::Severity;
 use shenbao_core::project::LoadOptions;
 use shenbao_core::report;
 use shenbao_core::summary::Summary;
@@ -98,16 +99,15 @@ pub fn run(globals: &Globals, args: Args) -> Result<Outcome, CliError> {
     };
     // A draft is not published (unless --drafts): its errors — the portal saves drafts with
     // errors on purpose — do not stop the site of everyone else's entries.
-    let stopping: Vec<_> = project
+    let in_drafts = project
         .diagnostics
         .iter()
-        .filter(|d| args.drafts || !d.in_draft)
-        .cloned()
-        .collect();
-    let counts = diagnostic::count(&stopping);
-    let in_drafts = diagnostic::count(&project.diagnostics).errors - counts.errors;
+        .filter(|d| !args.drafts && d.in_draft && d.severity() == Severity::Error)
+        .count();
+    let counts = diagnostic::count(&project.diagnostics);
+    let stopping = counts.errors - in_drafts;
     let lang = super::lang(globals, &project);
-    if counts.errors > 0 {
+    if stopping > 0 {
         let ctx = super::context(lang, &project, &project.diagnostics);
         super::emit(
             None,
@@ -119,7 +119,7 @@ pub fn run(globals: &Globals, args: Args) -> Result<Outcome, CliError> {
                 "shenbao：有 {n} 个错误，未生成网站；改正上面的错误后再运行",
                 "shenbao: the site was not built because of the {n} error(s) above"
             )
-            .replace("{n}", &counts.errors.to_string())
+            .replace("{n}", &stopping.to_string())
         );
         return Ok(Outcome::Failed);
     }

@@ -67,14 +67,22 @@ pub fn run(globals: &Globals, args: Args) -> Result<Outcome, CliError> {
         // the pull request touches: another unit's shortfall is not this change's, and on a
         // forge it was one annotation per unit on every pull request. A change outside the
         // unit folders (campaign.yaml: the quotas themselves) concerns every unit.
-        let touched: std::collections::BTreeSet<&str> =
-            c.files.iter().filter_map(|f| unit_folder_of(f)).collect();
-        let everyone = c.files.iter().any(|f| unit_folder_of(f).is_none());
+        let touched: std::collections::BTreeSet<&str> = c
+            .files
+            .iter()
+            .filter_map(|f| shenbao_core::paths::unit_folder_of(f))
+            .collect();
+        let everyone = c
+            .files
+            .iter()
+            .any(|f| shenbao_core::paths::unit_folder_of(f).is_none());
         all.retain(|d| {
             if changes::is_per_file(&d.file) {
                 c.files.contains(&d.file)
             } else {
-                everyone || unit_folder_of(&d.file).is_none_or(|unit| touched.contains(unit))
+                everyone
+                    || shenbao_core::paths::unit_folder_of(&d.file)
+                        .is_none_or(|unit| touched.contains(unit))
             }
         });
         all.extend(c.ownership.iter().cloned());
@@ -106,13 +114,6 @@ pub fn run(globals: &Globals, args: Args) -> Result<Outcome, CliError> {
     } else {
         Outcome::Success
     })
-}
-
-/// The unit whose folder `rel` is or lies in (`submissions/<unit>` or below it).
-fn unit_folder_of(rel: &str) -> Option<&str> {
-    let rest = rel.strip_prefix("submissions/")?;
-    let unit = rest.split('/').next()?;
-    (!unit.is_empty()).then_some(unit)
 }
 
 /// The given paths relative to the campaign root, with `/` separators.

@@ -215,6 +215,16 @@ fn lang(globals: &Globals, project: &Project) -> Lang {
     globals.lang.unwrap_or(project.campaign.language)
 }
 
+/// A line to standard output, best effort: output that cannot be written (a closed terminal, a
+/// full disk) must not stop a server or make sent reminders look unsent, so errors are ignored
+/// (`println!` would panic on them).
+fn say(line: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{line}");
+    let _ = out.flush();
+}
+
 /// Write `text` to `out`, or to standard output. Not `print!`: it panics when the output
 /// cannot be written (a full disk, a closed pipe); this is an error in the user's language.
 fn emit(out: Option<&Path>, text: &[u8]) -> Result<(), CliError> {

@@ -5,7 +5,7 @@ use shenbao_core::lang::Lang;
 use shenbao_core::project::LoadOptions;
 use shenbao_core::report::Format as ReportFormat;
 
-use super::{CliError, Globals, Outcome};
+use super::{CliError, Globals, Outcome, say};
 use crate::remind::{self, Channel};
 
 #[derive(Debug, clap::Args)]
@@ -64,7 +64,7 @@ pub fn run(globals: &Globals, args: Args) -> Result<Outcome, CliError> {
             .map_or(unit.to_string(), |u| u.name.clone())
     };
     for (unit, channel) in &report.sent {
-        told(lang.pick(
+        say(lang.pick(
             &format!("已发送：{}（{}）", name(unit), channel.name(lang)),
             &format!("sent: {} ({})", name(unit), channel.name(lang)),
         ));
@@ -96,7 +96,7 @@ pub fn run(globals: &Globals, args: Args) -> Result<Outcome, CliError> {
         );
     }
     if report.sent.is_empty() && report.failed.is_empty() {
-        told(lang.pick("今天没有需要发送的提醒。", "No reminder is due today."));
+        say(lang.pick("今天没有需要发送的提醒。", "No reminder is due today."));
     }
     Ok(if report.failed.is_empty() {
         Outcome::Success
@@ -145,14 +145,4 @@ pub fn preview(messages: &[remind::Message], channels: &[Channel], lang: Lang) -
         ));
     }
     out
-}
-
-/// A line of what was sent. The messages are out and logged by now: output that cannot be
-/// written (a full disk, a closed pipe) must not make it look as if they were not, so it is
-/// left unsaid (`println!` would panic).
-fn told(line: &str) {
-    use std::io::Write;
-    let mut out = std::io::stdout().lock();
-    let _ = writeln!(out, "{line}");
-    let _ = out.flush();
 }

@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use shenbao_core::lang::{Lang, Said};
+use shenbao_core::paths::EntryId;
 use shenbao_core::problem::Severity;
 use shenbao_core::project::LoadOptions;
 use shenbao_core::report::Format as ReportFormat;
@@ -96,14 +97,12 @@ pub fn run(globals: &Globals, args: Args) -> Result<Outcome, CliError> {
 /// miss a cell (a value that is not valid): the research office prints this sheet to sign and
 /// stamp, and is told which files, on standard error, before it does. Drafts are not listed.
 fn warn_of_errors(project: &shenbao_core::project::Project, unit: Option<&str>, lang: Lang) {
-    let folder = unit.map(|u| format!("submissions/{u}/"));
     let mut files: Vec<&str> = project
         .diagnostics
         .iter()
         .filter(|d| d.severity() == Severity::Error && !d.in_draft)
         .map(|d| d.file.as_str())
-        .filter(|f| f.ends_with(".md") && f.starts_with("submissions/"))
-        .filter(|f| folder.as_deref().is_none_or(|dir| f.starts_with(dir)))
+        .filter(|f| EntryId::of_file(f).is_some_and(|id| unit.is_none_or(|u| id.unit == u)))
         .collect();
     files.dedup();
     if files.is_empty() {

@@ -11,7 +11,7 @@ use shenbao_core::lang::Lang;
 use shenbao_core::project::{LoadError, Project};
 use shenbao_core::report::{self, Format};
 
-use super::{CliError, Globals, Outcome};
+use super::{CliError, Globals, Outcome, say};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -106,15 +106,6 @@ impl Events for Terminal {
             }
         });
     }
-}
-
-/// A line to the terminal. A closed terminal must not stop the server, so errors are ignored
-/// (`println!` would panic on them).
-fn say(line: &str) {
-    use std::io::Write;
-    let mut out = std::io::stdout().lock();
-    let _ = writeln!(out, "{line}");
-    let _ = out.flush();
 }
 
 /// Best effort: a browser that does not open is not an error.

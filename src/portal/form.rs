@@ -474,11 +474,8 @@ fn as_number(value: &str) -> String {
         .chars()
         .filter(|c| !matches!(c, ',' | '，'))
         .map(|c| match c {
-            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
             '．' | '。' => '.',
-            '－' => '-',
-            '＋' => '+',
-            _ => c,
+            c => shenbao_core::rules::formats::half_width(c),
         })
         .collect()
 }

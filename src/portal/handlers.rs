@@ -985,16 +985,7 @@ async fn save(
         based_on: vec![(rel.clone(), base.clone())],
     };
     match commit(&p, request, ()).await {
-        Ok(commit) => {
-            if action == "submit" {
-                redirect(&format!(
-                    "/entries/{}/receipt?commit={commit}",
-                    url_part(&slug)
-                ))
-            } else {
-                redirect(&format!("/entries/{}?saved={commit}", url_part(&slug)))
-            }
-        }
+        Ok(commit) => after_save(&action, &slug, Some(&commit.to_string())),
         Err(SaveError::Unchanged) => redirect(&format!("/entries/{}", url_part(&slug))),
         // The button pressed twice, or the form sent again after Back: what is stored is
         // already what was sent. Not a conflict with anyone: it is saved.
@@ -1143,7 +1134,13 @@ fn already_saved(p: &Portal, action: &str, slug: &str, rel: &str) -> Page {
         .tip()
         .map(|tip| tip.to_string())
         .filter(|tip| p.store.commit_info(tip, rel).is_some());
-    match (action, made) {
+    after_save(action, slug, made.as_deref())
+}
+
+/// Where a save leads: a submit to the receipt of its commit, any other to the entry's page
+/// saying it was saved (or, with no commit to name, the entry's page).
+fn after_save(action: &str, slug: &str, commit: Option<&str>) -> Page {
+    match (action, commit) {
         ("submit", Some(c)) => redirect(&format!("/entries/{}/receipt?commit={c}", url_part(slug))),
         (_, Some(c)) => redirect(&format!("/entries/{}?saved={c}", url_part(slug))),
         (_, None) => redirect(&format!("/entries/{}", url_part(slug))),

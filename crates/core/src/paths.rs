@@ -29,6 +29,14 @@ pub fn attachment_folder(unit: &str, slug: &str) -> String {
     format!("{SUBMISSIONS}/{unit}/{slug}")
 }
 
+/// The unit whose folder `rel` is (`submissions/<unit>`) or lies in.
+pub fn unit_folder_of(rel: &str) -> Option<&str> {
+    unit_of(rel).or_else(|| {
+        let unit = rel.strip_prefix(SUBMISSIONS)?.strip_prefix('/')?;
+        (!unit.is_empty() && !unit.contains('/')).then_some(unit)
+    })
+}
+
 /// The unit whose folder holds `rel`, if it lies under `submissions/<unit>/`.
 pub fn unit_of(rel: &str) -> Option<&str> {
     let (unit, _) = rel

@@ -141,11 +141,9 @@ pub fn load(root: &Path, name: Option<&str>) -> Result<Theme, ThemeError> {
     });
     // `{{ e.path | href }}`: a path made from a unit's file names as a link in a page; what a
     // URL cannot hold as written (a space, `#`, `?`, `%`, quotes) is percent-encoded, Chinese
-    // and the rest left readable.
-    env.add_filter("href", |path: String| percent_encode(&path, false));
-    // `{{ e.path | url }}`: the same for the sitemap, which takes ASCII only: every byte but
-    // letters, digits, `-._~` and `/` percent-encoded.
-    env.add_filter("url", |path: String| percent_encode(&path, true));
+    // and the rest left readable. The sitemap and the feed, which take ASCII URLs, use the
+    // built-in `urlencode` (every byte but letters, digits, `/._-`).
+    env.add_filter("href", |path: String| href(&path));
     // Block tags on their own lines leave no blank lines behind.
     if let Ok(syntax) = minijinja::syntax::SyntaxConfig::builder()
         .trim_blocks(true)
@@ -232,40 +230,20 @@ fn walk(dir: &Path) -> std::io::Result<Vec<(String, PathBuf)>> {
     Ok(out)
 }
 
-/// `path` with what a link cannot hold as written percent-encoded, byte by byte: with `ascii`,
-/// every byte but unreserved ones and `/`; without, only ASCII that a URL's path may not hold
-/// (controls, space, `"` `#` `%` `<` `>` `?` `\\` `^` `` ` `` `{` `|` `}`).
-fn percent_encode(path: &str, ascii: bool) -> String {
+/// `path` with what a link's path cannot hold as written percent-encoded, byte by byte: ASCII
+/// controls, space, `"` `#` `%` `<` `>` `?` `\\` `^` `` ` `` `{` `|` `}`.
+fn href(path: &str) -> String {
     let mut out = String::with_capacity(path.len());
     for c in path.chars() {
-        let keep = if ascii {
-            c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_' | '~' | '/')
+        let unsafe_ascii = c.is_ascii_control()
+            || matches!(
+                c,
+                ' ' | '"' | '#' | '%' | '<' | '>' | '?' | '\\' | '^' | '`' | '{' | '|' | '}'
+            );
+        if unsafe_ascii {
+            out.push_str(&format!("%{:02X}", c as u8));
         } else {
-            !c.is_ascii()
-                || !(c.is_ascii_control()
-                    || matches!(
-                        c,
-                        ' ' | '"'
-                            | '#'
-                            | '%'
-                            | '<'
-                            | '>'
-                            | '?'
-                            | '\\'
-                            | '^'
-                            | '`'
-                            | '{'
-                            | '|'
-                            | '}'
-                    ))
-        };
-        if keep {
             out.push(c);
-        } else {
-            let mut buf = [0u8; 4];
-            for b in c.encode_utf8(&mut buf).bytes() {
-                out.push_str(&format!("%{b:02X}"));
-            }
         }
     }
     out
@@ -276,21 +254,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_path_is_encoded_for_a_page_and_for_the_sitemap() {
+    fn a_path_is_encoded_for_a_page() {
         let path = "entries/甲/新 项目 100%#1?.jpg";
-        assert_eq!(
-            percent_encode(path, false),
-            "entries/甲/新%20项目%20100%25%231%3F.jpg"
-        );
-        assert_eq!(
-            percent_encode(path, true),
-            "entries/%E7%94%B2/%E6%96%B0%20%E9%A1%B9%E7%9B%AE%20100%25%231%3F.jpg"
-        );
+        assert_eq!(href(path), "entries/甲/新%20项目%20100%25%231%3F.jpg");
         // What needs nothing is left as it is.
-        assert_eq!(
-            percent_encode("entries/u1/entry-1/", true),
-            "entries/u1/entry-1/"
-        );
+        assert_eq!(href("entries/u1/entry-1/"), "entries/u1/entry-1/");
     }
 
     #[test]

@@ -363,7 +363,7 @@ pub(crate) fn not_an_entry(name: &str) -> Misnamed<'_> {
         Misnamed::Suffix(stem)
     } else if lower.ends_with(".md.txt") {
         Misnamed::Suffix(&name[..name.len() - ".md.txt".len()])
-    } else if ["doc", "docx", "wps", "pdf", "odt", "rtf", "txt"].contains(&ext.as_str()) {
+    } else if ["doc", "docx", "wps", "odt", "rtf", "txt"].contains(&ext.as_str()) {
         Misnamed::Document
     } else {
         Misnamed::Other

@@ -86,8 +86,9 @@ fn mobile_digits(s: &str) -> bool {
     digits.bytes().all(|b| b.is_ascii_digit()) && is_mobile(&digits)
 }
 
-/// A full-width digit, dash, bracket or space as its ASCII form.
-fn half_width(c: char) -> char {
+/// A full-width digit, dash, bracket, plus or space as its ASCII form (as a Chinese input
+/// method types them); any other character as it is.
+pub fn half_width(c: char) -> char {
     match c {
         '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
         '－' | '—' | '–' | '‐' => '-',
