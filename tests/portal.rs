@@ -928,6 +928,44 @@ fn a_preview_is_the_sites_own_page_of_the_entry_as_typed_and_only_its_maker_sees
     );
 }
 
+/// alpha's clerk in a real browser, logged in by the link: the browser, the campaign, the
+/// portal serving it (kept running while the clerk is) and its address.
+struct Clerk {
+    browser: common::webdriver::Browser,
+    dir: tempfile::TempDir,
+    _portal: Portal,
+    base: String,
+    link: String,
+}
+
+impl Clerk {
+    fn logged_in() -> Clerk {
+        let browser = common::webdriver::Browser::start();
+        let dir = repository(true);
+        let link = invite(dir.path(), &["alpha"])[0].1.clone();
+        let portal = start(dir.path(), &[]);
+        let base = format!("http://{}/", portal.addr);
+        let link = link.replace("http://127.0.0.1:4100/", &base);
+        let clerk = Clerk {
+            browser,
+            dir,
+            _portal: portal,
+            base,
+            link,
+        };
+        clerk.log_in();
+        clerk
+    }
+
+    /// Log in again by the link, as after a session ended.
+    fn log_in(&self) {
+        self.browser.go(&self.link);
+        self.browser.press("登录");
+        self.browser
+            .wait_for("//h1[normalize-space(.)='甲区总工会']");
+    }
+}
+
 /// What a clerk types but does not save is kept in the browser for each entry apart: typing in
 /// a new entry does not lose what was typed in another.
 #[test]
@@ -936,16 +974,8 @@ fn a_preview_is_the_sites_own_page_of_the_entry_as_typed_and_only_its_maker_sees
     ignore = "needs Chromium and its WebDriver: sudo apt-get install chromium chromium-driver"
 )]
 fn unsaved_typing_is_kept_for_each_entry_apart_in_a_real_browser() {
-    let browser = common::webdriver::Browser::start();
-    let dir = repository(true);
-    let d = dir.path();
-    let link = invite(d, &["alpha"])[0].1.clone();
-    let portal = start(d, &[]);
-    let base = format!("http://{}/", portal.addr);
-    let link = link.replace("http://127.0.0.1:4100/", &base);
-    browser.go(&link);
-    browser.press("登录");
-    browser.wait_for("//h1[normalize-space(.)='甲区总工会']");
+    let clerk = Clerk::logged_in();
+    let (browser, d, base) = (&clerk.browser, clerk.dir.path(), &clerk.base);
 
     browser.go(&format!("{base}entries/good-entry"));
     browser.fill("联系人", "王五");
@@ -972,19 +1002,8 @@ fn unsaved_typing_is_kept_for_each_entry_apart_in_a_real_browser() {
     ignore = "needs Chromium and its WebDriver: sudo apt-get install chromium chromium-driver"
 )]
 fn typing_survives_a_save_that_failed_and_is_let_go_after_one_that_worked_in_a_real_browser() {
-    let browser = common::webdriver::Browser::start();
-    let dir = repository(true);
-    let d = dir.path();
-    let link = invite(d, &["alpha"])[0].1.clone();
-    let portal = start(d, &[]);
-    let base = format!("http://{}/", portal.addr);
-    let link = link.replace("http://127.0.0.1:4100/", &base);
-    let log_in = || {
-        browser.go(&link);
-        browser.press("登录");
-        browser.wait_for("//h1[normalize-space(.)='甲区总工会']");
-    };
-    log_in();
+    let clerk = Clerk::logged_in();
+    let (browser, d, base) = (&clerk.browser, clerk.dir.path(), &clerk.base);
     browser.go(&format!("{base}entries/good-entry"));
     browser.fill("联系人", "赵六");
     browser.delete_cookies();
@@ -993,7 +1012,7 @@ fn typing_survives_a_save_that_failed_and_is_let_go_after_one_that_worked_in_a_r
     let stored = || std::fs::read_to_string(d.join("submissions/alpha/good-entry.md")).unwrap();
     assert!(!stored().contains("赵六"));
 
-    log_in();
+    clerk.log_in();
     browser.go(&format!("{base}entries/good-entry"));
     browser.wait_for("//p[@id='live-status'][contains(., '已恢复')]");
     let value = browser.execute(
@@ -1019,16 +1038,8 @@ fn typing_survives_a_save_that_failed_and_is_let_go_after_one_that_worked_in_a_r
     ignore = "needs Chromium and its WebDriver: sudo apt-get install chromium chromium-driver"
 )]
 fn typing_survives_an_upload_before_saving_in_a_real_browser() {
-    let browser = common::webdriver::Browser::start();
-    let dir = repository(true);
-    let d = dir.path();
-    let link = invite(d, &["alpha"])[0].1.clone();
-    let portal = start(d, &[]);
-    let base = format!("http://{}/", portal.addr);
-    let link = link.replace("http://127.0.0.1:4100/", &base);
-    browser.go(&link);
-    browser.press("登录");
-    browser.wait_for("//h1[normalize-space(.)='甲区总工会']");
+    let clerk = Clerk::logged_in();
+    let (browser, d, base) = (&clerk.browser, clerk.dir.path(), &clerk.base);
 
     browser.go(&format!("{base}entries/good-entry"));
     browser.fill("实施情况", "上传之前写下的实施情况。");
@@ -1068,17 +1079,8 @@ fn typing_survives_an_upload_before_saving_in_a_real_browser() {
     ignore = "needs Chromium and its WebDriver: sudo apt-get install chromium chromium-driver"
 )]
 fn a_clerk_submits_an_entry_with_a_photo_in_a_real_browser() {
-    let browser = common::webdriver::Browser::start();
-    let dir = repository(true);
-    let d = dir.path();
-    let link = invite(d, &["alpha"])[0].1.clone();
-    let portal = start(d, &[]);
-    let base = format!("http://{}/", portal.addr);
-    let link = link.replace("http://127.0.0.1:4100/", &base);
-
-    browser.go(&link);
-    browser.press("登录");
-    browser.wait_for("//h1[normalize-space(.)='甲区总工会']");
+    let clerk = Clerk::logged_in();
+    let (browser, d, base) = (&clerk.browser, clerk.dir.path(), &clerk.base);
     browser.go(&format!("{base}entries/new"));
     browser.fill("项目名称", "职工网上服务平台");
     browser.choose("申报范围", "网上工会");
