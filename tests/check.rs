@@ -69,7 +69,15 @@ fn broken_yaml_in_the_campaign_file_exits_two() {
     std::fs::write(dir.path().join("campaign.yaml"), "title: [\n").unwrap();
     let run = shenbao(dir.path(), &["check"]);
     assert_eq!(run.code, 2);
-    assert!(run.stdout.contains("campaign.yaml"), "{}", run.stdout);
+    assert!(run.stdout.contains("campaign.yaml"), "{}", run.stdout); // An empty file, as an editor leaves one: said in the campaign's (default) language.
+    std::fs::write(dir.path().join("campaign.yaml"), "").unwrap();
+    let run = shenbao(dir.path(), &["check"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stdout.contains("内容是空的") && !run.stdout.contains("unexpected"),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]
@@ -360,6 +368,66 @@ fn a_misspelt_key_is_named_by_the_missing_field_at_its_place() {
     }
 }
 
+/// Slips of a clerk's keyboard are pointed at where they were made: a key typed with the
+/// full-width colon of a Chinese keyboard (the first key too, which the YAML parser itself
+/// reports on the next line), a key indented with a tab (which it reports on the line before),
+/// and, in a file of front matter alone without a final line end, the closing fence.
+#[test]
+fn keyboard_slips_are_pointed_at_where_they_are() {
+    let dir = fixture("valid");
+    let cases = [
+        (
+            "colon-first.md",
+            entry_with("title: 第二个项目", "title：第二个项目"),
+            "yaml-syntax",
+            (2, 6),
+            "字段 `title` 后面是全角冒号“：”",
+        ),
+        (
+            "colon-later.md",
+            entry_with("contact: 李四", "contact： 李四"),
+            "yaml-syntax",
+            (4, 8),
+            "字段 `contact` 后面是全角冒号“：”",
+        ),
+        (
+            "tab.md",
+            entry_with("contact: 李四", "\tcontact: 李四"),
+            "yaml-syntax",
+            (4, 1),
+            "制表符（Tab）",
+        ),
+        (
+            "fence-only.md",
+            entry_with("", "")
+                .split_once("\n---\n")
+                .map(|(front, _)| format!("{front}\n---"))
+                .unwrap(),
+            "missing-section",
+            (8, 1),
+            "缺少必需的章节",
+        ),
+    ];
+    for (name, text, ..) in &cases {
+        std::fs::write(dir.path().join("submissions/alpha").join(name), text).unwrap();
+    }
+    let all = json_diagnostics(dir.path(), "zh-CN");
+    for (name, _, code, (line, column), words) in cases {
+        let here = of_file(&all, &format!("submissions/alpha/{name}"));
+        let d = here
+            .iter()
+            .find(|d| d["code"] == code)
+            .unwrap_or_else(|| panic!("{name}: {here:#?}"));
+        assert_eq!(
+            (&d["line"], &d["column"]),
+            (&line.into(), &column.into()),
+            "{name}: {d}"
+        );
+        let message = d["message"].as_str().unwrap();
+        assert!(message.contains(words), "{name}: {message}");
+    }
+}
+
 #[test]
 fn a_missing_or_invalid_category_lists_the_valid_ones() {
     let dir = fixture("valid");
@@ -527,6 +595,21 @@ fn an_invalid_campaign_file_is_reported_in_its_own_language() {
     );
     assert!(
         run.stdout.contains("campaign.yaml has 1 error"),
+        "{}",
+        run.stdout
+    );
+    // A file saved in GBK, or naming a language shenbao does not know, is answered in the
+    // default language, Chinese, and not in the machine's locale (the tests' is English).
+    let gbk = [b"# \xb1\xa3\xb6\xa8\n", text.as_bytes()].concat();
+    std::fs::write(&path, gbk).unwrap();
+    let run = shenbao(dir.path(), &["check"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stdout.contains("文件不是 UTF-8 编码"), "{}", run.stdout);
+    std::fs::write(&path, text.replace("language: zh-CN", "language: fr")).unwrap();
+    let run = shenbao(dir.path(), &["check"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stdout.contains("campaign.yaml 有 1 个错误"),
         "{}",
         run.stdout
     );

@@ -60,6 +60,19 @@ fn a_file_that_is_not_utf8_is_located() {
         (found[0].code.as_str(), found[0].line, found[0].column),
         ("not-utf8", 2, 8)
     );
+    // The terminal's report points there too, though it cannot show the line.
+    let dir = fixture("valid");
+    std::fs::write(
+        dir.path().join("submissions/alpha/gbk.md"),
+        b"---\ntitle: \xb1\xa3\xb6\xa8\n---\n",
+    )
+    .unwrap();
+    let run = shenbao(dir.path(), &["check"]);
+    assert!(
+        run.stdout.contains("--> submissions/alpha/gbk.md:2:8"),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]

@@ -39,11 +39,11 @@ pub fn ui_lang(args: &[OsString]) -> Lang {
     campaign_lang(start).unwrap_or_else(locale_lang)
 }
 
-/// The language of the campaign above `start`, if there is one that names one shenbao knows.
+/// The language of the campaign above `start`, if there is one: the one it names, or the
+/// default when its file names none shenbao knows or is not UTF-8 (as its diagnostics are).
 fn campaign_lang(start: PathBuf) -> Option<Lang> {
     let root = campaign::find_root(&start).ok()?;
-    let text = std::fs::read_to_string(root.join(campaign::CAMPAIGN_FILE)).ok()?;
-    lang::sniff(&text)
+    Some(campaign::language_of(&root))
 }
 
 /// Chinese when the environment's locale is, else English.

@@ -520,11 +520,12 @@ impl fmt::Display for CampaignError {
 impl std::error::Error for CampaignError {}
 
 /// The language the `campaign.yaml` in `root` names, read without parsing it: for what is said
-/// when the file cannot be parsed. The default (zh-CN) when it names none or cannot be read.
+/// when the file cannot be parsed. The default (zh-CN) when it names none shenbao knows or
+/// cannot be read. A file saved in GBK is still read: the key and its value are ASCII.
 pub fn language_of(root: &Path) -> crate::lang::Lang {
-    std::fs::read_to_string(root.join(CAMPAIGN_FILE))
+    std::fs::read(root.join(CAMPAIGN_FILE))
         .ok()
-        .and_then(|text| crate::lang::sniff(&text))
+        .and_then(|bytes| crate::lang::sniff(&String::from_utf8_lossy(&bytes)))
         .unwrap_or_default()
 }
 

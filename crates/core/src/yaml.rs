@@ -117,6 +117,9 @@ pub enum YamlError {
     /// Over a limit that keeps a hostile file (an alias bomb, deep nesting) from using up memory
     /// and time: what was counted and the most allowed.
     TooLarge { limit: Limit, max: usize },
+    /// A key followed by a full-width colon `：` (typed on a Chinese keyboard), which YAML does
+    /// not read as the colon of a key: the key as written.
+    FullWidthColon { key: String },
 }
 
 /// What a YAML limit counts.
@@ -138,6 +141,7 @@ impl fmt::Display for SyntaxError {
         match &self.error {
             YamlError::Parser(message) => f.write_str(message),
             YamlError::TooLarge { limit, max } => write!(f, "over the limit of {max} ({limit:?})"),
+            YamlError::FullWidthColon { key } => write!(f, "full-width colon after `{key}`"),
         }
     }
 }
@@ -195,16 +199,73 @@ pub fn parse(text: &str, first_line: u32) -> Result<Node, SyntaxError> {
             value: Value::Null,
         }),
         Err(err) => {
-            let pos = err
-                .location()
-                .map(|l| shift(l.line() as u32, l.column() as u32))
-                .unwrap_or(Pos::new(first_line, 1));
-            Err(SyntaxError {
-                pos,
-                error: YamlError::of(&err),
-            })
+            let line = err.location().map_or(1, |l| l.line().max(1) as u32);
+            if let Some((key, pos)) = full_width_colon(text, line) {
+                return Err(SyntaxError {
+                    pos: shift(pos.line, pos.column),
+                    error: YamlError::FullWidthColon { key },
+                });
+            }
+            let error = YamlError::of(&err);
+            let pos = match &error {
+                // The parser may name the line before the tab's: point at the tab itself.
+                YamlError::Parser(message) if message.contains("tab") => {
+                    first_tab(text, line).map(|p| shift(p.line, p.column))
+                }
+                _ => None,
+            };
+            let pos = pos.unwrap_or_else(|| {
+                err.location()
+                    .map(|l| shift(l.line() as u32, l.column() as u32))
+                    .unwrap_or(Pos::new(first_line, 1))
+            });
+            Err(SyntaxError { pos, error })
         }
     }
+}
+
+/// The first tab in `text` from the start of line `line` on.
+fn first_tab(text: &str, line: u32) -> Option<Pos> {
+    let start: usize = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1) as usize)
+        .map(str::len)
+        .sum();
+    let at = start + text[start..].find('\t')?;
+    Some(crate::source::pos_at(text, at))
+}
+
+/// The key written with a full-width colon (`title：…`) that caused an error the parser found on
+/// line `line` of `text`, and where its colon stands. The parser reports such a key late: on
+/// the first key of a document it reads the line as text running on into the next, and fails
+/// there. So the lines are searched from the error's back to the last well-formed key before it.
+fn full_width_colon(text: &str, line: u32) -> Option<(String, Pos)> {
+    let lines: Vec<&str> = text.split('\n').take(line as usize).collect();
+    for (i, raw) in lines.iter().enumerate().rev() {
+        let at = i as u32 + 1;
+        let content = raw.trim_start_matches(' ');
+        let content = content.strip_prefix("- ").unwrap_or(content);
+        if let Some((key, _)) = content.split_once('：') {
+            let key = key.trim_end_matches(' ');
+            if !key.is_empty()
+                && key
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+            {
+                let colon = raw.len() - content.len() + content.find('：').unwrap_or(0);
+                let column = raw[..colon].chars().count() as u32 + 1;
+                return Some((key.to_string(), Pos::new(at, column)));
+            }
+        }
+        // A well-formed key before the error's line: the error is not this one's.
+        let well_formed = content.split_once(':').is_some_and(|(key, rest)| {
+            !key.is_empty() && !key.contains(' ') && (rest.is_empty() || rest.starts_with(' '))
+        });
+        if at < line && well_formed {
+            return None;
+        }
+    }
+    None
 }
 
 fn budget() -> Budget {
@@ -360,6 +421,55 @@ mod tests {
         assert_eq!(cat.pos, Pos::new(3, 11));
         let (_, title) = node.get("title").unwrap();
         assert_eq!(title.pos, Pos::new(2, 8));
+    }
+
+    #[test]
+    fn a_key_with_a_full_width_colon_is_named_where_it_stands() {
+        let colon = |text: &str| {
+            let err = parse(text, 2).unwrap_err();
+            match err.error {
+                YamlError::FullWidthColon { key } => (key, err.pos),
+                other => panic!("{other:?} at {:?}", err.pos),
+            }
+        };
+        // The first key: the parser itself fails a line later.
+        assert_eq!(
+            colon("title：测试\ncategory: 8\n"),
+            ("title".into(), Pos::new(2, 6))
+        );
+        assert_eq!(
+            colon("title： \"测试\"\ncategory: 8\n"),
+            ("title".into(), Pos::new(2, 6))
+        );
+        assert_eq!(
+            colon("title: 测试\ncategory： 8\ncontact: 张\n"),
+            ("category".into(), Pos::new(3, 9))
+        );
+        assert_eq!(
+            colon("title: 测试\nattachments:\n  - file： a.jpg\n    title: 图\n"),
+            ("file".into(), Pos::new(4, 9))
+        );
+        // A full-width colon inside a value is the value's; an error elsewhere is not blamed on
+        // an earlier line with one.
+        assert!(parse("title: 成效：显著\nsummary: 甲\n", 2).is_ok());
+        let err = parse("title: 甲\n  note：乙\ncategory: 8\nphone: [1\n", 2).unwrap_err();
+        assert!(matches!(err.error, YamlError::Parser(_)), "{err:?}");
+    }
+
+    #[test]
+    fn a_tab_is_pointed_at_where_it_stands() {
+        let err = parse("title: 甲\n\tcategory: 8\n", 2).unwrap_err();
+        assert!(
+            matches!(&err.error, YamlError::Parser(m) if m.contains("tab")),
+            "{err:?}"
+        );
+        assert_eq!(err.pos, Pos::new(3, 1));
+        let err = parse(
+            "title: 甲\nattachments:\n  - file: a.jpg\n \t title: 图\n",
+            2,
+        )
+        .unwrap_err();
+        assert_eq!(err.pos, Pos::new(5, 2), "{err:?}");
     }
 
     #[test]

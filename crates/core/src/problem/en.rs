@@ -402,6 +402,10 @@ fn yaml(error: &YamlError) -> String {
             "invalid u8" | "invalid u16" | "invalid u32" | "invalid u64" | "invalid usize" => {
                 "a whole number of 0 or more is expected here".into()
             }
+            "unexpected end of input" => {
+                "the file is empty, or ends here too early: `key: value` settings are expected"
+                    .into()
+            }
             _ => detail.clone(),
         },
         YamlError::TooLarge { limit, max } => {
@@ -414,6 +418,9 @@ fn yaml(error: &YamlError) -> String {
             };
             format!("over the limit of {max} {what}; remove repeated references or excess content")
         }
+        YamlError::FullWidthColon { key } => format!(
+            "the key `{key}` is followed by a full-width colon `：`; write an ASCII colon `:` and a space after it"
+        ),
     }
 }
 

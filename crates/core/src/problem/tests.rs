@@ -42,6 +42,9 @@ fn samples() -> Vec<Problem> {
             detail: YamlError::Parser(s("invalid u32")),
         },
         Problem::YamlSyntax {
+            detail: YamlError::Parser(s("unexpected end of input")),
+        },
+        Problem::YamlSyntax {
             detail: YamlError::Parser(s("tabs disallowed within this context (block indentation)")),
         },
         Problem::CampaignInvalid {
@@ -77,6 +80,9 @@ fn samples() -> Vec<Problem> {
                 limit: Limit::Nodes,
                 max: 100_000,
             },
+        },
+        Problem::YamlSyntax {
+            detail: YamlError::FullWidthColon { key: s("title") },
         },
         Problem::FrontMatterMissing { unclosed: false },
         Problem::FrontMatterMissing { unclosed: true },

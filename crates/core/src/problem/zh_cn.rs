@@ -425,6 +425,9 @@ fn yaml(error: &YamlError) -> String {
             };
             format!("内容超出上限：最多 {max} {what}，请删去重复引用或多余内容")
         }
+        YamlError::FullWidthColon { key } => format!(
+            "语法错误：字段 `{key}` 后面是全角冒号“：”，请改成半角冒号 `:`，冒号后加一个空格"
+        ),
     }
 }
 
@@ -568,6 +571,7 @@ fn parser(detail: &str) -> String {
         "alias references unknown anchor" | "while parsing node, found unknown anchor" => {
             Some("`*` 开头的别名引用了不存在的锚点：值以 `*` 开头时请加引号")
         }
+        "unexpected end of input" => Some("内容是空的，或在此处意外结束：应有“字段: 值”的设置"),
         "unexpected end of plain scalar" | "unexpected eof" => {
             Some("文件头意外结束：检查引号和括号是否都已闭合")
         }

@@ -9,7 +9,7 @@ use super::Context;
 use crate::diagnostic::Diagnostic;
 use crate::files::{Disk, Files, Stat};
 use crate::lang::Lang;
-use crate::problem::Severity;
+use crate::problem::{Problem, Severity};
 use crate::source;
 
 pub fn render(diagnostics: &[Diagnostic], ctx: &Context) -> String {
@@ -39,8 +39,9 @@ pub fn render(diagnostics: &[Diagnostic], ctx: &Context) -> String {
             .filter(|_| !d.problem.whole_file())
             .and_then(|t| source::line_text(t, d.pos.line));
         let line = full.filter(|l| l.len() <= MAX_EXCERPT_BYTES);
-        // A line too long to show is still pointed at, by line and column.
-        let located = full.is_some();
+        // A line too long to show is still pointed at, by line and column; so is the first
+        // byte that is not UTF-8, in a file that cannot be shown as text.
+        let located = full.is_some() || matches!(d.problem, Problem::NotUtf8);
         out.push_str(&one(d, line, located, ctx.lang, &renderer));
         out.push_str("\n\n");
     }

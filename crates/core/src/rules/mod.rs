@@ -204,13 +204,8 @@ fn read_entry(
     // Missing sections point at the body's first line with text (or the closing `---`).
     let first_text = front.body.len() - front.body.trim_start().len();
     let body_start = if front.body.trim().is_empty() {
-        Pos::new(
-            source::pos_at(&text, body_offset)
-                .line
-                .saturating_sub(1)
-                .max(1),
-            1,
-        )
+        // The closing fence's line, whether or not a line end follows it.
+        Pos::new(source::pos_at(&text, body_offset.saturating_sub(1)).line, 1)
     } else {
         at_body(first_text)
     };
