@@ -472,8 +472,9 @@ fn the_whole_roster_prints_landscape_and_the_sheets_portrait() {
     }
 }
 
-/// What a reader on a phone (390 CSS pixels wide) relies on: no page runs off the right edge,
-/// and the menu shows the item of the page they are on.
+/// What a reader on a phone (390 CSS pixels wide) relies on: no page runs off the right edge
+/// or hides a table's columns in a sideways scroll, and the menu shows the item of the page
+/// they are on.
 #[test]
 #[cfg_attr(
     not(chromedriver),
@@ -506,6 +507,13 @@ fn on_a_phone_no_page_runs_off_the_screen_and_the_menu_shows_where_one_is() {
             sizes[0].as_u64() <= sizes[1].as_u64(),
             "/{path} is wider than the phone: {sizes}"
         );
+        // Nor is a table's column hidden in a scrolling box (the status page's state was).
+        let hidden = browser.execute(
+            "return [...document.querySelectorAll('.table-scroll')]\
+             .filter(e => e.scrollWidth > e.clientWidth).length;",
+            serde_json::json!([]),
+        );
+        assert_eq!(hidden, 0, "/{path} scrolls a table sideways");
         // The current menu item (none on a sheet or the 404 page) is wholly on the screen.
         let current = browser.execute(
             "var a = document.querySelector('.nav a[aria-current]'); if (!a) return null;\

@@ -152,6 +152,11 @@ fn a_unit_logs_in_saves_a_draft_with_errors_then_submits_and_gets_a_receipt() {
         phone_problem.contains("不是有效的电话号码"),
         "{phone_problem}"
     );
+    // What a message quotes is shown as code, not between backticks.
+    assert!(
+        phone_problem.contains("（<code>phone</code>）") && !phone_problem.contains('`'),
+        "{phone_problem}"
+    );
 
     // The portal's diagnostics of the saved file are check's own.
     let run = shenbao(d, &["check", "--format", "json", &file]);
@@ -1098,7 +1103,9 @@ fn a_clerk_submits_an_entry_with_a_photo_in_a_real_browser() {
         "{}",
         browser.text(&live)
     );
-    browser.wait_for("//ul[contains(@class, 'live')]/li[contains(., '不是有效的电话号码')]");
+    browser.wait_for(
+        "//ul[contains(@class, 'live')]/li[contains(., '不是有效的电话号码')][code = 'phone']",
+    );
     browser.press("保存草稿");
     let problem = browser.wait_for("//ul[@id='problems-phone']");
     assert!(browser.text(&problem).contains("不是有效的电话号码"));

@@ -241,7 +241,7 @@ impl EntryForm {
                 "contact" => form.contact = value.trim().into(),
                 "phone" => form.phone = value.trim().into(),
                 "summary" => form.summary = value.trim().into(),
-                "started" => form.started = value.trim().into(),
+                "started" => form.started = as_month(value.trim()),
                 "implementing_unit" => form.implementing_unit = value.trim().into(),
                 "cover" => form.cover = value.trim().into(),
                 "intro" => form.intro = value.trim().into(),
@@ -480,6 +480,37 @@ fn as_number(value: &str) -> String {
         .collect()
 }
 
+/// A month or a date as a clerk types one — `2017年3月`, `2017.3`, `2017/03/05`, full-width
+/// digits — written as the campaign's format (`2017-03`, `2017-03-05`). Anything else is left
+/// as typed, for `check` to refuse with the format it wants.
+fn as_month(value: &str) -> String {
+    let digits: String = value
+        .chars()
+        .map(shenbao_core::rules::formats::half_width)
+        .collect();
+    let parts: Vec<&str> = digits
+        .trim_end_matches(['日', '号'])
+        .split(['年', '月', '.', '/', '-', '．', '／'])
+        .collect();
+    fn number(s: &str, len: std::ops::RangeInclusive<usize>) -> Option<&str> {
+        (len.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())).then_some(s)
+    }
+    let written = match parts.as_slice() {
+        [y, m] | [y, m, ""] => number(y, 4..=4)
+            .zip(number(m, 1..=2))
+            .map(|(y, m)| format!("{y}-{m:0>2}")),
+        [y, m, d] => number(y, 4..=4)
+            .zip(number(m, 1..=2))
+            .zip(number(d, 1..=2))
+            .map(|((y, m), d)| format!("{y}-{m:0>2}-{d:0>2}")),
+        _ => None,
+    };
+    match written {
+        Some(w) if shenbao_core::rules::formats::is_month_or_date(&w) => w,
+        _ => value.to_string(),
+    }
+}
+
 /// Whether Markdown would read `line`, under a paragraph's line, as making it a heading (a
 /// setext underline: up to three spaces, then only `=` or only `-`).
 fn is_underline(line: &str) -> bool {
@@ -493,6 +524,28 @@ fn is_underline(line: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A month typed as people write one is written as the format `check` wants; what is not a
+    /// month is kept for `check` to refuse.
+    #[test]
+    fn a_month_is_written_as_the_format_wants() {
+        for (typed, written) in [
+            ("2017-03", "2017-03"),
+            ("2017年3月", "2017-03"),
+            ("２０１７年３月", "2017-03"),
+            ("2017.3", "2017-03"),
+            ("2017/03", "2017-03"),
+            ("2017年3月5日", "2017-03-05"),
+            ("2017-3-5", "2017-03-05"),
+            ("2017年13月", "2017年13月"),
+            ("2017年2月30日", "2017年2月30日"),
+            ("17年3月", "17年3月"),
+            ("三月", "三月"),
+            ("", ""),
+        ] {
+            assert_eq!(as_month(typed), written, "{typed}");
+        }
+    }
 
     /// A separator line pasted under a line of text stays a separator: the line above does not
     /// become a heading (which would split the section and leave it looking empty).

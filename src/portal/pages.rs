@@ -36,6 +36,9 @@ impl Pages {
                 .unwrap_or_else(|e| panic!("portal template {name}: {e}"));
         }
         env.set_auto_escape_callback(|_| minijinja::AutoEscape::Html);
+        env.add_filter("code", |text: String| {
+            minijinja::Value::from_safe_string(code_spans(&text))
+        });
         if let Ok(syntax) = minijinja::syntax::SyntaxConfig::builder()
             .trim_blocks(true)
             .lstrip_blocks(true)
@@ -68,5 +71,41 @@ impl Pages {
             .header(header::CONTENT_TYPE, "text/html; charset=utf-8")
             .body(Body::from(html))
             .unwrap_or_default()
+    }
+}
+
+/// A message as HTML: escaped, with what it quotes between backticks (`phone`, a value, a file
+/// name) set as code, as a terminal shows it, rather than with the backticks themselves.
+fn code_spans(text: &str) -> String {
+    let escaped = minijinja::HtmlEscape(text).to_string();
+    let pieces: Vec<&str> = escaped.split('`').collect();
+    // An odd count of backticks leaves the last one as it is.
+    let pairs = (pieces.len() - 1) / 2;
+    let mut out = String::with_capacity(escaped.len() + pairs * 13);
+    for (i, piece) in pieces.iter().enumerate() {
+        if i > 0 {
+            out.push_str(match (i % 2 == 1, i <= pairs * 2) {
+                (_, false) => "`",
+                (true, true) => "<code>",
+                (false, true) => "</code>",
+            });
+        }
+        out.push_str(piece);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::code_spans;
+
+    #[test]
+    fn quoted_words_become_code_and_the_rest_is_escaped() {
+        assert_eq!(
+            code_spans("联系电话（`phone`）的值 `<b>&` 无效"),
+            "联系电话（<code>phone</code>）的值 <code>&lt;b&gt;&amp;</code> 无效"
+        );
+        assert_eq!(code_spans("a `b` c `d"), "a <code>b</code> c `d");
+        assert_eq!(code_spans("none"), "none");
     }
 }

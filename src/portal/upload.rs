@@ -62,7 +62,16 @@ pub fn safe_name(original: &str) -> String {
             out.push('-');
         }
     }
-    let mut stem: String = out.trim_matches('-').chars().take(48).collect();
+    let whole = out.trim_matches('-');
+    // At most 48 characters, cut between syllables where there is one to cut at (not `…-gon`).
+    let mut stem = if whole.len() <= 48 {
+        whole.to_string()
+    } else if whole.as_bytes()[48] == b'-' {
+        whole[..48].to_string()
+    } else {
+        let cut = &whole[..48];
+        cut[..cut.rfind('-').unwrap_or(48)].to_string()
+    };
     stem = stem.trim_end_matches('-').to_string();
     if stem.is_empty() {
         stem = "file".into();
@@ -176,6 +185,13 @@ mod tests {
         assert_eq!(safe_name(".jpg"), "jpg");
         assert_eq!(safe_name("。。.pdf"), "file.pdf");
         assert_eq!(safe_name("a<script>.pdf"), "a-script.pdf");
+        // A long name is cut between syllables, at 48 characters at most.
+        let long = safe_name("西保定市总工会关于开展职工创新工作室建设情况的总结报告.docx");
+        assert_eq!(long, "xi-bao-ding-shi-zong-gong-hui-guan-yu-kai-zhan.docx");
+        assert_eq!(
+            safe_name(&format!("{}.pdf", "a".repeat(60))),
+            format!("{}.pdf", "a".repeat(48))
+        );
     }
 
     #[test]

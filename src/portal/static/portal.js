@@ -111,6 +111,22 @@
     } catch (e) { /* ignore */ }
   });
 
+  // A message into `node` as the page's own are written: what it quotes between backticks as
+  // code, all of it as text (never HTML).
+  function codeSpans(node, text) {
+    var pieces = text.split("`");
+    var pairs = Math.floor((pieces.length - 1) / 2);
+    pieces.forEach(function (piece, i) {
+      if (i % 2 === 1 && i <= pairs * 2) {
+        var code = document.createElement("code");
+        code.textContent = piece;
+        node.appendChild(code);
+      } else {
+        node.appendChild(document.createTextNode((i > pairs * 2 ? "`" : "") + piece));
+      }
+    });
+  }
+
   // Live checking: the server answers with `check`'s diagnostics, by field.
   var timer = null;
   function check() {
@@ -129,7 +145,13 @@
           answer.fields[name].forEach(function (d) {
             var li = document.createElement("li");
             li.className = d.severity;
-            li.textContent = d.message + (d.help ? " " + d.help : "");
+            codeSpans(li, d.message);
+            if (d.help) {
+              var help = document.createElement("span");
+              help.className = "help";
+              codeSpans(help, d.help);
+              li.appendChild(help);
+            }
             ul.appendChild(li);
           });
           field.appendChild(ul);
