@@ -250,6 +250,30 @@ fn a_unit_logs_in_saves_a_draft_with_errors_then_submits_and_gets_a_receipt() {
         "{}",
         receipt.body
     );
+    // It arrived after the deadline (this portal takes late entries): the receipt says so.
+    assert!(
+        receipt
+            .body
+            .contains("逾期（截止时间 2017年12月6日 23:59）"),
+        "{}",
+        receipt.body
+    );
+    // The receipt can be found again: from the entry's page and the unit's home, its link
+    // leads to the receipt of the commit that submitted it.
+    let receipt_link = format!("/entries/{slug}/receipt\"");
+    assert!(
+        alpha
+            .get(&format!("/entries/{slug}"))
+            .body
+            .contains(&receipt_link)
+    );
+    assert!(alpha.get("/").body.contains(&receipt_link));
+    let found = alpha.get(&format!("/entries/{slug}/receipt"));
+    assert_eq!(found.status, 303);
+    assert_eq!(
+        found.header("location"),
+        Some(format!("/entries/{slug}/receipt?commit={}", head.trim()).as_str())
+    );
     assert!(
         log(d)
             .lines()
@@ -536,6 +560,21 @@ fn uploads_are_judged_by_limit_type_and_content_and_named_safely() {
     assert!(r.body.contains("内容与扩展名不符"), "{}", r.body);
     let r = alpha.upload(path, &csrf, &[("files", "page.html", b"<p>x</p>")]);
     assert!(r.body.contains("类型不允许"), "{}", r.body);
+    // A good file chosen with a bad one is not saved either, and the page says so.
+    let r = alpha.upload(
+        path,
+        &csrf,
+        &[
+            ("files", "好.jpg", &jpeg()),
+            ("files", "page.html", b"<p>x</p>"),
+        ],
+    );
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(
+        r.body.contains("类型不允许") && r.body.contains("其他文件（好.jpg）也未上传"),
+        "{}",
+        r.body
+    );
     // Without the CSRF token first, nothing is read.
     let r = alpha.upload(path, "", &[("files", "a.jpg", &jpeg())]);
     assert_eq!(r.status, 403);
@@ -1335,10 +1374,38 @@ fn a_unit_with_an_extension_may_still_save_after_the_deadline() {
         "/entries/new",
         &with(
             ENTRY,
-            &[("csrf", &csrf), ("base", "new"), ("action", "draft")],
+            &[("csrf", &csrf), ("base", "new"), ("action", "submit")],
         ),
     );
     assert_eq!(r.status, 303, "{}", r.body);
+    // Within its extension: the receipt does not call it late.
+    let receipt = alpha.get(r.header("location").unwrap());
+    assert!(receipt.body.contains("申报回执"), "{}", receipt.body);
+    assert!(!receipt.body.contains("逾期"), "{}", receipt.body);
+    // A draft has no receipt: its link leads back to the entry.
+    let csrf = alpha.csrf("/entries/new");
+    let r = alpha.post(
+        "/entries/new",
+        &with(
+            ENTRY,
+            &[
+                ("csrf", &csrf),
+                ("base", "new"),
+                ("title", "另一个项目"),
+                ("action", "draft"),
+            ],
+        ),
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let draft = r
+        .header("location")
+        .unwrap()
+        .split('?')
+        .next()
+        .unwrap()
+        .to_string();
+    let back = alpha.get(&format!("{draft}/receipt"));
+    assert_eq!(back.header("location"), Some(draft.as_str()));
     let csrf = beta.csrf("/entries/new");
     let r = beta.post(
         "/entries/new",

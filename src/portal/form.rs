@@ -183,10 +183,18 @@ impl EntryForm {
                         for item in items {
                             let get =
                                 |k: &str| item.get(k).map(|(_, v)| text(v)).unwrap_or_default();
-                            self.attachments.push(AttachmentRow {
-                                file: get("file"),
-                                title: get("title"),
-                            });
+                            // The short form, `- photo.jpg`, names the file alone.
+                            let row = match item.as_map() {
+                                Some(_) => AttachmentRow {
+                                    file: get("file"),
+                                    title: get("title"),
+                                },
+                                None => AttachmentRow {
+                                    file: text(item),
+                                    title: String::new(),
+                                },
+                            };
+                            self.attachments.push(row);
                         }
                     }
                 }
@@ -583,6 +591,21 @@ mod tests {
     fn campaign() -> Campaign {
         let text = "title: t\nissuer: i\ncategories:\n  - {id: \"12\", name: a}\nunit_types:\n  - {id: county, name: 县, minimum: 1}\nunits:\n  - {id: lianchi, name: 莲池区总工会, type: county}\nfields:\n  extra:\n    - {key: investment, label: 投入经费, type: number}\n";
         shenbao_core::campaign::parse(std::path::Path::new("."), text.as_bytes().to_vec()).unwrap()
+    }
+
+    /// A file written by hand with the short form of attachments (`- photo.jpg`) shows its
+    /// files in the form, not empty rows.
+    #[test]
+    fn the_short_form_of_attachments_names_its_files() {
+        let c = campaign();
+        let text = "---\ntitle: 甲\nattachments:\n  - a.jpg\n  - file: b.pdf\n    title: 乙\n---\n";
+        let form = EntryForm::from_file(&c, text);
+        let rows: Vec<(&str, &str)> = form
+            .attachments
+            .iter()
+            .map(|a| (a.file.as_str(), a.title.as_str()))
+            .collect();
+        assert_eq!(rows, [("a.jpg", ""), ("b.pdf", "乙")]);
     }
 
     #[test]

@@ -479,6 +479,8 @@ fn unit_entries(loaded: &Loaded, unit: &str) -> Vec<serde_json::Value> {
                 "title": entry.map_or(slug.as_str(), |e| e.title.as_str()),
                 "state": state,
                 "kind": if errors > 0 { "error" } else if draft { "draft" } else { "submitted" },
+                // Submitted, even with errors that git brought: its receipt stands.
+                "submitted": !draft,
             })
         })
         .collect()
@@ -1232,20 +1234,42 @@ async fn receipt(
     let campaign = &loaded.project.campaign;
     let lang = campaign.language;
     let rel = paths::entry_file(&unit, &slug);
-    let commit = query.get("commit").cloned().unwrap_or_default();
-    // The receipt names a commit only if it is one of this entry's own.
-    let Some(info) = p.store.commit_info(&commit, &rel) else {
-        return not_found_page(&p);
-    };
     let entry = loaded
         .project
         .entries
         .iter()
         .find(|e| e.unit == unit && e.slug == slug);
-    let arrived = campaign
-        .deadline_for(&unit)
+    let Some(commit) = query.get("commit").cloned() else {
+        // From the entry's page: the receipt of the version submitted, if it is.
+        return match entry
+            .filter(|e| !e.draft)
+            .and_then(|_| p.store.file_times(&rel))
+        {
+            Some(t) => redirect(&format!(
+                "/entries/{}/receipt?commit={}",
+                url_part(&slug),
+                t.last
+            )),
+            None => redirect(&format!("/entries/{}", url_part(&slug))),
+        };
+    };
+    // The receipt names a commit only if it is one of this entry's own.
+    let Some(info) = p.store.commit_info(&commit, &rel) else {
+        return not_found_page(&p);
+    };
+    let deadline = campaign.deadline_for(&unit);
+    let arrived = deadline
         .map(|d| d.local(info.time, lang))
         .unwrap_or_else(|| info.time.to_string());
+    // An entry that first arrived after the unit's deadline (an extension counted) is late, as
+    // `check` and the status page judge it: the receipt says so.
+    let arrived_at = p
+        .store
+        .file_times(&rel)
+        .and_then(|t| jiff::Timestamp::from_second(t.arrived).ok());
+    let late = deadline
+        .filter(|d| arrived_at.is_some_and(|a| a > d.at))
+        .map(|d| d.written(lang));
     p.pages.render(
         lang,
         "receipt.html",
@@ -1259,6 +1283,7 @@ async fn receipt(
             "file": rel,
             "commit": info.id,
             "arrived": arrived,
+            "late": late,
             "issuer": campaign.issuer,
             "campaign": campaign.title,
         }),
@@ -1357,6 +1382,21 @@ async fn upload_files(
     if !refused.is_empty() || uploads.is_empty() {
         if refused.is_empty() {
             refused.push(lang.pick("没有选择文件。", "No file chosen.").to_string());
+        }
+        // A batch is saved whole or not at all: say so of the good files, or the clerk
+        // believes them saved.
+        if !uploads.is_empty() {
+            let names: Vec<&str> = uploads.iter().map(|u| u.original.as_str()).collect();
+            refused.push(match lang {
+                Lang::Zh => format!(
+                    "同一次选择的其他文件（{}）也未上传：请去掉上面的文件，重新选择上传。",
+                    names.join("、")
+                ),
+                Lang::En => format!(
+                    "The other files chosen with it ({}) were not uploaded either: choose them again without the file above.",
+                    names.join(", ")
+                ),
+            });
         }
         return p.pages.render(
             lang,

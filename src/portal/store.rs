@@ -167,6 +167,12 @@ impl Store {
         })
     }
 
+    /// The commit that made the branch's version of `rel` (the one its receipt names), and
+    /// when the file first arrived.
+    pub fn file_times(&self, rel: &str) -> Option<shenbao_git::commit::FileTimes> {
+        self.reader().file_times(rel)
+    }
+
     /// The campaign as committed, checked; loaded again only when the tip moved.
     pub fn loaded(&self) -> Result<Arc<Loaded>, String> {
         let tip = self.tip();

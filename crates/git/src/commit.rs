@@ -16,6 +16,16 @@ use git2::{FileMode, Oid, Repository, Signature, Status, StatusOptions};
 use crate::history::{campaign_prefix, repo_path};
 use shenbao_core::paths::relative_inside;
 
+/// When a file got to the branch: see [`Writer::file_times`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FileTimes {
+    /// The commit that made the version at the tip, and its time (seconds since the epoch).
+    pub last: Oid,
+    pub last_time: i64,
+    /// When the file first arrived on the branch (seconds since the epoch).
+    pub arrived: i64,
+}
+
 /// One file a commit adds, replaces or deletes.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Change {
@@ -324,6 +334,42 @@ impl Writer {
             Ok(entry) => Ok(Some(entry.id().to_string())),
             Err(e) if e.code() == git2::ErrorCode::NotFound => Ok(None),
             Err(e) => Err(e.into()),
+        }
+    }
+
+    /// What the branch's first-parent history says of `rel`: the commit that made its version
+    /// at the tip, and when the file first arrived (as `check` judges lateness). `None` when the
+    /// file is not on the branch. One walk back, as far as the file's arrival: for a receipt,
+    /// asked for by a click, not for every page.
+    pub fn file_times(&self, rel: &str) -> Option<FileTimes> {
+        let path = repo_path(&self.prefix, rel);
+        let blob = |c: &git2::Commit<'_>| {
+            c.tree()
+                .ok()?
+                .get_path(Path::new(&path))
+                .ok()
+                .map(|e| e.id())
+        };
+        let mut commit = self.repo.find_commit(self.tip().ok()??).ok()?;
+        let current = blob(&commit)?;
+        let mut last = None;
+        loop {
+            let parent = commit.parent(0).ok();
+            let before = parent.as_ref().and_then(blob);
+            if last.is_none() && before != Some(current) {
+                last = Some((commit.id(), commit.time().seconds()));
+            }
+            match parent {
+                Some(parent) if before.is_some() => commit = parent,
+                _ => {
+                    let (last, last_time) = last?;
+                    return Some(FileTimes {
+                        last,
+                        last_time,
+                        arrived: commit.time().seconds(),
+                    });
+                }
+            }
         }
     }
 
