@@ -402,6 +402,12 @@ fn a_unit_can_neither_read_nor_write_another_units_entries() {
         &[("csrf", &csrf), ("file", "photo.jpg")],
     );
     assert_eq!(r.status, 404);
+    assert_eq!(beta.get("/entries/good-entry/delete").status, 404);
+    let r = beta.post(
+        "/entries/good-entry/delete",
+        &[("csrf", &csrf), ("base", "")],
+    );
+    assert_eq!(r.status, 404);
     // An organiser page is not a unit's.
     assert_eq!(beta.get("/office").status, 403);
     assert_eq!(log(d).lines().count(), commits);
@@ -1348,6 +1354,109 @@ fn a_collecting_unit_names_a_unit_under_it_and_no_other_unit_can() {
     let slug = slug_of(r.header("location").unwrap());
     let text = std::fs::read_to_string(d.join(format!("submissions/beta/{slug}.md"))).unwrap();
     assert!(!text.contains("implementing_unit"), "{text}");
+}
+
+/// A draft the unit gave up on can be deleted from the portal, after a page that asks: its
+/// file and its files go in one commit. Not without the session's token, not a submitted
+/// entry, and not a version the clerk has not seen.
+#[test]
+fn a_unit_deletes_a_draft_it_gave_up_on_and_nothing_else() {
+    let (dir, _portal, alpha, _) = signed_in(true, &["alpha"]);
+    let d = dir.path();
+    let csrf = alpha.csrf("/entries/new");
+    let r = alpha.post(
+        "/entries/new",
+        &with(
+            ENTRY,
+            &[("csrf", &csrf), ("base", "new"), ("action", "draft")],
+        ),
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let slug = slug_of(r.header("location").unwrap());
+    let r = alpha.upload(
+        &format!("/entries/{slug}/files"),
+        &csrf,
+        &[("files", "photo.jpg", &jpeg())],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let file = format!("submissions/alpha/{slug}.md");
+    let photo = format!("submissions/alpha/{slug}/photo.jpg");
+    assert!(d.join(&photo).is_file());
+
+    // The draft's page offers it; the page that asks names the entry and its file.
+    let page = alpha.get(&format!("/entries/{slug}"));
+    assert!(
+        page.body.contains(&format!("/entries/{slug}/delete\"")),
+        "{}",
+        page.body
+    );
+    let ask = alpha.get(&format!("/entries/{slug}/delete"));
+    assert!(
+        ask.body
+            .contains("确定删除草稿《网上服务平台》吗？项目文件和它的 1 个附件"),
+        "{}",
+        ask.body
+    );
+    let base = ask
+        .body
+        .split("name=\"base\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    let commits = log(d).lines().count();
+
+    // Without the session's token, or from a version older than the stored one: nothing.
+    let r = alpha.post(&format!("/entries/{slug}/delete"), &[("base", &base)]);
+    assert_eq!(r.status, 403);
+    let r = alpha.post(
+        &format!("/entries/{slug}/delete"),
+        &[
+            ("csrf", &csrf),
+            ("base", "0000000000000000000000000000000000000000"),
+        ],
+    );
+    assert_eq!(r.status, 409, "{}", r.body);
+    assert_eq!(log(d).lines().count(), commits);
+
+    // Asked and confirmed: gone from the folder and the branch, in one commit.
+    let r = alpha.post(
+        &format!("/entries/{slug}/delete"),
+        &[("csrf", &csrf), ("base", &base)],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(r.header("location"), Some("/"));
+    assert_eq!(log(d).lines().count(), commits + 1);
+    assert!(
+        log(d)
+            .lines()
+            .next()
+            .unwrap()
+            .ends_with("甲区总工会：删除草稿《网上服务平台》")
+    );
+    let mut changed: Vec<String> = git(d, &["show", "--name-status", "--format=", "HEAD"])
+        .lines()
+        .map(str::to_string)
+        .collect();
+    changed.sort();
+    assert_eq!(changed, [format!("D\t{file}"), format!("D\t{photo}")]);
+    assert!(!d.join(&file).exists() && !d.join(&photo).exists());
+    assert!(!alpha.get("/").body.contains(&format!("/entries/{slug}\"")));
+    assert_eq!(git(d, &["status", "--porcelain"]), "");
+
+    // A submitted entry is not deleted: it is withdrawn first.
+    let ask = alpha.get("/entries/good-entry/delete");
+    assert_eq!(ask.status, 303);
+    let version = git(d, &["rev-parse", "HEAD:submissions/alpha/good-entry.md"]);
+    let r = alpha.post(
+        "/entries/good-entry/delete",
+        &[("csrf", &csrf), ("base", version.trim())],
+    );
+    assert_eq!(r.status, 409, "{}", r.body);
+    assert!(r.body.contains("请先撤回为草稿"), "{}", r.body);
+    assert!(d.join("submissions/alpha/good-entry.md").is_file());
 }
 
 #[test]

@@ -67,6 +67,10 @@ pub fn router(state: Shared) -> Router {
             post(upload_files).layer(upload_limit),
         )
         .route("/entries/{slug}/files/remove", post(remove_file))
+        .route(
+            "/entries/{slug}/delete",
+            get(delete_page).post(delete_draft),
+        )
         .route("/entries/{slug}/files/{name}", get(entry_file))
         .route("/card", get(card_page).post(save_card))
         .route("/card/scan", post(upload_scan).layer(upload_limit))
@@ -1469,7 +1473,7 @@ fn save_failed(p: &Portal, lang: Lang, e: SaveError, slug: &str) -> Page {
     let reason = match e {
         SaveError::Conflict => lang
             .pick(
-                "此项目刚被他人修改，请重新打开后再操作。",
+                "此项目刚被修改过（在另一个窗口，或由本单位的其他人），请重新打开后再操作。",
                 "Someone changed this entry meanwhile; open it again and retry.",
             )
             .to_string(),
@@ -1550,6 +1554,115 @@ async fn remove_file(
     };
     match commit(&p, request, ()).await {
         Ok(commit) => redirect(&format!("/entries/{}?saved={commit}", url_part(&slug))),
+        Err(e) => save_failed(&p, lang, e, &slug),
+    }
+}
+
+/// A draft of the unit's, as its delete pages need it: the stored form and the version it was
+/// read at. `None` for what is not this unit's entry.
+fn own_entry(p: &Portal, unit: &str, slug: &str) -> Option<(EntryForm, Option<String>)> {
+    let rel = paths::entry_file(unit, slug);
+    if !plain_slug(slug) {
+        return None;
+    }
+    let version = p.store.version(&rel)?;
+    let text = p.stored_text(&rel)?;
+    let campaign = &p.store.loaded().ok()?.project.campaign;
+    Some((EntryForm::from_file(campaign, &text), Some(version)))
+}
+
+/// Asks before a draft is deleted (a page, so that it works without JavaScript).
+async fn delete_page(
+    State(p): State<Shared>,
+    headers: HeaderMap,
+    UrlPath(slug): UrlPath<String>,
+) -> Page {
+    let UnitCtx { who, unit, loaded } = match p.unit_reads(&headers) {
+        Ok(c) => c,
+        Err(e) => return e,
+    };
+    let lang = loaded.project.campaign.language;
+    let Some((form, base)) = own_entry(&p, &unit, &slug) else {
+        return not_found_page(&p);
+    };
+    if !form.draft {
+        return redirect(&format!("/entries/{}", url_part(&slug)));
+    }
+    p.pages.render(
+        lang,
+        "delete.html",
+        json!({
+            "title": lang.pick("删除草稿", "Delete the draft"),
+            "csrf": p.keys.csrf(&who.session),
+            "slug": slug,
+            "base": base,
+            "entry_title": form.title,
+            "files": folder_files(&p.store.root, &unit, &slug).len(),
+        }),
+        StatusCode::OK,
+    )
+}
+
+/// Deletes a draft the unit gave up on: its file and its folder's files, in one commit. A
+/// submitted entry is withdrawn first, so that deleting one is never a slip.
+async fn delete_draft(
+    State(p): State<Shared>,
+    headers: HeaderMap,
+    UrlPath(slug): UrlPath<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Page {
+    let UnitCtx { who, unit, loaded } = match p.unit_writes(&headers, value(&pairs, "csrf")) {
+        Ok(c) => c,
+        Err(e) => return e,
+    };
+    let campaign = &loaded.project.campaign;
+    let lang = campaign.language;
+    let Some((form, _)) = own_entry(&p, &unit, &slug) else {
+        return not_found_page(&p);
+    };
+    if closed(campaign, &unit) {
+        return plain(
+            StatusCode::FORBIDDEN,
+            lang.pick("申报已截止。", "Submissions are closed."),
+        );
+    }
+    if !form.draft {
+        return p.pages.render(
+            lang,
+            "refused.html",
+            json!({"title": lang.pick("未删除", "Not deleted"), "reasons": [lang.pick("已提交的项目不能删除：请先撤回为草稿。", "A submitted entry cannot be deleted: withdraw it to a draft first.")], "back": format!("/entries/{}", url_part(&slug))}),
+            StatusCode::CONFLICT,
+        );
+    }
+    let rel = paths::entry_file(&unit, &slug);
+    let folder = paths::attachment_folder(&unit, &slug);
+    let mut changes: Vec<Change> = folder_files(&p.store.root, &unit, &slug)
+        .into_iter()
+        .map(|name| Change {
+            path: format!("{folder}/{name}"),
+            content: Content::Delete,
+        })
+        .collect();
+    changes.push(Change {
+        path: rel.clone(),
+        content: Content::Delete,
+    });
+    let unit_name = account_name(campaign, &who.account);
+    let request = Save {
+        changes,
+        author: author(campaign, &unit),
+        message: lang
+            .pick(
+                &format!("{unit_name}：删除草稿《{}》", form.title),
+                &format!("{unit_name}: delete the draft \"{}\"", form.title),
+            )
+            .to_string(),
+        // The version the clerk saw when asked: an edit since then (another window) is a
+        // conflict, not deleted unseen.
+        based_on: vec![(rel, Some(value(&pairs, "base").to_string()))],
+    };
+    match commit(&p, request, ()).await {
+        Ok(_) => redirect("/"),
         Err(e) => save_failed(&p, lang, e, &slug),
     }
 }

@@ -18,6 +18,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("office.html", include_str!("templates/office.html")),
     ("reminders.html", include_str!("templates/reminders.html")),
     ("refused.html", include_str!("templates/refused.html")),
+    ("delete.html", include_str!("templates/delete.html")),
 ];
 
 pub const PORTAL_CSS: &str = include_str!("static/portal.css");
