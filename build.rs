@@ -6,7 +6,8 @@
 //! Likewise for the validators the tests run on the built pages: `cfg(axe)` when axe-core's
 //! `axe.min.js` is here (`SHENBAO_AXE`, or `tools/node_modules` after `npm ci` in `tools/`),
 //! `cfg(vnu)` when the Nu Html Checker's `vnu.jar` (`SHENBAO_VNU`, or the same folder) and
-//! Java (`SHENBAO_JAVA`, or `java` on `PATH`) are.
+//! Java (`SHENBAO_JAVA`, or `java` on `PATH`) are; `cfg(pdftotext)` when poppler's `pdftotext`
+//! is (`SHENBAO_PDFTOTEXT`, or on `PATH`), to read what a printed page says.
 
 use std::path::PathBuf;
 
@@ -36,6 +37,8 @@ fn main() {
     println!("cargo::rustc-check-cfg=cfg(chromedriver)");
     println!("cargo::rustc-check-cfg=cfg(axe)");
     println!("cargo::rustc-check-cfg=cfg(vnu)");
+    println!("cargo::rustc-check-cfg=cfg(pdftotext)");
+    println!("cargo::rerun-if-env-changed=SHENBAO_PDFTOTEXT");
     println!("cargo::rerun-if-env-changed=PATH");
     println!("cargo::rerun-if-env-changed=SHENBAO_AXE");
     println!("cargo::rerun-if-env-changed=SHENBAO_VNU");
@@ -53,6 +56,9 @@ fn main() {
     }
     if chromium && found("SHENBAO_CHROMEDRIVER", &["chromedriver"]) {
         println!("cargo::rustc-cfg=chromedriver");
+    }
+    if found("SHENBAO_PDFTOTEXT", &["pdftotext"]) {
+        println!("cargo::rustc-cfg=pdftotext");
     }
     if tool("SHENBAO_AXE", "tools/node_modules/axe-core/axe.min.js") {
         println!("cargo::rustc-cfg=axe");

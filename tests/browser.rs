@@ -410,6 +410,43 @@ fn typing_a_query_searches_keeps_it_in_the_url_and_a_reload_restores_it() {
 /// The page sizes (width, height in points) of `path` printed to PDF by headless Chromium, as
 /// a clerk's "print" gives it.
 fn printed_pages(path: &str) -> Vec<(f64, f64)> {
+    let (_profile, pdf) = print(path);
+    let bytes = std::fs::read(&pdf).unwrap();
+    // Each page object names its size: `/MediaBox [0 0 width height]`.
+    String::from_utf8_lossy(&bytes)
+        .split("/MediaBox [")
+        .skip(1)
+        .map(|rest| {
+            let n: Vec<f64> = rest
+                .split(']')
+                .next()
+                .unwrap()
+                .split_whitespace()
+                .map(|x| x.parse().unwrap())
+                .collect();
+            (n[2] - n[0], n[3] - n[1])
+        })
+        .collect()
+}
+
+/// The text of each printed page of `path` (as `pdftotext` reads it).
+fn printed_text(path: &str) -> Vec<String> {
+    let (_profile, pdf) = print(path);
+    let out = Command::new(std::env::var_os("SHENBAO_PDFTOTEXT").unwrap_or("pdftotext".into()))
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext");
+    let text = String::from_utf8(out.stdout).unwrap();
+    text.split('\u{c}')
+        .filter(|page| !page.trim().is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// `path` of the site printed to PDF by Chromium, as a user prints it (no browser header or
+/// footer): the PDF, in a folder that lives as long as the first value.
+fn print(path: &str) -> (tempfile::TempDir, std::path::PathBuf) {
     let browser = chromium().expect("chromium");
     let profile = tempfile::tempdir().unwrap();
     let pdf = profile.path().join("printed.pdf");
@@ -431,27 +468,12 @@ fn printed_pages(path: &str) -> Vec<(f64, f64)> {
         .stdin(Stdio::null())
         .output()
         .expect("chromium prints");
-    let bytes = std::fs::read(&pdf).unwrap_or_else(|e| {
-        panic!(
-            "no PDF of {path} ({e}): {}",
-            String::from_utf8_lossy(&out.stderr)
-        )
-    });
-    // Each page object names its size: `/MediaBox [0 0 width height]`.
-    String::from_utf8_lossy(&bytes)
-        .split("/MediaBox [")
-        .skip(1)
-        .map(|rest| {
-            let n: Vec<f64> = rest
-                .split(']')
-                .next()
-                .unwrap()
-                .split_whitespace()
-                .map(|x| x.parse().unwrap())
-                .collect();
-            (n[2] - n[0], n[3] - n[1])
-        })
-        .collect()
+    assert!(
+        pdf.is_file(),
+        "no PDF of {path}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (profile, pdf)
 }
 
 /// The whole roster, six columns wide, prints landscape; a unit's roster and an entry's form
@@ -469,6 +491,30 @@ fn the_whole_roster_prints_landscape_and_the_sheets_portrait() {
         let pages = printed_pages(path);
         assert!(!pages.is_empty());
         assert!(pages.iter().all(|(w, h)| w < h), "{path}: {pages:?}");
+    }
+}
+
+/// Every printed page is numbered, page of pages: a signed roster of several sheets cannot lose
+/// or swap one unseen.
+#[test]
+#[cfg_attr(
+    not(all(chromium, pdftotext)),
+    ignore = "needs Chromium and pdftotext: sudo apt-get install chromium poppler-utils"
+)]
+fn printed_pages_are_numbered_page_of_pages() {
+    for path in ["roster/", "roster/alpha/", "entries/alpha/wangshang/"] {
+        let pages = printed_text(path);
+        assert!(!pages.is_empty(), "{path}");
+        let n = pages.len();
+        for (i, page) in pages.iter().enumerate() {
+            // pdftotext reads `1 / 2` without its spaces.
+            let number = format!("{}/{n}", i + 1);
+            assert!(
+                page.lines().any(|l| l.replace(' ', "") == number),
+                "{path}: page {} lacks {number}: {page}",
+                i + 1
+            );
+        }
     }
 }
 

@@ -167,6 +167,63 @@ fn an_entry_that_arrives_after_the_deadline_is_late_and_an_edit_after_it_is_not(
     );
 }
 
+/// A unit that signed its roster and then submitted more has a sheet that does not list the
+/// newer entries: a warning naming them, until a new scan replaces the old one. An edit to an
+/// entry already on the sheet does not count.
+#[test]
+fn a_signed_roster_older_than_an_entry_is_out_of_date_until_scanned_again() {
+    let newer = "submissions/alpha/weiquan.md";
+    let (dir, held) = repository(&[newer]);
+    let d = dir.path();
+    common::edit(
+        &d.join("submissions/alpha/wangshang.md"),
+        "示例内容。",
+        "示例内容，补充了数据。",
+    );
+    commit(
+        d,
+        ALPHA,
+        "2017-12-02T10:00:00+08:00",
+        "an edit after signing",
+    );
+    assert!(codes_at(d, &[], "roster-outdated").is_empty());
+
+    put(d, &held, newer);
+    commit(d, ALPHA, "2017-12-03T10:00:00+08:00", "one more entry");
+    assert_eq!(
+        codes_at(d, &[], "roster-outdated"),
+        ["submissions/alpha/unit.yaml"]
+    );
+    let run = shenbao(d, &["check"]);
+    assert!(
+        run.stdout.contains(
+            "签字盖章的汇总表 `signed.jpg` 上传之后，又提交了 1 个项目（《劳动争议调解进车间》）"
+        ),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("shenbao roster --unit alpha --format html"),
+        "{}",
+        run.stdout
+    );
+
+    // A new scan, signed after the entry arrived.
+    std::fs::write(
+        d.join("submissions/alpha/signed.jpg"),
+        b"\xff\xd8\xff\xe0 a new scan",
+    )
+    .unwrap();
+    commit(
+        d,
+        ALPHA,
+        "2017-12-04T10:00:00+08:00",
+        "the roster signed again",
+    );
+    assert!(codes_at(d, &[], "roster-outdated").is_empty());
+}
+
 #[test]
 fn a_unit_granted_an_extension_is_judged_by_its_own_date() {
     let late = "submissions/beta/dangjian.md";

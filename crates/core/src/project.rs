@@ -305,6 +305,11 @@ impl Project {
             self.history.as_ref(),
             &self.entries,
         ));
+        all.extend(rules::deadline::outdated_rosters(
+            self.history.as_ref(),
+            &self.cards,
+            &self.entries,
+        ));
         all.extend(rules::units::check(
             &self.campaign,
             &self.folders,

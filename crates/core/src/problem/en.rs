@@ -123,6 +123,13 @@ pub(super) fn message(problem: &Problem) -> String {
         Problem::RosterUnsigned { unit } => {
             format!("`{unit}` has not uploaded its signed and stamped roster")
         }
+        Problem::RosterOutdated { file, later, .. } => format!(
+            "{} entr{} arrived after the signed roster `{file}` was uploaded, so the signed sheet does not list {}: {}",
+            later.len(),
+            if later.len() == 1 { "y" } else { "ies" },
+            if later.len() == 1 { "it" } else { "them" },
+            later.iter().map(|t| format!("“{t}”")).collect::<Vec<_>>().join(", ")
+        ),
         Problem::NotAnEntry { name, .. } => format!(
             "{name} is not an entry: entries are files ending in .md; this one is neither checked nor published"
         ),
@@ -229,6 +236,9 @@ pub(super) fn help(problem: &Problem) -> Option<String> {
         Problem::RosterUnsigned { .. } => {
             "point `roster_signed` in unit.yaml at a scan or photo of the signed roster".into()
         }
+        Problem::RosterOutdated { unit, .. } => format!(
+            "print the unit's roster again (the portal's unit card page, or `shenbao roster --unit {unit} --format html`), have it signed and stamped, and replace the scan"
+        ),
         Problem::NotAnEntry { unit, name } => match not_an_entry(name) {
             Misnamed::Case(stem) => format!("make the extension lower case: {stem}.md"),
             Misnamed::Suffix(stem) => {
@@ -581,6 +591,11 @@ pub(super) fn description(kind: Kind) -> Description {
             "Signed roster missing",
             "A unit that has submitted entries has not uploaded its signed and stamped roster. A warning.",
             "Put a scan or photo of the signed roster in the unit's folder and name it in `roster_signed` in unit.yaml.",
+        ),
+        Kind::RosterOutdated => (
+            "Signed roster out of date",
+            "Entries first arrived after the unit uploaded its signed and stamped roster, so the signed sheet does not list them. A warning.",
+            "Print the unit's roster again, have it signed and stamped, and replace the scan.",
         ),
         Kind::LateSubmission => (
             "Late submission",

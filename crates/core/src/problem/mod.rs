@@ -155,6 +155,15 @@ pub enum Problem {
     RosterUnsigned {
         unit: String,
     },
+    /// The signed roster was last changed before some of the unit's entries first arrived: the
+    /// sheet its head signed does not list them.
+    RosterOutdated {
+        unit: String,
+        /// The scan, as `roster_signed` names it.
+        file: String,
+        /// The titles of the entries that arrived after it, in the unit's order.
+        later: Vec<String>,
+    },
     /// A file in a unit's folder that is neither an entry (`*.md`), its card, nor its signed
     /// roster: read by nothing, published nowhere (`项目.md.txt`, `项目.MD`, `申报表.docx`).
     NotAnEntry {
@@ -333,6 +342,7 @@ catalogue! {
     // An error once `fatal` (after the deadline): see `Problem::severity`.
     QuotaShort:          "quota-short",          Warning,  true;
     RosterUnsigned:      "roster-unsigned",      Warning,  true;
+    RosterOutdated:      "roster-outdated",      Warning,  true;
     NotAnEntry:          "not-an-entry",         Warning,  true;
     LateSubmission:      "late-submission",      Error,    false;
     OutsideOwnFolder:    "outside-own-folder",   Error,    true;
@@ -438,6 +448,7 @@ impl Problem {
             Problem::DuplicateEntry { .. } => Kind::DuplicateEntry,
             Problem::QuotaShort { .. } => Kind::QuotaShort,
             Problem::RosterUnsigned { .. } => Kind::RosterUnsigned,
+            Problem::RosterOutdated { .. } => Kind::RosterOutdated,
             Problem::NotAnEntry { .. } => Kind::NotAnEntry,
             Problem::LateSubmission { .. } => Kind::LateSubmission,
             Problem::OutsideOwnFolder { .. } => Kind::OutsideOwnFolder,

@@ -293,6 +293,11 @@ fn samples() -> Vec<Problem> {
             fatal: true,
         },
         Problem::RosterUnsigned { unit: s("alpha") },
+        Problem::RosterOutdated {
+            unit: s("alpha"),
+            file: s("huizongbiao.jpg"),
+            later: vec![s("网上服务平台"), s("职工之家")],
+        },
         Problem::NotAnEntry {
             unit: s("alpha"),
             name: s("项目.MD"),

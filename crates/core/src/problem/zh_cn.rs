@@ -96,6 +96,15 @@ pub(super) fn message(problem: &Problem) -> String {
         Problem::RosterUnsigned { unit } => {
             format!("单位 `{unit}` 尚未上传签字盖章的《申报汇总表》")
         }
+        Problem::RosterOutdated { file, later, .. } => format!(
+            "签字盖章的汇总表 `{file}` 上传之后，又提交了 {} 个项目（{}），签过的汇总表中没有",
+            later.len(),
+            later
+                .iter()
+                .map(|t| format!("《{t}》"))
+                .collect::<Vec<_>>()
+                .join("、")
+        ),
         Problem::NotAnEntry { name, .. } => {
             format!("{name} 不是申报文件：项目须写成以 .md 结尾的文件，此文件不会被检查或发布")
         }
@@ -200,6 +209,9 @@ pub(super) fn help(problem: &Problem) -> Option<String> {
         Problem::RosterUnsigned { .. } => {
             "在 unit.yaml 中用 roster_signed 指向签字盖章后的汇总表扫描件或照片".into()
         }
+        Problem::RosterOutdated { unit, .. } => format!(
+            "重新打印本单位的汇总表（申报平台的“单位信息与签章”页，或 `shenbao roster --unit {unit} --format html`），签字盖章后替换原扫描件"
+        ),
         Problem::NotAnEntry { unit, name } => match not_an_entry(name) {
             Misnamed::Case(stem) => format!("把扩展名改成小写：{stem}.md"),
             Misnamed::Suffix(stem) => {
@@ -769,6 +781,11 @@ pub(super) fn description(kind: Kind) -> Description {
             "缺少签章汇总表",
             "已提交项目的单位尚未上传负责人签字并盖章的汇总表。这是警告。",
             "把签章汇总表的扫描件或照片放进单位文件夹，并在 unit.yaml 的 `roster_signed` 中写明文件名。",
+        ),
+        Kind::RosterOutdated => (
+            "签章汇总表不是最新的",
+            "单位上传签字盖章的汇总表之后，又有项目首次提交，签过的汇总表中没有这些项目。这是警告。",
+            "重新打印本单位的汇总表，签字盖章后替换原扫描件。",
         ),
         Kind::LateSubmission => (
             "逾期提交",

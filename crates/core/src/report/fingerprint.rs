@@ -56,7 +56,8 @@ fn subject(problem: &Problem) -> String {
         Problem::UnitCardMissing { unit }
         | Problem::WrongChannel { unit, .. }
         | Problem::QuotaShort { unit, .. }
-        | Problem::RosterUnsigned { unit } => unit.clone(),
+        | Problem::RosterUnsigned { unit }
+        | Problem::RosterOutdated { unit, .. } => unit.clone(),
         Problem::UnitMismatch { .. } => "unit".into(),
         Problem::DuplicateEntry { title, .. } => title.clone(),
         Problem::OutsideOwnFolder { email, .. } => email.clone(),

@@ -1,10 +1,13 @@
-//! The deadline: entries that first reached the main line after it are late. Judged only with
-//! a full history; a shallow clone is said once and nothing is judged.
+//! What the main line's times say: entries that first reached it after the deadline are late,
+//! and a signed roster older than some of its unit's entries is out of date. Judged only with a
+//! full history; a shallow clone is said once and nothing is judged.
+
+use std::collections::HashMap;
 
 use crate::campaign::Campaign;
 use crate::diagnostic::Diagnostic;
 use crate::history::History;
-use crate::model::Entry;
+use crate::model::{Entry, UnitCard};
 use crate::problem::Problem;
 use crate::source::Pos;
 
@@ -38,6 +41,47 @@ pub fn check(campaign: &Campaign, history: Option<&History>, entries: &[Entry]) 
                         arrived: at,
                         deadline: deadline.clone(),
                         commit: arrived.short().to_string(),
+                    },
+                )
+            })
+        })
+        .collect()
+}
+
+/// Signed rosters older than some of their unit's entries: a unit that uploaded its signed sheet
+/// and then submitted more has a sheet that does not list them. Judged, as lateness is, by when
+/// each entry first reached the main line, against when the scan last changed there.
+pub fn outdated_rosters(
+    history: Option<&History>,
+    cards: &HashMap<String, UnitCard>,
+    entries: &[Entry],
+) -> Vec<Diagnostic> {
+    let Some(history) = history.filter(|h| !h.shallow) else {
+        return Vec::new();
+    };
+    let mut units: Vec<(&String, &UnitCard)> = cards.iter().collect();
+    units.sort_by_key(|(unit, _)| *unit);
+    units
+        .into_iter()
+        .filter_map(|(unit, card)| {
+            let file = card.roster_signed.as_deref()?;
+            let folder = crate::paths::unit_folder(unit);
+            let scan = file.trim_start_matches("./");
+            let signed = history.get(&format!("{folder}/{scan}"))?.changed.time;
+            let later: Vec<String> = entries
+                .iter()
+                .filter(|e| e.unit == *unit && !e.draft)
+                .filter(|e| e.arrived.as_ref().is_some_and(|a| a.time > signed))
+                .map(|e| e.title.clone())
+                .collect();
+            (!later.is_empty()).then(|| {
+                Diagnostic::new(
+                    format!("{folder}/unit.yaml"),
+                    Pos::START,
+                    Problem::RosterOutdated {
+                        unit: unit.clone(),
+                        file: file.to_string(),
+                        later,
                     },
                 )
             })
