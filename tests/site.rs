@@ -457,6 +457,24 @@ fn roster_command_writes_the_same_exports() {
     assert!(run.stdout.contains("<style>") && run.stdout.contains("主要领导签字"));
     assert!(run.stdout.contains("“指尖上的工会”网上服务平台"));
     assert!(!run.stdout.contains("党建带工建"), "only alpha's entries");
+    // The whole roster, printed alone: every unit's entries, and nothing of a site that is not
+    // there (menu, links, downloads, a print button needing a script).
+    let run = shenbao(dir.path(), &["roster", "--format", "html"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let page = &run.stdout;
+    assert!(page.contains("<style>"), "{page}");
+    assert!(page.contains("“指尖上的工会”网上服务平台") && page.contains("党建带工建"));
+    assert!(!page.contains("<script"), "{page}");
+    assert_eq!(
+        page.matches("href=").count(),
+        page.matches("href=\"#main\"").count(),
+        "a link that leads nowhere: {page}"
+    );
+    assert!(
+        !page.contains("data-print") && !page.contains("class=\"nav\""),
+        "{page}"
+    );
+    assert!(page.contains("打印"), "how to print it: {page}");
 }
 
 /// What a feed or sitemap validator would say: the first thing wrong, if any.
