@@ -74,6 +74,47 @@ pub fn extension(path: &Path) -> String {
         .unwrap_or_default()
 }
 
+/// The order of a unit's entries, as people count: numbers in names by their value
+/// (`项目2` before `项目10`, as a file manager lists them), the rest as written; names
+/// equal so (`t01`, `t1`) by their bytes, so that the order is total. Every list, page and
+/// roster of entries follows it.
+pub fn slug_order(a: &str, b: &str) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
+    let (mut x, mut y) = (a.as_bytes(), b.as_bytes());
+    loop {
+        match (x.first(), y.first()) {
+            (None, None) => return a.cmp(b),
+            (None, Some(_)) => return Ordering::Less,
+            (Some(_), None) => return Ordering::Greater,
+            (Some(p), Some(q)) if p.is_ascii_digit() && q.is_ascii_digit() => {
+                let digits = |s: &[u8]| s.iter().take_while(|c| c.is_ascii_digit()).count();
+                let (m, n) = (digits(x), digits(y));
+                let value = |s: &[u8]| {
+                    let zeros = s.iter().take_while(|&&c| c == b'0').count();
+                    s[zeros..].to_vec()
+                };
+                let (u, v) = (value(&x[..m]), value(&y[..n]));
+                let by_value = u.len().cmp(&v.len()).then_with(|| u.cmp(&v));
+                if by_value != Ordering::Equal {
+                    return by_value;
+                }
+                (x, y) = (&x[m..], &y[n..]);
+            }
+            (Some(p), Some(q)) => {
+                if p != q {
+                    return p.cmp(q);
+                }
+                (x, y) = (&x[1..], &y[1..]);
+            }
+        }
+    }
+}
+
+/// The order of entries across units: by unit folder, then [`slug_order`].
+pub fn entry_order(a: (&str, &str), b: (&str, &str)) -> std::cmp::Ordering {
+    a.0.cmp(b.0).then_with(|| slug_order(a.1, b.1))
+}
+
 /// An entry: its unit and its slug (the file name without `.md`). Written `unit/slug`, unique in
 /// a campaign.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -117,6 +158,21 @@ impl fmt::Display for EntryId {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn entries_are_ordered_as_people_count() {
+        let mut slugs = vec!["t10", "t2", "t1", "项目10", "项目9", "t01", "a", "t1a", "t1b", "b2c10", "b2c9"];
+        slugs.sort_by(|a, b| slug_order(a, b));
+        assert_eq!(
+            slugs,
+            ["a", "b2c9", "b2c10", "t01", "t1", "t1a", "t1b", "t2", "t10", "项目9", "项目10"]
+        );
+        assert_eq!(slug_order("x", "x"), std::cmp::Ordering::Equal);
+        assert_eq!(
+            entry_order(("alpha", "t10"), ("beta", "t2")),
+            std::cmp::Ordering::Less
+        );
+    }
 
     #[test]
     fn paths_that_climb_out_or_are_absolute_are_refused() {

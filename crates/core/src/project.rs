@@ -251,7 +251,7 @@ impl Project {
             let folder = self.folders.iter_mut().find(|f| f.id == unit);
             let at = self
                 .entries
-                .binary_search_by(|e| (e.unit.as_str(), e.slug.as_str()).cmp(&(&unit, &slug)));
+                .binary_search_by(|e| paths::entry_order((&e.unit, &e.slug), (&unit, &slug)));
             if let Ok(i) = at {
                 self.entries.remove(i);
             }
@@ -259,7 +259,7 @@ impl Project {
                 folder.entries.retain(|s| *s != slug);
                 if exists {
                     folder.entries.push(slug.clone());
-                    folder.entries.sort();
+                    folder.entries.sort_by(|a, b| paths::slug_order(a, b));
                 }
             }
             self.entry_diagnostics.remove(&rel);
@@ -282,7 +282,7 @@ impl Project {
                 }
                 let at = self
                     .entries
-                    .binary_search_by(|e| (e.unit.as_str(), e.slug.as_str()).cmp(&(&unit, &slug)))
+                    .binary_search_by(|e| paths::entry_order((&e.unit, &e.slug), (&unit, &slug)))
                     .unwrap_or_else(|i| i);
                 self.entries.insert(at, entry);
             }

@@ -95,7 +95,7 @@ fn scan_unit(dir: &Path, id: String) -> std::io::Result<UnitFolder> {
             others.push(name);
         }
     }
-    entries.sort();
+    entries.sort_by(|a, b| crate::paths::slug_order(a, b));
     others.sort();
     Ok(UnitFolder {
         id,

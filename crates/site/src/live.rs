@@ -296,7 +296,7 @@ impl Live {
         for &i in &dirty.entries {
             let view = &model.entries[i];
             let found = project.entries.binary_search_by(|e| {
-                (e.unit.as_str(), e.slug.as_str()).cmp(&(&view.unit, &view.slug))
+                shenbao_core::paths::entry_order((&e.unit, &e.slug), (&view.unit, &view.slug))
             });
             if let Ok(at) = found {
                 self.sources
@@ -400,7 +400,7 @@ impl Live {
             };
             let found = project
                 .entries
-                .binary_search_by(|e| (e.unit.as_str(), e.slug.as_str()).cmp(&(&unit, &slug)));
+                .binary_search_by(|e| shenbao_core::paths::entry_order((&e.unit, &e.slug), (&unit, &slug)));
             let Ok(at) = found else {
                 return Ok(None);
             };
