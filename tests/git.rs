@@ -143,8 +143,34 @@ fn an_entry_that_arrives_after_the_deadline_is_late_and_an_edit_after_it_is_not(
     assert_eq!(status_of(d, "beta")["late"], 1);
     assert_eq!(status_of(d, "alpha")["late"], 0);
 
-    // Entry pages and the feed carry the dates; the late entry is an error, so build the rest.
-    std::fs::remove_file(d.join(late)).unwrap();
+    // The site is built all the same, late entry and all (no edit can mend a time, and the
+    // status page is where lateness shows), saying so; entry pages and the feed carry the dates.
+    let run = shenbao(d, &["build"]);
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    assert!(
+        run.stderr.contains("1 个项目逾期提交；网站照常生成"),
+        "{}",
+        run.stderr
+    );
+    let status = std::fs::read_to_string(d.join("public/status/index.html")).unwrap();
+    assert!(
+        status.contains("<strong class=\"late\">1</strong>"),
+        "{status}"
+    );
+    assert!(d.join("public/entries/beta/dangjian/index.html").is_file());
+    // Any other error still stops it.
+    common::edit(
+        &d.join("submissions/alpha/weiquan.md"),
+        "category: ",
+        "category: 99 #",
+    );
+    let run = shenbao(d, &["build"]);
+    assert_eq!(run.code, 1, "{}\n{}", run.stdout, run.stderr);
+    common::edit(
+        &d.join("submissions/alpha/weiquan.md"),
+        "category: 99 #",
+        "category: ",
+    );
     let run = shenbao(d, &["build"]);
     assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
     let page = std::fs::read_to_string(d.join("public/entries/alpha/weiquan/index.html")).unwrap();

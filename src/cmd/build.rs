@@ -97,15 +97,24 @@ pub fn run(globals: &Globals, args: Args) -> Result<Outcome, CliError> {
         Ok(p) => p,
         Err(outcome) => return Ok(outcome),
     };
-    // A draft is not published (unless --drafts): its errors — the portal saves drafts with
-    // errors on purpose — do not stop the site of everyone else's entries.
+    // Errors in drafts that are not published, and late arrivals, do not stop the site of
+    // everyone else's entries (see `Diagnostic::stops_the_site`); they are counted below.
+    let stopping = project
+        .diagnostics
+        .iter()
+        .filter(|d| d.stops_the_site(args.drafts))
+        .count();
     let in_drafts = project
         .diagnostics
         .iter()
         .filter(|d| !args.drafts && d.in_draft && d.severity() == Severity::Error)
         .count();
+    let late = project
+        .diagnostics
+        .iter()
+        .filter(|d| d.code() == "late-submission" && (args.drafts || !d.in_draft))
+        .count();
     let counts = diagnostic::count(&project.diagnostics);
-    let stopping = counts.errors - in_drafts;
     let lang = super::lang(globals, &project);
     if stopping > 0 {
         let ctx = super::context(lang, &project, &project.diagnostics);
@@ -131,6 +140,16 @@ pub fn run(globals: &Globals, args: Args) -> Result<Outcome, CliError> {
                 "shenbao: note: {n} error(s) in drafts; drafts are not published, so the site is built (see `shenbao check`)"
             )
             .replace("{n}", &in_drafts.to_string())
+        );
+    }
+    if late > 0 {
+        eprintln!(
+            "{}",
+            lang.pick(
+                "shenbao：注意：{n} 个项目逾期提交；网站照常生成，申报进度页标明逾期（`shenbao check` 可查看）",
+                "shenbao: note: {n} entr(ies) arrived late; the site is built, and its status page shows them late (see `shenbao check`)"
+            )
+            .replace("{n}", &late.to_string())
         );
     }
     let out = match &args.out {

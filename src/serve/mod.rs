@@ -14,7 +14,6 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
-use shenbao_core::diagnostic;
 use shenbao_core::lang::Lang;
 use shenbao_core::project::{self, LoadError, LoadOptions, Project};
 use shenbao_core::summary::Summary;
@@ -237,10 +236,16 @@ fn rebuild(
         return;
     };
     let lang = options.lang.unwrap_or(project.campaign.language);
-    let counts = diagnostic::count(&project.diagnostics);
+    // What keeps the site from being built: as for `build` (not a draft's errors while drafts
+    // are not shown, nor a late arrival).
+    let stopping = project
+        .diagnostics
+        .iter()
+        .filter(|d| d.stops_the_site(options.drafts))
+        .count();
     // Held until the whole update is served: requests for other pages wait for it.
     let settling = if let (true, 0, Some(live), Some(paths)) =
-        (incremental, counts.errors, &mut session.live, &changed)
+        (incremental, stopping, &mut session.live, &changed)
         && let Ok(Some(ready)) = live.preview(project, paths)
         && !ready.is_empty()
     {
@@ -256,7 +261,7 @@ fn rebuild(
         None
     };
     let mut problems = Vec::new();
-    if counts.errors > 0 {
+    if stopping > 0 {
         problems = overlay::problems(&project.diagnostics, lang);
     } else {
         let summary = Summary::of(project, options.drafts);

@@ -40,6 +40,16 @@ impl Diagnostic {
     pub fn help(&self, lang: Lang) -> Option<String> {
         self.problem.help(lang)
     }
+
+    /// Whether this keeps the site from being built (`build`, `serve`): an error, but not one
+    /// in a draft that is not published (the portal saves drafts with errors on purpose), nor a
+    /// late arrival — no edit can mend a time, the status page is where lateness is shown,
+    /// and an entry on the main line is one the organisers let in.
+    pub fn stops_the_site(&self, drafts: bool) -> bool {
+        self.severity() == Severity::Error
+            && (drafts || !self.in_draft)
+            && !matches!(self.problem, Problem::LateSubmission { .. })
+    }
 }
 
 /// Sort into the order every output uses: by file, then position, then code, so the same campaign

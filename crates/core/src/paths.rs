@@ -161,11 +161,15 @@ mod tests {
 
     #[test]
     fn entries_are_ordered_as_people_count() {
-        let mut slugs = vec!["t10", "t2", "t1", "项目10", "项目9", "t01", "a", "t1a", "t1b", "b2c10", "b2c9"];
+        let mut slugs = vec![
+            "t10", "t2", "t1", "项目10", "项目9", "t01", "a", "t1a", "t1b", "b2c10", "b2c9",
+        ];
         slugs.sort_by(|a, b| slug_order(a, b));
         assert_eq!(
             slugs,
-            ["a", "b2c9", "b2c10", "t01", "t1", "t1a", "t1b", "t2", "t10", "项目9", "项目10"]
+            [
+                "a", "b2c9", "b2c10", "t01", "t1", "t1a", "t1b", "t2", "t10", "项目9", "项目10"
+            ]
         );
         assert_eq!(slug_order("x", "x"), std::cmp::Ordering::Equal);
         assert_eq!(

@@ -398,9 +398,9 @@ impl Live {
             let Some(EntryId { unit, slug }) = EntryId::of_file(rel) else {
                 return Ok(None);
             };
-            let found = project
-                .entries
-                .binary_search_by(|e| shenbao_core::paths::entry_order((&e.unit, &e.slug), (&unit, &slug)));
+            let found = project.entries.binary_search_by(|e| {
+                shenbao_core::paths::entry_order((&e.unit, &e.slug), (&unit, &slug))
+            });
             let Ok(at) = found else {
                 return Ok(None);
             };
