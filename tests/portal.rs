@@ -294,6 +294,46 @@ fn a_unit_logs_in_saves_a_draft_with_errors_then_submits_and_gets_a_receipt() {
     assert_eq!(codes, ["late-submission"], "{}", run.stdout);
     let text = std::fs::read_to_string(d.join(&file)).unwrap();
     assert!(!text.contains("draft"), "{text}");
+    // A receipt says what its commit submitted, whatever the entry says since.
+    let receipt_url = done.header("location").unwrap().to_string();
+    let page = alpha.get(&format!("/entries/{slug}")).body;
+    let base_now = page
+        .split("name=\"base\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    let renamed = alpha.post(
+        &format!("/entries/{slug}"),
+        &with(
+            ENTRY,
+            &[
+                ("csrf", &csrf),
+                ("base", &base_now),
+                ("title", "改名之后"),
+                ("action", "submit"),
+            ],
+        ),
+    );
+    assert_eq!(renamed.status, 303, "{}", renamed.body);
+    let old = alpha.get(&receipt_url).body;
+    assert!(
+        old.contains("网上服务平台") && !old.contains("改名之后"),
+        "{old}"
+    );
+    // A commit that saved a draft is no receipt.
+    let draft_commit = git(d, &["log", "--format=%H", "--grep", "保存草稿", "-1"]);
+    assert_eq!(
+        alpha
+            .get(&format!(
+                "/entries/{slug}/receipt?commit={}",
+                draft_commit.trim()
+            ))
+            .status,
+        404
+    );
     // Without the deadline's judgement (as the sample campaign runs), the site publishes it.
     let path = d.join("campaign.yaml");
     let campaign = std::fs::read_to_string(&path).unwrap();
@@ -303,7 +343,7 @@ fn a_unit_logs_in_saves_a_draft_with_errors_then_submits_and_gets_a_receipt() {
     assert!(
         std::fs::read_to_string(d.join("public/entries.json"))
             .unwrap()
-            .contains("网上服务平台")
+            .contains("改名之后")
     );
 }
 
@@ -467,6 +507,69 @@ fn the_same_form_sent_twice_is_one_save_not_a_conflict() {
     assert_eq!(again.header("location"), Some(receipt.as_str()));
     assert_eq!(log(d).lines().count(), commits, "no second commit");
     assert_eq!(clerk.get(&receipt).status, 200);
+
+    // A new entry's form sent again after Back, later: the same entry and receipt, not a
+    // second entry; and three at once: one entry.
+    let new = with(
+        ENTRY,
+        &[
+            ("csrf", &csrf),
+            ("base", "new"),
+            ("title", "返回再提交的项目"),
+            ("action", "submit"),
+        ],
+    );
+    let first = clerk.post("/entries/new", &new);
+    assert_eq!(first.status, 303, "{}", first.body);
+    let receipt = first.header("location").unwrap().to_string();
+    let commits = log(d).lines().count();
+    clerk.post(
+        "/entries/new",
+        &with(
+            ENTRY,
+            &[
+                ("csrf", &csrf),
+                ("base", "new"),
+                ("title", "另一个"),
+                ("action", "draft"),
+            ],
+        ),
+    );
+    let again = clerk.post("/entries/new", &new);
+    assert_eq!(
+        again.header("location"),
+        Some(receipt.as_str()),
+        "{}",
+        again.body
+    );
+    assert_eq!(
+        log(d).lines().count(),
+        commits + 1,
+        "only the other draft was committed"
+    );
+    let at_once = with(
+        ENTRY,
+        &[
+            ("csrf", &csrf),
+            ("base", "new"),
+            ("title", "同时三次"),
+            ("action", "draft"),
+        ],
+    );
+    std::thread::scope(|s| {
+        let sent: Vec<_> = (0..3)
+            .map(|_| s.spawn(|| clerk.post("/entries/new", &at_once).status))
+            .collect();
+        for sent in sent {
+            assert_eq!(sent.join().unwrap(), 303);
+        }
+    });
+    let files: Vec<String> = git(d, &["ls-files", "submissions/alpha"])
+        .lines()
+        .filter(|f| f.contains("tong-shi-san-ci"))
+        .map(str::to_string)
+        .collect();
+    assert_eq!(files, ["submissions/alpha/tong-shi-san-ci.md"]);
 }
 
 #[test]
@@ -1457,6 +1560,67 @@ fn a_unit_deletes_a_draft_it_gave_up_on_and_nothing_else() {
     assert_eq!(r.status, 409, "{}", r.body);
     assert!(r.body.contains("请先撤回为草稿"), "{}", r.body);
     assert!(d.join("submissions/alpha/good-entry.md").is_file());
+
+    // A draft saved before its title was typed still has a name to click, to finish or delete.
+    let r = alpha.post(
+        "/entries/new",
+        &with(
+            ENTRY,
+            &[
+                ("csrf", &csrf),
+                ("base", "new"),
+                ("title", ""),
+                ("action", "draft"),
+            ],
+        ),
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let untitled = slug_of(r.header("location").unwrap());
+    assert!(
+        alpha
+            .get("/")
+            .body
+            .contains(&format!("未填写项目名称（{untitled}）</a>")),
+        "{untitled}"
+    );
+}
+
+/// A campaign that does not judge arrival times (`arrival_times: false`, as the sample) calls
+/// nothing late: not the receipt, not the home page, as `check` does not.
+#[test]
+fn without_arrival_times_nothing_is_called_late() {
+    let dir = common::fixture("valid");
+    let d = dir.path();
+    let path = d.join("campaign.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(
+        &path,
+        format!("{text}arrival_times: false\nportal: {{accept_late: true}}\n"),
+    )
+    .unwrap();
+    common::portal::commit_the_call(d);
+    let links = invite(d, &["alpha"]);
+    let portal = start(d, &[]);
+    let alpha = Client::login(&portal.addr, &token(&links[0].1));
+    let home = alpha.get("/").body;
+    assert!(
+        home.contains("仍可提交") && !home.contains("逾期"),
+        "{home}"
+    );
+    let csrf = alpha.csrf("/entries/new");
+    let r = alpha.post(
+        "/entries/new",
+        &with(
+            ENTRY,
+            &[("csrf", &csrf), ("base", "new"), ("action", "submit")],
+        ),
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let receipt = alpha.get(r.header("location").unwrap()).body;
+    assert!(
+        receipt.contains("申报回执") && !receipt.contains("逾期"),
+        "{receipt}"
+    );
 }
 
 #[test]

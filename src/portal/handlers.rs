@@ -407,6 +407,8 @@ fn deadline_view(campaign: &Campaign, unit: &str) -> serde_json::Value {
         "remaining": remaining,
         "extended": campaign.extensions.contains_key(unit),
         "accept_late": campaign.portal.accept_late,
+        // Lateness is judged only where arrival times are (`arrival_times`, on by default).
+        "judged": campaign.arrival_times,
         "closed": passed && !campaign.portal.accept_late,
     })
 }
@@ -480,7 +482,11 @@ fn unit_entries(loaded: &Loaded, unit: &str) -> Vec<serde_json::Value> {
             };
             json!({
                 "slug": slug,
-                "title": entry.map_or(slug.as_str(), |e| e.title.as_str()),
+                // A draft saved before its title was typed still needs a name to click.
+                "title": entry
+                    .map(|e| e.title.as_str())
+                    .filter(|t| !t.is_empty())
+                    .map_or_else(|| format!("{}（{slug}）", lang.pick("未填写项目名称", "untitled")), str::to_string),
                 "state": state,
                 "kind": if errors > 0 { "error" } else if draft { "draft" } else { "submitted" },
                 // Submitted, even with errors that git brought: its receipt stands.
@@ -761,22 +767,44 @@ fn check_text(
 
 /// A slug for a new entry, from its title: ASCII, unique in the unit's folder.
 fn new_slug(root: &std::path::Path, unit: &str, title: &str) -> String {
+    let disk = Disk::new(root);
+    upload::unique(&slug_base(title), |candidate| {
+        disk.stat(&paths::entry_file(unit, candidate), "") != Stat::Missing
+            || disk.stat(&paths::attachment_folder(unit, candidate), "") != Stat::Missing
+    })
+}
+
+/// The entry a new entry's form made already, if this is that form sent again (Back and 提交,
+/// a double tap): an entry of the unit named as this title names one (`x`, `x-2`, …) whose file
+/// is exactly what the form would write. Sent one after the other, the second would otherwise
+/// be a second entry; sent at once, the second save's conflict finds it.
+fn sent_before(p: &Portal, unit: &str, title: &str, text: &str) -> Option<String> {
+    let base = slug_base(title);
+    (1..)
+        .map(|n| match n {
+            1 => base.clone(),
+            n => format!("{base}-{n}"),
+        })
+        .map_while(|slug| {
+            let stored = p.stored_text(&paths::entry_file(unit, &slug))?;
+            Some((slug, stored))
+        })
+        .find(|(_, stored)| stored == text)
+        .map(|(slug, _)| slug)
+}
+
+/// A new entry's file name from its title, before any number that keeps it unique.
+fn slug_base(title: &str) -> String {
     let mut name = upload::safe_name(title);
     name = name.replace('.', "-");
     if name == "file" {
         name = "xiangmu".into();
     }
-    let name: String = name
-        .chars()
+    name.chars()
         .take(40)
         .collect::<String>()
         .trim_end_matches('-')
-        .to_string();
-    let disk = Disk::new(root);
-    upload::unique(&name, |candidate| {
-        disk.stat(&paths::entry_file(unit, candidate), "") != Stat::Missing
-            || disk.stat(&paths::attachment_folder(unit, candidate), "") != Stat::Missing
-    })
+        .to_string()
 }
 
 /// The form as typed, checked as `check` would check it saved: diagnostics by field, for the
@@ -926,9 +954,14 @@ async fn save(
             },
         );
     }
+    let (text, lines) = form.to_file(campaign);
+    if slug.is_none()
+        && let Some(made) = sent_before(&p, &unit, &form.title, &text)
+    {
+        return already_saved(&p, &action, &made, &paths::entry_file(&unit, &made));
+    }
     let slug = slug.unwrap_or_else(|| new_slug(&p.store.root, &unit, &form.title));
     let rel = paths::entry_file(&unit, &slug);
-    let (text, lines) = form.to_file(campaign);
     let diagnostics = check_text(&p.store.root, campaign, &unit, &slug, &text);
     let errors = diagnostics
         .iter()
@@ -1135,11 +1168,7 @@ async fn preview_file(
 /// Where a save that was already made leads: the receipt of the commit that made it (a submit),
 /// or the entry's page saying it was saved.
 fn already_saved(p: &Portal, action: &str, slug: &str, rel: &str) -> Page {
-    let made = p
-        .store
-        .tip()
-        .map(|tip| tip.to_string())
-        .filter(|tip| p.store.commit_info(tip, rel).is_some());
+    let made = p.store.file_times(rel).map(|t| t.last.to_string());
     after_save(action, slug, made.as_deref())
 }
 
@@ -1257,8 +1286,17 @@ async fn receipt(
             None => redirect(&format!("/entries/{}", url_part(&slug))),
         };
     };
-    // The receipt names a commit only if it is one of this entry's own.
+    // The receipt names a commit only if it is one of this entry's own, and says what that
+    // commit submitted (not what the entry says now); a draft's commit submitted nothing.
     let Some(info) = p.store.commit_info(&commit, &rel) else {
+        return not_found_page(&p);
+    };
+    let Some(version) = p
+        .store
+        .text_at(&info.id, &rel)
+        .map(|text| EntryForm::from_file(campaign, &text))
+        .filter(|v| !v.draft)
+    else {
         return not_found_page(&p);
     };
     let deadline = campaign.deadline_for(&unit);
@@ -1272,7 +1310,7 @@ async fn receipt(
         .file_times(&rel)
         .and_then(|t| jiff::Timestamp::from_second(t.arrived).ok());
     let late = deadline
-        .filter(|d| arrived_at.is_some_and(|a| a > d.at))
+        .filter(|d| campaign.arrival_times && arrived_at.is_some_and(|a| a > d.at))
         .map(|d| d.written(lang));
     p.pages.render(
         lang,
@@ -1282,8 +1320,10 @@ async fn receipt(
             "csrf": p.keys.csrf(&who.session),
             "unit": {"id": unit, "name": account_name(campaign, &who.account)},
             "slug": slug,
-            "entry_title": entry.map(|e| e.title.clone()),
-            "category": entry.and_then(|e| campaign.category(&e.category)).map(|c| format!("{}. {}", c.id, c.name)),
+            "entry_title": version.title,
+            "category": campaign.category(&version.category).map(|c| format!("{}. {}", c.id, c.name)),
+            // Deleted since: no page to view.
+            "exists": entry.is_some(),
             "file": rel,
             "commit": info.id,
             "arrived": arrived,

@@ -167,6 +167,13 @@ impl Store {
         })
     }
 
+    /// The text of `rel` as commit `commit` (a full id) left it.
+    pub fn text_at(&self, commit: &str, rel: &str) -> Option<String> {
+        let oid = git2::Oid::from_str(commit).ok()?;
+        let bytes = self.reader().read_at(oid, rel).ok()??;
+        String::from_utf8(bytes).ok()
+    }
+
     /// The commit that made the branch's version of `rel` (the one its receipt names), and
     /// when the file first arrived.
     pub fn file_times(&self, rel: &str) -> Option<shenbao_git::commit::FileTimes> {
