@@ -1457,6 +1457,71 @@ fn a_collecting_unit_names_a_unit_under_it_and_no_other_unit_can() {
     let slug = slug_of(r.header("location").unwrap());
     let text = std::fs::read_to_string(d.join(format!("submissions/beta/{slug}.md"))).unwrap();
     assert!(!text.contains("implementing_unit"), "{text}");
+
+    // alpha's type collects: a unit under it that is not registered (most 基层工会 are not) is
+    // named as typed; a registered unit not under it is not.
+    for (named, kept) in [
+        ("东关街道总工会", true),
+        ("乙公司工会", false),
+        ("beta", false),
+    ] {
+        let csrf = alpha.csrf("/entries/new");
+        let r = alpha.post(
+            "/entries/new",
+            &with(
+                ENTRY,
+                &[
+                    ("csrf", &csrf),
+                    ("base", "new"),
+                    ("title", &format!("由{named}实施")),
+                    ("implementing_unit", named),
+                    ("action", "draft"),
+                ],
+            ),
+        );
+        assert_eq!(r.status, 303, "{}", r.body);
+        let slug = slug_of(r.header("location").unwrap());
+        let text = std::fs::read_to_string(d.join(format!("submissions/alpha/{slug}.md"))).unwrap();
+        assert_eq!(
+            text.contains(&format!("implementing_unit: \"{named}\"")),
+            kept,
+            "{named}: {text}"
+        );
+    }
+
+    // A value git wrote, on an entry of a unit the form does not ask: kept when it is saved.
+    let file = format!("submissions/beta/{slug}.md");
+    common::edit(
+        &d.join(&file),
+        "title: ",
+        "implementing_unit: 某车间\ntitle: ",
+    );
+    git(d, &["commit", "-qam", "by git"]);
+    let page = beta.get(&format!("/entries/{slug}")).body;
+    let base = page
+        .split("name=\"base\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    let csrf = beta.csrf(&format!("/entries/{slug}"));
+    let r = beta.post(
+        &format!("/entries/{slug}"),
+        &with(
+            ENTRY,
+            &[
+                ("csrf", &csrf),
+                ("base", &base),
+                ("summary", "改了简介"),
+                ("action", "draft"),
+            ],
+        ),
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let text = std::fs::read_to_string(d.join(&file)).unwrap();
+    assert!(text.contains("implementing_unit: \"某车间\""), "{text}");
 }
 
 /// A draft the unit gave up on can be deleted from the portal, after a page that asks: its

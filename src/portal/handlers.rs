@@ -448,6 +448,49 @@ async fn home(State(p): State<Shared>, headers: HeaderMap) -> Page {
     )
 }
 
+/// Whom a unit may name as an entry's implementing unit (实施单位): the registered units under
+/// it; and, if its type collects its subordinates' projects (`collects: true`: most of them are
+/// not registered), any other name but a registered unit's that is not under it.
+struct Implementing<'a> {
+    children: Vec<&'a str>,
+    free: bool,
+    others: Vec<&'a str>,
+}
+
+impl<'a> Implementing<'a> {
+    fn of(campaign: &'a Campaign, unit: &str) -> Self {
+        let mut children = Vec::new();
+        let mut others = Vec::new();
+        for u in &campaign.units {
+            if u.parent.as_deref() == Some(unit) {
+                children.push(u.name.as_str());
+            } else {
+                others.extend([u.name.as_str(), u.id.as_str()]);
+            }
+        }
+        let free = campaign
+            .unit(unit)
+            .and_then(|u| campaign.unit_type(&u.unit_type))
+            .is_some_and(|t| t.collects);
+        Implementing {
+            children,
+            free,
+            others,
+        }
+    }
+
+    /// Whether the form asks for it at all.
+    fn offered(&self) -> bool {
+        self.free || !self.children.is_empty()
+    }
+
+    fn allows(&self, name: &str) -> bool {
+        name.is_empty()
+            || self.children.contains(&name)
+            || (self.free && !self.others.contains(&name))
+    }
+}
+
 /// A unit's entries with their state, as its home page lists them.
 fn unit_entries(loaded: &Loaded, unit: &str) -> Vec<serde_json::Value> {
     let project = &loaded.project;
@@ -589,12 +632,7 @@ fn render_form(p: &Portal, who: &Who, loaded: &Loaded, unit: &str, page: FormPag
             })
         })
         .collect();
-    let children: Vec<serde_json::Value> = campaign
-        .units
-        .iter()
-        .filter(|u| u.parent.as_deref() == Some(unit))
-        .map(|u| json!({"id": u.id, "name": u.name}))
-        .collect();
+    let implementing = Implementing::of(campaign, unit);
     let files = page
         .slug
         .map(|slug| folder_files(&p.store.root, unit, slug))
@@ -634,7 +672,10 @@ fn render_form(p: &Portal, who: &Who, loaded: &Loaded, unit: &str, page: FormPag
             "sections": sections,
             "recognition_rows": recognition_rows,
             "attachment_rows": attachment_rows,
-            "children": children,
+            "implementing": implementing.offered().then(|| json!({
+                "children": implementing.children,
+                "free": implementing.free,
+            })),
             "errors": by_field,
             "general": general,
             "error_count": page.diagnostics.iter().filter(|d| d.severity() == Severity::Error).count(),
@@ -911,15 +952,15 @@ async fn save(
         form = EntryForm::from_file(campaign, &text);
     }
     form.draft = action != "submit";
-    // A unit that collects may name a unit under it; no other may name one at all.
-    let children: Vec<&str> = campaign
-        .units
-        .iter()
-        .filter(|u| u.parent.as_deref() == Some(unit.as_str()))
-        .map(|u| u.name.as_str())
-        .collect();
-    if !form.implementing_unit.is_empty() && !children.contains(&form.implementing_unit.as_str()) {
-        form.implementing_unit.clear();
+    // Who implemented it: what this unit may name (see `Implementing`), else what the stored
+    // entry says — a form that does not offer the field never deletes a value git wrote.
+    let implementing = Implementing::of(campaign, &unit);
+    if !implementing.offered() || !implementing.allows(&form.implementing_unit) {
+        form.implementing_unit = slug
+            .as_deref()
+            .and_then(|s| p.stored_text(&paths::entry_file(&unit, s)))
+            .map(|text| EntryForm::from_file(campaign, &text).implementing_unit)
+            .unwrap_or_default();
     }
     let page_slug = slug.clone();
     if action == "preview" {
