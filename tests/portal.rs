@@ -1587,6 +1587,7 @@ fn a_unit_deletes_a_draft_it_gave_up_on_and_nothing_else() {
         ],
     );
     assert_eq!(r.status, 409, "{}", r.body);
+    assert!(r.body.contains("<h1>未删除</h1>"), "{}", r.body);
     assert_eq!(log(d).lines().count(), commits);
 
     // Asked and confirmed: gone from the folder and the branch, in one commit.
@@ -1595,7 +1596,20 @@ fn a_unit_deletes_a_draft_it_gave_up_on_and_nothing_else() {
         &[("csrf", &csrf), ("base", &base)],
     );
     assert_eq!(r.status, 303, "{}", r.body);
-    assert_eq!(r.header("location"), Some("/"));
+    let home = r.header("location").unwrap().to_string();
+    assert!(home.starts_with("/?deleted="), "{home}");
+    assert!(
+        alpha
+            .get(&home)
+            .body
+            .contains("草稿《网上服务平台》已删除。")
+    );
+    // Sent again (Back, a double tap): done already, nothing more.
+    let again = alpha.post(
+        &format!("/entries/{slug}/delete"),
+        &[("csrf", &csrf), ("base", &base)],
+    );
+    assert_eq!(again.header("location"), Some("/"));
     assert_eq!(log(d).lines().count(), commits + 1);
     assert!(
         log(d)

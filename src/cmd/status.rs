@@ -108,7 +108,7 @@ fn render_table(
             Lang::En => format!("deadline: {written} ({state})\n"),
         });
     }
-    for (unit, until) in &campaign.extensions {
+    for (unit, until) in campaign.extended() {
         let name = campaign
             .unit(unit)
             .map_or(unit.as_str(), |u| u.name.as_str());

@@ -247,7 +247,7 @@ impl EntryForm {
                 "title" => form.title = value.trim().into(),
                 "category" => form.category = value.trim().into(),
                 "contact" => form.contact = value.trim().into(),
-                "phone" => form.phone = value.trim().into(),
+                "phone" => form.phone = half_width(value.trim()),
                 "summary" => form.summary = value.trim().into(),
                 "started" => form.started = as_month(value.trim()),
                 "implementing_unit" => form.implementing_unit = value.trim().into(),
@@ -264,7 +264,7 @@ impl EntryForm {
                         match key {
                             "kind" => row.kind = v,
                             "source" => row.source = v,
-                            "date" => row.date = v,
+                            "date" => row.date = as_month(&v),
                             "title" => row.title = v,
                             "url" => row.url = v,
                             _ => {}
@@ -491,13 +491,15 @@ fn as_number(value: &str) -> String {
 /// A month or a date as a clerk types one — `2017年3月`, `2017.3`, `2017/03/05`, full-width
 /// digits — written as the campaign's format (`2017-03`, `2017-03-05`). Anything else is left
 /// as typed, for `check` to refuse with the format it wants.
-fn as_month(value: &str) -> String {
+pub fn as_month(value: &str) -> String {
+    // `2017 年 3 月`, `2017年3月份`: spaces and 份 are how people write a month, not part of it.
     let digits: String = value
         .chars()
+        .filter(|c| !c.is_whitespace())
         .map(shenbao_core::rules::formats::half_width)
         .collect();
     let parts: Vec<&str> = digits
-        .trim_end_matches(['日', '号'])
+        .trim_end_matches(['日', '号', '份'])
         .split(['年', '月', '.', '/', '-', '．', '／'])
         .collect();
     fn number(s: &str, len: std::ops::RangeInclusive<usize>) -> Option<&str> {
@@ -517,6 +519,15 @@ fn as_month(value: &str) -> String {
         Some(w) if shenbao_core::rules::formats::is_month_or_date(&w) => w,
         _ => value.to_string(),
     }
+}
+
+/// A phone number typed with full-width digits (`１３９…`, `０３１２－…`) as ASCII, as the rule
+/// reads it and as the roster and its exports should print it.
+pub fn half_width(value: &str) -> String {
+    value
+        .chars()
+        .map(shenbao_core::rules::formats::half_width)
+        .collect()
 }
 
 /// Whether Markdown would read `line`, under a paragraph's line, as making it a heading (a
@@ -545,6 +556,9 @@ mod tests {
             ("2017/03", "2017-03"),
             ("2017年3月5日", "2017-03-05"),
             ("2017-3-5", "2017-03-05"),
+            ("2017 年 3 月", "2017-03"),
+            ("2017年3月份", "2017-03"),
+            ("2017.9.12", "2017-09-12"),
             ("2017年13月", "2017年13月"),
             ("2017年2月30日", "2017年2月30日"),
             ("17年3月", "17年3月"),
@@ -659,6 +673,8 @@ mod tests {
             ("title", "甲"),
             ("recognition.1.kind", "speech"),
             ("recognition.1.source", "市总"),
+            ("recognition.1.date", "2017年9月12日"),
+            ("phone", "１３９１２３４５６７８"),
             ("recognition.0.kind", ""),
             ("section.0.name", "背景"),
             ("section.0.text", "a\r\nb"),
@@ -671,6 +687,9 @@ mod tests {
         let form = EntryForm::from_pairs(&c, &pairs);
         assert_eq!(form.recognition.len(), 1);
         assert_eq!(form.recognition[0].kind, "speech");
+        // Dates and phones as people type them, written as the rules read them.
+        assert_eq!(form.recognition[0].date, "2017-09-12");
+        assert_eq!(form.phone, "13912345678");
         assert_eq!(form.sections[0].text, "a\nb");
         assert_eq!(form.extra, [("investment".to_string(), "3".to_string())]);
     }

@@ -23,7 +23,7 @@ use shenbao_core::rules::{self, attachments::SCAN_TYPES};
 use shenbao_git::commit::{Author, Change, Content};
 
 use super::accounts::{Account, Accounts, token_hash};
-use super::form::{AttachmentRow, EntryForm};
+use super::form::{self, AttachmentRow, EntryForm};
 use super::pages::Pages;
 use super::session::{self, Keys, Session};
 use super::store::{Loaded, Save, SaveError, Store};
@@ -405,7 +405,7 @@ fn deadline_view(campaign: &Campaign, unit: &str) -> serde_json::Value {
         "written": d.written(lang),
         "passed": passed,
         "remaining": remaining,
-        "extended": campaign.extensions.contains_key(unit),
+        "extended": campaign.extended().any(|(u, _)| u == unit),
         "accept_late": campaign.portal.accept_late,
         // Lateness is judged only where arrival times are (`arrival_times`, on by default).
         "judged": campaign.arrival_times,
@@ -420,7 +420,11 @@ fn closed(campaign: &Campaign, unit: &str) -> bool {
             .is_some_and(|d| jiff::Timestamp::now() > d.at)
 }
 
-async fn home(State(p): State<Shared>, headers: HeaderMap) -> Page {
+async fn home(
+    State(p): State<Shared>,
+    headers: HeaderMap,
+    Query(query): Query<BTreeMap<String, String>>,
+) -> Page {
     let UnitCtx { who, unit, loaded } = match p.unit_reads(&headers) {
         Ok(c) => c,
         Err(e) => return e,
@@ -443,6 +447,8 @@ async fn home(State(p): State<Shared>, headers: HeaderMap) -> Page {
             "status": status,
             "deadline": deadline_view(campaign, unit),
             "card": card.map(|c| json!({"leader": c.leader, "responsible": c.responsible, "roster_signed": c.roster_signed})),
+            // After a draft was deleted (its title, as the page that asked named it).
+            "deleted": query.get("deleted"),
         }),
         StatusCode::OK,
     )
@@ -1551,6 +1557,11 @@ async fn upload_files(
 }
 
 fn save_failed(p: &Portal, lang: Lang, e: SaveError, slug: &str) -> Page {
+    refused_save(p, lang, e, slug, lang.pick("未保存", "Not saved"))
+}
+
+/// Why a change was not made, on a page titled `title`.
+fn refused_save(p: &Portal, lang: Lang, e: SaveError, slug: &str, title: &str) -> Page {
     let reason = match e {
         SaveError::Conflict => lang
             .pick(
@@ -1570,7 +1581,7 @@ fn save_failed(p: &Portal, lang: Lang, e: SaveError, slug: &str) -> Page {
     p.pages.render(
         lang,
         "refused.html",
-        json!({"title": lang.pick("未保存", "Not saved"), "reasons": [reason], "back": format!("/entries/{}", url_part(slug))}),
+        json!({"title": title, "reasons": [reason], "back": format!("/entries/{}", url_part(slug))}),
         StatusCode::CONFLICT,
     )
 }
@@ -1699,7 +1710,8 @@ async fn delete_draft(
     let campaign = &loaded.project.campaign;
     let lang = campaign.language;
     let Some((form, _)) = own_entry(&p, &unit, &slug) else {
-        return not_found_page(&p);
+        // Gone already (the button pressed twice, or Back and sent again): done.
+        return redirect("/");
     };
     if closed(campaign, &unit) {
         return plain(
@@ -1743,8 +1755,8 @@ async fn delete_draft(
         based_on: vec![(rel, Some(value(&pairs, "base").to_string()))],
     };
     match commit(&p, request, ()).await {
-        Ok(_) => redirect("/"),
-        Err(e) => save_failed(&p, lang, e, &slug),
+        Ok(_) => redirect(&format!("/?deleted={}", url_part(&form.title))),
+        Err(e) => refused_save(&p, lang, e, &slug, lang.pick("未删除", "Not deleted")),
     }
 }
 
@@ -1875,6 +1887,8 @@ fn render_card(
             "errors": errors,
             "notice": notice,
             "deadline": deadline_view(campaign, unit),
+            // The file picker offers what the upload takes.
+            "scan_accept": SCAN_TYPES.iter().map(|t| format!(".{t}")).collect::<Vec<_>>().join(","),
         }),
         StatusCode::OK,
     )
@@ -1929,10 +1943,10 @@ async fn save_card(
         .iter()
         .map(|(k, old)| {
             // The scan is set by uploading it, not typed.
-            if *k == "roster_signed" {
-                (*k, old.clone())
-            } else {
-                (*k, value(&pairs, k).trim().to_string())
+            match *k {
+                "roster_signed" => (*k, old.clone()),
+                "responsible_phone" => (*k, form::half_width(value(&pairs, k).trim())),
+                _ => (*k, value(&pairs, k).trim().to_string()),
             }
         })
         .collect();

@@ -76,6 +76,14 @@ pub fn safe_name(original: &str) -> String {
     if stem.is_empty() {
         stem = "file".into();
     }
+    // Names Windows keeps for devices: a clone of the campaign there could not check one out.
+    const RESERVED: [&str; 22] = [
+        "con", "prn", "aux", "nul", "com1", "com2", "com3", "com4", "com5", "com6", "com7", "com8",
+        "com9", "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9",
+    ];
+    if RESERVED.contains(&stem.as_str()) {
+        stem.push_str("-file");
+    }
     let ext: String = ext.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
     if ext.is_empty() {
         stem
@@ -185,6 +193,9 @@ mod tests {
         assert_eq!(safe_name(".jpg"), "jpg");
         assert_eq!(safe_name("。。.pdf"), "file.pdf");
         assert_eq!(safe_name("a<script>.pdf"), "a-script.pdf");
+        // Not a name Windows keeps for a device.
+        assert_eq!(safe_name("CON.jpg"), "con-file.jpg");
+        assert_eq!(safe_name("lpt1.PDF"), "lpt1-file.pdf");
         // A long name is cut between syllables, at 48 characters at most.
         let long = safe_name("西保定市总工会关于开展职工创新工作室建设情况的总结报告.docx");
         assert_eq!(long, "xi-bao-ding-shi-zong-gong-hui-guan-yu-kai-zhan.docx");

@@ -175,7 +175,7 @@ fn render(
         "campaign": campaign.title,
         "issuer": campaign.issuer,
         "deadline": lack.deadline.as_ref().map(|d| d.written(lang)),
-        "extended": campaign.extensions.contains_key(&lack.unit),
+        "extended": campaign.extended().any(|(u, _)| *u == lack.unit),
         "time_left": lack.deadline.as_ref().and_then(|d| reminders::time_left(d.at, now, lang)),
         "short": lack.short(),
         "minimum": lack.minimum,

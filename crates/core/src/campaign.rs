@@ -415,9 +415,22 @@ impl Campaign {
             .map_or(jiff::tz::Offset::UTC, |d| d.offset)
     }
 
-    /// The deadline that holds for `unit`: its own extension, else the campaign's.
+    /// The deadline that holds for `unit`: its own extension, else the campaign's. An extension
+    /// only ever extends: one left earlier than the deadline (the whole call postponed after it
+    /// was granted) gives way to the deadline.
     pub fn deadline_for(&self, unit: &str) -> Option<&Deadline> {
-        self.extensions.get(unit).or(self.deadline.as_ref())
+        match (self.extensions.get(unit), self.deadline.as_ref()) {
+            (Some(e), Some(d)) if e.at < d.at => Some(d),
+            (Some(e), _) => Some(e),
+            (None, d) => d,
+        }
+    }
+
+    /// The units whose extension holds (later than the deadline), with it.
+    pub fn extended(&self) -> impl Iterator<Item = (&String, &Deadline)> {
+        self.extensions
+            .iter()
+            .filter(|(unit, e)| self.deadline_for(unit).is_some_and(|d| d.at == e.at))
     }
 
     pub fn unit(&self, id: &str) -> Option<&Unit> {
@@ -1094,6 +1107,22 @@ mod tests {
         assert_eq!(d.written(Lang::En), "6 December 2017, 23:59");
         let utc: jiff::Timestamp = "2017-12-07T02:30:00Z".parse().unwrap();
         assert_eq!(d.local(utc, Lang::Zh), "2017年12月7日 10:30");
+    }
+
+    /// An extension only extends: one earlier than the deadline (the call postponed after it
+    /// was granted) gives way to the deadline, and is not said as an extension.
+    #[test]
+    fn an_extension_earlier_than_the_deadline_gives_way_to_it() {
+        let text = MINIMAL.to_string()
+            + "  - {id: gaoxin, name: 高新区, type: county}\n\
+               deadline: 2017-12-31T23:59:59+08:00\n\
+               extensions:\n  gaoxin: 2017-12-08T18:00:00+08:00\n  lianchi: 2018-01-10T18:00:00+08:00\n";
+        let c = load_text(&text).unwrap();
+        let deadline = c.deadline.as_ref().unwrap().at;
+        assert_eq!(c.deadline_for("gaoxin").unwrap().at, deadline);
+        assert!(c.deadline_for("lianchi").unwrap().at > deadline);
+        let extended: Vec<&String> = c.extended().map(|(u, _)| u).collect();
+        assert_eq!(extended, ["lianchi"]);
     }
 
     #[test]

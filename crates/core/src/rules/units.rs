@@ -101,7 +101,6 @@ pub fn check(
 /// PDF is left alone: it may be the signed roster not yet named in the card, or a page of it
 /// beyond the one named; a photo put here by mistake is the entry's `attachment-missing`.
 fn not_entries(folder: &UnitFolder, card: Option<&UnitCard>) -> Vec<Diagnostic> {
-    const SCAN_TYPES: [&str; 5] = ["jpg", "jpeg", "png", "webp", "pdf"];
     // Made by the systems the files pass through, not by the unit.
     const SYSTEM_FILES: [&str; 2] = ["thumbs.db", "desktop.ini"];
     let scan = card.and_then(|c| c.roster_signed.as_deref());
@@ -112,7 +111,8 @@ fn not_entries(folder: &UnitFolder, card: Option<&UnitCard>) -> Vec<Diagnostic> 
         .filter(|name| Some(name.as_str()) != scan)
         .filter(|name| !SYSTEM_FILES.contains(&name.to_lowercase().as_str()))
         .filter(|name| {
-            !SCAN_TYPES.contains(&crate::paths::extension(std::path::Path::new(name)).as_str())
+            !crate::rules::attachments::SCAN_TYPES
+                .contains(&crate::paths::extension(std::path::Path::new(name)).as_str())
         })
         .map(|name| {
             Diagnostic::new(
