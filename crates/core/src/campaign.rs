@@ -590,17 +590,21 @@ fn parse_file(text: &str) -> Result<CampaignFile, CampaignError> {
             Pos::new(l.line().max(1) as u32, l.column().max(1) as u32)
         });
         let detail = crate::yaml::plain_message(&err.to_string());
-        let syntax = crate::yaml::YamlError::of(&err);
         // serde's messages about the shape (missing field, unknown field) are not syntax errors.
-        let problem = if detail.contains("field")
+        let (pos, problem) = if detail.contains("field")
             || detail.contains("invalid type")
             || detail.contains("unknown variant")
         {
-            Problem::CampaignInvalid {
-                detail: CampaignDetail::Shape(detail),
-            }
+            (
+                pos,
+                Problem::CampaignInvalid {
+                    detail: CampaignDetail::Shape(detail),
+                },
+            )
         } else {
-            Problem::YamlSyntax { detail: syntax }
+            // As in entries and cards: a full-width colon or a tab named where it stands.
+            let (syntax, at) = crate::yaml::syntax_error(text, &err);
+            (at.unwrap_or(pos), Problem::YamlSyntax { detail: syntax })
         };
         CampaignError::Invalid(vec![Diagnostic::new(CAMPAIGN_FILE, pos, problem)])
     })
@@ -1123,6 +1127,38 @@ mod tests {
         assert!(c.deadline_for("lianchi").unwrap().at > deadline);
         let extended: Vec<&String> = c.extended().map(|(u, _)| u).collect();
         assert_eq!(extended, ["lianchi"]);
+    }
+
+    /// Slips of a Chinese keyboard in campaign.yaml are named where they stand, as in entries.
+    #[test]
+    fn a_full_width_colon_or_a_tab_is_named_where_it_stands() {
+        for (text, line, column, what) in [
+            (
+                "title：年度工作创新奖\nissuer: i\n",
+                1,
+                6,
+                "`title` 后面是全角冒号",
+            ),
+            (
+                "title: t\nissuer：某某总工会\n",
+                2,
+                7,
+                "`issuer` 后面是全角冒号",
+            ),
+            (
+                "title: t\nunits:\n  - {id: a, name: b, type: c}\n\t- {id: d, name: e, type: c}\n",
+                4,
+                1,
+                "制表符",
+            ),
+        ] {
+            let Err(CampaignError::Invalid(d)) = load_text(text) else {
+                panic!("{text:?} loads")
+            };
+            assert_eq!((d[0].pos.line, d[0].pos.column), (line, column), "{text:?}");
+            let message = d[0].problem.message(Lang::Zh);
+            assert!(message.contains(what), "{text:?}: {message}");
+        }
     }
 
     #[test]

@@ -199,29 +199,33 @@ pub fn parse(text: &str, first_line: u32) -> Result<Node, SyntaxError> {
             value: Value::Null,
         }),
         Err(err) => {
-            let line = err.location().map_or(1, |l| l.line().max(1) as u32);
-            if let Some((key, pos)) = full_width_colon(text, line) {
-                return Err(SyntaxError {
-                    pos: shift(pos.line, pos.column),
-                    error: YamlError::FullWidthColon { key },
-                });
-            }
-            let error = YamlError::of(&err);
-            let pos = match &error {
-                // The parser may name the line before the tab's: point at the tab itself.
-                YamlError::Parser(message) if message.contains("tab") => {
-                    first_tab(text, line).map(|p| shift(p.line, p.column))
-                }
-                _ => None,
-            };
-            let pos = pos.unwrap_or_else(|| {
-                err.location()
-                    .map(|l| shift(l.line() as u32, l.column() as u32))
-                    .unwrap_or(Pos::new(first_line, 1))
-            });
+            let (error, at) = syntax_error(text, &err);
+            let pos = at
+                .map(|p| shift(p.line, p.column))
+                .unwrap_or(Pos::new(first_line, 1));
             Err(SyntaxError { pos, error })
         }
     }
+}
+
+/// What is wrong with `text`, which the parser refused with `err`, and where in `text` (its
+/// own lines): a key typed with a full-width colon, or a tab, where it stands (the parser
+/// names a later or an earlier line); anything else as the parser says.
+pub fn syntax_error(text: &str, err: &serde_saphyr::Error) -> (YamlError, Option<Pos>) {
+    let line = err.location().map_or(1, |l| l.line().max(1) as u32);
+    if let Some((key, pos)) = full_width_colon(text, line) {
+        return (YamlError::FullWidthColon { key }, Some(pos));
+    }
+    let error = YamlError::of(err);
+    let tab = match &error {
+        YamlError::Parser(message) if message.contains("tab") => first_tab(text, line),
+        _ => None,
+    };
+    let pos = tab.or_else(|| {
+        err.location()
+            .map(|l| Pos::new(l.line().max(1) as u32, l.column().max(1) as u32))
+    });
+    (error, pos)
 }
 
 /// The first tab in `text` from the start of line `line` on.
