@@ -428,6 +428,24 @@ fn keyboard_slips_are_pointed_at_where_they_are() {
     }
 }
 
+/// A file named in another case than it has (`PHOTO.jpg` for `photo.jpg`) opens on Windows but
+/// not on the published site: the help names the file that is there.
+#[test]
+fn an_attachment_named_in_another_case_is_pointed_at_the_file_that_is_there() {
+    let dir = fixture("valid");
+    let entry = dir.path().join("submissions/alpha/good-entry.md");
+    let text = std::fs::read_to_string(&entry).unwrap();
+    std::fs::write(&entry, text.replace("cover: photo.jpg", "cover: PHOTO.jpg")).unwrap();
+    let all = json_diagnostics(dir.path(), "zh-CN");
+    let here = of_file(&all, "submissions/alpha/good-entry.md");
+    let missing = here
+        .iter()
+        .find(|d| d["code"] == "attachment-missing")
+        .unwrap_or_else(|| panic!("{here:#?}"));
+    let help = missing["help"].as_str().unwrap();
+    assert!(help.contains("是否指 `photo.jpg`？"), "{help}");
+}
+
 #[test]
 fn a_missing_or_invalid_category_lists_the_valid_ones() {
     let dir = fixture("valid");

@@ -29,6 +29,12 @@ pub trait Files: Sync {
 
     /// The whole content of the file at `rel`; the error is the reason, for a diagnostic.
     fn read(&self, rel: &str) -> Result<Vec<u8>, String>;
+
+    /// The names in the folder `rel`, to suggest one a diagnostic's file may have meant; none
+    /// where a set of files cannot tell.
+    fn names(&self, _rel: &str) -> Vec<String> {
+        Vec::new()
+    }
 }
 
 /// Whether `rel` is a plain relative path: no leading `/`, no `.` or `..` part, no empty part
@@ -68,6 +74,21 @@ impl Disk {
 }
 
 impl Files for Disk {
+    fn names(&self, rel: &str) -> Vec<String> {
+        if !plain(rel) {
+            return Vec::new();
+        }
+        let mut names: Vec<String> = std::fs::read_dir(self.root.join(rel))
+            .map(|dir| {
+                dir.flatten()
+                    .filter_map(|e| e.file_name().into_string().ok())
+                    .collect()
+            })
+            .unwrap_or_default();
+        names.sort();
+        names
+    }
+
     fn stat(&self, rel: &str, within: &str) -> Stat {
         if below(rel, within).is_none() || !plain(rel) || !plain(within) {
             return Stat::Escapes;
@@ -199,6 +220,10 @@ impl Files for Overlay<'_> {
 
     fn read(&self, rel: &str) -> Result<Vec<u8>, String> {
         self.over.read(rel).or_else(|_| self.base.read(rel))
+    }
+
+    fn names(&self, rel: &str) -> Vec<String> {
+        self.base.names(rel)
     }
 }
 

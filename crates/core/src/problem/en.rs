@@ -66,7 +66,9 @@ pub(super) fn message(problem: &Problem) -> String {
                 names.join(", ")
             )
         }
-        Problem::AttachmentMissing { file } => format!("the attachment `{file}` does not exist"),
+        Problem::AttachmentMissing { file, .. } => {
+            format!("the attachment `{file}` does not exist")
+        }
         Problem::AttachmentType {
             file,
             image_only: true,
@@ -260,7 +262,13 @@ pub(super) fn help(problem: &Problem) -> Option<String> {
         Problem::ExternalRequest { .. } => {
             "put the image in the entry's folder and link it by its name, as `![caption](photo.jpg)`".into()
         }
-        Problem::AttachmentMissing { file } => format!(
+        Problem::AttachmentMissing {
+            similar: Some(like),
+            ..
+        } => format!(
+            "did you mean `{like}`? Names are case-sensitive: Windows opens it, the published site would not find it; write both the same"
+        ),
+        Problem::AttachmentMissing { file, .. } => format!(
             "an entry's files go in the folder named as its file: for xxx.md, xxx/{file}; names are case-sensitive"
         ),
         Problem::AttachmentTooLarge { max_mb, .. } => format!(

@@ -97,6 +97,9 @@ pub enum Problem {
     },
     AttachmentMissing {
         file: String,
+        /// A file there whose name differs only in case (`HuoDong.JPG` for `huodong.jpg`:
+        /// Windows opens it, the published site would not), as it should be written.
+        similar: Option<String>,
     },
     AttachmentType {
         file: String,

@@ -200,6 +200,11 @@ fn samples() -> Vec<Problem> {
         },
         Problem::AttachmentMissing {
             file: s("a/data.csv"),
+            similar: None,
+        },
+        Problem::AttachmentMissing {
+            file: s("huodong.jpg"),
+            similar: Some(s("HuoDong.JPG")),
         },
         Problem::AttachmentType {
             file: s("a/run.exe"),

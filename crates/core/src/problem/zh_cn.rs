@@ -49,7 +49,7 @@ pub(super) fn message(problem: &Problem) -> String {
             let names: String = names.iter().map(|n| format!("“{n}”")).collect();
             format!("建议写明{names}（二级或三级标题）")
         }
-        Problem::AttachmentMissing { file } => format!("附件 `{file}` 不存在"),
+        Problem::AttachmentMissing { file, .. } => format!("附件 `{file}` 不存在"),
         Problem::AttachmentType {
             file,
             image_only: true,
@@ -228,7 +228,13 @@ pub(super) fn help(problem: &Problem) -> Option<String> {
             detail: CampaignDetail::UnknownUnitType { valid, .. },
         } => one_of(valid),
         Problem::NestedTooDeep { .. } => "去掉多余的 `>` 或缩进，正文只需几层引用或列表".into(),
-        Problem::AttachmentMissing { file } => format!(
+        Problem::AttachmentMissing {
+            similar: Some(like),
+            ..
+        } => format!(
+            "是否指 `{like}`？文件名区分大小写：Windows 上能打开，发布的网站上却找不到；请把两处写成一样"
+        ),
+        Problem::AttachmentMissing { file, .. } => format!(
             "附件放在与项目文件同名的文件夹里：项目文件 xxx.md 的附件是 xxx/{file}；文件名区分大小写"
         ),
         Problem::AttachmentTooLarge { max_mb, .. } => format!(

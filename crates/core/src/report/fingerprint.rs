@@ -44,7 +44,7 @@ fn subject(problem: &Problem) -> String {
         Problem::EmptySection { name } => name.clone(),
         // One per entry, whichever sections it still lacks: adding one is no new problem.
         Problem::RecommendedSection { .. } => String::new(),
-        Problem::AttachmentMissing { file }
+        Problem::AttachmentMissing { file, .. }
         | Problem::AttachmentType { file, .. }
         | Problem::AttachmentTooLarge { file, .. } => file.clone(),
         Problem::PathEscape { path } => path.clone(),

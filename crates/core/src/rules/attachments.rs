@@ -33,6 +33,7 @@ pub fn check(
         Stat::Missing | Stat::Dir => {
             return Some(Problem::AttachmentMissing {
                 file: written.into(),
+                similar: differing_in_case(files, &rel, written),
             });
         }
     };
@@ -63,6 +64,20 @@ pub fn check(
         });
     }
     None
+}
+
+/// `written` (the file at `rel`) with its name as a file beside it is named, when the two differ
+/// only in case.
+fn differing_in_case(files: &dyn Files, rel: &str, written: &str) -> Option<String> {
+    let (folder, name) = rel.rsplit_once('/')?;
+    let found = files
+        .names(folder)
+        .into_iter()
+        .find(|n| n != name && n.to_lowercase() == name.to_lowercase())?;
+    match written.strip_suffix(name) {
+        Some(folder) => Some(format!("{folder}{found}")),
+        None => Some(found),
+    }
 }
 
 /// Types a browser runs or renders as a page of the site's origin: never published, whatever
