@@ -446,6 +446,22 @@ fn an_attachment_named_in_another_case_is_pointed_at_the_file_that_is_there() {
     assert!(help.contains("是否指 `photo.jpg`？"), "{help}");
 }
 
+/// A folder of a unit that submits through its parent is `wrong-channel`, and not also asked
+/// for a card it must not have.
+#[test]
+fn a_subordinate_units_folder_is_one_problem_not_two() {
+    let dir = fixture("valid");
+    let folder = dir.path().join("submissions/child");
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(folder.join("own.md"), entry_with("", "")).unwrap();
+    let all = json_diagnostics(dir.path(), "zh-CN");
+    let codes: Vec<&str> = of_file(&all, "submissions/child")
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["wrong-channel"], "{all:#?}");
+}
+
 #[test]
 fn a_missing_or_invalid_category_lists_the_valid_ones() {
     let dir = fixture("valid");

@@ -348,6 +348,36 @@ fn roster_for_one_unit_numbers_from_1_in_every_format() {
     shenbao(dir.path(), &["build", "--out", out.to_str().unwrap()]);
     let site = std::fs::read_to_string(out.join("roster/beta/index.html")).unwrap();
     assert_eq!(sheet_numbers(&site), expected);
+
+    // A slip of --out onto a file of another kind does not overwrite it.
+    let campaign = std::fs::read(dir.path().join("campaign.yaml")).unwrap();
+    let run = shenbao(dir.path(), &["roster", "--out", "campaign.yaml"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("不是 .csv 文件：没有覆盖它"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        std::fs::read(dir.path().join("campaign.yaml")).unwrap(),
+        campaign
+    );
+}
+
+/// A unit that submits through its parent has no roster of its own: asking for one says where
+/// its projects are, rather than printing an empty sheet.
+#[test]
+fn a_subordinate_units_roster_points_at_its_parents() {
+    let dir = fixture("valid");
+    let run = shenbao(dir.path(), &["roster", "--unit", "child"]);
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert!(
+        run.stderr
+            .contains("通过 `alpha`（甲区总工会）申报，没有自己的汇总表")
+            && run.stderr.contains("shenbao roster --unit alpha"),
+        "{}",
+        run.stderr
+    );
 }
 
 /// The numbers of an XLSX roster's first column (序号), from its first sheet.

@@ -728,6 +728,14 @@ fn an_unknown_revision_is_a_usage_error() {
     let run = shenbao(dir.path(), &["check", "--changed-since", "no-such-branch"]);
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("no-such-branch"), "{}", run.stderr);
+    // A remote's branch not fetched yet: the command that fetches it.
+    let run = shenbao(dir.path(), &["check", "--changed-since", "origin/main"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("git fetch origin main）"),
+        "{}",
+        run.stderr
+    );
 }
 
 /// Every `shenbao …` command line of a CI file: its subcommand and the flags it uses.

@@ -25,6 +25,18 @@ enum Format {
     Html,
 }
 
+impl Format {
+    /// The extension of a file of this format.
+    fn extension(self) -> &'static str {
+        match self {
+            Format::Csv => "csv",
+            Format::Json => "json",
+            Format::Xlsx => "xlsx",
+            Format::Html => "html",
+        }
+    }
+}
+
 #[derive(Debug, clap::Args)]
 pub struct Args {
     #[arg(long, value_enum, default_value_t = Format::Csv)]
@@ -62,6 +74,48 @@ pub fn run(globals: &Globals, args: Args) -> Result<Outcome, CliError> {
         return Err(Said::new(
             format!("`{unit}` 不是已登记的申报单位{zh}"),
             format!("`{unit}` is not a registered unit{en}"),
+        )
+        .into());
+    }
+    // A unit that submits through its parent has no roster of its own: its projects are on
+    // the parent's.
+    if let Some(unit) = args.unit.as_deref().and_then(|u| project.campaign.unit(u))
+        && let (false, Some(parent)) = (unit.submits_itself(), &unit.parent)
+    {
+        let name = project
+            .campaign
+            .unit(parent)
+            .map_or(parent.as_str(), |p| p.name.as_str());
+        return Err(Said::new(
+            format!(
+                "`{}` 通过 `{parent}`（{name}）申报，没有自己的汇总表：其项目列在 `{parent}` 的汇总表中（shenbao roster --unit {parent}）",
+                unit.id
+            ),
+            format!(
+                "`{}` submits through `{parent}` ({name}) and has no roster of its own: its projects are on `{parent}`'s (shenbao roster --unit {parent})",
+                unit.id
+            ),
+        )
+        .into());
+    }
+    // Never over a file of another kind (campaign.yaml, an entry) by a slip of --out.
+    if let Some(out) = &args.out
+        && out.is_file()
+        && shenbao_core::paths::extension(out) != args.format.extension()
+    {
+        return Err(Said::new(
+            format!(
+                "`{}` 已存在，且不是 .{} 文件：没有覆盖它；请写入以 .{} 结尾的文件",
+                out.display(),
+                args.format.extension(),
+                args.format.extension()
+            ),
+            format!(
+                "`{}` exists and is not a .{} file: it was not overwritten; write to a file ending in .{}",
+                out.display(),
+                args.format.extension(),
+                args.format.extension()
+            ),
         )
         .into());
     }

@@ -40,12 +40,21 @@ impl ChangesError {
                     "--changed-since needs the campaign to be in a git repository",
                 )
                 .into(),
-            ChangesError::UnknownRevision(rev) => lang
-                .pick(
-                    "`{rev}` 不是本仓库的提交（在 CI 中先获取它：git fetch origin {rev}）",
-                    "`{rev}` is not a commit of this repository (in CI, fetch it: git fetch origin {rev})",
+            ChangesError::UnknownRevision(rev) => {
+                // `origin/main` is fetched as `git fetch origin main`.
+                let fetch = match rev.split_once('/') {
+                    Some((remote, branch)) if !remote.is_empty() && !branch.is_empty() => {
+                        format!("git fetch {remote} {branch}")
+                    }
+                    _ => format!("git fetch origin {rev}"),
+                };
+                lang.pick(
+                    "`{rev}` 不是本仓库的提交（在 CI 中先获取它：{fetch}）",
+                    "`{rev}` is not a commit of this repository (in CI, fetch it: {fetch})",
                 )
-                .replace("{rev}", rev),
+                .replace("{rev}", rev)
+                .replace("{fetch}", &fetch)
+            }
             ChangesError::Git(e) => format!("git: {}", e.message()),
         }
     }

@@ -35,7 +35,8 @@ pub fn check(
             ));
             continue;
         };
-        if let (false, Some(parent)) = (unit.submits_itself(), &unit.parent) {
+        let wrong_channel = !unit.submits_itself() && unit.parent.is_some();
+        if let (true, Some(parent)) = (wrong_channel, &unit.parent) {
             out.push(Diagnostic::new(
                 folder.rel(),
                 Pos::START,
@@ -45,7 +46,8 @@ pub fn check(
                 },
             ));
         }
-        if !folder.has_card {
+        // A folder that must not exist is not also asked for a card.
+        if !folder.has_card && !wrong_channel {
             out.push(Diagnostic::new(
                 folder.rel(),
                 Pos::START,
