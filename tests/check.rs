@@ -462,6 +462,54 @@ fn a_subordinate_units_folder_is_one_problem_not_two() {
     assert_eq!(codes, ["wrong-channel"], "{all:#?}");
 }
 
+/// A heading typed so that Markdown reads text — no space after `##`, full-width `＃＃`, a
+/// full-width or Word's no-break space, or a bold line — is pointed at where it was typed,
+/// saying how a heading is written, not reported missing at the body's start.
+#[test]
+fn a_heading_markdown_does_not_read_is_pointed_at_where_it_was_typed() {
+    let dir = fixture("valid");
+    for (name, typed) in [
+        ("no-space", "##一、背景"),
+        ("full-width", "＃＃ 一、背景"),
+        ("ideographic", "##\u{3000}一、背景"),
+        ("word", "##\u{a0}一、背景"),
+        ("bold", "**一、背景**"),
+    ] {
+        std::fs::write(
+            dir.path().join(format!("submissions/alpha/{name}.md")),
+            entry_with("## 一、背景", typed),
+        )
+        .unwrap();
+    }
+    let all = json_diagnostics(dir.path(), "zh-CN");
+    for name in ["no-space", "full-width", "ideographic", "word", "bold"] {
+        let here = of_file(&all, &format!("submissions/alpha/{name}.md"));
+        let missing: Vec<_> = here
+            .iter()
+            .filter(|d| d["code"] == "missing-section")
+            .collect();
+        assert_eq!(missing.len(), 1, "{name}: {here:#?}");
+        let d = missing[0];
+        // The line of `## 一、背景` in the fixture.
+        assert_eq!(
+            (&d["line"], &d["column"]),
+            (&10.into(), &1.into()),
+            "{name}: {d}"
+        );
+        assert!(
+            d["message"].as_str().unwrap().contains("不是标题"),
+            "{name}: {d}"
+        );
+        assert!(
+            d["help"]
+                .as_str()
+                .unwrap()
+                .contains("二级标题写成 `## 背景`"),
+            "{name}: {d}"
+        );
+    }
+}
+
 #[test]
 fn a_missing_or_invalid_category_lists_the_valid_ones() {
     let dir = fixture("valid");

@@ -50,7 +50,11 @@ pub(super) fn message(problem: &Problem) -> String {
         Problem::TooLong { key, length, max } => {
             format!("`{key}` is {length} characters long, over the limit of {max}")
         }
-        Problem::MissingSection { alternatives } => {
+        Problem::MissingSection {
+            written: Some(line),
+            ..
+        } => format!("`{line}` is not a heading, so this section is missing"),
+        Problem::MissingSection { alternatives, .. } => {
             let name = &alternatives[0];
             format!("the required section “{name}” (a level-2 heading `## {name}`) is missing")
         }
@@ -187,7 +191,14 @@ pub(super) fn help(problem: &Problem) -> Option<String> {
             names[0]
         ),
         Problem::InvalidFormat { format, .. } => example(*format).into(),
-        Problem::MissingSection { alternatives } if alternatives.len() > 1 => one_of(alternatives),
+        Problem::MissingSection {
+            alternatives,
+            written: Some(line),
+        } => format!(
+            "write the heading `## {}`: two ASCII hashes `##` at the start of the line, then a space; bold text is not a heading",
+            super::meant(alternatives, line)
+        ),
+        Problem::MissingSection { alternatives, .. } if alternatives.len() > 1 => one_of(alternatives),
         Problem::AttachmentType { allowed, .. } => {
             format!("allowed types: {}", allowed.join(", "))
         }

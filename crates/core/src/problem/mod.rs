@@ -87,6 +87,9 @@ pub enum Problem {
     },
     MissingSection {
         alternatives: Vec<String>,
+        /// A line meant as its heading that Markdown does not read as one (`##背景` without a
+        /// space, full-width `＃＃`, a bold line), as written: the diagnostic stands there.
+        written: Option<String>,
     },
     EmptySection {
         name: String,
@@ -351,6 +354,14 @@ catalogue! {
     OutsideOwnFolder:    "outside-own-folder",   Error,    true;
     ShallowClone:        "shallow-clone",        Warning,  true;
     CampaignInvalid:     "campaign-invalid",     Error,    false;
+}
+
+/// Which of a section's names a line meant as its heading names (the first, if it names none).
+fn meant<'a>(alternatives: &'a [String], line: &str) -> &'a str {
+    alternatives
+        .iter()
+        .find(|a| line.contains(a.as_str()))
+        .unwrap_or(&alternatives[0])
 }
 
 /// What a file in a unit's folder that is not an entry looks like it was meant to be, for the

@@ -40,7 +40,11 @@ pub(super) fn message(problem: &Problem) -> String {
         Problem::TooLong { key, length, max } => {
             about(key, &format!("有 {length} 个字，超过 {max} 字的上限"))
         }
-        Problem::MissingSection { alternatives } => {
+        Problem::MissingSection {
+            written: Some(line),
+            ..
+        } => format!("`{line}` 不是标题，所以缺少这一章节"),
+        Problem::MissingSection { alternatives, .. } => {
             let name = &alternatives[0];
             format!("缺少必需的章节“{name}”（二级标题 `## {name}`）")
         }
@@ -160,7 +164,14 @@ pub(super) fn help(problem: &Problem) -> Option<String> {
             names[0]
         ),
         Problem::InvalidFormat { format, .. } => example(*format).into(),
-        Problem::MissingSection { alternatives } if alternatives.len() > 1 => one_of(alternatives),
+        Problem::MissingSection {
+            alternatives,
+            written: Some(line),
+        } => format!(
+            "二级标题写成 `## {}`：行首两个半角井号 `##`，后面一个半角空格；加粗的文字不是标题",
+            super::meant(alternatives, line)
+        ),
+        Problem::MissingSection { alternatives, .. } if alternatives.len() > 1 => one_of(alternatives),
         Problem::AttachmentType { allowed, .. } => format!("允许的类型：{}", allowed.join("、")),
         Problem::PathEscape { .. } => {
             "附件须放在与申报文件同名的文件夹内，并以相对路径引用".into()

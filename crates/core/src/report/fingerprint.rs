@@ -40,7 +40,7 @@ fn subject(problem: &Problem) -> String {
         | Problem::InvalidValue { key, .. }
         | Problem::InvalidFormat { key, .. }
         | Problem::TooLong { key, .. } => key.clone(),
-        Problem::MissingSection { alternatives } => alternatives.join("|"),
+        Problem::MissingSection { alternatives, .. } => alternatives.join("|"),
         Problem::EmptySection { name } => name.clone(),
         // One per entry, whichever sections it still lacks: adding one is no new problem.
         Problem::RecommendedSection { .. } => String::new(),

@@ -35,8 +35,39 @@ fn strip_numbering(s: &str) -> Option<&str> {
     Some(after.trim_start())
 }
 
+/// A line of `body` meant as the heading of one of `names` that Markdown reads as text: `##背景`
+/// (no space after the hashes), `＃＃ 背景` (full-width hashes), `##　背景` (a full-width or
+/// no-break space, as Word pastes), or a line in bold (`**一、背景**`). Its offset and text.
+fn near_heading(body: &str, names: &[String]) -> Option<(usize, String)> {
+    let mut offset = 0;
+    for raw in body.split_inclusive('\n') {
+        let at = offset;
+        offset += raw.len();
+        let line = raw.trim_end();
+        let text = line.trim_start();
+        let hashes = text.trim_start_matches(['#', '＃']);
+        // A heading Markdown reads (`### 背景`, at another level) is not a slip of this kind.
+        if text.trim_start_matches('#').starts_with([' ', '\t']) {
+            continue;
+        }
+        let heading_like = hashes.len() < text.len();
+        let rest = if heading_like {
+            hashes
+        } else if let Some(bold) = text.strip_prefix("**").and_then(|t| t.strip_suffix("**")) {
+            bold
+        } else {
+            continue;
+        };
+        let name = section_name(rest.trim_matches([' ', '\u{3000}', '\u{a0}', '\t']));
+        if names.iter().any(|n| n == name) {
+            return Some((at + (raw.len() - raw.trim_start().len()), line.to_string()));
+        }
+    }
+    None
+}
+
 /// Section problems: each with the body offset to point at (0 for a missing section).
-pub fn section_problems(scan: &BodyScan, sections: &Sections) -> Vec<(usize, Problem)> {
+pub fn section_problems(scan: &BodyScan, sections: &Sections, body: &str) -> Vec<(usize, Problem)> {
     let mut problems = Vec::new();
     for alternatives in &sections.required {
         let found =
@@ -44,12 +75,22 @@ pub fn section_problems(scan: &BodyScan, sections: &Sections) -> Vec<(usize, Pro
                 h.level == 2 && alternatives.iter().any(|a| a == section_name(&h.text))
             });
         match found {
-            None => problems.push((
-                usize::MAX,
-                Problem::MissingSection {
-                    alternatives: alternatives.clone(),
-                },
-            )),
+            None => problems.push(match near_heading(body, alternatives) {
+                Some((offset, line)) => (
+                    offset,
+                    Problem::MissingSection {
+                        alternatives: alternatives.clone(),
+                        written: Some(line),
+                    },
+                ),
+                None => (
+                    usize::MAX,
+                    Problem::MissingSection {
+                        alternatives: alternatives.clone(),
+                        written: None,
+                    },
+                ),
+            }),
             Some((i, h)) => {
                 let has_text = h.has_content
                     || scan.headings[i + 1..]
@@ -113,9 +154,8 @@ mod tests {
 
     #[test]
     fn sections_and_their_content_are_found() {
-        let scan = scan(
-            "## 背景\n\n文字\n\n## 主要内容\n\n### 创新性\n\n要点\n\n## 实施情况\n\n## 取得的效果\n\nx\n",
-        );
+        let body = "## 背景\n\n文字\n\n## 主要内容\n\n### 创新性\n\n要点\n\n## 实施情况\n\n## 取得的效果\n\nx\n";
+        let scan = scan(body);
         let names: Vec<_> = scan
             .headings
             .iter()
@@ -131,7 +171,7 @@ mod tests {
                 (2, "取得的效果", true)
             ]
         );
-        let problems = section_problems(&scan, &Sections::default());
+        let problems = section_problems(&scan, &Sections::default(), body);
         let codes: Vec<_> = problems.iter().map(|(_, p)| p.code()).collect();
         assert_eq!(codes, ["empty-section", "recommended-section"]);
         assert_eq!(

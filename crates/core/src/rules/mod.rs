@@ -209,7 +209,7 @@ fn read_entry(
     } else {
         at_body(first_text)
     };
-    for (offset, problem) in body::section_problems(&scan, &campaign.sections) {
+    for (offset, problem) in body::section_problems(&scan, &campaign.sections, front.body) {
         let pos = if offset == usize::MAX {
             body_start
         } else {
