@@ -142,6 +142,10 @@ fn an_entry_that_arrives_after_the_deadline_is_late_and_an_edit_after_it_is_not(
     );
     assert_eq!(status_of(d, "beta")["late"], 1);
     assert_eq!(status_of(d, "alpha")["late"], 0);
+    // Nor is a unit told to mend what no edit can: its reminder does not list lateness.
+    let run = shenbao(d, &["remind", "--dry-run", "--unit", "beta"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!run.stdout.contains("才提交"), "{}", run.stdout);
 
     // The site is built all the same, late entry and all (no edit can mend a time, and the
     // status page is where lateness shows), saying so; entry pages and the feed carry the dates.

@@ -395,6 +395,47 @@ fn a_message_names_each_entry_with_errors_and_each_draft() {
     assert!(!run.stdout.contains("乙公司工会"), "--unit alpha only");
 }
 
+/// A unit whose signed roster is older than an entry it submitted since is told to sign it
+/// again, naming the entry.
+#[test]
+fn a_signed_roster_older_than_an_entry_is_to_be_signed_again() {
+    let (port, _) = smtp_server(false);
+    let dir = campaign(2, port, "");
+    let d = dir.path();
+    let good = std::fs::read_to_string(d.join("submissions/alpha/good-entry.md")).unwrap();
+    std::fs::write(
+        d.join("submissions/alpha/later.md"),
+        good.replacen("打造“指尖上的工会”网上服务平台", "签章之后的项目", 1),
+    )
+    .unwrap();
+    git(d, &["add", "-A"]);
+    let later = jiff::Timestamp::now()
+        .checked_add(jiff::SignedDuration::from_hours(1))
+        .unwrap()
+        .to_string();
+    let out = std::process::Command::new("git")
+        .args(["commit", "-q", "-m", "an entry after the signed roster"])
+        .current_dir(d)
+        .env("GIT_COMMITTER_DATE", &later)
+        .env("GIT_AUTHOR_DATE", &later)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let run = remind(
+        d,
+        "http://127.0.0.1:9/unused",
+        &["--dry-run", "--unit", "alpha"],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains(
+            "签字盖章的《申报汇总表》上传之后又提交了《签章之后的项目》，汇总表中没有：请重新打印汇总表"
+        ),
+        "{}",
+        run.stdout
+    );
+}
+
 #[test]
 fn the_office_previews_and_sends_the_same_reminders_from_the_portal() {
     use common::portal::{Client, start_env};

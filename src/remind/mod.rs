@@ -183,6 +183,7 @@ fn render(
         "with_errors": notes(&lack.with_errors),
         "drafts": notes(&lack.drafts),
         "roster_unsigned": lack.roster_unsigned,
+        "roster_outdated": lack.roster_outdated,
         "portal": campaign.portal.public_url,
         "contact": contact,
     });

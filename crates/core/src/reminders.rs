@@ -1,12 +1,13 @@
 //! What each unit still lacks, for `shenbao remind` and the portal's office pages: entries below
 //! its minimum (counted as `status` counts them), entries with errors (each with its first
-//! problem, as `check` says it), drafts not submitted, the signed roster. A unit that submits
+//! problem, as `check` says it), drafts not submitted, the signed roster (missing, or older
+//! than entries it does not list). A unit that submits
 //! through its parent is reminded through its parent, not on its own. Also when a reminder is
 //! due: once per point of `before_deadline_days`.
 
 use crate::campaign::Deadline;
 use crate::lang::Lang;
-use crate::problem::Severity;
+use crate::problem::{Problem, Severity};
 use crate::project::Project;
 use crate::status;
 
@@ -31,6 +32,9 @@ pub struct Lack {
     pub with_errors: Vec<EntryNote>,
     pub drafts: Vec<EntryNote>,
     pub roster_unsigned: bool,
+    /// Entries that arrived after the signed roster (`roster-outdated`): the signed sheet does
+    /// not list them, so it is to be signed again.
+    pub roster_outdated: Vec<String>,
     /// The deadline that holds for the unit (its extension, else the campaign's).
     pub deadline: Option<Deadline>,
 }
@@ -47,6 +51,7 @@ impl Lack {
             && self.with_errors.is_empty()
             && self.drafts.is_empty()
             && !self.roster_unsigned
+            && self.roster_outdated.is_empty()
     }
 }
 
@@ -76,11 +81,16 @@ pub fn lacks(project: &Project, lang: Lang) -> Vec<Lack> {
                     .map(|e| e.title.clone())
                     .filter(|t| !t.is_empty())
                     .unwrap_or_else(|| slug.clone());
-                // Diagnostics are sorted by file and position: the first is the first.
+                // Diagnostics are sorted by file and position: the first is the first. Lateness
+                // is not one to fix: no edit mends an arrival time.
                 let first = project
                     .diagnostics
                     .iter()
-                    .find(|d| d.file == file && d.severity() == Severity::Error)
+                    .find(|d| {
+                        d.file == file
+                            && d.severity() == Severity::Error
+                            && !matches!(d.problem, Problem::LateSubmission { .. })
+                    })
                     .map(|d| d.message(lang));
                 let draft = entry.is_some_and(|e| e.draft);
                 match (draft, first) {
@@ -97,6 +107,16 @@ pub fn lacks(project: &Project, lang: Lang) -> Vec<Lack> {
                     (false, None) => {}
                 }
             }
+            let roster_outdated = project
+                .diagnostics
+                .iter()
+                .find_map(|d| match &d.problem {
+                    Problem::RosterOutdated { unit, later, .. } if *unit == s.id => {
+                        Some(later.clone())
+                    }
+                    _ => None,
+                })
+                .unwrap_or_default();
             Lack {
                 deadline: campaign.deadline_for(&s.id).cloned(),
                 unit: s.id,
@@ -106,6 +126,7 @@ pub fn lacks(project: &Project, lang: Lang) -> Vec<Lack> {
                 with_errors,
                 drafts,
                 roster_unsigned: !s.roster_signed,
+                roster_outdated,
             }
         })
         .collect()
