@@ -812,6 +812,19 @@ fn the_card_is_a_form_and_the_signed_roster_an_upload() {
         "{}",
         bad.body
     );
+    // The head left empty: said beside its own field, in the form's words.
+    let empty = beta.post(
+        "/card",
+        &[("csrf", &csrf), ("leader", ""), ("responsible", "王干事")],
+    );
+    let leader = empty
+        .body
+        .split("id=\"c-leader\"")
+        .nth(1)
+        .and_then(|rest| rest.split("<div class=\"field\">").next())
+        .unwrap_or_default();
+    assert!(leader.contains("必填：请填写此项。"), "{}", empty.body);
+    assert!(!empty.body.contains("unit.yaml"), "{}", empty.body);
     let ok = beta.post(
         "/card",
         &[
@@ -1702,6 +1715,50 @@ fn without_arrival_times_nothing_is_called_late() {
         receipt.contains("申报回执") && !receipt.contains("逾期"),
         "{receipt}"
     );
+}
+
+/// The live check names a field of the campaign's own by its label, as the form does, and puts
+/// a recognition's missing source beside its source, not beside the row's first field.
+#[test]
+fn problems_are_named_and_placed_as_the_form_names_and_places_its_fields() {
+    let (_dir, _portal, alpha, _) = signed_in(true, &["alpha"]);
+    let csrf = alpha.csrf("/entries/new");
+    let live = alpha.post(
+        "/entries/check",
+        &with(
+            ENTRY,
+            &[
+                ("csrf", &csrf),
+                ("extra.investment", "很多"),
+                ("recognition.0.kind", "media"),
+                ("recognition.0.date", "2017-09-12"),
+            ],
+        ),
+    );
+    let live: serde_json::Value = serde_json::from_str(&live.body).unwrap();
+    let messages = |field: &str| -> Vec<String> {
+        live["fields"][field]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .map(|d| d["message"].as_str().unwrap().to_string())
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let investment = messages("extra.investment");
+    assert!(
+        investment
+            .iter()
+            .any(|m| m.starts_with("投入经费（万元）（`investment`）")),
+        "{live:#}"
+    );
+    let source = messages("recognition.0.source");
+    assert!(
+        source.iter().any(|m| m.contains("recognition.source")),
+        "{live:#}"
+    );
+    assert!(messages("recognition.0.kind").is_empty(), "{live:#}");
 }
 
 #[test]

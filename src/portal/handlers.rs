@@ -18,7 +18,7 @@ use shenbao_core::diagnostic::Diagnostic;
 use shenbao_core::files::{Disk, Files, Memory, Overlay, Stat};
 use shenbao_core::lang::Lang;
 use shenbao_core::paths;
-use shenbao_core::problem::Severity;
+use shenbao_core::problem::{CardDetail, Problem, Severity};
 use shenbao_core::rules::{self, attachments::SCAN_TYPES};
 use shenbao_git::commit::{Author, Change, Content};
 
@@ -454,6 +454,52 @@ async fn home(
     )
 }
 
+/// A diagnostic as the form shows it: the field it goes beside (none: above the form) and what
+/// it says. A field of the campaign's own is named by its label, as the form names it (the
+/// messages, made without the campaign, know only its key); a missing part of a recognition
+/// goes beside that part of its row, not the row's first field, where its line points.
+fn placed(
+    d: &Diagnostic,
+    lines: Option<&form::FieldLines>,
+    campaign: &Campaign,
+) -> (Option<String>, serde_json::Value) {
+    let lang = campaign.language;
+    let mut message = d.message(lang);
+    for f in &campaign.fields.extra {
+        let (key, named) = match lang {
+            Lang::Zh => (
+                format!("字段 `{}`", f.key),
+                format!("{}（`{}`）", f.label, f.key),
+            ),
+            Lang::En => (format!("`{}`", f.key), format!("{} (`{}`)", f.label, f.key)),
+        };
+        if message.contains(&key) {
+            message = message.replacen(&key, &named, 1);
+            break;
+        }
+    }
+    let field = lines.and_then(|l| l.field_at(d.pos.line)).map(|field| {
+        match (&d.problem, field.strip_prefix("recognition.")) {
+            (Problem::MissingField { key, .. }, Some(rest)) => {
+                match (key.strip_prefix("recognition."), rest.split_once('.')) {
+                    (Some(part), Some((row, _))) => format!("recognition.{row}.{part}"),
+                    _ => field.to_string(),
+                }
+            }
+            _ => field.to_string(),
+        }
+    });
+    let item = json!({
+        "severity": d.severity().as_str(),
+        "code": d.code(),
+        "message": message,
+        "help": d.help(lang),
+        "line": d.pos.line,
+        "column": d.pos.column,
+    });
+    (field, item)
+}
+
 /// Whom a unit may name as an entry's implementing unit (实施单位): the registered units under
 /// it; and, if its type collects its subordinates' projects (`collects: true`: most of them are
 /// not registered), any other name but a registered unit's that is not under it.
@@ -587,16 +633,9 @@ fn render_form(p: &Portal, who: &Who, loaded: &Loaded, unit: &str, page: FormPag
     let mut by_field: BTreeMap<String, Vec<serde_json::Value>> = BTreeMap::new();
     let mut general = Vec::new();
     for d in page.diagnostics {
-        let item = json!({
-            "severity": d.severity().as_str(),
-            "code": d.code(),
-            "message": d.message(lang),
-            "help": d.help(lang),
-            "line": d.pos.line,
-            "column": d.pos.column,
-        });
-        match page.lines.and_then(|l| l.field_at(d.pos.line)) {
-            Some(field) => by_field.entry(field.to_string()).or_default().push(item),
+        let (field, item) = placed(d, page.lines, campaign);
+        match field {
+            Some(field) => by_field.entry(field).or_default().push(item),
             None => general.push(item),
         }
     }
@@ -866,7 +905,6 @@ async fn live_check(
         Err(e) => return e,
     };
     let campaign = &loaded.project.campaign;
-    let lang = campaign.language;
     let slug = match value(&pairs, "slug") {
         s if plain_slug(s) => s.to_string(),
         _ => "new-entry".to_string(),
@@ -878,9 +916,9 @@ async fn live_check(
     let mut fields: BTreeMap<String, Vec<serde_json::Value>> = BTreeMap::new();
     let mut general = Vec::new();
     for d in &diagnostics {
-        let item = json!({"severity": d.severity().as_str(), "code": d.code(), "message": d.message(lang), "help": d.help(lang), "line": d.pos.line, "column": d.pos.column});
-        match lines.field_at(d.pos.line) {
-            Some(f) => fields.entry(f.to_string()).or_default().push(item),
+        let (field, item) = placed(d, Some(&lines), campaign);
+        match field {
+            Some(f) => fields.entry(f).or_default().push(item),
             None => general.push(item),
         }
     }
@@ -1860,6 +1898,19 @@ fn render_card(
     let mut errors: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let text = card_text(fields);
     for d in diagnostics {
+        // A required field left empty is not in the file, so has no line of its own: said
+        // beside its field, in the form's words (a clerk knows no unit.yaml).
+        if let Problem::UnitCardInvalid {
+            detail: CardDetail::Missing { key },
+        } = &d.problem
+            && fields.iter().any(|(k, _)| k == key)
+        {
+            errors.entry(key.clone()).or_default().push(
+                lang.pick("必填：请填写此项。", "Required: fill this in.")
+                    .into(),
+            );
+            continue;
+        }
         let line = text
             .lines()
             .nth(d.pos.line.saturating_sub(1) as usize)
