@@ -410,7 +410,7 @@ fn typing_a_query_searches_keeps_it_in_the_url_and_a_reload_restores_it() {
 /// The page sizes (width, height in points) of `path` printed to PDF by headless Chromium, as
 /// a clerk's "print" gives it.
 fn printed_pages(path: &str) -> Vec<(f64, f64)> {
-    let (_profile, pdf) = print(path);
+    let (_profile, pdf) = print(&format!("{}{path}", site().1));
     let bytes = std::fs::read(&pdf).unwrap();
     // Each page object names its size: `/MediaBox [0 0 width height]`.
     String::from_utf8_lossy(&bytes)
@@ -429,9 +429,9 @@ fn printed_pages(path: &str) -> Vec<(f64, f64)> {
         .collect()
 }
 
-/// The text of each printed page of `path` (as `pdftotext` reads it).
-fn printed_text(path: &str) -> Vec<String> {
-    let (_profile, pdf) = print(path);
+/// The text of each printed page of the page at `url` (as `pdftotext` reads it).
+fn printed_text(url: &str) -> Vec<String> {
+    let (_profile, pdf) = print(url);
     let out = Command::new(std::env::var_os("SHENBAO_PDFTOTEXT").unwrap_or("pdftotext".into()))
         .arg(&pdf)
         .arg("-")
@@ -444,9 +444,9 @@ fn printed_text(path: &str) -> Vec<String> {
         .collect()
 }
 
-/// `path` of the site printed to PDF by Chromium, as a user prints it (no browser header or
+/// The page at `url` printed to PDF by Chromium, as a user prints it (no browser header or
 /// footer): the PDF, in a folder that lives as long as the first value.
-fn print(path: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+fn print(url: &str) -> (tempfile::TempDir, std::path::PathBuf) {
     let browser = chromium().expect("chromium");
     let profile = tempfile::tempdir().unwrap();
     let pdf = profile.path().join("printed.pdf");
@@ -464,13 +464,13 @@ fn print(path: &str) -> (tempfile::TempDir, std::path::PathBuf) {
         ])
         .arg(format!("--user-data-dir={}", profile.path().display()))
         .arg(format!("--print-to-pdf={}", pdf.display()))
-        .arg(format!("{}{path}", site().1))
+        .arg(url)
         .stdin(Stdio::null())
         .output()
         .expect("chromium prints");
     assert!(
         pdf.is_file(),
-        "no PDF of {path}: {}",
+        "no PDF of {url}: {}",
         String::from_utf8_lossy(&out.stderr)
     );
     (profile, pdf)
@@ -503,7 +503,7 @@ fn the_whole_roster_prints_landscape_and_the_sheets_portrait() {
 )]
 fn printed_pages_are_numbered_page_of_pages() {
     for path in ["roster/", "roster/alpha/", "entries/alpha/wangshang/"] {
-        let pages = printed_text(path);
+        let pages = printed_text(&format!("{}{path}", site().1));
         assert!(!pages.is_empty(), "{path}");
         let n = pages.len();
         for (i, page) in pages.iter().enumerate() {
@@ -516,6 +516,62 @@ fn printed_pages_are_numbered_page_of_pages() {
             );
         }
     }
+}
+
+/// A unit's sheet whose entries fill its first page does not put the lines to sign alone on a
+/// second: the page that is signed shows what is signed (the sheet's last row, under its
+/// head). (A sheet whose table itself runs onto a second page can still: see the README.)
+#[test]
+#[cfg_attr(
+    not(all(chromium, pdftotext)),
+    ignore = "needs Chromium and pdftotext: sudo apt-get install chromium poppler-utils"
+)]
+fn the_lines_to_sign_do_not_go_alone_onto_a_second_page() {
+    let dir = common::fixture("valid");
+    let entry =
+        std::fs::read_to_string(dir.path().join("submissions/alpha/second-entry.md")).unwrap();
+    let sheet = dir.path().join("sheet.html");
+    let mut spilled = 0;
+    for n in 1..=20 {
+        std::fs::write(
+            dir.path().join(format!("submissions/alpha/more-{n:02}.md")),
+            entry.replace(
+                "title: 第二个项目",
+                &format!("title: 第{n}个项目：推进职工服务阵地建设的创新实践"),
+            ),
+        )
+        .unwrap();
+        if n < 10 {
+            continue;
+        }
+        let run = common::shenbao(
+            dir.path(),
+            &[
+                "roster",
+                "--format",
+                "html",
+                "--unit",
+                "alpha",
+                "--out",
+                "sheet.html",
+            ],
+        );
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let pages = printed_text(&format!("file://{}", sheet.display()));
+        spilled += usize::from(pages.len() > 1);
+        for page in &pages {
+            if page.contains("主要领导签字") {
+                assert!(
+                    page.contains("序号"),
+                    "{n} entries: the lines to sign alone: {page}"
+                );
+            }
+        }
+    }
+    assert!(
+        spilled > 0,
+        "no sheet ran onto a second page: the test tests nothing"
+    );
 }
 
 /// What a reader on a phone (390 CSS pixels wide) relies on: no page runs off the right edge
