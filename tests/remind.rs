@@ -284,6 +284,27 @@ fn a_dry_run_prints_every_message_and_sends_nothing() {
     assert_eq!(mails.lock().unwrap().len(), 1);
 }
 
+/// A mail server without STARTTLS, where the campaign asks for it: the research office is told,
+/// in its language, what to set in `reminders.smtp`, and the server's own words after.
+#[test]
+fn a_server_without_starttls_is_said_with_what_to_set() {
+    let (port, _) = smtp_server(false);
+    let (url, _) = robot(false);
+    let dir = campaign(2, port, "");
+    let d = dir.path();
+    common::edit(&d.join("campaign.yaml"), "tls: none", "tls: starttls");
+    git(d, &["commit", "-qam", "starttls"]);
+    let run = remind(d, &url, &[]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(
+        run.stderr.contains(
+            "邮件服务器不支持 STARTTLS：在 campaign.yaml 的 reminders.smtp 中改用 tls: wrapper"
+        ),
+        "{}",
+        run.stderr
+    );
+}
+
 #[test]
 fn a_failed_send_is_reported_and_tried_again_at_the_next_run() {
     let (bad_port, _) = smtp_server(true);

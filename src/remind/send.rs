@@ -8,6 +8,7 @@ use lettre::message::header::ContentType;
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{SmtpTransport, Transport};
 use shenbao_core::campaign::{Campaign, SmtpTls, WebhookKind};
+use shenbao_core::lang::Lang;
 
 use super::Message;
 
@@ -17,6 +18,7 @@ const TIMEOUT: Duration = Duration::from_secs(20);
 pub struct Mailer {
     transport: SmtpTransport,
     from: lettre::message::Mailbox,
+    lang: Lang,
 }
 
 impl Mailer {
@@ -63,6 +65,7 @@ impl Mailer {
         Ok(Mailer {
             transport: builder.build(),
             from,
+            lang: campaign.language,
         })
     }
 
@@ -77,7 +80,41 @@ impl Mailer {
         self.transport
             .send(&mail)
             .map(|_| ())
-            .map_err(|e| e.to_string())
+            .map_err(|e| smtp_said(&e, self.lang))
+    }
+}
+
+/// Why the mail server did not take a message, in the campaign's language where it is one of
+/// the reasons the research office can mend in `reminders.smtp`; the server's own words after.
+fn smtp_said(e: &lettre::transport::smtp::Error, lang: Lang) -> String {
+    let said = e.to_string();
+    let why = if said.contains("STARTTLS is not supported") {
+        Some(lang.pick(
+            "邮件服务器不支持 STARTTLS：在 campaign.yaml 的 reminders.smtp 中改用 tls: wrapper（通常端口 465），或服务器只在内网时用 tls: none",
+            "the mail server does not support STARTTLS: set tls: wrapper (usually port 465) in reminders.smtp, or tls: none for a server on the internal network",
+        ))
+    } else if e.is_timeout() {
+        Some(lang.pick(
+            "连接邮件服务器超时：检查 reminders.smtp 的 host 与 port",
+            "the mail server did not answer in time: check host and port in reminders.smtp",
+        ))
+    } else if e.status().is_some_and(|c| c.to_string().starts_with("535")) {
+        Some(lang.pick(
+            "邮件服务器拒绝了用户名或密码：检查 reminders.smtp 的 user 与 password_env 所指的环境变量",
+            "the mail server refused the user name or password: check user and the variable password_env names in reminders.smtp",
+        ))
+    } else if said.contains("Connection refused") {
+        Some(lang.pick(
+            "无法连接邮件服务器（连接被拒绝）：检查 reminders.smtp 的 host 与 port",
+            "cannot connect to the mail server (connection refused): check host and port in reminders.smtp",
+        ))
+    } else {
+        None
+    };
+    match (why, lang) {
+        (Some(why), Lang::Zh) => format!("{why}（{said}）"),
+        (Some(why), Lang::En) => format!("{why} ({said})"),
+        (None, _) => said,
     }
 }
 
