@@ -197,38 +197,27 @@ fn an_entry_that_arrives_after_the_deadline_is_late_and_an_edit_after_it_is_not(
     );
 }
 
-/// A unit that signed its roster and then submitted more has a sheet that does not list the
-/// newer entries: a warning naming them, until a new scan replaces the old one. An edit to an
-/// entry already on the sheet does not count.
+/// A unit that signed its roster and then submitted more — a new entry, or a draft made an
+/// entry — has a sheet that does not show what it submitted: a warning naming them, until a new
+/// scan replaces the old one.
 #[test]
 fn a_signed_roster_older_than_an_entry_is_out_of_date_until_scanned_again() {
     let newer = "submissions/alpha/weiquan.md";
     let (dir, held) = repository(&[newer]);
     let d = dir.path();
-    common::edit(
-        &d.join("submissions/alpha/wangshang.md"),
-        "示例内容。",
-        "示例内容，补充了数据。",
-    );
-    commit(
-        d,
-        ALPHA,
-        "2017-12-02T10:00:00+08:00",
-        "an edit after signing",
-    );
     assert!(codes_at(d, &[], "roster-outdated").is_empty());
 
-    put(d, &held, newer);
-    commit(d, ALPHA, "2017-12-03T10:00:00+08:00", "one more entry");
+    // Saved as a draft before the signing (as the portal does), submitted after it.
+    common::edit(&d.join("submissions/alpha/caogao.md"), "draft: true\n", "");
+    commit(d, ALPHA, "2017-12-02T10:00:00+08:00", "a draft submitted");
     assert_eq!(
         codes_at(d, &[], "roster-outdated"),
         ["submissions/alpha/unit.yaml"]
     );
     let run = shenbao(d, &["check"]);
     assert!(
-        run.stdout.contains(
-            "签字盖章的汇总表 `signed.jpg` 上传之后，又提交了 1 个项目（《劳动争议调解进车间》）"
-        ),
+        run.stdout
+            .contains("又提交或修改了 1 个项目（《尚未完成的草稿项目》）"),
         "{}",
         run.stdout
     );
@@ -239,7 +228,7 @@ fn a_signed_roster_older_than_an_entry_is_out_of_date_until_scanned_again() {
         run.stdout
     );
 
-    // A new scan, signed after the entry arrived.
+    // A new scan, signed after it.
     std::fs::write(
         d.join("submissions/alpha/signed.jpg"),
         b"\xff\xd8\xff\xe0 a new scan",
@@ -248,10 +237,22 @@ fn a_signed_roster_older_than_an_entry_is_out_of_date_until_scanned_again() {
     commit(
         d,
         ALPHA,
-        "2017-12-04T10:00:00+08:00",
+        "2017-12-03T10:00:00+08:00",
         "the roster signed again",
     );
     assert!(codes_at(d, &[], "roster-outdated").is_empty());
+
+    // One more entry after that.
+    put(d, &held, newer);
+    commit(d, ALPHA, "2017-12-04T10:00:00+08:00", "one more entry");
+    let run = shenbao(d, &["check"]);
+    assert!(
+        run.stdout.contains(
+            "签字盖章的汇总表 `signed.jpg` 上传之后，又提交或修改了 1 个项目（《劳动争议调解进车间》）"
+        ),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]
@@ -732,11 +733,29 @@ fn an_unknown_revision_is_a_usage_error() {
     let run = shenbao(dir.path(), &["check", "--changed-since", "no-such-branch"]);
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("no-such-branch"), "{}", run.stderr);
-    // A remote's branch not fetched yet: the command that fetches it.
+    // A remote's branch not fetched yet: the command that fetches it; a branch with a slash
+    // in its name is no remote's.
+    git(
+        dir.path(),
+        ORGANISER,
+        "2017-12-01T09:00:00+08:00",
+        &[
+            "remote",
+            "add",
+            "origin",
+            "https://git.example.org/campaign.git",
+        ],
+    );
     let run = shenbao(dir.path(), &["check", "--changed-since", "origin/main"]);
     assert_eq!(run.code, 2);
     assert!(
         run.stderr.contains("git fetch origin main）"),
+        "{}",
+        run.stderr
+    );
+    let run = shenbao(dir.path(), &["check", "--changed-since", "feature/x"]);
+    assert!(
+        run.stderr.contains("git fetch origin feature/x）"),
         "{}",
         run.stderr
     );

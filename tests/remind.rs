@@ -450,7 +450,7 @@ fn a_signed_roster_older_than_an_entry_is_to_be_signed_again() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
         run.stdout.contains(
-            "签字盖章的《申报汇总表》上传之后又提交了《签章之后的项目》，汇总表中没有：请重新打印汇总表"
+            "签字盖章的《申报汇总表》上传之后又提交或修改了《签章之后的项目》，签过的汇总表与现在的不符：请重新打印汇总表"
         ),
         "{}",
         run.stdout

@@ -447,8 +447,9 @@ async fn home(
             "status": status,
             "deadline": deadline_view(campaign, unit),
             "card": card.map(|c| json!({"leader": c.leader, "responsible": c.responsible, "roster_signed": c.roster_signed})),
-            // After a draft was deleted (its title, as the page that asked named it).
-            "deleted": query.get("deleted"),
+            // After a draft was deleted. Nothing from the address is shown: a link cannot make
+            // the page say what a clerk did not do.
+            "deleted": query.contains_key("deleted"),
         }),
         StatusCode::OK,
     )
@@ -862,9 +863,16 @@ fn new_slug(root: &std::path::Path, unit: &str, title: &str) -> String {
 
 /// The entry a new entry's form made already, if this is that form sent again (Back and 提交,
 /// a double tap): an entry of the unit named as this title names one (`x`, `x-2`, …) whose file
-/// is exactly what the form would write. Sent one after the other, the second would otherwise
-/// be a second entry; sent at once, the second save's conflict finds it.
-fn sent_before(p: &Portal, unit: &str, title: &str, text: &str) -> Option<String> {
+/// is what the form would write, but perhaps for being a draft (保存草稿, then Back and 提交);
+/// with whether it is exactly that. Sent one after the other, the second would otherwise be a
+/// second entry; sent at once, the second save's conflict finds it.
+fn sent_before(p: &Portal, unit: &str, title: &str, text: &str) -> Option<(String, bool)> {
+    let undrafted = |t: &str| -> String {
+        t.split_inclusive('\n')
+            .filter(|l| l.trim_end() != "draft: true")
+            .collect()
+    };
+    let wanted = undrafted(text);
     let base = slug_base(title);
     (1..)
         .map(|n| match n {
@@ -875,8 +883,11 @@ fn sent_before(p: &Portal, unit: &str, title: &str, text: &str) -> Option<String
             let stored = p.stored_text(&paths::entry_file(unit, &slug))?;
             Some((slug, stored))
         })
-        .find(|(_, stored)| stored == text)
-        .map(|(slug, _)| slug)
+        .find(|(_, stored)| undrafted(stored) == wanted)
+        .map(|(slug, stored)| {
+            let same = stored == text;
+            (slug, same)
+        })
 }
 
 /// A new entry's file name from its title, before any number that keeps it unique.
@@ -999,14 +1010,41 @@ async fn save(
     // Who implemented it: what this unit may name (see `Implementing`), else what the stored
     // entry says — a form that does not offer the field never deletes a value git wrote.
     let implementing = Implementing::of(campaign, &unit);
-    if !implementing.offered() || !implementing.allows(&form.implementing_unit) {
+    let page_slug = slug.clone();
+    if !implementing.offered() {
         form.implementing_unit = slug
             .as_deref()
             .and_then(|s| p.stored_text(&paths::entry_file(&unit, s)))
             .map(|text| EntryForm::from_file(campaign, &text).implementing_unit)
             .unwrap_or_default();
+    } else if !implementing.allows(&form.implementing_unit) {
+        // Typed, and not this unit's to name: said, with what was typed kept to mend.
+        let notice = match lang {
+            Lang::Zh => format!(
+                "实施单位“{}”是已登记的其他单位，不在本单位之下：请改正后再保存。",
+                form.implementing_unit
+            ),
+            Lang::En => format!(
+                "The implementing unit \"{}\" is another registered unit, not one under yours: correct it and save again.",
+                form.implementing_unit
+            ),
+        };
+        return render_form(
+            &p,
+            &who,
+            &loaded,
+            &unit,
+            FormPage {
+                slug: page_slug.as_deref(),
+                form: &form,
+                base,
+                diagnostics: &[],
+                lines: None,
+                notice: Some(Notice::refused(notice)),
+                conflict: None,
+            },
+        );
     }
-    let page_slug = slug.clone();
     if action == "preview" {
         let slug = slug.unwrap_or_else(|| new_slug(&p.store.root, &unit, &form.title));
         let (text, _) = form.to_file(campaign);
@@ -1040,11 +1078,20 @@ async fn save(
         );
     }
     let (text, lines) = form.to_file(campaign);
-    if slug.is_none()
-        && let Some(made) = sent_before(&p, &unit, &form.title, &text)
-    {
-        return already_saved(&p, &action, &made, &paths::entry_file(&unit, &made));
-    }
+    let (slug, base) = match (slug, base) {
+        (None, base) => match sent_before(&p, &unit, &form.title, &text) {
+            Some((made, true)) => {
+                return already_saved(&p, &action, &made, &paths::entry_file(&unit, &made));
+            }
+            // The draft it made, now submitted (or the reverse): a save of that entry.
+            Some((made, false)) => {
+                let version = p.store.version(&paths::entry_file(&unit, &made));
+                (Some(made), version)
+            }
+            None => (None, base),
+        },
+        kept => kept,
+    };
     let slug = slug.unwrap_or_else(|| new_slug(&p.store.root, &unit, &form.title));
     let rel = paths::entry_file(&unit, &slug);
     let diagnostics = check_text(&p.store.root, campaign, &unit, &slug, &text);
@@ -1351,6 +1398,9 @@ async fn receipt(
     };
     let campaign = &loaded.project.campaign;
     let lang = campaign.language;
+    if !plain_slug(&slug) {
+        return not_found_page(&p);
+    }
     let rel = paths::entry_file(&unit, &slug);
     let entry = loaded
         .project
@@ -1793,7 +1843,7 @@ async fn delete_draft(
         based_on: vec![(rel, Some(value(&pairs, "base").to_string()))],
     };
     match commit(&p, request, ()).await {
-        Ok(_) => redirect(&format!("/?deleted={}", url_part(&form.title))),
+        Ok(_) => redirect("/?deleted=1"),
         Err(e) => refused_save(&p, lang, e, &slug, lang.pick("未删除", "Not deleted")),
     }
 }

@@ -228,6 +228,31 @@ pub fn syntax_error(text: &str, err: &serde_saphyr::Error) -> (YamlError, Option
     (error, pos)
 }
 
+/// Whether `text`, with the full-width colon at byte `colon` of line `index` (0-based) typed as
+/// `: `, parses past line `line` (1-based), where it stopped before.
+fn mended_past(text: &str, index: usize, colon: usize, line: u32) -> bool {
+    let mended: String = text
+        .split_inclusive('\n')
+        .enumerate()
+        .map(|(i, l)| {
+            if i == index {
+                format!("{}: {}", &l[..colon], &l[colon + '：'.len_utf8()..])
+            } else {
+                l.to_string()
+            }
+        })
+        .collect();
+    let options = serde_saphyr::options! {
+        strict_booleans: true,
+        with_snippet: false,
+        budget: Some(budget()),
+    };
+    match serde_saphyr::from_str_with_options::<Option<Spanned<Tree>>>(&mended, options) {
+        Ok(_) => true,
+        Err(err) => err.location().is_some_and(|l| l.line() as u32 > line),
+    }
+}
+
 /// The first tab in `text` from the start of line `line` on.
 fn first_tab(text: &str, line: u32) -> Option<Pos> {
     let start: usize = text
@@ -257,8 +282,13 @@ fn full_width_colon(text: &str, line: u32) -> Option<(String, Pos)> {
                     .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
             {
                 let colon = raw.len() - content.len() + content.find('：').unwrap_or(0);
-                let column = raw[..colon].chars().count() as u32 + 1;
-                return Some((key.to_string(), Pos::new(at, column)));
+                // Only the slip that caused the error: with `: ` typed there instead, the
+                // parser gets past the line it stopped at (a `1：…` inside a block of text
+                // is no key, and mending it mends nothing).
+                if mended_past(text, i, colon, line) {
+                    let column = raw[..colon].chars().count() as u32 + 1;
+                    return Some((key.to_string(), Pos::new(at, column)));
+                }
             }
         }
         // A well-formed key before the error's line: the error is not this one's.
@@ -456,6 +486,14 @@ mod tests {
         // A full-width colon inside a value is the value's; an error elsewhere is not blamed on
         // an earlier line with one.
         assert!(parse("title: 成效：显著\nsummary: 甲\n", 2).is_ok());
+        // A `1：` inside a block of text is no key: the error after it is the parser's own.
+        let err = parse(
+            "summary: |\n  推动工作\n  1：覆盖女职工8600人\nstarted: 2017-04: x\n",
+            2,
+        )
+        .unwrap_err();
+        assert!(matches!(err.error, YamlError::Parser(_)), "{err:?}");
+        assert_eq!(err.pos.line, 5, "{err:?}");
         let err = parse("title: 甲\n  note：乙\ncategory: 8\nphone: [1\n", 2).unwrap_err();
         assert!(matches!(err.error, YamlError::Parser(_)), "{err:?}");
     }

@@ -26,7 +26,11 @@ pub struct Changes {
 pub enum ChangesError {
     NotARepository,
     /// The revision does not name a commit.
-    UnknownRevision(String),
+    /// The revision as given, and the command that fetches it.
+    UnknownRevision {
+        rev: String,
+        fetch: String,
+    },
     Git(git2::Error),
 }
 
@@ -40,21 +44,13 @@ impl ChangesError {
                     "--changed-since needs the campaign to be in a git repository",
                 )
                 .into(),
-            ChangesError::UnknownRevision(rev) => {
-                // `origin/main` is fetched as `git fetch origin main`.
-                let fetch = match rev.split_once('/') {
-                    Some((remote, branch)) if !remote.is_empty() && !branch.is_empty() => {
-                        format!("git fetch {remote} {branch}")
-                    }
-                    _ => format!("git fetch origin {rev}"),
-                };
-                lang.pick(
+            ChangesError::UnknownRevision { rev, fetch } => lang
+                .pick(
                     "`{rev}` 不是本仓库的提交（在 CI 中先获取它：{fetch}）",
                     "`{rev}` is not a commit of this repository (in CI, fetch it: {fetch})",
                 )
                 .replace("{rev}", rev)
-                .replace("{fetch}", &fetch)
-            }
+                .replace("{fetch}", fetch),
             ChangesError::Git(e) => format!("git: {}", e.message()),
         }
     }
@@ -74,6 +70,17 @@ impl From<git2::Error> for ChangesError {
     }
 }
 
+/// The git command that fetches `rev`: a remote's branch (`origin/main`) as `git fetch origin
+/// main`; anything else (`feature/x` is a branch, not a remote's) from `origin`.
+fn fetch_command(repo: &Repository, rev: &str) -> String {
+    match rev.split_once('/') {
+        Some((remote, branch)) if !branch.is_empty() && repo.find_remote(remote).is_ok() => {
+            format!("git fetch {remote} {branch}")
+        }
+        _ => format!("git fetch origin {rev}"),
+    }
+}
+
 /// The changes of `rev..HEAD` (from their merge base, as a pull request shows them), each judged
 /// as made by its commit's author, or by `actor` — the user the forge authenticated — when given.
 pub fn since(campaign: &Campaign, rev: &str, actor: Option<&str>) -> Result<Changes, ChangesError> {
@@ -83,7 +90,10 @@ pub fn since(campaign: &Campaign, rev: &str, actor: Option<&str>) -> Result<Chan
     let base = repo
         .revparse_single(rev)
         .and_then(|o| o.peel_to_commit())
-        .map_err(|_| ChangesError::UnknownRevision(rev.to_string()))?;
+        .map_err(|_| ChangesError::UnknownRevision {
+            rev: rev.to_string(),
+            fetch: fetch_command(&repo, rev),
+        })?;
     let head = repo.head()?.peel_to_commit()?;
     let merge_base = repo.merge_base(base.id(), head.id())?;
 

@@ -130,10 +130,11 @@ pub(super) fn message(problem: &Problem) -> String {
             format!("`{unit}` has not uploaded its signed and stamped roster")
         }
         Problem::RosterOutdated { file, later, .. } => format!(
-            "{} entr{} arrived after the signed roster `{file}` was uploaded, so the signed sheet does not list {}: {}",
+            "{} entr{} submitted or changed after the signed roster `{file}` was uploaded, so the signed sheet may not show {} as {} now: {}",
             later.len(),
-            if later.len() == 1 { "y" } else { "ies" },
+            if later.len() == 1 { "y was" } else { "ies were" },
             if later.len() == 1 { "it" } else { "them" },
+            if later.len() == 1 { "it is" } else { "they are" },
             later.iter().map(|t| format!("“{t}”")).collect::<Vec<_>>().join(", ")
         ),
         Problem::NotAnEntry { name, .. } => format!(
@@ -613,7 +614,7 @@ pub(super) fn description(kind: Kind) -> Description {
         ),
         Kind::RosterOutdated => (
             "Signed roster out of date",
-            "Entries first arrived after the unit uploaded its signed and stamped roster, so the signed sheet does not list them. A warning.",
+            "Entries were submitted or changed after the unit uploaded its signed and stamped roster, so the signed sheet may not show them as they are. A warning.",
             "Print the unit's roster again, have it signed and stamped, and replace the scan.",
         ),
         Kind::LateSubmission => (

@@ -101,7 +101,7 @@ pub(super) fn message(problem: &Problem) -> String {
             format!("单位 `{unit}` 尚未上传签字盖章的《申报汇总表》")
         }
         Problem::RosterOutdated { file, later, .. } => format!(
-            "签字盖章的汇总表 `{file}` 上传之后，又提交了 {} 个项目（{}），签过的汇总表中没有",
+            "签字盖章的汇总表 `{file}` 上传之后，又提交或修改了 {} 个项目（{}），签过的汇总表与现在的不符",
             later.len(),
             later
                 .iter()
@@ -801,7 +801,7 @@ pub(super) fn description(kind: Kind) -> Description {
         ),
         Kind::RosterOutdated => (
             "签章汇总表不是最新的",
-            "单位上传签字盖章的汇总表之后，又有项目首次提交，签过的汇总表中没有这些项目。这是警告。",
+            "单位上传签字盖章的汇总表之后，又有项目提交或修改，签过的汇总表与现在的项目不符。这是警告。",
             "重新打印本单位的汇总表，签字盖章后替换原扫描件。",
         ),
         Kind::LateSubmission => (

@@ -40,11 +40,25 @@ fn strip_numbering(s: &str) -> Option<&str> {
 /// no-break space, as Word pastes), or a line in bold (`**一、背景**`). Its offset and text.
 fn near_heading(body: &str, names: &[String]) -> Option<(usize, String)> {
     let mut offset = 0;
+    let mut fence: Option<&str> = None;
     for raw in body.split_inclusive('\n') {
         let at = offset;
         offset += raw.len();
         let line = raw.trim_end();
         let text = line.trim_start();
+        // Inside fenced code nothing is a heading, nor meant as one.
+        match fence {
+            Some(f) if text.starts_with(f) => {
+                fence = None;
+                continue;
+            }
+            Some(_) => continue,
+            None if text.starts_with("```") || text.starts_with("~~~") => {
+                fence = Some(&text[..3]);
+                continue;
+            }
+            None => {}
+        }
         let hashes = text.trim_start_matches(['#', '＃']);
         // A heading Markdown reads (`### 背景`, at another level) is not a slip of this kind.
         if text.trim_start_matches('#').starts_with([' ', '\t']) {
@@ -60,7 +74,7 @@ fn near_heading(body: &str, names: &[String]) -> Option<(usize, String)> {
         };
         let name = section_name(rest.trim_matches([' ', '\u{3000}', '\u{a0}', '\t']));
         if names.iter().any(|n| n == name) {
-            return Some((at + (raw.len() - raw.trim_start().len()), line.to_string()));
+            return Some((at + (raw.len() - raw.trim_start().len()), text.to_string()));
         }
     }
     None
@@ -182,6 +196,19 @@ mod tests {
         );
         // At the 主要内容 heading, where the highlights go as sub-headings.
         assert_eq!(problems[1].0, scan.headings[1].offset);
+    }
+
+    /// A line meant as a heading is found where typed, trimmed; never inside fenced code.
+    #[test]
+    fn a_line_meant_as_a_heading_is_found_outside_code() {
+        let names = [String::from("背景")];
+        assert_eq!(
+            near_heading("文字\n  **一、背景**\n", &names),
+            Some((9, String::from("**一、背景**")))
+        );
+        assert_eq!(near_heading("```\n##背景\n```\n", &names), None);
+        assert_eq!(near_heading("~~~\n##背景\n~~~\n文字\n", &names), None);
+        assert_eq!(near_heading("### 背景\n", &names), None);
     }
 
     #[test]

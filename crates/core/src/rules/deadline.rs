@@ -49,8 +49,10 @@ pub fn check(campaign: &Campaign, history: Option<&History>, entries: &[Entry]) 
 }
 
 /// Signed rosters older than some of their unit's entries: a unit that uploaded its signed sheet
-/// and then submitted more has a sheet that does not list them. Judged, as lateness is, by when
-/// each entry first reached the main line, against when the scan last changed there.
+/// and then submitted more, or changed one (its title, its scope, or a draft made an entry),
+/// has a sheet that does not show them as they are. Judged by when each submitted entry last
+/// changed on the main line (when it became submitted is not kept apart: a draft submitted
+/// after the signing changed then), against when the scan last changed there.
 pub fn outdated_rosters(
     history: Option<&History>,
     cards: &HashMap<String, UnitCard>,
@@ -71,7 +73,7 @@ pub fn outdated_rosters(
             let later: Vec<String> = entries
                 .iter()
                 .filter(|e| e.unit == *unit && !e.draft)
-                .filter(|e| e.arrived.as_ref().is_some_and(|a| a.time > signed))
+                .filter(|e| e.changed.as_ref().is_some_and(|c| c.time > signed))
                 .map(|e| e.title.clone())
                 .collect();
             (!later.is_empty()).then(|| {
