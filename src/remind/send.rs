@@ -90,8 +90,8 @@ fn smtp_said(e: &lettre::transport::smtp::Error, lang: Lang) -> String {
     let said = e.to_string();
     let why = if said.contains("STARTTLS is not supported") {
         Some(lang.pick(
-            "邮件服务器不支持 STARTTLS：在 campaign.yaml 的 reminders.smtp 中改用 tls: wrapper（通常端口 465），或服务器只在内网时用 tls: none",
-            "the mail server does not support STARTTLS: set tls: wrapper (usually port 465) in reminders.smtp, or tls: none for a server on the internal network",
+            "邮件服务器不支持 STARTTLS：在 campaign.yaml 的 reminders.smtp 中改用 tls: wrapper（通常端口 465）；邮件中继就在本机时，可用 tls: none",
+            "the mail server does not support STARTTLS: set tls: wrapper (usually port 465) in reminders.smtp; tls: none only for a relay on this machine",
         ))
     } else if e.is_timeout() {
         Some(lang.pick(
