@@ -535,6 +535,19 @@ fn a_missing_or_invalid_category_lists_the_valid_ones() {
             );
         }
     }
+    // Full-width digits from a Chinese keyboard: the id they mean, in ASCII.
+    std::fs::write(
+        dir.path().join(wrong),
+        entry_with("category: \"1\"", "category: １２"),
+    )
+    .unwrap();
+    let all = json_diagnostics(dir.path(), "zh-CN");
+    let d = of_file(&all, wrong)
+        .into_iter()
+        .find(|d| d["code"] == "invalid-value")
+        .unwrap_or_else(|| panic!("{all:#?}"));
+    let help = d["help"].as_str().unwrap_or_default();
+    assert!(help.contains("`12`"), "{help}");
 }
 
 #[test]

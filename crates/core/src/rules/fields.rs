@@ -185,15 +185,19 @@ fn read_built_in(
                 if campaign.category(&id).is_some() {
                     entry.category = id;
                 } else {
+                    // `１２` typed on a Chinese keyboard: the id it is in ASCII digits.
+                    let narrow: String = id.chars().map(super::formats::half_width).collect();
+                    let suggestion = if narrow != id && campaign.category(&narrow).is_some() {
+                        Some(narrow)
+                    } else {
+                        closest(&id, campaign.categories.iter().map(|c| c.id.as_str()))
+                            .filter(|_| id.parse::<u32>().is_err())
+                    };
                     sink.at(
                         value.pos,
                         Problem::InvalidValue {
                             key: key.into(),
-                            suggestion: closest(
-                                &id,
-                                campaign.categories.iter().map(|c| c.id.as_str()),
-                            )
-                            .filter(|_| id.parse::<u32>().is_err()),
+                            suggestion,
                             allowed: categories(campaign),
                             value: id,
                         },
