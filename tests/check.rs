@@ -510,6 +510,41 @@ fn a_heading_markdown_does_not_read_is_pointed_at_where_it_was_typed() {
     }
 }
 
+/// A value written without quotes that holds ` #` loses what follows, which YAML reads as a
+/// comment: a warning at the `#`, naming what was lost and how to keep it.
+#[test]
+fn a_value_cut_by_a_comment_says_what_it_lost() {
+    let dir = fixture("valid");
+    let file = "submissions/alpha/cut.md";
+    std::fs::write(
+        dir.path().join(file),
+        entry_with("summary: 简介。", "summary: 本项目 #1 试点"),
+    )
+    .unwrap();
+    let all = json_diagnostics(dir.path(), "zh-CN");
+    let here = of_file(&all, file);
+    let d = here
+        .iter()
+        .find(|d| d["code"] == "comment-in-value")
+        .unwrap_or_else(|| panic!("{here:#?}"));
+    assert_eq!(d["severity"], "warning");
+    assert_eq!((&d["line"], &d["column"]), (&6.into(), &14.into()), "{d}");
+    assert!(
+        d["message"]
+            .as_str()
+            .unwrap()
+            .contains("`#1 试点` 被当作注释"),
+        "{d}"
+    );
+    assert!(
+        d["help"]
+            .as_str()
+            .unwrap()
+            .contains("summary: \"本项目 #1 试点\""),
+        "{d}"
+    );
+}
+
 #[test]
 fn a_missing_or_invalid_category_lists_the_valid_ones() {
     let dir = fixture("valid");

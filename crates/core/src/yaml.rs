@@ -253,6 +253,75 @@ fn mended_past(text: &str, index: usize, colon: usize, line: u32) -> bool {
     }
 }
 
+/// A value written without quotes and cut by a comment (`summary: 本项目 #1 试点` reads
+/// `本项目`): where its `#` stands, the key, what was read and what was dropped. `text` is the
+/// YAML `node` was parsed from, its first line being line `first_line` of the file.
+pub struct CutValue {
+    pub pos: Pos,
+    pub key: String,
+    pub kept: String,
+    pub dropped: String,
+}
+
+/// Every value of `node` cut by a comment (see [`CutValue`]).
+pub fn cut_by_comments(node: &Node, text: &str, first_line: u32) -> Vec<CutValue> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = Vec::new();
+    let mut stack: Vec<(&Node, String)> = vec![(node, String::new())];
+    while let Some((n, key)) = stack.pop() {
+        match &n.value {
+            Value::Map(entries) => {
+                for (k, v) in entries.iter().rev() {
+                    let name = k.as_text().unwrap_or_default();
+                    let path = if key.is_empty() {
+                        name
+                    } else {
+                        format!("{key}.{name}")
+                    };
+                    stack.push((v, path));
+                }
+            }
+            Value::Seq(items) => stack.extend(items.iter().rev().map(|i| (i, key.clone()))),
+            Value::Str(s) => {
+                let Some(raw) = n
+                    .pos
+                    .line
+                    .checked_sub(first_line)
+                    .and_then(|i| lines.get(i as usize))
+                else {
+                    continue;
+                };
+                let Some((start, _)) = raw.char_indices().nth(n.pos.column as usize - 1) else {
+                    continue;
+                };
+                let rest = &raw[start..];
+                if rest.starts_with(['"', '\'', '|', '>']) {
+                    continue;
+                }
+                let Some(at) = rest.find(" #").or_else(|| rest.find("\t#")) else {
+                    continue;
+                };
+                let kept = rest[..at].trim_end();
+                if kept != s {
+                    continue;
+                }
+                let hash = at + 1;
+                out.push(CutValue {
+                    pos: Pos::new(
+                        n.pos.line,
+                        n.pos.column + rest[..hash].chars().count() as u32,
+                    ),
+                    key,
+                    kept: kept.to_string(),
+                    dropped: rest[hash..].trim_end().to_string(),
+                });
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
 /// The first tab in `text` from the start of line `line` on.
 fn first_tab(text: &str, line: u32) -> Option<Pos> {
     let start: usize = text
@@ -496,6 +565,24 @@ mod tests {
         assert_eq!(err.pos.line, 5, "{err:?}");
         let err = parse("title: 甲\n  note：乙\ncategory: 8\nphone: [1\n", 2).unwrap_err();
         assert!(matches!(err.error, YamlError::Parser(_)), "{err:?}");
+    }
+
+    #[test]
+    fn a_value_cut_by_a_comment_is_found_with_what_it_lost() {
+        let text = "title: 甲\nsummary: 本项目 #1 试点\nphone: \"0312 #2\"\nurl: a#b\nrecognition:\n  - source: 日报 # 头版\n";
+        let node = parse(text, 2).unwrap();
+        let cut: Vec<(u32, u32, String, String, String)> = cut_by_comments(&node, text, 2)
+            .into_iter()
+            .map(|c| (c.pos.line, c.pos.column, c.key, c.kept, c.dropped))
+            .collect();
+        let s = String::from;
+        assert_eq!(
+            cut,
+            [
+                (3, 14, s("summary"), s("本项目"), s("#1 试点")),
+                (7, 16, s("recognition.source"), s("日报"), s("# 头版")),
+            ]
+        );
     }
 
     #[test]

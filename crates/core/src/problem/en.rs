@@ -94,6 +94,9 @@ pub(super) fn message(problem: &Problem) -> String {
         Problem::PathEscape { path } => {
             format!("the path `{path}` leads outside the entry's attachment folder")
         }
+        Problem::CommentInValue { key, dropped, .. } => format!(
+            "`{key}` is cut at ` #`: `{dropped}` is read as a comment and left out"
+        ),
         Problem::UnsafeHtml { what } => {
             format!("the raw HTML {what} is unsafe and will be removed when published")
         }
@@ -192,6 +195,9 @@ pub(super) fn help(problem: &Problem) -> Option<String> {
             names[0]
         ),
         Problem::InvalidFormat { format, .. } => example(*format).into(),
+        Problem::CommentInValue { key, kept, dropped } => {
+            format!("to keep it, put the whole value in quotes: {key}: \"{kept} {dropped}\"")
+        }
         Problem::MissingSection {
             alternatives,
             written: Some(line),
@@ -551,6 +557,11 @@ pub(super) fn description(kind: Kind) -> Description {
             "Path leaves the entry's folder",
             "A path uses `..`, is absolute, or is a link that leads out of its folder; such a file is neither read nor published.",
             "Copy the file into the entry's attachment folder and refer to it by its name.",
+        ),
+        Kind::CommentInValue => (
+            "Value cut by a comment",
+            "A value without quotes holds ` #`: YAML reads what follows `#` as a comment and leaves it out. A warning.",
+            "Put the whole value in quotes, such as summary: \"step #1 done\".",
         ),
         Kind::UnsafeHtml => (
             "Unsafe HTML removed",

@@ -75,6 +75,13 @@ pub enum Problem {
         suggestion: Option<String>,
         allowed: Vec<String>,
     },
+    /// A value written without quotes and cut at ` #`, which YAML reads as a comment
+    /// (`summary: 本项目 #1 试点` is `本项目`): what was read, and what was dropped.
+    CommentInValue {
+        key: String,
+        kept: String,
+        dropped: String,
+    },
     InvalidFormat {
         key: String,
         value: String,
@@ -339,6 +346,7 @@ catalogue! {
     UnsafeHtml:          "unsafe-html",          Warning,  false;
     NestedTooDeep:       "nested-too-deep",      Error,    false;
     ExternalRequest:     "external-request",     Warning,  false;
+    CommentInValue:      "comment-in-value",     Warning,  false;
     UnknownUnit:         "unknown-unit",         Error,    true;
     UnitCardMissing:     "unit-card-missing",    Error,    true;
     UnitCardInvalid:     "unit-card-invalid",    Error,    false;
@@ -452,6 +460,7 @@ impl Problem {
             Problem::AttachmentTooLarge { .. } => Kind::AttachmentTooLarge,
             Problem::PathEscape { .. } => Kind::PathEscape,
             Problem::UnsafeHtml { .. } => Kind::UnsafeHtml,
+            Problem::CommentInValue { .. } => Kind::CommentInValue,
             Problem::NestedTooDeep { .. } => Kind::NestedTooDeep,
             Problem::ExternalRequest { .. } => Kind::ExternalRequest,
             Problem::UnknownUnit { .. } => Kind::UnknownUnit,

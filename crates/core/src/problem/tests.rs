@@ -84,6 +84,11 @@ fn samples() -> Vec<Problem> {
         Problem::YamlSyntax {
             detail: YamlError::FullWidthColon { key: s("title") },
         },
+        Problem::CommentInValue {
+            key: s("summary"),
+            kept: s("本项目"),
+            dropped: s("#1 试点"),
+        },
         Problem::FrontMatterMissing { unclosed: false },
         Problem::FrontMatterMissing { unclosed: true },
         Problem::UnknownField {

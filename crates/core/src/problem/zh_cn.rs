@@ -74,6 +74,10 @@ pub(super) fn message(problem: &Problem) -> String {
         }
         Problem::PathEscape { path } => format!("路径 `{path}` 指向本项目附件文件夹之外"),
         Problem::UnsafeHtml { what } => format!("正文中的 HTML {what} 不安全，发布时将被删除"),
+        Problem::CommentInValue { key, dropped, .. } => about(
+            key,
+            &format!("在 ` #` 处被截断：`{dropped}` 被当作注释，没有读入"),
+        ),
         Problem::ExternalRequest { url } => {
             format!("正文从其他网站加载 `{url}`，读者打开页面时会向该网站发出请求；网站上不显示")
         }
@@ -164,6 +168,9 @@ pub(super) fn help(problem: &Problem) -> Option<String> {
             names[0]
         ),
         Problem::InvalidFormat { format, .. } => example(*format).into(),
+        Problem::CommentInValue { key, kept, dropped } => {
+            format!("要保留它，给整个值加引号：{key}: \"{kept} {dropped}\"")
+        }
         Problem::MissingSection {
             alternatives,
             written: Some(line),
@@ -738,6 +745,11 @@ pub(super) fn description(kind: Kind) -> Description {
             "路径超出本项目文件夹",
             "路径含 `..`、是绝对路径，或是指向文件夹之外的链接；这样的文件不会被读取或发布。",
             "把文件复制到本项目的附件文件夹中，按文件名引用。",
+        ),
+        Kind::CommentInValue => (
+            "值被注释截断",
+            "未加引号的值中有 ` #`，YAML 把 `#` 之后的文字当作注释，没有读入。这是警告。",
+            "给整个值加上引号，例如 summary: \"本项目 #1 试点\"。",
         ),
         Kind::UnsafeHtml => (
             "不安全的 HTML 将被删除",

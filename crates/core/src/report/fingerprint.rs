@@ -49,6 +49,7 @@ fn subject(problem: &Problem) -> String {
         | Problem::AttachmentTooLarge { file, .. } => file.clone(),
         Problem::PathEscape { path } => path.clone(),
         Problem::UnsafeHtml { what } => what.clone(),
+        Problem::CommentInValue { key, .. } => key.clone(),
         Problem::ExternalRequest { url } => url.clone(),
         Problem::InvalidCharacter { codepoint } => format!("U+{codepoint:04X}"),
         Problem::UnknownUnit { folder, .. } => folder.clone(),

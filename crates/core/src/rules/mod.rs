@@ -191,6 +191,16 @@ fn read_entry(
         ..Entry::default()
     };
     let paths = fields::read(&node, campaign, &mut entry, sink);
+    for cut in yaml::cut_by_comments(&node, front.yaml, source::YAML_FIRST_LINE) {
+        sink.at(
+            cut.pos,
+            Problem::CommentInValue {
+                key: cut.key,
+                kept: cut.kept,
+                dropped: cut.dropped,
+            },
+        );
+    }
 
     let want = if render { Want::ALL } else { Want::SCAN };
     let parsed = crate::body::parse(front.body, Some(slug), want);
