@@ -173,15 +173,7 @@ fn a_unit_logs_in_saves_a_draft_with_errors_then_submits_and_gets_a_receipt() {
             )
         })
         .collect();
-    let base = page
-        .body
-        .split("name=\"base\" value=\"")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .to_string();
+    let base = base_of(&page.body);
     let csrf = alpha.csrf(&format!("/entries/{slug}"));
     let live = alpha.post(
         "/entries/check",
@@ -297,14 +289,7 @@ fn a_unit_logs_in_saves_a_draft_with_errors_then_submits_and_gets_a_receipt() {
     // A receipt says what its commit submitted, whatever the entry says since.
     let receipt_url = done.header("location").unwrap().to_string();
     let page = alpha.get(&format!("/entries/{slug}")).body;
-    let base_now = page
-        .split("name=\"base\" value=\"")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .to_string();
+    let base_now = base_of(&page);
     let renamed = alpha.post(
         &format!("/entries/{slug}"),
         &with(
@@ -476,6 +461,17 @@ fn a_unit_can_neither_read_nor_write_another_units_entries() {
 
 /// Submit pressed twice (the second press arrives after the first is saved, with the same
 /// base), or the form sent again after Back: one save and its receipt, not a conflict.
+/// The version a form page's entry was read at (its hidden `base` field).
+fn base_of(page: &str) -> String {
+    page.split("name=\"base\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string()
+}
+
 /// A new entry's form, titled `title`, sent with `action`.
 fn alpha_new<'a>(csrf: &'a str, title: &'a str, action: &'a str) -> Vec<(&'a str, &'a str)> {
     with(
@@ -494,14 +490,7 @@ fn the_same_form_sent_twice_is_one_save_not_a_conflict() {
     let (dir, _portal, clerk, _) = signed_in(true, &["alpha"]);
     let d = dir.path();
     let page = clerk.get("/entries/good-entry").body;
-    let base = page
-        .split("name=\"base\" value=\"")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .to_string();
+    let base = base_of(&page);
     let csrf = clerk.csrf("/entries/good-entry");
     let sent = with(
         ENTRY,
@@ -613,14 +602,7 @@ fn an_edit_based_on_an_older_version_is_refused_and_shows_what_changed() {
     let d = dir.path();
     let colleague = Client::login(&portal.addr, &key);
     let page = clerk.get("/entries/good-entry").body;
-    let base = page
-        .split("name=\"base\" value=\"")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .to_string();
+    let base = base_of(&page);
     let csrf = clerk.csrf("/entries/good-entry");
     let csrf2 = colleague.csrf("/entries/good-entry");
     let first = colleague.post(
@@ -1066,14 +1048,7 @@ fn a_preview_is_the_sites_own_page_of_the_entry_as_typed_and_only_its_maker_sees
     let alpha = Client::login(&portal.addr, &token(&links[0].1));
     let beta = Client::login(&portal.addr, &token(&links[1].1));
     let page = alpha.get("/entries/good-entry").body;
-    let base = page
-        .split("name=\"base\" value=\"")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .to_string();
+    let base = base_of(&page);
     let csrf = alpha.csrf("/entries/good-entry");
     let commits = log(d).lines().count();
     let typed = with(
@@ -1380,14 +1355,7 @@ fn withdrawing_makes_a_submitted_entry_a_draft_again() {
     let (dir, _portal, alpha, _) = signed_in(true, &["alpha"]);
     let d = dir.path();
     let page = alpha.get("/entries/good-entry").body;
-    let base = page
-        .split("name=\"base\" value=\"")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .to_string();
+    let base = base_of(&page);
     assert!(page.contains("撤回为草稿"));
     // A submitted entry is saved as submitted; nothing on its page turns it back into a draft
     // but the step that says so (a "save draft" there once withdrew it without a word).
@@ -1424,14 +1392,7 @@ fn withdrawing_from_the_form_saves_its_edits_as_a_draft() {
     let (dir, _portal, alpha, _) = signed_in(true, &["alpha"]);
     let d = dir.path();
     let page = alpha.get("/entries/good-entry").body;
-    let base = page
-        .split("name=\"base\" value=\"")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .to_string();
+    let base = base_of(&page);
     let csrf = alpha.csrf("/entries/good-entry");
     let r = alpha.post(
         "/entries/good-entry",
@@ -1558,14 +1519,7 @@ fn a_collecting_unit_names_a_unit_under_it_and_no_other_unit_can() {
     );
     git(d, &["commit", "-qam", "by git"]);
     let page = beta.get(&format!("/entries/{slug}")).body;
-    let base = page
-        .split("name=\"base\" value=\"")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .to_string();
+    let base = base_of(&page);
     let csrf = beta.csrf(&format!("/entries/{slug}"));
     let r = beta.post(
         &format!("/entries/{slug}"),
@@ -1625,15 +1579,7 @@ fn a_unit_deletes_a_draft_it_gave_up_on_and_nothing_else() {
         "{}",
         ask.body
     );
-    let base = ask
-        .body
-        .split("name=\"base\" value=\"")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .to_string();
+    let base = base_of(&ask.body);
     let commits = log(d).lines().count();
 
     // Without the session's token, or from a version older than the stored one: nothing.

@@ -1738,17 +1738,21 @@ async fn remove_file(
     }
 }
 
-/// A draft of the unit's, as its delete pages need it: the stored form and the version it was
+/// An entry of the unit's, as its delete pages need it: the stored form and the version it was
 /// read at. `None` for what is not this unit's entry.
-fn own_entry(p: &Portal, unit: &str, slug: &str) -> Option<(EntryForm, Option<String>)> {
-    let rel = paths::entry_file(unit, slug);
+fn own_entry(
+    p: &Portal,
+    campaign: &Campaign,
+    unit: &str,
+    slug: &str,
+) -> Option<(EntryForm, String)> {
     if !plain_slug(slug) {
         return None;
     }
+    let rel = paths::entry_file(unit, slug);
     let version = p.store.version(&rel)?;
     let text = p.stored_text(&rel)?;
-    let campaign = &p.store.loaded().ok()?.project.campaign;
-    Some((EntryForm::from_file(campaign, &text), Some(version)))
+    Some((EntryForm::from_file(campaign, &text), version))
 }
 
 /// Asks before a draft is deleted (a page, so that it works without JavaScript).
@@ -1762,7 +1766,7 @@ async fn delete_page(
         Err(e) => return e,
     };
     let lang = loaded.project.campaign.language;
-    let Some((form, base)) = own_entry(&p, &unit, &slug) else {
+    let Some((form, base)) = own_entry(&p, &loaded.project.campaign, &unit, &slug) else {
         return not_found_page(&p);
     };
     if !form.draft {
@@ -1797,7 +1801,7 @@ async fn delete_draft(
     };
     let campaign = &loaded.project.campaign;
     let lang = campaign.language;
-    let Some((form, _)) = own_entry(&p, &unit, &slug) else {
+    let Some((form, _)) = own_entry(&p, &loaded.project.campaign, &unit, &slug) else {
         // Gone already (the button pressed twice, or Back and sent again): done.
         return redirect("/");
     };

@@ -89,12 +89,14 @@ pub fn slug_order(a: &str, b: &str) -> std::cmp::Ordering {
             (Some(p), Some(q)) if p.is_ascii_digit() && q.is_ascii_digit() => {
                 let digits = |s: &[u8]| s.iter().take_while(|c| c.is_ascii_digit()).count();
                 let (m, n) = (digits(x), digits(y));
-                let value = |s: &[u8]| {
+                // Compared as numbers of any length: without leading zeros, the longer is the
+                // larger, else digit by digit.
+                fn value(s: &[u8]) -> &[u8] {
                     let zeros = s.iter().take_while(|&&c| c == b'0').count();
-                    s[zeros..].to_vec()
-                };
+                    &s[zeros..]
+                }
                 let (u, v) = (value(&x[..m]), value(&y[..n]));
-                let by_value = u.len().cmp(&v.len()).then_with(|| u.cmp(&v));
+                let by_value = u.len().cmp(&v.len()).then_with(|| u.cmp(v));
                 if by_value != Ordering::Equal {
                     return by_value;
                 }

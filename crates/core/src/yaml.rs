@@ -265,6 +265,10 @@ pub struct CutValue {
 
 /// Every value of `node` cut by a comment (see [`CutValue`]).
 pub fn cut_by_comments(node: &Node, text: &str, first_line: u32) -> Vec<CutValue> {
+    // Run for every entry: most front matter has no comment after a value at all.
+    if !text.contains(" #") && !text.contains("\t#") {
+        return Vec::new();
+    }
     let lines: Vec<&str> = text.lines().collect();
     let mut out = Vec::new();
     let mut stack: Vec<(&Node, String)> = vec![(node, String::new())];

@@ -19,9 +19,8 @@ use shenbao_core::paths::relative_inside;
 /// When a file got to the branch: see [`Writer::file_times`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct FileTimes {
-    /// The commit that made the version at the tip, and its time (seconds since the epoch).
+    /// The commit that made the version at the tip.
     pub last: Oid,
-    pub last_time: i64,
     /// When the file first arrived on the branch (seconds since the epoch).
     pub arrived: i64,
 }
@@ -343,13 +342,7 @@ impl Writer {
     /// asked for by a click, not for every page.
     pub fn file_times(&self, rel: &str) -> Option<FileTimes> {
         let path = repo_path(&self.prefix, rel);
-        let blob = |c: &git2::Commit<'_>| {
-            c.tree()
-                .ok()?
-                .get_path(Path::new(&path))
-                .ok()
-                .map(|e| e.id())
-        };
+        let blob = |c: &git2::Commit<'_>| blob_at(c, &path);
         let mut commit = self.repo.find_commit(self.tip().ok()??).ok()?;
         let current = blob(&commit)?;
         let mut last = None;
@@ -357,15 +350,13 @@ impl Writer {
             let parent = commit.parent(0).ok();
             let before = parent.as_ref().and_then(blob);
             if last.is_none() && before != Some(current) {
-                last = Some((commit.id(), commit.time().seconds()));
+                last = Some(commit.id());
             }
             match parent {
                 Some(parent) if before.is_some() => commit = parent,
                 _ => {
-                    let (last, last_time) = last?;
                     return Some(FileTimes {
-                        last,
-                        last_time,
+                        last: last?,
                         arrived: commit.time().seconds(),
                     });
                 }
@@ -387,13 +378,7 @@ impl Writer {
             return None;
         }
         let path = repo_path(&self.prefix, rel);
-        let blob = |c: &git2::Commit<'_>| {
-            c.tree()
-                .ok()?
-                .get_path(Path::new(&path))
-                .ok()
-                .map(|e| e.id())
-        };
+        let blob = |c: &git2::Commit<'_>| blob_at(c, &path);
         let now = blob(&found);
         let before = found.parent(0).ok().and_then(|p| blob(&p));
         (now.is_some() && now != before).then(|| (found.id(), found.time().seconds()))
@@ -684,4 +669,14 @@ impl Writer {
             .env("GIT_TERMINAL_PROMPT", "0")
             .output()?)
     }
+}
+
+/// The id of what `path` (relative to the repository) holds in `commit`, if anything.
+fn blob_at(commit: &git2::Commit<'_>, path: &str) -> Option<Oid> {
+    commit
+        .tree()
+        .ok()?
+        .get_path(Path::new(path))
+        .ok()
+        .map(|e| e.id())
 }
