@@ -74,7 +74,7 @@ fn cpu_seconds() -> f64 {
 
 fn bench(dir: &Path, n: usize) {
     let options = LoadOptions {
-        render_bodies: true,
+        bodies: project::Bodies::Rendered,
         skip_git: true,
         ..LoadOptions::default()
     };

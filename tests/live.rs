@@ -23,7 +23,7 @@ fn load(root: &Path) -> project::Project {
     project::load(
         root,
         LoadOptions {
-            render_bodies: true,
+            bodies: project::Bodies::Rendered,
             ..LoadOptions::default()
         },
         &shenbao_git::Git,

@@ -85,7 +85,7 @@ fn what_check_accepts_build_builds() {
         }
         std::fs::write(&entry, &text).unwrap();
         let options = LoadOptions {
-            render_bodies: true,
+            bodies: project::Bodies::Rendered,
             skip_git: true,
             ..LoadOptions::default()
         };

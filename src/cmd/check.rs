@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use shenbao_core::diagnostic::{self, Diagnostic};
 use shenbao_core::lang::Said;
-use shenbao_core::project::LoadOptions;
+use shenbao_core::project::{Bodies, LoadOptions};
 use shenbao_core::report;
 use shenbao_git::changes;
 
@@ -42,7 +42,7 @@ pub fn run(globals: &Globals, args: Args) -> Result<Outcome, CliError> {
         globals,
         LoadOptions {
             final_: args.final_,
-            render_bodies: false,
+            bodies: Bodies::Checked,
             skip_git: false,
             no_cache: args.no_cache,
         },

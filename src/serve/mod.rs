@@ -204,7 +204,7 @@ fn rebuild(
         match project::load(
             &options.root,
             LoadOptions {
-                render_bodies: true,
+                bodies: project::Bodies::Rendered,
                 ..LoadOptions::default()
             },
             &shenbao_git::Git,

@@ -29,11 +29,14 @@ pub struct Entry {
     pub draft: bool,
     /// The campaign's extra fields, key and value as text, in the campaign's order.
     pub extra: Vec<(String, String)>,
-    /// The body as safe HTML; empty unless the project was loaded with `render_bodies` (checking
-    /// alone does not need it, and 100,000 bodies are large).
+    /// The body as safe HTML; empty unless the project was loaded to render bodies (checking
+    /// alone does not need it, and 100,000 bodies are large: 1.3 GB with their text).
     pub html: std::sync::Arc<str>,
     /// The body's plain text, for the site's search; loaded with the HTML.
     pub text: std::sync::Arc<str>,
+    /// Whether `html` and `text` were made. Without them the site renders the body again from
+    /// the file when it writes the entry's page ([`crate::rules::render_body`]).
+    pub rendered: bool,
     /// The entry's own files the body shows or links to, relative to its attachment folder.
     pub body_files: Vec<String>,
     /// Where the `title` key stands, for diagnostics that concern the whole entry.

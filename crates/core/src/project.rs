@@ -83,12 +83,38 @@ impl From<CampaignError> for LoadError {
 pub struct LoadOptions {
     /// After the deadline: a unit short of its minimum is an error (`check --final`).
     pub final_: bool,
-    /// Render each entry's body to HTML for the site (in the same pass that checks it).
-    pub render_bodies: bool,
+    /// What is made of each entry's body beside checking it.
+    pub bodies: Bodies,
     /// Do not read git (arrival times, the deadline).
     pub skip_git: bool,
     /// Read git afresh instead of from the cache in `.git/`.
     pub no_cache: bool,
+}
+
+/// What loading makes of each entry's body beside checking it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Bodies {
+    /// Nothing: checking alone (`check`, the portal).
+    #[default]
+    Checked,
+    /// Its HTML and text for the site, made in the same pass that checks it and kept with the
+    /// entry (`serve`).
+    Rendered,
+    /// Rendered and kept when the campaign has at most this many entries; above, checked
+    /// alone, and the site renders each body again from its file as it writes the entry's page
+    /// (`build`: 100,000 bodies held at once are 1.3 GB of HTML and text).
+    RenderedUpTo(usize),
+}
+
+impl Bodies {
+    /// Whether the bodies of a campaign of `entries` entries are rendered as they are checked.
+    fn rendered(self, entries: usize) -> bool {
+        match self {
+            Bodies::Checked => false,
+            Bodies::Rendered => true,
+            Bodies::RenderedUpTo(most) => entries <= most,
+        }
+    }
 }
 
 /// Load and check the campaign at `root`, with its arrival times from `history` (unless the
@@ -106,6 +132,16 @@ pub fn load(
         .iter()
         .flat_map(|f| f.entries.iter().map(move |s| (f.id.as_str(), s.as_str())))
         .collect();
+    let render = options.bodies.rendered(jobs.len());
+    // Entries checked again later (`recheck`) are rendered as these were.
+    let options = LoadOptions {
+        bodies: if render {
+            Bodies::Rendered
+        } else {
+            Bodies::Checked
+        },
+        ..options
+    };
     // The history walk is one thread's work: it runs beside the entries' checks.
     let (history, mut outcomes) = rayon::join(
         || {
@@ -118,9 +154,7 @@ pub fn load(
         || -> Vec<rules::EntryOutcome> {
             let check = || {
                 jobs.par_iter()
-                    .map(|(unit, slug)| {
-                        rules::check_entry(&campaign, &disk, unit, slug, options.render_bodies)
-                    })
+                    .map(|(unit, slug)| rules::check_entry(&campaign, &disk, unit, slug, render))
                     .collect()
             };
             match reading_pool() {
@@ -271,7 +305,7 @@ impl Project {
                 &disk,
                 &unit,
                 &slug,
-                self.options.render_bodies,
+                self.options.bodies == Bodies::Rendered,
             );
             if !outcome.diagnostics.is_empty() {
                 self.entry_diagnostics.insert(rel, outcome.diagnostics);

@@ -87,6 +87,9 @@ entry_view! {
         /// The body's plain text, for the search index (empty for a draft: its body is never
         /// in a public index).
         text: Arc<str>,
+        /// Whether `body` and `text` are the entry's, rendered as it was checked; when not,
+        /// they are empty and its page renders them from its file (a large campaign's build).
+        held: bool,
     }
 }
 

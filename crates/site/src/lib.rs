@@ -14,6 +14,7 @@ pub mod thumbs;
 pub mod xlsx;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -54,6 +55,9 @@ pub enum SiteError {
     Template(minijinja::Error),
     Output(OutputError),
     Xlsx(rust_xlsxwriter::XlsxError),
+    /// An entry file that no longer reads as an entry when its page is written: it changed
+    /// since it was checked.
+    Changed(String),
 }
 
 impl SiteError {
@@ -68,6 +72,12 @@ impl SiteError {
                 "{}{e}",
                 lang.pick("无法写入 roster.xlsx：", "cannot write roster.xlsx: ")
             ),
+            SiteError::Changed(file) => lang
+                .pick(
+                    "{file} 在生成网站时被改动或删除，已不能读取；请重新运行",
+                    "{file} was changed or removed while the site was built and can no longer be read; run the build again",
+                )
+                .replace("{file}", file),
         }
     }
 }
@@ -175,22 +185,28 @@ fn write_site(
     );
     progress.start((render::page_count(&model) + model.copies.len()) as u64);
     // The exports are single-threaded work (the workbook above all): they run beside the pages.
-    let (pages, rest) = rayon::join(
-        || render::render(&theme.env, &model, sink, progress),
+    let (pages, (rest, entries)) = rayon::join(
+        || render::render_lists(&theme.env, &model, sink, progress),
         || {
-            write_rest(
-                project,
-                &model,
-                &media.thumbs,
-                &theme,
-                sink,
-                progress,
-                Exports::All,
+            rayon::join(
+                || {
+                    write_rest(
+                        project,
+                        &model,
+                        &media.thumbs,
+                        &theme,
+                        sink,
+                        progress,
+                        Exports::Downloads,
+                    )
+                },
+                || write_entries(project, &model, &theme, sink, progress),
             )
         },
     );
     let pages = pages?;
     rest?;
+    entries?;
     let report = BuildReport {
         out: options.out.clone(),
         pages,
@@ -200,6 +216,40 @@ fn write_site(
         warnings: media.warnings,
     };
     Ok((report, model))
+}
+
+/// Each entry's page and its part of the search index, made from one rendering of its body:
+/// the one the model holds, or one made again from the entry's file (a large campaign is
+/// checked without keeping its bodies, so that they are never all in memory at once).
+fn write_entries(
+    project: &Project,
+    model: &Model,
+    theme: &theme::Theme,
+    sink: &dyn Sink,
+    progress: &dyn Progress,
+) -> Result<(), SiteError> {
+    let pages = render::EntryPages::new(&theme.env, model)?;
+    let disk = shenbao_core::files::Disk::new(&project.campaign.root);
+    search::write_with(&model.entries, sink, |_, view| {
+        let (body, text) = if view.held {
+            (Arc::clone(&view.body), Arc::clone(&view.text))
+        } else {
+            let body = shenbao_core::rules::render_body(&disk, &view.unit, &view.slug).ok_or_else(
+                || SiteError::Changed(shenbao_core::paths::entry_file(&view.unit, &view.slug)),
+            )?;
+            // A draft's text is never in the public index (as `model` leaves it out too).
+            let text: Arc<str> = if view.draft {
+                "".into()
+            } else {
+                body.text.into()
+            };
+            (body.html.into(), text)
+        };
+        let (file, html) = pages.render(view, body)?;
+        sink.write(&file, html.as_bytes())?;
+        progress.advance(1);
+        Ok(text)
+    })
 }
 
 fn model_options(options: &BuildOptions) -> ModelOptions {
@@ -280,12 +330,12 @@ pub fn roster_html(
 }
 
 /// What a write makes of the exports beside the showcase's index: `serve` writes the downloads
-/// after the pages are up (`write_downloads`), and makes and keeps its own search index.
+/// after the pages are up (`write_downloads`). The search index is written apart: with the
+/// entries' pages by a build, kept and brought up to date by `serve`.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Exports {
     ShowcaseIndex,
     Downloads,
-    All,
 }
 
 /// The roster as CSV, XLSX and JSON, every entry as JSON, and the showcase's compact index.
@@ -298,8 +348,8 @@ fn write_exports(
     let (index, rest) = rayon::join(
         || out.write("entries/index.json", &entry::showcase_index(model)),
         || {
-            if exports != Exports::ShowcaseIndex {
-                write_downloads(&project.campaign.title, model, out, exports == Exports::All)
+            if exports == Exports::Downloads {
+                write_downloads(&project.campaign.title, model, out)
             } else {
                 Ok(())
             }
@@ -309,13 +359,8 @@ fn write_exports(
     rest
 }
 
-/// The roster as CSV, JSON and XLSX, every entry as JSON, and (`index`) the search index.
-fn write_downloads(
-    title: &str,
-    model: &Model,
-    out: &dyn Sink,
-    index: bool,
-) -> Result<(), SiteError> {
+/// The roster as CSV, JSON and XLSX, and every entry as JSON.
+fn write_downloads(title: &str, model: &Model, out: &dyn Sink) -> Result<(), SiteError> {
     let (xlsx, rest) = rayon::join(
         || {
             let xlsx = xlsx::roster(&model.roster, title).map_err(SiteError::Xlsx)?;
@@ -325,9 +370,6 @@ fn write_downloads(
             out.write("roster.csv", model.roster.to_csv().as_bytes())?;
             out.write("roster.json", model.roster.to_json().as_bytes())?;
             out.write("entries.json", &entry::entries_json(model))?;
-            if index {
-                search::write(&model.entries, out)?;
-            }
             Ok::<(), OutputError>(())
         },
     );

@@ -472,7 +472,7 @@ impl CatchUp {
             &dirty,
             Phase::Lists,
         )?;
-        crate::write_downloads(&self.model.site.title, &self.model, &memory, false)?;
+        crate::write_downloads(&self.model.site.title, &self.model, &memory)?;
         Ok(memory)
     }
 }

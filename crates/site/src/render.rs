@@ -126,15 +126,79 @@ pub fn prepare(
     })
 }
 
-/// Render every page.
-pub fn render(
+/// Render every page but the entries' own (a build writes each of those with its part of the
+/// search index, see [`EntryPages`]).
+pub fn render_lists(
     env: &Environment<'static>,
     model: &Model,
     out: &dyn Sink,
     progress: &dyn Progress,
 ) -> Result<usize, SiteError> {
     let prepared = prepare(env, model, None)?;
-    render_all(env, model, &prepared, out, progress)
+    let jobs: Vec<Job> = jobs(model)
+        .into_iter()
+        .filter(|job| !matches!(job, Job::Entry(_)))
+        .collect();
+    render_jobs(env, model, &prepared, out, progress, &jobs)
+}
+
+/// Entries' own pages rendered one at a time, each with a body given apart from its view: one
+/// the site renders from the entry's file when the model does not hold it.
+pub struct EntryPages<'a> {
+    template: minijinja::Template<'a, 'a>,
+    site: Value,
+}
+
+impl<'a> EntryPages<'a> {
+    pub fn new(env: &'a Environment<'static>, model: &Model) -> Result<Self, SiteError> {
+        Ok(EntryPages {
+            template: env
+                .get_template("entry.html")
+                .map_err(SiteError::Template)?,
+            site: Value::from(Serde(&model.site)),
+        })
+    }
+
+    /// The page of `view` with the body `body`: its file and its HTML.
+    pub fn render(
+        &self,
+        view: &Arc<EntryView>,
+        body: Arc<str>,
+    ) -> Result<(String, String), SiteError> {
+        let entry = Value::from_object(WithBody {
+            view: Arc::clone(view),
+            body,
+        });
+        let html = self
+            .template
+            .render(entry_context(self.site.clone(), entry, view.path.clone()))
+            .map_err(SiteError::Template)?;
+        Ok((file_of(&view.path), html))
+    }
+}
+
+/// An entry's view, its `body` given apart.
+#[derive(Debug)]
+struct WithBody {
+    view: Arc<EntryView>,
+    body: Arc<str>,
+}
+
+impl minijinja::value::Object for WithBody {
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        self.get_value_by_str(key.as_str()?)
+    }
+
+    fn get_value_by_str(self: &Arc<Self>, key: &str) -> Option<Value> {
+        match key {
+            "body" => Some(Value::from(Arc::clone(&self.body))),
+            key => self.view.get_value_by_str(key),
+        }
+    }
+
+    fn enumerate(self: &Arc<Self>) -> minijinja::value::Enumerator {
+        self.view.enumerate()
+    }
 }
 
 /// Render every page from prepared values.

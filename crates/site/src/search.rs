@@ -978,7 +978,8 @@ impl Grams for EntryWalk<'_> {
 }
 
 impl Part {
-    fn add(&mut self, doc: u32, e: &EntryView) {
+    /// Add entry `doc`, whose body's text is `text`.
+    fn add(&mut self, doc: u32, e: &EntryView, text: &str) {
         let meta = meta_text(e);
         let mut words: Vec<(String, u8)> = Vec::new();
         let mut word_at: std::collections::HashMap<String, usize> = Default::default();
@@ -986,7 +987,7 @@ impl Part {
             (TITLE, e.title.as_str()),
             (SUMMARY, &e.summary),
             (META, &meta),
-            (BODY, &e.text),
+            (BODY, text),
         ] {
             walk(
                 text,
@@ -1014,7 +1015,7 @@ impl Part {
                 }
             }
         }
-        self.text_bytes += e.text.len() + e.title.len() + e.summary.len();
+        self.text_bytes += text.len() + e.title.len() + e.summary.len();
     }
 
     /// Add the postings of the run of entries after this one's.
@@ -1036,6 +1037,25 @@ impl Part {
 /// entry's fragment.
 pub fn write(entries: &[Arc<EntryView>], out: &dyn Sink) -> Result<(), OutputError> {
     Index::new(entries).write(out)
+}
+
+/// Write the index of `entries` into `out`, each entry's text given by `text_of`, called once
+/// for each entry (its number, its view), in parallel: there the caller makes what else it
+/// writes of the entry, from the one rendering of its body that also gives the text.
+pub fn write_with<E: From<OutputError> + Send>(
+    entries: &[Arc<EntryView>],
+    out: &dyn Sink,
+    text_of: impl Fn(usize, &Arc<EntryView>) -> Result<Arc<str>, E> + Sync,
+) -> Result<(), E> {
+    // Runs of entries small enough to share both cores with the rest of a build's pages.
+    let index = Index::of_runs(entries, 8, |doc, e, part| {
+        let text = text_of(doc, e)?;
+        part.add(doc as u32, e, &text);
+        write_fragment(doc, e, &text, out)?;
+        Ok::<(), E>(())
+    })?;
+    index.write_shards(out)?;
+    Ok(())
 }
 
 /// The index of a list of entries, kept so that `serve` can bring it up to date after an edit
@@ -1111,9 +1131,25 @@ impl Index {
     /// Index `entries`. Each thread indexes runs of consecutive entries into postings of its
     /// own; they are then joined in entry order (no lock, no second pass over the grams).
     pub fn new(entries: &[Arc<EntryView>]) -> Index {
+        let made = Index::of_runs(entries, 2, |doc, e, part| {
+            part.add(doc as u32, e, &e.text);
+            Ok::<(), std::convert::Infallible>(())
+        });
+        match made {
+            Ok(index) => index,
+        }
+    }
+
+    /// The index of `entries`, `each` adding an entry (its number, its view) to the postings of
+    /// its run: `runs` runs of consecutive entries per thread.
+    fn of_runs<E: Send>(
+        entries: &[Arc<EntryView>],
+        runs: usize,
+        each: impl Fn(usize, &Arc<EntryView>, &mut Part) -> Result<(), E> + Sync,
+    ) -> Result<Index, E> {
         let run = entries
             .len()
-            .div_ceil(rayon::current_num_threads().max(1) * 2)
+            .div_ceil(rayon::current_num_threads().max(1) * runs)
             .max(1);
         let mut runs = entries
             .par_chunks(run)
@@ -1121,28 +1157,37 @@ impl Index {
             .map(|(at, entries)| {
                 let mut part = Part::default();
                 for (i, e) in entries.iter().enumerate() {
-                    part.add((at * run + i) as u32, e);
+                    each(at * run + i, e, &mut part)?;
                 }
-                part
+                Ok(part)
             })
-            .collect::<Vec<Part>>()
+            .collect::<Result<Vec<Part>, E>>()?
             .into_iter();
         let mut all = runs.next().unwrap_or_default();
         for part in runs {
             all.join(part);
         }
-        Index {
+        Ok(Index {
             views: entries.to_vec(),
             han: all.han,
             other: all.other,
             text_bytes: all.text_bytes,
             shards: shards_for(all.text_bytes),
             han_by_shard: Vec::new(),
-        }
+        })
     }
 
     /// Write every file of the index.
     pub fn write(&self, out: &dyn Sink) -> Result<(), OutputError> {
+        self.write_shards(out)?;
+        self.views
+            .par_iter()
+            .enumerate()
+            .try_for_each(|(doc, e)| write_fragment(doc, e, &e.text, out))
+    }
+
+    /// Write the index's size and every shard: all of it but the entries' fragments.
+    fn write_shards(&self, out: &dyn Sink) -> Result<(), OutputError> {
         out.write(
             "search/meta.json",
             format!(
@@ -1162,11 +1207,7 @@ impl Index {
         han_records
             .par_iter_mut()
             .for_each(|r| r.0 = han_shard(r.1, shards));
-        self.write_shards(han_records, |_| true, out)?;
-        self.views
-            .par_iter()
-            .enumerate()
-            .try_for_each(|(doc, e)| write_fragment(doc, e, out))
+        self.write_shard_files(han_records, |_| true, out)
     }
 
     /// Bring the index up to `entries` and write the files that changed; `false` (and nothing
@@ -1209,8 +1250,8 @@ impl Index {
         let mut dirty = std::collections::HashSet::new();
         for &doc in &edited {
             let (mut before, mut after) = (Part::default(), Part::default());
-            before.add(doc as u32, &self.views[doc]);
-            after.add(doc as u32, &entries[doc]);
+            before.add(doc as u32, &self.views[doc], &self.views[doc].text);
+            after.add(doc as u32, &entries[doc], &entries[doc].text);
             // Each gram of the entry before or after, with its fields before and after; only
             // those whose fields changed (most of an edit's grams are as they were) are set.
             let han = changed(before.han.iter(), after.han.iter());
@@ -1251,10 +1292,11 @@ impl Index {
                 }
             }
         }
-        self.write_shards(han_records, |shard| dirty.contains(&shard), out)?;
-        edited
-            .par_iter()
-            .try_for_each(|&doc| write_fragment(doc, &self.views[doc], out))?;
+        self.write_shard_files(han_records, |shard| dirty.contains(&shard), out)?;
+        edited.par_iter().try_for_each(|&doc| {
+            let e = &self.views[doc];
+            write_fragment(doc, e, &e.text, out)
+        })?;
         Ok(true)
     }
 
@@ -1262,7 +1304,7 @@ impl Index {
     /// postings; any order). Within a shard, Han grams by number, then the others by text: any
     /// fixed order will do, as the browser lists a shard whole; this one needs no string per
     /// gram.
-    fn write_shards(
+    fn write_shard_files(
         &self,
         mut han_records: Vec<(u32, u64, &Growing)>,
         wanted: impl Fn(u32) -> bool + Sync,
@@ -1301,8 +1343,13 @@ impl Index {
     }
 }
 
-/// Write entry `doc`'s fragment.
-fn write_fragment(doc: usize, e: &EntryView, out: &dyn Sink) -> Result<(), OutputError> {
+/// Write entry `doc`'s fragment, `text` its body's.
+fn write_fragment(
+    doc: usize,
+    e: &EntryView,
+    text: &str,
+    out: &dyn Sink,
+) -> Result<(), OutputError> {
     let meta = meta_text(e);
     let (width, height) = e
         .cover
@@ -1322,7 +1369,7 @@ fn write_fragment(doc: usize, e: &EntryView, out: &dyn Sink) -> Result<(), Outpu
         &width,
         &height,
         &meta,
-        &e.text,
+        text,
     ]);
     out.write(&format!("search/e/{doc}.txt"), &bytes)
 }

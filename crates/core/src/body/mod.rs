@@ -120,13 +120,33 @@ pub fn parse(body: &str, slug: Option<&str>, want: Want) -> Body {
             renderer.feed(event);
         }
     }
-    let (html, files) = renderer.map(|r| r.finish(body.len())).unwrap_or_default();
+    let scan = scanner.finish();
+    let (html, files) = match renderer {
+        Some(r) => r.finish(body.len()),
+        // The same files, from the links the rules saw: a build that renders the body later
+        // copies them now.
+        None => (String::new(), files_of(&scan)),
+    };
     Body {
-        scan: scanner.finish(),
+        scan,
         html,
         files,
         text: text.map(text::Text::finish).unwrap_or_default(),
     }
+}
+
+/// The entry's files a body links to, as the renderer publishes them: each link to one of its
+/// files that stays inside its folder, sorted, once each.
+fn files_of(scan: &BodyScan) -> Vec<String> {
+    let mut files: Vec<String> = scan
+        .local_files
+        .iter()
+        .filter(|(_, path)| crate::paths::relative_inside(path).is_some())
+        .map(|(_, path)| path.clone())
+        .collect();
+    files.sort();
+    files.dedup();
+    files
 }
 
 #[cfg(test)]
@@ -211,6 +231,17 @@ mod tests {
             "<b>a</b>".repeat(500)
         );
         assert_eq!(parse(&wide, None, Want::SCAN).scan.too_deep, None);
+    }
+
+    #[test]
+    fn a_body_checked_alone_names_the_files_its_html_would_publish() {
+        let body = "![图](photo.jpg) [表](data.xlsx) [再](./data.xlsx) [名](%E7%85%A7.png)\n\n\
+            [外](https://example.org/a.jpg) ![外图](https://example.org/b.png) [坏](javascript:x)\n\n\
+            [上](../other/x.pdf) [根](/etc/passwd) [页](#背景) [空]() [站](/entries/)\n\n\
+            | 表 |\n| --- |\n| [格](cell.csv) |\n";
+        let rendered = parse(body, Some("a"), Want::HTML).files;
+        assert_eq!(parse(body, Some("a"), Want::SCAN).files, rendered);
+        assert_eq!(rendered, ["cell.csv", "data.xlsx", "photo.jpg", "照.png"]);
     }
 
     #[test]

@@ -141,16 +141,9 @@ fn control_character(bytes: &[u8]) -> Option<usize> {
     None
 }
 
-fn read_entry(
-    campaign: &Campaign,
-    files: &dyn Files,
-    unit: &str,
-    slug: &str,
-    rel: &str,
-    sink: &mut Sink,
-    render: bool,
-) -> Option<Entry> {
-    // An entry is its unit's: a link to another unit's entry is not read as this one.
+/// An entry file's text, if it can be read as one: an entry is its unit's (a link to another
+/// unit's entry is not read as this one), and holds no control character.
+fn entry_text(files: &dyn Files, unit: &str, rel: &str, sink: &mut Sink) -> Option<String> {
     let text = read_text(files, rel, &paths::unit_folder(unit), sink)?;
     if let Some(i) = control_character(text.as_bytes()) {
         sink.at(
@@ -161,6 +154,30 @@ fn read_entry(
         );
         return None;
     }
+    Some(text)
+}
+
+/// An entry's body rendered for the site, read again from `files`: a large campaign is
+/// checked without keeping its bodies, and each is rendered when its page is written (the same
+/// rendering `check_entry` does with `render`). `None` when the file no longer reads as an entry
+/// (it changed since it was checked).
+pub fn render_body(files: &dyn Files, unit: &str, slug: &str) -> Option<crate::body::Body> {
+    let rel = paths::entry_file(unit, slug);
+    let text = entry_text(files, unit, &rel, &mut Sink::new(&rel))?;
+    let front = source::split_front_matter(&text).ok()?;
+    Some(crate::body::parse(front.body, Some(slug), Want::ALL))
+}
+
+fn read_entry(
+    campaign: &Campaign,
+    files: &dyn Files,
+    unit: &str,
+    slug: &str,
+    rel: &str,
+    sink: &mut Sink,
+    render: bool,
+) -> Option<Entry> {
+    let text = entry_text(files, unit, rel, sink)?;
     let front = match source::split_front_matter(&text) {
         Ok(f) => f,
         Err(e) => {
@@ -208,8 +225,9 @@ fn read_entry(
     if render {
         entry.html = parsed.html.into();
         entry.text = parsed.text.into();
-        entry.body_files = parsed.files;
+        entry.rendered = true;
     }
+    entry.body_files = parsed.files;
     let at_body = |offset: usize| source::pos_at(&text, body_offset + offset);
     // Missing sections point at the body's first line with text (or the closing `---`).
     let first_text = front.body.len() - front.body.trim_start().len();

@@ -1,0 +1,137 @@
+//! A large campaign is built without holding its entries' bodies: each is checked as it is
+//! loaded, then rendered again from its file when its page is written. The site must be the
+//! same bytes either way, and the same as `serve` makes it; a file that changed in between is
+//! said, never published unchecked in a way the first pass would have refused, never a panic.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use shenbao_core::lang::Lang;
+use shenbao_core::project::{self, Bodies, LoadOptions, Project};
+use shenbao_core::summary::Summary;
+use shenbao_site::BuildOptions;
+use shenbao_site::live::Live;
+
+fn load(root: &Path, bodies: Bodies) -> Project {
+    project::load(
+        root,
+        LoadOptions {
+            bodies,
+            skip_git: true,
+            ..LoadOptions::default()
+        },
+        &shenbao_core::history::NoHistory,
+    )
+    .unwrap()
+}
+
+fn options(drafts: bool) -> BuildOptions {
+    BuildOptions {
+        out: PathBuf::new(),
+        base_url: Some("/".into()),
+        drafts,
+    }
+}
+
+fn build(project: &Project, drafts: bool) -> Result<BTreeMap<String, Vec<u8>>, String> {
+    let summary = Summary::of(project, drafts);
+    shenbao_site::build_in_memory(project, &summary, &options(drafts), None)
+        .map(|(_, memory)| {
+            memory
+                .into_files()
+                .into_iter()
+                .map(|(k, v)| (k, v.to_vec()))
+                .collect()
+        })
+        .map_err(|e| e.message(Lang::Zh))
+}
+
+/// The files that differ between two sites, or are in one only.
+fn differences(a: &BTreeMap<String, Vec<u8>>, b: &BTreeMap<String, Vec<u8>>) -> Vec<String> {
+    a.keys()
+        .chain(b.keys())
+        .filter(|k| a.get(*k) != b.get(*k))
+        .cloned()
+        .collect()
+}
+
+#[test]
+fn bodies_rendered_again_from_their_files_give_the_same_site() {
+    for fixture in ["site", "valid"] {
+        let dir = common::fixture(fixture);
+        let held = load(dir.path(), Bodies::Rendered);
+        let read_again = load(dir.path(), Bodies::Checked);
+        assert!(held.entries.iter().all(|e| e.rendered));
+        assert!(
+            read_again
+                .entries
+                .iter()
+                .all(|e| !e.rendered && e.html.is_empty()),
+            "the bodies are not held, so the build must read them again"
+        );
+        for drafts in [false, true] {
+            let a = build(&held, drafts).unwrap();
+            let b = build(&read_again, drafts).unwrap();
+            assert!(
+                a.keys().any(|k| k.starts_with("search/e/")) && a.len() > 20,
+                "{fixture}: {:?}",
+                a.keys().collect::<Vec<_>>()
+            );
+            assert_eq!(differences(&a, &b), Vec::<String>::new(), "{fixture}");
+        }
+    }
+}
+
+#[test]
+fn a_build_gives_the_site_serve_makes() {
+    let dir = common::fixture("site");
+    let project = load(dir.path(), Bodies::Checked);
+    let built = build(&project, false).unwrap();
+    let held = load(dir.path(), Bodies::Rendered);
+    let live = Live::build(&held, &Summary::of(&held, false), &options(false), None).unwrap();
+    let served: BTreeMap<String, Vec<u8>> = live
+        .files()
+        .iter()
+        .map(|(k, v)| (k.clone(), v.to_vec()))
+        .collect();
+    assert_eq!(differences(&built, &served), Vec::<String>::new());
+}
+
+#[test]
+fn the_bodies_are_held_up_to_the_size_given() {
+    let dir = common::fixture("site");
+    let count = load(dir.path(), Bodies::Checked).entries.len();
+    assert!(count > 2);
+    let held = load(dir.path(), Bodies::RenderedUpTo(count));
+    assert!(
+        held.entries
+            .iter()
+            .all(|e| e.rendered && !e.html.is_empty())
+    );
+    let not = load(dir.path(), Bodies::RenderedUpTo(count - 1));
+    assert!(not.entries.iter().all(|e| !e.rendered));
+}
+
+#[test]
+fn an_entry_changed_after_its_check_is_said_and_not_followed_out() {
+    let dir = common::fixture("site");
+    let root = dir.path();
+    let project = load(root, Bodies::Checked);
+    let file = "submissions/beta/dangjian.md";
+    std::fs::remove_file(root.join(file)).unwrap();
+    let said = build(&project, false).unwrap_err();
+    assert!(said.contains(file) && said.contains("重新运行"), "{said}");
+
+    // Swapped for a link out of the campaign: not read.
+    let outside = tempfile::tempdir().unwrap();
+    let secret = outside.path().join("secret.md");
+    std::fs::write(&secret, "---\ntitle: x\n---\n\n机密内容\n").unwrap();
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(&secret, root.join(file)).unwrap();
+        let said = build(&project, false).unwrap_err();
+        assert!(said.contains(file), "{said}");
+    }
+}
