@@ -808,3 +808,49 @@ fn files_in_a_unit_folder_that_are_not_entries_are_pointed_out() {
         .to_string();
     assert!(message.contains("is not an entry"), "{message}");
 }
+
+#[test]
+fn a_campaigns_own_field_is_named_by_its_label() {
+    let dir = fixture("valid");
+    let entry = dir.path().join("submissions/alpha/good-entry.md");
+    let text = std::fs::read_to_string(&entry).unwrap();
+    std::fs::write(
+        &entry,
+        text.replace("investment: 12.5", "investment: 很多 #约十万"),
+    )
+    .unwrap();
+    let run = shenbao(dir.path(), &["check", "--format", "json"]);
+    let messages: Vec<String> = run.json()["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["file"] == "submissions/alpha/good-entry.md")
+        .map(|d| d["message"].as_str().unwrap().to_string())
+        .collect();
+    assert!(
+        messages
+            .iter()
+            .any(|m| m == "投入经费（万元）（`investment`）应为数字"),
+        "{messages:?}"
+    );
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.starts_with("投入经费（万元）（`investment`）在 ` #` 处被截断")),
+        "{messages:?}"
+    );
+    // The human report and the English one say it too.
+    let human = shenbao(dir.path(), &["check"]);
+    assert!(
+        human
+            .stdout
+            .contains("投入经费（万元）（`investment`）应为数字")
+    );
+    let en = shenbao(dir.path(), &["--lang", "en", "check"]);
+    assert!(
+        en.stdout
+            .contains("`investment` (投入经费（万元）) must be a number"),
+        "{}",
+        en.stdout
+    );
+}

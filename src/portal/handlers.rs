@@ -465,20 +465,7 @@ fn placed(
     campaign: &Campaign,
 ) -> (Option<String>, serde_json::Value) {
     let lang = campaign.language;
-    let mut message = d.message(lang);
-    for f in &campaign.fields.extra {
-        let (key, named) = match lang {
-            Lang::Zh => (
-                format!("字段 `{}`", f.key),
-                format!("{}（`{}`）", f.label, f.key),
-            ),
-            Lang::En => (format!("`{}`", f.key), format!("{} (`{}`)", f.label, f.key)),
-        };
-        if message.contains(&key) {
-            message = message.replacen(&key, &named, 1);
-            break;
-        }
-    }
+    let message = d.message(lang);
     let field = lines.and_then(|l| l.field_at(d.pos.line)).map(|field| {
         match (&d.problem, field.strip_prefix("recognition.")) {
             (Problem::MissingField { key, .. }, Some(rest)) => {

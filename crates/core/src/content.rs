@@ -49,27 +49,32 @@ pub fn load(root: &Path) -> (Vec<Page>, Vec<Diagnostic>) {
         let file = format!("content/{name}");
         match read(&root.join(&file), &slug) {
             Ok(page) => pages.push(page),
-            Err((pos, problem)) => diagnostics.push(Diagnostic::new(file, pos, problem)),
+            Err(found) => {
+                let (pos, problem) = *found;
+                diagnostics.push(Diagnostic::new(file, pos, problem));
+            }
         }
     }
     pages.sort_by(|a, b| a.weight.cmp(&b.weight).then_with(|| a.slug.cmp(&b.slug)));
     (pages, diagnostics)
 }
 
-fn read(path: &Path, slug: &str) -> Result<Page, (Pos, Problem)> {
+/// A free page, or where it cannot be read and why (boxed: a problem is large, a page is not).
+fn read(path: &Path, slug: &str) -> Result<Page, Box<(Pos, Problem)>> {
     let bytes = std::fs::read(path).map_err(|e| {
-        (
+        Box::new((
             Pos::START,
             Problem::Unreadable {
                 reason: e.to_string(),
             },
-        )
+        ))
     })?;
-    let text = source::decode(bytes).map_err(|source::NotUtf8(pos)| (pos, Problem::NotUtf8))?;
+    let text =
+        source::decode(bytes).map_err(|source::NotUtf8(pos)| Box::new((pos, Problem::NotUtf8)))?;
     let (title, menu, weight, body) = match source::split_front_matter(&text) {
         Ok(fm) => {
             let node = yaml::parse(fm.yaml, source::YAML_FIRST_LINE)
-                .map_err(|e| (e.pos, Problem::YamlSyntax { detail: e.error }))?;
+                .map_err(|e| Box::new((e.pos, Problem::YamlSyntax { detail: e.error })))?;
             let title = node.get("title").and_then(|(_, v)| v.as_text());
             let menu = node.get("menu").and_then(|(_, v)| v.as_text());
             let weight = match node.get("weight").map(|(_, v)| &v.value) {
@@ -80,7 +85,10 @@ fn read(path: &Path, slug: &str) -> Result<Page, (Pos, Problem)> {
         }
         Err(FrontMatterError::Missing) => (None, None, 0, text.clone()),
         Err(FrontMatterError::Unclosed) => {
-            return Err((Pos::START, Problem::FrontMatterMissing { unclosed: true }));
+            return Err(Box::new((
+                Pos::START,
+                Problem::FrontMatterMissing { unclosed: true },
+            )));
         }
     };
     let title = title

@@ -36,19 +36,42 @@ pub(super) fn message(problem: &Problem) -> String {
                 None => format!("the required field `{key}` is missing or empty"),
             }
         }
-        Problem::InvalidType { key, expected: e } if key == "front matter" => format!(
+        Problem::InvalidType { key, expected: e, .. } if key == "front matter" => format!(
             "the front matter must be {}, one `key: value` a line",
             expected(*e)
         ),
-        Problem::InvalidType { key, expected: e } => format!("`{key}` must be {}", expected(*e)),
-        Problem::InvalidValue { key, value, .. } => {
-            format!("`{value}` is not an allowed value of `{key}`")
+        Problem::InvalidType {
+            key,
+            expected: e,
+            label,
+        } => format!("{} must be {}", named(key, label), expected(*e)),
+        Problem::InvalidValue {
+            key, value, label, ..
+        } => {
+            format!("`{value}` is not an allowed value of {}", named(key, label))
         }
-        Problem::InvalidFormat { key, value, format: f } => {
-            format!("`{value}` in `{key}` is not a valid {}", format(*f))
+        Problem::InvalidFormat {
+            key,
+            value,
+            format: f,
+            label,
+        } => {
+            format!(
+                "`{value}` in {} is not a valid {}",
+                named(key, label),
+                format(*f)
+            )
         }
-        Problem::TooLong { key, length, max } => {
-            format!("`{key}` is {length} characters long, over the limit of {max}")
+        Problem::TooLong {
+            key,
+            length,
+            max,
+            label,
+        } => {
+            format!(
+                "{} is {length} characters long, over the limit of {max}",
+                named(key, label)
+            )
         }
         Problem::MissingSection {
             written: Some(line),
@@ -94,8 +117,14 @@ pub(super) fn message(problem: &Problem) -> String {
         Problem::PathEscape { path } => {
             format!("the path `{path}` leads outside the entry's attachment folder")
         }
-        Problem::CommentInValue { key, dropped, .. } => format!(
-            "`{key}` is cut at ` #`: `{dropped}` is read as a comment and left out"
+        Problem::CommentInValue {
+            key,
+            dropped,
+            label,
+            ..
+        } => format!(
+            "{} is cut at ` #`: `{dropped}` is read as a comment and left out",
+            named(key, label)
         ),
         Problem::UnsafeHtml { what } => {
             format!("the raw HTML {what} is unsafe and will be removed when published")
@@ -195,7 +224,9 @@ pub(super) fn help(problem: &Problem) -> Option<String> {
             names[0]
         ),
         Problem::InvalidFormat { format, .. } => example(*format).into(),
-        Problem::CommentInValue { key, kept, dropped } => {
+        Problem::CommentInValue {
+            key, kept, dropped, ..
+        } => {
             format!("to keep it, put the whole value in quotes: {key}: \"{kept} {dropped}\"")
         }
         Problem::MissingSection {
@@ -650,4 +681,12 @@ pub(super) fn description(kind: Kind) -> Description {
         ),
     };
     Description { short, full, help }
+}
+
+/// A field as a message names it: its key, and a campaign's own field's label after it.
+fn named(key: &str, label: &Option<String>) -> String {
+    match label.as_deref().filter(|label| *label != key) {
+        Some(label) => format!("`{key}` ({label})"),
+        None => format!("`{key}`"),
+    }
 }

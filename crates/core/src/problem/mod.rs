@@ -68,12 +68,18 @@ pub enum Problem {
     InvalidType {
         key: String,
         expected: Expected,
+        /// A campaign's own field's label, to name it by (`投入经费（万元）`); `None` for a
+        /// built-in field, whose label the catalogue has.
+        label: Option<String>,
     },
     InvalidValue {
         key: String,
         value: String,
         suggestion: Option<String>,
         allowed: Vec<String>,
+        /// A campaign's own field's label, to name it by (`投入经费（万元）`); `None` for a
+        /// built-in field, whose label the catalogue has.
+        label: Option<String>,
     },
     /// A value written without quotes and cut at ` #`, which YAML reads as a comment
     /// (`summary: 本项目 #1 试点` is `本项目`): what was read, and what was dropped.
@@ -81,16 +87,25 @@ pub enum Problem {
         key: String,
         kept: String,
         dropped: String,
+        /// A campaign's own field's label, to name it by (`投入经费（万元）`); `None` for a
+        /// built-in field, whose label the catalogue has.
+        label: Option<String>,
     },
     InvalidFormat {
         key: String,
         value: String,
         format: Format,
+        /// A campaign's own field's label, to name it by (`投入经费（万元）`); `None` for a
+        /// built-in field, whose label the catalogue has.
+        label: Option<String>,
     },
     TooLong {
         key: String,
         length: usize,
         max: usize,
+        /// A campaign's own field's label, to name it by (`投入经费（万元）`); `None` for a
+        /// built-in field, whose label the catalogue has.
+        label: Option<String>,
     },
     MissingSection {
         alternatives: Vec<String>,
@@ -436,6 +451,19 @@ pub struct Info {
 }
 
 impl Problem {
+    /// Name the field this problem is about by `label`: a campaign's own field (its key alone,
+    /// `investment`, tells a reader little).
+    pub fn name_field(&mut self, name: &str) {
+        if let Problem::InvalidType { label, .. }
+        | Problem::InvalidValue { label, .. }
+        | Problem::CommentInValue { label, .. }
+        | Problem::InvalidFormat { label, .. }
+        | Problem::TooLong { label, .. } = self
+        {
+            *label = Some(name.to_string());
+        }
+    }
+
     /// Its row of the catalogue: the one match over the problems for what is not text (only
     /// `severity` adds an exception).
     pub fn kind(&self) -> Kind {

@@ -88,6 +88,7 @@ fn samples() -> Vec<Problem> {
             key: s("summary"),
             kept: s("本项目"),
             dropped: s("#1 试点"),
+            label: None,
         },
         Problem::FrontMatterMissing { unclosed: false },
         Problem::FrontMatterMissing { unclosed: true },
@@ -149,24 +150,28 @@ fn samples() -> Vec<Problem> {
         all.push(Problem::InvalidType {
             key: s("key"),
             expected,
+            label: None,
         });
     }
     all.extend([
         Problem::InvalidType {
             key: s("front matter"),
             expected: Expected::Mapping,
+            label: None,
         },
         Problem::InvalidValue {
             key: s("category"),
             value: s("帮扶类"),
             suggestion: Some(s("帮扶")),
             allowed: vec![s("帮扶"), s("助学")],
+            label: None,
         },
         Problem::InvalidValue {
             key: s("category"),
             value: s("x"),
             suggestion: None,
             allowed: list(21),
+            label: None,
         },
     ]);
     for format in [
@@ -182,6 +187,7 @@ fn samples() -> Vec<Problem> {
             key: s("key"),
             value: s("oops"),
             format,
+            label: None,
         });
     }
     all.extend([
@@ -189,6 +195,38 @@ fn samples() -> Vec<Problem> {
             key: s("summary"),
             length: 301,
             max: 300,
+            label: None,
+        },
+        // A campaign's own field, named by its label.
+        Problem::InvalidType {
+            key: s("investment"),
+            expected: Expected::Number,
+            label: Some(s("投入经费（万元）")),
+        },
+        Problem::InvalidValue {
+            key: s("level"),
+            value: s("省"),
+            suggestion: Some(s("省级")),
+            allowed: vec![s("省级"), s("市级")],
+            label: Some(s("获奖级别")),
+        },
+        Problem::InvalidFormat {
+            key: s("hotline"),
+            value: s("12345x"),
+            format: Format::Phone,
+            label: Some(s("服务热线")),
+        },
+        Problem::TooLong {
+            key: s("note"),
+            length: 51,
+            max: 50,
+            label: Some(s("备注")),
+        },
+        Problem::CommentInValue {
+            key: s("note"),
+            kept: s("第"),
+            dropped: s("#2 期"),
+            label: Some(s("备注")),
         },
         Problem::MissingSection {
             alternatives: vec![s("背景")],

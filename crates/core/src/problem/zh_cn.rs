@@ -23,23 +23,39 @@ pub(super) fn message(problem: &Problem) -> String {
         Problem::UnknownField { key, .. } => format!("未知字段 `{key}`"),
         Problem::MissingField { key, label, .. } => format!("缺少必填字段 `{key}`（{label}）"),
         // The whole block is not a field by name.
-        Problem::InvalidType { key, expected: e } if key == "front matter" => {
+        Problem::InvalidType {
+            key, expected: e, ..
+        } if key == "front matter" => {
             format!("文件头应为{}，每行一个“字段: 值”", spaced(expected(*e)))
         }
-        Problem::InvalidType { key, expected: e } => {
-            about(key, &format!("应为{}", spaced(expected(*e))))
-        }
-        Problem::InvalidValue { key, value, .. } => {
-            about(key, &format!("的值 `{value}` 不在允许范围内"))
-        }
+        Problem::InvalidType {
+            key,
+            expected: e,
+            label,
+        } => about(key, label, &format!("应为{}", spaced(expected(*e)))),
+        Problem::InvalidValue {
+            key, value, label, ..
+        } => about(key, label, &format!("的值 `{value}` 不在允许范围内")),
         Problem::InvalidFormat {
             key,
             value,
             format: f,
-        } => about(key, &format!("的值 `{value}` 不是有效的{}", format(*f))),
-        Problem::TooLong { key, length, max } => {
-            about(key, &format!("有 {length} 个字，超过 {max} 字的上限"))
-        }
+            label,
+        } => about(
+            key,
+            label,
+            &format!("的值 `{value}` 不是有效的{}", format(*f)),
+        ),
+        Problem::TooLong {
+            key,
+            length,
+            max,
+            label,
+        } => about(
+            key,
+            label,
+            &format!("有 {length} 个字，超过 {max} 字的上限"),
+        ),
         Problem::MissingSection {
             written: Some(line),
             ..
@@ -74,8 +90,14 @@ pub(super) fn message(problem: &Problem) -> String {
         }
         Problem::PathEscape { path } => format!("路径 `{path}` 指向本项目附件文件夹之外"),
         Problem::UnsafeHtml { what } => format!("正文中的 HTML {what} 不安全，发布时将被删除"),
-        Problem::CommentInValue { key, dropped, .. } => about(
+        Problem::CommentInValue {
             key,
+            dropped,
+            label,
+            ..
+        } => about(
+            key,
+            label,
             &format!("在 ` #` 处被截断：`{dropped}` 被当作注释，没有读入"),
         ),
         Problem::ExternalRequest { url } => {
@@ -168,7 +190,9 @@ pub(super) fn help(problem: &Problem) -> Option<String> {
             names[0]
         ),
         Problem::InvalidFormat { format, .. } => example(*format).into(),
-        Problem::CommentInValue { key, kept, dropped } => {
+        Problem::CommentInValue {
+            key, kept, dropped, ..
+        } => {
             format!("要保留它，给整个值加引号：{key}: \"{kept} {dropped}\"")
         }
         Problem::MissingSection {
@@ -330,10 +354,12 @@ fn example(format: Format) -> &'static str {
 /// What is said of a field, the field named as a clerk knows it, its key beside:
 /// "联系电话（`phone`）的值 …". A campaign's own fields (their labels are in campaign.yaml) by
 /// key: "字段 `investment` 应为数字".
-fn about(key: &str, rest: &str) -> String {
-    match crate::fields::built_in(key) {
-        Some(field) => format!("{}（`{key}`）{rest}", field.label(crate::lang::Lang::Zh)),
-        None => format!("字段 `{key}` {rest}"),
+/// A field named by its label — the catalogue's, or a campaign's own field's — with its key.
+fn about(key: &str, label: &Option<String>, rest: &str) -> String {
+    match (crate::fields::built_in(key), label) {
+        (Some(field), _) => format!("{}（`{key}`）{rest}", field.label(crate::lang::Lang::Zh)),
+        (None, Some(label)) if label != key => format!("{label}（`{key}`）{rest}"),
+        (None, _) => format!("字段 `{key}` {rest}"),
     }
 }
 

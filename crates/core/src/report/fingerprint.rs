@@ -151,6 +151,7 @@ mod tests {
                 key: "phone".into(),
                 value: value.into(),
                 format: crate::problem::Format::Phone,
+                label: None,
             },
         )
     }

@@ -80,6 +80,7 @@ fn read(files: &dyn Files, unit: &str, rel: &str, sink: &mut Sink) -> Option<Uni
                             key: key.clone(),
                             value: text,
                             format: crate::problem::Format::Email,
+                            label: None,
                         },
                     );
                 }

@@ -31,6 +31,7 @@ pub fn read(front: &Node, campaign: &Campaign, entry: &mut Entry, sink: &mut Sin
                 Problem::InvalidType {
                     key: "front matter".into(),
                     expected: Expected::Mapping,
+                    label: None,
                 },
             );
             return paths;
@@ -46,6 +47,7 @@ pub fn read(front: &Node, campaign: &Campaign, entry: &mut Entry, sink: &mut Sin
                 Problem::InvalidType {
                     key: "key".into(),
                     expected: Expected::Text,
+                    label: None,
                 },
             );
             continue;
@@ -59,7 +61,13 @@ pub fn read(front: &Node, campaign: &Campaign, entry: &mut Entry, sink: &mut Sin
                 def.kind, &key, max, value, campaign, entry, sink, &mut paths,
             );
         } else if let Some(extra) = campaign.fields.extra.iter().find(|f| f.key == key) {
-            if let Some(text) = read_extra(extra, value, sink) {
+            let before = sink.diagnostics.len();
+            let read = read_extra(extra, value, sink);
+            // Named by the label the campaign gave it, as its form and sheet name it.
+            for d in &mut sink.diagnostics[before..] {
+                d.problem.name_field(&extra.label);
+            }
+            if let Some(text) = read {
                 entry.extra.push((key, text));
             }
         } else {
@@ -200,6 +208,7 @@ fn read_built_in(
                             suggestion,
                             allowed: categories(campaign),
                             value: id,
+                            label: None,
                         },
                     );
                 }
@@ -290,6 +299,7 @@ fn text(key: &str, value: &Node, max: Option<usize>, sink: &mut Sink) -> Option<
                     key: key.into(),
                     length,
                     max,
+                    label: None,
                 },
             );
         }
@@ -336,6 +346,7 @@ fn recognition(key: &str, item: &Node, sink: &mut Sink) -> Option<Recognition> {
                                 .map(|(id, zh, _)| format!("{id}（{zh}）"))
                                 .collect(),
                             value: kind,
+                            label: None,
                         },
                     );
                 }
@@ -489,6 +500,7 @@ fn read_extra(field: &ExtraField, value: &Node, sink: &mut Sink) -> Option<Strin
                 suggestion: closest(&text, field.values.iter().map(String::as_str)),
                 allowed: field.values.clone(),
                 value: text,
+                label: None,
             },
         );
         return None;
@@ -502,6 +514,7 @@ fn invalid_type(sink: &mut Sink, value: &Node, key: &str, expected: Expected) {
         Problem::InvalidType {
             key: key.into(),
             expected,
+            label: None,
         },
     );
 }
@@ -513,6 +526,7 @@ fn bad_format(sink: &mut Sink, value: &Node, key: &str, text: String, format: Fo
             key: key.into(),
             value: text,
             format,
+            label: None,
         },
     );
 }
