@@ -95,7 +95,8 @@ fn bench(dir: &Path, n: usize) {
     if std::env::var_os("SHENBAO_BENCH_INDEX_ONLY").is_some() {
         for _ in 0..10 {
             let (start, cpu) = (Instant::now(), cpu_seconds());
-            search::write(&model.entries, &shenbao_site::output::Memory::default())
+            search::Index::new(&model.entries)
+                .write(&shenbao_site::output::Memory::default())
                 .expect("the index");
             // CPU time too: it holds still while other work shares the cores.
             println!(
@@ -137,7 +138,9 @@ fn bench(dir: &Path, n: usize) {
     for _ in 0..3 {
         let memory = shenbao_site::output::Memory::default();
         let start = Instant::now();
-        search::write(&model.entries, &memory).expect("the index");
+        search::Index::new(&model.entries)
+            .write(&memory)
+            .expect("the index");
         times.push(start.elapsed());
         let mut all: Vec<(String, Vec<u8>)> = memory
             .into_files()

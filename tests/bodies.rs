@@ -1,7 +1,7 @@
 //! A large campaign is built without holding its entries' bodies: each is checked as it is
 //! loaded, then rendered again from its file when its page is written. The site must be the
-//! same bytes either way, and the same as `serve` makes it; a file that changed in between is
-//! said, never published unchecked in a way the first pass would have refused, never a panic.
+//! same bytes either way, and the same as `serve` makes it; a file that is no longer the text
+//! that was checked is said, never published, never a panic.
 
 mod common;
 
@@ -37,15 +37,20 @@ fn options(drafts: bool) -> BuildOptions {
 
 fn build(project: &Project, drafts: bool) -> Result<BTreeMap<String, Vec<u8>>, String> {
     let summary = Summary::of(project, drafts);
-    shenbao_site::build_in_memory(project, &summary, &options(drafts), None)
-        .map(|(_, memory)| {
-            memory
-                .into_files()
-                .into_iter()
-                .map(|(k, v)| (k, v.to_vec()))
-                .collect()
-        })
-        .map_err(|e| e.message(Lang::Zh))
+    let (report, memory) = shenbao_site::build_in_memory(project, &summary, &options(drafts), None)
+        .map_err(|e| e.message(Lang::Zh))?;
+    let files: BTreeMap<String, Vec<u8>> = memory
+        .into_files()
+        .into_iter()
+        .map(|(k, v)| (k, v.to_vec()))
+        .collect();
+    // What `build` says it made: every page, the entries' own among them, the feed and sitemap.
+    let pages = files
+        .keys()
+        .filter(|k| k.ends_with(".html") || *k == "feed.xml" || *k == "sitemap.xml")
+        .count();
+    assert_eq!(report.pages, pages);
+    Ok(files)
 }
 
 /// The files that differ between two sites, or are in one only.
@@ -63,12 +68,12 @@ fn bodies_rendered_again_from_their_files_give_the_same_site() {
         let dir = common::fixture(fixture);
         let held = load(dir.path(), Bodies::Rendered);
         let read_again = load(dir.path(), Bodies::Checked);
-        assert!(held.entries.iter().all(|e| e.rendered));
+        assert!(held.entries.iter().all(|e| e.checked_text.is_none()));
         assert!(
             read_again
                 .entries
                 .iter()
-                .all(|e| !e.rendered && e.html.is_empty()),
+                .all(|e| e.checked_text.is_some() && e.html.is_empty()),
             "the bodies are not held, so the build must read them again"
         );
         for drafts in [false, true] {
@@ -108,10 +113,37 @@ fn the_bodies_are_held_up_to_the_size_given() {
     assert!(
         held.entries
             .iter()
-            .all(|e| e.rendered && !e.html.is_empty())
+            .all(|e| e.checked_text.is_none() && !e.html.is_empty())
     );
     let not = load(dir.path(), Bodies::RenderedUpTo(count - 1));
-    assert!(not.entries.iter().all(|e| !e.rendered));
+    assert!(not.entries.iter().all(|e| e.checked_text.is_some()));
+}
+
+#[test]
+fn an_entry_edited_after_its_check_is_said_not_published_unchecked() {
+    let dir = common::fixture("site");
+    let root = dir.path();
+    let project = load(root, Bodies::Checked);
+    let file = "submissions/beta/dangjian.md";
+    let text = std::fs::read_to_string(root.join(file)).unwrap();
+    // An edit the check never saw: a section taken out, a script put in.
+    let edited = text.replacen("## ", "<script>alert(1)</script>\n\n### ", 1);
+    assert_ne!(edited, text);
+    std::fs::write(root.join(file), &edited).unwrap();
+    let said = build(&project, false).unwrap_err();
+    assert!(said.contains(file), "{said}");
+    // Swapped for a link to another entry of the same unit: another text, refused too.
+    std::fs::remove_file(root.join(file)).unwrap();
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink("hostile.md", root.join(file)).unwrap();
+        let said = build(&project, false).unwrap_err();
+        assert!(said.contains(file), "{said}");
+        std::fs::remove_file(root.join(file)).unwrap();
+    }
+    // The same text again: built.
+    std::fs::write(root.join(file), &text).unwrap();
+    build(&project, false).unwrap();
 }
 
 #[test]

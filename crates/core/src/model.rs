@@ -34,9 +34,10 @@ pub struct Entry {
     pub html: std::sync::Arc<str>,
     /// The body's plain text, for the site's search; loaded with the HTML.
     pub text: std::sync::Arc<str>,
-    /// Whether `html` and `text` were made. Without them the site renders the body again from
-    /// the file when it writes the entry's page ([`crate::rules::render_body`]).
-    pub rendered: bool,
+    /// When `html` and `text` were not made (a large campaign's build): the checked file text's
+    /// length and CRC-32. The site renders the body again from the file when it writes the
+    /// entry's page, and only from that same text ([`crate::rules::render_body`]).
+    pub checked_text: Option<(usize, u32)>,
     /// The entry's own files the body shows or links to, relative to its attachment folder.
     pub body_files: Vec<String>,
     /// Where the `title` key stands, for diagnostics that concern the whole entry.

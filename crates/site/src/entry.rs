@@ -87,9 +87,10 @@ entry_view! {
         /// The body's plain text, for the search index (empty for a draft: its body is never
         /// in a public index).
         text: Arc<str>,
-        /// Whether `body` and `text` are the entry's, rendered as it was checked; when not,
-        /// they are empty and its page renders them from its file (a large campaign's build).
-        held: bool,
+        /// `None` when `body` and `text` are the entry's, rendered as it was checked; else they
+        /// are empty, and its page renders them from its file, whose text this was when checked
+        /// (length, CRC-32; a large campaign's build).
+        checked_text: Option<(usize, u32)>,
     }
 }
 

@@ -204,7 +204,8 @@ fn write_site(
             )
         },
     );
-    let pages = pages?;
+    // The entries' own pages were written with the index.
+    let pages = pages? + model.entries.len();
     rest?;
     entries?;
     let report = BuildReport {
@@ -230,20 +231,21 @@ fn write_entries(
 ) -> Result<(), SiteError> {
     let pages = render::EntryPages::new(&theme.env, model)?;
     let disk = shenbao_core::files::Disk::new(&project.campaign.root);
-    search::write_with(&model.entries, sink, |_, view| {
-        let (body, text) = if view.held {
-            (Arc::clone(&view.body), Arc::clone(&view.text))
-        } else {
-            let body = shenbao_core::rules::render_body(&disk, &view.unit, &view.slug).ok_or_else(
-                || SiteError::Changed(shenbao_core::paths::entry_file(&view.unit, &view.slug)),
-            )?;
-            // A draft's text is never in the public index (as `model` leaves it out too).
-            let text: Arc<str> = if view.draft {
-                "".into()
-            } else {
-                body.text.into()
-            };
-            (body.html.into(), text)
+    search::write_with(&model.entries, sink, |view| {
+        let (body, text) = match view.checked_text {
+            None => (Arc::clone(&view.body), Arc::clone(&view.text)),
+            Some(checked) => {
+                let file = || shenbao_core::paths::entry_file(&view.unit, &view.slug);
+                let body = shenbao_core::rules::render_body(&disk, &view.unit, &view.slug, checked)
+                    .ok_or_else(|| SiteError::Changed(file()))?;
+                // A draft's text is never in the public index (as `model` leaves it out too).
+                let text: Arc<str> = if view.draft {
+                    "".into()
+                } else {
+                    body.text.into()
+                };
+                (body.html.into(), text)
+            }
         };
         let (file, html) = pages.render(view, body)?;
         sink.write(&file, html.as_bytes())?;

@@ -127,8 +127,8 @@ impl Live {
         );
         let memory = Memory::default();
         let prepared = render::prepare(&theme.env, &model, None)?;
-        // The search index is made beside the pages, as `build` makes it, and kept for updates
-        // to bring up to date.
+        // The search index is made beside the pages and kept for updates to bring up to date
+        // (a build makes it with the entries' pages instead, in one pass over each entry).
         let (rest, index) = rayon::join(
             || {
                 render::render_all(&theme.env, &model, &prepared, &memory, &Quiet)?;

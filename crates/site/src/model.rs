@@ -651,7 +651,7 @@ fn entry_view(campaign: &Campaign, e: &Entry, media: &EntryMedia, options: &Mode
             Arc::clone(&e.text)
         },
         category_position: category_index,
-        held: e.rendered,
+        checked_text: e.checked_text,
     };
     Built { view, copies }
 }

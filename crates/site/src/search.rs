@@ -1033,22 +1033,16 @@ impl Part {
     }
 }
 
-/// Write the index's files into `out`: the shards once the postings are complete, then each
-/// entry's fragment.
-pub fn write(entries: &[Arc<EntryView>], out: &dyn Sink) -> Result<(), OutputError> {
-    Index::new(entries).write(out)
-}
-
 /// Write the index of `entries` into `out`, each entry's text given by `text_of`, called once
-/// for each entry (its number, its view), in parallel: there the caller makes what else it
-/// writes of the entry, from the one rendering of its body that also gives the text.
+/// for each entry, in parallel: there the caller makes what else it writes of the entry, from
+/// the one rendering of its body that also gives the text.
 pub fn write_with<E: From<OutputError> + Send>(
     entries: &[Arc<EntryView>],
     out: &dyn Sink,
-    text_of: impl Fn(usize, &Arc<EntryView>) -> Result<Arc<str>, E> + Sync,
+    text_of: impl Fn(&Arc<EntryView>) -> Result<Arc<str>, E> + Sync,
 ) -> Result<(), E> {
     let index = Index::of_runs(entries, |doc, e, part| {
-        let text = text_of(doc, e)?;
+        let text = text_of(e)?;
         part.add(doc as u32, e, &text);
         write_fragment(doc, e, &text, out)?;
         Ok::<(), E>(())
@@ -1134,9 +1128,8 @@ impl Index {
             part.add(doc as u32, e, &e.text);
             Ok::<(), std::convert::Infallible>(())
         });
-        match made {
-            Ok(index) => index,
-        }
+        let Ok(index) = made;
+        index
     }
 
     /// The index of `entries`, `each` adding an entry (its number, its view) to the postings of

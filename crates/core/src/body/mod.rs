@@ -124,8 +124,9 @@ pub fn parse(body: &str, slug: Option<&str>, want: Want) -> Body {
     let (html, files) = match renderer {
         Some(r) => r.finish(body.len()),
         // The same files, from the links the rules saw: a build that renders the body later
-        // copies them now.
-        None => (String::new(), files_of(&scan)),
+        // copies them now. A body nested too deep is not rendered, and shows none.
+        None if scan.too_deep.is_none() => (String::new(), files_of(&scan)),
+        None => (String::new(), Vec::new()),
     };
     Body {
         scan,

@@ -157,13 +157,26 @@ fn entry_text(files: &dyn Files, unit: &str, rel: &str, sink: &mut Sink) -> Opti
     Some(text)
 }
 
+/// The length and CRC-32 of an entry file's text, to tell the same text when it is read again.
+fn text_sum(text: &str) -> (usize, u32) {
+    (text.len(), crc32fast::hash(text.as_bytes()))
+}
+
 /// An entry's body rendered for the site, read again from `files`: a large campaign is
 /// checked without keeping its bodies, and each is rendered when its page is written (the same
-/// rendering `check_entry` does with `render`). `None` when the file no longer reads as an entry
-/// (it changed since it was checked).
-pub fn render_body(files: &dyn Files, unit: &str, slug: &str) -> Option<crate::body::Body> {
+/// rendering `check_entry` does with `render`). `None` when the file is no longer the text that
+/// was checked (`checked`: [`Entry::checked_text`]): edited, removed, swapped for another since.
+pub fn render_body(
+    files: &dyn Files,
+    unit: &str,
+    slug: &str,
+    checked: (usize, u32),
+) -> Option<crate::body::Body> {
     let rel = paths::entry_file(unit, slug);
     let text = entry_text(files, unit, &rel, &mut Sink::new(&rel))?;
+    if text_sum(&text) != checked {
+        return None;
+    }
     let front = source::split_front_matter(&text).ok()?;
     Some(crate::body::parse(front.body, Some(slug), Want::ALL))
 }
@@ -232,7 +245,8 @@ fn read_entry(
     if render {
         entry.html = parsed.html.into();
         entry.text = parsed.text.into();
-        entry.rendered = true;
+    } else {
+        entry.checked_text = Some(text_sum(&text));
     }
     entry.body_files = parsed.files;
     let at_body = |offset: usize| source::pos_at(&text, body_offset + offset);
