@@ -248,6 +248,15 @@ fn search_site() -> &'static (tempfile::TempDir, String) {
         entry("hui-fang", "回访制度", "每月开展。", "");
         entry("cao-gao", "还没提交", "草稿里的秘密词。", "draft: true\n");
         entry("bu-an-quan", "正文里的尖括号", "原文写着 `<script>alert(1)</script>` 回访记录。", "");
+        // Seventy entries holding the pieces of 女职工之家, apart, and 职工活动 whole.
+        for n in 1..=70 {
+            entry(
+                &format!("tian-chong-{n}"),
+                &format!("填充项目{n}"),
+                "开展女职工活动，工之余，之家温暖。",
+                "",
+            );
+        }
         let run = common::shenbao(d, &["build"]);
         assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
         let url = common::serve::serve(d.join("public"));
@@ -287,8 +296,10 @@ fn search_finds_every_entry_holding_the_query_and_no_other() {
         ("123", &["拉丁字母与数字"]),
         // Not the beginning of a word.
         ("234", &[]),
-        // Several terms: all of them.
+        // Several terms: all of them, set apart by a space or as the items of a list.
         ("回访 表格", &["表格里的词"]),
+        ("回访、表格", &["表格里的词"]),
+        ("回访，表格", &["表格里的词"]),
         // A draft's body is never in the index.
         ("秘密词", &[]),
     ];
@@ -405,6 +416,113 @@ fn typing_a_query_searches_keeps_it_in_the_url_and_a_reload_restores_it() {
     browser.go(&url);
     browser.wait_for("//p[@class='card-snippet']/mark[.='回访']");
     assert_eq!(titles(), found);
+}
+
+/// Poll `script` (a JavaScript expression) until it is true, for at most five seconds.
+fn until(browser: &common::webdriver::Browser, script: &str) -> bool {
+    let end = Instant::now() + Duration::from_secs(5);
+    while Instant::now() < end {
+        if browser.execute(&format!("return !!({script});"), serde_json::json!([])) == true {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    false
+}
+
+/// A phrase whose pieces stand in many entries and whole in none is checked against a bounded
+/// number of them, and the page says how many are left, with a button to look further; a
+/// phrase in all of them is counted as an estimate until every one is checked.
+#[test]
+#[cfg_attr(
+    not(chromedriver),
+    ignore = "needs Chromium and its WebDriver: sudo apt-get install chromium chromium-driver"
+)]
+fn a_search_checks_a_bounded_number_and_says_what_it_left() {
+    let browser = common::webdriver::Browser::start();
+    let base = &search_site().1;
+    let fetched = || {
+        browser.execute(
+            "return performance.getEntriesByType('resource').filter(e => e.name.includes('/search/e/')).length;",
+            serde_json::json!([]),
+        )
+    };
+    // 女职工之家
+    browser.go(&format!(
+        "{base}entries/?q=%E5%A5%B3%E8%81%8C%E5%B7%A5%E4%B9%8B%E5%AE%B6"
+    ));
+    let results = browser.wait_for("//p[@id='results'][contains(., '尚未核对')]");
+    assert_eq!(
+        browser.text(&results),
+        "暂未找到；另有 10 个项目可能符合，尚未核对。继续查找"
+    );
+    assert_eq!(fetched(), 60);
+    browser.click(&browser.wait_for("//p[@id='results']/button"));
+    browser.wait_for("//p[@id='results'][.='没有符合条件的项目。']");
+    assert_eq!(fetched(), 70);
+    // 职工活动: in all seventy. Page 1 checks twelve; the last page checks them all.
+    browser.go(&format!(
+        "{base}entries/?q=%E8%81%8C%E5%B7%A5%E6%B4%BB%E5%8A%A8"
+    ));
+    browser.wait_for("//p[@id='results'][.='约 70 个项目符合条件']");
+    assert_eq!(card_titles(&browser.source()).len(), 12);
+    browser.go(&format!(
+        "{base}entries/?q=%E8%81%8C%E5%B7%A5%E6%B4%BB%E5%8A%A8&page=6"
+    ));
+    browser.wait_for("//p[@id='results'][.='70 个项目符合条件']");
+    assert_eq!(card_titles(&browser.source()).len(), 10);
+}
+
+/// A unit in the address stays chosen through the next change; each search or filter change
+/// is a step Back returns from; letters an input method is still composing are not searched.
+#[test]
+#[cfg_attr(
+    not(chromedriver),
+    ignore = "needs Chromium and its WebDriver: sudo apt-get install chromium chromium-driver"
+)]
+fn the_address_filters_and_back_keep_the_readers_steps() {
+    let browser = common::webdriver::Browser::start();
+    let base = &search_site().1;
+    browser.go(&format!("{base}entries/?q=%E5%9B%9E%E8%AE%BF&unit=alpha"));
+    browser.wait_for("//p[@class='card-snippet']/mark[.='回访']");
+    assert!(
+        until(
+            &browser,
+            "document.forms.filters.elements.unit.value === 'alpha'"
+        ),
+        "the unit from the address is shown chosen"
+    );
+    browser.execute(
+        "var c = document.forms.filters.elements.category; c.value = '1'; c.dispatchEvent(new Event('change', {bubbles: true}));",
+        serde_json::json!([]),
+    );
+    assert!(until(&browser, "location.search.includes('category=1')"));
+    let url = browser.url();
+    assert!(url.contains("unit=alpha"), "the unit stays: {url}");
+    browser.execute("history.back();", serde_json::json!([]));
+    assert!(until(
+        &browser,
+        "!location.search.includes('category') && location.search.includes('unit=alpha')"
+    ));
+    assert!(until(
+        &browser,
+        "document.forms.filters.elements.category.value === ''"
+    ));
+
+    browser.go(&format!("{base}entries/"));
+    browser.wait_for("//input[@name='q']");
+    browser.execute(
+        "var q = document.forms.filters.elements.q; q.value = 'hui'; q.dispatchEvent(new InputEvent('input', {isComposing: true, bubbles: true}));",
+        serde_json::json!([]),
+    );
+    std::thread::sleep(Duration::from_millis(600));
+    assert!(!browser.url().contains("q="), "{}", browser.url());
+    browser.execute(
+        "var q = document.forms.filters.elements.q; q.value = '回访'; q.dispatchEvent(new CompositionEvent('compositionend', {bubbles: true}));",
+        serde_json::json!([]),
+    );
+    browser.wait_for("//p[@class='card-snippet']/mark[.='回访']");
+    assert!(browser.url().contains("q=%E5%9B%9E%E8%AE%BF"));
 }
 
 /// The page sizes (width, height in points) of `path` printed to PDF by headless Chromium, as

@@ -176,6 +176,15 @@ mod tests {
     }
 
     #[test]
+    fn what_the_page_drops_is_not_in_the_text() {
+        let body =
+            "回访 <script>alert(2)</script> 制度 <STYLE>p{}</STYLE> 完\n\n<b>加粗</b> 留下\n";
+        let parsed = parse(body, Some("a"), Want::ALL);
+        assert_eq!(parsed.text, "回访  制度  完\n加粗 留下");
+        assert!(!parsed.html.contains("alert"), "{}", parsed.html);
+    }
+
+    #[test]
     fn a_body_nested_too_deep_is_marked_and_not_rendered() {
         let fine = format!("{}text\n", "> ".repeat(scan::MAX_NESTING));
         let parsed = parse(&fine, None, Want::ALL);

@@ -6,6 +6,10 @@ use pulldown_cmark::{Event, TagEnd};
 #[derive(Debug, Default)]
 pub(super) struct Text {
     out: String,
+    /// Inside a `<script>` or `<style>` written inline in a paragraph: its content comes as text
+    /// between two pieces of raw HTML, and the page drops it (the sanitiser removes the element
+    /// and what it holds), so the search must not find it either.
+    hidden: bool,
 }
 
 impl Text {
@@ -13,12 +17,21 @@ impl Text {
     pub(super) fn with_capacity(len: usize) -> Self {
         Text {
             out: String::with_capacity(len),
+            hidden: false,
         }
     }
 
     pub(super) fn feed(&mut self, event: &Event<'_>) {
         match event {
-            Event::Text(t) | Event::Code(t) => self.out.push_str(t),
+            Event::Text(t) | Event::Code(t) if !self.hidden => self.out.push_str(t),
+            Event::InlineHtml(html) | Event::Html(html) => {
+                let html = html.to_ascii_lowercase();
+                if html.contains("</script") || html.contains("</style") {
+                    self.hidden = false;
+                } else if html.starts_with("<script") || html.starts_with("<style") {
+                    self.hidden = true;
+                }
+            }
             Event::SoftBreak | Event::HardBreak => self.space(' '),
             Event::End(
                 TagEnd::Paragraph

@@ -25,10 +25,14 @@
     if (window.matchMedia("(min-width: 561px)").matches || active(params())) fold.open = true;
   }
 
+  // A query is words to look for, not a pasted page: longer ones are cut here (each character
+  // is a lookup, and a pasted paragraph made hundreds of requests).
+  var MAX_QUERY = 64;
   function params() {
     var p = new URLSearchParams(location.search);
     var out = {};
     FIELDS.forEach(function (k) { out[k] = (p.get(k) || "").trim(); });
+    out.q = Array.from(out.q).slice(0, MAX_QUERY).join("");
     out.page = Math.max(1, parseInt(p.get("page") || "1", 10) || 1);
     return out;
   }
@@ -54,6 +58,9 @@
 
   function fill(p) {
     if (index) fillUnits();
+    // A unit from the address is an option only once the index has come: the list waits for
+    // it, or the next change would drop the unit from the address.
+    else if (p.unit) load().then(function () { fill(params()); });
     FIELDS.forEach(function (k) { form.elements[k].value = p[k]; });
     if (form.elements.unit.value !== p.unit) form.elements.unit.value = "";
     limitUnits(p.type);
@@ -420,9 +427,13 @@
   }
 
   var searchRun = 0;
+  // Terms are apart where the reader set them apart: spaces, and the marks that separate the
+  // items of a list (回访、制度; 回访,制度). Other marks stay inside a term (8.6%, 5G-A).
+  var SEPARATORS = /[\s,;，；、]+/;
   function searchRender(p) {
     var run = ++searchRun;
-    var terms = p.q.split(/\s+/).map(normalise).filter(Boolean);
+    var terms = p.q.split(SEPARATORS).map(normalise).filter(Boolean);
+    results.textContent = form.dataset.searching;
     var looks = terms.map(lookups);
     var filters = [];
     if (p.category) filters.push({ gram: "f:c:" + p.category });
@@ -467,25 +478,45 @@
     });
   }
 
+  // Candidates a query checks against their text before it stops and says so: a phrase whose
+  // pieces are everywhere and whole nowhere would otherwise fetch every entry's fragment.
+  var CHECK_STEP = 48;
+  var more = 0;
   function showResults(run, p, terms, docs, exact) {
-    var page = Math.max(1, p.page), wanted = page * SEARCH_PER_PAGE, shown = [], rejected = 0, next = 0;
+    var page = Math.max(1, p.page), wanted = page * SEARCH_PER_PAGE, shown = [], next = 0;
+    var budget = exact ? docs.length : wanted + CHECK_STEP * (1 + more);
     function fill() {
-      if (shown.length >= wanted || next >= docs.length) return Promise.resolve();
-      var batch = docs.slice(next, next + (wanted - shown.length));
+      if (shown.length >= wanted || next >= docs.length || next >= budget) return Promise.resolve();
+      var batch = docs.slice(next, next + Math.min(wanted - shown.length, budget - next));
       next += batch.length;
       return Promise.all(batch.map(fragment)).then(function (fs) {
-        fs.forEach(function (f) { if (exact || verified(f, terms)) shown.push(f); else rejected++; });
+        fs.forEach(function (f) { if (exact || verified(f, terms)) shown.push(f); });
         return fill();
       });
     }
     fill().then(function () {
       if (run !== searchRun) return;
-      var total = docs.length - rejected;
+      // Exact when every candidate was checked (or needs no check); else the share of matches
+      // among those checked, told as an estimate, never less than what was found.
+      var unchecked = exact ? 0 : docs.length - next;
+      var total = exact ? docs.length : unchecked === 0 ? shown.length
+        : Math.max(shown.length, Math.round(shown.length / Math.max(next, 1) * docs.length));
+      var last = Math.max(1, Math.ceil(total / SEARCH_PER_PAGE));
+      var at = Math.min(page, unchecked ? page : last);
       cards.textContent = "";
-      shown.slice((page - 1) * SEARCH_PER_PAGE, page * SEARCH_PER_PAGE).forEach(function (f) { cards.appendChild(resultCard(f, terms)); });
-      results.textContent = total ? total + " " + form.dataset.results : form.dataset.empty;
+      shown.slice((at - 1) * SEARCH_PER_PAGE, at * SEARCH_PER_PAGE).forEach(function (f) { cards.appendChild(resultCard(f, terms)); });
+      results.textContent = !total ? (unchecked ? form.dataset.noneYet : form.dataset.empty)
+        : (unchecked ? form.dataset.about : "") + total + " " + form.dataset.results;
+      if (unchecked && shown.length < wanted) {
+        // The page is not full and candidates are left: checking more is the reader's call.
+        results.appendChild(document.createTextNode(form.dataset.unchecked.replace("{n}", unchecked)));
+        var button = el("button", "button", form.dataset.more);
+        button.type = "button";
+        button.addEventListener("click", function () { more++; render(); });
+        results.appendChild(button);
+      }
       if (staticPager) staticPager.hidden = true;
-      pager(total, Math.min(page, Math.max(1, Math.ceil(total / SEARCH_PER_PAGE))), SEARCH_PER_PAGE);
+      pager(total, at, SEARCH_PER_PAGE);
     });
   }
 
@@ -523,14 +554,22 @@
     return loading;
   }
 
-  function update() {
+  // Each search or filter change is a step Back returns from; the keystrokes of one query
+  // replace each other.
+  var typing = false;
+  function update(keystroke) {
     var p = new URLSearchParams();
     FIELDS.forEach(function (k) {
       var v = form.elements[k].value.trim();
       if (v) p.set(k, v);
     });
-    var q = p.toString();
-    history.replaceState(null, "", location.pathname + (q ? "?" + q : ""));
+    var q = p.toString(), url = location.pathname + (q ? "?" + q : "");
+    if (url !== location.pathname + location.search) {
+      if (keystroke && typing) history.replaceState(null, "", url);
+      else history.pushState(null, "", url);
+    }
+    typing = keystroke === true;
+    more = 0;
     render();
   }
 
@@ -542,10 +581,14 @@
   });
 
   var timer = null;
-  form.elements.q.addEventListener("input", function () {
+  function typed() {
     clearTimeout(timer);
-    timer = setTimeout(update, 150);
-  });
+    timer = setTimeout(function () { update(true); }, 150);
+  }
+  // While an input method composes (pinyin before its characters are chosen) nothing is
+  // searched: the letters are not what the reader is looking for.
+  form.elements.q.addEventListener("input", function (ev) { if (!ev.isComposing) typed(); });
+  form.elements.q.addEventListener("compositionend", typed);
   ["category", "type", "unit"].forEach(function (k) {
     form.elements[k].addEventListener("change", function () {
       if (k === "type") {
@@ -556,9 +599,15 @@
       update();
     });
   });
-  form.addEventListener("submit", function (ev) { ev.preventDefault(); update(); });
+  form.addEventListener("submit", function (ev) {
+    ev.preventDefault();
+    clearTimeout(timer);
+    update();
+    // On a phone the keyboard goes, and the results it covered show.
+    form.elements.q.blur();
+  });
   form.addEventListener("reset", function () { setTimeout(update, 0); });
-  window.addEventListener("popstate", render);
+  window.addEventListener("popstate", function () { typing = false; more = 0; render(); });
   // The index's size is known before the first query is typed (one small file).
   form.elements.q.addEventListener("focus", loadMeta, { once: true });
   window.addEventListener("load", function () { loadMeta(); });
