@@ -240,7 +240,7 @@ fn search_site() -> &'static (tempfile::TempDir, String) {
         entry(
             "la-ding",
             "拉丁字母与数字",
-            "建成 5G 网络，编号 12345。The night school of the plant: a 5G network built in \
+            "投入320万元，收到金点子20个，占比 8.6%。建成 5G 网络，编号 12345。The night school of the plant: a 5G network built in \
              2017, open to every workshop and to the apprentices of the training centre.",
             "",
         );
@@ -296,6 +296,8 @@ fn search_finds_every_entry_holding_the_query_and_no_other() {
         ("123", &["拉丁字母与数字"]),
         // Not the beginning of a word.
         ("234", &[]),
+        // One digit: every word it begins (7 and 70; a word is filed under two characters).
+        ("7", &["填充项目7", "填充项目70"]),
         // Several terms: all of them, set apart by a space or as the items of a list.
         ("回访 表格", &["表格里的词"]),
         ("回访、表格", &["表格里的词"]),
@@ -338,6 +340,24 @@ fn a_search_result_shows_the_passage_with_the_query_marked_as_text() {
         !page.dom.contains("<script>alert"),
         "no script from an entry"
     );
+    // A digit query is marked where it begins a word, as it was matched: 20个, not 320万.
+    let snippet_of = |q: &str| {
+        let page = search(q).unwrap();
+        let snippet = page
+            .dom
+            .split("class=\"card-snippet\"")
+            .nth(1)
+            .map(|s| s.split("</p>").next().unwrap().to_string());
+        snippet.unwrap_or_default()
+    };
+    let twenty = snippet_of("20");
+    assert!(
+        twenty.contains("<mark>20</mark>个") && !twenty.contains("3<mark>"),
+        "{twenty}"
+    );
+    // A term with a mark inside it (8.6 is matched as `8 6`) is marked as written.
+    let decimal = snippet_of("8.6");
+    assert!(decimal.contains("<mark>8.6</mark>"), "{decimal}");
 }
 
 #[test]

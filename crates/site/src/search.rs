@@ -6,7 +6,8 @@
 //! - Chinese (Han) text is indexed as every character and every pair of neighbouring characters
 //!   (whitespace between two Han characters — a line break in the Markdown — joins them), so
 //!   any substring of a query is found: a query of n characters looks up its n−1 pairs.
-//! - Latin letters and digits are indexed as words; a query word matches words it begins.
+//! - Latin letters and digits are indexed as words; a query word matches words it begins, and
+//!   a word's first character is a gram too (`p:7`), for a query of one letter or digit.
 //! - Filters are grams too (`f:c:<category>`, `f:t:<unit type>`, `f:u:<unit>`).
 //!
 //! Files: `search/meta.json` (the number of shards), `search/g/<n>.bin` (the postings of the
@@ -1002,6 +1003,19 @@ impl Part {
         let han = &mut self.han;
         self.entry_grams
             .drain(|key, bits| han.get_or_insert(key).add(doc, bits));
+        // A word's first character is a gram of its own (`p:7`): a word is filed under its
+        // first two characters, so a query of one letter or digit could not find `70` or `701`
+        // without reading every shard.
+        let mut firsts: Vec<(char, u8)> = Vec::new();
+        for (word, bits) in &words {
+            if let Some(c) = word[2..].chars().next() {
+                match firsts.iter_mut().find(|(f, _)| *f == c) {
+                    Some(first) => first.1 |= bits,
+                    None => firsts.push((c, *bits)),
+                }
+            }
+        }
+        words.extend(firsts.into_iter().map(|(c, bits)| (format!("p:{c}"), bits)));
         words.push((format!("f:c:{}", e.category), 0));
         words.push((format!("f:t:{}", e.unit_type), 0));
         words.push((format!("f:u:{}", e.unit), 0));
@@ -1632,6 +1646,28 @@ mod tests {
                 "split at {split}"
             );
         }
+    }
+
+    #[test]
+    fn a_words_first_character_finds_every_word_it_begins() {
+        let view = |title: &str, text: &str| {
+            Arc::new(EntryView {
+                title: title.into(),
+                text: text.into(),
+                ..Default::default()
+            })
+        };
+        let index = Index::new(&[
+            view("第7号", ""),
+            view("项目", "投入 70 万元"),
+            view("项目", "编号 x7"),
+        ]);
+        let docs = |gram: &str| index.other.get(gram).map(|p| p.pairs());
+        // Both words that begin with 7, in their fields; not x7.
+        assert_eq!(docs("p:7"), Some(vec![(0, TITLE), (1, BODY)]));
+        assert_eq!(docs("w:7"), Some(vec![(0, TITLE)]));
+        assert_eq!(docs("w:70"), Some(vec![(1, BODY)]));
+        assert_eq!(docs("p:x"), Some(vec![(2, BODY)]));
     }
 
     #[test]

@@ -212,7 +212,7 @@
       }
       for (var c of run) {
         if (isHan(c)) {
-          if (word) { out.push({ prefix: "w:" + word }); word = ""; }
+          if (word) { out.push(wordLookup(word)); word = ""; }
           han.push(c);
         } else {
           flushHan();
@@ -220,9 +220,15 @@
         }
       }
       flushHan();
-      if (word) out.push({ prefix: "w:" + word });
+      if (word) out.push(wordLookup(word));
     });
     return out;
+  }
+
+  // A word is looked up as the words it begins; one character by its own gram (words are
+  // filed under their first two characters, so `7` alone would miss `70`).
+  function wordLookup(word) {
+    return Array.from(word).length === 1 ? { gram: "p:" + word } : { prefix: "w:" + word };
   }
 
   var encoder = new TextEncoder();
@@ -375,22 +381,37 @@
   // as HTML from an entry.
   function snippet(text, terms) {
     var p = el("p", "card-snippet");
+    // As the text was matched: a space of a normalised term stands for any run of marks and
+    // spaces (8.6% is `8 6`), letters in any case.
     var patterns = terms.map(function (t) {
-      return Array.from(t).map(function (c) { return c.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); }).join("\\s*");
+      return Array.from(t).map(function (c) {
+        return c === " " ? "[^\\p{L}\\p{N}]+" : c.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+      }).join("\\s*");
     });
-    var re = new RegExp(patterns.join("|"), "gi");
-    var first = text.search(re);
-    if (first === -1) return null;
-    var start = Math.max(0, first - 30), end = Math.min(text.length, first + 60);
+    var re = new RegExp(patterns.join("|"), "giu");
+    // A match of a term that begins with a letter or digit counts where it begins a word, as
+    // the search counts it (20 in 320万 is not 20).
+    function matches(s) {
+      var out = [], m;
+      re.lastIndex = 0;
+      while ((m = re.exec(s)) !== null) {
+        if (m[0] === "") { re.lastIndex++; continue; }
+        var before = Array.from(s.slice(Math.max(0, m.index - 2), m.index)).pop();
+        var first = Array.from(normalise(m[0]))[0];
+        if (!first || !isWord(first) || !before || !isWord(normalise(before) || " ")) out.push(m);
+      }
+      return out;
+    }
+    var found = matches(text);
+    if (!found.length) return null;
+    var start = Math.max(0, found[0].index - 30), end = Math.min(text.length, found[0].index + 60);
     var part = (start > 0 ? "…" : "") + text.slice(start, end) + (end < text.length ? "…" : "");
-    var last = 0, m;
-    re.lastIndex = 0;
-    while ((m = re.exec(part)) !== null) {
-      if (m[0] === "") { re.lastIndex++; continue; }
+    var last = 0;
+    matches(part).forEach(function (m) {
       p.appendChild(document.createTextNode(part.slice(last, m.index)));
       p.appendChild(el("mark", null, m[0]));
       last = m.index + m[0].length;
-    }
+    });
     p.appendChild(document.createTextNode(part.slice(last)));
     return p;
   }
