@@ -136,7 +136,7 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("source", "来源", "Source"),
     ("sitemap", "站点地图", "Sitemap"),
     ("breadcrumb", "当前位置", "You are here"),
-    ("filters", "筛选条件", "Filters"),
+    ("filters", "搜索和筛选", "Search and filters"),
     ("materials", "申报材料", "Entry materials"),
     ("annex_form", "附件1", "Annex 1"),
     ("annex_roster", "附件2", "Annex 2"),
