@@ -327,6 +327,11 @@ impl FieldLimits {
     pub fn max_length(&self, key: &str, default: Option<usize>) -> Option<usize> {
         self.max_length.get(key).copied().or(default)
     }
+
+    /// The campaign's own field of this key.
+    pub fn extra(&self, key: &str) -> Option<&ExtraField> {
+        self.extra.iter().find(|f| f.key == key)
+    }
 }
 
 /// A field the campaign adds to entries.

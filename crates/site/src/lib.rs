@@ -55,8 +55,7 @@ pub enum SiteError {
     Template(minijinja::Error),
     Output(OutputError),
     Xlsx(rust_xlsxwriter::XlsxError),
-    /// An entry file that no longer reads as an entry when its page is written: it changed
-    /// since it was checked.
+    /// An entry file that is no longer the text that was checked when its page is written.
     Changed(String),
 }
 
@@ -74,8 +73,8 @@ impl SiteError {
             ),
             SiteError::Changed(file) => lang
                 .pick(
-                    "{file} 在生成网站时被改动或删除，已不能读取；请重新运行",
-                    "{file} was changed or removed while the site was built and can no longer be read; run the build again",
+                    "{file} 在检查之后、写出网页之前被改动、删除或替换，网站未生成；请重新运行 shenbao build",
+                    "{file} was changed, removed or replaced after it was checked and before its page was written, so the site was not built; run shenbao build again",
                 )
                 .replace("{file}", file),
         }
@@ -235,15 +234,11 @@ fn write_entries(
         let (body, text) = match view.checked_text {
             None => (Arc::clone(&view.body), Arc::clone(&view.text)),
             Some(checked) => {
-                let file = || shenbao_core::paths::entry_file(&view.unit, &view.slug);
                 let body = shenbao_core::rules::render_body(&disk, &view.unit, &view.slug, checked)
-                    .ok_or_else(|| SiteError::Changed(file()))?;
-                // A draft's text is never in the public index (as `model` leaves it out too).
-                let text: Arc<str> = if view.draft {
-                    "".into()
-                } else {
-                    body.text.into()
-                };
+                    .ok_or_else(|| {
+                        SiteError::Changed(shenbao_core::paths::entry_file(&view.unit, &view.slug))
+                    })?;
+                let text = model::public_text(view.draft, body.text.into());
                 (body.html.into(), text)
             }
         };

@@ -631,9 +631,7 @@ fn entry_view(campaign: &Campaign, e: &Entry, media: &EntryMedia, options: &Mode
             .map(|(k, v)| {
                 let label = campaign
                     .fields
-                    .extra
-                    .iter()
-                    .find(|f| f.key == *k)
+                    .extra(k)
                     .map_or(k.as_str(), |f| f.label.as_str());
                 (label.to_string(), v.clone())
             })
@@ -645,15 +643,16 @@ fn entry_view(campaign: &Campaign, e: &Entry, media: &EntryMedia, options: &Mode
         updated: updated.as_ref().map(|u| u.0.clone()),
         updated_at: updated.map(|u| u.1.as_second()),
         unit_position: campaign.unit_position(&e.unit),
-        text: if e.draft {
-            Arc::from("")
-        } else {
-            Arc::clone(&e.text)
-        },
+        text: public_text(e.draft, Arc::clone(&e.text)),
         category_position: category_index,
         checked_text: e.checked_text,
     };
     Built { view, copies }
+}
+
+/// The text of an entry's body as the public search index may hold it: none of a draft's.
+pub(crate) fn public_text(draft: bool, text: Arc<str>) -> Arc<str> {
+    if draft { Arc::from("") } else { text }
 }
 
 fn human_size(bytes: u64) -> String {

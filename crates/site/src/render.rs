@@ -270,14 +270,13 @@ pub fn render_entry(
     prepared: &Prepared,
     view: Arc<EntryView>,
 ) -> Result<(String, String), SiteError> {
-    let path = view.path.clone();
-    let entry = Value::from_dyn_object(DynObject::new(view));
-    let ctx = entry_context(prepared.site.clone(), entry, path.clone());
-    let html = env
-        .get_template("entry.html")
-        .and_then(|t| t.render(ctx))
-        .map_err(SiteError::Template)?;
-    Ok((file_of(&path), html))
+    let pages = EntryPages {
+        template: env
+            .get_template("entry.html")
+            .map_err(SiteError::Template)?,
+        site: prepared.site.clone(),
+    };
+    pages.render(&view, Arc::clone(&view.body))
 }
 
 /// What an entry's page is rendered with, the same whichever way it is rendered.

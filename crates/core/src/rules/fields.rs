@@ -60,7 +60,7 @@ pub fn read(front: &Node, campaign: &Campaign, entry: &mut Entry, sink: &mut Sin
             read_built_in(
                 def.kind, &key, max, value, campaign, entry, sink, &mut paths,
             );
-        } else if let Some(extra) = campaign.fields.extra.iter().find(|f| f.key == key) {
+        } else if let Some(extra) = campaign.fields.extra(&key) {
             let before = sink.diagnostics.len();
             let read = read_extra(extra, value, sink);
             // Named by the label the campaign gave it, as its form and sheet name it.
@@ -145,9 +145,7 @@ fn allowed(campaign: &Campaign, key: &str) -> Vec<String> {
     }
     campaign
         .fields
-        .extra
-        .iter()
-        .find(|f| f.key == key)
+        .extra(key)
         .map(|f| f.values.clone())
         .unwrap_or_default()
 }

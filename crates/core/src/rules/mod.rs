@@ -222,12 +222,7 @@ fn read_entry(
     };
     let paths = fields::read(&node, campaign, &mut entry, sink);
     for cut in yaml::cut_by_comments(&node, front.yaml, source::YAML_FIRST_LINE) {
-        let label = campaign
-            .fields
-            .extra
-            .iter()
-            .find(|f| f.key == cut.key)
-            .map(|f| f.label.clone());
+        let label = campaign.fields.extra(&cut.key).map(|f| f.label.clone());
         sink.at(
             cut.pos,
             Problem::CommentInValue {

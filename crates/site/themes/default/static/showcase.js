@@ -391,7 +391,7 @@
     var re = new RegExp(patterns.join("|"), "giu");
     // A match of a term that begins with a letter or digit counts where it begins a word, as
     // the search counts it (20 in 320万 is not 20).
-    function matches(s) {
+    function marked(s) {
       var out = [], m;
       re.lastIndex = 0;
       while ((m = re.exec(s)) !== null) {
@@ -402,12 +402,12 @@
       }
       return out;
     }
-    var found = matches(text);
+    var found = marked(text);
     if (!found.length) return null;
     var start = Math.max(0, found[0].index - 30), end = Math.min(text.length, found[0].index + 60);
     var part = (start > 0 ? "…" : "") + text.slice(start, end) + (end < text.length ? "…" : "");
     var last = 0;
-    matches(part).forEach(function (m) {
+    marked(part).forEach(function (m) {
       p.appendChild(document.createTextNode(part.slice(last, m.index)));
       p.appendChild(el("mark", null, m[0]));
       last = m.index + m[0].length;
