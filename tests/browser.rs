@@ -172,6 +172,50 @@ fn without_filters_every_entry_is_listed_and_the_filters_show() {
     );
 }
 
+/// A reader whose browser runs no scripts, following a link to a search, is told that the list
+/// is every entry and not the search's answer; with scripts the note is not shown.
+#[test]
+#[cfg_attr(
+    not(chromedriver),
+    ignore = "needs chromedriver: sudo apt-get install chromium-driver"
+)]
+fn without_scripts_a_searchs_address_says_the_list_is_not_its_answer() {
+    let hint = "搜索和筛选需要浏览器启用 JavaScript；下面按顺序列出全部项目。";
+    let url = format!("{}entries/?q=%E8%B0%83%E8%A7%A3", site().1);
+    let browser = common::webdriver::Browser::start();
+    browser.cdp(
+        "Emulation.setScriptExecutionDisabled",
+        serde_json::json!({"value": true}),
+    );
+    browser.go(&url);
+    // The DOM as the browser built it, read without a script (the page may run none).
+    let root = browser.cdp("DOM.getDocument", serde_json::json!({}));
+    let dom = browser.cdp(
+        "DOM.getOuterHTML",
+        serde_json::json!({"nodeId": root["root"]["nodeId"]}),
+    );
+    let dom = dom["outerHTML"].as_str().expect("the page's HTML");
+    assert_eq!(card_titles(dom).len(), 5, "every entry is listed");
+    let note = dom.split("<noscript>").nth(1).expect("a noscript block");
+    assert!(
+        note.starts_with(&format!("<p class=\"results\">{hint}</p>")),
+        "{note}"
+    );
+    // With scripts the search answers, and the note is not shown.
+    browser.cdp(
+        "Emulation.setScriptExecutionDisabled",
+        serde_json::json!({"value": false}),
+    );
+    browser.go(&url);
+    browser.wait_for("//p[@class='card-snippet']/mark[.='调解']");
+    let shown = browser.execute("return document.body.innerText", serde_json::json!([]));
+    let shown = shown.as_str().expect("the page's text");
+    assert!(
+        !shown.contains(hint),
+        "the note shows with scripts on: {shown}"
+    );
+}
+
 #[test]
 #[cfg_attr(
     not(chromium),

@@ -80,6 +80,11 @@ const LABELS: &[(&str, &str, &str)] = &[
         "; {n} more may match and are not yet checked. ",
     ),
     ("search_more", "继续查找", "Look further"),
+    (
+        "search_needs_script",
+        "搜索和筛选需要浏览器启用 JavaScript；下面按顺序列出全部项目。",
+        "Search and filters need JavaScript in the browser; every entry is listed below, in order.",
+    ),
     ("page", "页", "Page"),
     ("previous", "上一页", "Previous"),
     ("next", "下一页", "Next"),
