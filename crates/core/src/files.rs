@@ -30,6 +30,14 @@ pub trait Files: Sync {
     /// The whole content of the file at `rel`; the error is the reason, for a diagnostic.
     fn read(&self, rel: &str) -> Result<Vec<u8>, String>;
 
+    /// The content of the file at `rel`, but at most `limit` + 1 bytes: more than `limit` says
+    /// the file is larger, whatever its size was when it was looked at. Files that cannot
+    /// change while they are read (an upload, a commit) have them all.
+    fn read_up_to(&self, rel: &str, limit: u64) -> Result<Vec<u8>, String> {
+        let _ = limit;
+        self.read(rel)
+    }
+
     /// The names in the folder `rel`, to suggest one a diagnostic's file may have meant; none
     /// where a set of files cannot tell.
     fn names(&self, _rel: &str) -> Vec<String> {
@@ -128,11 +136,45 @@ impl Files for Disk {
     }
 
     fn read(&self, rel: &str) -> Result<Vec<u8>, String> {
+        self.read_up_to(rel, u64::MAX - 1)
+    }
+
+    fn read_up_to(&self, rel: &str, limit: u64) -> Result<Vec<u8>, String> {
+        use std::io::Read;
         if !plain(rel) {
             return Err(format!("{rel}: not a path inside the campaign"));
         }
-        std::fs::read(self.root.join(rel)).map_err(|e| e.to_string())
+        // What is read is what was opened, looked at again: a file swapped since its `stat` for
+        // a pipe (whose opening would wait for a writer: hence not blocking) or a device is not
+        // read, and one that grew is read only as far as the limit.
+        let (file, len) = open_regular(&self.root.join(rel)).map_err(|e| e.to_string())?;
+        let mut bytes = Vec::with_capacity(len.min(limit.saturating_add(1)) as usize);
+        file.take(limit.saturating_add(1))
+            .read_to_end(&mut bytes)
+            .map_err(|e| e.to_string())?;
+        Ok(bytes)
     }
+}
+
+/// `path` opened for reading, and its size, if it is a regular file (after links); never waits
+/// on a pipe.
+fn open_regular(path: &Path) -> std::io::Result<(std::fs::File, u64)> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(path)?;
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "not a regular file",
+        ));
+    }
+    Ok((file, meta.len()))
 }
 
 impl Disk {
@@ -222,6 +264,12 @@ impl Files for Overlay<'_> {
         self.over.read(rel).or_else(|_| self.base.read(rel))
     }
 
+    fn read_up_to(&self, rel: &str, limit: u64) -> Result<Vec<u8>, String> {
+        self.over
+            .read_up_to(rel, limit)
+            .or_else(|_| self.base.read_up_to(rel, limit))
+    }
+
     fn names(&self, rel: &str) -> Vec<String> {
         self.base.names(rel)
     }
@@ -268,6 +316,35 @@ mod tests {
         assert_eq!(m.stat("submissions/a/y.md", ""), Stat::Missing);
         assert_eq!(m.read("submissions/a/x.md").unwrap(), b"text");
         assert!(m.read("submissions/a/y.md").is_err());
+    }
+
+    /// A file swapped for a pipe after it was looked at is not read: reading would wait for
+    /// a writer that never comes.
+    #[cfg(unix)]
+    #[test]
+    fn on_disk_a_pipe_is_refused_without_waiting() {
+        let dir = tempfile::tempdir().unwrap();
+        let pipe = dir.path().join("x.md");
+        let path = std::ffi::CString::new(pipe.as_os_str().as_encoded_bytes()).unwrap();
+        // SAFETY: a valid NUL-terminated path; mkfifo only makes the node.
+        assert_eq!(unsafe { libc::mkfifo(path.as_ptr(), 0o600) }, 0);
+        let disk = Disk::new(dir.path());
+        let (done, waited) = std::sync::mpsc::channel();
+        std::thread::spawn(move || done.send(disk.read_up_to("x.md", 10)).unwrap());
+        let read = waited
+            .recv_timeout(std::time::Duration::from_secs(10))
+            .expect("reading a pipe waited for a writer");
+        assert_eq!(read, Err("not a regular file".to_string()));
+    }
+
+    #[test]
+    fn on_disk_a_read_stops_past_its_limit() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("x.md"), "0123456789").unwrap();
+        let disk = Disk::new(dir.path());
+        assert_eq!(disk.read_up_to("x.md", 4).unwrap(), b"01234");
+        assert_eq!(disk.read_up_to("x.md", 10).unwrap(), b"0123456789");
+        assert_eq!(disk.read("x.md").unwrap(), b"0123456789");
     }
 
     #[cfg(unix)]

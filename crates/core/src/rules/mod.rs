@@ -72,18 +72,17 @@ pub(crate) fn read_text(
             return None;
         }
         Stat::File { size } if size > MAX_ENTRY_BYTES => {
-            sink.at(
-                Pos::START,
-                Problem::FileTooLarge {
-                    size_mb: size.div_ceil(1024 * 1024),
-                    max_mb: MAX_ENTRY_BYTES / (1024 * 1024),
-                },
-            );
+            sink.at(Pos::START, too_large(size));
             return None;
         }
         _ => {}
     }
-    let bytes = match files.read(rel) {
+    let bytes = match files.read_up_to(rel, MAX_ENTRY_BYTES) {
+        // It grew past the limit since it was looked at.
+        Ok(b) if b.len() as u64 > MAX_ENTRY_BYTES => {
+            sink.at(Pos::START, too_large(b.len() as u64));
+            return None;
+        }
         Ok(b) => b,
         Err(reason) => {
             sink.at(Pos::START, Problem::Unreadable { reason });
@@ -96,6 +95,13 @@ pub(crate) fn read_text(
             sink.at(pos, Problem::NotUtf8);
             None
         }
+    }
+}
+
+fn too_large(size: u64) -> Problem {
+    Problem::FileTooLarge {
+        size_mb: size.div_ceil(1024 * 1024),
+        max_mb: MAX_ENTRY_BYTES / (1024 * 1024),
     }
 }
 
@@ -300,7 +306,47 @@ fn read_entry(
 
 #[cfg(test)]
 mod tests {
-    use super::control_character;
+    use super::{MAX_ENTRY_BYTES, Sink, control_character, read_text};
+    use crate::files::{Disk, Files, Stat};
+    use crate::problem::Problem;
+
+    /// A file that grows between being looked at and being read (another program appending to
+    /// it) is read only up to the limit, and refused as too large.
+    #[test]
+    fn a_file_that_grows_after_its_look_is_read_only_to_the_limit() {
+        struct Grew(Disk);
+        impl Files for Grew {
+            fn stat(&self, _rel: &str, _within: &str) -> Stat {
+                Stat::File { size: 10 }
+            }
+            fn read(&self, _rel: &str) -> Result<Vec<u8>, String> {
+                panic!("read whole");
+            }
+            fn read_up_to(&self, rel: &str, limit: u64) -> Result<Vec<u8>, String> {
+                let bytes = self.0.read_up_to(rel, limit)?;
+                assert_eq!(bytes.len() as u64, limit + 1, "read past the limit");
+                Ok(bytes)
+            }
+        }
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("submissions/a")).unwrap();
+        let rel = "submissions/a/x.md";
+        std::fs::write(dir.path().join(rel), vec![b'a'; 3 * 1024 * 1024]).unwrap();
+        let mut sink = Sink::new(rel);
+        let files = Grew(Disk::new(dir.path()));
+        assert_eq!(read_text(&files, rel, "submissions/a", &mut sink), None);
+        assert!(
+            matches!(
+                sink.diagnostics[..],
+                [ref d] if d.problem == Problem::FileTooLarge { size_mb: 3, max_mb: MAX_ENTRY_BYTES / (1024 * 1024) }
+            ),
+            "{:?}",
+            sink.diagnostics
+                .iter()
+                .map(|d| &d.problem)
+                .collect::<Vec<_>>()
+        );
+    }
 
     #[test]
     fn a_control_character_is_found_in_any_block_and_line_ends_are_not_one() {
