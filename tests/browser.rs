@@ -756,6 +756,59 @@ fn the_lines_to_sign_do_not_go_alone_onto_a_second_page() {
     );
 }
 
+/// A printed application form is signed on the page that holds the form: the box for the unit's
+/// opinion closes the form, above the materials, whatever their length. (Below them, a body
+/// that filled its page put the box alone onto the next, with nothing of what it signs.)
+#[test]
+#[cfg_attr(
+    not(all(chromium, pdftotext)),
+    ignore = "needs Chromium and pdftotext: sudo apt-get install chromium poppler-utils"
+)]
+fn a_printed_form_is_signed_on_the_page_that_holds_it() {
+    let dir = common::fixture("site");
+    let entry = dir.path().join("submissions/alpha/weiquan.md");
+    let text = std::fs::read_to_string(&entry).unwrap();
+    // Bodies that end near the foot of the first, second and third pages, and short ones.
+    let lengths = [4, 8, 30, 33, 50];
+    for n in lengths {
+        let paragraphs: Vec<String> = (1..=n)
+            .map(|i| format!("第{i}段：在车间设立调解室，争议当天化解，职工满意度明显提升。"))
+            .collect();
+        std::fs::write(
+            dir.path().join(format!("submissions/alpha/long-{n:02}.md")),
+            text.replace("劳动争议调解进车间", &format!("长项目{n}"))
+                .replace("示例内容。", &paragraphs.join("\n\n")),
+        )
+        .unwrap();
+    }
+    let run = common::shenbao(dir.path(), &["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let url = common::serve::serve(dir.path().join("public"));
+    let mut pages_seen = Vec::new();
+    for n in lengths {
+        let pages = printed_text(&format!("{url}entries/alpha/long-{n:02}/"));
+        pages_seen.push(pages.len());
+        let signed: Vec<&String> = pages
+            .iter()
+            .filter(|p| p.contains("主要领导签字"))
+            .collect();
+        assert_eq!(signed.len(), 1, "{n} paragraphs: {pages:?}");
+        assert!(
+            signed[0].contains("项目名称") && signed[0].contains(&format!("长项目{n}")),
+            "{n} paragraphs: the lines to sign without the form: {}",
+            signed[0]
+        );
+        assert!(
+            pages.last().unwrap().contains(&format!("第{n}段")),
+            "{n} paragraphs: the materials do not end the form"
+        );
+    }
+    assert!(
+        pages_seen.iter().any(|&p| p >= 3),
+        "no form ran to a third page: {pages_seen:?}"
+    );
+}
+
 /// What a reader on a phone (390 CSS pixels wide) relies on: no page runs off the right edge
 /// or hides a table's columns in a sideways scroll, and the menu shows the item of the page
 /// they are on.

@@ -1079,9 +1079,9 @@ fn a_showcase_of_one_page_or_none_has_no_pagination() {
 }
 
 /// The printed application form is the notice's 附件1: the mark at its top, every label a row
-/// header, the four sections under one label (申报材料, not 主要内容, which is one of them), and
-/// the box for the unit's opinion with the lines to sign and stamp. The unit's and the whole
-/// roster are 附件2.
+/// header, the box for the unit's opinion with the lines to sign and stamp closing the form,
+/// and then the four sections under one label (申报材料, not 主要内容, which is one of them).
+/// The unit's and the whole roster are 附件2.
 #[test]
 fn the_printed_form_and_rosters_carry_the_notices_annex_marks_and_boxes() {
     let dir = fixture("site");
@@ -1101,12 +1101,18 @@ fn the_printed_form_and_rosters_carry_the_notices_annex_marks_and_boxes() {
         .split("class=\"form-table form-opinion\"")
         .nth(1)
         .expect("the opinion box");
-    let opinion = opinion.split("</table>").next().unwrap();
+    let (opinion, after) = opinion.split_once("</table>").unwrap();
     assert!(
         opinion.contains("<th scope=\"row\">申报单位意见</th>")
             && opinion.contains("主要领导签字")
             && opinion.contains("单位公章"),
         "{opinion}"
+    );
+    assert!(
+        after
+            .trim_start()
+            .starts_with("<h2 class=\"form-content\">申报材料</h2>"),
+        "the box does not close the form: {after}"
     );
     for page in ["roster/index.html", "roster/alpha/index.html"] {
         assert!(
