@@ -503,6 +503,13 @@ impl Growing {
         self.last = later.last;
     }
 
+    /// Add the fields `bits` to those of the last entry added.
+    fn add_bits(&mut self, bits: u8) {
+        if let Some(last) = self.data.last_mut() {
+            *last |= bits;
+        }
+    }
+
     /// The fields of the last entry added (each entry's fields end its bytes).
     fn last_bits(&self) -> Option<u8> {
         self.data.last().copied()
@@ -871,7 +878,7 @@ fn read_varint(bytes: &[u8], at: &mut usize) -> u32 {
 #[derive(Default)]
 struct Part {
     han: HanPostings,
-    other: BTreeMap<String, Growing>,
+    other: Others,
     text_bytes: usize,
     /// The Han grams of the entry being added.
     entry_grams: EntryGrams,
@@ -940,12 +947,40 @@ impl EntryGrams {
     }
 }
 
+/// The postings of the grams that are text — words, their first characters, filters — by
+/// gram, for a run of entries.
+#[derive(Default)]
+struct Others {
+    postings: std::collections::HashMap<String, Growing>,
+    /// The gram being looked up, put together here: a lookup makes no string of its own.
+    key: String,
+}
+
+impl Others {
+    /// Add entry `doc` — the last added, or one after it — in the fields `bits`, to the gram
+    /// `prefix` + `text`. An entry's words are added as they are met, each as often as it
+    /// stands: the first time adds the entry, the others only their fields.
+    fn add(&mut self, prefix: &str, text: &str, doc: u32, bits: u8) {
+        self.key.clear();
+        self.key.push_str(prefix);
+        self.key.push_str(text);
+        match self.postings.get_mut(self.key.as_str()) {
+            Some(p) if p.count > 0 && p.last == doc => p.add_bits(bits),
+            Some(p) => p.add(doc, bits),
+            None => {
+                let mut p = Growing::default();
+                p.add(doc, bits);
+                self.postings.insert(self.key.clone(), p);
+            }
+        }
+    }
+}
+
 /// Where the walk of one of an entry's fields puts its grams.
 struct EntryWalk<'a> {
     grams: &'a mut EntryGrams,
-    /// The entry's words, each once with its fields, and where each stands in `words`.
-    words: &'a mut Vec<(String, u8)>,
-    word_at: &'a mut std::collections::HashMap<String, usize>,
+    others: &'a mut Others,
+    doc: u32,
     bit: u8,
 }
 
@@ -968,12 +1003,13 @@ impl Grams for EntryWalk<'_> {
 
     #[inline(never)]
     fn word(&mut self, word: &str) {
-        match self.word_at.get(word) {
-            Some(&i) => self.words[i].1 |= self.bit,
-            None => {
-                self.word_at.insert(word.to_string(), self.words.len());
-                self.words.push((format!("w:{word}"), self.bit));
-            }
+        self.others.add("w:", word, self.doc, self.bit);
+        // A word's first character is a gram of its own (`p:7`): a word is filed under its
+        // first two characters, so a query of one letter or digit could not find `70` or `701`
+        // without reading every shard.
+        if let Some(first) = word.chars().next() {
+            let end = first.len_utf8();
+            self.others.add("p:", &word[..end], self.doc, self.bit);
         }
     }
 }
@@ -982,8 +1018,6 @@ impl Part {
     /// Add entry `doc`, whose body's text is `text`.
     fn add(&mut self, doc: u32, e: &EntryView, text: &str) {
         let meta = meta_text(e);
-        let mut words: Vec<(String, u8)> = Vec::new();
-        let mut word_at: std::collections::HashMap<String, usize> = Default::default();
         for (bit, text) in [
             (TITLE, e.title.as_str()),
             (SUMMARY, &e.summary),
@@ -994,8 +1028,8 @@ impl Part {
                 text,
                 EntryWalk {
                     grams: &mut self.entry_grams,
-                    words: &mut words,
-                    word_at: &mut word_at,
+                    others: &mut self.other,
+                    doc,
                     bit,
                 },
             );
@@ -1003,43 +1037,20 @@ impl Part {
         let han = &mut self.han;
         self.entry_grams
             .drain(|key, bits| han.get_or_insert(key).add(doc, bits));
-        // A word's first character is a gram of its own (`p:7`): a word is filed under its
-        // first two characters, so a query of one letter or digit could not find `70` or `701`
-        // without reading every shard.
-        let mut firsts: Vec<(char, u8)> = Vec::new();
-        for (word, bits) in &words {
-            if let Some(c) = word[2..].chars().next() {
-                match firsts.iter_mut().find(|(f, _)| *f == c) {
-                    Some(first) => first.1 |= bits,
-                    None => firsts.push((c, *bits)),
-                }
-            }
-        }
-        words.extend(firsts.into_iter().map(|(c, bits)| (format!("p:{c}"), bits)));
-        words.push((format!("f:c:{}", e.category), 0));
-        words.push((format!("f:t:{}", e.unit_type), 0));
-        words.push((format!("f:u:{}", e.unit), 0));
-        for (gram, bits) in words {
-            match self.other.get_mut(&gram) {
-                Some(p) => p.add(doc, bits),
-                None => {
-                    let mut p = Growing::default();
-                    p.add(doc, bits);
-                    self.other.insert(gram, p);
-                }
-            }
-        }
+        self.other.add("f:c:", &e.category, doc, 0);
+        self.other.add("f:t:", &e.unit_type, doc, 0);
+        self.other.add("f:u:", &e.unit, doc, 0);
         self.text_bytes += text.len() + e.title.len() + e.summary.len();
     }
 
     /// Add the postings of the run of entries after this one's.
     fn join(&mut self, later: Part) {
         self.han.join(later.han);
-        for (gram, posting) in later.other {
-            match self.other.get_mut(&gram) {
+        for (gram, posting) in later.other.postings {
+            match self.other.postings.get_mut(&gram) {
                 Some(p) => p.join(posting),
                 None => {
-                    self.other.insert(gram, posting);
+                    self.other.postings.insert(gram, posting);
                 }
             }
         }
@@ -1177,7 +1188,8 @@ impl Index {
         Ok(Index {
             views: entries.to_vec(),
             han: all.han,
-            other: all.other,
+            // In order, for the shards' records (a stable sort keeps it within a shard).
+            other: all.other.postings.into_iter().collect(),
             text_bytes: all.text_bytes,
             shards: shards_for(all.text_bytes),
             han_by_shard: Vec::new(),
@@ -1272,7 +1284,7 @@ impl Index {
                     self.han_by_shard[shard as usize].push(key);
                 }
             }
-            for (gram, bits) in changed(before.other.iter(), after.other.iter()) {
+            for (gram, bits) in changed(before.other.postings.iter(), after.other.postings.iter()) {
                 dirty.insert(shard_of(gram, self.shards));
                 let posting = self.other.entry(gram.clone()).or_default();
                 posting.set(doc as u32, bits);
