@@ -769,10 +769,18 @@ fn a_printed_form_is_signed_on_the_page_that_holds_it() {
     let entry = dir.path().join("submissions/alpha/weiquan.md");
     let text = std::fs::read_to_string(&entry).unwrap();
     // Bodies that end near the foot of the first, second and third pages, and short ones.
-    let lengths = [4, 8, 30, 33, 50];
+    let lengths = [4, 8, 21, 24, 27, 30, 33, 50];
     for n in lengths {
+        // A heading before every third paragraph: some fall near a page's foot.
         let paragraphs: Vec<String> = (1..=n)
-            .map(|i| format!("第{i}段：在车间设立调解室，争议当天化解，职工满意度明显提升。"))
+            .map(|i| {
+                let heading = if i % 3 == 0 {
+                    format!("### 小节{i}\n\n")
+                } else {
+                    String::new()
+                };
+                format!("{heading}第{i}段：在车间设立调解室，争议当天化解，职工满意度明显提升。")
+            })
             .collect();
         std::fs::write(
             dir.path().join(format!("submissions/alpha/long-{n:02}.md")),
@@ -802,11 +810,63 @@ fn a_printed_form_is_signed_on_the_page_that_holds_it() {
             pages.last().unwrap().contains(&format!("第{n}段")),
             "{n} paragraphs: the materials do not end the form"
         );
+        // No heading is left alone at a page's foot (the page number follows the last line).
+        for page in &pages {
+            let lines: Vec<&str> = page.lines().filter(|l| !l.trim().is_empty()).collect();
+            let last = lines.iter().rev().nth(1).unwrap_or(&"");
+            assert!(
+                !last.starts_with("小节"),
+                "{n} paragraphs: a heading alone at the foot: {page}"
+            );
+        }
     }
     assert!(
         pages_seen.iter().any(|&p| p >= 3),
         "no form ran to a third page: {pages_seen:?}"
     );
+}
+
+/// The whole roster printed names each entry's unit on the row, on every page: a unit with more
+/// entries than a page holds starts where the last unit ended (it used to move whole to the next
+/// page, half a page blank before it) and its rows on the next page still say whose they are.
+#[test]
+#[cfg_attr(
+    not(all(chromium, pdftotext)),
+    ignore = "needs Chromium and pdftotext: sudo apt-get install chromium poppler-utils"
+)]
+fn a_printed_roster_names_the_unit_on_every_row_of_every_page() {
+    let dir = common::fixture("site");
+    let text = std::fs::read_to_string(dir.path().join("submissions/alpha/weiquan.md")).unwrap();
+    for n in 1..=40 {
+        std::fs::write(
+            dir.path().join(format!("submissions/alpha/more-{n:02}.md")),
+            text.replace("劳动争议调解进车间", &format!("调解进车间第{n}项")),
+        )
+        .unwrap();
+    }
+    let run = common::shenbao(dir.path(), &["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let url = common::serve::serve(dir.path().join("public"));
+    let pages = printed_text(&format!("{url}roster/"));
+    assert!(pages.len() >= 2, "the roster fits one page: {pages:?}");
+    let mut rows = 0;
+    for (i, page) in pages.iter().enumerate() {
+        let titles = page.matches("调解进车间第").count();
+        let units = page.matches("甲区总工会").count();
+        assert!(
+            units >= titles,
+            "page {}: {titles} of the unit's rows, its name {units} times: {page}",
+            i + 1
+        );
+        rows += titles;
+        if i == 0 {
+            assert!(
+                titles >= 5,
+                "page 1 holds {titles} of the unit's rows: {page}"
+            );
+        }
+    }
+    assert_eq!(rows, 40, "rows lost or repeated");
 }
 
 /// What a reader on a phone (390 CSS pixels wide) relies on: no page runs off the right edge

@@ -100,6 +100,14 @@ fn the_site_has_every_page_of_the_spec() {
 
     let sheet = read(&public, "roster/alpha/index.html");
     assert!(sheet.contains("主要领导签字") && sheet.contains("单位公章") && sheet.contains("日期"));
+    // The head's name stands beside the line to sign, not on it, and the year has room.
+    assert!(
+        sheet.contains(
+            "主要领导签字：<span class=\"line\"></span><span class=\"hint\">（张主席）</span>"
+        ),
+        "{sheet}"
+    );
+    assert!(sheet.contains("日期：　　　　年　　月　　日"), "{sheet}");
     assert!(read(&public, "static/print.css").contains("size: A4"));
 
     let csv = std::fs::read(public.join("roster.csv")).unwrap();

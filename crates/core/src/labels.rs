@@ -95,7 +95,12 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("leader_signature", "主要领导签字", "Head's signature"),
     ("unit_stamp", "单位公章", "Unit's stamp"),
     ("date", "日期", "Date"),
-    ("date_blank", "年　　月　　日", "Year    Month    Day"),
+    // Room to write the year before 年, as for the month and the day.
+    (
+        "date_blank",
+        "　　　　年　　月　　日",
+        "Year    Month    Day",
+    ),
     ("printable", "可打印的汇总表", "Printable roster"),
     ("minimum", "应报数", "Minimum"),
     ("count", "已报数", "Submitted"),
