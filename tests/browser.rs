@@ -658,17 +658,20 @@ fn print(url: &str) -> (tempfile::TempDir, std::path::PathBuf) {
     (profile, pdf)
 }
 
-/// The whole roster, six columns wide, prints landscape; a unit's roster and an entry's form
-/// (one column of labels) print portrait, as the notice's annexes are.
+/// The whole roster (six columns) and the status page (seven) print landscape; a unit's roster
+/// and an entry's form (one column of labels) print portrait, as the notice's annexes are.
 #[test]
 #[cfg_attr(
     not(chromium),
     ignore = "needs Chromium: sudo apt-get install chromium (or set SHENBAO_CHROMIUM)"
 )]
 fn the_whole_roster_prints_landscape_and_the_sheets_portrait() {
-    let roster = printed_pages("roster/");
-    assert!(!roster.is_empty());
-    assert!(roster.iter().all(|(w, h)| w > h), "roster/: {roster:?}");
+    // The status page too (seven columns).
+    for path in ["roster/", "status/"] {
+        let pages = printed_pages(path);
+        assert!(!pages.is_empty());
+        assert!(pages.iter().all(|(w, h)| w > h), "{path}: {pages:?}");
+    }
     for path in ["roster/alpha/", "entries/alpha/wangshang/"] {
         let pages = printed_pages(path);
         assert!(!pages.is_empty());
