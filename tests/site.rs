@@ -108,6 +108,13 @@ fn the_site_has_every_page_of_the_spec() {
         "{sheet}"
     );
     assert!(sheet.contains("日期：　　　　年　　月　　日"), "{sheet}");
+    // Who to call about it, and how many entries it lists.
+    let rows = sheet.matches("<td class=\"num\">").count();
+    assert!(
+        sheet.contains("专人负责：李干事 13912345678")
+            && sheet.contains(&format!("{rows} 个项目</p>")),
+        "{sheet}"
+    );
     assert!(read(&public, "static/print.css").contains("size: A4"));
 
     let csv = std::fs::read(public.join("roster.csv")).unwrap();

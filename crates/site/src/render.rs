@@ -486,7 +486,7 @@ fn page(model: &Model, shared: &Prepared, job: Job) -> (String, &'static str, Va
             (
                 path.clone(),
                 "roster_unit.html",
-                context! { site, unit => Serde(u.alone()), signed, path },
+                context! { site, unit => Serde(u.alone()), card => card_of(model, &u.id), signed, path },
             )
         }
         Job::Status => {
@@ -554,6 +554,17 @@ fn page(model: &Model, shared: &Prepared, job: Job) -> (String, &'static str, Va
     (file_of(&path), template, ctx)
 }
 
+/// What a unit's sheet says of the unit beyond the roster: its card's person in charge.
+fn card_of(model: &Model, unit: &str) -> Value {
+    model
+        .units
+        .iter()
+        .find(|u| u.id == unit)
+        .map_or(Value::UNDEFINED, |u| {
+            context! { responsible => &u.responsible, responsible_phone => &u.responsible_phone }
+        })
+}
+
 /// The roster page (or one unit's) with the theme's styles inlined, for `shenbao roster
 /// --format html`.
 pub fn roster_alone(
@@ -582,7 +593,8 @@ pub fn roster_alone(
             .env
             .get_template("roster_unit.html")?
             .render(context! {
-                site, unit => Serde(u.alone()), inline_css, back, path => "roster/"
+                site, unit => Serde(u.alone()), card => card_of(model, &u.id), inline_css, back,
+                path => "roster/"
             }),
         None => theme.env.get_template("roster.html")?.render(context! {
             site, roster => Serde(&model.roster), inline_css, path => "roster/"
