@@ -1111,6 +1111,11 @@ fn the_printed_form_and_rosters_carry_the_notices_annex_marks_and_boxes() {
     let table = form.split("</table>").next().unwrap();
     assert!(!table.contains("<th>"), "a label without scope: {table}");
     assert!(table.contains("<th scope=\"row\">项目名称</th>"));
+    // The attachments the materials refer to, by name, on the paper that has no side panel.
+    assert!(
+        table.contains("<th scope=\"row\">附件</th>") && table.contains("服务数据（CSV，"),
+        "{table}"
+    );
     assert!(form.contains("<h2 class=\"form-content\">申报材料</h2>"));
     let opinion = entry
         .split("class=\"form-table form-opinion\"")

@@ -44,6 +44,7 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("photos", "图片", "Photos"),
     ("videos", "视频", "Videos"),
     ("files", "附件下载", "Downloads"),
+    ("attachments", "附件", "Attachments"),
     ("first_submitted", "首次提交", "First submitted"),
     ("last_changed", "最后更新", "Last changed"),
     ("form", "申报表", "Application form"),
