@@ -1324,7 +1324,7 @@ fn a_clerk_submits_an_entry_with_a_photo_in_a_real_browser() {
 }
 
 #[test]
-fn a_session_outlives_a_restart_and_ends_on_logging_out() {
+fn a_session_outlives_a_restart_and_ends_on_logging_out_for_every_copy() {
     let dir = repository(true);
     let d = dir.path();
     let link = &invite(d, &["alpha"])[0].1;
@@ -1348,6 +1348,23 @@ fn a_session_outlives_a_restart_and_ends_on_logging_out() {
         cookie: String::new(),
     };
     assert_eq!(gone.get("/").status, 401);
+    // A copy of the cookie (a shared office computer, a replayed request) is refused too, by
+    // this process and by another; the unit's other sessions (a second phone) go on.
+    assert_eq!(again.get("/").status, 401);
+    assert_eq!(again.get("/card").status, 401);
+    let other_phone = Client::login(&second.addr, &token(link));
+    drop(second);
+    let third = start(d, &[]);
+    let copy = Client {
+        addr: third.addr.clone(),
+        cookie: alpha.cookie.clone(),
+    };
+    assert_eq!(copy.get("/").status, 401);
+    let other_phone = Client {
+        addr: third.addr.clone(),
+        cookie: other_phone.cookie,
+    };
+    assert_eq!(other_phone.get("/").status, 200);
 }
 
 #[test]

@@ -36,6 +36,11 @@ impl Account {
 struct Stored {
     /// Token hash (hex) → account.
     tokens: BTreeMap<String, Account>,
+    /// Sessions ended by logging out, by nonce → when they were issued: a copy of the cookie
+    /// (a shared office computer, a forwarded request) no longer gets in. Kept until they would
+    /// have expired anyway.
+    #[serde(default)]
+    ended: BTreeMap<String, i64>,
 }
 
 const FILE: &str = "accounts.json";
@@ -139,8 +144,40 @@ impl Accounts {
         })
     }
 
+    /// End the session of `nonce`, issued at `issued`, for good (logging out); sessions that
+    /// have expired since are forgotten.
+    pub fn end_session(&self, nonce: &str, issued: i64, now: i64) -> Result<(), AccountsError> {
+        self.update(|s| {
+            s.ended
+                .retain(|_, at| *at + crate::portal::session::LIFETIME_SECS >= now);
+            s.ended.insert(nonce.to_string(), issued);
+        })
+    }
+
+    /// The account a session belongs to: that of its login token, unless the token was revoked
+    /// or the session ended.
+    pub fn of_session(
+        &self,
+        session: &crate::portal::session::Session,
+    ) -> Result<Option<Account>, AccountsError> {
+        self.with_stored(|stored| {
+            if stored.ended.contains_key(&session.nonce) {
+                return None;
+            }
+            stored.tokens.get(&session.token_hash).cloned()
+        })
+    }
+
     /// The account a token hash belongs to, if it is still valid.
     pub fn by_hash(&self, hash: &str) -> Result<Option<Account>, AccountsError> {
+        self.with_stored(|stored| stored.tokens.get(hash).cloned())
+    }
+
+    /// `look` at the stored accounts, read again only when the file changed.
+    fn with_stored<T>(
+        &self,
+        look: impl Fn(&Stored) -> Option<T>,
+    ) -> Result<Option<T>, AccountsError> {
         let path = self.file();
         let stamp = match std::fs::metadata(&path) {
             Ok(m) => m.modified().ok().map(|t| (t, m.len())),
@@ -152,10 +189,10 @@ impl Accounts {
             && t == *ct
             && len == *clen
         {
-            return Ok(stored.tokens.get(hash).cloned());
+            return Ok(look(stored));
         }
         let stored = self.read()?;
-        let found = stored.tokens.get(hash).cloned();
+        let found = look(&stored);
         *cache = stamp.map(|(t, len)| (t, len, stored));
         Ok(found)
     }
@@ -220,6 +257,35 @@ mod tests {
         assert_ne!(accounts.invite(&unit).unwrap(), token, "each token is new");
         assert_eq!(accounts.revoke(&unit).unwrap(), 2);
         assert_eq!(accounts.by_hash(&token_hash(&token)).unwrap(), None);
+    }
+
+    /// An ended session stays ended while it could be used, and is forgotten once it would
+    /// have expired: the file does not grow with every logout for ever.
+    #[test]
+    fn an_ended_session_is_refused_and_forgotten_after_its_lifetime() {
+        use crate::portal::session::{LIFETIME_SECS, Session};
+        let dir = tempfile::tempdir().unwrap();
+        let accounts = Accounts::new(dir.path());
+        let unit = Account::Unit("lianchi".into());
+        let hash = token_hash(&accounts.invite(&unit).unwrap());
+        let session = |nonce: &str, issued| Session {
+            token_hash: hash.clone(),
+            issued,
+            nonce: nonce.into(),
+        };
+        let (old, new) = (session("ended-first", 1000), session("ended-later", 5000));
+        accounts.end_session("ended-first", 1000, 1000).unwrap();
+        assert_eq!(accounts.of_session(&old).unwrap(), None);
+        assert_eq!(accounts.of_session(&new).unwrap(), Some(unit.clone()));
+        accounts
+            .end_session("ended-later", 5000, 1000 + LIFETIME_SECS + 1)
+            .unwrap();
+        let stored = std::fs::read_to_string(dir.path().join("accounts.json")).unwrap();
+        assert!(
+            !stored.contains("ended-first") && stored.contains("ended-later"),
+            "{stored}"
+        );
+        assert_eq!(accounts.of_session(&new).unwrap(), None);
     }
 
     #[test]

@@ -133,7 +133,7 @@ impl Portal {
             .filter_map(|v| v.to_str().ok());
         let value = session::cookie_value(cookies)?;
         let session = self.keys.verify(value, now())?;
-        let account = self.accounts.by_hash(&session.token_hash).ok()??;
+        let account = self.accounts.of_session(&session).ok()??;
         Some(Who { session, account })
     }
 
@@ -373,6 +373,14 @@ async fn logout(
 ) -> Page {
     if let Err(e) = p.guard(&headers, value(&pairs, "csrf")) {
         return e;
+    }
+    // Ended here, not only forgotten by this browser: a copy of the cookie no longer gets in.
+    if let Some(who) = p.who(&headers)
+        && let Err(e) = p
+            .accounts
+            .end_session(&who.session.nonce, who.session.issued, now())
+    {
+        return plain(StatusCode::INTERNAL_SERVER_ERROR, &e.message(p.lang()));
     }
     let mut r = redirect("/");
     if let Ok(v) = HeaderValue::from_str(&session::set_cookie(None, p.secure)) {

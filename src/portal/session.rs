@@ -1,7 +1,9 @@
 //! Sessions and cross-site request protection. A session is a signed cookie: which login token
 //! it came from (by hash, so revoking the token ends the session), when it was issued, and a
 //! random nonce; HMAC-SHA256 with the repository's session key signs it. Nothing is kept on the
-//! server, so a restart or a second portal process knows every session.
+//! server for a session, so a restart or a second portal process knows every one; only a
+//! session ended by logging out is remembered (by nonce, beside the accounts) until it would
+//! have expired.
 //!
 //! Every form carries a CSRF token derived from the session's nonce; a state-changing request
 //! without the right one, or sent from another site (`Sec-Fetch-Site`, `Origin`), is refused.
