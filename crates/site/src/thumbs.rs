@@ -30,7 +30,9 @@ pub struct ThumbError {
 /// The thumbnail of the photo `bytes`: taken from `previous` (the last build's `thumbs/`) when
 /// there, else made. Returns it and, when made or copied, the bytes to write.
 pub fn thumbnail(bytes: &[u8], previous: Option<&Path>) -> Result<(Thumb, Vec<u8>), ThumbError> {
-    let name = format!("{:016x}-{WIDTH}.jpg", fnv1a(bytes));
+    // `o`: turned upright as the photo's orientation says. Thumbnails made before (sideways
+    // for a phone's portrait photo) are not reused.
+    let name = format!("{:016x}-{WIDTH}o.jpg", fnv1a(bytes));
     if let Some(prev) = previous
         && let Ok(old) = std::fs::read(prev.join(&name))
         && let Ok((width, height)) = dimensions(&old)
@@ -44,15 +46,9 @@ pub fn thumbnail(bytes: &[u8], previous: Option<&Path>) -> Result<(Thumb, Vec<u8
             old,
         ));
     }
-    let image = ImageReader::new(Cursor::new(bytes))
-        .with_guessed_format()
-        .map_err(|e| ThumbError {
-            reason: e.to_string(),
-        })?
-        .decode()
-        .map_err(|e| ThumbError {
-            reason: e.to_string(),
-        })?;
+    let image = upright(bytes).map_err(|e| ThumbError {
+        reason: e.to_string(),
+    })?;
     let small = if image.width() > WIDTH || image.height() > HEIGHT {
         image.thumbnail(WIDTH, HEIGHT)
     } else {
@@ -73,6 +69,24 @@ pub fn thumbnail(bytes: &[u8], previous: Option<&Path>) -> Result<(Thumb, Vec<u8
         },
         out,
     ))
+}
+
+/// The photo decoded and turned as its EXIF orientation says: a phone stores a portrait photo
+/// on its side with a tag saying so, and browsers show the photo itself upright. A thumbnail
+/// without the turn showed it sideways on the cards, while the portal's own preview (the
+/// browser's) showed it upright.
+fn upright(bytes: &[u8]) -> image::ImageResult<image::DynamicImage> {
+    use image::ImageDecoder;
+    let mut decoder = ImageReader::new(Cursor::new(bytes))
+        .with_guessed_format()?
+        .into_decoder()?;
+    // An orientation that cannot be read leaves the photo as stored.
+    let orientation = decoder
+        .orientation()
+        .unwrap_or(image::metadata::Orientation::NoTransforms);
+    let mut image = image::DynamicImage::from_decoder(decoder)?;
+    image.apply_orientation(orientation);
+    Ok(image)
 }
 
 /// Width and height from an image's header, without decoding it.
@@ -129,6 +143,48 @@ mod tests {
         assert_eq!(dimensions(&bytes).unwrap(), (640, 360));
         let (t, _) = thumbnail(&jpeg(300, 200), None).unwrap();
         assert_eq!((t.width, t.height), (300, 200));
+    }
+
+    /// A phone's portrait photo: stored on its side (wide), with an EXIF orientation of 6
+    /// (turn it a quarter clockwise to view).
+    fn sideways_photo() -> Vec<u8> {
+        // Stored: the left half red, the right half blue.
+        let img = image::RgbImage::from_fn(200, 100, |x, _| {
+            if x < 100 {
+                image::Rgb([220, 20, 20])
+            } else {
+                image::Rgb([20, 20, 220])
+            }
+        });
+        let mut jpeg = Vec::new();
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 90)
+            .encode_image(&img)
+            .unwrap();
+        // An APP1 segment after the start marker: "Exif", a big-endian TIFF header, and one
+        // directory entry, Orientation (0x0112), a SHORT, 6.
+        let mut exif = b"Exif\0\0MM\0\x2a\0\0\0\x08\0\x01".to_vec();
+        exif.extend_from_slice(&[0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, 6, 0, 0, 0, 0, 0, 0]);
+        let mut out = jpeg[..2].to_vec();
+        out.extend_from_slice(&[0xFF, 0xE1]);
+        out.extend_from_slice(&(exif.len() as u16 + 2).to_be_bytes());
+        out.extend_from_slice(&exif);
+        out.extend_from_slice(&jpeg[2..]);
+        out
+    }
+
+    #[test]
+    fn a_photo_stored_on_its_side_is_made_upright() {
+        let (t, bytes) = thumbnail(&sideways_photo(), None).unwrap();
+        assert_eq!(
+            (t.width, t.height),
+            (100, 200),
+            "portrait, as the phone shows it"
+        );
+        let thumb = image::load_from_memory(&bytes).unwrap().to_rgb8();
+        // A quarter turn clockwise puts the stored left (red) on top.
+        let (top, bottom) = (thumb.get_pixel(50, 20), thumb.get_pixel(50, 180));
+        assert!(top[0] > 150 && top[2] < 100, "top {top:?}");
+        assert!(bottom[2] > 150 && bottom[0] < 100, "bottom {bottom:?}");
     }
 
     #[test]
