@@ -1080,6 +1080,14 @@ fn a_preview_is_the_sites_own_page_of_the_entry_as_typed_and_only_its_maker_sees
     assert!(shown.body.contains("<strong>重点</strong>"));
     assert!(!shown.body.contains("<script>alert"));
     assert!(shown.body.contains("static/style.css"));
+    // A submitted entry is not called a draft for being previewed.
+    assert!(
+        !shown
+            .body
+            .contains("<span class=\"badge badge-short\">草稿</span>"),
+        "{}",
+        shown.body
+    );
     let prefix = at.trim_end_matches("entries/alpha/good-entry/");
     assert_eq!(alpha.get(&format!("{prefix}static/style.css")).status, 200);
     // Its 首页 link (the preview's own root) is a page too, and another unit's is not.

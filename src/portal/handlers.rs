@@ -1041,6 +1041,11 @@ async fn save(
         );
     }
     if action == "preview" {
+        // Shown as what the entry is: a submitted one is not called a draft for being looked at.
+        form.draft = slug
+            .as_deref()
+            .and_then(|s| p.stored_text(&paths::entry_file(&unit, s)))
+            .is_none_or(|text| EntryForm::from_file(campaign, &text).draft);
         let slug = slug.unwrap_or_else(|| new_slug(&p.store.root, &unit, &form.title));
         let (text, _) = form.to_file(campaign);
         return preview(&p, &who, &loaded, &unit, &slug, text).await;
