@@ -89,10 +89,17 @@ pub const ACTIVE_TYPES: &[&str] = &[
 /// The types a signed roster scan may be: a photo or a PDF.
 pub const SCAN_TYPES: &[&str] = &["jpg", "jpeg", "png", "webp", "pdf"];
 
-/// Whether a file's first bytes are what its extension claims: images and PDFs by their magic
-/// numbers; any other type at least not markup (a page under another name).
+/// Whether a file's first bytes are what its extension claims: images, PDFs and office
+/// documents by their magic numbers; any other type at least not markup (a page under another
+/// name).
 pub fn content_matches(ext: &str, head: &[u8]) -> bool {
     match ext {
+        // Office Open XML and OpenDocument are zip archives.
+        "docx" | "xlsx" | "pptx" | "odt" | "ods" | "odp" | "zip" => head.starts_with(b"PK\x03\x04"),
+        // The older Word, Excel, PowerPoint and WPS files are OLE compound files.
+        "doc" | "xls" | "ppt" | "wps" | "et" | "dps" => {
+            head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1])
+        }
         "jpg" | "jpeg" => head.starts_with(&[0xFF, 0xD8, 0xFF]),
         "png" => head.starts_with(b"\x89PNG\r\n\x1a\n"),
         "gif" => head.starts_with(b"GIF87a") || head.starts_with(b"GIF89a"),
@@ -115,6 +122,14 @@ mod tests {
         assert!(!content_matches("jpg", b"<html><script>alert(1)</script>"));
         assert!(content_matches("png", b"\x89PNG\r\n\x1a\n...."));
         assert!(content_matches("pdf", b"%PDF-1.7"));
+        // A text file renamed (a clerk's 假文件.docx) is not a Word document.
+        assert!(content_matches("docx", b"PK\x03\x04\x14\x00\x06\x00"));
+        assert!(!content_matches("docx", "申报材料".as_bytes()));
+        assert!(content_matches(
+            "xls",
+            &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]
+        ));
+        assert!(!content_matches("xls", b"PK\x03\x04"));
         assert!(!content_matches("pdf", b"<svg onload=alert(1)>"));
         assert!(content_matches("csv", "年份,人数\n".as_bytes()));
         assert!(!content_matches("csv", b"\xEF\xBB\xBF  <html>"));
