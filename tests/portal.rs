@@ -865,6 +865,21 @@ fn the_card_is_a_form_and_the_signed_roster_an_upload() {
         "{}",
         run.stdout
     );
+    // The card links to the scan as uploaded, to check it is the right one; to its own unit
+    // only.
+    assert!(beta.get("/card").body.contains(r#"<a href="/card/scan""#));
+    let scan = beta.get("/card/scan");
+    assert_eq!(scan.status, 200);
+    assert_eq!(scan.header("content-type"), Some("image/jpeg"));
+    assert_eq!(
+        Client {
+            addr: beta.addr.clone(),
+            cookie: String::new(),
+        }
+        .get("/card/scan")
+        .status,
+        401
+    );
     // The roster sheet to print is the site's.
     let sheet = beta.get("/roster");
     assert_eq!(sheet.status, 200);

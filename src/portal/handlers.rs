@@ -73,7 +73,10 @@ pub fn router(state: Shared) -> Router {
         )
         .route("/entries/{slug}/files/{name}", get(entry_file))
         .route("/card", get(card_page).post(save_card))
-        .route("/card/scan", post(upload_scan).layer(upload_limit))
+        .route(
+            "/card/scan",
+            get(own_scan).post(upload_scan).layer(upload_limit),
+        )
         .route("/roster", get(roster_sheet))
         .route("/office", get(office))
         .route("/office/roster/{file}", get(office_roster))
@@ -1867,6 +1870,24 @@ async fn entry_file(
     }
     let folder = paths::attachment_folder(&unit, &slug);
     send_file(&p, &format!("{folder}/{name}"), &folder)
+}
+
+/// The unit's own signed roster scan, as uploaded: to see that it is the right one.
+async fn own_scan(State(p): State<Shared>, headers: HeaderMap) -> Page {
+    let UnitCtx { unit, loaded, .. } = match p.unit_reads(&headers) {
+        Ok(c) => c,
+        Err(e) => return e,
+    };
+    let Some(scan) = loaded
+        .project
+        .cards
+        .get(&unit)
+        .and_then(|c| c.roster_signed.clone())
+    else {
+        return not_found_page(&p);
+    };
+    let folder = paths::unit_folder(&unit);
+    send_file(&p, &format!("{folder}/{scan}"), &folder)
 }
 
 /// A file of the campaign, judged as the rules judge it (no link out of `within`), sent as a
