@@ -232,9 +232,9 @@ impl EntryForm {
             self.sections.push(s);
         }
         for s in &mut self.sections {
-            s.text = s.text.trim().to_string();
+            s.text = typed_lines(s.text.trim());
         }
-        self.intro = intro.trim().to_string();
+        self.intro = typed_lines(intro.trim());
     }
 
     /// The form as posted: `pairs` in the order the browser sent them.
@@ -463,10 +463,16 @@ impl Writer {
                 self.line += 1;
                 self.text.push('\n');
             }
+            // A line of text straight under another stays a line of its own, as typed (a list
+            // pasted from Word, 1．… 2．…): Markdown would run them into one paragraph. It
+            // ends the line above with a hard break (`\`); reading the file back takes it off.
+            if !fenced && prose(previous) && prose(l) && !previous.ends_with('\\') {
+                self.text.insert(self.text.len() - 1, '\\');
+            }
             self.line += 1;
             self.text.push_str(l);
             self.text.push('\n');
-            previous = l;
+            previous = if fenced { "" } else { l };
         }
         self.lines
             .spans
@@ -532,6 +538,47 @@ pub fn half_width(value: &str) -> String {
 
 /// Whether Markdown would read `line`, under a paragraph's line, as making it a heading (a
 /// setext underline: up to three spaces, then only `=` or only `-`).
+/// Whether `line` is a line of running text, which Markdown would join to the line above: not
+/// blank, and not the start of a heading, list item, quote, table row, code or rule.
+fn prose(line: &str) -> bool {
+    let body = line.trim_start_matches(' ');
+    if body.is_empty()
+        || line.len() - body.len() >= 4
+        || line.starts_with('\t')
+        || is_underline(line)
+    {
+        return false;
+    }
+    let digits = body.bytes().take_while(u8::is_ascii_digit).count();
+    let numbered = digits > 0
+        && matches!(body.as_bytes().get(digits), Some(b'.' | b')'))
+        && matches!(body.as_bytes().get(digits + 1), None | Some(b' ' | b'\t'));
+    !numbered && !body.starts_with(['#', '>', '|', '-', '*', '+', '`', '~', '<'])
+}
+
+/// A section's text as the form shows it: the hard breaks the form wrote between lines of text
+/// taken off again (see [`Writer::block`]).
+fn typed_lines(text: &str) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut fenced = false;
+    for (i, l) in lines.iter().enumerate() {
+        let fence = l.trim_start();
+        if fence.starts_with("```") || fence.starts_with("~~~") {
+            fenced = !fenced;
+        }
+        let next = lines.get(i + 1).copied().unwrap_or("");
+        match l.strip_suffix('\\') {
+            Some(kept) if !fenced && prose(l) && prose(next) => out.push_str(kept),
+            _ => out.push_str(l),
+        }
+        if i + 1 < lines.len() {
+            out.push('\n');
+        }
+    }
+    out
+}
+
 fn is_underline(line: &str) -> bool {
     let rest = line.trim_start_matches(' ');
     let body = rest.trim_end();
@@ -579,7 +626,7 @@ mod tests {
             "一、总体情况\n---\n车间远离图书室。\n二、做法\n====\n建书屋。".into();
         let (text, _) = form.to_file(&c);
         assert!(
-            text.contains("一、总体情况\n\n---\n车间远离图书室。\n二、做法\n\n====\n建书屋。"),
+            text.contains("一、总体情况\n\n---\n车间远离图书室。\\\n二、做法\n\n====\n建书屋。"),
             "{text}"
         );
         let want = shenbao_core::body::Want {
@@ -646,6 +693,30 @@ mod tests {
         assert_eq!(lines.field_at(kind_line), Some("recognition.0.kind"));
         let body_line = text.lines().position(|l| l == "第一段。").unwrap() as u32 + 1;
         assert_eq!(lines.field_at(body_line), Some("section.0.text"));
+    }
+
+    /// Lines typed one under another (a list pasted from Word) stay lines on the page: each
+    /// ends with a hard break in the file, which the form does not show; Markdown's own lists,
+    /// tables, headings and code are written as typed.
+    #[test]
+    fn lines_typed_one_under_another_stay_lines() {
+        let c = campaign();
+        let mut form = EntryForm::blank(&c);
+        let typed = "做法如下：\n• 建设微信平台；\n• 开设入会通道\n1．建立联动机制\n2．每周开展活动\n\n- 列表一\n- 列表二\n\n| 年份 | 人数 |\n| --- | --- |\n| 2017 | 12 |\n\n```\n代码一\n代码二\n```\n末段。";
+        form.sections[0].text = typed.into();
+        let (text, _) = form.to_file(&c);
+        assert!(
+            text.contains("做法如下：\\\n• 建设微信平台；\\\n• 开设入会通道\\\n1．建立联动机制\\\n2．每周开展活动\n\n- 列表一\n- 列表二\n\n| 年份 | 人数 |\n| --- | --- |\n| 2017 | 12 |\n\n```\n代码一\n代码二\n```\n末段。"),
+            "{text}"
+        );
+        assert_eq!(EntryForm::from_file(&c, &text).sections[0].text, typed);
+        // Each line its own on the page.
+        let body = text.split("---\n").nth(2).unwrap();
+        let html = shenbao_core::body::parse(body, None, shenbao_core::body::Want::HTML).html;
+        assert_eq!(html.matches("<br").count(), 4, "{html}");
+        // Saved again from the form, the file is the same.
+        let again = EntryForm::from_file(&c, &text).to_file(&c).0;
+        assert_eq!(again, text);
     }
 
     /// A number typed with full-width digits or thousands separators is written as a number,
