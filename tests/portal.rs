@@ -143,6 +143,9 @@ fn a_unit_logs_in_saves_a_draft_with_errors_then_submits_and_gets_a_receipt() {
         "the work tree and index follow the commit"
     );
     let page = alpha.get(&format!("/entries/{slug}"));
+    // What it is, said under its title.
+    let top = page.body.split("id=\"entry-form\"").next().unwrap();
+    assert!(top.contains("状态：草稿（尚未提交，不计入申报）"), "{top}");
     let phone_problem = page
         .body
         .split("id=\"problems-phone\"")
@@ -253,11 +256,12 @@ fn a_unit_logs_in_saves_a_draft_with_errors_then_submits_and_gets_a_receipt() {
     // The receipt can be found again: from the entry's page and the unit's home, its link
     // leads to the receipt of the commit that submitted it.
     let receipt_link = format!("/entries/{slug}/receipt\"");
+    let page = alpha.get(&format!("/entries/{slug}")).body;
+    assert!(page.contains(&receipt_link));
+    let top = page.split("id=\"entry-form\"").next().unwrap();
     assert!(
-        alpha
-            .get(&format!("/entries/{slug}"))
-            .body
-            .contains(&receipt_link)
+        top.contains("状态：已提交（<a href=\"/entries/") && top.contains(&receipt_link),
+        "{top}"
     );
     assert!(alpha.get("/").body.contains(&receipt_link));
     let found = alpha.get(&format!("/entries/{slug}/receipt"));

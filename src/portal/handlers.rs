@@ -707,6 +707,11 @@ fn render_form(p: &Portal, who: &Who, loaded: &Loaded, unit: &str, page: FormPag
             "csrf": p.keys.csrf(&who.session),
             "unit": {"id": unit, "name": account_name(campaign, &who.account)},
             "slug": page.slug,
+            // What the entry is as stored (not as this form would save it): said at the top.
+            "stored_draft": page
+                .slug
+                .and_then(|s| p.stored_text(&paths::entry_file(unit, s)))
+                .map(|text| EntryForm::from_file(campaign, &text).draft),
             "form": page.form,
             "base": page.base.unwrap_or_else(|| "new".into()),
             "labels": labels,

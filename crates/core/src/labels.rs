@@ -51,8 +51,8 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("print", "打印", "Print"),
     (
         "print_hint",
-        "用浏览器的“打印”功能打印本页（电脑上按 Ctrl+P）。",
-        "Print this page with the browser's Print command (Ctrl+P on a computer).",
+        "用浏览器的“打印”功能打印本页：电脑上按 Ctrl+P；手机上在浏览器菜单的“分享”或“打印”里选“打印”，或存为 PDF 发到电脑上打印；在微信里打开的，请先点右上角“…”，选“在浏览器中打开”。",
+        "Print this page with the browser's Print command: Ctrl+P on a computer; on a phone, Print in the browser's Share or Print menu, or save it as a PDF to print from a computer; opened inside WeChat, first choose “Open in browser” from the “…” menu.",
     ),
     (
         "roster_none",
