@@ -600,6 +600,91 @@ fn the_same_form_sent_twice_is_one_save_not_a_conflict() {
     assert_eq!(files, ["submissions/alpha/tong-shi-san-ci.md"]);
 }
 
+/// Back after saving a new entry, a change, and save again: the entry the form made is saved,
+/// not a second one with the same title. Another unit's form id is no way into this entry.
+#[test]
+fn a_new_entrys_form_sent_again_changed_saves_the_entry_it_made() {
+    let (dir, portal, clerk, _) = signed_in(true, &["alpha", "beta"]);
+    let d = dir.path();
+    let page = clerk.get("/entries/new").body;
+    let form_id = page
+        .split("name=\"form_id\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("a new entry's form has an id")
+        .to_string();
+    let csrf = clerk.csrf("/entries/new");
+    let first = clerk.post(
+        "/entries/new",
+        &with(
+            ENTRY,
+            &[
+                ("csrf", &csrf),
+                ("base", "new"),
+                ("form_id", &form_id),
+                ("title", "返回修改再保存的项目"),
+                ("action", "draft"),
+            ],
+        ),
+    );
+    assert_eq!(first.status, 303, "{}", first.body);
+    let slug = slug_of(first.header("location").unwrap());
+    let entries = || {
+        std::fs::read_dir(d.join("submissions/alpha"))
+            .unwrap()
+            .count()
+    };
+    let before = entries();
+    let again = clerk.post(
+        "/entries/new",
+        &with(
+            ENTRY,
+            &[
+                ("csrf", &csrf),
+                ("base", "new"),
+                ("form_id", &form_id),
+                ("title", "返回修改再保存的项目"),
+                ("summary", "返回后改过的简介。"),
+                ("action", "draft"),
+            ],
+        ),
+    );
+    assert_eq!(again.status, 303, "{}", again.body);
+    assert_eq!(slug_of(again.header("location").unwrap()), slug);
+    assert_eq!(entries(), before, "a second entry");
+    let text = std::fs::read_to_string(d.join(format!("submissions/alpha/{slug}.md"))).unwrap();
+    assert!(text.contains("返回后改过的简介。"), "{text}");
+    // Another unit sending that form id makes its own entry; alpha's is untouched.
+    let links = invite(d, &["beta"]);
+    let beta = Client::login(&portal.addr, &token(&links[0].1));
+    let csrf = beta.csrf("/entries/new");
+    let theirs = beta.post(
+        "/entries/new",
+        &with(
+            ENTRY,
+            &[
+                ("csrf", &csrf),
+                ("base", "new"),
+                ("form_id", &form_id),
+                ("title", "别的单位的项目"),
+                ("action", "draft"),
+            ],
+        ),
+    );
+    assert_eq!(theirs.status, 303, "{}", theirs.body);
+    assert!(
+        d.join(format!(
+            "submissions/beta/{}.md",
+            slug_of(theirs.header("location").unwrap())
+        ))
+        .is_file()
+    );
+    assert_eq!(
+        std::fs::read_to_string(d.join(format!("submissions/alpha/{slug}.md"))).unwrap(),
+        text
+    );
+}
+
 #[test]
 fn an_edit_based_on_an_older_version_is_refused_and_shows_what_changed() {
     let (dir, portal, clerk, key) = signed_in(true, &["alpha"]);

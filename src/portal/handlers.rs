@@ -39,6 +39,40 @@ pub struct Portal {
     /// Held while a failed login waits, so guesses are answered one at a time, slowly.
     pub failures: tokio::sync::Mutex<()>,
     pub previews: super::preview::Previews,
+    /// The entries new-entry forms made, by the form's id: the same form sent again after Back,
+    /// changed, saves that entry instead of making a second (see [`NewForms`]).
+    pub new_forms: NewForms,
+}
+
+/// Which entry each new-entry form made: form id → (unit, slug, the version it made). In
+/// memory and bounded: after a restart a form sent again is matched by its content alone
+/// (`sent_before`).
+#[derive(Default)]
+pub struct NewForms(std::sync::Mutex<std::collections::HashMap<String, (String, String, String)>>);
+
+/// How many forms are remembered before the oldest are forgotten (all at once).
+const NEW_FORMS_KEPT: usize = 4096;
+
+impl NewForms {
+    fn remember(&self, id: &str, unit: &str, slug: &str, version: String) {
+        if id.is_empty() {
+            return;
+        }
+        let mut forms = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        if forms.len() >= NEW_FORMS_KEPT {
+            forms.clear();
+        }
+        forms.insert(id.into(), (unit.into(), slug.into(), version));
+    }
+
+    /// The entry the form `id` of `unit` made, and the version it made.
+    fn made(&self, id: &str, unit: &str) -> Option<(String, String)> {
+        let forms = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        forms
+            .get(id)
+            .filter(|(u, _, _)| u == unit)
+            .map(|(_, slug, version)| (slug.clone(), version.clone()))
+    }
 }
 
 type Shared = Arc<Portal>;
@@ -714,6 +748,8 @@ fn render_form(p: &Portal, who: &Who, loaded: &Loaded, unit: &str, page: FormPag
                 .map(|text| EntryForm::from_file(campaign, &text).draft),
             "form": page.form,
             "base": page.base.unwrap_or_else(|| "new".into()),
+            // A new entry's form is told apart from every other, to know it when it comes back.
+            "form_id": page.slug.is_none().then(|| super::accounts::random_bytes::<16>().ok().map(|b| super::accounts::hex(&b))).flatten(),
             "labels": labels,
             "categories": campaign.categories.iter().map(|c| json!({"id": c.id, "name": c.name})).collect::<Vec<_>>(),
             "kinds": shenbao_core::fields::RECOGNITION_KINDS.iter().map(|(id, zh, en)| json!({"id": id, "name": lang.pick(zh, en)})).collect::<Vec<_>>(),
@@ -1096,10 +1132,20 @@ async fn save(
                 let version = p.store.version(&paths::entry_file(&unit, &made));
                 (Some(made), version)
             }
-            None => (None, base),
+            // The form that made an entry, sent again changed (Back, an edit, save): a save of
+            // that entry, based on the version it made (a later save of it is a conflict).
+            None => match p.new_forms.made(value(&pairs, "form_id"), &unit) {
+                Some((made, version))
+                    if p.store.version(&paths::entry_file(&unit, &made)).is_some() =>
+                {
+                    (Some(made), Some(version))
+                }
+                _ => (None, base),
+            },
         },
         kept => kept,
     };
+    let new = slug.is_none();
     let slug = slug.unwrap_or_else(|| new_slug(&p.store.root, &unit, &form.title));
     let rel = paths::entry_file(&unit, &slug);
     let diagnostics = check_text(&p.store.root, campaign, &unit, &slug, &text);
@@ -1164,7 +1210,13 @@ async fn save(
         based_on: vec![(rel.clone(), base.clone())],
     };
     match commit(&p, request, ()).await {
-        Ok(commit) => after_save(&action, &slug, Some(&commit.to_string())),
+        Ok(commit) => {
+            if new && let Some(version) = p.store.version(&rel) {
+                p.new_forms
+                    .remember(value(&pairs, "form_id"), &unit, &slug, version);
+            }
+            after_save(&action, &slug, Some(&commit.to_string()))
+        }
         Err(SaveError::Unchanged) => redirect(&format!("/entries/{}", url_part(&slug))),
         // The button pressed twice, or the form sent again after Back: what is stored is
         // already what was sent. Not a conflict with anyone: it is saved.

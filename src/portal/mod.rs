@@ -152,6 +152,7 @@ pub fn run(root: &Path, options: Options) -> Result<(), PortalError> {
         site_css,
         failures: tokio::sync::Mutex::new(()),
         previews: preview::Previews::default(),
+        new_forms: handlers::NewForms::default(),
     });
     let runtime = tokio::runtime::Runtime::new().map_err(PortalError::Io)?;
     runtime.block_on(async move {
