@@ -654,10 +654,50 @@ fn a_new_entrys_form_sent_again_changed_saves_the_entry_it_made() {
     assert_eq!(entries(), before, "a second entry");
     let text = std::fs::read_to_string(d.join(format!("submissions/alpha/{slug}.md"))).unwrap();
     assert!(text.contains("返回后改过的简介。"), "{text}");
-    // Another unit sending that form id makes its own entry; alpha's is untouched.
+    // Sent again to submit, with an error: refused, and the form shown is that entry's, so
+    // that once mended it saves that entry.
+    let refused = clerk.post(
+        "/entries/new",
+        &with(
+            ENTRY,
+            &[
+                ("csrf", &csrf),
+                ("base", "new"),
+                ("form_id", &form_id),
+                ("title", "返回修改再保存的项目"),
+                ("phone", "123"),
+                ("action", "submit"),
+            ],
+        ),
+    );
+    assert_eq!(refused.status, 200, "{}", refused.body);
+    assert!(
+        refused
+            .body
+            .contains(&format!("action=\"/entries/{slug}\" class=\"entry-form\"")),
+        "{}",
+        refused.body
+    );
+    // Another unit sending that form id makes an entry of its own: not a save of alpha's,
+    // nor of its own entry of the same name.
     let links = invite(d, &["beta"]);
     let beta = Client::login(&portal.addr, &token(&links[0].1));
     let csrf = beta.csrf("/entries/new");
+    let own = beta.post(
+        "/entries/new",
+        &with(
+            ENTRY,
+            &[
+                ("csrf", &csrf),
+                ("base", "new"),
+                ("title", "返回修改再保存的项目"),
+                ("action", "draft"),
+            ],
+        ),
+    );
+    assert_eq!(slug_of(own.header("location").unwrap()), slug);
+    let own_file = d.join(format!("submissions/beta/{slug}.md"));
+    let own_text = std::fs::read_to_string(&own_file).unwrap();
     let theirs = beta.post(
         "/entries/new",
         &with(
@@ -672,6 +712,8 @@ fn a_new_entrys_form_sent_again_changed_saves_the_entry_it_made() {
         ),
     );
     assert_eq!(theirs.status, 303, "{}", theirs.body);
+    assert_ne!(slug_of(theirs.header("location").unwrap()), slug);
+    assert_eq!(std::fs::read_to_string(&own_file).unwrap(), own_text);
     assert!(
         d.join(format!(
             "submissions/beta/{}.md",

@@ -466,7 +466,12 @@ impl Writer {
             // A line of text straight under another stays a line of its own, as typed (a list
             // pasted from Word, 1．… 2．…): Markdown would run them into one paragraph. It
             // ends the line above with a hard break (`\`); reading the file back takes it off.
-            if !fenced && prose(previous) && prose(l) && !previous.ends_with('\\') {
+            // (A line already ending in an odd number of backslashes ends in a hard break.)
+            if !fenced
+                && prose(previous)
+                && prose(l)
+                && backslashes_at_end(previous).is_multiple_of(2)
+            {
                 self.text.insert(self.text.len() - 1, '\\');
             }
             self.line += 1;
@@ -536,10 +541,9 @@ pub fn half_width(value: &str) -> String {
         .collect()
 }
 
-/// Whether Markdown would read `line`, under a paragraph's line, as making it a heading (a
-/// setext underline: up to three spaces, then only `=` or only `-`).
 /// Whether `line` is a line of running text, which Markdown would join to the line above: not
-/// blank, and not the start of a heading, list item, quote, table row, code or rule.
+/// blank, not the start of a heading, list item, quote, code or rule, and not a table's row
+/// (any line with a `|`: a table's rows need not start with one).
 fn prose(line: &str) -> bool {
     let body = line.trim_start_matches(' ');
     if body.is_empty()
@@ -553,7 +557,12 @@ fn prose(line: &str) -> bool {
     let numbered = digits > 0
         && matches!(body.as_bytes().get(digits), Some(b'.' | b')'))
         && matches!(body.as_bytes().get(digits + 1), None | Some(b' ' | b'\t'));
-    !numbered && !body.starts_with(['#', '>', '|', '-', '*', '+', '`', '~', '<'])
+    !numbered && !body.contains('|') && !body.starts_with(['#', '>', '-', '*', '+', '`', '~', '<'])
+}
+
+/// How many backslashes end `line`: an odd number is a hard break, an even one escaped ones.
+fn backslashes_at_end(line: &str) -> usize {
+    line.bytes().rev().take_while(|&b| b == b'\\').count()
 }
 
 /// A section's text as the form shows it: the hard breaks the form wrote between lines of text
@@ -569,7 +578,14 @@ fn typed_lines(text: &str) -> String {
         }
         let next = lines.get(i + 1).copied().unwrap_or("");
         match l.strip_suffix('\\') {
-            Some(kept) if !fenced && prose(l) && prose(next) => out.push_str(kept),
+            Some(kept)
+                if !fenced
+                    && prose(l)
+                    && prose(next)
+                    && !backslashes_at_end(l).is_multiple_of(2) =>
+            {
+                out.push_str(kept)
+            }
             _ => out.push_str(l),
         }
         if i + 1 < lines.len() {
@@ -579,6 +595,8 @@ fn typed_lines(text: &str) -> String {
     out
 }
 
+/// Whether Markdown would read `line`, under a paragraph's line, as making it a heading (a
+/// setext underline: up to three spaces, then only `=` or only `-`).
 fn is_underline(line: &str) -> bool {
     let rest = line.trim_start_matches(' ');
     let body = rest.trim_end();
@@ -717,6 +735,20 @@ mod tests {
         // Saved again from the form, the file is the same.
         let again = EntryForm::from_file(&c, &text).to_file(&c).0;
         assert_eq!(again, text);
+        // Backslashes typed at a line's end, escaped or not, and a table without outer pipes:
+        // saving twice writes the same file, and a table row gets no break.
+        for typed in [
+            "路径 C:\\\\\n下一行",
+            "斜杠\\\n下一行",
+            "年份 | 人数\n--- | ---\n2017 | 12\n2018 | 13",
+        ] {
+            let mut form = EntryForm::blank(&c);
+            form.sections[0].text = typed.into();
+            let once = form.to_file(&c).0;
+            let twice = EntryForm::from_file(&c, &once).to_file(&c).0;
+            assert_eq!(once, twice, "{typed}");
+            assert!(!once.contains("12\\"), "{once}");
+        }
     }
 
     /// A number typed with full-width digits or thousands separators is written as a number,

@@ -50,12 +50,17 @@ pub struct Portal {
 #[derive(Default)]
 pub struct NewForms(std::sync::Mutex<std::collections::HashMap<String, (String, String, String)>>);
 
-/// How many forms are remembered before the oldest are forgotten (all at once).
+/// How many forms are remembered; past that, all are forgotten and remembering starts again.
 const NEW_FORMS_KEPT: usize = 4096;
+
+/// Whether `id` is a form id the portal makes: 128 bits in hex, nothing longer kept.
+fn is_form_id(id: &str) -> bool {
+    id.len() == 32 && id.bytes().all(|b| b.is_ascii_hexdigit())
+}
 
 impl NewForms {
     fn remember(&self, id: &str, unit: &str, slug: &str, version: String) {
-        if id.is_empty() {
+        if !is_form_id(id) {
             return;
         }
         let mut forms = self.0.lock().unwrap_or_else(|p| p.into_inner());
@@ -67,6 +72,9 @@ impl NewForms {
 
     /// The entry the form `id` of `unit` made, and the version it made.
     fn made(&self, id: &str, unit: &str) -> Option<(String, String)> {
+        if !is_form_id(id) {
+            return None;
+        }
         let forms = self.0.lock().unwrap_or_else(|p| p.into_inner());
         forms
             .get(id)
@@ -408,18 +416,19 @@ async fn logout(
     headers: HeaderMap,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Page {
-    if let Err(e) = p.guard(&headers, value(&pairs, "csrf")) {
-        return e;
-    }
+    let who = match p.guard(&headers, value(&pairs, "csrf")) {
+        Ok(who) => who,
+        Err(e) => return e,
+    };
     // Ended here, not only forgotten by this browser: a copy of the cookie no longer gets in.
-    if let Some(who) = p.who(&headers)
-        && let Err(e) = p
-            .accounts
-            .end_session(&who.session.nonce, who.session.issued, now())
+    // Should that fail, the browser forgets it all the same, and the page says what failed.
+    let mut r = match p
+        .accounts
+        .end_session(&who.session.nonce, who.session.issued, now())
     {
-        return plain(StatusCode::INTERNAL_SERVER_ERROR, &e.message(p.lang()));
-    }
-    let mut r = redirect("/");
+        Ok(()) => redirect("/"),
+        Err(e) => plain(StatusCode::INTERNAL_SERVER_ERROR, &e.message(p.lang())),
+    };
     if let Ok(v) = HeaderValue::from_str(&session::set_cookie(None, p.secure)) {
         r.headers_mut().insert(header::SET_COOKIE, v);
     }
@@ -1145,6 +1154,9 @@ async fn save(
         },
         kept => kept,
     };
+    // Matched to the entry the form made: from here on (errors, a conflict) the form is that
+    // entry's, so that sending it again saves that entry.
+    let page_slug = page_slug.or_else(|| slug.clone());
     let new = slug.is_none();
     let slug = slug.unwrap_or_else(|| new_slug(&p.store.root, &unit, &form.title));
     let rel = paths::entry_file(&unit, &slug);

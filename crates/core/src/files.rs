@@ -30,9 +30,10 @@ pub trait Files: Sync {
     /// The whole content of the file at `rel`; the error is the reason, for a diagnostic.
     fn read(&self, rel: &str) -> Result<Vec<u8>, String>;
 
-    /// The content of the file at `rel`, but at most `limit` + 1 bytes: more than `limit` says
-    /// the file is larger, whatever its size was when it was looked at. Files that cannot
-    /// change while they are read (an upload, a commit) have them all.
+    /// The content of the file at `rel`, read no further than `limit` + 1 bytes where the file
+    /// could grow while it is read (on disk): more than `limit` says the file is larger,
+    /// whatever its size was when it was looked at. Files that cannot change (an upload, a
+    /// commit) are read whole.
     fn read_up_to(&self, rel: &str, limit: u64) -> Result<Vec<u8>, String> {
         let _ = limit;
         self.read(rel)
@@ -158,7 +159,7 @@ impl Files for Disk {
 
 /// `path` opened for reading, and its size, if it is a regular file (after links); never waits
 /// on a pipe.
-fn open_regular(path: &Path) -> std::io::Result<(std::fs::File, u64)> {
+pub fn open_regular(path: &Path) -> std::io::Result<(std::fs::File, u64)> {
     let mut options = std::fs::OpenOptions::new();
     options.read(true);
     #[cfg(unix)]

@@ -25,6 +25,7 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("hours", "小时", "hours"),
     ("entries", "申报项目", "Entries"),
     ("entries_count", "个项目", "entries"),
+    ("total", "共 ", "Total "),
     ("units_submitted", "个单位已申报", "units have submitted"),
     ("units_registered", "个单位应申报", "units are expected"),
     (
@@ -51,7 +52,7 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("print", "打印", "Print"),
     (
         "print_hint",
-        "用浏览器的“打印”功能打印本页：电脑上按 Ctrl+P；手机上在浏览器菜单的“分享”或“打印”里选“打印”，或存为 PDF 发到电脑上打印；在微信里打开的，请先点右上角“…”，选“在浏览器中打开”。",
+        "用浏览器的“打印”功能打印本页：电脑上按 Ctrl+P；手机上在浏览器菜单中选“打印”（有的在“分享”里），或存为 PDF 发到电脑上打印；在微信里打开的，请先点右上角“…”，选“在浏览器中打开”。",
         "Print this page with the browser's Print command: Ctrl+P on a computer; on a phone, Print in the browser's Share or Print menu, or save it as a PDF to print from a computer; opened inside WeChat, first choose “Open in browser” from the “…” menu.",
     ),
     (

@@ -96,9 +96,11 @@ pub fn content_matches(ext: &str, head: &[u8]) -> bool {
     match ext {
         // Office Open XML and OpenDocument are zip archives.
         "docx" | "xlsx" | "pptx" | "odt" | "ods" | "odp" | "zip" => head.starts_with(b"PK\x03\x04"),
-        // The older Word, Excel, PowerPoint and WPS files are OLE compound files.
+        // The older Word, Excel, PowerPoint and WPS files are OLE compound files; some systems
+        // save rich text as `.doc`, which Word and WPS open as well.
         "doc" | "xls" | "ppt" | "wps" | "et" | "dps" => {
             head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1])
+                || (ext == "doc" && head.starts_with(b"{\\rtf"))
         }
         "jpg" | "jpeg" => head.starts_with(&[0xFF, 0xD8, 0xFF]),
         "png" => head.starts_with(b"\x89PNG\r\n\x1a\n"),
@@ -130,6 +132,7 @@ mod tests {
             &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]
         ));
         assert!(!content_matches("xls", b"PK\x03\x04"));
+        assert!(content_matches("doc", b"{\\rtf1\\ansi"));
         assert!(!content_matches("pdf", b"<svg onload=alert(1)>"));
         assert!(content_matches("csv", "年份,人数\n".as_bytes()));
         assert!(!content_matches("csv", b"\xEF\xBB\xBF  <html>"));

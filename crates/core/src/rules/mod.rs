@@ -78,9 +78,14 @@ pub(crate) fn read_text(
         _ => {}
     }
     let bytes = match files.read_up_to(rel, MAX_ENTRY_BYTES) {
-        // It grew past the limit since it was looked at.
+        // It grew past the limit since it was looked at: said with its size now (what was read
+        // stops past the limit).
         Ok(b) if b.len() as u64 > MAX_ENTRY_BYTES => {
-            sink.at(Pos::START, too_large(b.len() as u64));
+            let size = match files.stat(rel, within) {
+                Stat::File { size } => size.max(b.len() as u64),
+                _ => b.len() as u64,
+            };
+            sink.at(Pos::START, too_large(size));
             return None;
         }
         Ok(b) => b,
@@ -314,10 +319,15 @@ mod tests {
     /// it) is read only up to the limit, and refused as too large.
     #[test]
     fn a_file_that_grows_after_its_look_is_read_only_to_the_limit() {
-        struct Grew(Disk);
+        /// Small when first looked at; its true size after.
+        struct Grew(Disk, std::sync::atomic::AtomicBool);
         impl Files for Grew {
-            fn stat(&self, _rel: &str, _within: &str) -> Stat {
-                Stat::File { size: 10 }
+            fn stat(&self, rel: &str, within: &str) -> Stat {
+                if self.1.swap(true, std::sync::atomic::Ordering::Relaxed) {
+                    self.0.stat(rel, within)
+                } else {
+                    Stat::File { size: 10 }
+                }
             }
             fn read(&self, _rel: &str) -> Result<Vec<u8>, String> {
                 panic!("read whole");
@@ -331,14 +341,14 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(dir.path().join("submissions/a")).unwrap();
         let rel = "submissions/a/x.md";
-        std::fs::write(dir.path().join(rel), vec![b'a'; 3 * 1024 * 1024]).unwrap();
+        std::fs::write(dir.path().join(rel), vec![b'a'; 10 * 1024 * 1024]).unwrap();
         let mut sink = Sink::new(rel);
-        let files = Grew(Disk::new(dir.path()));
+        let files = Grew(Disk::new(dir.path()), Default::default());
         assert_eq!(read_text(&files, rel, "submissions/a", &mut sink), None);
         assert!(
             matches!(
                 sink.diagnostics[..],
-                [ref d] if d.problem == Problem::FileTooLarge { size_mb: 3, max_mb: MAX_ENTRY_BYTES / (1024 * 1024) }
+                [ref d] if d.problem == Problem::FileTooLarge { size_mb: 10, max_mb: MAX_ENTRY_BYTES / (1024 * 1024) }
             ),
             "{:?}",
             sink.diagnostics
