@@ -751,10 +751,7 @@ fn render_form(p: &Portal, who: &Who, loaded: &Loaded, unit: &str, page: FormPag
             "unit": {"id": unit, "name": account_name(campaign, &who.account)},
             "slug": page.slug,
             // What the entry is as stored (not as this form would save it): said at the top.
-            "stored_draft": page
-                .slug
-                .and_then(|s| p.stored_text(&paths::entry_file(unit, s)))
-                .map(|text| EntryForm::from_file(campaign, &text).draft),
+            "stored_draft": page.slug.and_then(|s| stored_draft(loaded, unit, s)),
             "form": page.form,
             "base": page.base.unwrap_or_else(|| "new".into()),
             // A new entry's form is told apart from every other, to know it when it comes back.
@@ -1097,8 +1094,8 @@ async fn save(
         // Shown as what the entry is: a submitted one is not called a draft for being looked at.
         form.draft = slug
             .as_deref()
-            .and_then(|s| p.stored_text(&paths::entry_file(&unit, s)))
-            .is_none_or(|text| EntryForm::from_file(campaign, &text).draft);
+            .and_then(|s| stored_draft(&loaded, &unit, s))
+            .unwrap_or(true);
         let slug = slug.unwrap_or_else(|| new_slug(&p.store.root, &unit, &form.title));
         let (text, _) = form.to_file(campaign);
         return preview(&p, &who, &loaded, &unit, &slug, text).await;
@@ -1943,20 +1940,35 @@ async fn entry_file(
 
 /// The unit's own signed roster scan, as uploaded: to see that it is the right one.
 async fn own_scan(State(p): State<Shared>, headers: HeaderMap) -> Page {
-    let UnitCtx { unit, loaded, .. } = match p.unit_reads(&headers) {
-        Ok(c) => c,
-        Err(e) => return e,
-    };
+    match p.unit_reads(&headers) {
+        Ok(UnitCtx { unit, loaded, .. }) => send_scan(&p, &loaded, &unit),
+        Err(e) => e,
+    }
+}
+
+/// A unit's signed roster scan, as its card names it.
+fn send_scan(p: &Portal, loaded: &Loaded, unit: &str) -> Page {
     let Some(scan) = loaded
         .project
         .cards
-        .get(&unit)
-        .and_then(|c| c.roster_signed.clone())
+        .get(unit)
+        .and_then(|c| c.roster_signed.as_deref())
     else {
-        return not_found_page(&p);
+        return not_found_page(p);
     };
-    let folder = paths::unit_folder(&unit);
-    send_file(&p, &format!("{folder}/{scan}"), &folder)
+    let folder = paths::unit_folder(unit);
+    send_file(p, &format!("{folder}/{scan}"), &folder)
+}
+
+/// Whether a unit's entry is a draft as committed; `None` when there is no such entry (or one
+/// whose front matter cannot be read).
+fn stored_draft(loaded: &Loaded, unit: &str, slug: &str) -> Option<bool> {
+    loaded
+        .project
+        .entries
+        .iter()
+        .find(|e| e.unit == unit && e.slug == slug)
+        .map(|e| e.draft)
 }
 
 /// A file of the campaign, judged as the rules judge it (no link out of `within`), sent as a
@@ -2537,20 +2549,10 @@ async fn office_scan(
     if let Err(e) = organiser(&p, &headers) {
         return e;
     }
-    let loaded = match p.loaded() {
-        Ok(l) => l,
-        Err(e) => return e,
-    };
-    let Some(scan) = loaded
-        .project
-        .cards
-        .get(&unit)
-        .and_then(|c| c.roster_signed.clone())
-    else {
-        return not_found_page(&p);
-    };
-    let folder = paths::unit_folder(&unit);
-    send_file(&p, &format!("{folder}/{scan}"), &folder)
+    match p.loaded() {
+        Ok(loaded) => send_scan(&p, &loaded, &unit),
+        Err(e) => e,
+    }
 }
 
 async fn office_accounts(

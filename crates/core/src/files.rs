@@ -159,7 +159,7 @@ impl Files for Disk {
 
 /// `path` opened for reading, and its size, if it is a regular file (after links); never waits
 /// on a pipe.
-pub fn open_regular(path: &Path) -> std::io::Result<(std::fs::File, u64)> {
+fn open_regular(path: &Path) -> std::io::Result<(std::fs::File, u64)> {
     let mut options = std::fs::OpenOptions::new();
     options.read(true);
     #[cfg(unix)]

@@ -180,30 +180,10 @@ fn publishable(campaign: &Campaign, disk: &Disk, folder: &str, rel: &str) -> boo
     let path = format!("{folder}/{rel}");
     allowed
         && matches!(disk.stat(&path, folder), Stat::File { .. })
-        && head(&campaign.root.join(&path)).is_some_and(|head| content_matches(&ext, &head))
-}
-
-/// The first bytes of a file, enough for its magic number.
-fn head(path: &Path) -> Option<Vec<u8>> {
-    use std::io::Read as _;
-    let mut head = Vec::with_capacity(16);
-    // Opened as the rules open an entry: a pipe swapped in is not waited on.
-    shenbao_core::files::open_regular(path)
-        .ok()?
-        .0
-        .take(16)
-        .read_to_end(&mut head)
-        .ok()?;
-    Some(head)
-}
-
-/// A photo's bytes, if it is still a regular file (a pipe swapped in is not waited on).
-fn read_photo(path: &Path) -> std::io::Result<Vec<u8>> {
-    use std::io::Read as _;
-    let (mut file, len) = shenbao_core::files::open_regular(path)?;
-    let mut bytes = Vec::with_capacity(len as usize);
-    file.read_to_end(&mut bytes)?;
-    Ok(bytes)
+        // Its first bytes, enough for its magic number, read as the rules read a file.
+        && disk
+            .read_up_to(&path, 15)
+            .is_ok_and(|head| content_matches(&ext, &head))
 }
 
 /// A photo and its new thumbnail; the error says why it cannot be shown, when that is worth a
@@ -215,7 +195,8 @@ fn photo(
 ) -> Result<(PhotoMedia, Option<Thumbnail>), Option<String>> {
     let ext = extension(Path::new(written));
     if !thumbs::can_read(&ext) {
-        let (width, height) = read_photo(&folder.join(written))
+        let (width, height) = Disk::new(folder)
+            .read(written)
             .ok()
             .and_then(|b| thumbs::dimensions(&b).ok())
             .unwrap_or((thumbs::WIDTH, thumbs::HEIGHT));
@@ -226,7 +207,7 @@ fn photo(
         };
         return Ok((photo, None));
     }
-    let bytes = read_photo(&folder.join(written)).map_err(|_| None)?;
+    let bytes = Disk::new(folder).read(written).map_err(|_| None)?;
     match thumbs::thumbnail(&bytes, previous_thumbs) {
         Ok((
             Thumb {
