@@ -951,7 +951,7 @@ impl EntryGrams {
 /// gram, for a run of entries.
 #[derive(Default)]
 struct Others {
-    postings: std::collections::HashMap<String, Growing>,
+    postings: foldhash::HashMap<String, Growing>,
     /// The gram being looked up, put together here: a lookup makes no string of its own.
     key: String,
 }
