@@ -7,7 +7,9 @@
 //! `axe.min.js` is here (`SHENBAO_AXE`, or `tools/node_modules` after `npm ci` in `tools/`),
 //! `cfg(vnu)` when the Nu Html Checker's `vnu.jar` (`SHENBAO_VNU`, or the same folder) and
 //! Java (`SHENBAO_JAVA`, or `java` on `PATH`) are; `cfg(pdftotext)` when poppler's `pdftotext`
-//! is (`SHENBAO_PDFTOTEXT`, or on `PATH`), to read what a printed page says.
+//! is (`SHENBAO_PDFTOTEXT`, or on `PATH`), to read what a printed page says; `cfg(cjk_font)`
+//! when fontconfig knows a Chinese font, without which Chromium prints Chinese as boxes of other
+//! widths and a printed page breaks where it would not on paper.
 
 use std::path::PathBuf;
 
@@ -38,6 +40,7 @@ fn main() {
     println!("cargo::rustc-check-cfg=cfg(axe)");
     println!("cargo::rustc-check-cfg=cfg(vnu)");
     println!("cargo::rustc-check-cfg=cfg(pdftotext)");
+    println!("cargo::rustc-check-cfg=cfg(cjk_font)");
     println!("cargo::rerun-if-env-changed=SHENBAO_PDFTOTEXT");
     println!("cargo::rerun-if-env-changed=PATH");
     println!("cargo::rerun-if-env-changed=SHENBAO_AXE");
@@ -59,6 +62,17 @@ fn main() {
     }
     if found("SHENBAO_PDFTOTEXT", &["pdftotext"]) {
         println!("cargo::rustc-cfg=pdftotext");
+    }
+    // Fonts installed later make the printing tests run.
+    if std::path::Path::new("/usr/share/fonts").is_dir() {
+        println!("cargo::rerun-if-changed=/usr/share/fonts");
+    }
+    let chinese_font = std::process::Command::new("fc-list")
+        .arg(":lang=zh")
+        .output()
+        .is_ok_and(|out| out.status.success() && !out.stdout.is_empty());
+    if chinese_font {
+        println!("cargo::rustc-cfg=cjk_font");
     }
     if tool("SHENBAO_AXE", "tools/node_modules/axe-core/axe.min.js") {
         println!("cargo::rustc-cfg=axe");
