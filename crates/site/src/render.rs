@@ -88,7 +88,12 @@ pub fn page_count(model: &Model) -> usize {
 /// minijinja's own maps compared the key with each field in turn, or as a `Value` down a tree,
 /// a fifth of the page's time.
 pub fn site_value(site: &Site) -> Value {
-    Keyed::of(&Value::from(Serde(site)), |key, value| {
+    keyed_site(&Value::from(Serde(site)))
+}
+
+/// The site's serialised fields as a [`Keyed`] map, its words (`t`) as another.
+fn keyed_site(site: &Value) -> Value {
+    Keyed::of(site, |key, value| {
         if key == "t" {
             Keyed::of(&value, |_, word| word)
         } else {
@@ -715,13 +720,7 @@ mod tests {
             t: BTreeMap::from([("home", "首页"), ("apply", "申报"), ("units", "单位")]),
         };
         let plain = Value::from(Serde(&site));
-        let keyed = Keyed::of(&plain, |key, value| {
-            if key == "t" {
-                Keyed::of(&value, |_, word| word)
-            } else {
-                value
-            }
-        });
+        let keyed = keyed_site(&plain);
         let page = "{{ site.title }} {{ site.count + 1 }} {{ site.t.home }} \
             {% for k in site.t %}{{ k }}={{ site.t[k] }};{% endfor %} \
             {{ site.nothing is undefined }} {{ site.t.nothing is undefined }} {{ site | length }}";
