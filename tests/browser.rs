@@ -705,7 +705,8 @@ fn printed_pages_are_numbered_page_of_pages() {
 
 /// A unit's sheet whose entries fill its first page does not put the lines to sign alone on a
 /// second: the page that is signed shows what is signed (the sheet's last row, under its
-/// head). (A sheet whose table itself runs onto a second page can still: see the README.)
+/// head). (A sheet whose table itself runs onto a second page can still: see the README.) At
+/// any length the lines themselves are never split between pages.
 #[test]
 #[cfg_attr(
     not(all(chromium, pdftotext, cjk_font)),
