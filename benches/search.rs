@@ -13,6 +13,9 @@
 //! same run (its entry pages, `--glob entries/*/*/index.html`), and the same queries are timed and
 //! counted with its own browser API, for comparison (`npm install pagefind` ships its binary).
 
+#[allow(dead_code)] // the browser tests use the rest of it
+#[path = "../tests/common/chromium.rs"]
+mod chromium;
 #[allow(dead_code)] // other benchmarks compare binaries with it; this one runs one
 mod corpus;
 #[path = "../tests/common/serve.rs"]

@@ -6,8 +6,7 @@
 
 mod common;
 
-use std::path::PathBuf;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
@@ -21,17 +20,6 @@ fn site() -> &'static (tempfile::TempDir, String) {
         let url = common::serve::serve(dir.path().join("public"));
         (dir, url)
     })
-}
-
-fn chromium() -> Option<PathBuf> {
-    if let Some(path) = std::env::var_os("SHENBAO_CHROMIUM") {
-        return Some(PathBuf::from(path));
-    }
-    let path = std::env::var_os("PATH")?;
-    ["chromium", "chromium-browser", "google-chrome"]
-        .iter()
-        .flat_map(|name| std::env::split_paths(&path).map(move |dir| dir.join(name)))
-        .find(|p| p.is_file())
 }
 
 /// What the browser made of a page: the document after its scripts ran, and every console
@@ -55,43 +43,18 @@ fn load(path: &str) -> Option<Loaded> {
 
 /// Load `path` relative to `base` in headless Chromium.
 fn load_from(base: &str, path: &str) -> Option<Loaded> {
-    let Some(browser) = chromium() else {
-        panic!("no Chromium found: install chromium or set SHENBAO_CHROMIUM");
-    };
-    let profile = tempfile::tempdir().unwrap();
-    let mut child = Command::new(browser)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--disable-extensions",
-            "--enable-logging=stderr",
-            "--v=0",
+    let url = format!("{base}{path}");
+    let out = common::chromium::headless(
+        &[
+            "--enable-logging=stderr".into(),
+            "--v=0".into(),
             // Virtual time lets the page's fetch of the index finish before the dump.
-            "--virtual-time-budget=5000",
-            "--dump-dom",
-        ])
-        .arg(format!("--user-data-dir={}", profile.path().display()))
-        .arg(format!("{base}{path}"))
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start chromium");
-    let start = Instant::now();
-    while child.try_wait().unwrap().is_none() {
-        if start.elapsed() > Duration::from_secs(60) {
-            child.kill().ok();
-            panic!("chromium hung on {path}");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let out = child.wait_with_output().unwrap();
+            "--virtual-time-budget=5000".into(),
+            "--dump-dom".into(),
+            url.clone(),
+        ],
+        &url,
+    );
     let dom = String::from_utf8_lossy(&out.stdout).into_owned();
     assert!(
         dom.contains("</html>"),
@@ -629,33 +592,22 @@ fn printed_text(url: &str) -> Vec<String> {
 /// The page at `url` printed to PDF by Chromium, as a user prints it (no browser header or
 /// footer): the PDF, in a folder that lives as long as the first value.
 fn print(url: &str) -> (tempfile::TempDir, std::path::PathBuf) {
-    let browser = chromium().expect("chromium");
-    let profile = tempfile::tempdir().unwrap();
-    let pdf = profile.path().join("printed.pdf");
-    let out = Command::new(browser)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--disable-extensions",
-            "--no-pdf-header-footer",
-        ])
-        .arg(format!("--user-data-dir={}", profile.path().display()))
-        .arg(format!("--print-to-pdf={}", pdf.display()))
-        .arg(url)
-        .stdin(Stdio::null())
-        .output()
-        .expect("chromium prints");
+    let folder = tempfile::tempdir().unwrap();
+    let pdf = folder.path().join("printed.pdf");
+    let out = common::chromium::headless(
+        &[
+            "--no-pdf-header-footer".into(),
+            format!("--print-to-pdf={}", pdf.display()),
+            url.into(),
+        ],
+        url,
+    );
     assert!(
         pdf.is_file(),
         "no PDF of {url}: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    (profile, pdf)
+    (folder, pdf)
 }
 
 /// The whole roster (six columns) and the status page (seven) print landscape; a unit's roster

@@ -1,6 +1,7 @@
 //! Runs the real binary on campaigns copied into temporary folders.
 #![allow(dead_code)]
 
+pub mod chromium;
 pub mod portal;
 pub mod serve;
 pub mod validators;

@@ -7,30 +7,22 @@
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
+use super::chromium::{Turn, find_program};
 
-fn find_program(var: &str, names: &[&str]) -> Option<PathBuf> {
-    if let Some(path) = std::env::var_os(var) {
-        return Some(PathBuf::from(path));
-    }
-    let path = std::env::var_os("PATH")?;
-    names
-        .iter()
-        .flat_map(|name| std::env::split_paths(&path).map(move |dir| dir.join(name)))
-        .find(|p| p.is_file())
-}
+const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
 
 /// A browser session, ended (and its driver stopped) when dropped.
 pub struct Browser {
     driver: Child,
     addr: String,
     session: String,
+    /// Held while the browser runs (see `chromium::turn`); let go after `drop` ends it.
+    _turn: Turn,
 }
 
 impl Drop for Browser {
@@ -90,13 +82,10 @@ impl Browser {
     /// A headless Chromium with a phone's window.
     pub fn start() -> Browser {
         let driver = find_program("SHENBAO_CHROMEDRIVER", &["chromedriver"]);
-        let chromium = find_program(
-            "SHENBAO_CHROMIUM",
-            &["chromium", "chromium-browser", "google-chrome"],
-        );
-        let (Some(driver), Some(chromium)) = (driver, chromium) else {
+        let (Some(driver), Some(chromium)) = (driver, super::chromium::program()) else {
             panic!("chromedriver and chromium are needed (Debian: chromium chromium-driver)");
         };
+        let turn = super::chromium::turn();
         let port = TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
             .map(|a| a.port())
@@ -132,6 +121,7 @@ impl Browser {
             driver: child,
             addr,
             session,
+            _turn: turn,
         }
     }
 
