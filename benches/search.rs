@@ -506,6 +506,8 @@ fn postings(bytes: &[u8], gram: &str, prefix: bool) -> std::collections::BTreeSe
         let len = bytes[at] as usize;
         let g = std::str::from_utf8(&bytes[at + 1..at + 1 + len]).unwrap_or("");
         at += 1 + len;
+        let size = varint(&mut at) as usize;
+        let end = at + size;
         let count = varint(&mut at);
         let flags = bytes[at];
         at += 1;
@@ -552,6 +554,7 @@ fn postings(bytes: &[u8], gram: &str, prefix: bool) -> std::collections::BTreeSe
         } else {
             at += (count as usize).div_ceil(2);
         }
+        assert_eq!(at, end, "a record's size is its length");
         if wanted {
             out.extend(docs);
         }

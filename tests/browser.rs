@@ -319,6 +319,31 @@ fn search_finds_every_entry_holding_the_query_and_no_other() {
     // Ranking: the title match first.
     let Some(page) = search("回访") else { return };
     assert_eq!(card_titles(&page.dom)[0], "回访制度");
+    // A pair in seventy entries (found exactly by its postings) is counted whole, and each
+    // page shows its own twelve, the last page the ten after the first sixty.
+    let pages: Vec<Vec<String>> = [1, 2, 6]
+        .iter()
+        .filter_map(|n| {
+            let page = load_from(
+                &search_site().1,
+                &format!("entries/?q=%E4%B9%8B%E5%AE%B6&page={n}"),
+            )?;
+            let results = page
+                .dom
+                .split("id=\"results\"")
+                .nth(1)?
+                .split("</p>")
+                .next()?;
+            assert!(
+                results.ends_with(">70 个项目符合条件"),
+                "page {n}: {results}"
+            );
+            Some(card_titles(&page.dom))
+        })
+        .collect();
+    assert_eq!(pages.iter().map(Vec::len).collect::<Vec<_>>(), [12, 12, 10]);
+    let all: std::collections::BTreeSet<&String> = pages.iter().flatten().collect();
+    assert_eq!(all.len(), 34, "no card shows on two pages: {pages:?}");
 }
 
 #[test]

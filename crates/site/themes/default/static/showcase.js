@@ -245,16 +245,18 @@
     return Promise.resolve(meta);
   }
 
-  // One gram's record in a shard from `at` (after its text): its entries and fields, filled in
-  // when `want`, else only walked past. Returns {end, docs, bits}.
-  function record(bytes, at, want) {
-    function varint() {
-      var n = 0, shift = 0, b;
-      do { b = bytes[at++]; n += (b & 0x7f) * Math.pow(2, shift); shift += 7; } while (b & 0x80);
-      return n;
-    }
+  function varintAt(bytes, at) {
+    var n = 0, shift = 0, b;
+    do { b = bytes[at++]; n += (b & 0x7f) * Math.pow(2, shift); shift += 7; } while (b & 0x80);
+    return [n, at];
+  }
+
+  // One gram's record in a shard from `at` (after its text and size): its entries and fields,
+  // {docs, bits}.
+  function record(bytes, at) {
+    function varint() { var r = varintAt(bytes, at); at = r[1]; return r[0]; }
     var count = varint(), flags = bytes[at++];
-    var docs = want ? new Uint32Array(count) : null, bits = want ? new Uint8Array(count) : null;
+    var docs = new Uint32Array(count), bits = new Uint8Array(count);
     var k = 0, r, runs, len, n;
     // Entries as gaps or as runs, fields as nibbles, as runs or field by field (flag bits 1,
     // 2 and 4).
@@ -263,46 +265,52 @@
       for (runs = varint(), r = 0; r < runs; r++) {
         var start = end + varint();
         len = varint() + 1;
-        if (want) for (var i = 0; i < len; i++) docs[k++] = start + i;
+        for (var i = 0; i < len; i++) docs[k++] = start + i;
         end = start + len;
       }
-    } else if (want) {
-      for (var last = 0; k < count; k++) { last += varint(); docs[k] = last; }
     } else {
-      for (; k < count; k++) varint();
+      for (var last = 0; k < count; k++) { last += varint(); docs[k] = last; }
     }
     if (flags & 4) {
-      // Field by field: in none, in all, at these, at all but these, a bit per entry.
+      // Field by field: in none, in all, at these, at all but these, a bit per entry. The
+      // fields in all entries (or all but some) are one fill; then only the listed entries
+      // and the bitsets are walked.
+      var all = 0, later = [];
       for (var f = 0; f < 4; f++) {
         var mode = bytes[at++], bit = 1 << f;
-        if (mode === 1) { if (want) for (k = 0; k < count; k++) bits[k] |= bit; }
+        if (mode === 1) all |= bit;
         else if (mode === 2 || mode === 3) {
-          var listed = want ? new Uint8Array(count) : null;
-          var c = 0;
-          for (n = varint(); n > 0; n--) { c += varint(); if (want) listed[c] = 1; }
-          if (want) for (k = 0; k < count; k++) if (listed[k] === (mode === 2 ? 1 : 0)) bits[k] |= bit;
+          if (mode === 3) all |= bit;
+          var listed = new Uint32Array(varint()), c = 0;
+          for (n = 0; n < listed.length; n++) { c += varint(); listed[n] = c; }
+          later.push([mode, bit, listed]);
         } else if (mode === 4) {
-          if (want) for (k = 0; k < count; k++) if (bytes[at + (k >> 3)] >> (k & 7) & 1) bits[k] |= bit;
+          later.push([4, bit, at]);
           at += (count + 7) >> 3;
         }
       }
+      if (all) bits.fill(all);
+      later.forEach(function (l) {
+        var bit = l[1], x;
+        if (l[0] === 2) for (x = 0; x < l[2].length; x++) bits[l[2][x]] |= bit;
+        else if (l[0] === 3) for (x = 0; x < l[2].length; x++) bits[l[2][x]] &= ~bit;
+        else for (x = 0; x < count; x++) if (bytes[l[2] + (x >> 3)] >> (x & 7) & 1) bits[x] |= bit;
+      });
     } else if (flags & 2) {
       for (k = 0, runs = varint(), r = 0; r < runs; r++) {
         len = varint() + 1;
-        if (want) bits.fill(bytes[at], k, k + len);
+        bits.fill(bytes[at], k, k + len);
         at++;
         k += len;
       }
-    } else if (want) {
+    } else {
       for (var j = 0; j < count; j += 2) {
         var b = bytes[at++];
         bits[j] = b & 15;
         if (j + 1 < count) bits[j + 1] = b >> 4;
       }
-    } else {
-      at += (count + 1) >> 1;
     }
-    return { end: at, docs: docs, bits: bits };
+    return { docs: docs, bits: bits };
   }
 
   // A shard: gram → its postings, decoded when first asked for (a shard holds many grams, and
@@ -310,33 +318,37 @@
   function loadShard(i) {
     if (!shardCache[i]) {
       shardCache[i] = fetch(base + "search/g/" + i + ".bin").then(function (r) { return r.arrayBuffer(); }).then(function (buf) {
-        var bytes = new Uint8Array(buf), at = 0, map = new Map(), decoder = new TextDecoder();
-        while (at < bytes.length) {
-          var len = bytes[at++];
-          var gram = decoder.decode(bytes.subarray(at, at + len));
-          map.set(gram, { bytes: bytes, at: at + len, got: null });
-          at = record(bytes, at + len, false).end;
-        }
-        return map;
+        return new Uint8Array(buf);
       });
     }
     return shardCache[i];
   }
 
-  function decoded(entry) {
-    if (!entry.got) entry.got = record(entry.bytes, entry.at, true);
-    return entry.got;
+  // The records of a shard whose gram is `want` (UTF-8), or begins with it (`prefix`): where
+  // each begins after its gram and size. A shard holds a thousand grams or more, and a query
+  // wants one or two: their texts are compared as bytes, never decoded, and each record says
+  // its size, so the others are stepped over, not read.
+  function recordsOf(bytes, want, prefix) {
+    var out = [];
+    for (var at = 0; at < bytes.length;) {
+      var len = bytes[at], size = varintAt(bytes, at + 1 + len);
+      var match = prefix ? len >= want.length : len === want.length;
+      for (var x = 0; match && x < want.length; x++) match = bytes[at + 1 + x] === want[x];
+      if (match) out.push(size[1]);
+      at = size[1] + size[0];
+    }
+    return out;
   }
 
   // The postings of a lookup, entries ascending: {docs, bits} (a prefix: the union of its
-  // words').
+  // words'). Kept for the next query that asks.
   var NONE = { docs: new Uint32Array(0), bits: new Uint8Array(0) };
+  var postingsCache = {};
   function postings(l) {
     var key = l.gram || l.prefix;
-    return loadShard(shardOf(key)).then(function (map) {
-      if (l.gram) return map.has(l.gram) ? decoded(map.get(l.gram)) : NONE;
-      var words = [];
-      map.forEach(function (p, g) { if (g.indexOf(l.prefix) === 0) words.push(decoded(p)); });
+    if (postingsCache[key]) return postingsCache[key];
+    return (postingsCache[key] = loadShard(shardOf(key)).then(function (bytes) {
+      var words = recordsOf(bytes, encoder.encode(key), !l.gram).map(function (at) { return record(bytes, at); });
       if (words.length < 2) return words[0] || NONE;
       var union = new Map();
       words.forEach(function (p) {
@@ -345,7 +357,7 @@
       var docs = Uint32Array.from(union.keys()).sort(), bits = new Uint8Array(docs.length);
       for (var i = 0; i < docs.length; i++) bits[i] = union.get(docs[i]);
       return { docs: docs, bits: bits };
-    });
+    }));
   }
 
   // An entry's fragment: its fields apart by U+0000, in UTF-16LE after a byte-order mark or
@@ -468,44 +480,76 @@
       // Candidates: in every list (walked together, as all are in entry order); ranked by
       // where each term stands (title, summary, unit and category, body), then in showcase
       // order — each rank a bucket, filled in entry order, so nothing needs sorting.
-      // Plain arrays and loops: at 100,000 entries this runs for every candidate.
-      var buckets = [], at = lists.map(function () { return 0; });
+      // Plain arrays and loops: at 100,000 entries this runs for every candidate. Each rank
+      // is counted, and keeps no more candidates than the results can look at (`reach`).
+      // A term looked up as one gram (one or two Han characters, or one word) is found exactly
+      // by its postings; only a longer one can be there in pieces, apart.
+      var exact = looks.every(function (l) { return l.length === 1; });
+      var reach = checkable(p, exact);
+      var buckets = [], counts = [], at = lists.map(function () { return 0; });
       var docsOf = lists.map(function (l) { return l.docs; }), bitsOf = lists.map(function (l) { return l.bits; });
       var sizes = looks.map(function (l) { return l.length; }), termCount = sizes.length, count = lists.length;
-      var first = count ? docsOf[0] : NONE.docs;
+      // The shortest list leads; the others are searched forward for its entries.
+      var lead = 0;
+      for (var j = 1; j < count; j++) if (docsOf[j].length < docsOf[lead].length) lead = j;
+      var first = count ? docsOf[lead] : NONE.docs;
       outer: for (var i = 0; i < first.length; i++) {
         var doc = first[i];
-        for (var j = 1; j < count; j++) {
-          var d = docsOf[j], k = at[j];
-          while (k < d.length && d[k] < doc) k++;
+        for (j = 0; j < count; j++) {
+          if (j === lead) continue;
+          var d = docsOf[j], k = seek(d, at[j], doc);
           at[j] = k;
           if (k === d.length) break outer;
           if (d[k] !== doc) continue outer;
         }
-        at[0] = i;
+        at[lead] = i;
         var rank = 0, n = 0;
         for (var ti = 0; ti < termCount; ti++) {
           var common = 15;
           for (var m = n + sizes[ti]; n < m; n++) common &= bitsOf[n][at[n]];
           rank += common & 1 ? 0 : common & 2 ? 1 : common & 4 ? 2 : 3;
         }
-        (buckets[rank] = buckets[rank] || []).push(doc);
+        var bucket = buckets[rank] || (buckets[rank] = []);
+        counts[rank] = (counts[rank] || 0) + 1;
+        if (bucket.length < reach) bucket.push(doc);
       }
-      var found = [].concat.apply([], buckets.filter(Boolean));
-      // A term looked up as one gram (one or two Han characters, or one word) is found exactly
-      // by its postings; only a longer one can be there in pieces, apart.
-      var exact = looks.every(function (l) { return l.length === 1; });
-      showResults(run, p, terms, found, exact);
+      var found = [].concat.apply([], buckets.filter(Boolean)).slice(0, reach);
+      var total = counts.reduce(function (a, b) { return a + (b || 0); }, 0);
+      showResults(run, p, terms, found, total, exact);
     });
+  }
+
+  // The first place from `k` on where the ascending `d` holds `doc` or more (its length if
+  // none): the next place at once when it is there, else by steps that double, then halving.
+  // A rare term's few entries are found in a common one's list without walking all of it.
+  function seek(d, k, doc) {
+    if (k >= d.length || d[k] >= doc) return k;
+    var lo = k, step = 1, hi = k + 1;
+    while (hi < d.length && d[hi] < doc) { lo = hi; step *= 2; hi = lo + step; }
+    if (hi > d.length) hi = d.length;
+    // d[lo] < doc; the place is in (lo, hi].
+    while (lo + 1 < hi) {
+      var mid = (lo + hi) >> 1;
+      if (d[mid] < doc) lo = mid; else hi = mid;
+    }
+    return hi;
   }
 
   // Candidates a query checks against their text before it stops and says so: a phrase whose
   // pieces are everywhere and whole nowhere would otherwise fetch every entry's fragment.
   var CHECK_STEP = 48;
   var more = 0;
-  function showResults(run, p, terms, docs, exact) {
+  // How many of the ranked candidates the results may look at: the pages up to the one asked
+  // for, and (when a term must be checked against the text) the candidates checked beyond.
+  function checkable(p, exact) {
+    var wanted = Math.max(1, p.page) * SEARCH_PER_PAGE;
+    return exact ? wanted : wanted + CHECK_STEP * (1 + more);
+  }
+
+  // `docs`: the first of the ranked candidates (as many as `checkable`); `count`: all of them.
+  function showResults(run, p, terms, docs, count, exact) {
     var page = Math.max(1, p.page), wanted = page * SEARCH_PER_PAGE, shown = [], next = 0;
-    var budget = exact ? docs.length : wanted + CHECK_STEP * (1 + more);
+    var budget = checkable(p, exact);
     function fill() {
       if (shown.length >= wanted || next >= docs.length || next >= budget) return Promise.resolve();
       var batch = docs.slice(next, next + Math.min(wanted - shown.length, budget - next));
@@ -519,9 +563,9 @@
       if (run !== searchRun) return;
       // Exact when every candidate was checked (or needs no check); else the share of matches
       // among those checked, told as an estimate, never less than what was found.
-      var unchecked = exact ? 0 : docs.length - next;
-      var total = exact ? docs.length : unchecked === 0 ? shown.length
-        : Math.max(shown.length, Math.round(shown.length / Math.max(next, 1) * docs.length));
+      var unchecked = exact ? 0 : count - next;
+      var total = exact ? count : unchecked === 0 ? shown.length
+        : Math.max(shown.length, Math.round(shown.length / Math.max(next, 1) * count));
       var last = Math.max(1, Math.ceil(total / SEARCH_PER_PAGE));
       var at = Math.min(page, unchecked ? page : last);
       cards.textContent = "";
