@@ -408,8 +408,20 @@ impl Staging {
 impl Sink for Staging {
     fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), OutputError> {
         let path = self.path(rel);
-        // Its folder is made when the first file in it finds none: asking for every file cost
-        // two more system calls each, a tenth of writing the site.
+        // A page (`…/index.html`) is the only file of a folder of its own: its folder is made
+        // first, which spares a failed opening per page (a tenth of a page's system calls).
+        if rel.ends_with("/index.html")
+            && let Some(parent) = path.parent()
+        {
+            match std::fs::create_dir(parent) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+                Err(_) => std::fs::create_dir_all(parent).map_err(io(parent))?,
+            }
+            return std::fs::write(&path, bytes).map_err(io(&path));
+        }
+        // Another file's folder is made when the first file in it finds none: asking for every
+        // file cost two more system calls each, a tenth of writing the site.
         match std::fs::write(&path, bytes) {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 if let Some(parent) = path.parent() {
@@ -561,6 +573,44 @@ mod tests {
             Staging::new(root, dir.path().parent().unwrap()),
             Err(OutputError::InsideCampaign { .. })
         ));
+    }
+
+    /// Pages make their folders first, other files when the first finds none; either way a
+    /// file lands under folders that did not exist, beside those that did, and a file where a
+    /// folder should be is an error that names it.
+    #[test]
+    fn files_are_written_whichever_folders_exist() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("campaign");
+        std::fs::create_dir(&root).unwrap();
+        let out = root.join("public");
+        let site = Staging::new(&root, &out).unwrap();
+        for (rel, bytes) in [
+            ("entries/a/one/index.html", &b"page"[..]),
+            ("entries/a/index.html", b"unit"),
+            ("entries/a/one/photo.jpg", b"jpg"),
+            ("search/g/1.bin", b"shard"),
+            ("search/g/2.bin", b"shard"),
+        ] {
+            site.write(rel, bytes).unwrap();
+        }
+        site.write("entries/b", b"a file").unwrap();
+        assert!(site.write("entries/b/index.html", b"page").is_err());
+        site.commit().unwrap();
+        assert_eq!(
+            std::fs::read(out.join("entries/a/one/index.html")).unwrap(),
+            b"page"
+        );
+        assert_eq!(
+            std::fs::read(out.join("entries/a/index.html")).unwrap(),
+            b"unit"
+        );
+        assert_eq!(
+            std::fs::read(out.join("entries/a/one/photo.jpg")).unwrap(),
+            b"jpg"
+        );
+        assert_eq!(std::fs::read(out.join("search/g/2.bin")).unwrap(), b"shard");
+        assert_eq!(std::fs::read(out.join("entries/b")).unwrap(), b"a file");
     }
 
     #[test]
