@@ -20,6 +20,17 @@ pub enum Stat {
     Escapes,
 }
 
+/// A file as [`Files::stat_and_read`] finds it.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Looked {
+    /// A link on its way leads out of the folder it must stay in: not read.
+    Escapes,
+    /// Larger than the limit: not read.
+    TooLarge { size: u64 },
+    /// Its content, read no further than the limit + 1 bytes, or why it could not be read.
+    Read(Result<Vec<u8>, String>),
+}
+
 /// A set of files the rules can look at.
 pub trait Files: Sync {
     /// What is at `rel`, following links. `within` is a folder that `rel` lies in (`""` for the
@@ -39,10 +50,27 @@ pub trait Files: Sync {
         self.read(rel)
     }
 
+    /// The file at `rel` judged (as [`Files::stat`] sees it) and, unless it escapes `within`
+    /// or is larger than `limit` bytes, read (as [`Files::read_up_to`] reads it): the way a
+    /// unit's entry is read.
+    fn stat_and_read(&self, rel: &str, within: &str, limit: u64) -> Looked {
+        stat_then_read(self, rel, within, limit)
+    }
+
     /// The names in the folder `rel`, to suggest one a diagnostic's file may have meant; none
     /// where a set of files cannot tell.
     fn names(&self, _rel: &str) -> Vec<String> {
         Vec::new()
+    }
+}
+
+/// [`Files::stat_and_read`] in two looks: what is at `rel`, then (unless it escapes or is too
+/// large) its content.
+fn stat_then_read<F: Files + ?Sized>(files: &F, rel: &str, within: &str, limit: u64) -> Looked {
+    match files.stat(rel, within) {
+        Stat::Escapes => Looked::Escapes,
+        Stat::File { size } if size > limit => Looked::TooLarge { size },
+        _ => Looked::Read(files.read_up_to(rel, limit)),
     }
 }
 
@@ -140,33 +168,64 @@ impl Files for Disk {
         self.read_up_to(rel, u64::MAX - 1)
     }
 
+    /// In one look where every folder on the way is already known to be a folder and no link:
+    /// the file is opened without following a link, so nothing on its way can lead out, and
+    /// what was opened is what is judged and read. Looking first was a twentieth of `check`'s
+    /// CPU on ten thousand entries. Anything else (a link, a folder not seen yet, no file) is
+    /// looked at as before.
+    fn stat_and_read(&self, rel: &str, within: &str, limit: u64) -> Looked {
+        let folders_known = plain(rel)
+            && plain(within)
+            && below(rel, within).is_some()
+            && rel
+                .match_indices('/')
+                .all(|(end, _)| self.known_folder(&rel[..end]));
+        #[cfg(unix)]
+        if folders_known
+            && let Ok((file, size)) = open_regular(&self.root.join(rel), libc::O_NOFOLLOW)
+        {
+            if size > limit {
+                return Looked::TooLarge { size };
+            }
+            return Looked::Read(read_opened(file, size, limit));
+        }
+        stat_then_read(self, rel, within, limit)
+    }
+
     fn read_up_to(&self, rel: &str, limit: u64) -> Result<Vec<u8>, String> {
-        use std::io::Read;
         if !plain(rel) {
             return Err(format!("{rel}: not a path inside the campaign"));
         }
         // What is read is what was opened, looked at again: a file swapped since its `stat` for
         // a pipe (whose opening would wait for a writer: hence not blocking) or a device is not
         // read, and one that grew is read only as far as the limit.
-        let (file, len) = open_regular(&self.root.join(rel)).map_err(|e| e.to_string())?;
-        let mut bytes = Vec::with_capacity(len.min(limit.saturating_add(1)) as usize);
-        file.take(limit.saturating_add(1))
-            .read_to_end(&mut bytes)
-            .map_err(|e| e.to_string())?;
-        Ok(bytes)
+        let (file, len) = open_regular(&self.root.join(rel), 0).map_err(|e| e.to_string())?;
+        read_opened(file, len, limit)
     }
 }
 
-/// `path` opened for reading, and its size, if it is a regular file (after links); never waits
-/// on a pipe.
-fn open_regular(path: &Path) -> std::io::Result<(std::fs::File, u64)> {
+/// The content of `file`, `len` bytes when it was opened, read no further than `limit` + 1.
+fn read_opened(file: std::fs::File, len: u64, limit: u64) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let mut bytes = Vec::with_capacity(len.min(limit.saturating_add(1)) as usize);
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| e.to_string())?;
+    Ok(bytes)
+}
+
+/// `path` opened for reading, and its size, if it is a regular file (after links, unless
+/// `flags` holds `O_NOFOLLOW`); never waits on a pipe.
+fn open_regular(path: &Path, flags: i32) -> std::io::Result<(std::fs::File, u64)> {
     let mut options = std::fs::OpenOptions::new();
     options.read(true);
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;
-        options.custom_flags(libc::O_NONBLOCK);
+        options.custom_flags(libc::O_NONBLOCK | flags);
     }
+    #[cfg(not(unix))]
+    let _ = flags;
     let file = options.open(path)?;
     let meta = file.metadata()?;
     if !meta.is_file() {
@@ -336,6 +395,50 @@ mod tests {
             .recv_timeout(std::time::Duration::from_secs(10))
             .expect("reading a pipe waited for a writer");
         assert_eq!(read, Err("not a regular file".to_string()));
+    }
+
+    /// An entry read in one look (its folders already seen) is judged as in two: a link out
+    /// of its folder escapes, a link inside is followed, a large file is not read, a pipe is
+    /// refused without waiting.
+    #[test]
+    fn on_disk_an_entry_read_in_one_look_is_judged_as_in_two() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("submissions/a")).unwrap();
+        std::fs::create_dir_all(root.join("outside")).unwrap();
+        std::fs::write(root.join("outside/secret.md"), "secret").unwrap();
+        std::fs::write(root.join("submissions/a/one.md"), "one").unwrap();
+        std::fs::write(root.join("submissions/a/big.md"), "0123456789").unwrap();
+        let link = |target: &str, at: &str| std::os::unix::fs::symlink(target, root.join(at));
+        link("../../outside/secret.md", "submissions/a/out.md").unwrap();
+        link("one.md", "submissions/a/same.md").unwrap();
+        let pipe = root.join("submissions/a/pipe.md");
+        let path = std::ffi::CString::new(pipe.as_os_str().as_encoded_bytes()).unwrap();
+        // SAFETY: a valid NUL-terminated path; mkfifo only makes the node.
+        assert_eq!(unsafe { libc::mkfifo(path.as_ptr(), 0o600) }, 0);
+        let disk = Disk::new(root);
+        let within = "submissions/a";
+        let look = |name: &str| disk.stat_and_read(&format!("{within}/{name}"), within, 5);
+        // The first look sees the folders; the rest take the one look.
+        for _ in 0..2 {
+            assert_eq!(look("one.md"), Looked::Read(Ok(b"one".to_vec())));
+            assert_eq!(look("out.md"), Looked::Escapes);
+            assert_eq!(look("same.md"), Looked::Read(Ok(b"one".to_vec())));
+            assert_eq!(look("big.md"), Looked::TooLarge { size: 10 });
+            assert!(matches!(look("none.md"), Looked::Read(Err(_))));
+        }
+        assert!(disk.known_folder("submissions/a"));
+        let (done, waited) = std::sync::mpsc::channel();
+        let disk = std::sync::Arc::new(disk);
+        let other = disk.clone();
+        std::thread::spawn(move || {
+            let read = other.stat_and_read("submissions/a/pipe.md", "submissions/a", 5);
+            done.send(read).unwrap()
+        });
+        let read = waited
+            .recv_timeout(std::time::Duration::from_secs(10))
+            .expect("reading a pipe waited for a writer");
+        assert_eq!(read, Looked::Read(Err("not a regular file".to_string())));
     }
 
     #[test]

@@ -14,7 +14,7 @@ pub mod units;
 use crate::body::Want;
 use crate::campaign::Campaign;
 use crate::diagnostic::Diagnostic;
-use crate::files::{Files, Stat};
+use crate::files::{Files, Looked, Stat};
 use crate::model::Entry;
 use crate::paths;
 use crate::problem::Problem;
@@ -66,18 +66,18 @@ pub(crate) fn read_text(
     within: &str,
     sink: &mut Sink,
 ) -> Option<String> {
-    match files.stat(rel, within) {
-        Stat::Escapes => {
+    let read = match files.stat_and_read(rel, within, MAX_ENTRY_BYTES) {
+        Looked::Escapes => {
             sink.at(Pos::START, Problem::PathEscape { path: rel.into() });
             return None;
         }
-        Stat::File { size } if size > MAX_ENTRY_BYTES => {
+        Looked::TooLarge { size } => {
             sink.at(Pos::START, too_large(size));
             return None;
         }
-        _ => {}
-    }
-    let bytes = match files.read_up_to(rel, MAX_ENTRY_BYTES) {
+        Looked::Read(read) => read,
+    };
+    let bytes = match read {
         // It grew past the limit since it was looked at: said with its size now (what was read
         // stops past the limit).
         Ok(b) if b.len() as u64 > MAX_ENTRY_BYTES => {
