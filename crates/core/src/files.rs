@@ -381,13 +381,17 @@ mod tests {
     /// A file swapped for a pipe after it was looked at is not read: reading would wait for
     /// a writer that never comes.
     #[cfg(unix)]
+    /// A named pipe at `at`: opening it to read would wait for a writer.
+    fn fifo(at: &Path) {
+        let path = std::ffi::CString::new(at.as_os_str().as_encoded_bytes()).unwrap();
+        // SAFETY: a valid NUL-terminated path; mkfifo only makes the node.
+        assert_eq!(unsafe { libc::mkfifo(path.as_ptr(), 0o600) }, 0);
+    }
+
     #[test]
     fn on_disk_a_pipe_is_refused_without_waiting() {
         let dir = tempfile::tempdir().unwrap();
-        let pipe = dir.path().join("x.md");
-        let path = std::ffi::CString::new(pipe.as_os_str().as_encoded_bytes()).unwrap();
-        // SAFETY: a valid NUL-terminated path; mkfifo only makes the node.
-        assert_eq!(unsafe { libc::mkfifo(path.as_ptr(), 0o600) }, 0);
+        fifo(&dir.path().join("x.md"));
         let disk = Disk::new(dir.path());
         let (done, waited) = std::sync::mpsc::channel();
         std::thread::spawn(move || done.send(disk.read_up_to("x.md", 10)).unwrap());
@@ -412,10 +416,7 @@ mod tests {
         let link = |target: &str, at: &str| std::os::unix::fs::symlink(target, root.join(at));
         link("../../outside/secret.md", "submissions/a/out.md").unwrap();
         link("one.md", "submissions/a/same.md").unwrap();
-        let pipe = root.join("submissions/a/pipe.md");
-        let path = std::ffi::CString::new(pipe.as_os_str().as_encoded_bytes()).unwrap();
-        // SAFETY: a valid NUL-terminated path; mkfifo only makes the node.
-        assert_eq!(unsafe { libc::mkfifo(path.as_ptr(), 0o600) }, 0);
+        fifo(&root.join("submissions/a/pipe.md"));
         let disk = Disk::new(root);
         let within = "submissions/a";
         let look = |name: &str| disk.stat_and_read(&format!("{within}/{name}"), within, 5);

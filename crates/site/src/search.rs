@@ -690,9 +690,11 @@ impl Posting {
         out.extend_from_slice(gram);
         let start = out.len();
         self.record_body(out);
-        let mut size = Vec::with_capacity(4);
-        varint(&mut size, (out.len() - start) as u32);
-        out.splice(start..start, size);
+        // The size goes before the body, once the body is written: written after it, then
+        // turned to the front (no buffer of its own: a build writes one record per gram).
+        let size = (out.len() - start) as u32;
+        varint(out, size);
+        out[start..].rotate_right(varint_len(size));
     }
 
     /// A record after its gram and size.
