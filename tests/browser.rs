@@ -305,6 +305,9 @@ fn search_finds_every_entry_holding_the_query_and_no_other() {
         ("234", &[]),
         // One digit: every word it begins (7 and 70; a word is filed under two characters).
         ("7", &["填充项目7", "填充项目70"]),
+        // Pairs each in one entry (their lists are read entry by entry; a common one's, as
+        // 回访's beside 表格's below, as a bitset over all entries).
+        ("程师参", &["分开的字"]),
         // Several terms: all of them, set apart by a space or as the items of a list.
         ("回访 表格", &["表格里的词"]),
         ("回访、表格", &["表格里的词"]),

@@ -164,8 +164,8 @@
   var SEARCH_PER_PAGE = 12;
   var meta = null, shardCache = {}, fragCache = {};
 
-  function isHan(c) {
-    var n = c.codePointAt(0);
+  function isHan(c) { return hanCode(c.codePointAt(0)); }
+  function hanCode(n) {
     return (n >= 0x3400 && n <= 0x4DBF) || (n >= 0x4E00 && n <= 0x9FFF) ||
       (n >= 0xF900 && n <= 0xFAFF) || (n >= 0x20000 && n <= 0x2FA1F);
   }
@@ -181,6 +181,8 @@
     var out = "", pending = false, onlySpace = true, last = "";
     for (var c of text) {
       var n = c.codePointAt(0);
+      // Han text after Han text, most of a Chinese body: kept as it is.
+      if (!pending && hanCode(n)) { out += c; last = c; continue; }
       if (n >= 0xFF01 && n <= 0xFF5E) c = String.fromCodePoint(n - 0xFEE0);
       if (isHan(c) || isWord(c)) {
         if (pending) {
@@ -340,24 +342,163 @@
     return out;
   }
 
-  // The postings of a lookup, entries ascending: {docs, bits} (a prefix: the union of its
-  // words'). Kept for the next query that asks.
-  var NONE = { docs: new Uint32Array(0), bits: new Uint8Array(0) };
+  // A bitset over `n` things, 32 to a word.
+  function bitset(n) { return new Int32Array((n + 31) >>> 5); }
+
+  // Set the bits [from, from + len) of `set`.
+  function setRange(set, from, len) {
+    for (var end = from + len; from < end;) {
+      var b = from & 31, take = Math.min(32 - b, end - from);
+      set[from >>> 5] |= (take === 32 ? -1 : (1 << take) - 1) << b;
+      from += take;
+    }
+  }
+
+  // OR the bits [from, from + len) of `src` into `dst` from `to`.
+  function copyBits(src, from, dst, to, len) {
+    while (len > 0) {
+      var take = Math.min(32 - (to & 31), len), w = from >>> 5, b = from & 31;
+      var v = src[w] >>> b;
+      if (b && take > 32 - b) v |= src[w + 1] << (32 - b);
+      if (take < 32) v &= (1 << take) - 1;
+      dst[to >>> 5] |= v << (to & 31);
+      from += take; to += take; len -= take;
+    }
+  }
+
+  // Ones among the bits of `x`.
+  function ones(x) {
+    x -= (x >>> 1) & 0x55555555;
+    x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+    return Math.imul((x + (x >>> 4)) & 0x0F0F0F0F, 0x01010101) >>> 24;
+  }
+
+  // One gram's record from `at`, as bitsets over all `n` entries: {m: its entries, f: the
+  // entries it is in the title, summary, and unit or category of} (where it is in the body is
+  // what ranks last: not needed). A common gram is in nearly every entry: its entries are a few
+  // runs, its fields a few lists or bitsets, and these are read a word of 32 entries at a time,
+  // never entry by entry.
+  function recordSets(bytes, at, n) {
+    function varint() { var r = varintAt(bytes, at); at = r[1]; return r[0]; }
+    var count = varint(), flags = bytes[at++], r, len, k, f;
+    // The entries as runs: the first entry, its place in the record, how many.
+    var runs = flags & 1 ? varint() : count;
+    r = 0;
+    var starts = new Uint32Array(runs), lens = new Uint32Array(runs);
+    if (flags & 1) {
+      for (var end = 0; r < runs; r++) {
+        starts[r] = end + varint();
+        lens[r] = varint() + 1;
+        end = starts[r] + lens[r];
+      }
+    } else {
+      for (var last = 0; r < runs; r++) { last += varint(); starts[r] = last; lens[r] = 1; }
+    }
+    // The fields by place in the record, then by entry; the same when the entries are one run
+    // from the first (a gram in every entry).
+    var same = runs === 1 && starts[0] === 0, size0 = same ? n : count;
+    var own = [bitset(size0), bitset(size0), bitset(size0)];
+    var view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    if (flags & 4) {
+      for (f = 0; f < 3; f++) {
+        var mode = bytes[at++];
+        if (mode === 1 || mode === 3) setRange(own[f], 0, count);
+        if (mode === 2 || mode === 3) {
+          for (var listed = varint(), c = 0, x = 0; x < listed; x++) {
+            c += varint();
+            if (mode === 2) own[f][c >>> 5] |= 1 << (c & 31); else own[f][c >>> 5] &= ~(1 << (c & 31));
+          }
+        } else if (mode === 4) {
+          // A bit per entry: the record's bytes are the bitset's, four to a word.
+          var size = (count + 7) >> 3, whole = size >> 2, y;
+          for (y = 0; y < whole; y++) own[f][y] = view.getInt32(at + 4 * y, true);
+          for (y *= 4; y < size; y++) own[f][y >>> 2] |= bytes[at + y] << ((y & 3) * 8);
+          at += size;
+        }
+      }
+    } else if (flags & 2) {
+      for (k = 0, r = varint(); r > 0; r--) {
+        len = varint() + 1;
+        var v = bytes[at++];
+        for (f = 0; f < 3; f++) if (v >> f & 1) setRange(own[f], k, len);
+        k += len;
+      }
+    } else {
+      for (k = 0; k < count; k++) {
+        var nibble = bytes[at + (k >> 1)] >> (k & 1 ? 4 : 0);
+        for (f = 0; f < 3; f++) if (nibble >> f & 1) own[f][k >>> 5] |= 1 << (k & 31);
+      }
+    }
+    var m = bitset(n);
+    if (same) {
+      setRange(m, 0, count);
+      return { m: m, f: own };
+    }
+    var fields = [bitset(n), bitset(n), bitset(n)];
+    for (k = 0, r = 0; r < runs; r++) {
+      var doc = starts[r];
+      if (lens[r] === 1) {
+        // An entry alone (a list written as gaps is all of them): its bits one by one.
+        m[doc >>> 5] |= 1 << (doc & 31);
+        for (f = 0; f < 3; f++) if (own[f][k >>> 5] >>> (k & 31) & 1) fields[f][doc >>> 5] |= 1 << (doc & 31);
+        k++;
+        continue;
+      }
+      setRange(m, doc, lens[r]);
+      for (f = 0; f < 3; f++) copyBits(own[f], k, fields[f], doc, lens[r]);
+      k += lens[r];
+    }
+    return { m: m, f: fields };
+  }
+
+  // The postings of a lookup: its records in their shard, with how many entries they list (a
+  // prefix: the records of the words it begins). Read as arrays of entries and fields, or as
+  // bitsets when the gram is common (see `searchRender`); kept for the next query that asks.
   var postingsCache = {};
   function postings(l) {
     var key = l.gram || l.prefix;
     if (postingsCache[key]) return postingsCache[key];
     return (postingsCache[key] = loadShard(shardOf(key)).then(function (bytes) {
-      var words = recordsOf(bytes, encoder.encode(key), !l.gram).map(function (at) { return record(bytes, at); });
-      if (words.length < 2) return words[0] || NONE;
-      var union = new Map();
-      words.forEach(function (p) {
-        for (var k = 0; k < p.docs.length; k++) union.set(p.docs[k], (union.get(p.docs[k]) || 0) | p.bits[k]);
-      });
-      var docs = Uint32Array.from(union.keys()).sort(), bits = new Uint8Array(docs.length);
-      for (var i = 0; i < docs.length; i++) bits[i] = union.get(docs[i]);
-      return { docs: docs, bits: bits };
+      var recs = recordsOf(bytes, encoder.encode(key), !l.gram);
+      var list = { bytes: bytes, recs: recs, count: recs.reduce(function (c, at) { return c + varintAt(bytes, at)[0]; }, 0) };
+      // Read now, while the other lookups' shards are on their way.
+      if (dense(list)) setsOf(list); else arraysOf(list);
+      return list;
     }));
+  }
+
+  // Whether a list is read as bitsets: when it holds one entry in 32 or more, a word of its
+  // bitset costs no more than one of its entries.
+  function dense(list) { return list.count * 32 >= meta.entries; }
+
+  // A list's entries ascending and their fields: {docs, bits}.
+  var NONE = { docs: new Uint32Array(0), bits: new Uint8Array(0) };
+  function arraysOf(list) {
+    if (list.arrays) return list.arrays;
+    var words = list.recs.map(function (at) { return record(list.bytes, at); });
+    if (words.length < 2) return (list.arrays = words[0] || NONE);
+    var union = new Map();
+    words.forEach(function (p) {
+      for (var k = 0; k < p.docs.length; k++) union.set(p.docs[k], (union.get(p.docs[k]) || 0) | p.bits[k]);
+    });
+    var docs = Uint32Array.from(union.keys()).sort(), bits = new Uint8Array(docs.length);
+    for (var i = 0; i < docs.length; i++) bits[i] = union.get(docs[i]);
+    return (list.arrays = { docs: docs, bits: bits });
+  }
+
+  // A list as bitsets (`recordSets`; a prefix's words joined).
+  function setsOf(list) {
+    if (list.sets) return list.sets;
+    if (list.recs.length === 1) return (list.sets = recordSets(list.bytes, list.recs[0], meta.entries));
+    var n = meta.entries, out = { m: bitset(n), f: [bitset(n), bitset(n), bitset(n)] };
+    list.recs.forEach(function (at) {
+      var s = recordSets(list.bytes, at, n);
+      for (var w = 0; w < out.m.length; w++) {
+        out.m[w] |= s.m[w];
+        for (var f = 0; f < 3; f++) out.f[f][w] |= s.f[f][w];
+      }
+    });
+    return (list.sets = out);
   }
 
   // An entry's fragment: its fields apart by U+0000, in UTF-16LE after a byte-order mark or
@@ -477,46 +618,106 @@
       return Promise.all(all.map(postings));
     }).then(function (lists) {
       if (run !== searchRun) return;
-      // Candidates: in every list (walked together, as all are in entry order); ranked by
-      // where each term stands (title, summary, unit and category, body), then in showcase
-      // order — each rank a bucket, filled in entry order, so nothing needs sorting.
-      // Plain arrays and loops: at 100,000 entries this runs for every candidate. Each rank
-      // is counted, and keeps no more candidates than the results can look at (`reach`).
-      // A term looked up as one gram (one or two Han characters, or one word) is found exactly
-      // by its postings; only a longer one can be there in pieces, apart.
+      // Candidates: in every list; ranked by where each term stands (title, summary, unit and
+      // category, body), then in showcase order — each rank a bucket, filled in entry order,
+      // so nothing needs sorting. Each rank is counted, and keeps no more candidates than the
+      // results can look at (`reach`). A term looked up as one gram (one or two Han characters,
+      // or one word) is found exactly by its postings; only a longer one can be there in
+      // pieces, apart.
       var exact = looks.every(function (l) { return l.length === 1; });
-      var reach = checkable(p, exact);
-      var buckets = [], counts = [], at = lists.map(function () { return 0; });
-      var docsOf = lists.map(function (l) { return l.docs; }), bitsOf = lists.map(function (l) { return l.bits; });
-      var sizes = looks.map(function (l) { return l.length; }), termCount = sizes.length, count = lists.length;
-      // The shortest list leads; the others are searched forward for its entries.
+      var ranked = { buckets: [], counts: [], reach: checkable(p, exact), sizes: looks.map(function (l) { return l.length; }) };
+      // The shortest list leads. When even it is common, all are bitsets, intersected and
+      // ranked 32 entries at a time; else its entries are looked for in the others.
       var lead = 0;
-      for (var j = 1; j < count; j++) if (docsOf[j].length < docsOf[lead].length) lead = j;
-      var first = count ? docsOf[lead] : NONE.docs;
-      outer: for (var i = 0; i < first.length; i++) {
-        var doc = first[i];
-        for (j = 0; j < count; j++) {
-          if (j === lead) continue;
-          var d = docsOf[j], k = seek(d, at[j], doc);
-          at[j] = k;
-          if (k === d.length) break outer;
-          if (d[k] !== doc) continue outer;
-        }
-        at[lead] = i;
-        var rank = 0, n = 0;
-        for (var ti = 0; ti < termCount; ti++) {
-          var common = 15;
-          for (var m = n + sizes[ti]; n < m; n++) common &= bitsOf[n][at[n]];
-          rank += common & 1 ? 0 : common & 2 ? 1 : common & 4 ? 2 : 3;
-        }
-        var bucket = buckets[rank] || (buckets[rank] = []);
-        counts[rank] = (counts[rank] || 0) + 1;
-        if (bucket.length < reach) bucket.push(doc);
-      }
-      var found = [].concat.apply([], buckets.filter(Boolean)).slice(0, reach);
-      var total = counts.reduce(function (a, b) { return a + (b || 0); }, 0);
+      for (var j = 1; j < lists.length; j++) if (lists[j].count < lists[lead].count) lead = j;
+      if (lists.length && dense(lists[lead])) rankSets(lists.map(setsOf), ranked);
+      else if (lists.length) rankFrom(lists, lead, ranked);
+      var found = [].concat.apply([], ranked.buckets.filter(Boolean)).slice(0, ranked.reach);
+      var total = ranked.counts.reduce(function (a, b) { return a + (b || 0); }, 0);
       showResults(run, p, terms, found, total, exact);
     });
+  }
+
+  // A candidate of rank `rank`: counted, and kept if its bucket has room.
+  function keep(ranked, rank, doc) {
+    var bucket = ranked.buckets[rank] || (ranked.buckets[rank] = []);
+    ranked.counts[rank] = (ranked.counts[rank] || 0) + 1;
+    if (bucket.length < ranked.reach) bucket.push(doc);
+  }
+
+  // The rank of a term from the fields all of its lists have in common: title 0, summary 1,
+  // unit and category 2, body 3.
+  function rankOf(common) { return common & 1 ? 0 : common & 2 ? 1 : common & 4 ? 2 : 3; }
+
+  // The lead's entries looked for in the other lists: in a common one by its bit, in the rest
+  // searched forward (all are in entry order). Plain arrays and loops: at 100,000 entries this
+  // may run for tens of thousands of candidates.
+  function rankFrom(lists, lead, ranked) {
+    var count = lists.length, sizes = ranked.sizes, termCount = sizes.length;
+    var sets = lists.map(function (l, j) { return j !== lead && dense(l) ? setsOf(l) : null; });
+    var arrays = lists.map(function (l, j) { return sets[j] ? null : arraysOf(l); });
+    var at = lists.map(function () { return 0; });
+    var first = arrays[lead].docs;
+    outer: for (var i = 0; i < first.length; i++) {
+      var doc = first[i], w = doc >>> 5, bit = 1 << (doc & 31);
+      for (var j = 0; j < count; j++) {
+        if (j === lead) continue;
+        if (sets[j]) {
+          if (!(sets[j].m[w] & bit)) continue outer;
+          continue;
+        }
+        var d = arrays[j].docs, k = seek(d, at[j], doc);
+        at[j] = k;
+        if (k === d.length) break outer;
+        if (d[k] !== doc) continue outer;
+      }
+      at[lead] = i;
+      var rank = 0, n = 0;
+      for (var ti = 0; ti < termCount; ti++) {
+        var common = 15;
+        for (var m = n + sizes[ti]; n < m; n++) {
+          var s = sets[n];
+          common &= s ? (s.f[0][w] & bit ? 1 : 0) | (s.f[1][w] & bit ? 2 : 0) | (s.f[2][w] & bit ? 4 : 0) : arrays[n].bits[at[n]];
+        }
+        rank += rankOf(common);
+      }
+      keep(ranked, rank, doc);
+    }
+  }
+
+  // Every list a bitset: a word of 32 entries at a time, the candidates are the AND of the
+  // lists, and each term splits them by rank (in its lists' titles, else summaries, else unit
+  // or category, else only bodies); the ranks of the terms add up, a mask for each sum.
+  function rankSets(sets, ranked) {
+    var sizes = ranked.sizes, termCount = sizes.length, words = sets[0].m.length;
+    var most = 3 * termCount;
+    var sums = new Int32Array(most + 1), next = new Int32Array(most + 1), by = new Int32Array(4);
+    for (var w = 0; w < words; w++) {
+      var cand = -1, j;
+      for (j = 0; j < sets.length && cand; j++) cand &= sets[j].m[w];
+      if (!cand) continue;
+      sums.fill(0);
+      sums[0] = cand;
+      for (var ti = 0, n = 0, top = 0; ti < termCount; ti++) {
+        var t = -1, s = -1, u = -1;
+        for (var m = n + sizes[ti]; n < m; n++) { t &= sets[n].f[0][w]; s &= sets[n].f[1][w]; u &= sets[n].f[2][w]; }
+        by[0] = t; by[1] = s & ~t; by[2] = u & ~s & ~t; by[3] = ~(t | s | u);
+        next.fill(0);
+        for (var a = 0; a <= top; a++) if (sums[a]) for (var b = 0; b < 4; b++) next[a + b] |= sums[a] & by[b];
+        top += 3;
+        var swap = sums; sums = next; next = swap;
+      }
+      for (var rank = 0; rank <= most; rank++) {
+        var x = sums[rank];
+        if (!x) continue;
+        var bucket = ranked.buckets[rank] || (ranked.buckets[rank] = []);
+        ranked.counts[rank] = (ranked.counts[rank] || 0) + ones(x);
+        while (x && bucket.length < ranked.reach) {
+          bucket.push(w * 32 + 31 - Math.clz32(x & -x));
+          x &= x - 1;
+        }
+      }
+    }
   }
 
   // The first place from `k` on where the ascending `d` holds `doc` or more (its length if
