@@ -473,6 +473,54 @@ fn typing_a_query_searches_keeps_it_in_the_url_and_a_reload_restores_it() {
     assert_eq!(titles(), found);
 }
 
+/// A search whose index cannot be fetched (the phone went offline, the site is being
+/// replaced) says so, shows no list that could pass for its answer, and finds once the files
+/// are back and the reader tries again.
+#[test]
+#[cfg_attr(
+    not(chromedriver),
+    ignore = "needs Chromium and its WebDriver: sudo apt-get install chromium chromium-driver"
+)]
+fn a_search_that_cannot_fetch_its_index_says_so_and_tries_again() {
+    let copy = tempfile::tempdir().unwrap();
+    let site = copy.path().join("public");
+    common::copy_tree(&search_site().0.path().join("public"), &site);
+    let search = site.join("search");
+    let away = |part: &str| {
+        std::fs::rename(search.join(part), search.join(format!("{part}-away"))).unwrap()
+    };
+    let back = |part: &str| {
+        std::fs::rename(search.join(format!("{part}-away")), search.join(part)).unwrap()
+    };
+    let base = common::serve::serve(site.clone());
+    let browser = common::webdriver::Browser::start();
+    let failed = "//p[@id='results'][starts-with(., '搜索未能完成：网络中断，或网站正在更新。')]/button[.='重试']";
+    // The shards are gone: what the server answers (its 404 page) is not read as one.
+    away("g");
+    browser.go(&format!("{base}entries/?q=%E5%9B%9E%E8%AE%BF"));
+    browser.wait_for(failed);
+    assert!(card_titles(&browser.source()).is_empty());
+    // The shards are back, the entries' fragments gone: the second try fails further on (a
+    // 404 page read as a fragment would show a card).
+    back("g");
+    away("e");
+    browser.click(&browser.wait_for(failed));
+    browser.wait_for(failed);
+    assert!(card_titles(&browser.source()).is_empty());
+    // All back: the third try finds (neither failure was kept).
+    back("e");
+    browser.click(&browser.wait_for(failed));
+    browser.wait_for("//p[@id='results'][.='3 个项目符合条件']");
+    assert_eq!(
+        sorted(card_titles(&browser.source())),
+        sorted(vec![
+            "回访制度".into(),
+            "表格里的词".into(),
+            "正文里的尖括号".into()
+        ])
+    );
+}
+
 /// Poll `script` (a JavaScript expression) until it is true, for at most five seconds.
 fn until(browser: &common::webdriver::Browser, script: &str) -> bool {
     let end = Instant::now() + Duration::from_secs(5);

@@ -83,6 +83,12 @@ const LABELS: &[(&str, &str, &str)] = &[
     ),
     ("search_more", "继续查找", "Look further"),
     (
+        "search_failed",
+        "搜索未能完成：网络中断，或网站正在更新。",
+        "The search could not finish: the connection dropped, or the site is being updated.",
+    ),
+    ("retry", "重试", "Try again"),
+    (
         "search_needs_script",
         "搜索和筛选需要浏览器启用 JavaScript；下面按顺序列出全部项目。",
         "Search and filters need JavaScript in the browser; every entry is listed below, in order.",

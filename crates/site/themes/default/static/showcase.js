@@ -60,7 +60,7 @@
     if (index) fillUnits();
     // A unit from the address is an option only once the index has come: the list waits for
     // it, or the next change would drop the unit from the address.
-    else if (p.unit) load().then(function () { fill(params()); });
+    else if (p.unit) load().then(function () { fill(params()); }, function () {});
     FIELDS.forEach(function (k) { form.elements[k].value = p[k]; });
     if (form.elements.unit.value !== p.unit) form.elements.unit.value = "";
     limitUnits(p.type);
@@ -242,8 +242,27 @@
     return h % meta.shards;
   }
 
+  // A file the search reads. A request that fails (a phone gone offline, a site being
+  // replaced) is an error, not an answer: a 404 page read as the index would find nonsense.
+  function fetched(path) {
+    return fetch(base + path).then(function (r) {
+      if (!r.ok) throw new Error(r.status + " " + path);
+      return r;
+    });
+  }
+
+  // `make()` kept under `key` for whoever asks next; forgotten if it fails, so that trying
+  // again asks again.
+  function kept(cache, key, make) {
+    if (!cache[key]) cache[key] = make().catch(function (e) { delete cache[key]; throw e; });
+    return cache[key];
+  }
+
   function loadMeta() {
-    if (!meta) meta = fetch(base + "search/meta.json").then(function (r) { return r.json(); }).then(function (m) { meta = m; return m; });
+    if (!meta) {
+      meta = fetched("search/meta.json").then(function (r) { return r.json(); })
+        .then(function (m) { meta = m; return m; }, function (e) { meta = null; throw e; });
+    }
     return Promise.resolve(meta);
   }
 
@@ -318,12 +337,11 @@
   // A shard: gram → its postings, decoded when first asked for (a shard holds many grams, and
   // a query wants one or two of them).
   function loadShard(i) {
-    if (!shardCache[i]) {
-      shardCache[i] = fetch(base + "search/g/" + i + ".bin").then(function (r) { return r.arrayBuffer(); }).then(function (buf) {
+    return kept(shardCache, i, function () {
+      return fetched("search/g/" + i + ".bin").then(function (r) { return r.arrayBuffer(); }).then(function (buf) {
         return new Uint8Array(buf);
       });
-    }
-    return shardCache[i];
+    });
   }
 
   // The records of a shard whose gram is `want` (UTF-8), or begins with it (`prefix`): where
@@ -457,14 +475,15 @@
   var postingsCache = {};
   function postings(l) {
     var key = l.gram || l.prefix;
-    if (postingsCache[key]) return postingsCache[key];
-    return (postingsCache[key] = loadShard(shardOf(key)).then(function (bytes) {
-      var recs = recordsOf(bytes, encoder.encode(key), !l.gram);
-      var list = { bytes: bytes, recs: recs, count: recs.reduce(function (c, at) { return c + varintAt(bytes, at)[0]; }, 0) };
-      // Read now, while the other lookups' shards are on their way.
-      if (dense(list)) setsOf(list); else arraysOf(list);
-      return list;
-    }));
+    return kept(postingsCache, key, function () {
+      return loadShard(shardOf(key)).then(function (bytes) {
+        var recs = recordsOf(bytes, encoder.encode(key), !l.gram);
+        var list = { bytes: bytes, recs: recs, count: recs.reduce(function (c, at) { return c + varintAt(bytes, at)[0]; }, 0) };
+        // Read now, while the other lookups' shards are on their way.
+        if (dense(list)) setsOf(list); else arraysOf(list);
+        return list;
+      });
+    });
   }
 
   // Whether a list is read as bitsets: when it holds one entry in 32 or more, a word of its
@@ -504,13 +523,14 @@
   // An entry's fragment: its fields apart by U+0000, in UTF-16LE after a byte-order mark or
   // in UTF-8 (search.rs writes the shorter).
   function fragment(doc) {
-    if (!fragCache[doc]) fragCache[doc] = fetch(base + "search/e/" + doc + ".txt").then(function (r) { return r.arrayBuffer(); }).then(function (buf) {
-      var b = new Uint8Array(buf);
-      var wide = b.length >= 2 && b[0] === 0xFF && b[1] === 0xFE;
-      var x = (wide ? new TextDecoder("utf-16le").decode(b.subarray(2)) : new TextDecoder().decode(b)).split("\u0000");
-      return { p: x[0], t: x[1], s: x[2], u: x[3], c: [x[4], x[5]], i: x[6], v: x[7] ? [x[7], +x[8], +x[9]] : null, m: x[10], b: x[11] };
+    return kept(fragCache, doc, function () {
+      return fetched("search/e/" + doc + ".txt").then(function (r) { return r.arrayBuffer(); }).then(function (buf) {
+        var b = new Uint8Array(buf);
+        var wide = b.length >= 2 && b[0] === 0xFF && b[1] === 0xFE;
+        var x = (wide ? new TextDecoder("utf-16le").decode(b.subarray(2)) : new TextDecoder().decode(b)).split("\u0000");
+        return { p: x[0], t: x[1], s: x[2], u: x[3], c: [x[4], x[5]], i: x[6], v: x[7] ? [x[7], +x[8], +x[9]] : null, m: x[10], b: x[11] };
+      });
     });
-    return fragCache[doc];
   }
 
   // Whether the fragment holds every term as it was typed (not only its pieces, apart); a term
@@ -634,8 +654,24 @@
       else if (lists.length) rankFrom(lists, lead, ranked);
       var found = [].concat.apply([], ranked.buckets.filter(Boolean)).slice(0, ranked.reach);
       var total = ranked.counts.reduce(function (a, b) { return a + (b || 0); }, 0);
-      showResults(run, p, terms, found, total, exact);
+      return showResults(run, p, terms, found, total, exact);
+    }).catch(function () {
+      if (run === searchRun) failed();
     });
+  }
+
+  // The search could not finish (see `fetched`): said, with a button to try again (what did
+  // arrive is kept), and no list beside it that could pass for its answer.
+  function failed() {
+    cards.textContent = "";
+    results.textContent = form.dataset.failed + " ";
+    var button = el("button", "button", form.dataset.retry);
+    button.type = "button";
+    button.addEventListener("click", render);
+    results.appendChild(button);
+    if (staticPager) staticPager.hidden = true;
+    var nav = document.getElementById("filtered-pages");
+    if (nav) nav.textContent = "";
   }
 
   // A candidate of rank `rank`: counted, and kept if its bucket has room.
@@ -760,7 +796,7 @@
         return fill();
       });
     }
-    fill().then(function () {
+    return fill().then(function () {
       if (run !== searchRun) return;
       // Exact when every candidate was checked (or needs no check); else the share of matches
       // among those checked, told as an estimate, never less than what was found.
@@ -802,7 +838,7 @@
       searchRender(p);
       return;
     }
-    if (!index) { load().then(render); return; }
+    if (!index) { load().then(render, failed); return; }
     var found = index.entries.filter(function (e) { return matches(e, p); });
     var page = Math.min(p.page, Math.max(1, Math.ceil(found.length / PER_PAGE)));
     cards.textContent = "";
@@ -815,7 +851,10 @@
   var loading = null;
   function load() {
     if (!loading) {
-      loading = fetch(form.dataset.index).then(function (r) { return r.json(); }).then(function (j) { index = j; });
+      loading = fetch(form.dataset.index).then(function (r) {
+        if (!r.ok) throw new Error(r.status + " " + form.dataset.index);
+        return r.json();
+      }).then(function (j) { index = j; }, function (e) { loading = null; throw e; });
     }
     return loading;
   }
@@ -842,7 +881,7 @@
   // Without a filter in the URL the index is fetched only when someone reaches for the units.
   ["focus", "pointerdown"].forEach(function (type) {
     form.elements.unit.addEventListener(type, function () {
-      load().then(function () { var v = form.elements.unit.value; fillUnits(); form.elements.unit.value = v; limitUnits(form.elements.type.value); });
+      load().then(function () { var v = form.elements.unit.value; fillUnits(); form.elements.unit.value = v; limitUnits(form.elements.type.value); }, function () {});
     }, { once: true });
   });
 
@@ -875,7 +914,8 @@
   form.addEventListener("reset", function () { setTimeout(update, 0); });
   window.addEventListener("popstate", function () { typing = false; more = 0; render(); });
   // The index's size is known before the first query is typed (one small file).
-  form.elements.q.addEventListener("focus", loadMeta, { once: true });
-  window.addEventListener("load", function () { loadMeta(); });
+  function prefetch() { loadMeta().catch(function () {}); }
+  form.elements.q.addEventListener("focus", prefetch, { once: true });
+  window.addEventListener("load", prefetch);
   render();
 })();
