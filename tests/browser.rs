@@ -235,11 +235,14 @@ fn search_site() -> &'static (tempfile::TempDir, String) {
         for old in ["good-entry.md", "second-entry.md"] {
             std::fs::remove_file(d.join("submissions/alpha").join(old)).unwrap();
         }
-        let entry = |slug: &str, title: &str, background: &str, extra: &str| {
+        let entry_with = |slug: &str, title: &str, summary: &str, background: &str, extra: &str| {
             let text = format!(
-                "---\ntitle: {title}\ncategory: \"1\"\ncontact: 张三\nphone: 0312-1234567\nsummary: 一句话简介。\n{extra}---\n\n## 背景\n\n{background}\n\n## 主要内容\n\n内容。\n\n### 创新性\n\n要点。\n\n## 实施情况\n\n实施。\n\n## 取得的效果\n\n效果。\n"
+                "---\ntitle: {title}\ncategory: \"1\"\ncontact: 张三\nphone: 0312-1234567\nsummary: {summary}\n{extra}---\n\n## 背景\n\n{background}\n\n## 主要内容\n\n内容。\n\n### 创新性\n\n要点。\n\n## 实施情况\n\n实施。\n\n## 取得的效果\n\n效果。\n"
             );
             std::fs::write(d.join("submissions/alpha").join(format!("{slug}.md")), text).unwrap();
+        };
+        let entry = |slug: &str, title: &str, background: &str, extra: &str| {
+            entry_with(slug, title, "一句话简介。", background, extra)
         };
         entry("shi-zong", "保定市总工会的服务", "说明。", "");
         entry("huan-hang", "跨行的词", "推动基层工\n会建设。", "");
@@ -255,11 +258,18 @@ fn search_site() -> &'static (tempfile::TempDir, String) {
         entry("hui-fang", "回访制度", "每月开展。", "");
         entry("cao-gao", "还没提交", "草稿里的秘密词。", "draft: true\n");
         entry("bu-an-quan", "正文里的尖括号", "原文写着 `<script>alert(1)</script>` 回访记录。", "");
-        // Seventy entries holding the pieces of 女职工之家, apart, and 职工活动 whole.
+        // Seventy entries holding the pieces of 女职工之家, apart, and 职工活动 whole; 温暖 in
+        // every body, in every third summary and in three titles (so that its fields are
+        // written as a list of entries and as a bit per entry).
         for n in 1..=70 {
-            entry(
+            entry_with(
                 &format!("tian-chong-{n}"),
-                &format!("填充项目{n}"),
+                &if n % 10 == 0 && n <= 30 {
+                    format!("温暖填充项目{n}")
+                } else {
+                    format!("填充项目{n}")
+                },
+                if n % 3 == 0 { "温暖的一句话简介。" } else { "一句话简介。" },
                 "开展女职工活动，工之余，之家温暖。",
                 "",
             );
@@ -347,6 +357,41 @@ fn search_finds_every_entry_holding_the_query_and_no_other() {
     assert_eq!(pages.iter().map(Vec::len).collect::<Vec<_>>(), [12, 12, 10]);
     let all: std::collections::BTreeSet<&String> = pages.iter().flatten().collect();
     assert_eq!(all.len(), 34, "no card shows on two pages: {pages:?}");
+    // 温暖, in seventy bodies, ranks the three titles holding it first, then the 22 other
+    // summaries holding it, then the bodies alone.
+    let ranked: Vec<String> = [1, 2, 3]
+        .iter()
+        .filter_map(|n| {
+            load_from(
+                &search_site().1,
+                &format!("entries/?q=%E6%B8%A9%E6%9A%96&page={n}"),
+            )
+        })
+        .flat_map(|page| card_titles(&page.dom))
+        .collect();
+    if ranked.is_empty() {
+        return;
+    }
+    let number = |title: &str| -> u32 {
+        title
+            .trim_start_matches(|c: char| !c.is_ascii_digit())
+            .parse()
+            .unwrap()
+    };
+    let rank = |title: &str| {
+        if title.starts_with("温暖") {
+            0
+        } else if number(title) % 3 == 0 {
+            1
+        } else {
+            2
+        }
+    };
+    assert_eq!(ranked.len(), 36, "{ranked:?}");
+    let ranks: Vec<u32> = ranked.iter().map(|t| rank(t)).collect();
+    assert_eq!(ranks.iter().filter(|&&r| r == 0).count(), 3, "{ranked:?}");
+    assert_eq!(ranks.iter().filter(|&&r| r == 1).count(), 22, "{ranked:?}");
+    assert!(ranks.windows(2).all(|w| w[0] <= w[1]), "{ranked:?}");
 }
 
 #[test]
@@ -937,6 +982,13 @@ fn on_a_phone_no_page_runs_off_the_screen_and_the_menu_shows_where_one_is() {
         "404.html",
     ] {
         browser.go(&format!("{base}{path}"));
+        // A page just loaded was now and then measured 648 pixels wide, with no element wider
+        // than the window a moment later (also before 2026-12-02): its width is what it
+        // settles to, or the assertion below says what it stayed at.
+        let _ = until(
+            &browser,
+            "document.documentElement.scrollWidth <= window.innerWidth",
+        );
         let sizes = browser.execute(
             "var d = document.documentElement; return [d.scrollWidth, window.innerWidth];",
             serde_json::json!([]),
@@ -1015,6 +1067,11 @@ fn the_footer_sits_at_the_bottom_of_a_short_page() {
     browser.resize(1280, 1400);
     for path in ["404.html", "categories/"] {
         browser.go(&format!("{}{path}", site().1));
+        // As on a phone (above): the layout it settles to.
+        let _ = until(
+            &browser,
+            "Math.abs(document.querySelector('footer').getBoundingClientRect().bottom - window.innerHeight) < 1",
+        );
         let at = browser.execute(
             "var f = document.querySelector('footer').getBoundingClientRect();\
              return [f.bottom, window.innerHeight, document.documentElement.scrollHeight];",

@@ -246,9 +246,15 @@
   // replaced) is an error, not an answer: a 404 page read as the index would find nonsense.
   function fetched(path) {
     return fetch(base + path).then(function (r) {
-      if (!r.ok) throw new Error(r.status + " " + path);
+      if (!r.ok) throw unreachable(r.status + " " + path);
       return r;
-    });
+    }, function () { throw unreachable(path); });
+  }
+
+  function unreachable(what) {
+    var e = new Error(what);
+    e.unreachable = true;
+    return e;
   }
 
   // `make()` kept under `key` for whoever asks next; forgotten if it fails, so that trying
@@ -505,16 +511,28 @@
     return (list.arrays = { docs: docs, bits: bits });
   }
 
-  // A list as bitsets (`recordSets`; a prefix's words joined).
+  // A list as bitsets (`recordSets`; a prefix's words joined: a rare word's entries one by
+  // one, a common one's a word at a time).
   function setsOf(list) {
     if (list.sets) return list.sets;
-    if (list.recs.length === 1) return (list.sets = recordSets(list.bytes, list.recs[0], meta.entries));
-    var n = meta.entries, out = { m: bitset(n), f: [bitset(n), bitset(n), bitset(n)] };
+    var n = meta.entries;
+    if (list.recs.length === 1) return (list.sets = recordSets(list.bytes, list.recs[0], n));
+    var out = { m: bitset(n), f: [bitset(n), bitset(n), bitset(n)] }, w, f;
     list.recs.forEach(function (at) {
+      if (varintAt(list.bytes, at)[0] * 32 < n) {
+        var a = record(list.bytes, at);
+        for (var k = 0; k < a.docs.length; k++) {
+          var doc = a.docs[k], bit = 1 << (doc & 31);
+          w = doc >>> 5;
+          out.m[w] |= bit;
+          for (f = 0; f < 3; f++) if (a.bits[k] >> f & 1) out.f[f][w] |= bit;
+        }
+        return;
+      }
       var s = recordSets(list.bytes, at, n);
-      for (var w = 0; w < out.m.length; w++) {
+      for (w = 0; w < out.m.length; w++) {
         out.m[w] |= s.m[w];
-        for (var f = 0; f < 3; f++) out.f[f][w] |= s.f[f][w];
+        for (f = 0; f < 3; f++) out.f[f][w] |= s.f[f][w];
       }
     });
     return (list.sets = out);
@@ -624,8 +642,7 @@
   // Terms are apart where the reader set them apart: spaces, and the marks that separate the
   // items of a list (回访、制度; 回访,制度). Other marks stay inside a term (8.6%, 5G-A).
   var SEPARATORS = /[\s,;，；、]+/;
-  function searchRender(p) {
-    var run = ++searchRun;
+  function searchRender(p, run) {
     var terms = p.q.split(SEPARATORS).map(normalise).filter(Boolean);
     results.textContent = form.dataset.searching;
     var looks = terms.map(lookups);
@@ -655,14 +672,18 @@
       var found = [].concat.apply([], ranked.buckets.filter(Boolean)).slice(0, ranked.reach);
       var total = ranked.counts.reduce(function (a, b) { return a + (b || 0); }, 0);
       return showResults(run, p, terms, found, total, exact);
-    }).catch(function () {
-      if (run === searchRun) failed();
+    }).catch(function (e) {
+      if (run === searchRun) failed(e);
     });
   }
 
-  // The search could not finish (see `fetched`): said, with a button to try again (what did
-  // arrive is kept), and no list beside it that could pass for its answer.
-  function failed() {
+  // The search could not finish (see `fetched`): said, with a button to try again, and no list
+  // beside it that could pass for its answer.
+  function failed(e) {
+    // Whatever else went wrong is a fault of this script: said where a developer looks.
+    if (!e || !e.unreachable) console.error(e);
+    // What did arrive may be of the site before an update: all of it is asked for again.
+    meta = null; shardCache = {}; postingsCache = {}; fragCache = {};
     cards.textContent = "";
     results.textContent = form.dataset.failed + " ";
     var button = el("button", "button", form.dataset.retry);
@@ -823,6 +844,8 @@
   }
 
   function render() {
+    // Each view is a run: what an older one was still fetching is dropped when it arrives.
+    var run = ++searchRun;
     var p = params();
     fill(p);
     if (!active(p)) {
@@ -835,10 +858,13 @@
     }
     if (p.q) {
       // The unit list of the filters still comes from the compact index, loaded when asked.
-      searchRender(p);
+      searchRender(p, run);
       return;
     }
-    if (!index) { load().then(render, failed); return; }
+    if (!index) {
+      load().then(function () { if (run === searchRun) render(); }, function (e) { if (run === searchRun) failed(e); });
+      return;
+    }
     var found = index.entries.filter(function (e) { return matches(e, p); });
     var page = Math.min(p.page, Math.max(1, Math.ceil(found.length / PER_PAGE)));
     cards.textContent = "";
@@ -851,8 +877,8 @@
   var loading = null;
   function load() {
     if (!loading) {
-      loading = fetch(form.dataset.index).then(function (r) {
-        if (!r.ok) throw new Error(r.status + " " + form.dataset.index);
+      loading = fetch(form.dataset.index).catch(function () { throw unreachable(form.dataset.index); }).then(function (r) {
+        if (!r.ok) throw unreachable(r.status + " " + form.dataset.index);
         return r.json();
       }).then(function (j) { index = j; }, function (e) { loading = null; throw e; });
     }
@@ -878,12 +904,17 @@
     render();
   }
 
-  // Without a filter in the URL the index is fetched only when someone reaches for the units.
-  ["focus", "pointerdown"].forEach(function (type) {
-    form.elements.unit.addEventListener(type, function () {
-      load().then(function () { var v = form.elements.unit.value; fillUnits(); form.elements.unit.value = v; limitUnits(form.elements.type.value); }, function () {});
-    }, { once: true });
-  });
+  // Without a filter in the URL the index is fetched only when someone reaches for the units
+  // (and again the next time, if it did not arrive).
+  function unitsWhenReached() {
+    var events = ["focus", "pointerdown"];
+    function reached() {
+      events.forEach(function (type) { form.elements.unit.removeEventListener(type, reached); });
+      load().then(function () { var v = form.elements.unit.value; fillUnits(); form.elements.unit.value = v; limitUnits(form.elements.type.value); }, unitsWhenReached);
+    }
+    events.forEach(function (type) { form.elements.unit.addEventListener(type, reached); });
+  }
+  unitsWhenReached();
 
   var timer = null;
   function typed() {
