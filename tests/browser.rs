@@ -564,6 +564,55 @@ fn a_search_that_cannot_fetch_its_index_says_so_and_tries_again() {
             "正文里的尖括号".into()
         ])
     );
+    // The index's size, and the filters' compact index, the same way.
+    away("meta.json");
+    browser.go(&format!("{base}entries/?q=%E5%9B%9E%E8%AE%BF"));
+    browser.wait_for(failed);
+    back("meta.json");
+    let compact = site.join("entries/index.json");
+    std::fs::rename(&compact, site.join("entries/index.json-away")).unwrap();
+    browser.go(&format!("{base}entries/?category=1"));
+    browser.click(&browser.wait_for(failed));
+    browser.wait_for(failed);
+    std::fs::rename(site.join("entries/index.json-away"), &compact).unwrap();
+    browser.click(&browser.wait_for(failed));
+    browser.wait_for("//p[@id='results'][contains(., '个项目符合条件')]");
+    assert!(!card_titles(&browser.source()).is_empty());
+}
+
+/// A search the reader has left (the query cleared before its files arrived) does not put its
+/// results over the list the reader went back to.
+#[test]
+#[cfg_attr(
+    not(chromedriver),
+    ignore = "needs Chromium and its WebDriver: sudo apt-get install chromium chromium-driver"
+)]
+fn a_search_the_reader_left_does_not_replace_the_list() {
+    let browser = common::webdriver::Browser::start();
+    let base = &search_site().1;
+    browser.go(&format!("{base}entries/"));
+    let listed = card_titles(&browser.source());
+    assert!(!listed.is_empty());
+    browser.execute(
+        "var form = document.getElementById('filters');\
+         form.elements.q.value = '回访';\
+         form.dispatchEvent(new Event('submit', { cancelable: true }));\
+         form.elements.q.value = '';\
+         form.dispatchEvent(new Event('submit', { cancelable: true }));",
+        serde_json::json!([]),
+    );
+    // Its shards arrive; then it would have fetched its fragments and shown three cards.
+    assert!(until(
+        &browser,
+        "performance.getEntriesByType('resource').some(e => e.name.includes('/search/g/'))"
+    ));
+    std::thread::sleep(Duration::from_secs(1));
+    assert_eq!(card_titles(&browser.source()), listed);
+    let line = browser.execute(
+        "return document.getElementById('results').textContent;",
+        serde_json::json!([]),
+    );
+    assert_eq!(line, "");
 }
 
 /// Poll `script` (a JavaScript expression) until it is true, for at most five seconds.
