@@ -530,30 +530,28 @@ fn a_search_that_cannot_fetch_its_index_says_so_and_tries_again() {
     let copy = tempfile::tempdir().unwrap();
     let site = copy.path().join("public");
     common::copy_tree(&search_site().0.path().join("public"), &site);
-    let search = site.join("search");
-    let away = |part: &str| {
-        std::fs::rename(search.join(part), search.join(format!("{part}-away"))).unwrap()
-    };
-    let back = |part: &str| {
-        std::fs::rename(search.join(format!("{part}-away")), search.join(part)).unwrap()
-    };
+    // A file or folder of the site taken away, and put back.
+    let away =
+        |part: &str| std::fs::rename(site.join(part), site.join(format!("{part}-away"))).unwrap();
+    let back =
+        |part: &str| std::fs::rename(site.join(format!("{part}-away")), site.join(part)).unwrap();
     let base = common::serve::serve(site.clone());
     let browser = common::webdriver::Browser::start();
     let failed = "//p[@id='results'][starts-with(., '搜索未能完成：网络中断，或网站正在更新。')]/button[.='重试']";
     // The shards are gone: what the server answers (its 404 page) is not read as one.
-    away("g");
+    away("search/g");
     browser.go(&format!("{base}entries/?q=%E5%9B%9E%E8%AE%BF"));
     browser.wait_for(failed);
     assert!(card_titles(&browser.source()).is_empty());
     // The shards are back, the entries' fragments gone: the second try fails further on (a
     // 404 page read as a fragment would show a card).
-    back("g");
-    away("e");
+    back("search/g");
+    away("search/e");
     browser.click(&browser.wait_for(failed));
     browser.wait_for(failed);
     assert!(card_titles(&browser.source()).is_empty());
     // All back: the third try finds (neither failure was kept).
-    back("e");
+    back("search/e");
     browser.click(&browser.wait_for(failed));
     browser.wait_for("//p[@id='results'][.='3 个项目符合条件']");
     assert_eq!(
@@ -565,16 +563,15 @@ fn a_search_that_cannot_fetch_its_index_says_so_and_tries_again() {
         ])
     );
     // The index's size, and the filters' compact index, the same way.
-    away("meta.json");
+    away("search/meta.json");
     browser.go(&format!("{base}entries/?q=%E5%9B%9E%E8%AE%BF"));
     browser.wait_for(failed);
-    back("meta.json");
-    let compact = site.join("entries/index.json");
-    std::fs::rename(&compact, site.join("entries/index.json-away")).unwrap();
+    back("search/meta.json");
+    away("entries/index.json");
     browser.go(&format!("{base}entries/?category=1"));
     browser.click(&browser.wait_for(failed));
     browser.wait_for(failed);
-    std::fs::rename(site.join("entries/index.json-away"), &compact).unwrap();
+    back("entries/index.json");
     browser.click(&browser.wait_for(failed));
     browser.wait_for("//p[@id='results'][contains(., '个项目符合条件')]");
     assert!(!card_titles(&browser.source()).is_empty());

@@ -242,13 +242,14 @@
     return h % meta.shards;
   }
 
-  // A file the search reads. A request that fails (a phone gone offline, a site being
-  // replaced) is an error, not an answer: a 404 page read as the index would find nonsense.
-  function fetched(path) {
-    return fetch(base + path).then(function (r) {
-      if (!r.ok) throw unreachable(r.status + " " + path);
+  // A file the search or the filters read, at `url`. A request that fails (a phone gone
+  // offline, a site being replaced) is an error, not an answer: a 404 page read as the index
+  // would find nonsense.
+  function fetched(url) {
+    return fetch(url).then(function (r) {
+      if (!r.ok) throw unreachable(r.status + " " + url);
       return r;
-    }, function () { throw unreachable(path); });
+    }, function () { throw unreachable(url); });
   }
 
   function unreachable(what) {
@@ -266,7 +267,7 @@
 
   function loadMeta() {
     if (!meta) {
-      meta = fetched("search/meta.json").then(function (r) { return r.json(); })
+      meta = fetched(base + "search/meta.json").then(function (r) { return r.json(); })
         .then(function (m) { meta = m; return m; }, function (e) { meta = null; throw e; });
     }
     return Promise.resolve(meta);
@@ -344,7 +345,7 @@
   // a query wants one or two of them).
   function loadShard(i) {
     return kept(shardCache, i, function () {
-      return fetched("search/g/" + i + ".bin").then(function (r) { return r.arrayBuffer(); }).then(function (buf) {
+      return fetched(base + "search/g/" + i + ".bin").then(function (r) { return r.arrayBuffer(); }).then(function (buf) {
         return new Uint8Array(buf);
       });
     });
@@ -542,7 +543,7 @@
   // in UTF-8 (search.rs writes the shorter).
   function fragment(doc) {
     return kept(fragCache, doc, function () {
-      return fetched("search/e/" + doc + ".txt").then(function (r) { return r.arrayBuffer(); }).then(function (buf) {
+      return fetched(base + "search/e/" + doc + ".txt").then(function (r) { return r.arrayBuffer(); }).then(function (buf) {
         var b = new Uint8Array(buf);
         var wide = b.length >= 2 && b[0] === 0xFF && b[1] === 0xFE;
         var x = (wide ? new TextDecoder("utf-16le").decode(b.subarray(2)) : new TextDecoder().decode(b)).split("\u0000");
@@ -877,10 +878,8 @@
   var loading = null;
   function load() {
     if (!loading) {
-      loading = fetch(form.dataset.index).catch(function () { throw unreachable(form.dataset.index); }).then(function (r) {
-        if (!r.ok) throw unreachable(r.status + " " + form.dataset.index);
-        return r.json();
-      }).then(function (j) { index = j; }, function (e) { loading = null; throw e; });
+      loading = fetched(form.dataset.index).then(function (r) { return r.json(); })
+        .then(function (j) { index = j; }, function (e) { loading = null; throw e; });
     }
     return loading;
   }
