@@ -12,6 +12,8 @@ use serde_saphyr::{Budget, Spanned};
 
 pub use crate::source::Pos;
 
+mod flat;
+
 /// A value of the tree with the position of its first character.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Node {
@@ -179,6 +181,14 @@ impl YamlError {
 ///
 /// Limits on depth, nodes and aliases keep hostile input (alias bombs, deep nesting) cheap.
 pub fn parse(text: &str, first_line: u32) -> Result<Node, SyntaxError> {
+    match flat::parse(text, first_line) {
+        Some(node) => Ok(node),
+        None => parse_general(text, first_line),
+    }
+}
+
+/// [`parse`] by serde-saphyr, whatever the document.
+fn parse_general(text: &str, first_line: u32) -> Result<Node, SyntaxError> {
     let options = serde_saphyr::options! {
         strict_booleans: true,
         leading_zero_numbers_as_strings: true,
