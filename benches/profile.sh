@@ -41,7 +41,7 @@ def pct(*needles):
 cpu = samples / freq
 stages = [
     ("read files (entries, cards)", ["shenbao_core::rules::read_text"]),
-    ("YAML front matter", ["serde_saphyr::de::with_deserializer::with_deserializer_from_str_with_options", "serde_saphyr::de::api::from_str_with_options_impl"]),
+    ("YAML front matter", ["shenbao_core::yaml::parse"]),
     ("Markdown (parse, HTML, text)", ["shenbao_core::body::parse"]),
     ("load in all (read, YAML, rules, Markdown)", ["shenbao_core::project::load"]),
     ("git arrival times", ["shenbao_git::"]),
