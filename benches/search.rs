@@ -453,6 +453,17 @@ fn tree_size(dir: &Path) -> (usize, u64) {
 /// fragments of its first page of candidates), and how many candidates it has.
 fn query(files: &BTreeMap<&str, &Vec<u8>>, shards: u32, q: &str) -> (usize, usize) {
     let mut loaded = files["search/meta.json"].len();
+    // The folders of the shards and of the fragments, named for the index's numbering.
+    let folder = |of: &str| {
+        let file = files
+            .keys()
+            .find(|p| p.starts_with(of))
+            .expect("index files");
+        file.rsplit_once('/')
+            .map_or("", |(folder, _)| folder)
+            .to_string()
+    };
+    let (g, e) = (folder("search/g/"), folder("search/e/"));
     let mut seen_shards = std::collections::BTreeSet::new();
     let mut sets: Vec<std::collections::BTreeSet<u32>> = Vec::new();
     for term in q.split_whitespace() {
@@ -473,7 +484,7 @@ fn query(files: &BTreeMap<&str, &Vec<u8>>, shards: u32, q: &str) -> (usize, usiz
         }
         for (gram, prefix) in lookups {
             let shard = search::shard_of(&gram, shards);
-            let bytes = files[format!("search/g/{shard}.bin").as_str()];
+            let bytes = files[format!("{g}/{shard}.bin").as_str()];
             if seen_shards.insert(shard) {
                 loaded += bytes.len();
             }
@@ -488,7 +499,7 @@ fn query(files: &BTreeMap<&str, &Vec<u8>>, shards: u32, q: &str) -> (usize, usiz
         .collect();
     found.retain(|d| sets.iter().all(|s| s.contains(d)));
     for doc in found.iter().take(PER_PAGE) {
-        loaded += files[format!("search/e/{doc}.txt").as_str()].len();
+        loaded += files[format!("{e}/{doc}.txt").as_str()].len();
     }
     (loaded, found.len())
 }

@@ -577,6 +577,54 @@ fn a_search_that_cannot_fetch_its_index_says_so_and_tries_again() {
     assert!(!card_titles(&browser.source()).is_empty());
 }
 
+/// The site is built again, with an entry that comes first (every other entry's number
+/// moves), while a reader's page is open: the page's next search reads the new index whole,
+/// not the old one's numbers in the new one's files, and needs no retry.
+#[test]
+#[cfg_attr(
+    not(chromedriver),
+    ignore = "needs Chromium and its WebDriver: sudo apt-get install chromium chromium-driver"
+)]
+fn a_search_on_a_page_open_while_the_site_was_replaced_reads_the_new_index() {
+    let copy = tempfile::tempdir().unwrap();
+    common::copy_tree(search_site().0.path(), copy.path());
+    let base = common::serve::serve(copy.path().join("public"));
+    let browser = common::webdriver::Browser::start();
+    // 回访: the index's size and a shard are now in the page's memory (this small index has
+    // one shard: the next search asks only for fragments).
+    browser.go(&format!("{base}entries/?q=%E5%9B%9E%E8%AE%BF"));
+    browser.wait_for("//p[@id='results'][.='3 个项目符合条件']");
+    std::fs::write(
+        copy.path().join("submissions/alpha/a-xin-lai.md"),
+        "---\ntitle: 新来的项目\ncategory: \"1\"\ncontact: 张三\nphone: 0312-1234567\nsummary: 一句话简介。\n---\n\n## 背景\n\n工会每月开展。\n\n## 主要内容\n\n内容。\n\n### 创新性\n\n要点。\n\n## 实施情况\n\n实施。\n\n## 取得的效果\n\n效果。\n",
+    )
+    .unwrap();
+    let run = common::shenbao(copy.path(), &["build"]);
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    // 工会, whose cards the page has not fetched yet.
+    browser.execute(
+        "var form = document.getElementById('filters');\
+         form.elements.q.value = '工会';\
+         form.dispatchEvent(new Event('submit', { cancelable: true }));",
+        serde_json::json!([]),
+    );
+    browser.wait_for("//p[@id='results'][.='4 个项目符合条件']");
+    let found = sorted(card_titles(&browser.source()));
+    assert_eq!(
+        found,
+        sorted(vec![
+            "新来的项目".into(),
+            "保定市总工会的服务".into(),
+            "跨行的词".into(),
+            "分开的字".into()
+        ])
+    );
+    // What a page opened now finds.
+    browser.go(&format!("{base}entries/?q=%E5%B7%A5%E4%BC%9A"));
+    browser.wait_for("//p[@id='results'][.='4 个项目符合条件']");
+    assert_eq!(sorted(card_titles(&browser.source())), found);
+}
+
 /// A search the reader has left (the query cleared before its files arrived) does not put its
 /// results over the list the reader went back to.
 #[test]

@@ -10,11 +10,12 @@
 //!   a word's first character is a gram too (`p:7`), for a query of one letter or digit.
 //! - Filters are grams too (`f:c:<category>`, `f:t:<unit type>`, `f:u:<unit>`).
 //!
-//! Files: `search/meta.json` (the number of shards), `search/g/<n>.bin` (the postings of the
+//! Files: `search/meta.json` (the number of shards and entries, and the name of the entries'
+//! numbering, [`numbering`]), `search/g/<numbering>-<shards>/<n>.bin` (the postings of the
 //! grams hashed to shard n: for each, the entries and in which fields it stands; see
-//! [`Posting::record`]), and
-//! `search/e/<n>.txt` per entry (what a result card and its snippet need, and the text the
-//! browser checks a match against: a pair of pairs apart is not a match; see [`fragment`]).
+//! [`Posting::record`]), and `search/e/<numbering>/<n>.txt` per entry (what a result card and
+//! its snippet need, and the text the browser checks a match against: a pair of pairs apart
+//! is not a match; see [`fragment`]).
 
 use std::collections::BTreeMap;
 
@@ -236,12 +237,29 @@ pub fn shard_of(gram: &str, shards: u32) -> u32 {
 }
 
 fn shard_of_bytes(keyed: &[u8], shards: u32) -> u32 {
-    let mut hash: u32 = 0x811c_9dc5;
-    for &b in keyed {
+    fnv1a(0x811c_9dc5, keyed) % shards
+}
+
+/// FNV-1a of `bytes`, going on from `hash`.
+fn fnv1a(mut hash: u32, bytes: &[u8]) -> u32 {
+    for &b in bytes {
         hash ^= u32::from(b);
         hash = hash.wrapping_mul(0x0100_0193);
     }
-    hash % shards
+    hash
+}
+
+/// The name of the index's numbering of `entries` (each entry's page, in order), in the names
+/// of its files (`search/e/<numbering>/`, `search/g/<numbering>-<shards>/`) and in
+/// `search/meta.json`. A reader's page that read `meta.json` before the site was replaced with
+/// entries added, removed or moved, or with more shards, asks for files that are no longer
+/// there, and reads `meta.json` again, rather than reading one build's entry numbers in
+/// another's files. An edit in place keeps the name, so `serve` rewrites only what it changed.
+fn numbering(entries: &[Arc<EntryView>]) -> String {
+    let hash = entries.iter().fold(0x811c_9dc5, |hash, e| {
+        fnv1a(fnv1a(hash, e.path.as_bytes()), b"\n")
+    });
+    format!("{hash:08x}")
 }
 
 /// The unit, category and implementing unit and recognition, as one text (the fragment's `m`).
@@ -1080,10 +1098,11 @@ pub fn write_with<E: From<OutputError> + Send>(
     out: &dyn Sink,
     text_of: impl Fn(&Arc<EntryView>) -> Result<Arc<str>, E> + Sync,
 ) -> Result<(), E> {
-    let index = Index::of_runs(entries, |doc, e, part| {
+    let numbering = numbering(entries);
+    let index = Index::of_runs(entries, &numbering, |doc, e, part| {
         let text = text_of(e)?;
         part.add(doc as u32, e, &text);
-        write_fragment(doc, e, &text, out)?;
+        write_fragment(&numbering, doc, e, &text, out)?;
         Ok::<(), E>(())
     })?;
     index.write_shards(out)?;
@@ -1100,6 +1119,8 @@ pub struct Index {
     other: BTreeMap<String, Growing>,
     text_bytes: usize,
     shards: u32,
+    /// The name of its entries' numbering ([`numbering`]).
+    numbering: String,
     /// The Han grams of each shard (some perhaps no longer in any entry), made at the first
     /// update: an update then finds the records of the shards it rewrites without hashing
     /// every gram.
@@ -1163,7 +1184,7 @@ impl Index {
     /// Index `entries`. Each thread indexes runs of consecutive entries into postings of its
     /// own; they are then joined in entry order (no lock, no second pass over the grams).
     pub fn new(entries: &[Arc<EntryView>]) -> Index {
-        let made = Index::of_runs(entries, |doc, e, part| {
+        let made = Index::of_runs(entries, &numbering(entries), |doc, e, part| {
             part.add(doc as u32, e, &e.text);
             Ok::<(), std::convert::Infallible>(())
         });
@@ -1177,6 +1198,7 @@ impl Index {
     /// 10,000 entries.)
     fn of_runs<E: Send>(
         entries: &[Arc<EntryView>],
+        numbering: &str,
         each: impl Fn(usize, &Arc<EntryView>, &mut Part) -> Result<(), E> + Sync,
     ) -> Result<Index, E> {
         let run = entries
@@ -1206,6 +1228,7 @@ impl Index {
             other: all.other.postings.into_iter().collect(),
             text_bytes: all.text_bytes,
             shards: shards_for(all.text_bytes),
+            numbering: numbering.to_string(),
             han_by_shard: Vec::new(),
         })
     }
@@ -1216,7 +1239,7 @@ impl Index {
         self.views
             .par_iter()
             .enumerate()
-            .try_for_each(|(doc, e)| write_fragment(doc, e, &e.text, out))
+            .try_for_each(|(doc, e)| write_fragment(&self.numbering, doc, e, &e.text, out))
     }
 
     /// Write the index's size and every shard: all of it but the entries' fragments.
@@ -1224,9 +1247,10 @@ impl Index {
         out.write(
             "search/meta.json",
             format!(
-                "{{\"shards\":{},\"entries\":{}}}\n",
+                "{{\"shards\":{},\"entries\":{},\"numbering\":\"{}\"}}\n",
                 self.shards,
-                self.views.len()
+                self.views.len(),
+                self.numbering
             )
             .as_bytes(),
         )?;
@@ -1328,7 +1352,7 @@ impl Index {
         self.write_shard_files(han_records, |shard| dirty.contains(&shard), out)?;
         edited.par_iter().try_for_each(|&doc| {
             let e = &self.views[doc];
-            write_fragment(doc, e, &e.text, out)
+            write_fragment(&self.numbering, doc, e, &e.text, out)
         })?;
         Ok(true)
     }
@@ -1371,13 +1395,17 @@ impl Index {
                     posting.finish(&mut scratch);
                     scratch.record(gram.as_bytes(), &mut file);
                 }
-                out.write(&format!("search/g/{shard}.bin"), &file)
+                out.write(
+                    &format!("search/g/{}-{shards}/{shard}.bin", self.numbering),
+                    &file,
+                )
             })
     }
 }
 
 /// Write entry `doc`'s fragment, `text` its body's.
 fn write_fragment(
+    numbering: &str,
     doc: usize,
     e: &EntryView,
     text: &str,
@@ -1404,7 +1432,7 @@ fn write_fragment(
         &meta,
         text,
     ]);
-    out.write(&format!("search/e/{doc}.txt"), &bytes)
+    out.write(&format!("search/e/{numbering}/{doc}.txt"), &bytes)
 }
 
 #[cfg(test)]

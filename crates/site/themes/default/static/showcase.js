@@ -245,8 +245,8 @@
   // A file the search or the filters read, at `url`. A request that fails (a phone gone
   // offline, a site being replaced) is an error, not an answer: a 404 page read as the index
   // would find nonsense.
-  function fetched(url) {
-    return fetch(url).then(function (r) {
+  function fetched(url, init) {
+    return fetch(url, init).then(function (r) {
       if (!r.ok) throw unreachable(r.status + " " + url);
       return r;
     }, function () { throw unreachable(url); });
@@ -265,9 +265,11 @@
     return cache[key];
   }
 
-  function loadMeta() {
+  // The index's size and the name of its numbering, which names its files (search.rs,
+  // `numbering`); `fresh`, asked of the site, not of the browser's cache.
+  function loadMeta(fresh) {
     if (!meta) {
-      meta = fetched(base + "search/meta.json").then(function (r) { return r.json(); })
+      meta = fetched(base + "search/meta.json", fresh ? { cache: "no-cache" } : undefined).then(function (r) { return r.json(); })
         .then(function (m) { meta = m; return m; }, function (e) { meta = null; throw e; });
     }
     return Promise.resolve(meta);
@@ -345,7 +347,7 @@
   // a query wants one or two of them).
   function loadShard(i) {
     return kept(shardCache, i, function () {
-      return fetched(base + "search/g/" + i + ".bin").then(function (r) { return r.arrayBuffer(); }).then(function (buf) {
+      return fetched(base + "search/g/" + meta.numbering + "-" + meta.shards + "/" + i + ".bin").then(function (r) { return r.arrayBuffer(); }).then(function (buf) {
         return new Uint8Array(buf);
       });
     });
@@ -543,7 +545,7 @@
   // in UTF-8 (search.rs writes the shorter).
   function fragment(doc) {
     return kept(fragCache, doc, function () {
-      return fetched(base + "search/e/" + doc + ".txt").then(function (r) { return r.arrayBuffer(); }).then(function (buf) {
+      return fetched(base + "search/e/" + meta.numbering + "/" + doc + ".txt").then(function (r) { return r.arrayBuffer(); }).then(function (buf) {
         var b = new Uint8Array(buf);
         var wide = b.length >= 2 && b[0] === 0xFF && b[1] === 0xFE;
         var x = (wide ? new TextDecoder("utf-16le").decode(b.subarray(2)) : new TextDecoder().decode(b)).split("\u0000");
@@ -643,7 +645,8 @@
   // Terms are apart where the reader set them apart: spaces, and the marks that separate the
   // items of a list (回访、制度; 回访,制度). Other marks stay inside a term (8.6%, 5G-A).
   var SEPARATORS = /[\s,;，；、]+/;
-  function searchRender(p, run) {
+  // `again`: run once more, on an index found replaced.
+  function searchRender(p, run, again) {
     var terms = p.q.split(SEPARATORS).map(normalise).filter(Boolean);
     results.textContent = form.dataset.searching;
     var looks = terms.map(lookups);
@@ -674,8 +677,25 @@
       var total = ranked.counts.reduce(function (a, b) { return a + (b || 0); }, 0);
       return showResults(run, p, terms, found, total, exact);
     }).catch(function (e) {
-      if (run === searchRun) failed(e);
+      if (run !== searchRun) return;
+      // A file that is not there may be of a site replaced since the page read the index's
+      // size: if the index now numbers its entries otherwise (entries added, removed or
+      // moved, or more shards), the search runs again on it, once; else it failed.
+      var was = meta && meta.numbering && meta.numbering + "-" + meta.shards;
+      if (again || !was || !e || !e.unreachable) return failed(e);
+      forget();
+      loadMeta(true).then(function (m) {
+        if (run !== searchRun) return;
+        if (m.numbering + "-" + m.shards !== was) searchRender(p, run, true);
+        else failed(e);
+      }, function (e) { if (run === searchRun) failed(e); });
     });
+  }
+
+  // Every file of the index read so far, and its size: forgotten, so that each is asked for
+  // again.
+  function forget() {
+    meta = null; shardCache = {}; postingsCache = {}; fragCache = {};
   }
 
   // The search could not finish (see `fetched`): said, with a button to try again, and no list
@@ -684,7 +704,7 @@
     // Whatever else went wrong is a fault of this script: said where a developer looks.
     if (!e || !e.unreachable) console.error(e);
     // What did arrive may be of the site before an update: all of it is asked for again.
-    meta = null; shardCache = {}; postingsCache = {}; fragCache = {};
+    forget();
     cards.textContent = "";
     results.textContent = form.dataset.failed + " ";
     var button = el("button", "button", form.dataset.retry);
