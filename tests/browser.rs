@@ -672,6 +672,27 @@ fn until(browser: &common::webdriver::Browser, script: &str) -> bool {
     false
 }
 
+/// A later page of a search found exactly by its postings fetches the cards of that page
+/// alone, not those of the pages before it.
+#[test]
+#[cfg_attr(
+    not(chromedriver),
+    ignore = "needs Chromium and its WebDriver: sudo apt-get install chromium chromium-driver"
+)]
+fn a_later_page_of_a_search_fetches_only_its_own_cards() {
+    let browser = common::webdriver::Browser::start();
+    let base = &search_site().1;
+    // 之家, in seventy entries: page 6 shows the ten after the first sixty.
+    browser.go(&format!("{base}entries/?q=%E4%B9%8B%E5%AE%B6&page=6"));
+    browser.wait_for("//p[@id='results'][.='70 个项目符合条件']");
+    assert_eq!(card_titles(&browser.source()).len(), 10);
+    let fetched = browser.execute(
+        "return performance.getEntriesByType('resource').filter(e => e.name.includes('/search/e/')).length;",
+        serde_json::json!([]),
+    );
+    assert_eq!(fetched, 10);
+}
+
 /// A phrase whose pieces stand in many entries and whole in none is checked against a bounded
 /// number of them, and the page says how many are left, with a button to look further; a
 /// phrase in all of them is counted as an estimate until every one is checked.

@@ -829,6 +829,12 @@
   function showResults(run, p, terms, docs, count, exact) {
     var page = Math.max(1, p.page), wanted = page * SEARCH_PER_PAGE, shown = [], next = 0;
     var budget = checkable(p, exact);
+    if (exact) {
+      // Every candidate is a result: the pages before this one are known without their
+      // cards (page 6 fetched 70 fragments to show the last 10).
+      next = (Math.min(page, Math.max(1, Math.ceil(count / SEARCH_PER_PAGE))) - 1) * SEARCH_PER_PAGE;
+      shown.length = next;
+    }
     function fill() {
       if (shown.length >= wanted || next >= docs.length || next >= budget) return Promise.resolve();
       var batch = docs.slice(next, next + Math.min(wanted - shown.length, budget - next));
