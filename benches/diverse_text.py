@@ -53,7 +53,11 @@ def model():
 
 
 def main():
+    if len(sys.argv) != 3:
+        sys.exit(__doc__)
     source, target = sys.argv[1], sys.argv[2]
+    if os.path.exists(target):
+        sys.exit(f"{target} already exists: give a folder that does not")
     shutil.copytree(source, target)
     chars, cumulative, total, after = model()
     rng = random.Random(2017_61)

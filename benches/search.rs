@@ -452,18 +452,16 @@ fn tree_size(dir: &Path) -> (usize, u64) {
 /// The bytes a query loads as `showcase.js` does it (meta, the shards of its grams, the
 /// fragments of its first page of candidates), and how many candidates it has.
 fn query(files: &BTreeMap<&str, &Vec<u8>>, shards: u32, q: &str) -> (usize, usize) {
-    let mut loaded = files["search/meta.json"].len();
-    // The folders of the shards and of the fragments, named for the index's numbering.
-    let folder = |of: &str| {
-        let file = files
-            .keys()
-            .find(|p| p.starts_with(of))
-            .expect("index files");
-        file.rsplit_once('/')
-            .map_or("", |(folder, _)| folder)
-            .to_string()
-    };
-    let (g, e) = (folder("search/g/"), folder("search/e/"));
+    let meta = files["search/meta.json"];
+    let mut loaded = meta.len();
+    // The folders of the shards and of the fragments are named for the index's numbering, as
+    // the page reads it from `meta.json`.
+    let meta: serde_json::Value = serde_json::from_slice(meta).expect("search/meta.json");
+    let numbering = meta["numbering"].as_str().expect("the index's numbering");
+    let (g, e) = (
+        format!("search/g/{numbering}-{shards}"),
+        format!("search/e/{numbering}"),
+    );
     let mut seen_shards = std::collections::BTreeSet::new();
     let mut sets: Vec<std::collections::BTreeSet<u32>> = Vec::new();
     for term in q.split_whitespace() {

@@ -11,6 +11,11 @@ use super::{Node, Pos, Value};
 /// Front matter longer than this is left to the parser (its limits count what this skips).
 const MOST: usize = 64 * 1024;
 
+/// Front matter with more keys than this is left to the parser: an entry has a dozen or two,
+/// and each key is compared with those before it (a hostile file of thousands of keys would
+/// make that quadratic).
+const MOST_KEYS: usize = 64;
+
 /// `text` as a mapping of scalars, each key at the start of its line, when it is no more than
 /// that; its first line is line `first_line` of its file.
 pub(super) fn parse(text: &str, first_line: u32) -> Option<Node> {
@@ -24,7 +29,10 @@ pub(super) fn parse(text: &str, first_line: u32) -> Option<Node> {
         }
         let line_no = first_line + i as u32;
         let (key, rest) = line.split_once(':')?;
-        if !is_key(key) || entries.iter().any(|(k, _)| k.as_str() == Some(key)) {
+        if entries.len() == MOST_KEYS
+            || !is_key(key)
+            || entries.iter().any(|(k, _)| k.as_str() == Some(key))
+        {
             return None;
         }
         let value = rest.trim_start_matches(' ');
@@ -152,6 +160,14 @@ mod tests {
         );
         assert_eq!(fast.get("serial").unwrap().1.value, Value::Int(12));
         assert_eq!(fast.get("level").unwrap().1.pos, Pos::new(9, 10));
+    }
+
+    #[test]
+    fn a_front_matter_of_many_keys_is_left_to_the_parser() {
+        let text = |keys: usize| (0..keys).map(|i| format!("k{i}: x\n")).collect::<String>();
+        assert!(parse(&text(MOST_KEYS), 2).is_some());
+        assert_eq!(parse(&text(MOST_KEYS + 1), 2), None);
+        assert!(parser(&text(MOST_KEYS + 1), 2).is_ok());
     }
 
     /// Lines a front matter may hold: the common shapes, and the ones this reader must leave
