@@ -6,6 +6,7 @@
 
 mod common;
 
+use shenbao_site::search;
 use std::process::Command;
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
@@ -734,6 +735,349 @@ fn a_search_checks_a_bounded_number_and_says_what_it_left() {
     ));
     browser.wait_for("//p[@id='results'][.='70 个项目符合条件']");
     assert_eq!(card_titles(&browser.source()).len(), 10);
+}
+
+/// Text for a generated campaign, the same on every run.
+struct Draw(common::Rng);
+
+impl Draw {
+    fn below(&mut self, n: usize) -> usize {
+        self.0.below(n)
+    }
+
+    fn han(&mut self, chars: &[char], len: usize) -> String {
+        (0..len).map(|_| chars[self.below(chars.len())]).collect()
+    }
+
+    /// Runs of Han characters and words, apart (a space, or a list's comma).
+    fn text(&mut self, chars: &[char], runs: usize) -> String {
+        let mut out = String::new();
+        for i in 0..runs {
+            if i > 0 {
+                out.push_str(["", " ", "，"][self.below(3)]);
+            }
+            if self.below(5) == 0 {
+                out.push_str(&format!(
+                    " {} ",
+                    SEARCHED_WORDS[self.below(SEARCHED_WORDS.len())]
+                ));
+            } else {
+                let len = 1 + self.below(6);
+                out.push_str(&self.han(chars, len));
+            }
+        }
+        out
+    }
+}
+
+/// Characters no fixture text holds (nor do the few planted below): what the search finds of
+/// them is all in the entries the test writes.
+const SEARCHED_HAN: [char; 10] = ['鑫', '淼', '犇', '焱', '垚', '磊', '森', '晶', '品', '驫'];
+const SEARCHED_WORDS: [&str; 6] = ["alpha", "alpine", "beta", "betray", "gamma", "delta"];
+
+/// Whether `field` holds the term as the search defines it: Chinese as a substring, a word as
+/// the beginning of a word.
+fn holds_term(field: &str, term: &str) -> bool {
+    let starts_word = term.chars().next().is_some_and(|c| !search::is_han(c));
+    field.match_indices(term).any(|(at, _)| {
+        !starts_word
+            || field[..at]
+                .chars()
+                .next_back()
+                .is_none_or(|c| c == ' ' || search::is_han(c))
+    })
+}
+
+/// The page's reading of the index against a reading of every entry. 640 entries of ten
+/// characters and a few words, with lists planted for every way the index writes one (entries
+/// as gaps or runs; fields as nibbles, runs, or field by field: in all, all but these, these,
+/// a bit per entry), some read as arrays and some as bitsets; then queries of each kind the
+/// page looks up (one character, a pair, several terms, a phrase it must check against the
+/// text, words and their beginnings, with a category, on a later page). Each shows the count
+/// that reading gives, and the cards it ranks on that page (title, summary, unit and
+/// category, body; then in entry order), or for a phrase only entries holding it. Breaking
+/// any one decoding branch of `showcase.js` fails it (each was tried).
+#[test]
+#[cfg_attr(
+    not(chromedriver),
+    ignore = "needs Chromium and its WebDriver: sudo apt-get install chromium chromium-driver"
+)]
+fn a_search_shows_what_reading_every_entry_finds() {
+    // A list is read as arrays below one entry in 32 (20 here), as bitsets above.
+    const ENTRIES: usize = 640;
+    let dir = common::fixture("valid");
+    let d = dir.path();
+    for old in ["good-entry.md", "second-entry.md"] {
+        std::fs::remove_file(d.join("submissions/alpha").join(old)).unwrap();
+    }
+    let mut draw = Draw(common::Rng(0x5eed_5eed_1234_5678));
+    // Each entry's title, summary, implementing unit and body as the index reads them, its
+    // category, and its title as its card shows it.
+    let mut entries: Vec<([String; 4], &str, String)> = Vec::new();
+    for n in 0..ENTRIES {
+        // A body draws on four characters that change every forty entries (runs of
+        // neighbours), sometimes on any; 驫 and gamma end nearly every body.
+        let near: Vec<char> = (0..4).map(|i| SEARCHED_HAN[(n / 40 + i) % 9]).collect();
+        let chars: &[char] = if draw.below(10) == 0 {
+            &SEARCHED_HAN
+        } else {
+            &near
+        };
+        let runs = 2 + draw.below(6);
+        let mut body = draw.text(chars, runs);
+        if n % 7 != 3 {
+            body.push_str("，驫 gamma");
+        }
+        let mut title = if n % 25 == 0 {
+            format!("驫{}", draw.text(&SEARCHED_HAN, 1))
+        } else {
+            let runs = 1 + draw.below(2);
+            draw.text(&SEARCHED_HAN, runs)
+        };
+        let mut summary = if n % 3 == 0 {
+            format!("{}。", draw.text(&SEARCHED_HAN, 2).trim())
+        } else {
+            "一句话简介。".to_string()
+        };
+        // 驫 in every summary but thirteen (its summaries written as "all but these").
+        if n % 50 != 7 {
+            summary.insert(0, '驫');
+        }
+        let implementing = if n % 4 == 1 {
+            format!("{}厂", draw.han(&SEARCHED_HAN, 3))
+        } else {
+            String::new()
+        };
+        // Lists planted for each way a list is written (see `Posting::record`). 琦瑶: two
+        // bodies, then twelve neighbours' titles (runs of entries; fields as runs).
+        if n == 50 || n == 51 {
+            body.push_str("，琦瑶");
+        }
+        if (100..112).contains(&n) {
+            title.push_str("琦瑶");
+        }
+        // 瑾璐: nineteen bodies far apart and all their summaries but one (field by field).
+        if (n % 31 == 6 && n < 31 * 18) || n == 50 {
+            body.push_str("，瑾璐");
+            if n != 37 {
+                summary.insert_str(0, "瑾璐");
+            }
+        }
+        // 珂玥: nineteen bodies, and every other one's title (a bit per entry).
+        if n % 29 == 4 && n < 29 * 19 {
+            body.push_str("，珂玥");
+            if n % 2 == 0 {
+                title.push_str("珂玥");
+            }
+        }
+        // 璇琳: five entries, each in other fields (a nibble each).
+        match n {
+            200 | 202 => title.push_str("璇琳"),
+            203 => summary.insert_str(0, "璇琳"),
+            _ => {}
+        }
+        if [201, 202, 205].contains(&n) {
+            body.push_str("，璇琳");
+        }
+        // 瑛珏: forty bodies, and all their summaries but two (field by field, read as
+        // bitsets).
+        if n % 16 == 5 {
+            body.push_str("，瑛珏");
+            if n != 21 && n != 53 {
+                summary.insert_str(0, "瑛珏");
+            }
+        }
+        // omega: in every body but a few (runs of entries), and in runs of twenty titles in
+        // the second half (fields as runs, read as bitsets).
+        if n % 100 != 50 {
+            body.push_str(" omega");
+            if n >= ENTRIES / 2 && n % 40 < 20 {
+                title.insert_str(0, "omega ");
+            }
+        }
+        // Unique, and found by no query: the title's number.
+        let title = format!("{}{n:03}", title.trim());
+        let category = if draw.below(3) == 0 { "12" } else { "1" };
+        let implementing_line = if implementing.is_empty() {
+            String::new()
+        } else {
+            format!("implementing_unit: {implementing}\n")
+        };
+        std::fs::write(
+            d.join(format!("submissions/alpha/e{n:03}.md")),
+            format!(
+                "---\ntitle: \"{title}\"\ncategory: \"{category}\"\ncontact: 张三\nphone: 0312-1234567\nsummary: \"{summary}\"\n{implementing_line}---\n\n## 背景\n\n{body}\n\n## 主要内容\n\n内容。\n\n### 创新性\n\n要点。\n\n## 实施情况\n\n实施。\n\n## 取得的效果\n\n效果。\n"
+            ),
+        )
+        .unwrap();
+        let shown = title.clone();
+        entries.push((
+            [title, summary, implementing, body].map(|f| search::normalise(&f)),
+            category,
+            shown,
+        ));
+    }
+    let run = common::shenbao(d, &["build"]);
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    let base = common::serve::serve(d.join("public"));
+
+    // Each query, its category, and the page of its results looked at.
+    let mut queries: Vec<(String, Option<&str>, usize)> = Vec::new();
+    for c in SEARCHED_HAN {
+        queries.push((c.to_string(), None, 1));
+    }
+    for i in 0..12 {
+        let pair = draw.han(&SEARCHED_HAN, 2);
+        queries.push((pair.clone(), [None, Some("12")][i % 2], 1));
+        let len = 1 + draw.below(2);
+        let other = draw.han(&SEARCHED_HAN, len);
+        queries.push((format!("{pair} {other}"), None, 1));
+    }
+    // Phrases of three and four characters taken from bodies (so that most have answers).
+    for _ in 0..8 {
+        let at = draw.below(ENTRIES);
+        let body: Vec<char> = entries[at].0[3].chars().collect();
+        let len = 3 + draw.below(2);
+        let at = draw.below(body.len().saturating_sub(len).max(1));
+        let phrase: String = body[at..(at + len).min(body.len())].iter().collect();
+        if phrase.chars().count() == len && phrase.chars().all(search::is_han) {
+            queries.push((phrase, None, 1));
+        }
+    }
+    for q in [
+        "alpha",
+        "alp",
+        "a",
+        "bet",
+        "beta",
+        "gamma",
+        "delta",
+        "alpha 驫",
+        "gamma 鑫淼",
+        "琦瑶",
+        "瑾璐",
+        "珂玥",
+        "璇琳",
+        "瑛珏",
+        "omega",
+        "om",
+        "琦瑶 瑾璐",
+        "瑾璐 珂玥",
+        "omega 琦瑶",
+        "璇琳 驫",
+    ] {
+        queries.push((q.to_string(), None, 1));
+    }
+    queries.push(("gamma".to_string(), Some("12"), 1));
+    for q in ["omega", "驫", "瑛珏"] {
+        queries.push((q.to_string(), None, 2));
+    }
+
+    let browser = common::webdriver::Browser::start();
+    let encode = |s: &str| -> String {
+        s.bytes()
+            .map(|b| {
+                if b.is_ascii_alphanumeric() {
+                    (b as char).to_string()
+                } else {
+                    format!("%{b:02X}")
+                }
+            })
+            .collect()
+    };
+    for (q, category, page) in &queries {
+        let terms: Vec<String> = q.split(' ').map(search::normalise).collect();
+        // Where each entry holds every term, the sum of where it holds each (title 0, summary
+        // 1, unit and category 2, body 3): the page lists by that, then in the showcase's
+        // order (here, numbers).
+        let mut expected: Vec<(usize, usize)> = entries
+            .iter()
+            .enumerate()
+            .filter(|(_, (_, c, _))| category.is_none_or(|want| *c == want))
+            .filter_map(|(n, (fields, _, _))| {
+                terms
+                    .iter()
+                    .map(|t| fields.iter().position(|f| holds_term(f, t)))
+                    .sum::<Option<usize>>()
+                    .map(|rank| (rank, n))
+            })
+            .collect();
+        expected.sort();
+        let title_of = |n: usize| entries[n].2.clone();
+        let mut url = format!("{base}entries/?q={}", encode(q));
+        if let Some(c) = category {
+            url.push_str(&format!("&category={c}"));
+        }
+        if *page > 1 {
+            url.push_str(&format!("&page={page}"));
+        }
+        browser.go(&url);
+        let shown = wait_for_results(&browser, &url);
+        let (text, titles) = (&shown[0], &shown[1..]);
+        let phrase = terms
+            .iter()
+            .any(|t| t.chars().count() > 2 && t.chars().all(search::is_han));
+        let what =
+            format!("{q} {category:?} page {page}: {text} {titles:?}, expected {expected:?}");
+        assert!(!text.starts_with("搜索未能完成"), "{what}");
+        // A phrase's candidates are checked against their text a bounded number at a time:
+        // until all are, the page says how many are left, or gives an estimate.
+        let estimate = phrase && (text.starts_with("约") || text.contains("尚未核对"));
+        if estimate {
+            assert!(
+                !expected.is_empty() || text.starts_with("暂未找到"),
+                "{what}"
+            );
+        } else if expected.is_empty() {
+            assert_eq!(text, "没有符合条件的项目。", "{what}");
+        } else {
+            assert_eq!(
+                text,
+                &format!("{} 个项目符合条件", expected.len()),
+                "{what}"
+            );
+        }
+        if phrase {
+            // Checked against each card's text: what shows holds it, in the order of ranks
+            // of its pairs (not of the phrase: within one rank of those, in entry order).
+            let holding: Vec<String> = expected.iter().map(|&(_, n)| title_of(n)).collect();
+            for t in titles {
+                assert!(holding.contains(t), "{t} does not hold it: {what}");
+            }
+            if !estimate {
+                assert_eq!(titles.len(), expected.len().min(12), "{what}");
+            }
+        } else {
+            let on_page: Vec<String> = expected
+                .iter()
+                .skip((page - 1) * 12)
+                .take(12)
+                .map(|&(_, n)| title_of(n))
+                .collect();
+            assert_eq!(titles, &on_page[..], "{what}");
+        }
+    }
+}
+
+/// The text of the search's results line and the titles of its cards, once the search ended.
+fn wait_for_results(browser: &common::webdriver::Browser, what: &str) -> Vec<String> {
+    let end = Instant::now() + Duration::from_secs(20);
+    loop {
+        let found = browser.execute(
+            "var r = document.getElementById('results'), f = document.forms.filters;\
+             if (!r || !f || r.textContent === '' || r.textContent === f.dataset.searching) return null;\
+             return [r.textContent].concat(Array.from(document.querySelectorAll('.card-title a'), a => a.textContent));",
+            serde_json::json!([]),
+        );
+        if let Some(found) = found.as_array() {
+            return found
+                .iter()
+                .map(|v| v.as_str().unwrap_or_default().to_string())
+                .collect();
+        }
+        assert!(Instant::now() < end, "{what}: no results");
+        std::thread::sleep(Duration::from_millis(30));
+    }
 }
 
 /// A unit in the address stays chosen through the next change; each search or filter change

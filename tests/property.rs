@@ -51,18 +51,6 @@ const PIECES: &[&str] = &[
     "&lt;script&gt;",
 ];
 
-/// xorshift64*: enough randomness for mutations, no dependency, the same on every machine.
-struct Rng(u64);
-
-impl Rng {
-    fn below(&mut self, n: usize) -> usize {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        (self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 33) as usize % n
-    }
-}
-
 #[test]
 fn what_check_accepts_build_builds() {
     let dir = common::fixture("valid");
@@ -70,7 +58,7 @@ fn what_check_accepts_build_builds() {
     let entry = root.join("submissions/alpha/good-entry.md");
     let original = std::fs::read_to_string(&entry).unwrap();
     let body_at = original.find("\n## ").unwrap();
-    let mut rng = Rng(0x5eed_2017_0061);
+    let mut rng = common::Rng(0x5eed_2017_0061);
     let (mut accepted, mut refused) = (0, 0);
     for round in 0..300 {
         let mut text = original.clone();
