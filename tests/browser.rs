@@ -578,6 +578,40 @@ fn a_search_that_cannot_fetch_its_index_says_so_and_tries_again() {
     assert!(!card_titles(&browser.source()).is_empty());
 }
 
+/// A copy of the search site, served, and a browser with 回访's results open on it: the index's
+/// size, its one shard and three fragments are in the page's memory.
+fn a_page_open_on_a_copy() -> (tempfile::TempDir, common::webdriver::Browser, String) {
+    let copy = tempfile::tempdir().unwrap();
+    common::copy_tree(search_site().0.path(), copy.path());
+    let base = common::serve::serve(copy.path().join("public"));
+    let browser = common::webdriver::Browser::start();
+    browser.go(&format!("{base}entries/?q=%E5%9B%9E%E8%AE%BF"));
+    browser.wait_for("//p[@id='results'][.='3 个项目符合条件']");
+    (copy, browser, base)
+}
+
+/// The site in `copy` built again with an entry that comes first (every other entry's number
+/// moves), `background` its first section.
+fn publish_an_entry_first(copy: &std::path::Path, background: &str) {
+    std::fs::write(
+        copy.join("submissions/alpha/a-xin-lai.md"),
+        format!("---\ntitle: 新来的项目\ncategory: \"1\"\ncontact: 张三\nphone: 0312-1234567\nsummary: 一句话简介。\n---\n\n## 背景\n\n{background}\n\n## 主要内容\n\n内容。\n\n### 创新性\n\n要点。\n\n## 实施情况\n\n实施。\n\n## 取得的效果\n\n效果。\n"),
+    )
+    .unwrap();
+    let run = common::shenbao(copy, &["build"]);
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+}
+
+/// Search `q` from the page's form, as a reader does.
+fn search_in_page(browser: &common::webdriver::Browser, q: &str) {
+    browser.execute(
+        "var form = document.getElementById('filters');\
+         form.elements.q.value = arguments[0];\
+         form.dispatchEvent(new Event('submit', { cancelable: true }));",
+        serde_json::json!([q]),
+    );
+}
+
 /// The site is built again, with an entry that comes first (every other entry's number
 /// moves), while a reader's page is open: the page's next search reads the new index whole,
 /// not the old one's numbers in the new one's files, and needs no retry.
@@ -587,28 +621,10 @@ fn a_search_that_cannot_fetch_its_index_says_so_and_tries_again() {
     ignore = "needs Chromium and its WebDriver: sudo apt-get install chromium chromium-driver"
 )]
 fn a_search_on_a_page_open_while_the_site_was_replaced_reads_the_new_index() {
-    let copy = tempfile::tempdir().unwrap();
-    common::copy_tree(search_site().0.path(), copy.path());
-    let base = common::serve::serve(copy.path().join("public"));
-    let browser = common::webdriver::Browser::start();
-    // 回访: the index's size and a shard are now in the page's memory (this small index has
-    // one shard: the next search asks only for fragments).
-    browser.go(&format!("{base}entries/?q=%E5%9B%9E%E8%AE%BF"));
-    browser.wait_for("//p[@id='results'][.='3 个项目符合条件']");
-    std::fs::write(
-        copy.path().join("submissions/alpha/a-xin-lai.md"),
-        "---\ntitle: 新来的项目\ncategory: \"1\"\ncontact: 张三\nphone: 0312-1234567\nsummary: 一句话简介。\n---\n\n## 背景\n\n工会每月开展。\n\n## 主要内容\n\n内容。\n\n### 创新性\n\n要点。\n\n## 实施情况\n\n实施。\n\n## 取得的效果\n\n效果。\n",
-    )
-    .unwrap();
-    let run = common::shenbao(copy.path(), &["build"]);
-    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    let (copy, browser, base) = a_page_open_on_a_copy();
+    publish_an_entry_first(copy.path(), "工会每月开展。");
     // 工会, whose cards the page has not fetched yet.
-    browser.execute(
-        "var form = document.getElementById('filters');\
-         form.elements.q.value = '工会';\
-         form.dispatchEvent(new Event('submit', { cancelable: true }));",
-        serde_json::json!([]),
-    );
+    search_in_page(&browser, "工会");
     browser.wait_for("//p[@id='results'][.='4 个项目符合条件']");
     let found = sorted(card_titles(&browser.source()));
     assert_eq!(
@@ -624,6 +640,32 @@ fn a_search_on_a_page_open_while_the_site_was_replaced_reads_the_new_index() {
     browser.go(&format!("{base}entries/?q=%E5%B7%A5%E4%BC%9A"));
     browser.wait_for("//p[@id='results'][.='4 个项目符合条件']");
     assert_eq!(sorted(card_titles(&browser.source())), found);
+}
+
+/// A page left open while the site is published again with an entry added, then searched
+/// again for a query whose every file it still holds: after a pause it reads the index's size
+/// again and finds the new entry, where it showed the old site's three.
+#[test]
+#[cfg_attr(
+    not(chromedriver),
+    ignore = "needs Chromium and its WebDriver: sudo apt-get install chromium chromium-driver"
+)]
+fn a_search_after_a_pause_on_a_page_open_while_the_site_was_replaced_finds_the_new_entries() {
+    let (copy, browser, _) = a_page_open_on_a_copy();
+    publish_an_entry_first(copy.path(), "每月回访。");
+    // Another query and back within the minute: the page's own files, the old site's.
+    search_in_page(&browser, "表格");
+    browser.wait_for("//p[@id='results'][.='1 个项目符合条件']");
+    search_in_page(&browser, "回访");
+    browser.wait_for("//p[@id='results'][.='3 个项目符合条件']");
+    // Two minutes later, as the page's clock tells it.
+    browser.execute(
+        "var now = Date.now; Date.now = function () { return now() + 120000; };",
+        serde_json::json!([]),
+    );
+    search_in_page(&browser, "回访");
+    browser.wait_for("//p[@id='results'][.='4 个项目符合条件']");
+    assert!(card_titles(&browser.source()).contains(&"新来的项目".to_string()));
 }
 
 /// A search the reader has left (the query cleared before its files arrived) does not put its

@@ -266,13 +266,34 @@
   }
 
   // The index's size and the name of its numbering, which names its files (search.rs,
-  // `numbering`); `fresh`, asked of the site, not of the browser's cache.
+  // `numbering`); `fresh`, asked of the site, not of the browser's cache. `metaAt`: when it
+  // was read.
+  var metaAt = 0;
   function loadMeta(fresh) {
     if (!meta) {
       meta = fetched(base + "search/meta.json", fresh ? { cache: "no-cache" } : undefined).then(function (r) { return r.json(); })
-        .then(function (m) { meta = m; return m; }, function (e) { meta = null; throw e; });
+        .then(function (m) { meta = m; metaAt = Date.now(); return m; }, function (e) { meta = null; throw e; });
     }
     return Promise.resolve(meta);
+  }
+
+  // The index's size for a new search. After a pause it is read again from the site (a few
+  // bytes): if the site was published since with its entries numbered otherwise, what the
+  // page kept of the old index is dropped, where a query whose files were all kept showed the
+  // old site's results. If the site cannot be reached, the page searches what it has.
+  var RECHECK_MS = 60000;
+  function metaForSearch() {
+    if (!meta || typeof meta.then === "function" || Date.now() - metaAt < RECHECK_MS) return loadMeta();
+    var was = meta;
+    meta = null;
+    return loadMeta(true).then(function (m) {
+      if (m.numbering !== was.numbering || m.shards !== was.shards) dropKept();
+      return m;
+    }, function () {
+      meta = was;
+      metaAt = Date.now();
+      return was;
+    });
   }
 
   function varintAt(bytes, at) {
@@ -654,7 +675,7 @@
     if (p.category) filters.push({ gram: "f:c:" + p.category });
     if (p.type) filters.push({ gram: "f:t:" + p.type });
     if (p.unit) filters.push({ gram: "f:u:" + p.unit });
-    loadMeta().then(function () {
+    metaForSearch().then(function () {
       var all = [].concat.apply([], looks).concat(filters);
       return Promise.all(all.map(postings));
     }).then(function (lists) {
@@ -695,7 +716,13 @@
   // Every file of the index read so far, and its size: forgotten, so that each is asked for
   // again.
   function forget() {
-    meta = null; shardCache = {}; postingsCache = {}; fragCache = {};
+    meta = null;
+    dropKept();
+  }
+
+  // Every shard, list and fragment kept: asked for again when next wanted.
+  function dropKept() {
+    shardCache = {}; postingsCache = {}; fragCache = {};
   }
 
   // The search could not finish (see `fetched`): said, with a button to try again, and no list
