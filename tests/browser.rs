@@ -152,12 +152,22 @@ fn without_scripts_a_searchs_address_says_the_list_is_not_its_answer() {
         serde_json::json!({"value": true}),
     );
     browser.go(&url);
-    // The DOM as the browser built it, read without a script (the page may run none).
-    let root = browser.cdp("DOM.getDocument", serde_json::json!({}));
-    let dom = browser.cdp(
-        "DOM.getOuterHTML",
-        serde_json::json!({"nodeId": root["root"]["nodeId"]}),
-    );
+    // The DOM as the browser built it, read without a script (the page may run none). A
+    // document the browser replaced between the two commands (seen on a loaded machine) no
+    // longer has the node asked for: it is asked for again.
+    let dom = (0..50)
+        .find_map(|_| {
+            let root = browser.cdp("DOM.getDocument", serde_json::json!({}));
+            let dom = browser.try_cdp(
+                "DOM.getOuterHTML",
+                serde_json::json!({"nodeId": root["root"]["nodeId"]}),
+            );
+            if dom.is_err() {
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            dom.ok()
+        })
+        .expect("the page's HTML, within five seconds");
     let dom = dom["outerHTML"].as_str().expect("the page's HTML");
     assert_eq!(card_titles(dom).len(), 5, "every entry is listed");
     let note = dom.split("<noscript>").nth(1).expect("a noscript block");

@@ -264,9 +264,16 @@ impl Browser {
 
     /// A Chrome DevTools Protocol command (`Network.setCacheDisabled`, …).
     pub fn cdp(&self, cmd: &str, params: Value) -> Value {
-        self.cmd(
+        self.try_cdp(cmd, params).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// A Chrome DevTools Protocol command, its error an answer (a node asked for by an id that
+    /// a document replaced since no longer has).
+    pub fn try_cdp(&self, cmd: &str, params: Value) -> Result<Value, String> {
+        call(
+            &self.addr,
             "POST",
-            "/goog/cdp/execute",
+            &format!("/session/{}/goog/cdp/execute", self.session),
             Some(json!({"cmd": cmd, "params": params})),
         )
     }
