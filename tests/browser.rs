@@ -292,9 +292,9 @@ fn search_site() -> &'static (tempfile::TempDir, String) {
     })
 }
 
-fn search(q: &str) -> Option<Loaded> {
-    let encoded: String = q
-        .bytes()
+/// `q` as it stands in an address: letters and digits as they are, every other byte escaped.
+fn encoded(q: &str) -> String {
+    q.bytes()
         .map(|b| {
             if b.is_ascii_alphanumeric() {
                 (b as char).to_string()
@@ -302,8 +302,11 @@ fn search(q: &str) -> Option<Loaded> {
                 format!("%{b:02X}")
             }
         })
-        .collect();
-    load_from(&search_site().1, &format!("entries/?q={encoded}"))
+        .collect()
+}
+
+fn search(q: &str) -> Option<Loaded> {
+    load_from(&search_site().1, &format!("entries/?q={}", encoded(q)))
 }
 
 #[test]
@@ -1026,17 +1029,6 @@ fn a_search_shows_what_reading_every_entry_finds() {
     }
 
     let browser = common::webdriver::Browser::start();
-    let encode = |s: &str| -> String {
-        s.bytes()
-            .map(|b| {
-                if b.is_ascii_alphanumeric() {
-                    (b as char).to_string()
-                } else {
-                    format!("%{b:02X}")
-                }
-            })
-            .collect()
-    };
     for (q, category, page) in &queries {
         let terms: Vec<String> = q.split(' ').map(search::normalise).collect();
         // Where each entry holds every term, the sum of where it holds each (title 0, summary
@@ -1056,7 +1048,7 @@ fn a_search_shows_what_reading_every_entry_finds() {
             .collect();
         expected.sort();
         let title_of = |n: usize| entries[n].2.clone();
-        let mut url = format!("{base}entries/?q={}", encode(q));
+        let mut url = format!("{base}entries/?q={}", encoded(q));
         if let Some(c) = category {
             url.push_str(&format!("&category={c}"));
         }

@@ -126,13 +126,18 @@ impl Browser {
     }
 
     fn cmd(&self, method: &str, path: &str, body: Option<Value>) -> Value {
+        self.try_cmd(method, path, body)
+            .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// A command of this session, its error an answer.
+    fn try_cmd(&self, method: &str, path: &str, body: Option<Value>) -> Result<Value, String> {
         call(
             &self.addr,
             method,
             &format!("/session/{}{path}", self.session),
             body,
         )
-        .unwrap_or_else(|e| panic!("{e}"))
     }
 
     pub fn go(&self, url: &str) {
@@ -270,10 +275,9 @@ impl Browser {
     /// A Chrome DevTools Protocol command, its error an answer (a node asked for by an id that
     /// a document replaced since no longer has).
     pub fn try_cdp(&self, cmd: &str, params: Value) -> Result<Value, String> {
-        call(
-            &self.addr,
+        self.try_cmd(
             "POST",
-            &format!("/session/{}/goog/cdp/execute", self.session),
+            "/goog/cdp/execute",
             Some(json!({"cmd": cmd, "params": params})),
         )
     }
