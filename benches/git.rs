@@ -65,8 +65,14 @@ fn main() {
     let added = medians[1][0].saturating_sub(medians[0][0]);
     println!("  git adds (cold)              {:>8.1} ms", ms(added));
     println!("  git log --name-status        {:>8.1} ms", ms(git_log));
-    let verdict = if added <= git_log { "meets" } else { "MISSES" };
-    println!("  {verdict} the bar: git costs check at most what git log --name-status takes");
+    let verdict = if added * 2 <= git_log {
+        "meets"
+    } else {
+        "MISSES"
+    };
+    println!(
+        "  {verdict} the bar: git costs check at most half of what git log --name-status takes"
+    );
 }
 
 /// The median of `f` for each binary, after a warm-up, the binaries taking turns.
