@@ -4,7 +4,7 @@
 //! One walk of HEAD's first-parent history compares each commit's `submissions/` tree with its
 //! parent's, skipping every subtree whose id did not change, so the cost follows what changed,
 //! not the size of the tree times the number of commits. The result is cached in `.git/`, keyed
-//! by HEAD.
+//! by HEAD; when HEAD has moved on along its line, only the commits since are walked.
 
 use std::cmp::Ordering;
 use std::collections::HashMap;
@@ -47,10 +47,12 @@ fn read_repo(root: &Path, use_cache: bool) -> Result<Option<History>, git2::Erro
         }));
     }
     let cache = cache_path(&repo, &prefix);
-    if use_cache && let Some(history) = load_cache(&cache, head.id()) {
-        return Ok(Some(history));
-    }
-    let history = walk(&repo, head.id(), &prefix)?;
+    let cached = use_cache.then(|| load_cache(&cache)).flatten();
+    let history = match cached {
+        Some((at, history)) if at == head.id() => return Ok(Some(history)),
+        // A cache of an earlier HEAD is gone on from, when that HEAD is on the line.
+        cached => walk(&repo, head.id(), &prefix, cached)?,
+    };
     if use_cache {
         // A cache that cannot be written only costs the next run the walk.
         let _ = store_cache(&cache, head.id(), &history);
@@ -92,13 +94,22 @@ pub fn repo_path(prefix: &str, rel: &str) -> String {
 /// Walk HEAD's first-parent line from the root commit forward: the line listed, what each commit
 /// changed under `submissions/` found on every core (each comparison stands alone), then the
 /// changes applied in order.
-fn walk(repo: &Repository, head: Oid, prefix: &str) -> Result<History, git2::Error> {
+fn walk(
+    repo: &Repository,
+    head: Oid,
+    prefix: &str,
+    since: Option<(Oid, History)>,
+) -> Result<History, git2::Error> {
     let odb = repo.odb()?;
-    let line = first_parent_line(&odb, head)?;
+    let (mut line, reached) = first_parent_line(&odb, head, since.as_ref().map(|s| s.0))?;
+    // From the history at an earlier commit of the line, only the commits after it are walked.
+    let (before, mut files) = match (reached, since) {
+        (true, Some((_, history))) => (Some(line.remove(0).tree), history.files),
+        _ => (None, HashMap::new()),
+    };
     let trees: Vec<Oid> = line.iter().map(|c| c.tree).collect();
-    let changed = changes_along(repo, &trees, &repo_path(prefix, "submissions"))?;
+    let changed = changes_along(repo, before, &trees, &repo_path(prefix, "submissions"))?;
 
-    let mut files: HashMap<String, FileTimes> = HashMap::new();
     for (at, changes) in changed {
         let stamp = line[at].stamp()?;
         // A file that moved (same content, new path) keeps its arrival.
@@ -146,18 +157,20 @@ fn walk(repo: &Repository, head: Oid, prefix: &str) -> Result<History, git2::Err
 /// one before stands alone.
 fn changes_along(
     repo: &Repository,
+    before: Option<Oid>,
     trees: &[Oid],
     path: &str,
 ) -> Result<Vec<(usize, Changes)>, git2::Error> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     // Many stretches a thread, taken as threads come free, so that they end together.
     let stretch = trees.len().div_ceil(threads * 16).max(256);
-    changes_in_stretches(repo, trees, path, threads, stretch)
+    changes_in_stretches(repo, before, trees, path, threads, stretch)
 }
 
 /// [`changes_along`], in stretches of `stretch` commits on `threads` threads.
 fn changes_in_stretches(
     repo: &Repository,
+    before: Option<Oid>,
     trees: &[Oid],
     path: &str,
     threads: usize,
@@ -174,9 +187,10 @@ fn changes_in_stretches(
                 return Ok(found);
             }
             let (from, to) = (s * stretch, ((s + 1) * stretch).min(trees.len()));
-            let mut previous = match from {
-                0 => None,
-                _ => subtree_id(&odb, trees[from - 1], path)?,
+            let previous_root = from.checked_sub(1).map(|at| trees[at]).or(before);
+            let mut previous = match previous_root {
+                Some(root) => subtree_id(&odb, root, path)?,
+                None => None,
             };
             // The tree of the commit before, kept: read again, it was inflated twice a commit
             // (too large for libgit2's cache of trees).
@@ -259,10 +273,16 @@ impl Link<'_> {
 }
 
 /// HEAD's first-parent line, oldest first, each commit read once as stored (a revwalk, then
-/// each commit looked up again, parsed every commit twice: a quarter of the walk's time).
-fn first_parent_line<'odb>(odb: &'odb Odb<'_>, head: Oid) -> Result<Vec<Link<'odb>>, git2::Error> {
+/// each commit looked up again, parsed every commit twice: a quarter of the walk's time); from
+/// `since` on, if it is on the line (then the first), and whether it was.
+fn first_parent_line<'odb>(
+    odb: &'odb Odb<'_>,
+    head: Oid,
+    since: Option<Oid>,
+) -> Result<(Vec<Link<'odb>>, bool), git2::Error> {
     let mut line = Vec::new();
     let mut next = Some(head);
+    let mut reached = false;
     while let Some(id) = next {
         let object = odb.read(id)?;
         if object.kind() != git2::ObjectType::Commit {
@@ -280,9 +300,13 @@ fn first_parent_line<'odb>(odb: &'odb Odb<'_>, head: Oid) -> Result<Vec<Link<'od
         }
         let tree = tree.ok_or_else(|| malformed(id))?;
         line.push(Link { id, tree, object });
+        if since == Some(id) {
+            reached = true;
+            break;
+        }
     }
     line.reverse();
-    Ok(line)
+    Ok((line, reached))
 }
 
 /// The lines of a commit's header (up to the blank line before its message).
@@ -533,12 +557,14 @@ struct Cached {
 
 const CACHE_VERSION: u32 = 1;
 
-fn load_cache(path: &Path, head: Oid) -> Option<History> {
+/// The history cached, and the HEAD it was read at.
+fn load_cache(path: &Path) -> Option<(Oid, History)> {
     let bytes = std::fs::read(path).ok()?;
     let cached: Cached = serde_json::from_slice(&bytes).ok()?;
-    if cached.version != CACHE_VERSION || cached.head != head.to_string() {
+    if cached.version != CACHE_VERSION {
         return None;
     }
+    let head = Oid::from_str(&cached.head).ok()?;
     let mut files = HashMap::with_capacity(cached.files.len());
     for (path, a, c) in cached.files {
         files.insert(
@@ -549,10 +575,13 @@ fn load_cache(path: &Path, head: Oid) -> Option<History> {
             },
         );
     }
-    Some(History {
-        shallow: false,
-        files,
-    })
+    Some((
+        head,
+        History {
+            shallow: false,
+            files,
+        },
+    ))
 }
 
 fn store_cache(path: &Path, head: Oid, history: &History) -> std::io::Result<()> {
@@ -633,7 +662,7 @@ mod tests {
             );
         }
         let odb = repo.odb().unwrap();
-        let line = first_parent_line(&odb, parent.unwrap()).unwrap();
+        let (line, _) = first_parent_line(&odb, parent.unwrap(), None).unwrap();
         assert_eq!(line.len(), 3);
         let mut expected = Vec::new();
         let mut at = repo.find_commit(parent.unwrap()).unwrap();
@@ -669,6 +698,122 @@ mod tests {
         );
     }
 
+    use std::collections::BTreeMap;
+
+    /// A commit of `files` (path, content) after `parent`, moving `reference` to it if given:
+    /// the commit and its tree. Its time is its number of files, in minutes.
+    fn commit_files(
+        repo: &Repository,
+        files: &BTreeMap<String, String>,
+        parent: Option<Oid>,
+        reference: Option<&str>,
+    ) -> (Oid, Oid) {
+        let mut index = git2::Index::new().unwrap();
+        for (path, body) in files {
+            let id = repo.blob(body.as_bytes()).unwrap();
+            let entry = git2::IndexEntry {
+                ctime: git2::IndexTime::new(0, 0),
+                mtime: git2::IndexTime::new(0, 0),
+                dev: 0,
+                ino: 0,
+                mode: 0o100644,
+                uid: 0,
+                gid: 0,
+                file_size: 0,
+                id,
+                flags: path.len().min(0xfff) as u16,
+                flags_extended: 0,
+                path: path.as_bytes().to_vec(),
+            };
+            index.add(&entry).unwrap();
+        }
+        let tree = index.write_tree_to(repo).unwrap();
+        let time = git2::Time::new(1_512_000_000 + 60 * files.len() as i64, 480);
+        let who = git2::Signature::new("a", "a@example.org", &time).unwrap();
+        let parents: Vec<git2::Commit<'_>> = parent
+            .iter()
+            .map(|p| repo.find_commit(*p).unwrap())
+            .collect();
+        let parents: Vec<&git2::Commit<'_>> = parents.iter().collect();
+        let commit = repo
+            .commit(
+                reference,
+                &who,
+                &who,
+                "m",
+                &repo.find_tree(tree).unwrap(),
+                &parents,
+            )
+            .unwrap();
+        (commit, tree)
+    }
+
+    /// A history cached at an earlier HEAD is gone on from when that HEAD is still on the line
+    /// (only the commits since are walked), and read whole when the line was rewritten; either
+    /// way it is what a walk of the whole line finds.
+    #[test]
+    fn a_cache_of_an_earlier_head_is_gone_on_from_along_the_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = Repository::init(dir.path()).unwrap();
+        let mut files: BTreeMap<String, String> = Default::default();
+        let mut head = None;
+        for i in 0..5 {
+            files.insert(format!("submissions/u{}/e{i}.md", i % 2), format!("{i}"));
+            head = Some(commit_files(&repo, &files, head, Some("HEAD")).0);
+        }
+        let cached = read(dir.path(), true).unwrap().unwrap();
+        assert_eq!(cached.files.len(), 5);
+
+        // Marked in the cache: an entry no later commit touches keeps the mark only if the
+        // cache was gone on from rather than the whole line walked again.
+        let untouched = "submissions/u0/e0.md";
+        let cache = dir.path().join(".git/shenbao/history.json");
+        let marked = std::fs::read_to_string(&cache)
+            .unwrap()
+            .replace("\"author\":\"a\"", "\"author\":\"cached\"");
+        std::fs::write(&cache, marked).unwrap();
+
+        let moved = files.remove("submissions/u1/e1.md").unwrap();
+        files.insert("submissions/u0/moved.md".into(), moved);
+        files.insert("submissions/u1/e3.md".into(), "edited".into());
+        files.remove("submissions/u0/e2.md");
+        files.insert("submissions/u1/late.md".into(), "new".into());
+        let base = head.unwrap();
+        for _ in 0..2 {
+            head = Some(commit_files(&repo, &files, head, Some("HEAD")).0);
+            files.insert("submissions/u1/e3.md".into(), "edited again".into());
+        }
+        let whole = read(dir.path(), false).unwrap().unwrap();
+        let gone_on = read(dir.path(), true).unwrap().unwrap();
+        assert_eq!(gone_on.files[untouched].arrived.author, "cached");
+        let mut unmarked = gone_on.files.clone();
+        for t in unmarked.values_mut() {
+            for s in [&mut t.arrived, &mut t.changed] {
+                if s.author == "cached" {
+                    s.author = "a".into();
+                }
+            }
+        }
+        assert_eq!(unmarked, whole.files);
+        assert_eq!(
+            whole.files["submissions/u0/moved.md"].arrived.commit,
+            cached.files["submissions/u1/e1.md"].arrived.commit,
+            "a moved file keeps its arrival"
+        );
+        assert!(!whole.files.contains_key("submissions/u0/e2.md"));
+
+        // The line rewritten (the last commits replaced): the cache's HEAD is no longer on
+        // it, and the whole line is walked.
+        files.insert("submissions/u1/other.md".into(), "other".into());
+        let rewritten = commit_files(&repo, &files, Some(base), None).0;
+        repo.reference("refs/heads/rewritten", rewritten, true, "t")
+            .unwrap();
+        repo.set_head("refs/heads/rewritten").unwrap();
+        let after = read(dir.path(), true).unwrap().unwrap();
+        assert_eq!(after.files, read(dir.path(), false).unwrap().unwrap().files);
+        assert!(after.files.values().all(|t| t.arrived.author == "a"));
+    }
+
     /// Stretches of the line compared on several threads find what one pass along it finds,
     /// each commit's changes where it stands: files added, edited, moved and removed, units
     /// added and emptied, and commits that touch nothing under `submissions/`.
@@ -676,8 +821,7 @@ mod tests {
     fn stretches_compared_at_once_find_what_one_pass_finds() {
         let dir = tempfile::tempdir().unwrap();
         let repo = Repository::init(dir.path()).unwrap();
-        let who = git2::Signature::new("a", "a@example.org", &git2::Time::new(0, 0)).unwrap();
-        let mut files: std::collections::BTreeMap<String, String> = Default::default();
+        let mut files: BTreeMap<String, String> = Default::default();
         let mut trees = Vec::new();
         let mut parent: Option<Oid> = None;
         for i in 0..60usize {
@@ -706,37 +850,12 @@ mod tests {
                     }
                 }
             }
-            let mut index = git2::Index::new().unwrap();
-            for (path, body) in &files {
-                let id = repo.blob(body.as_bytes()).unwrap();
-                let mut entry = git2::IndexEntry {
-                    ctime: git2::IndexTime::new(0, 0),
-                    mtime: git2::IndexTime::new(0, 0),
-                    dev: 0,
-                    ino: 0,
-                    mode: 0o100644,
-                    uid: 0,
-                    gid: 0,
-                    file_size: 0,
-                    id,
-                    flags: 0,
-                    flags_extended: 0,
-                    path: path.as_bytes().to_vec(),
-                };
-                entry.flags = path.len().min(0xfff) as u16;
-                index.add(&entry).unwrap();
-            }
-            let tree = index.write_tree_to(&repo).unwrap();
+            let (commit, tree) = commit_files(&repo, &files, parent, None);
             trees.push(tree);
-            let tree = repo.find_tree(tree).unwrap();
-            let parents: Vec<git2::Commit<'_>> = parent
-                .iter()
-                .map(|p| repo.find_commit(*p).unwrap())
-                .collect();
-            let parents: Vec<&git2::Commit<'_>> = parents.iter().collect();
-            parent = Some(repo.commit(None, &who, &who, "m", &tree, &parents).unwrap());
+            parent = Some(commit);
         }
-        let whole = changes_in_stretches(&repo, &trees, "submissions", 1, usize::MAX).unwrap();
+        let whole =
+            changes_in_stretches(&repo, None, &trees, "submissions", 1, usize::MAX).unwrap();
         assert!(whole.len() > 40, "most commits change a submission");
         assert!(
             whole
@@ -745,7 +864,7 @@ mod tests {
         );
         for (threads, stretch) in [(2, 1), (3, 4), (4, 7)] {
             let split =
-                changes_in_stretches(&repo, &trees, "submissions", threads, stretch).unwrap();
+                changes_in_stretches(&repo, None, &trees, "submissions", threads, stretch).unwrap();
             assert_eq!(split, whole, "{threads} threads, stretches of {stretch}");
         }
     }
