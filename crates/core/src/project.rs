@@ -142,7 +142,7 @@ pub fn load(
         },
         ..options
     };
-    // The history walk is one thread's work: it runs beside the entries' checks.
+    // The history walk runs beside the entries' checks (its comparisons on threads of its own).
     let (history, mut outcomes) = rayon::join(
         || {
             if options.skip_git || !campaign.arrival_times {

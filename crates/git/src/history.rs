@@ -47,7 +47,10 @@ fn read_repo(root: &Path, use_cache: bool) -> Result<Option<History>, git2::Erro
         }));
     }
     let cache = cache_path(&repo, &prefix);
-    let cached = use_cache.then(|| load_cache(&cache)).flatten();
+    let submissions = repo_path(&prefix, "submissions");
+    let cached = use_cache
+        .then(|| load_cache(&cache, &submissions))
+        .flatten();
     let history = match cached {
         Some((at, history)) if at == head.id() => return Ok(Some(history)),
         // A cache of an earlier HEAD is gone on from, when that HEAD is on the line.
@@ -55,7 +58,7 @@ fn read_repo(root: &Path, use_cache: bool) -> Result<Option<History>, git2::Erro
     };
     if use_cache {
         // A cache that cannot be written only costs the next run the walk.
-        let _ = store_cache(&cache, head.id(), &history);
+        let _ = store_cache(&cache, &submissions, head.id(), &history);
     }
     drop(head);
     drop_aside(repo);
@@ -66,7 +69,8 @@ fn read_repo(root: &Path, use_cache: bool) -> Result<Option<History>, git2::Erro
 /// object it read in libgit2's cache, and freeing them took a tenth of the walk's time
 /// (20,000 commits), which nothing waits for.
 fn drop_aside<T: Send + 'static>(value: T) {
-    std::thread::spawn(move || drop(value));
+    // Where no thread can be had, the failed spawn drops it here.
+    let _ = std::thread::Builder::new().spawn(move || drop(value));
 }
 
 /// The campaign root relative to the repository's work tree (`""` when they are the same).
@@ -317,7 +321,8 @@ fn header_lines(data: &[u8]) -> impl Iterator<Item = &[u8]> {
 
 /// A person and time as git writes them, `Name <address> 1512576000 +0800`: the name and
 /// address, the time and the offset in minutes. Read as libgit2 reads it: the address between
-/// the last `<` and `>`, and a time or zone it cannot read taken as 0.
+/// the last `<` and `>`, the leading digits of the time and of the zone one character after it;
+/// no time, time 0; a time without digits, not read; a zone it cannot read or out of range, UTC.
 fn ident(line: &[u8]) -> Option<Ident<'_>> {
     let lt = line.iter().rposition(|&b| b == b'<')?;
     let gt = line.iter().rposition(|&b| b == b'>')?;
@@ -325,22 +330,24 @@ fn ident(line: &[u8]) -> Option<Ident<'_>> {
         return None;
     }
     let (name, email) = (line[..lt].trim_ascii(), line[lt + 1..gt].trim_ascii());
-    let mut rest = std::str::from_utf8(&line[gt + 1..])
+    let rest = std::str::from_utf8(&line[gt + 1..])
         .unwrap_or_default()
-        .split_ascii_whitespace();
-    let Some(time) = rest.next().and_then(|t| t.parse::<i64>().ok()) else {
+        .trim_start();
+    if rest.is_empty() {
         return Some(Ident {
             name,
             email,
             time: 0,
             offset: 0,
         });
-    };
+    }
+    let (time, rest) = leading_number(rest)?;
+    // As libgit2: the zone one character after the time.
     let offset = rest
-        .next()
+        .get(1..)
         .and_then(|zone| {
             let (sign, digits) = zone.split_at_checked(1)?;
-            let hhmm: i32 = digits.parse().ok().filter(|_| digits.len() == 4)?;
+            let hhmm = i32::try_from(leading_number(digits)?.0).ok()?;
             let (hours, minutes) = (hhmm / 100, hhmm % 100);
             let offset = (hours <= 14 && minutes <= 59).then_some(hours * 60 + minutes)?;
             match sign {
@@ -356,6 +363,14 @@ fn ident(line: &[u8]) -> Option<Ident<'_>> {
         time,
         offset,
     })
+}
+
+/// The number `text` begins with, and what follows it.
+fn leading_number(text: &str) -> Option<(i64, &str)> {
+    let end = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    Some((text[..end].parse().ok()?, &text[end..]))
 }
 
 /// A person and time of a commit's header: [`ident`].
@@ -549,19 +564,21 @@ fn cache_path(repo: &Repository, prefix: &str) -> PathBuf {
 struct Cached {
     /// The format, so a newer shenbao never misreads an older cache.
     version: u32,
+    /// The folder walked (`<campaign>/submissions`): two campaigns' caches never mix.
+    submissions: String,
     head: String,
     commits: Vec<Stamp>,
     /// Path, arrival commit index, change commit index.
     files: Vec<(String, u32, u32)>,
 }
 
-const CACHE_VERSION: u32 = 1;
+const CACHE_VERSION: u32 = 2;
 
 /// The history cached, and the HEAD it was read at.
-fn load_cache(path: &Path) -> Option<(Oid, History)> {
+fn load_cache(path: &Path, submissions: &str) -> Option<(Oid, History)> {
     let bytes = std::fs::read(path).ok()?;
     let cached: Cached = serde_json::from_slice(&bytes).ok()?;
-    if cached.version != CACHE_VERSION {
+    if cached.version != CACHE_VERSION || cached.submissions != submissions {
         return None;
     }
     let head = Oid::from_str(&cached.head).ok()?;
@@ -584,7 +601,12 @@ fn load_cache(path: &Path) -> Option<(Oid, History)> {
     ))
 }
 
-fn store_cache(path: &Path, head: Oid, history: &History) -> std::io::Result<()> {
+fn store_cache(
+    path: &Path,
+    submissions: &str,
+    head: Oid,
+    history: &History,
+) -> std::io::Result<()> {
     let mut index: HashMap<String, u32> = HashMap::new();
     let mut commits: Vec<Stamp> = Vec::new();
     let mut id_of = |s: &Stamp, commits: &mut Vec<Stamp>| -> u32 {
@@ -605,6 +627,7 @@ fn store_cache(path: &Path, head: Oid, history: &History) -> std::io::Result<()>
     files.sort();
     let cached = Cached {
         version: CACHE_VERSION,
+        submissions: submissions.to_string(),
         head: head.to_string(),
         commits,
         files,
@@ -814,6 +837,25 @@ mod tests {
         assert!(after.files.values().all(|t| t.arrived.author == "a"));
     }
 
+    /// Odd idents read as libgit2 reads them: leading digits of the time and zone, a zone out of
+    /// range as UTC, no time as 0, a time without digits not at all.
+    #[test]
+    fn idents_are_read_as_libgit2_reads_them() {
+        let read = |line: &str| ident(line.as_bytes()).map(|i| (i.time, i.offset));
+        assert_eq!(read("A <a@x> 1512576060 +0800"), Some((1_512_576_060, 480)));
+        assert_eq!(read("A <a@x> 1512576060 -0130"), Some((1_512_576_060, -90)));
+        assert_eq!(
+            read("A <a@x> 1512576060abc +0800"),
+            Some((1_512_576_060, 0))
+        );
+        assert_eq!(read("A <a@x> 1512576060 +800"), Some((1_512_576_060, 480)));
+        assert_eq!(read("A <a@x> 1512576060 +9999"), Some((1_512_576_060, 0)));
+        assert_eq!(read("A <a@x>"), Some((0, 0)));
+        assert_eq!(read("A <a@x> garbage"), None);
+        let i = ident(b" Zhang San  <z@x> 1 +0000").unwrap();
+        assert_eq!((i.name, i.email), (&b"Zhang San"[..], &b"z@x"[..]));
+    }
+
     /// Stretches of the line compared on several threads find what one pass along it finds,
     /// each commit's changes where it stands: files added, edited, moved and removed, units
     /// added and emptied, and commits that touch nothing under `submissions/`.
@@ -866,6 +908,29 @@ mod tests {
             let split =
                 changes_in_stretches(&repo, None, &trees, "submissions", threads, stretch).unwrap();
             assert_eq!(split, whole, "{threads} threads, stretches of {stretch}");
+            // Gone on from a commit of the line: the commits after it, as the whole pass saw them.
+            let since = 20;
+            let after = changes_in_stretches(
+                &repo,
+                Some(trees[since]),
+                &trees[since + 1..],
+                "submissions",
+                threads,
+                stretch,
+            )
+            .unwrap();
+            let expected: Vec<&Changes> = whole
+                .iter()
+                .filter(|(at, _)| *at > since)
+                .map(|(_, c)| c)
+                .collect();
+            assert_eq!(after.iter().map(|(_, c)| c).collect::<Vec<_>>(), expected);
+            assert!(
+                after
+                    .iter()
+                    .zip(whole.iter().filter(|(at, _)| *at > since))
+                    .all(|(a, w)| a.0 + since + 1 == w.0)
+            );
         }
     }
 
