@@ -54,7 +54,7 @@ fn read_repo(root: &Path, use_cache: bool) -> Result<Option<History>, git2::Erro
     let history = match cached {
         Some((at, history)) if at == head.id() => return Ok(Some(history)),
         // A cache of an earlier HEAD is gone on from, when that HEAD is on the line.
-        cached => walk(&repo, head.id(), &prefix, cached)?,
+        cached => walk(&repo, head.id(), &submissions, cached)?,
     };
     if use_cache {
         // A cache that cannot be written only costs the next run the walk.
@@ -101,7 +101,7 @@ pub fn repo_path(prefix: &str, rel: &str) -> String {
 fn walk(
     repo: &Repository,
     head: Oid,
-    prefix: &str,
+    submissions: &str,
     since: Option<(Oid, History)>,
 ) -> Result<History, git2::Error> {
     let odb = repo.odb()?;
@@ -112,7 +112,7 @@ fn walk(
         _ => (None, HashMap::new()),
     };
     let trees: Vec<Oid> = line.iter().map(|c| c.tree).collect();
-    let changed = changes_along(repo, before, &trees, &repo_path(prefix, "submissions"))?;
+    let changed = changes_along(repo, before, &trees, submissions)?;
 
     for (at, changes) in changed {
         let stamp = line[at].stamp()?;

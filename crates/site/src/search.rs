@@ -1196,8 +1196,8 @@ struct EntryRuns {
 struct Left {
     /// Each run's next entry and end: a run is done when they meet.
     runs: Vec<(usize, usize)>,
-    /// A run no thread has taken yet (at first, every entry).
-    fresh: Option<usize>,
+    /// Whether a thread has taken the first run (every entry) yet.
+    started: bool,
 }
 
 /// How many entries a thread takes from its run at a time: few, so that the rest of its run
@@ -1209,7 +1209,7 @@ impl EntryRuns {
         EntryRuns {
             left: Mutex::new(Left {
                 runs: vec![(0, entries)],
-                fresh: Some(0),
+                started: false,
             }),
             least: (entries / 256).max(TAKE),
         }
@@ -1222,9 +1222,9 @@ impl EntryRuns {
         let mut left = lock(&self.left);
         let id = match run {
             Some(id) if left.runs[id].0 < left.runs[id].1 => id,
-            _ => match left.fresh.take() {
-                Some(id) => id,
-                None => {
+            _ => match std::mem::replace(&mut left.started, true) {
+                false => 0,
+                true => {
                     let (victim, &(next, end)) = left
                         .runs
                         .iter()
