@@ -29,7 +29,7 @@ fn the_site_has_every_page_of_the_spec() {
         "pages/notice/index.html",
         "pages/about/index.html",
         "entries/index.html",
-        "entries/index.json",
+        "entries/units.json",
         "entries/alpha/wangshang/index.html",
         "entries/beta/dangjian/index.html",
         "categories/index.html",
@@ -158,20 +158,23 @@ fn the_site_has_every_page_of_the_spec() {
 }
 
 #[test]
-fn the_showcase_index_and_exports_list_published_entries_only() {
+fn the_showcase_units_and_exports_list_published_entries_only() {
     let dir = fixture("site");
     build(dir.path(), &[]);
     let public = dir.path().join("public");
-    let index: serde_json::Value =
-        serde_json::from_str(&read(&public, "entries/index.json")).unwrap();
-    let titles: Vec<&str> = index["entries"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e[2].as_str().unwrap())
-        .collect();
-    assert_eq!(titles.len(), 5);
-    assert!(!titles.contains(&"尚未完成的草稿项目"));
+    // The filters offer the units with an entry on the site, in the registry's order (delta
+    // has none).
+    let units: serde_json::Value =
+        serde_json::from_str(&read(&public, "entries/units.json")).unwrap();
+    assert_eq!(
+        units,
+        serde_json::json!([
+            ["alpha", "甲区总工会", "county"],
+            ["beta", "乙公司工会", "grassroots"],
+            ["gamma", "丙开发区工会", "devzone"]
+        ])
+    );
+    assert!(!public.join("entries/index.json").exists());
     let all: serde_json::Value = serde_json::from_str(&read(&public, "entries.json")).unwrap();
     assert_eq!(all["entries"].as_array().unwrap().len(), 5);
     assert!(
@@ -259,7 +262,7 @@ fn base_url_puts_the_site_under_a_sub_path() {
     assert!(home.contains(r#"href="/award/2017/entries/""#));
     assert!(!home.contains(r#"href="/entries/""#));
     let showcase = read(&public, "entries/index.html");
-    assert!(showcase.contains(r#"data-index="/award/2017/entries/index.json""#));
+    assert!(showcase.contains(r#"data-units="/award/2017/entries/units.json""#));
     assert!(
         read(&public, "sitemap.xml").contains("<loc>/award/2017/entries/alpha/wangshang/</loc>")
     );

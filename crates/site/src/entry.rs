@@ -5,7 +5,6 @@ use std::sync::Arc;
 
 use minijinja::value::{Enumerator, Object, Serde, Value};
 use serde::Serialize;
-use serde::ser::SerializeTuple;
 
 use crate::model::Model;
 
@@ -247,85 +246,25 @@ pub(crate) fn entries_json(model: &Model) -> Vec<u8> {
     out
 }
 
-/// One entry of the showcase's index, as `showcase.js` reads it: written as an array in the
-/// order of the fields here (not as an object), so that 10,000 entries stay a few megabytes.
-/// Change the order only together with the script.
-#[derive(Debug, PartialEq, Eq)]
-pub struct ShowcaseRow<'a> {
-    /// Position in the index's `units`.
-    pub unit: usize,
-    pub path: &'a str,
-    pub title: &'a str,
-    /// Position in the index's `categories`.
-    pub category: usize,
-    pub summary: &'a str,
-    /// The cover's thumbnail, `""` without one.
-    pub thumb: &'a str,
-    pub width: u32,
-    pub height: u32,
-    pub implementing_unit: &'a str,
-}
-
-impl<'a> ShowcaseRow<'a> {
-    fn of(e: &'a EntryView) -> Self {
-        let (thumb, width, height) = e
-            .cover
-            .as_ref()
-            .map_or(("", 0, 0), |c| (c.thumb.as_str(), c.width, c.height));
-        ShowcaseRow {
-            unit: e.unit_position.unwrap_or(0),
-            path: &e.path,
-            title: &e.title,
-            category: e.category_position.unwrap_or(0),
-            summary: &e.summary,
-            thumb,
-            width,
-            height,
-            implementing_unit: e.implementing_unit.as_deref().unwrap_or(""),
+/// `entries/units.json`: the units the showcase's filters offer, `[id, name, type]` each, in
+/// the registry's order: those with an entry on the site. The filters themselves act on the
+/// search index's filter grams, so that a filtered view reads a few small files, not a list of
+/// every entry (26 MB at 100,000 entries).
+pub(crate) fn showcase_units(model: &Model) -> Vec<u8> {
+    let mut shown = vec![false; model.units.len()];
+    for position in model.entries.iter().filter_map(|e| e.unit_position) {
+        if let Some(shown) = shown.get_mut(position) {
+            *shown = true;
         }
     }
-}
-
-impl Serialize for ShowcaseRow<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut row = serializer.serialize_tuple(9)?;
-        row.serialize_element(&self.unit)?;
-        row.serialize_element(self.path)?;
-        row.serialize_element(self.title)?;
-        row.serialize_element(&self.category)?;
-        row.serialize_element(self.summary)?;
-        row.serialize_element(self.thumb)?;
-        row.serialize_element(&self.width)?;
-        row.serialize_element(&self.height)?;
-        row.serialize_element(self.implementing_unit)?;
-        row.end()
-    }
-}
-
-/// `entries/index.json`: what the showcase's filters and search need: the units
-/// (`[id, name, type]`), the categories (`[id, name]`) and a `ShowcaseRow` per entry.
-pub(crate) fn showcase_index(model: &Model) -> Vec<u8> {
-    #[derive(Serialize)]
-    struct Index<'a> {
-        units: Vec<[&'a str; 3]>,
-        categories: Vec<[&'a str; 2]>,
-        entries: Vec<ShowcaseRow<'a>>,
-    }
-    let index = Index {
-        units: model
-            .units
-            .iter()
-            .map(|u| [u.id.as_str(), u.name.as_str(), u.unit_type.as_str()])
-            .collect(),
-        categories: model
-            .site
-            .categories
-            .iter()
-            .map(|c| [c.id.as_str(), c.name.as_str()])
-            .collect(),
-        entries: model.entries.iter().map(|e| ShowcaseRow::of(e)).collect(),
-    };
-    serde_json::to_vec(&index).unwrap_or_default()
+    let units: Vec<[&str; 3]> = model
+        .units
+        .iter()
+        .zip(&shown)
+        .filter(|(_, shown)| **shown)
+        .map(|(u, _)| [u.id.as_str(), u.name.as_str(), u.unit_type.as_str()])
+        .collect();
+    serde_json::to_vec(&units).unwrap_or_default()
 }
 
 #[cfg(test)]

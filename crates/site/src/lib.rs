@@ -326,24 +326,24 @@ pub fn roster_html(
     render::roster_alone(&theme, &model, chosen, back).map_err(SiteError::Template)
 }
 
-/// What a write makes of the exports beside the showcase's index: `serve` writes the downloads
+/// What a write makes of the exports beside the showcase's units: `serve` writes the downloads
 /// after the pages are up (`write_downloads`). The search index is written apart: with the
 /// entries' pages by a build, kept and brought up to date by `serve`.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Exports {
-    ShowcaseIndex,
+    ShowcaseUnits,
     Downloads,
 }
 
-/// The roster as CSV, XLSX and JSON, every entry as JSON, and the showcase's compact index.
+/// The roster as CSV, XLSX and JSON, every entry as JSON, and the showcase's list of units.
 fn write_exports(
     project: &Project,
     model: &Model,
     out: &dyn Sink,
     exports: Exports,
 ) -> Result<(), SiteError> {
-    let (index, rest) = rayon::join(
-        || out.write("entries/index.json", &entry::showcase_index(model)),
+    let (units, rest) = rayon::join(
+        || out.write("entries/units.json", &entry::showcase_units(model)),
         || {
             if exports == Exports::Downloads {
                 write_downloads(&project.campaign.title, model, out)
@@ -352,7 +352,7 @@ fn write_exports(
             }
         },
     );
-    index?;
+    units?;
     rest
 }
 

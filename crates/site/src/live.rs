@@ -269,7 +269,7 @@ impl Live {
                     theme,
                     &memory,
                     &Quiet,
-                    crate::Exports::ShowcaseIndex,
+                    crate::Exports::ShowcaseUnits,
                 )
             },
         );

@@ -1,6 +1,7 @@
 // The showcase's filters and search. Without this script every entry is still listed on the
-// paginated pages; with it, filters act on a compact index and keep their state in the URL, so a
-// filtered view is a link one can send.
+// paginated pages; with it, the filters and the search act on the search index under `search/`
+// (filters are its grams too), reading only the few small files a view needs, and keep their
+// state in the URL, so a filtered view is a link one can send.
 (function () {
   "use strict";
   var form = document.getElementById("filters");
@@ -12,9 +13,9 @@
   // A path of the site as a link: each part encoded, as an entry or file name may hold a space,
   // `#` or `%` (the pages' own links are encoded the same way by the templates).
   function at(path) { return base + path.split("/").map(encodeURIComponent).join("/"); }
-  var PER_PAGE = 48;
   var FIELDS = ["q", "category", "type", "unit"];
-  var index = null;
+  // The units to filter by (`entries/units.json`: `[id, name, type]` each), fetched when asked.
+  var units = null;
   var staticCards = cards.innerHTML;
   form.hidden = false;
   // The filters sit in a fold: shut on a phone, so that the first screen shows entries, and open
@@ -41,14 +42,11 @@
     return FIELDS.some(function (k) { return p[k] !== ""; });
   }
 
-  // The unit list comes with the index: units that published something, in registry order.
+  // The units that published something, in registry order.
   function fillUnits() {
     var select = form.elements.unit;
     if (select.options.length > 1) return;
-    var used = {};
-    index.entries.forEach(function (e) { used[e[0]] = true; });
-    index.units.forEach(function (u, i) {
-      if (!used[i]) return;
+    units.forEach(function (u) {
       var o = el("option", null, u[1]);
       o.value = u[0];
       o.dataset.type = u[2];
@@ -57,8 +55,8 @@
   }
 
   function fill(p) {
-    if (index) fillUnits();
-    // A unit from the address is an option only once the index has come: the list waits for
+    if (units) fillUnits();
+    // A unit from the address is an option only once the list has come: the select waits for
     // it, or the next change would drop the unit from the address.
     else if (p.unit) load().then(function () { fill(params()); }, function () {});
     FIELDS.forEach(function (k) { form.elements[k].value = p[k]; });
@@ -79,50 +77,7 @@
     return e;
   }
 
-  function card(e) {
-    var unit = index.units[e[0]], cat = index.categories[e[3]] || ["", ""];
-    var a = el("article", "card");
-    var cover = el("a", "card-cover");
-    cover.href = at(e[1]);
-    cover.tabIndex = -1;
-    cover.setAttribute("aria-hidden", "true");
-    if (e[5]) {
-      var img = el("img");
-      img.src = at(e[5]); img.width = e[6]; img.height = e[7];
-      img.alt = ""; img.loading = "lazy"; img.decoding = "async";
-      cover.appendChild(img);
-    } else {
-      cover.appendChild(el("span", "cover-blank", cat[1]));
-    }
-    a.appendChild(cover);
-    var body = el("div", "card-body");
-    var tag = el("p", "tag");
-    tag.appendChild(el("span", "tag-no", cat[0]));
-    tag.appendChild(document.createTextNode(cat[1]));
-    body.appendChild(tag);
-    var h = el("h3", "card-title");
-    var link = el("a", null, e[2]);
-    link.href = at(e[1]);
-    h.appendChild(link);
-    body.appendChild(h);
-    var u = el("p", "card-unit", unit[1]);
-    if (e[8]) u.appendChild(el("span", "muted", " · " + e[8]));
-    body.appendChild(u);
-    body.appendChild(el("p", "card-summary", e[4]));
-    a.appendChild(body);
-    return a;
-  }
-
-  function matches(e, p) {
-    var unit = index.units[e[0]], cat = index.categories[e[3]] || ["", ""];
-    if (p.category && cat[0] !== p.category) return false;
-    if (p.type && unit[2] !== p.type) return false;
-    if (p.unit && unit[0] !== p.unit) return false;
-    return true;
-  }
-
   function pager(total, page, perPage) {
-    perPage = perPage || PER_PAGE;
     var nav = document.getElementById("filtered-pages");
     if (!nav) {
       nav = el("nav", "pagination");
@@ -617,6 +572,7 @@
       }
       return out;
     }
+    if (!terms.length) return null;
     var found = marked(text);
     if (!found.length) return null;
     var start = Math.max(0, found[0].index - 30), end = Math.min(text.length, found[0].index + 60);
@@ -910,29 +866,15 @@
       if (nav) nav.textContent = "";
       return;
     }
-    if (p.q) {
-      // The unit list of the filters still comes from the compact index, loaded when asked.
-      searchRender(p, run);
-      return;
-    }
-    if (!index) {
-      load().then(function () { if (run === searchRun) render(); }, function (e) { if (run === searchRun) failed(e); });
-      return;
-    }
-    var found = index.entries.filter(function (e) { return matches(e, p); });
-    var page = Math.min(p.page, Math.max(1, Math.ceil(found.length / PER_PAGE)));
-    cards.textContent = "";
-    found.slice((page - 1) * PER_PAGE, page * PER_PAGE).forEach(function (e) { cards.appendChild(card(e)); });
-    results.textContent = found.length ? found.length + " " + form.dataset.results : form.dataset.empty;
-    if (staticPager) staticPager.hidden = true;
-    pager(found.length, page);
+    // Filters alone are a search without terms: their lists' entries, in showcase order.
+    searchRender(p, run);
   }
 
   var loading = null;
   function load() {
     if (!loading) {
-      loading = fetched(form.dataset.index).then(function (r) { return r.json(); })
-        .then(function (j) { index = j; }, function (e) { loading = null; throw e; });
+      loading = fetched(form.dataset.units).then(function (r) { return r.json(); })
+        .then(function (j) { units = j; }, function (e) { loading = null; throw e; });
     }
     return loading;
   }
@@ -956,8 +898,8 @@
     render();
   }
 
-  // Without a filter in the URL the index is fetched only when someone reaches for the units
-  // (and again the next time, if it did not arrive).
+  // The units are fetched only when someone reaches for them (and again the next time, if they
+  // did not arrive).
   function unitsWhenReached() {
     var events = ["focus", "pointerdown"];
     function reached() {
