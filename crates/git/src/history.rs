@@ -148,19 +148,35 @@ fn walk(
 /// libgit2's object cache, off while the history is walked. The walk reads each commit and
 /// tree once (a stretch keeps the one tree it reads twice), so the cache was only cost: storing,
 /// looking up and freeing 60,000 objects, a tenth of a cold walk's time. The switch is
-/// process-wide (libgit2 has no other), so it is turned back on after.
+/// process-wide (libgit2 has no other): it is on again when the last walk under way ends, and
+/// meanwhile other repositories of the process (the portal's, a `--rev` tree) read uncached.
 struct CacheOff;
+
+/// The walks under way.
+static WALKS: std::sync::Mutex<usize> = std::sync::Mutex::new(0);
 
 impl CacheOff {
     fn new() -> Self {
-        git2::opts::enable_caching(false);
+        let mut walks = WALKS
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if *walks == 0 {
+            git2::opts::enable_caching(false);
+        }
+        *walks += 1;
         CacheOff
     }
 }
 
 impl Drop for CacheOff {
     fn drop(&mut self) {
-        git2::opts::enable_caching(true);
+        let mut walks = WALKS
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        *walks -= 1;
+        if *walks == 0 {
+            git2::opts::enable_caching(true);
+        }
     }
 }
 
@@ -251,12 +267,18 @@ fn changes_in_stretches(
     Ok(found)
 }
 
+/// The most helpers with packs of their own: on a machine of many cores, each more would hold
+/// its own cache of delta bases and files for little gain.
+const OWN_PACKS: usize = 7;
+
 /// `f` with a handle on the repository's objects whose packs are not shared with other handles.
 ///
 /// libgit2 shares an open pack between all handles on it, keyed by the pack's path, with one
 /// lock and one cache of delta bases: two threads reading the history waited on each other for
 /// a fifth of the walk. Spelled differently (`objects/.`, `objects/./.` for the `nth` helper),
-/// the same folder gives each helper packs of its own, for ~20 MB more of mapped pack and cache.
+/// the same folder gives each helper packs of its own, for ~20 MB more of mapped pack and cache
+/// (and a file open per pack): at most [`OWN_PACKS`] spellings, shared beyond. Packs borrowed
+/// through `objects/info/alternates` are read at the path written there, shared.
 fn with_own_packs<T>(
     repo: &Path,
     objects: &Path,
@@ -266,7 +288,8 @@ fn with_own_packs<T>(
     match objects.to_str() {
         Some(objects) => {
             let odb = Odb::new()?;
-            odb.add_disk_alternate(&format!("{objects}{}", "/.".repeat(nth)))?;
+            let spelling = (nth - 1) % OWN_PACKS + 1;
+            odb.add_disk_alternate(&format!("{objects}{}", "/.".repeat(spelling)))?;
             f(&odb)
         }
         // libgit2 takes such a path as UTF-8 only: a repository elsewhere shares its packs.

@@ -873,7 +873,8 @@
   var loading = null;
   function load() {
     if (!loading) {
-      loading = fetched(form.dataset.units).then(function (r) { return r.json(); })
+      // A theme's own showcase.html of before `data-units` still gets its units.
+      loading = fetched(form.dataset.units || base + "entries/units.json").then(function (r) { return r.json(); })
         .then(function (j) { units = j; }, function (e) { loading = null; throw e; });
     }
     return loading;
