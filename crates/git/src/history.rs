@@ -222,7 +222,7 @@ fn changes_in_stretches(
                 None => None,
             };
             // The tree of the commit before, kept: read again, it was inflated twice a commit
-            // (too large for libgit2's cache of trees).
+            // (libgit2's cache is off for the walk, and the tree too large for it anyway).
             let mut old = previous.map(|id| odb.read(id)).transpose()?;
             for (at, &tree) in trees.iter().enumerate().take(to).skip(from) {
                 let current = subtree_id(odb, tree, path)?;
@@ -593,7 +593,8 @@ fn compare(
 
 /// How many bytes `a` and `b` begin with alike, eight at a time.
 fn common_prefix(a: &[u8], b: &[u8]) -> usize {
-    let (a, b) = (&a[..a.len().min(b.len())], &b[..a.len().min(b.len())]);
+    let n = a.len().min(b.len());
+    let (a, b) = (&a[..n], &b[..n]);
     let mut at = 0;
     for (x, y) in a.chunks_exact(8).zip(b.chunks_exact(8)) {
         let diff =

@@ -342,18 +342,11 @@ fn write_exports(
     out: &dyn Sink,
     exports: Exports,
 ) -> Result<(), SiteError> {
-    let (units, rest) = rayon::join(
-        || out.write("entries/units.json", &entry::showcase_units(model)),
-        || {
-            if exports == Exports::Downloads {
-                write_downloads(&project.campaign.title, model, out)
-            } else {
-                Ok(())
-            }
-        },
-    );
-    units?;
-    rest
+    out.write("entries/units.json", &entry::showcase_units(model))?;
+    if exports == Exports::Downloads {
+        write_downloads(&project.campaign.title, model, out)?;
+    }
+    Ok(())
 }
 
 /// The roster as CSV, JSON and XLSX, and every entry as JSON.
