@@ -1,7 +1,8 @@
 //! `cargo bench --bench search`: the full-text search index on the generated campaigns
 //! (`SHENBAO_BENCH_SIZES`, default 10000): how long it takes to build beside the whole `build`,
 //! how large it is and how many files, how much a query loads (the shards of its grams and the
-//! fragments of its first page of results) for common and rare queries, and — where Chromium
+//! fragments of its first page of results) for common and rare queries and for the showcase's
+//! filters (a category, a unit type, a unit, alone or with a query), and — where Chromium
 //! and chromedriver are — how long each query takes in the browser, from pressing Enter on a
 //! freshly loaded showcase (nothing cached) to the results shown, and how many it finds against
 //! the entries that truly hold it.
@@ -231,7 +232,7 @@ fn bench(dir: &Path, n: usize) {
     let mut loads = Vec::new();
     let mut truth = Vec::new();
     for q in QUERIES {
-        let (loaded, hits) = query(&by_path, count, q);
+        let (loaded, hits) = query(&by_path, count, q, &[]);
         let holding = texts.iter().filter(|t| holds(t, q)).count();
         println!(
             "  query {q:<12} loads {:>6.1} KB, {hits} candidates, {holding} entries hold it",
@@ -245,6 +246,38 @@ fn bench(dir: &Path, n: usize) {
         "  p95 of the query set: {:.1} KB (bar: 150 KB)",
         p95(&loads) as f64 / 1e3
     );
+    let views = filter_views(&model.entries);
+    let mut filter_loads = Vec::new();
+    let mut filter_truth = Vec::new();
+    // A unit the address names is named in the select by its cards; with none, by the list
+    // of units.
+    let units = std::fs::metadata(out.path().join("public/entries/units.json"))
+        .expect("entries/units.json")
+        .len() as usize;
+    for view in &views {
+        let (mut loaded, hits) = query(&by_path, count, &view.q, &view.grams());
+        if hits == 0 && view.filters.iter().any(|(k, _)| *k == "unit") {
+            loaded += units;
+        }
+        let holding = model
+            .entries
+            .iter()
+            .zip(&texts)
+            .filter(|(e, t)| view.admits(e) && holds(t, &view.q))
+            .count();
+        println!(
+            "  view ?{:<32} loads {:>6.1} KB, {hits} candidates, {holding} entries in it",
+            view.search(),
+            loaded as f64 / 1e3
+        );
+        filter_loads.push(loaded);
+        filter_truth.push(holding);
+    }
+    filter_loads.sort();
+    println!(
+        "  largest load of the filtered views: {:.1} KB (bar: 150 KB)",
+        filter_loads.last().copied().unwrap_or(0) as f64 / 1e3
+    );
 
     let site = out.path().join("public");
     // `cfg(chromedriver)`: build.rs found Chromium and its WebDriver.
@@ -253,8 +286,14 @@ fn bench(dir: &Path, n: usize) {
     let url = serve::serve(site.clone());
     match &browser {
         Some(browser) => {
-            let timed = time_queries(browser, &format!("{url}entries/"), OURS);
-            report("shenbao", &timed, &truth);
+            let labels: Vec<String> = QUERIES.iter().map(|q| q.to_string()).collect();
+            let timed = time_queries(browser, &format!("{url}entries/"), OURS, &labels);
+            report("shenbao", &labels, &timed, &truth);
+            // A filter chosen on the showcase: the address changes and the view is made from
+            // the index, as when the reader goes back or forward to it.
+            let searches: Vec<String> = views.iter().map(|v| format!("?{}", v.search())).collect();
+            let timed = time_queries(browser, &format!("{url}entries/"), OURS, &searches);
+            report("shenbao", &searches, &timed, &filter_truth);
         }
         None => println!("  (no chromium/chromedriver: the queries are not timed in a browser)"),
     }
@@ -296,8 +335,14 @@ fn bench(dir: &Path, n: usize) {
                 "<!doctype html><html lang=\"zh-CN\"><meta charset=\"utf-8\"><title>.</title><body></body></html>",
             )
             .unwrap();
-            let timed = time_queries(browser, &format!("{url}pagefind-bench.html"), PAGEFIND);
-            report("Pagefind", &timed, &truth);
+            let labels: Vec<String> = QUERIES.iter().map(|q| q.to_string()).collect();
+            let timed = time_queries(
+                browser,
+                &format!("{url}pagefind-bench.html"),
+                PAGEFIND,
+                &labels,
+            );
+            report("Pagefind", &labels, &timed, &truth);
         }
     }
 }
@@ -313,9 +358,10 @@ fn time_queries(
     browser: &webdriver::Browser,
     address: &str,
     script: &str,
+    queries: &[String],
 ) -> Vec<(f64, usize, bool)> {
     let mut out = Vec::new();
-    for q in QUERIES {
+    for q in queries {
         let mut times = Vec::new();
         let (mut found, mut estimated) = (0, false);
         for _ in 0..ROUNDS {
@@ -338,9 +384,9 @@ fn time_queries(
     out
 }
 
-fn report(who: &str, timed: &[(f64, usize, bool)], truth: &[usize]) {
+fn report(who: &str, queries: &[String], timed: &[(f64, usize, bool)], truth: &[usize]) {
     let mut all: Vec<f64> = timed.iter().map(|t| t.0).collect();
-    for ((q, (ms, found, estimated)), holding) in QUERIES.iter().zip(timed).zip(truth) {
+    for ((q, (ms, found, estimated)), holding) in queries.iter().zip(timed).zip(truth) {
         let about = if *estimated { "about " } else { "" };
         println!(
             "  {who}: {q:<12} {ms:>6.1} ms (median of {ROUNDS}), finds {about}{found} of {holding}"
@@ -359,9 +405,11 @@ fn report(who: &str, timed: &[(f64, usize, bool)], truth: &[usize]) {
 /// network: nothing crossed it). Same-origin files report their size.
 const CACHED: &str = "return performance.getEntriesByType('resource').filter(function (r) { return r.transferSize === 0; }).length;";
 
-/// Our showcase: type the query, press Enter; done when the results line is written (not the
-/// line that says it is searching). The count, and whether it is an estimate (`约 N`: not every
-/// candidate was checked against its text before the first page was full).
+/// Our showcase: type the query, press Enter; or, for a view of the filters (`?category=1…`),
+/// the address changes to it and the page makes it, as when the reader goes back or forward to
+/// it. Done when the results line is written (not the line that says it is searching). The
+/// count, and whether it is an estimate (`约 N`: not every candidate was checked against its
+/// text before the first page was full).
 const OURS: &str = r#"
 var q = arguments[0];
 var form = document.getElementById("filters"), results = document.getElementById("results");
@@ -374,6 +422,11 @@ return new Promise(function (done) {
     var about = line.indexOf(form.dataset.about) === 0;
     done([performance.now() - t0, parseInt(line.replace(/^\D*/, ""), 10) || 0, about]);
   }).observe(results, { childList: true, characterData: true, subtree: true });
+  if (q.charAt(0) === "?") {
+    history.pushState(null, "", q);
+    dispatchEvent(new PopStateEvent("popstate"));
+    return;
+  }
   form.elements.q.value = q;
   form.dispatchEvent(new Event("submit", { cancelable: true }));
 });
@@ -449,9 +502,83 @@ fn tree_size(dir: &Path) -> (usize, u64) {
     (files, size)
 }
 
-/// The bytes a query loads as `showcase.js` does it (meta, the shards of its grams, the
-/// fragments of its first page of candidates), and how many candidates it has.
-fn query(files: &BTreeMap<&str, &Vec<u8>>, shards: u32, q: &str) -> (usize, usize) {
+/// A view of the showcase narrowed by its filters (`(field, value)`: `category`, `type`,
+/// `unit`), with a query or none.
+struct View {
+    filters: Vec<(&'static str, String)>,
+    q: String,
+}
+
+impl View {
+    /// The view's address after `?`.
+    fn search(&self) -> String {
+        let mut parts: Vec<String> = Vec::new();
+        if !self.q.is_empty() {
+            parts.push(format!("q={}", self.q));
+        }
+        parts.extend(self.filters.iter().map(|(k, v)| format!("{k}={v}")));
+        parts.join("&")
+    }
+
+    /// The grams of its filters, as the index names them.
+    fn grams(&self) -> Vec<String> {
+        self.filters
+            .iter()
+            .map(|(k, v)| format!("f:{}:{v}", &k[..1]))
+            .collect()
+    }
+
+    fn admits(&self, e: &shenbao_site::entry::EntryView) -> bool {
+        self.filters.iter().all(|(k, v)| {
+            v == match *k {
+                "category" => &e.category,
+                "type" => &e.unit_type,
+                _ => &e.unit,
+            }
+        })
+    }
+}
+
+/// The filtered views a reader makes most: the largest category, unit type and unit (the
+/// most entries to page through), a category within a unit type, and a category with a query.
+fn filter_views(entries: &[std::sync::Arc<shenbao_site::entry::EntryView>]) -> Vec<View> {
+    fn largest<'a>(values: impl Iterator<Item = &'a str>) -> String {
+        let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+        for v in values {
+            *counts.entry(v).or_default() += 1;
+        }
+        // The first of the largest, for the same views each run.
+        let most = counts.values().copied().max().unwrap_or(0);
+        counts
+            .into_iter()
+            .find(|c| c.1 == most)
+            .map_or(String::new(), |c| c.0.to_string())
+    }
+    let category = largest(entries.iter().map(|e| e.category.as_str()));
+    let unit_type = largest(entries.iter().map(|e| e.unit_type.as_str()));
+    let unit = largest(entries.iter().map(|e| e.unit.as_str()));
+    let view = |filters: &[(&'static str, &String)], q: &str| View {
+        filters: filters.iter().map(|(k, v)| (*k, v.to_string())).collect(),
+        q: q.to_string(),
+    };
+    vec![
+        view(&[("category", &category)], ""),
+        view(&[("type", &unit_type)], ""),
+        view(&[("unit", &unit)], ""),
+        view(&[("category", &category), ("type", &unit_type)], ""),
+        view(&[("category", &category)], "工会"),
+    ]
+}
+
+/// The bytes a query loads as `showcase.js` does it (meta, the shards of its grams and of its
+/// filters' grams, the fragments of its first page of candidates), and how many candidates it
+/// has.
+fn query(
+    files: &BTreeMap<&str, &Vec<u8>>,
+    shards: u32,
+    q: &str,
+    filters: &[String],
+) -> (usize, usize) {
     let meta = files["search/meta.json"];
     let mut loaded = meta.len();
     // The folders of the shards and of the fragments are named for the index's numbering, as
@@ -488,6 +615,14 @@ fn query(files: &BTreeMap<&str, &Vec<u8>>, shards: u32, q: &str) -> (usize, usiz
             }
             sets.push(postings(bytes, &gram, prefix));
         }
+    }
+    for gram in filters {
+        let shard = search::shard_of(gram, shards);
+        let bytes = files[format!("{g}/{shard}.bin").as_str()];
+        if seen_shards.insert(shard) {
+            loaded += bytes.len();
+        }
+        sets.push(postings(bytes, gram, false));
     }
     let mut found: Vec<u32> = sets
         .first()

@@ -751,8 +751,10 @@ fn a_later_page_of_a_search_fetches_only_its_own_cards() {
 }
 
 /// Filters alone read the search index's lists of their category and unit and the cards of
-/// their own page, never a list of every entry (26 MB at 100,000 entries); the units to choose
-/// from come apart, small, and the unit in the address is chosen among them.
+/// their own page, never a list of every entry (26 MB at 100,000 entries), nor of every unit
+/// (190 KB at 100,000): the unit in the address is chosen, named by its cards, whatever the unit type. The list of
+/// units comes when the select is reached, the unit still chosen in it; a view of a unit
+/// with no cards takes its name from that list.
 #[test]
 #[cfg_attr(
     not(chromedriver),
@@ -761,38 +763,61 @@ fn a_later_page_of_a_search_fetches_only_its_own_cards() {
 fn a_filtered_view_fetches_its_lists_and_its_own_cards_only() {
     let browser = common::webdriver::Browser::start();
     let base = &search_site().1;
-    browser.go(&format!("{base}entries/?category=1&unit=alpha&page=2"));
+    browser.go(&format!(
+        "{base}entries/?category=1&type=county&unit=alpha&page=2"
+    ));
     browser.wait_for("//p[@id='results'][.='77 个项目符合条件']");
     assert_eq!(card_titles(&browser.source()).len(), 12);
+    let unit = "document.forms.filters.elements.unit";
     assert!(until(
         &browser,
-        "document.getElementById('filters').elements.unit.value === 'alpha'"
+        &format!(
+            "{unit}.value === 'alpha' && {unit}.selectedOptions[0].textContent === '甲区' && !{unit}.selectedOptions[0].hidden"
+        )
     ));
-    let fetched = browser.execute(
-        "return performance.getEntriesByType('resource').map(e => e.name);",
-        serde_json::json!([]),
-    );
-    let fetched: Vec<String> = serde_json::from_value(fetched).unwrap();
-    let fetched: Vec<&str> = fetched
-        .iter()
-        .map(|url| url.strip_prefix(base.as_str()).unwrap_or(url))
-        .collect();
-    assert_eq!(
+    let fetched = || -> Vec<String> {
+        let fetched = browser.execute(
+            "return performance.getEntriesByType('resource').map(e => e.name);",
+            serde_json::json!([]),
+        );
+        let fetched: Vec<String> = serde_json::from_value(fetched).unwrap();
         fetched
             .iter()
-            .filter(|f| f.starts_with("search/e/"))
-            .count(),
+            .map(|url| url.strip_prefix(base.as_str()).unwrap_or(url).to_string())
+            .collect()
+    };
+    let files = fetched();
+    assert_eq!(
+        files.iter().filter(|f| f.starts_with("search/e/")).count(),
         12,
-        "{fetched:?}"
+        "{files:?}"
     );
-    for file in &fetched {
+    for file in &files {
         assert!(
-            file.starts_with("static/")
-                || file.starts_with("search/")
-                || *file == "entries/units.json",
+            file.starts_with("static/") || file.starts_with("search/"),
             "{file} fetched"
         );
     }
+    // Reached, the select lists every unit with entries, the address's still chosen.
+    browser.execute(
+        "document.getElementById('filters').elements.unit.focus();",
+        serde_json::json!([]),
+    );
+    assert!(until(
+        &browser,
+        &format!(
+            "{unit}.options.length === 2 && {unit}.value === 'alpha' && {unit}.selectedOptions[0].textContent === '甲区'"
+        )
+    ));
+    assert!(fetched().iter().any(|f| f == "entries/units.json"));
+
+    // A unit's view with no cards (秘密 is only in a draft) names it from the list.
+    browser.go(&format!("{base}entries/?q=%E7%A7%98%E5%AF%86&unit=alpha"));
+    browser.wait_for("//p[@id='results'][.='没有符合条件的项目。']");
+    assert!(until(
+        &browser,
+        &format!("{unit}.value === 'alpha' && {unit}.selectedOptions[0].textContent === '甲区'")
+    ));
 }
 
 /// A phrase whose pieces stand in many entries and whole in none is checked against a bounded

@@ -42,9 +42,10 @@
     return FIELDS.some(function (k) { return p[k] !== ""; });
   }
 
-  // The units that published something, in registry order.
+  // The units that published something, in registry order (in place of a lone unit's option).
   function fillUnits() {
     var select = form.elements.unit;
+    if (lone) { select.removeChild(lone); lone = null; }
     if (select.options.length > 1) return;
     units.forEach(function (u) {
       var o = el("option", null, u[1]);
@@ -56,17 +57,32 @@
 
   function fill(p) {
     if (units) fillUnits();
-    // A unit from the address is an option only once the list has come: the select waits for
-    // it, or the next change would drop the unit from the address.
-    else if (p.unit) load().then(function () { fill(params()); }, function () {});
+    else if (p.unit) loneUnit(p.unit);
     FIELDS.forEach(function (k) { form.elements[k].value = p[k]; });
     if (form.elements.unit.value !== p.unit) form.elements.unit.value = "";
     limitUnits(p.type);
   }
 
+  // A unit the address names, before the list of units has come (it comes when the select is
+  // reached): an option of its own, so that the next change keeps the unit in the address. It
+  // is named by the view's cards (each is of that unit), or, with none, once the list has come:
+  // a view loads no list of every unit (5,000 units are 190 KB).
+  var lone = null;
+  function loneUnit(id) {
+    if (!lone) lone = form.elements.unit.appendChild(el("option"));
+    if (lone.value !== id) { lone.value = id; lone.textContent = id; }
+  }
+  function nameLone(cardsShown) {
+    if (!lone || units) return;
+    var f = cardsShown.filter(Boolean)[0];
+    if (f) lone.textContent = f.u;
+    else load().then(function () { fill(params()); }, function () {});
+  }
+
   function limitUnits(type) {
     Array.prototype.forEach.call(form.elements.unit.options, function (o) {
-      o.hidden = o.value !== "" && type !== "" && o.dataset.type !== type;
+      // The lone unit is shown whatever the type: its own is not known (its cards are of it).
+      o.hidden = o !== lone && o.value !== "" && type !== "" && o.dataset.type !== type;
     });
   }
 
@@ -837,7 +853,9 @@
       var last = Math.max(1, Math.ceil(total / SEARCH_PER_PAGE));
       var at = Math.min(page, unchecked ? page : last);
       cards.textContent = "";
-      shown.slice((at - 1) * SEARCH_PER_PAGE, at * SEARCH_PER_PAGE).forEach(function (f) { cards.appendChild(resultCard(f, terms)); });
+      var onPage = shown.slice((at - 1) * SEARCH_PER_PAGE, at * SEARCH_PER_PAGE);
+      onPage.forEach(function (f) { cards.appendChild(resultCard(f, terms)); });
+      if (p.unit) nameLone(onPage);
       results.textContent = !total ? (unchecked ? form.dataset.noneYet : form.dataset.empty)
         : (unchecked ? form.dataset.about : "") + total + " " + form.dataset.results;
       if (unchecked && shown.length < wanted) {
