@@ -786,6 +786,8 @@ fn a_filtered_view_fetches_its_lists_and_its_own_cards_only() {
             .map(|url| url.strip_prefix(base.as_str()).unwrap_or(url).to_string())
             .collect()
     };
+    // Nothing more comes after the cards.
+    std::thread::sleep(Duration::from_millis(300));
     let files = fetched();
     assert_eq!(
         files.iter().filter(|f| f.starts_with("search/e/")).count(),
@@ -818,6 +820,39 @@ fn a_filtered_view_fetches_its_lists_and_its_own_cards_only() {
         &browser,
         &format!("{unit}.value === 'alpha' && {unit}.selectedOptions[0].textContent === '甲区'")
     ));
+
+    // A view without a unit does not offer the one before it alone.
+    browser.go(&format!("{base}entries/?unit=alpha"));
+    assert!(until(
+        &browser,
+        &format!("{unit}.selectedOptions[0].textContent === '甲区'")
+    ));
+    browser.execute(
+        "history.pushState(null, '', '?category=1'); dispatchEvent(new PopStateEvent('popstate'));",
+        serde_json::json!([]),
+    );
+    assert!(until(&browser, &format!("{unit}.options.length === 1")));
+    // Choosing a unit type keeps the address's unit if it is of that type, and drops it if not
+    // (its type comes with the list of units).
+    let choose_type = |t: &str| {
+        browser.go(&format!("{base}entries/?unit=alpha"));
+        assert!(until(
+            &browser,
+            &format!("{unit}.selectedOptions[0].textContent === '甲区'")
+        ));
+        browser.execute(
+            "var t = document.forms.filters.elements.type; t.value = arguments[0]; t.dispatchEvent(new Event('change', {bubbles: true}));",
+            serde_json::json!([t]),
+        );
+    };
+    choose_type("county");
+    assert!(until(
+        &browser,
+        "location.search === '?type=county&unit=alpha'"
+    ));
+    choose_type("grassroots");
+    assert!(until(&browser, "location.search === '?type=grassroots'"));
+    assert!(until(&browser, &format!("{unit}.value === ''")));
 }
 
 /// A phrase whose pieces stand in many entries and whole in none is checked against a bounded

@@ -45,7 +45,7 @@
   // The units that published something, in registry order (in place of a lone unit's option).
   function fillUnits() {
     var select = form.elements.unit;
-    if (lone) { select.removeChild(lone); lone = null; }
+    dropLone();
     if (select.options.length > 1) return;
     units.forEach(function (u) {
       var o = el("option", null, u[1]);
@@ -58,6 +58,7 @@
   function fill(p) {
     if (units) fillUnits();
     else if (p.unit) loneUnit(p.unit);
+    else dropLone();
     FIELDS.forEach(function (k) { form.elements[k].value = p[k]; });
     if (form.elements.unit.value !== p.unit) form.elements.unit.value = "";
     limitUnits(p.type);
@@ -70,13 +71,26 @@
   var lone = null;
   function loneUnit(id) {
     if (!lone) lone = form.elements.unit.appendChild(el("option"));
-    if (lone.value !== id) { lone.value = id; lone.textContent = id; }
+    if (lone.value !== id) { lone.value = id; lone.textContent = id; lone.dataset.named = ""; }
+  }
+  function dropLone() {
+    if (lone) { form.elements.unit.removeChild(lone); lone = null; }
   }
   function nameLone(cardsShown) {
-    if (!lone || units) return;
+    if (!lone || units || lone.dataset.named) return;
     var f = cardsShown.filter(Boolean)[0];
-    if (f) lone.textContent = f.u;
-    else load().then(function () { fill(params()); }, function () {});
+    if (f) { lone.textContent = f.u; lone.dataset.named = "1"; }
+    else load().then(listUnits, function () {});
+  }
+
+  // The list of units, come, in the select: the unit chosen stays chosen if it is listed. Only
+  // the select changes (the reader may be typing a query meanwhile).
+  function listUnits() {
+    var select = form.elements.unit, v = select.value;
+    fillUnits();
+    select.value = v;
+    if (select.value !== v) select.value = "";
+    limitUnits(form.elements.type.value);
   }
 
   function limitUnits(type) {
@@ -923,7 +937,7 @@
     var events = ["focus", "pointerdown"];
     function reached() {
       events.forEach(function (type) { form.elements.unit.removeEventListener(type, reached); });
-      load().then(function () { var v = form.elements.unit.value; fillUnits(); form.elements.unit.value = v; limitUnits(form.elements.type.value); }, unitsWhenReached);
+      load().then(listUnits, unitsWhenReached);
     }
     events.forEach(function (type) { form.elements.unit.addEventListener(type, reached); });
   }
@@ -938,14 +952,21 @@
   // searched: the letters are not what the reader is looking for.
   form.elements.q.addEventListener("input", function (ev) { if (!ev.isComposing) typed(); });
   form.elements.q.addEventListener("compositionend", typed);
+  // A unit of another type than the one chosen is no longer chosen.
+  function typeChanged() {
+    limitUnits(form.elements.type.value);
+    var opt = form.elements.unit.selectedOptions[0];
+    if (opt && opt.hidden) form.elements.unit.value = "";
+    update();
+  }
   ["category", "type", "unit"].forEach(function (k) {
     form.elements[k].addEventListener("change", function () {
-      if (k === "type") {
-        limitUnits(form.elements.type.value);
-        var opt = form.elements.unit.selectedOptions[0];
-        if (opt && opt.hidden) form.elements.unit.value = "";
-      }
-      update();
+      if (k !== "type") return update();
+      // A lone unit's type is known from the list of units only: the list comes first (without
+      // it, the unit is no longer chosen, as one of another type).
+      if (lone && form.elements.type.value) {
+        load().then(listUnits, function () { form.elements.unit.value = ""; }).then(typeChanged);
+      } else typeChanged();
     });
   });
   form.addEventListener("submit", function (ev) {
