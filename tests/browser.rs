@@ -821,12 +821,16 @@ fn a_filtered_view_fetches_its_lists_and_its_own_cards_only() {
         &format!("{unit}.value === 'alpha' && {unit}.selectedOptions[0].textContent === '甲区'")
     ));
 
+    // The address's unit, named by its cards.
+    let alpha = || {
+        browser.go(&format!("{base}entries/?unit=alpha"));
+        assert!(until(
+            &browser,
+            &format!("{unit}.selectedOptions[0].textContent === '甲区'")
+        ));
+    };
     // A view without a unit does not offer the one before it alone.
-    browser.go(&format!("{base}entries/?unit=alpha"));
-    assert!(until(
-        &browser,
-        &format!("{unit}.selectedOptions[0].textContent === '甲区'")
-    ));
+    alpha();
     browser.execute(
         "history.pushState(null, '', '?category=1'); dispatchEvent(new PopStateEvent('popstate'));",
         serde_json::json!([]),
@@ -835,11 +839,7 @@ fn a_filtered_view_fetches_its_lists_and_its_own_cards_only() {
     // Choosing a unit type keeps the address's unit if it is of that type, and drops it if not
     // (its type comes with the list of units).
     let choose_type = |t: &str| {
-        browser.go(&format!("{base}entries/?unit=alpha"));
-        assert!(until(
-            &browser,
-            &format!("{unit}.selectedOptions[0].textContent === '甲区'")
-        ));
+        alpha();
         browser.execute(
             "var t = document.forms.filters.elements.type; t.value = arguments[0]; t.dispatchEvent(new Event('change', {bubbles: true}));",
             serde_json::json!([t]),
