@@ -697,16 +697,18 @@ fn store_cache(
             (commits.len() - 1) as u32
         })
     };
-    let mut files: Vec<(String, u32, u32)> = history
-        .files
-        .iter()
+    // In path order, so that the commits are numbered alike each time: the same history is
+    // the same bytes (the map's own order changes from one run to the next).
+    let mut by_path: Vec<(&String, &FileTimes)> = history.files.iter().collect();
+    by_path.sort_unstable_by_key(|(p, _)| *p);
+    let files: Vec<(String, u32, u32)> = by_path
+        .into_iter()
         .map(|(p, t)| {
             let a = id_of(&t.arrived, &mut commits);
             let c = id_of(&t.changed, &mut commits);
             (p.clone(), a, c)
         })
         .collect();
-    files.sort();
     let cached = Cached {
         version: CACHE_VERSION,
         submissions: submissions.to_string(),
@@ -917,6 +919,48 @@ mod tests {
         let after = read(dir.path(), true).unwrap().unwrap();
         assert_eq!(after.files, read(dir.path(), false).unwrap().unwrap().files);
         assert!(after.files.values().all(|t| t.arrived.author == "a"));
+    }
+
+    /// The same history is stored as the same bytes, whatever order its map holds it in.
+    #[test]
+    fn a_history_is_cached_as_the_same_bytes_each_time() {
+        let stamp = |i: usize| Stamp {
+            commit: format!("{i:040x}"),
+            time: 1_500_000_000 + i as i64,
+            offset: 480,
+            author: format!("a{i}"),
+            email: format!("a{i}@example.org"),
+        };
+        let times: Vec<(String, FileTimes)> = (0..40)
+            .map(|i| {
+                let times = FileTimes {
+                    arrived: stamp(i % 7),
+                    changed: stamp(i % 11),
+                };
+                (format!("submissions/u{}/e{i}.md", i % 3), times)
+            })
+            .collect();
+        let dir = tempfile::tempdir().unwrap();
+        let stored: Vec<Vec<u8>> = (0..2)
+            .map(|n| {
+                // A map of its own each time (its own hash seed, so its own order), filled in
+                // another order.
+                let mut files = times.clone();
+                if n == 1 {
+                    files.reverse();
+                }
+                let history = History {
+                    shallow: false,
+                    files: files.into_iter().collect(),
+                };
+                let path = dir.path().join(format!("history-{n}.json"));
+                store_cache(&path, "submissions", Oid::ZERO_SHA1, &history).unwrap();
+                let (_, back) = load_cache(&path, "submissions").unwrap();
+                assert_eq!(back, history);
+                std::fs::read(&path).unwrap()
+            })
+            .collect();
+        assert_eq!(stored[0], stored[1]);
     }
 
     /// Odd idents read as libgit2 reads them: leading digits of the time and zone, a zone out of
