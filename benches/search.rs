@@ -467,21 +467,11 @@ fn fields(e: &shenbao_site::entry::EntryView) -> [String; 4] {
     [&*e.title, &*e.summary, &*meta, &*e.text].map(search::normalise)
 }
 
-/// Whether an entry holds every term of `q` as the search defines it: Chinese as a substring,
-/// a word as the beginning of a word.
+/// Whether an entry holds every term of `q` in one of its fields.
 fn holds(fields: &[String; 4], q: &str) -> bool {
-    q.split_whitespace().map(search::normalise).all(|term| {
-        let starts_word = term.chars().next().is_some_and(|c| !search::is_han(c));
-        fields.iter().any(|text| {
-            text.match_indices(term.as_str()).any(|(at, _)| {
-                !starts_word
-                    || text[..at]
-                        .chars()
-                        .next_back()
-                        .is_none_or(|c| c == ' ' || search::is_han(c))
-            })
-        })
-    })
+    q.split_whitespace()
+        .map(search::normalise)
+        .all(|term| fields.iter().any(|text| search::holds(text, &term)))
 }
 
 fn tree_size(dir: &Path) -> (usize, u64) {

@@ -936,19 +936,6 @@ impl Draw {
 const SEARCHED_HAN: [char; 10] = ['鑫', '淼', '犇', '焱', '垚', '磊', '森', '晶', '品', '驫'];
 const SEARCHED_WORDS: [&str; 6] = ["alpha", "alpine", "beta", "betray", "gamma", "delta"];
 
-/// Whether `field` holds the term as the search defines it: Chinese as a substring, a word as
-/// the beginning of a word.
-fn holds_term(field: &str, term: &str) -> bool {
-    let starts_word = term.chars().next().is_some_and(|c| !search::is_han(c));
-    field.match_indices(term).any(|(at, _)| {
-        !starts_word
-            || field[..at]
-                .chars()
-                .next_back()
-                .is_none_or(|c| c == ' ' || search::is_han(c))
-    })
-}
-
 /// The page's reading of the index against a reading of every entry. 640 entries of ten
 /// characters and a few words, with lists planted for every way the index writes one (entries
 /// as gaps or runs; fields as nibbles, runs, or field by field: in all, all but these, these,
@@ -1147,7 +1134,7 @@ fn a_search_shows_what_reading_every_entry_finds() {
             .filter_map(|(n, (fields, _, _))| {
                 terms
                     .iter()
-                    .map(|t| fields.iter().position(|f| holds_term(f, t)))
+                    .map(|t| fields.iter().position(|f| search::holds(f, t)))
                     .sum::<Option<usize>>()
                     .map(|rank| (rank, n))
             })

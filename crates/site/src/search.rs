@@ -132,6 +132,21 @@ pub fn normalise(text: &str) -> String {
     out
 }
 
+/// Whether normalised `text` holds the normalised `term` as a result must: Chinese anywhere, a
+/// word or number at the beginning of a word (`20` in 20个, not in 320万). What `showcase.js`
+/// checks a candidate's text with, stated once for the tests and benchmarks that count what a
+/// query should find.
+pub fn holds(text: &str, term: &str) -> bool {
+    let starts_word = term.chars().next().is_some_and(|c| !is_han(c));
+    text.match_indices(term).any(|(at, _)| {
+        !starts_word
+            || text[..at]
+                .chars()
+                .next_back()
+                .is_none_or(|c| c == ' ' || is_han(c))
+    })
+}
+
 /// Where a walk's grams go.
 trait Grams {
     /// A Han character, as its number ([`han_key`]), and the pair it ends when a Han character
@@ -1593,6 +1608,18 @@ mod tests {
             ["c:工", "c:会", "c:工会", "w:i\u{307}x"]
         );
         assert_eq!(all("工·会"), ["c:工", "c:会"]);
+    }
+
+    #[test]
+    fn a_term_is_held_anywhere_in_chinese_and_at_a_words_beginning() {
+        let text = normalise("投入320万元，收到金点子20个。5G网络 alpine");
+        assert!(holds(&text, "金点"));
+        assert!(holds(&text, "20"));
+        assert!(holds(&text, "alp"));
+        assert!(holds(&text, "5g网"));
+        assert!(!holds(&text, "0万"));
+        assert!(!holds(&text, "lpine"));
+        assert!(!holds(&text, "金子"));
     }
 
     #[test]
