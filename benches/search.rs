@@ -251,7 +251,7 @@ fn bench(dir: &Path, n: usize) {
     let mut filter_truth = Vec::new();
     // A unit the address names is named in the select by its cards; with none, by the list
     // of units. (A view with candidates but no card after the check against the text loads it
-    // too: none of these views has a term to check.)
+    // too: none of these views with a unit has a term to check.)
     let units = std::fs::metadata(out.path().join("public/entries/units.json"))
         .expect("entries/units.json")
         .len() as usize;

@@ -752,9 +752,9 @@ fn a_later_page_of_a_search_fetches_only_its_own_cards() {
 
 /// Filters alone read the search index's lists of their category and unit and the cards of
 /// their own page, never a list of every entry (26 MB at 100,000 entries), nor of every unit
-/// (190 KB at 100,000): the unit in the address is chosen, named by its cards, whatever the unit type. The list of
-/// units comes when the select is reached, the unit still chosen in it; a view of a unit
-/// with no cards takes its name from that list.
+/// (190 KB at 100,000): the unit in the address is chosen, named by its cards, whatever the
+/// unit type. The list of units comes when the select is reached, the unit still chosen in it;
+/// a view of a unit with no cards takes its name from that list.
 #[test]
 #[cfg_attr(
     not(chromedriver),
@@ -808,7 +808,7 @@ fn a_filtered_view_fetches_its_lists_and_its_own_cards_only() {
     assert!(until(
         &browser,
         &format!(
-            "{unit}.options.length === 2 && {unit}.value === 'alpha' && {unit}.selectedOptions[0].textContent === '甲区'"
+            "{unit}.options.length === 2 && {unit}.options[1].dataset.type === 'county' && {unit}.value === 'alpha' && {unit}.selectedOptions[0].textContent === '甲区'"
         )
     ));
     assert!(fetched().iter().any(|f| f == "entries/units.json"));

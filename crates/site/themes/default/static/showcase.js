@@ -963,9 +963,12 @@
     form.elements[k].addEventListener("change", function () {
       if (k !== "type") return update();
       // A lone unit's type is known from the list of units only: the list comes first (without
-      // it, the unit is no longer chosen, as one of another type).
+      // it, the unit stays chosen). The reader who went elsewhere meanwhile stays there.
       if (lone && form.elements.type.value) {
-        load().then(listUnits, function () { form.elements.unit.value = ""; }).then(typeChanged);
+        var at = location.search;
+        load().then(listUnits, function () {}).then(function () {
+          if (location.search === at) typeChanged();
+        });
       } else typeChanged();
     });
   });
