@@ -965,9 +965,9 @@
       // A lone unit's type is known from the list of units only: the list comes first (without
       // it, the unit stays chosen). The reader who went elsewhere meanwhile stays there.
       if (lone && form.elements.type.value) {
-        var at = location.search;
+        var was = location.search;
         load().then(listUnits, function () {}).then(function () {
-          if (location.search === at) typeChanged();
+          if (location.search === was) typeChanged();
         });
       } else typeChanged();
     });
