@@ -406,9 +406,9 @@ const CACHED: &str = "return performance.getEntriesByType('resource').filter(fun
 
 /// Our showcase: type the query, press Enter; or, for a view of the filters (`?category=1…`),
 /// the address changes to it and the page makes it, as when the reader goes back or forward to
-/// it. Done when the results line is written (not the line that says it is searching). The
-/// count, and whether it is an estimate (`约 N`: not every candidate was checked against its
-/// text before the first page was full).
+/// it. Done when the results line is written (not the line that says it is searching or
+/// filtering). The count, and whether it is an estimate (`约 N`: not every candidate was checked
+/// against its text before the first page was full).
 const OURS: &str = r#"
 var q = arguments[0];
 var form = document.getElementById("filters"), results = document.getElementById("results");
@@ -416,7 +416,7 @@ return new Promise(function (done) {
   var t0 = performance.now();
   new MutationObserver(function (m, o) {
     var line = results.textContent;
-    if (line === form.dataset.searching) return;
+    if (line === form.dataset.searching || line === form.dataset.filtering) return;
     o.disconnect();
     var about = line.indexOf(form.dataset.about) === 0;
     done([performance.now() - t0, parseInt(line.replace(/^\D*/, ""), 10) || 0, about]);

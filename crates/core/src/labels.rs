@@ -74,6 +74,8 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("results", "个项目符合条件", "matching entries"),
     ("no_results", "没有符合条件的项目。", "No entry matches."),
     ("searching", "正在搜索…", "Searching…"),
+    // A view of the filters alone reads the same index: said as what the reader did.
+    ("filtering", "正在筛选…", "Filtering…"),
     ("none_yet", "暂未找到", "None found yet"),
     ("about", "约 ", "about "),
     (
@@ -86,6 +88,11 @@ const LABELS: &[(&str, &str, &str)] = &[
         "search_failed",
         "搜索未能完成：网络中断，或网站正在更新。",
         "The search could not finish: the connection dropped, or the site is being updated.",
+    ),
+    (
+        "filter_failed",
+        "筛选未能完成：网络中断，或网站正在更新。",
+        "The filtering could not finish: the connection dropped, or the site is being updated.",
     ),
     ("retry", "重试", "Try again"),
     (

@@ -655,7 +655,9 @@
   // `again`: run once more, on an index found replaced.
   function searchRender(p, run, again) {
     var terms = p.q.split(SEPARATORS).map(normalise).filter(Boolean);
-    results.textContent = form.dataset.searching;
+    // Filters alone are a search without terms, but to the reader they are filtering.
+    var filtering = !terms.length;
+    results.textContent = filtering ? form.dataset.filtering : form.dataset.searching;
     var looks = terms.map(lookups);
     var filters = [];
     if (p.category) filters.push({ gram: "f:c:" + p.category });
@@ -689,13 +691,13 @@
       // size: if the index now numbers its entries otherwise (entries added, removed or
       // moved, or more shards), the search runs again on it, once; else it failed.
       var was = meta && meta.numbering && meta.numbering + "-" + meta.shards;
-      if (again || !was || !e || !e.unreachable) return failed(e);
+      if (again || !was || !e || !e.unreachable) return failed(e, filtering);
       forget();
       loadMeta(true).then(function (m) {
         if (run !== searchRun) return;
         if (m.numbering + "-" + m.shards !== was) searchRender(p, run, true);
-        else failed(e);
-      }, function (e) { if (run === searchRun) failed(e); });
+        else failed(e, filtering);
+      }, function (e) { if (run === searchRun) failed(e, filtering); });
     });
   }
 
@@ -713,13 +715,13 @@
 
   // The search could not finish (see `fetched`): said, with a button to try again, and no list
   // beside it that could pass for its answer.
-  function failed(e) {
+  function failed(e, filtering) {
     // Whatever else went wrong is a fault of this script: said where a developer looks.
     if (!e || !e.unreachable) console.error(e);
     // What did arrive may be of the site before an update: all of it is asked for again.
     forget();
     cards.textContent = "";
-    results.textContent = form.dataset.failed + " ";
+    results.textContent = (filtering ? form.dataset.filterFailed : form.dataset.failed) + " ";
     var button = el("button", "button", form.dataset.retry);
     button.type = "button";
     button.addEventListener("click", render);
