@@ -78,12 +78,16 @@ pub fn write_private(path: &Path, bytes: &[u8]) -> Result<(), StateError> {
 pub fn read_json<T: DeserializeOwned + Default>(dir: &Path, name: &str) -> Result<T, StateError> {
     let path = dir.join(name);
     match std::fs::read(&path) {
-        Ok(bytes) => {
-            serde_json::from_slice(&bytes).map_err(|e| StateError::Corrupt(path, e.to_string()))
-        }
+        Ok(bytes) => parse_json(&path, &bytes),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(T::default()),
         Err(e) => Err(StateError::Io(path, e)),
     }
+}
+
+/// The JSON document `bytes`, read from `path`.
+pub fn parse_json<T: DeserializeOwned>(path: &Path, bytes: &[u8]) -> Result<T, StateError> {
+    serde_json::from_slice(bytes)
+        .map_err(|e| StateError::Corrupt(path.to_path_buf(), e.to_string()))
 }
 
 /// Change the JSON document `dir/name` under its lock, and write it back whole.

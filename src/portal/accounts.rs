@@ -45,14 +45,19 @@ struct Stored {
 
 const FILE: &str = "accounts.json";
 
+/// The accounts file's bytes as last read, and what they say.
+type Read = (Vec<u8>, Stored);
+
 /// The accounts of one repository.
 #[derive(Clone, Debug)]
 pub struct Accounts {
     dir: PathBuf,
-    /// The file as last read, with the modification time and size it had: every request asks
-    /// who its session belongs to, and the file changes only when a link is made or revoked
-    /// (by this process or another).
-    cache: std::sync::Arc<std::sync::Mutex<Option<(std::time::SystemTime, u64, Stored)>>>,
+    /// The file as last read, its bytes and what they say: every request asks who its session
+    /// belongs to, and the file changes only when a link is made or revoked or a session ended
+    /// (by this process or another). Told apart by its bytes, not by its modification time and
+    /// size: a logout written in the same tick of the clock as the write before, and as long,
+    /// would have left the session open.
+    cache: std::sync::Arc<std::sync::Mutex<Option<Read>>>,
 }
 
 #[derive(Debug)]
@@ -173,27 +178,27 @@ impl Accounts {
         self.with_stored(|stored| stored.tokens.get(hash).cloned())
     }
 
-    /// `look` at the stored accounts, read again only when the file changed.
+    /// `look` at the stored accounts, parsed again only when the file's bytes changed (a few
+    /// kilobytes, read at each request).
     fn with_stored<T>(
         &self,
         look: impl Fn(&Stored) -> Option<T>,
     ) -> Result<Option<T>, AccountsError> {
         let path = self.file();
-        let stamp = match std::fs::metadata(&path) {
-            Ok(m) => m.modified().ok().map(|t| (t, m.len())),
+        let bytes = match std::fs::read(&path) {
+            Ok(bytes) => bytes,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(e) => return Err(StateError::Io(path, e).into()),
         };
         let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
-        if let (Some((t, len)), Some((ct, clen, stored))) = (stamp, &*cache)
-            && t == *ct
-            && len == *clen
+        if let Some((seen, stored)) = &*cache
+            && *seen == bytes
         {
             return Ok(look(stored));
         }
-        let stored = self.read()?;
+        let stored: Stored = state::parse_json(&path, &bytes)?;
         let found = look(&stored);
-        *cache = stamp.map(|(t, len)| (t, len, stored));
+        *cache = Some((bytes, stored));
         Ok(found)
     }
 
@@ -301,6 +306,42 @@ mod tests {
         // `portal invite --revoke` is another process with its own handle.
         Accounts::new(dir.path()).revoke(&unit).unwrap();
         assert_eq!(portal.by_hash(&token_hash(&token)).unwrap(), None);
+    }
+
+    /// A logout written in the same tick of the file system's clock as the write before it,
+    /// and as long, is still seen: the file is told apart by what it holds.
+    #[test]
+    fn a_session_ended_in_the_same_tick_and_length_is_refused() {
+        use crate::portal::session::Session;
+        let dir = tempfile::tempdir().unwrap();
+        let portal = Accounts::new(dir.path());
+        let unit = Account::Unit("lianchi".into());
+        let hash = token_hash(&portal.invite(&unit).unwrap());
+        let file = dir.path().join(FILE);
+        let write = |ended: &str| {
+            let stored = Stored {
+                tokens: BTreeMap::from([(hash.clone(), unit.clone())]),
+                ended: BTreeMap::from([(ended.to_string(), 1000)]),
+            };
+            std::fs::write(&file, serde_json::to_vec(&stored).unwrap()).unwrap();
+        };
+        let session = Session {
+            token_hash: hash.clone(),
+            issued: 1000,
+            nonce: "mine".into(),
+        };
+        write("else");
+        let tick = std::fs::metadata(&file).unwrap().modified().unwrap();
+        assert_eq!(portal.of_session(&session).unwrap(), Some(unit.clone()));
+        // The same length, and the same modification time, as the clock's tick can give.
+        write("mine");
+        std::fs::File::options()
+            .write(true)
+            .open(&file)
+            .unwrap()
+            .set_modified(tick)
+            .unwrap();
+        assert_eq!(portal.of_session(&session).unwrap(), None);
     }
 
     #[test]
