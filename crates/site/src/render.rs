@@ -55,7 +55,7 @@ struct PageNumber {
 /// Values shared by every page, converted for the templates once.
 /// Values every page shares, converted for the templates once.
 pub struct Prepared {
-    site: Value,
+    site: PerThread<Value>,
     entries: Vec<Value>,
     /// Each entry's card (`card.html`), rendered once: the showcase, unit, category and home
     /// pages all show it.
@@ -149,7 +149,7 @@ pub fn prepare(
     model: &Model,
     previous: Option<&Prepared>,
 ) -> Result<Prepared, SiteError> {
-    let site = site_value(&model.site);
+    let site = PerThread::new(|| site_value(&model.site));
     let entries: Vec<Value> = model
         .entries
         .par_iter()
@@ -166,7 +166,7 @@ pub fn prepare(
             {
                 return Ok(card.clone());
             }
-            card.render(context! { site => site.clone(), e => e.clone() })
+            card.render(context! { site => site.get().clone(), e => e.clone() })
                 .map(Value::from_safe_string)
         })
         .collect::<Result<Vec<Value>, _>>()
@@ -206,7 +206,7 @@ pub fn render_lists(
 /// the site renders from the entry's file when the model does not hold it.
 pub struct EntryPages<'a> {
     template: minijinja::Template<'a, 'a>,
-    site: Value,
+    site: PerThread<Value>,
 }
 
 impl<'a> EntryPages<'a> {
@@ -215,7 +215,7 @@ impl<'a> EntryPages<'a> {
             template: env
                 .get_template("entry.html")
                 .map_err(SiteError::Template)?,
-            site: site_value(&model.site),
+            site: PerThread::new(|| site_value(&model.site)),
         })
     }
 
@@ -231,9 +231,40 @@ impl<'a> EntryPages<'a> {
         });
         let html = self
             .template
-            .render(entry_context(self.site.clone(), entry, view.path.clone()))
+            .render(entry_context(
+                self.site.get().clone(),
+                entry,
+                view.path.clone(),
+            ))
             .map_err(SiteError::Template)?;
         Ok((file_of(&view.path), html))
+    }
+}
+
+/// One value for each of rayon's threads (and one for any other thread). A template reads the
+/// site's fields and words eighty-odd times a page, each read taking and dropping a reference
+/// to the object read: on one shared object the two cores took turns at its reference count's
+/// cache line.
+struct PerThread<T> {
+    each: Vec<T>,
+}
+
+impl<T> PerThread<T> {
+    fn new(make: impl Fn() -> T) -> Self {
+        PerThread {
+            each: (0..=rayon::current_num_threads()).map(|_| make()).collect(),
+        }
+    }
+
+    /// The same value for every thread (one page rendered alone).
+    fn one(value: T) -> Self {
+        PerThread { each: vec![value] }
+    }
+
+    /// This thread's value.
+    fn get(&self) -> &T {
+        let at = rayon::current_thread_index().map_or(0, |i| i + 1);
+        &self.each[at.min(self.each.len() - 1)]
     }
 }
 
@@ -334,7 +365,7 @@ pub fn render_entry(
         template: env
             .get_template("entry.html")
             .map_err(SiteError::Template)?,
-        site: prepared.site.clone(),
+        site: PerThread::one(prepared.site.get().clone()),
     };
     pages.render(&view, Arc::clone(&view.body))
 }
@@ -415,7 +446,7 @@ fn cards(shared: &Prepared, indices: &[usize]) -> Value {
 }
 
 fn page(model: &Model, shared: &Prepared, job: Job) -> (String, &'static str, Value) {
-    let site = shared.site.clone();
+    let site = shared.site.get().clone();
     let (path, template, ctx): (String, &'static str, Value) = match job {
         Job::Home => {
             // Entries with a photo make the best first impression.
