@@ -189,12 +189,7 @@ pub fn parse(text: &str, first_line: u32) -> Result<Node, SyntaxError> {
 
 /// [`parse`] by serde-saphyr, whatever the document.
 fn parse_general(text: &str, first_line: u32) -> Result<Node, SyntaxError> {
-    let options = serde_saphyr::options! {
-        strict_booleans: true,
-        leading_zero_numbers_as_strings: true,
-        with_snippet: false,
-        budget: Some(budget()),
-    };
+    let options = options();
     let shift = |line: u32, column: u32| {
         if line == 0 {
             Pos::new(first_line, 1)
@@ -252,12 +247,7 @@ fn mended_past(text: &str, index: usize, colon: usize, line: u32) -> bool {
             }
         })
         .collect();
-    let options = serde_saphyr::options! {
-        strict_booleans: true,
-        with_snippet: false,
-        budget: Some(budget()),
-    };
-    match serde_saphyr::from_str_with_options::<Option<Spanned<Tree>>>(&mended, options) {
+    match serde_saphyr::from_str_with_options::<Option<Spanned<Tree>>>(&mended, options()) {
         Ok(_) => true,
         Err(err) => err.location().is_some_and(|l| l.line() as u32 > line),
     }
@@ -383,6 +373,18 @@ fn full_width_colon(text: &str, line: u32) -> Option<(String, Pos)> {
         }
     }
     None
+}
+
+/// How the front matter of entries and unit cards is read: `yes` is text, not true; a number
+/// written with a leading zero (a phone number, 0312…) stays as written; and within
+/// [`budget`], since a unit's files are not to be trusted.
+fn options() -> serde_saphyr::Options {
+    serde_saphyr::options! {
+        strict_booleans: true,
+        leading_zero_numbers_as_strings: true,
+        with_snippet: false,
+        budget: Some(budget()),
+    }
 }
 
 fn budget() -> Budget {
