@@ -399,6 +399,77 @@ fn a_shallow_clone_says_so_once_and_judges_nothing_late() {
     assert!(run.stdout.contains("fetch-depth: 0"), "{}", run.stdout);
 }
 
+/// Run git in `dir` with `input` on its standard input; what it printed, trimmed.
+fn git_with_input(dir: &Path, args: &[&str], input: &str) -> String {
+    use std::io::Write;
+    let mut child = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("git");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "git {args:?}");
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
+}
+
+/// A damaged repository (a commit on the line whose bytes are not a commit's) stops the check
+/// with a message in the campaign's language that names the commit, not with git's English or
+/// a panic.
+#[test]
+fn a_damaged_commit_is_named_in_the_campaigns_language() {
+    let (dir, _) = repository(&[]);
+    let d = dir.path();
+    let tree = git_with_input(d, &["rev-parse", "HEAD^{tree}"], "");
+    let damaged = git_with_input(
+        d,
+        &[
+            "hash-object",
+            "-t",
+            "commit",
+            "--literally",
+            "-w",
+            "--stdin",
+        ],
+        "not a commit\n",
+    );
+    // HEAD itself reads well (libgit2 parses it); its parent is the damaged one.
+    let head = git_with_input(
+        d,
+        &["hash-object", "-t", "commit", "-w", "--stdin"],
+        &format!(
+            "tree {tree}\nparent {damaged}\nauthor o <{ORGANISER}> 1512090000 +0800\n\
+             committer o <{ORGANISER}> 1512090000 +0800\n\nafter the damage\n"
+        ),
+    );
+    git_with_input(d, &["update-ref", "refs/heads/main", &head], "");
+    let run = shenbao(d, &["check", "--no-cache"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(&format!(
+            "无法读取 git 历史：提交 {damaged} 的内容不是有效的 git 提交"
+        )),
+        "{}",
+        run.stderr
+    );
+    let run = shenbao(d, &["--lang", "en", "check", "--no-cache"]);
+    assert!(
+        run.stderr
+            .contains(&format!("commit {damaged} is not a valid git commit")),
+        "{}",
+        run.stderr
+    );
+}
+
 /// A repository with `main`, and a branch `pr` made from it.
 fn pull_request() -> tempfile::TempDir {
     let (dir, _) = repository(&[]);

@@ -76,15 +76,29 @@ impl History {
     }
 }
 
-/// Why git could not be read: the reader's own message.
+/// Why git could not be read.
 #[derive(Debug)]
-pub struct HistoryError(pub String);
+pub enum HistoryError {
+    /// The reader's own message (libgit2's words).
+    Git(String),
+    /// The commit of this id is not one: its bytes do not say its tree, parents or author.
+    Malformed(String),
+}
 
 impl HistoryError {
     /// What went wrong, in `lang` (git's own words after it).
     pub fn message(&self, lang: crate::lang::Lang) -> String {
+        let why = match self {
+            HistoryError::Git(e) => e.clone(),
+            HistoryError::Malformed(commit) => lang
+                .pick(
+                    "提交 {c} 的内容不是有效的 git 提交，仓库可能已损坏（可用 git fsck 检查）",
+                    "commit {c} is not a valid git commit; the repository may be damaged (git fsck checks it)",
+                )
+                .replace("{c}", commit),
+        };
         lang.pick("无法读取 git 历史：{e}", "cannot read git history: {e}")
-            .replace("{e}", &self.0)
+            .replace("{e}", &why)
     }
 }
 

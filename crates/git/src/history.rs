@@ -18,7 +18,24 @@ use shenbao_core::history::{FileTimes, History, HistoryError, HistorySource, Sta
 /// The history of the campaign at `root`, or `None` when it is not in a git repository (or the
 /// repository has no commit yet).
 pub fn read(root: &Path, use_cache: bool) -> Result<Option<History>, HistoryError> {
-    read_repo(root, use_cache).map_err(|e| HistoryError(e.message().to_string()))
+    read_repo(root, use_cache).map_err(|e| match e {
+        WalkError::Git(e) => HistoryError::Git(e.message().to_string()),
+        WalkError::Malformed(commit) => HistoryError::Malformed(commit.to_string()),
+    })
+}
+
+/// Why the walk stopped: git's own error, or a commit whose bytes are not a commit's (the walk
+/// reads commits as stored, not through libgit2's parser).
+#[derive(Debug)]
+enum WalkError {
+    Git(git2::Error),
+    Malformed(Oid),
+}
+
+impl From<git2::Error> for WalkError {
+    fn from(e: git2::Error) -> Self {
+        WalkError::Git(e)
+    }
 }
 
 /// Arrival times from the campaign's git repository.
@@ -30,7 +47,7 @@ impl HistorySource for Git {
     }
 }
 
-fn read_repo(root: &Path, use_cache: bool) -> Result<Option<History>, git2::Error> {
+fn read_repo(root: &Path, use_cache: bool) -> Result<Option<History>, WalkError> {
     let Ok(repo) = Repository::discover(root) else {
         return Ok(None);
     };
@@ -93,7 +110,7 @@ fn walk(
     head: Oid,
     submissions: &str,
     since: Option<(Oid, History)>,
-) -> Result<History, git2::Error> {
+) -> Result<History, WalkError> {
     let _cache_off = CacheOff::new();
     let odb = repo.odb()?;
     let (mut line, reached) = first_parent_line(&odb, head, since.as_ref().map(|s| s.0))?;
@@ -190,7 +207,7 @@ fn changes_along(
     before: Option<Oid>,
     trees: &[Oid],
     path: &str,
-) -> Result<Vec<(usize, Changes)>, git2::Error> {
+) -> Result<Vec<(usize, Changes)>, WalkError> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     // Many stretches a thread, taken as threads come free, so that they end together.
     let stretch = trees.len().div_ceil(threads * 16).max(256);
@@ -205,10 +222,10 @@ fn changes_in_stretches(
     path: &str,
     threads: usize,
     stretch: usize,
-) -> Result<Vec<(usize, Changes)>, git2::Error> {
+) -> Result<Vec<(usize, Changes)>, WalkError> {
     let stretches = trees.len().div_ceil(stretch);
     let next = AtomicUsize::new(0);
-    let compare_stretches = |odb: &Odb<'_>| -> Result<Vec<(usize, Changes)>, git2::Error> {
+    let compare_stretches = |odb: &Odb<'_>| -> Result<Vec<(usize, Changes)>, WalkError> {
         let mut found = Vec::new();
         loop {
             let s = next.fetch_add(1, AtomicOrdering::Relaxed);
@@ -261,7 +278,7 @@ fn changes_in_stretches(
                 Err(panic) => std::panic::resume_unwind(panic),
             }
         }
-        Ok::<_, git2::Error>(found)
+        Ok::<_, WalkError>(found)
     })?;
     found.sort_unstable_by_key(|(at, _)| *at);
     Ok(found)
@@ -283,8 +300,8 @@ fn with_own_packs<T>(
     repo: &Path,
     objects: &Path,
     nth: usize,
-    f: impl FnOnce(&Odb<'_>) -> Result<T, git2::Error>,
-) -> Result<T, git2::Error> {
+    f: impl FnOnce(&Odb<'_>) -> Result<T, WalkError>,
+) -> Result<T, WalkError> {
     match objects.to_str() {
         Some(objects) => {
             let odb = Odb::new()?;
@@ -308,7 +325,7 @@ struct Link<'odb> {
 impl Link<'_> {
     /// The author's name and address and the committer's time, read from the commit's header
     /// as git writes it (`author Name <address> 1512576000 +0800`).
-    fn stamp(&self) -> Result<Stamp, git2::Error> {
+    fn stamp(&self) -> Result<Stamp, WalkError> {
         let header = |key: &[u8]| {
             header_lines(self.object.data())
                 .find_map(|line| line.strip_prefix(key)?.strip_prefix(b" "))
@@ -334,7 +351,7 @@ fn first_parent_line<'odb>(
     odb: &'odb Odb<'_>,
     head: Oid,
     since: Option<Oid>,
-) -> Result<(Vec<Link<'odb>>, bool), git2::Error> {
+) -> Result<(Vec<Link<'odb>>, bool), WalkError> {
     let mut line = Vec::new();
     let mut next = Some(head);
     let mut reached = false;
@@ -439,12 +456,12 @@ fn oid(hex: &[u8]) -> Option<Oid> {
     (hex.len() == 40).then(|| Oid::from_str(hex).ok()).flatten()
 }
 
-fn malformed(commit: Oid) -> git2::Error {
-    git2::Error::from_str(&format!("commit {commit} could not be read"))
+fn malformed(commit: Oid) -> WalkError {
+    WalkError::Malformed(commit)
 }
 
 /// The id of the tree at `path` (`a/b`) under the tree `root`, if there is one.
-fn subtree_id(odb: &Odb<'_>, root: Oid, path: &str) -> Result<Option<Oid>, git2::Error> {
+fn subtree_id(odb: &Odb<'_>, root: Oid, path: &str) -> Result<Option<Oid>, WalkError> {
     let mut current = root;
     for part in path.split('/').filter(|p| !p.is_empty()) {
         let tree = odb.read(current)?;
@@ -518,7 +535,7 @@ fn compare(
     new: Option<&[u8]>,
     path: &str,
     out: &mut Changes,
-) -> Result<(), git2::Error> {
+) -> Result<(), WalkError> {
     let (old, new) = (old.unwrap_or_default(), new.unwrap_or_default());
     // The entries wholly within the bytes both begin with are the same on both sides.
     let same = common_prefix(old, new);
