@@ -46,7 +46,7 @@ struct Stored {
 const FILE: &str = "accounts.json";
 
 /// The accounts file's bytes as last read, and what they say.
-type Read = (Vec<u8>, Stored);
+type Cached = (Vec<u8>, Stored);
 
 /// The accounts of one repository.
 #[derive(Clone, Debug)]
@@ -57,7 +57,7 @@ pub struct Accounts {
     /// (by this process or another). Told apart by its bytes, not by its modification time and
     /// size: a logout written in the same tick of the clock as the write before, and as long,
     /// would have left the session open.
-    cache: std::sync::Arc<std::sync::Mutex<Option<Read>>>,
+    cache: std::sync::Arc<std::sync::Mutex<Option<Cached>>>,
 }
 
 #[derive(Debug)]

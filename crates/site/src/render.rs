@@ -52,7 +52,6 @@ struct PageNumber {
     gap: bool,
 }
 
-/// Values shared by every page, converted for the templates once.
 /// Values every page shares, converted for the templates once.
 pub struct Prepared {
     site: PerThread<Value>,
