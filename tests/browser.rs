@@ -1513,6 +1513,7 @@ fn a_printed_form_is_signed_on_the_page_that_holds_it() {
 /// The whole roster printed names each entry's unit on the row, on every page: a unit with more
 /// entries than a page holds starts where the last unit ended (it used to move whole to the next
 /// page, half a page blank before it) and its rows on the next page still say whose they are.
+/// The unit's own sheet names it at the head of every page after the first.
 #[test]
 #[cfg_attr(
     not(all(chromium, pdftotext, cjk_font)),
@@ -1551,6 +1552,23 @@ fn a_printed_roster_names_the_unit_on_every_row_of_every_page() {
         }
     }
     assert_eq!(rows, 40, "rows lost or repeated");
+    // The unit's own sheet, over several pages: each page after the first names the unit at
+    // its head (the first has it under the title), so that a page photographed alone says
+    // whose it is.
+    let pages = printed_text(&format!("{url}roster/alpha/"));
+    assert!(pages.len() >= 2, "the sheet fits one page: {pages:?}");
+    for (i, page) in pages.iter().enumerate().skip(1) {
+        assert!(
+            page.contains("甲区总工会 · 申报汇总表"),
+            "page {} does not name the unit: {page}",
+            i + 1
+        );
+    }
+    assert!(
+        !pages[0].contains("甲区总工会 · 申报汇总表"),
+        "page 1 has the title already: {}",
+        pages[0]
+    );
 }
 
 /// What a reader on a phone (390 CSS pixels wide) relies on: no page runs off the right edge

@@ -144,6 +144,10 @@ pub fn load(root: &Path, name: Option<&str>) -> Result<Theme, ThemeError> {
     // and the rest left readable. The sitemap and the feed, which take ASCII URLs, use the
     // built-in `urlencode` (every byte but letters, digits, `/._-`).
     env.add_filter("href", |path: String| href(&path));
+    // `content: {{ unit.name | css_string }}` in a `<style>`: text as a CSS string, quoted.
+    env.add_filter("css_string", |text: String| {
+        minijinja::Value::from_safe_string(css_string(&text))
+    });
     // Block tags on their own lines leave no blank lines behind.
     if let Ok(syntax) = minijinja::syntax::SyntaxConfig::builder()
         .trim_blocks(true)
@@ -230,6 +234,23 @@ fn walk(dir: &Path) -> std::io::Result<Vec<(String, PathBuf)>> {
     Ok(out)
 }
 
+/// `text` as a quoted CSS string that can stand inside a `<style>` element: a quote, a
+/// backslash, a control character and the marks of markup (`<` could close the element) are
+/// escaped by their code, followed by the space that ends such an escape.
+fn css_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        if matches!(c, '"' | '\\' | '<' | '>' | '&') || c.is_control() {
+            out.push_str(&format!("\\{:X} ", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    out.push('"');
+    out
+}
+
 /// `path` with what a link's path cannot hold as written percent-encoded, byte by byte: ASCII
 /// controls, space, `"` `#` `%` `<` `>` `?` `\\` `^` `` ` `` `{` `|` `}`.
 fn href(path: &str) -> String {
@@ -259,6 +280,15 @@ mod tests {
         assert_eq!(href(path), "entries/甲/新%20项目%20100%25%231%3F.jpg");
         // What needs nothing is left as it is.
         assert_eq!(href("entries/u1/entry-1/"), "entries/u1/entry-1/");
+    }
+
+    #[test]
+    fn text_is_quoted_for_css_and_cannot_close_its_style_element() {
+        assert_eq!(css_string("甲区总工会"), "\"甲区总工会\"");
+        assert_eq!(
+            css_string("a\"b\\c</style>\n"),
+            "\"a\\22 b\\5C c\\3C /style\\3E \\A \""
+        );
     }
 
     #[test]
