@@ -588,6 +588,16 @@ fn a_search_that_cannot_fetch_its_index_says_so_and_tries_again() {
     browser.click(&browser.wait_for(filter_failed));
     browser.wait_for(filter_failed);
     assert!(card_titles(&browser.source()).is_empty());
+    // A theme's own showcase.html from before the filtering words: the searching ones, not
+    // "undefined".
+    browser.execute(
+        "var f = document.forms.filters; delete f.dataset.filtering; delete f.dataset.filterFailed;\
+         history.pushState(null, '', '?category=2'); dispatchEvent(new PopStateEvent('popstate'));",
+        serde_json::json!([]),
+    );
+    browser.wait_for(failed);
+    browser.go(&format!("{base}entries/?category=1"));
+    browser.wait_for(filter_failed);
     back("search/g");
     browser.click(&browser.wait_for(filter_failed));
     browser.wait_for("//p[@id='results'][contains(., '个项目符合条件')]");

@@ -462,6 +462,7 @@ fn a_damaged_commit_is_named_in_the_campaigns_language() {
         run.stderr
     );
     let run = shenbao(d, &["--lang", "en", "check", "--no-cache"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(
         run.stderr
             .contains(&format!("commit {damaged} is not a valid git commit")),

@@ -587,7 +587,8 @@ pub fn parse(root: &Path, bytes: Vec<u8>) -> Result<Campaign, CampaignError> {
 
 fn parse_file(text: &str) -> Result<CampaignFile, CampaignError> {
     // Not the entries' options (`yaml::parse`): the research office's own file, read into typed
-    // fields, is not held to a unit's budget (a registry of thousands of units is large).
+    // fields, is not held to a unit's budget (a registry of thousands of units is large). Only
+    // the second reading that tells a full-width colon (`yaml::syntax_error`) keeps that budget.
     let options = serde_saphyr::options! {
         strict_booleans: true,
         with_snippet: false,

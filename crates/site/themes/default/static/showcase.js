@@ -655,8 +655,9 @@
   // `again`: run once more, on an index found replaced.
   function searchRender(p, run, again) {
     var terms = p.q.split(SEPARATORS).map(normalise).filter(Boolean);
-    // Filters alone are a search without terms, but to the reader they are filtering.
-    var filtering = !terms.length;
+    // Filters alone are a search without terms, but to the reader they are filtering. (A
+    // theme's own showcase.html from before these words says searching.)
+    var filtering = !p.q.trim() && !!form.dataset.filtering;
     results.textContent = filtering ? form.dataset.filtering : form.dataset.searching;
     var looks = terms.map(lookups);
     var filters = [];
@@ -721,7 +722,7 @@
     // What did arrive may be of the site before an update: all of it is asked for again.
     forget();
     cards.textContent = "";
-    results.textContent = (filtering ? form.dataset.filterFailed : form.dataset.failed) + " ";
+    results.textContent = (filtering && form.dataset.filterFailed || form.dataset.failed) + " ";
     var button = el("button", "button", form.dataset.retry);
     button.type = "button";
     button.addEventListener("click", render);
