@@ -329,10 +329,10 @@ impl Link<'_> {
         let header = |key: &[u8]| {
             header_lines(self.object.data())
                 .find_map(|line| line.strip_prefix(key)?.strip_prefix(b" "))
-                .ok_or_else(|| malformed(self.id))
+                .ok_or(WalkError::Malformed(self.id))
         };
-        let author = ident(header(b"author")?).ok_or_else(|| malformed(self.id))?;
-        let committer = ident(header(b"committer")?).ok_or_else(|| malformed(self.id))?;
+        let author = ident(header(b"author")?).ok_or(WalkError::Malformed(self.id))?;
+        let committer = ident(header(b"committer")?).ok_or(WalkError::Malformed(self.id))?;
         let text = |bytes: &[u8]| std::str::from_utf8(bytes).unwrap_or_default().to_string();
         Ok(Stamp {
             commit: self.id.to_string(),
@@ -358,19 +358,19 @@ fn first_parent_line<'odb>(
     while let Some(id) = next {
         let object = odb.read(id)?;
         if object.kind() != git2::ObjectType::Commit {
-            return Err(malformed(id));
+            return Err(WalkError::Malformed(id));
         }
         let mut tree = None;
         next = None;
         for line in header_lines(object.data()) {
             if let Some(hex) = line.strip_prefix(b"tree ") {
-                tree = Some(oid(hex).ok_or_else(|| malformed(id))?);
+                tree = Some(oid(hex).ok_or(WalkError::Malformed(id))?);
             } else if let Some(hex) = line.strip_prefix(b"parent ") {
-                next = Some(oid(hex).ok_or_else(|| malformed(id))?);
+                next = Some(oid(hex).ok_or(WalkError::Malformed(id))?);
                 break;
             }
         }
-        let tree = tree.ok_or_else(|| malformed(id))?;
+        let tree = tree.ok_or(WalkError::Malformed(id))?;
         line.push(Link { id, tree, object });
         if since == Some(id) {
             reached = true;
@@ -454,10 +454,6 @@ struct Ident<'a> {
 fn oid(hex: &[u8]) -> Option<Oid> {
     let hex = std::str::from_utf8(hex).ok()?;
     (hex.len() == 40).then(|| Oid::from_str(hex).ok()).flatten()
-}
-
-fn malformed(commit: Oid) -> WalkError {
-    WalkError::Malformed(commit)
 }
 
 /// The id of the tree at `path` (`a/b`) under the tree `root`, if there is one.
