@@ -105,18 +105,75 @@ fn a_build_gives_the_site_serve_makes() {
 }
 
 #[test]
-fn the_bodies_are_held_up_to_the_size_given() {
+fn the_bodies_are_held_up_to_the_number_of_entries_given() {
     let dir = common::fixture("site");
     let count = load(dir.path(), Bodies::Checked).entries.len();
     assert!(count > 2);
-    let held = load(dir.path(), Bodies::RenderedUpTo(count));
+    let within = |entries| Bodies::RenderedWithin {
+        entries,
+        bytes: usize::MAX,
+    };
+    let held = load(dir.path(), within(count));
     assert!(
         held.entries
             .iter()
             .all(|e| e.checked_text.is_none() && !e.html.is_empty())
     );
-    let not = load(dir.path(), Bodies::RenderedUpTo(count - 1));
+    let not = load(dir.path(), within(count - 1));
     assert!(not.entries.iter().all(|e| e.checked_text.is_some()));
+}
+
+/// A campaign of few entries may still have large bodies (an entry file may be 2 MB): the
+/// bodies held stay within the bytes given, the others are rendered again from their files,
+/// and the site is the same bytes.
+#[test]
+fn the_bodies_are_held_up_to_the_bytes_given() {
+    let dir = common::fixture("site");
+    let all = load(dir.path(), Bodies::Rendered);
+    let sizes: Vec<usize> = all
+        .entries
+        .iter()
+        .map(|e| e.html.len() + e.text.len())
+        .collect();
+    let total: usize = sizes.iter().sum();
+    let smallest = *sizes.iter().min().unwrap();
+    let within = |bytes| Bodies::RenderedWithin {
+        entries: usize::MAX,
+        bytes,
+    };
+    let kept = |p: &Project| -> usize {
+        p.entries
+            .iter()
+            .filter(|e| e.checked_text.is_none())
+            .map(|e| e.html.len() + e.text.len())
+            .sum()
+    };
+    let expected = build(&all, false).unwrap();
+
+    let every = load(dir.path(), within(total));
+    assert!(every.entries.iter().all(|e| e.checked_text.is_none()));
+
+    // Room for all but a byte: at least one body is not held, and what is held fits.
+    let some = load(dir.path(), within(total - 1));
+    assert!(kept(&some) < total);
+    assert!(some.entries.iter().any(|e| e.checked_text.is_some()));
+    assert!(some.entries.iter().any(|e| e.checked_text.is_none()));
+    assert_eq!(
+        differences(&expected, &build(&some, false).unwrap()),
+        Vec::<String>::new()
+    );
+
+    // Room for less than any one body: none is held.
+    let none = load(dir.path(), within(smallest - 1));
+    assert!(
+        none.entries
+            .iter()
+            .all(|e| e.checked_text.is_some() && e.html.is_empty() && e.text.is_empty())
+    );
+    assert_eq!(
+        differences(&expected, &build(&none, false).unwrap()),
+        Vec::<String>::new()
+    );
 }
 
 #[test]

@@ -81,11 +81,14 @@ fn grow_heaps_at_once() {
     }
 }
 
-/// Up to this many entries, each body is rendered as it is checked and held until its page is
-/// written (about 13 KB an entry, HTML and text: 260 MB at this size). Above, a body is rendered
-/// again from its file when its page is written, and memory no longer grows with the bodies:
-/// 100,000 entries held theirs at once, 2.1 GB at the peak.
+/// Up to this many entries, and this many bytes of HTML and text, each body is rendered as it
+/// is checked and held until its page is written (about 13 KB an entry on the generated
+/// campaigns: 20,000 entries hold 260 MB). Past either, a body is rendered again from its file
+/// when its page is written, and memory no longer grows with the bodies: 100,000 entries held
+/// theirs at once, 2.1 GB at the peak, and the bytes bound a campaign of few entries with
+/// large bodies (an entry file may be 2 MB; its HTML and text come to twice that and more).
 const HELD_BODIES: usize = 20_000;
+const HELD_BODY_BYTES: usize = 512 << 20;
 
 pub fn run(globals: &Globals, args: Args) -> Result<Outcome, CliError> {
     let started = Instant::now();
@@ -94,7 +97,10 @@ pub fn run(globals: &Globals, args: Args) -> Result<Outcome, CliError> {
         globals,
         LoadOptions {
             final_: false,
-            bodies: Bodies::RenderedUpTo(HELD_BODIES),
+            bodies: Bodies::RenderedWithin {
+                entries: HELD_BODIES,
+                bytes: HELD_BODY_BYTES,
+            },
             skip_git: false,
             no_cache: args.no_cache,
         },

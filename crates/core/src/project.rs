@@ -100,19 +100,23 @@ pub enum Bodies {
     /// Its HTML and text for the site, made in the same pass that checks it and kept with the
     /// entry (`serve`).
     Rendered,
-    /// Rendered and kept when the campaign has at most this many entries; above, checked
-    /// alone, and the site renders each body again from its file as it writes the entry's page
-    /// (`build`: 100,000 bodies held at once are 1.3 GB of HTML and text).
-    RenderedUpTo(usize),
+    /// Rendered and kept while the bodies kept come to at most `bytes` of HTML and text, in a
+    /// campaign of at most `entries` entries; the others (every one in a larger campaign) are
+    /// checked alone, and the site renders each again from its file as it writes the entry's
+    /// page (`build`: 100,000 bodies held at once are 1.3 GB of HTML and text, and a campaign of
+    /// few entries may have bodies of megabytes each).
+    RenderedWithin { entries: usize, bytes: usize },
 }
 
 impl Bodies {
-    /// Whether the bodies of a campaign of `entries` entries are rendered as they are checked.
-    fn rendered(self, entries: usize) -> bool {
+    /// How the bodies of a campaign of `entries` entries are rendered as they are checked: all,
+    /// none, or within room for so many bytes.
+    fn rendering(self, entries: usize) -> Option<Option<usize>> {
         match self {
-            Bodies::Checked => false,
-            Bodies::Rendered => true,
-            Bodies::RenderedUpTo(most) => entries <= most,
+            Bodies::Checked => None,
+            Bodies::Rendered => Some(None),
+            Bodies::RenderedWithin { entries: most, .. } if entries > most => None,
+            Bodies::RenderedWithin { bytes, .. } => Some(Some(bytes)),
         }
     }
 }
@@ -132,10 +136,11 @@ pub fn load(
         .iter()
         .flat_map(|f| f.entries.iter().map(move |s| (f.id.as_str(), s.as_str())))
         .collect();
-    let render = options.bodies.rendered(jobs.len());
+    let rendering = options.bodies.rendering(jobs.len());
+    let held = rendering.flatten().map(rules::HeldBodies::new);
     // Entries checked again later (`recheck`) are rendered as these were.
     let options = LoadOptions {
-        bodies: if render {
+        bodies: if rendering.is_some() {
             Bodies::Rendered
         } else {
             Bodies::Checked
@@ -154,7 +159,12 @@ pub fn load(
         || -> Vec<rules::EntryOutcome> {
             let check = || {
                 jobs.par_iter()
-                    .map(|(unit, slug)| rules::check_entry(&campaign, &disk, unit, slug, render))
+                    .map(|(unit, slug)| match &held {
+                        Some(held) => rules::check_entry_within(&campaign, &disk, unit, slug, held),
+                        None => {
+                            rules::check_entry(&campaign, &disk, unit, slug, rendering.is_some())
+                        }
+                    })
                     .collect()
             };
             match reading_pool() {

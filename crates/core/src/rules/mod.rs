@@ -119,6 +119,82 @@ pub fn check_entry(
     slug: &str,
     render: bool,
 ) -> EntryOutcome {
+    let render = if render {
+        Render::Always
+    } else {
+        Render::Never
+    };
+    check_entry_rendering(campaign, files, unit, slug, render)
+}
+
+/// [`check_entry`], the body rendered and kept while `held` has room for it: where it has not,
+/// the entry carries only what tells its text again ([`Entry::checked_text`]), as when not
+/// rendering.
+pub fn check_entry_within(
+    campaign: &Campaign,
+    files: &dyn Files,
+    unit: &str,
+    slug: &str,
+    held: &HeldBodies,
+) -> EntryOutcome {
+    check_entry_rendering(campaign, files, unit, slug, Render::Within(held))
+}
+
+/// Room for the bodies a load keeps rendered, in bytes of HTML and text: shared by the entries
+/// checked in parallel, each taking its share once rendered, or finding none left and keeping
+/// only what tells its text again. Which entries find room depends on the order threads reach
+/// them; the site is the same bytes either way (a body not kept is rendered again from the same
+/// text when its page is written).
+#[derive(Debug)]
+pub struct HeldBodies {
+    most: usize,
+    held: std::sync::atomic::AtomicUsize,
+}
+
+impl HeldBodies {
+    pub fn new(most: usize) -> HeldBodies {
+        HeldBodies {
+            most,
+            held: Default::default(),
+        }
+    }
+
+    /// The bytes kept so far.
+    pub fn held(&self) -> usize {
+        self.held.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Whether rendering a body may still find room (else it is not rendered at all).
+    fn has_room(&self) -> bool {
+        self.held() < self.most
+    }
+
+    /// Take room for `bytes`; `false`, taking nothing, where they would not fit.
+    fn take(&self, bytes: usize) -> bool {
+        use std::sync::atomic::Ordering::Relaxed;
+        self.held
+            .fetch_update(Relaxed, Relaxed, |held| {
+                held.checked_add(bytes).filter(|&after| after <= self.most)
+            })
+            .is_ok()
+    }
+}
+
+/// Whether checking an entry renders its body and keeps it.
+#[derive(Clone, Copy)]
+enum Render<'a> {
+    Never,
+    Always,
+    Within(&'a HeldBodies),
+}
+
+fn check_entry_rendering(
+    campaign: &Campaign,
+    files: &dyn Files,
+    unit: &str,
+    slug: &str,
+    render: Render<'_>,
+) -> EntryOutcome {
     let rel = paths::entry_file(unit, slug);
     let mut sink = Sink::new(&rel);
     let entry = read_entry(campaign, files, unit, slug, &rel, &mut sink, render);
@@ -199,7 +275,7 @@ fn read_entry(
     slug: &str,
     rel: &str,
     sink: &mut Sink,
-    render: bool,
+    render: Render<'_>,
 ) -> Option<Entry> {
     let text = entry_text(files, unit, rel, sink)?;
     let front = match source::split_front_matter(&text) {
@@ -245,10 +321,20 @@ fn read_entry(
         );
     }
 
-    let want = if render { Want::ALL } else { Want::SCAN };
+    let rendering = match render {
+        Render::Never => false,
+        Render::Always => true,
+        Render::Within(held) => held.has_room(),
+    };
+    let want = if rendering { Want::ALL } else { Want::SCAN };
     let parsed = crate::body::parse(front.body, Some(slug), want);
     let scan = parsed.scan;
-    if render {
+    let kept = rendering
+        && match render {
+            Render::Within(held) => held.take(parsed.html.len() + parsed.text.len()),
+            _ => true,
+        };
+    if kept {
         entry.html = parsed.html.into();
         entry.text = parsed.text.into();
     } else {
