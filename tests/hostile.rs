@@ -575,3 +575,128 @@ fn raw_html_nested_deep_is_refused_without_rendering() {
     let run = shenbao(dir.path(), &["build", "--out", out.to_str().unwrap()]);
     assert_eq!(run.code, 1, "{}", run.stderr);
 }
+
+/// A control character cannot be typed into a file unseen (the file is refused), but YAML writes
+/// one as an escape in double quotes (`"\a"`, `"\u000b"`: text pasted from a slide carries such
+/// line breaks) and Markdown as a character reference (`&#7;`). Published, it made the feed
+/// XML that no reader parses and the roster's CSV carry it. The escape is an error at its
+/// value, naming its key, while the rest of the entry is still checked; a reference becomes
+/// U+FFFD; and nothing built carries one.
+#[test]
+fn a_control_character_written_as_an_escape_is_an_error_and_never_published() {
+    let dir = fixture("valid");
+    let entry = dir.path().join("submissions/alpha/good-entry.md");
+    let text = std::fs::read_to_string(&entry).unwrap();
+    let escaped = text
+        .replacen(
+            "title: 打造“指尖上的工会”网上服务平台",
+            "title: \"打造“指尖上的工会”\\v网上服务平台\\a\"",
+            1,
+        )
+        .replacen("    source: 保定日报", "    source: \"保定\\u000b日报\"", 1);
+    assert_ne!(escaped, text);
+    std::fs::write(&entry, &escaped).unwrap();
+    let card = dir.path().join("submissions/alpha/unit.yaml");
+    let card_text = std::fs::read_to_string(&card).unwrap();
+    std::fs::write(
+        &card,
+        card_text.replacen("leader: 李四", "leader: \"李\\x07四\"", 1),
+    )
+    .unwrap();
+
+    let run = shenbao(dir.path(), &["check", "--format", "json"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let found: Vec<(String, u64, u64, String)> = run.json()["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "invalid-character")
+        .map(|d| {
+            let text = |k: &str| d[k].as_str().unwrap().to_string();
+            let number = |k: &str| d[k].as_u64().unwrap();
+            (
+                text("file"),
+                number("line"),
+                number("column"),
+                text("message"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (
+                "submissions/alpha/good-entry.md".to_string(),
+                2,
+                8,
+                "`title` 的值含不可见的控制字符 U+000B（以转义写成）".to_string()
+            ),
+            (
+                "submissions/alpha/good-entry.md".to_string(),
+                11,
+                13,
+                "`recognition` 的值含不可见的控制字符 U+000B（以转义写成）".to_string()
+            ),
+            (
+                "submissions/alpha/unit.yaml".to_string(),
+                1,
+                9,
+                "`leader` 的值含不可见的控制字符 U+0007（以转义写成）".to_string()
+            ),
+        ]
+    );
+    // The rest of the entry is still checked: its other problems are said too.
+    let broken = escaped.replacen("category: 12", "category: 99", 1);
+    std::fs::write(&entry, &broken).unwrap();
+    let run = shenbao(dir.path(), &["check", "--format", "json"]);
+    assert!(
+        diagnostics(&run).iter().any(|d| d.code == "invalid-value"),
+        "{}",
+        run.stdout
+    );
+
+    // Not built; with the escapes gone and references in the body, built without them.
+    let out = dir.path().join("out");
+    let run = shenbao(dir.path(), &["build", "--out", out.to_str().unwrap()]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    std::fs::write(&card, &card_text).unwrap();
+    std::fs::write(&entry, text.replacen("文字。", "响铃&#7;文字&#x0B;。", 1)).unwrap();
+    let run = shenbao(
+        dir.path(),
+        &[
+            "build",
+            "--out",
+            out.to_str().unwrap(),
+            "--base-url",
+            "https://example.org/",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    // Every text the site holds, as text: the search fragments in UTF-16 where that is shorter.
+    let texts: Vec<(std::path::PathBuf, String)> = common::snapshot_tree(&out)
+        .into_iter()
+        .filter_map(|(path, bytes)| {
+            let ext = path.extension()?.to_str()?.to_string();
+            let text = match (ext.as_str(), bytes.as_slice()) {
+                ("txt", [0xFF, 0xFE, rest @ ..]) => String::from_utf16(
+                    &rest
+                        .chunks(2)
+                        .map(|u| u16::from_le_bytes([u[0], u[1]]))
+                        .collect::<Vec<_>>(),
+                )
+                .ok()?,
+                ("html" | "xml" | "csv" | "json" | "txt", _) => String::from_utf8(bytes).ok()?,
+                _ => return None,
+            };
+            Some((path, text))
+        })
+        .collect();
+    assert!(texts.iter().any(|(p, _)| p.ends_with("feed.xml")));
+    let with_control: Vec<_> = texts
+        .iter()
+        .filter(|(_, t)| t.contains(['\u{7}', '\u{b}']))
+        .map(|(p, _)| p)
+        .collect();
+    assert_eq!(with_control, Vec::<&std::path::PathBuf>::new());
+    assert!(texts.iter().any(|(_, t)| t.contains("响铃\u{FFFD}文字")));
+}

@@ -2010,3 +2010,60 @@ fn the_office_sees_a_signed_scan_and_revokes_a_unit_from_the_browser() {
     assert_eq!(r.status, 303);
     assert_eq!(alpha.get("/").status, 401);
 }
+
+/// Text pasted from a slide or a document carries its line breaks as vertical tabs or form
+/// feeds, which no one sees in the form. The portal saves them as the line breaks they were
+/// (and drops any other such character), so the entry is submitted rather than refused for a
+/// character the clerk cannot find; its file holds none, as `check` wants, and neither does
+/// the unit card.
+#[test]
+fn text_pasted_with_a_slides_line_breaks_is_submitted_as_lines() {
+    let (dir, _portal, clerk, _) = signed_in(true, &["alpha"]);
+    let d = dir.path();
+    let csrf = clerk.csrf("/entries/new");
+    let sent = with(
+        ENTRY,
+        &[
+            ("csrf", &csrf),
+            ("base", "new"),
+            ("title", "粘贴来的\u{7}项目"),
+            ("summary", "第一行\u{b}第二行"),
+            (
+                "section.0.text",
+                "职工分散，\u{b}线下服务\u{c}难以覆盖。\u{1}",
+            ),
+            ("action", "submit"),
+        ],
+    );
+    let r = clerk.post("/entries/new", &sent);
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert!(r.header("location").unwrap().contains("/receipt?commit="));
+    let made = slug_of(r.header("location").unwrap());
+    let text = std::fs::read_to_string(d.join(format!("submissions/alpha/{made}.md"))).unwrap();
+    assert!(text.contains("title: \"粘贴来的项目\""), "{text}");
+    // Each a line of its own, as lines typed one under another are.
+    assert!(
+        text.contains("职工分散，\\\n线下服务\\\n难以覆盖。"),
+        "{text}"
+    );
+    assert!(
+        !text.contains(['\u{1}', '\u{7}', '\u{b}', '\u{c}']) && !text.contains("\\u000"),
+        "{text}"
+    );
+
+    let csrf = clerk.csrf("/card");
+    let r = clerk.post(
+        "/card",
+        &[
+            ("csrf", csrf.as_str()),
+            ("leader", "李\u{b}四"),
+            ("responsible", "王五\u{7}"),
+            ("responsible_phone", "13912345678"),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let card = std::fs::read_to_string(d.join("submissions/alpha/unit.yaml")).unwrap();
+    assert!(card.contains("王五") && !card.contains("\\u0007"), "{card}");
+    let run = common::shenbao(d, &["check", "--format", "json"]);
+    assert!(!run.stdout.contains("invalid-character"), "{}", run.stdout);
+}

@@ -240,9 +240,8 @@ impl EntryForm {
     /// The form as posted: `pairs` in the order the browser sent them.
     pub fn from_pairs(campaign: &Campaign, pairs: &[(String, String)]) -> Self {
         let mut form = Self::empty(campaign);
-        let clean = |s: &str| s.replace("\r\n", "\n").replace('\r', "\n");
         for (name, value) in pairs {
-            let value = clean(value);
+            let value = typed(value);
             match name.as_str() {
                 "title" => form.title = value.trim().into(),
                 "category" => form.category = value.trim().into(),
@@ -534,6 +533,21 @@ pub fn as_month(value: &str) -> String {
 
 /// A phone number typed with full-width digits (`１３９…`, `０３１２－…`) as ASCII, as the rule
 /// reads it and as the roster and its exports should print it.
+/// What a field was typed as: its line ends as `\n`; a vertical tab or form feed, the line
+/// break of text pasted from a slide or a document, as one too; and no other control character
+/// no one sees (`check` refuses a value holding one, and the unit could not find it to delete).
+pub fn typed(value: &str) -> String {
+    let value = value.replace("\r\n", "\n");
+    value
+        .chars()
+        .filter_map(|c| match c {
+            '\r' | '\u{b}' | '\u{c}' => Some('\n'),
+            c if shenbao_core::yaml::is_invisible_control(c) => None,
+            c => Some(c),
+        })
+        .collect()
+}
+
 pub fn half_width(value: &str) -> String {
     value
         .chars()

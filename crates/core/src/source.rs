@@ -16,6 +16,21 @@ impl Pos {
     }
 }
 
+/// Where the first control character other than a tab or a line end is. Looked for in
+/// blocks with no branch per byte, which the compiler turns into vector instructions: a byte
+/// at a time this was a fifteenth of `check`.
+pub fn control_character(bytes: &[u8]) -> Option<usize> {
+    let bad = |b: u8| (b < 0x20) & (b != b'\t') & (b != b'\n') & (b != b'\r') | (b == 0x7f);
+    let mut at = 0;
+    for block in bytes.chunks(64) {
+        if block.iter().fold(false, |any, &b| any | bad(b)) {
+            return block.iter().position(|&b| bad(b)).map(|i| at + i);
+        }
+        at += block.len();
+    }
+    None
+}
+
 /// Bytes that are not UTF-8: where the first bad byte sits.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct NotUtf8(pub Pos);

@@ -130,10 +130,26 @@ pub fn parse(body: &str, slug: Option<&str>, want: Want) -> Body {
     };
     Body {
         scan,
-        html,
+        html: visible(html),
         files,
-        text: text.map(text::Text::finish).unwrap_or_default(),
+        text: visible(text.map(text::Text::finish).unwrap_or_default()),
     }
+}
+
+/// `rendered` with each invisible control character as U+FFFD. A body's file holds none (it
+/// is refused), but a character reference makes one (`&#7;`), and a page, the feed or the
+/// search index must not carry it.
+fn visible(rendered: String) -> String {
+    if crate::source::control_character(rendered.as_bytes()).is_none() {
+        return rendered;
+    }
+    rendered
+        .chars()
+        .map(|c| match crate::yaml::is_invisible_control(c) {
+            true => '\u{FFFD}',
+            false => c,
+        })
+        .collect()
 }
 
 /// The entry's files a body links to, as the renderer publishes them: each link to one of its
@@ -155,6 +171,20 @@ mod tests {
     use super::*;
 
     const BODY: &str = "## 背景\n\n文字 <b onclick=x>粗</b>，见[数据](a/data.csv)。\n\n## 主要内容\n\n- 回访\n- 走访  \n  慰问\n\n| 项目 | 人数 |\n|-|-|\n| 帮扶 | 12 |\n\n![照片](a/p.jpg)\n\n```\ncode()\n```\n";
+
+    #[test]
+    fn a_character_reference_makes_no_control_character() {
+        let body = parse(
+            "## 背景\n\n响铃&#7;换页&#x0C;<b>&#x0B;</b>，制表&#9;。\n",
+            None,
+            Want::ALL,
+        );
+        for out in [&body.html, &body.text] {
+            assert!(!out.contains(['\u{7}', '\u{b}', '\u{c}']), "{out:?}");
+            assert!(out.contains("响铃\u{FFFD}换页\u{FFFD}"), "{out:?}");
+            assert!(out.contains('\t'), "a tab is kept: {out:?}");
+        }
+    }
 
     #[test]
     fn one_parse_gives_the_same_scan_whatever_else_is_wanted() {

@@ -8,9 +8,16 @@ use super::{
 pub(super) fn message(problem: &Problem) -> String {
     match problem {
         Problem::NotUtf8 => "the file is not UTF-8".into(),
-        Problem::InvalidCharacter { codepoint } => {
-            format!("the file contains the invisible control character U+{codepoint:04X}")
-        }
+        Problem::InvalidCharacter {
+            codepoint,
+            key: None,
+        } => format!("the file contains the invisible control character U+{codepoint:04X}"),
+        Problem::InvalidCharacter {
+            codepoint,
+            key: Some(key),
+        } => format!(
+            "the value of `{key}` holds the invisible control character U+{codepoint:04X} (written as an escape)"
+        ),
         Problem::FileTooLarge { size_mb, max_mb } => {
             format!("the entry file is {size_mb} MB, over the {max_mb} MB limit")
         }
@@ -192,6 +199,12 @@ pub(super) fn message(problem: &Problem) -> String {
 pub(super) fn help(problem: &Problem) -> Option<String> {
     Some(match problem {
         Problem::NotUtf8 => "save the file as UTF-8 in your editor".into(),
+        Problem::InvalidCharacter {
+            codepoint,
+            key: Some(_),
+        } => format!(
+            "remove the escape (such as `\\u{codepoint:04X}`) from the quoted value: pages, the feed and the roster cannot hold such a character"
+        ),
         Problem::UnknownField {
             suggestion, valid, ..
         } => match suggestion {
@@ -501,8 +514,8 @@ pub(super) fn description(kind: Kind) -> Description {
         ),
         Kind::InvalidCharacter => (
             "Invisible control character",
-            "The file contains a NUL or another control character that editors do not show; the file is not read further.",
-            "Delete the character at the position shown (retyping the line removes it).",
+            "The file contains a NUL or another control character that editors do not show; the file is not read further. A value may not hold one written as an escape in double quotes either (`\"\\a\"`, `\"\\u0007\"`): pages, the feed and the roster cannot carry it.",
+            "Delete the character at the position shown (retyping the line removes it), or the escape from the value.",
         ),
         Kind::FileTooLarge => (
             "File too large",

@@ -33,9 +33,11 @@ impl Severity {
 pub enum Problem {
     /// The file is not UTF-8.
     NotUtf8,
-    /// A NUL or other control character that no editor shows.
+    /// A NUL or other control character that no editor shows: in the file as written, or in
+    /// the value of `key`, written there as an escape (`"\a"`, `"\u0007"`).
     InvalidCharacter {
         codepoint: u32,
+        key: Option<String>,
     },
     /// An entry file too large to be a plausible entry.
     FileTooLarge {

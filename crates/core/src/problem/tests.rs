@@ -21,7 +21,14 @@ fn list(n: usize) -> Vec<String> {
 fn samples() -> Vec<Problem> {
     let mut all = vec![
         Problem::NotUtf8,
-        Problem::InvalidCharacter { codepoint: 0x1F },
+        Problem::InvalidCharacter {
+            codepoint: 0x1F,
+            key: None,
+        },
+        Problem::InvalidCharacter {
+            codepoint: 0x0B,
+            key: Some("title".into()),
+        },
         Problem::FileTooLarge {
             size_mb: 25,
             max_mb: 20,

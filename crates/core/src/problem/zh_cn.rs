@@ -8,9 +8,14 @@ use super::{
 pub(super) fn message(problem: &Problem) -> String {
     match problem {
         Problem::NotUtf8 => "文件不是 UTF-8 编码".into(),
-        Problem::InvalidCharacter { codepoint } => {
-            format!("文件含不可见的控制字符 U+{codepoint:04X}")
-        }
+        Problem::InvalidCharacter {
+            codepoint,
+            key: None,
+        } => format!("文件含不可见的控制字符 U+{codepoint:04X}"),
+        Problem::InvalidCharacter {
+            codepoint,
+            key: Some(key),
+        } => format!("`{key}` 的值含不可见的控制字符 U+{codepoint:04X}（以转义写成）"),
         Problem::FileTooLarge { size_mb, max_mb } => {
             format!("申报文件有 {size_mb} MB，超过 {max_mb} MB 的上限")
         }
@@ -158,6 +163,12 @@ pub(super) fn message(problem: &Problem) -> String {
 pub(super) fn help(problem: &Problem) -> Option<String> {
     Some(match problem {
         Problem::NotUtf8 => "请在编辑器中将文件另存为 UTF-8 编码".into(),
+        Problem::InvalidCharacter {
+            codepoint,
+            key: Some(_),
+        } => format!(
+            "删去引号中的 `\\u{codepoint:04X}` 等转义：网页、订阅源和汇总表都不能含这样的字符"
+        ),
         Problem::UnknownField {
             suggestion, valid, ..
         } => match suggestion {
@@ -684,8 +695,8 @@ pub(super) fn description(kind: Kind) -> Description {
         ),
         Kind::InvalidCharacter => (
             "不可见的控制字符",
-            "文件含 NUL 等编辑器不显示的控制字符，不再继续读取。",
-            "删除所示位置的字符（重新输入该行即可）。",
+            "文件含 NUL 等编辑器不显示的控制字符，不再继续读取；值中也不能用双引号里的转义写这样的字符（`\"\\a\"`、`\"\\u0007\"`）：网页、订阅源和汇总表都不能含它。",
+            "删除所示位置的字符（重新输入该行即可），或删去值中的转义。",
         ),
         Kind::FileTooLarge => (
             "文件过大",

@@ -51,7 +51,10 @@ fn subject(problem: &Problem) -> String {
         Problem::UnsafeHtml { what } => what.clone(),
         Problem::CommentInValue { key, .. } => key.clone(),
         Problem::ExternalRequest { url } => url.clone(),
-        Problem::InvalidCharacter { codepoint } => format!("U+{codepoint:04X}"),
+        Problem::InvalidCharacter { codepoint, key } => match key {
+            None => format!("U+{codepoint:04X}"),
+            Some(key) => format!("{key} U+{codepoint:04X}"),
+        },
         Problem::UnknownUnit { folder, .. } => folder.clone(),
         Problem::NotAnEntry { name, .. } => name.clone(),
         Problem::UnitCardMissing { unit }

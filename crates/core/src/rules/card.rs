@@ -46,6 +46,7 @@ fn read(files: &dyn Files, unit: &str, rel: &str, sink: &mut Sink) -> Option<Uni
         invalid(sink, node.pos, CardDetail::NotAMapping);
         return None;
     };
+    super::control_characters(&node, sink);
     let mut card = UnitCard::default();
     for (k, v) in map {
         let key = k.as_text().unwrap_or_default();

@@ -213,30 +213,30 @@ fn check_entry_rendering(
     }
 }
 
-/// Where the first control character other than a tab or a line end is. Looked for in
-/// blocks with no branch per byte, which the compiler turns into vector instructions: a byte
-/// at a time this was a fifteenth of `check`.
-fn control_character(bytes: &[u8]) -> Option<usize> {
-    let bad = |b: u8| (b < 0x20) & (b != b'\t') & (b != b'\n') & (b != b'\r') | (b == 0x7f);
-    let mut at = 0;
-    for block in bytes.chunks(64) {
-        if block.iter().fold(false, |any, &b| any | bad(b)) {
-            return block.iter().position(|&b| bad(b)).map(|i| at + i);
-        }
-        at += block.len();
+/// Control characters written as escapes in a YAML document's values: said, and left to stop the
+/// file's publishing as any error does (the file's other problems are still said).
+pub(crate) fn control_characters(node: &yaml::Node, sink: &mut Sink) {
+    for (key, pos, c) in yaml::control_characters(node) {
+        sink.at(
+            pos,
+            Problem::InvalidCharacter {
+                codepoint: u32::from(c),
+                key: Some(key),
+            },
+        );
     }
-    None
 }
 
 /// An entry file's text, if it can be read as one: an entry is its unit's (a link to another
 /// unit's entry is not read as this one), and holds no control character.
 fn entry_text(files: &dyn Files, unit: &str, rel: &str, sink: &mut Sink) -> Option<String> {
     let text = read_text(files, rel, &paths::unit_folder(unit), sink)?;
-    if let Some(i) = control_character(text.as_bytes()) {
+    if let Some(i) = source::control_character(text.as_bytes()) {
         sink.at(
             source::pos_at(&text, i),
             Problem::InvalidCharacter {
                 codepoint: u32::from(text.as_bytes()[i]),
+                key: None,
             },
         );
         return None;
@@ -301,6 +301,7 @@ fn read_entry(
             return None;
         }
     };
+    control_characters(&node, sink);
     let body_offset = front.body_offset;
     let mut entry = Entry {
         unit: unit.into(),
@@ -397,9 +398,10 @@ fn read_entry(
 
 #[cfg(test)]
 mod tests {
-    use super::{MAX_ENTRY_BYTES, Sink, control_character, read_text};
+    use super::{MAX_ENTRY_BYTES, Sink, read_text};
     use crate::files::{Disk, Files, Stat};
     use crate::problem::Problem;
+    use crate::source::control_character;
 
     /// A file that grows between being looked at and being read (another program appending to
     /// it) is read only up to the limit, and refused as too large.

@@ -177,6 +177,49 @@ impl YamlError {
     }
 }
 
+/// Whether `c` is a control character no editor shows and no page, feed or workbook may hold:
+/// those below U+0020 but tab and line ends, and U+007F. A file holding one as written is
+/// refused before it is parsed; one written as an escape in double quotes (`"\a"`,
+/// `"\u000b"`, as a form's pasted text may carry) is found in the parsed tree
+/// ([`control_characters`]).
+pub fn is_invisible_control(c: char) -> bool {
+    (c < ' ' && !matches!(c, '\t' | '\n' | '\r')) || c == '\u{7f}'
+}
+
+/// Each key and string of the tree holding an invisible control character
+/// ([`is_invisible_control`]): the key of the top-level mapping it stands under (the whole
+/// document's own position and an empty key when it is not a mapping), where the key or
+/// string begins, and its first such character.
+pub fn control_characters(node: &Node) -> Vec<(String, Pos, char)> {
+    fn walk(node: &Node, key: &str, found: &mut Vec<(String, Pos, char)>) {
+        match &node.value {
+            Value::Str(s) => {
+                if let Some(c) = s.chars().find(|&c| is_invisible_control(c)) {
+                    found.push((key.to_string(), node.pos, c));
+                }
+            }
+            Value::Seq(items) => items.iter().for_each(|n| walk(n, key, found)),
+            Value::Map(pairs) => pairs.iter().for_each(|(k, v)| {
+                walk(k, key, found);
+                walk(v, key, found);
+            }),
+            Value::Null | Value::Bool(_) | Value::Int(_) | Value::Float(_) => {}
+        }
+    }
+    let mut found = Vec::new();
+    match &node.value {
+        Value::Map(pairs) => {
+            for (k, v) in pairs {
+                let key = k.as_text().unwrap_or_default();
+                walk(k, &key, &mut found);
+                walk(v, &key, &mut found);
+            }
+        }
+        _ => walk(node, "", &mut found),
+    }
+    found
+}
+
 /// Parse `text`, whose first line is line `first_line` of its file.
 ///
 /// Limits on depth, nodes and aliases keep hostile input (alias bombs, deep nesting) cheap.
