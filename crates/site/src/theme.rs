@@ -180,7 +180,10 @@ pub fn load(root: &Path, name: Option<&str>) -> Result<Theme, ThemeError> {
 
 /// HTML escaping of the five characters that matter in text and quoted attributes. minijinja's
 /// default also escapes `/`, which turns every URL into `&#x2f;static&#x2f;…`: harmless, but
-/// bigger pages and unreadable source for whoever adapts a theme.
+/// bigger pages and unreadable source for whoever adapts a theme. What XML cannot hold (the
+/// control characters but tab and line ends, U+FFFE, U+FFFF) is written as U+FFFD: `check`
+/// refuses them in entries and cards, and this keeps any other text (`campaign.yaml`'s, a
+/// page's) from making a page or `feed.xml` that a reader cannot parse.
 fn html_formatter(
     out: &mut minijinja::Output,
     state: &mut minijinja::State,
@@ -188,19 +191,25 @@ fn html_formatter(
 ) -> Result<(), minijinja::Error> {
     match (state.auto_escape(), value.as_str()) {
         (minijinja::AutoEscape::Html, Some(text)) if !value.is_safe() => {
+            let bytes = text.as_bytes();
             let mut last = 0;
-            for (i, b) in text.bytes().enumerate() {
-                let entity = match b {
-                    b'&' => "&amp;",
-                    b'<' => "&lt;",
-                    b'>' => "&gt;",
-                    b'"' => "&quot;",
-                    b'\'' => "&#39;",
+            for (i, &b) in bytes.iter().enumerate() {
+                let (entity, len) = match b {
+                    b'&' => ("&amp;", 1),
+                    b'<' => ("&lt;", 1),
+                    b'>' => ("&gt;", 1),
+                    b'"' => ("&quot;", 1),
+                    b'\'' => ("&#39;", 1),
+                    b'\t' | b'\n' | b'\r' => continue,
+                    0..0x20 | 0x7F => ("\u{FFFD}", 1),
+                    0xEF if matches!(bytes.get(i + 1..i + 3), Some([0xBF, 0xBE | 0xBF])) => {
+                        ("\u{FFFD}", 3)
+                    }
                     _ => continue,
                 };
                 out.write_str(&text[last..i])?;
                 out.write_str(entity)?;
-                last = i + 1;
+                last = i + len;
             }
             out.write_str(&text[last..])?;
             Ok(())
@@ -353,6 +362,24 @@ mod tests {
         assert_eq!(
             out,
             "&lt;script&gt;&quot;x&quot; &amp; &#39;y&#39;&lt;/script&gt;|<a href=\"/static/style.css?a=1&amp;b=2\">|<b>ok</b>"
+        );
+    }
+
+    #[test]
+    fn text_xml_cannot_hold_is_written_as_a_replacement_character() {
+        let dir = tempfile::tempdir().unwrap();
+        let theme = load(dir.path(), None).unwrap();
+        let out = theme
+            .env
+            .template_from_named_str("t.xml", "<t>{{ a }}</t>")
+            .unwrap()
+            .render(
+                minijinja::context! { a => "响\u{7}铃\t\n\u{b}&\u{7f}\u{fffe}\u{ffff}\u{fffd}末" },
+            )
+            .unwrap();
+        assert_eq!(
+            out,
+            "<t>响\u{fffd}铃\t\n\u{fffd}&amp;\u{fffd}\u{fffd}\u{fffd}\u{fffd}末</t>"
         );
     }
 
