@@ -2012,10 +2012,10 @@ fn the_office_sees_a_signed_scan_and_revokes_a_unit_from_the_browser() {
 }
 
 /// Text pasted from a slide or a document carries its line breaks as vertical tabs or form
-/// feeds, which no one sees in the form. The portal saves them as the line breaks they were
-/// (and drops any other such character), so the entry is submitted rather than refused for a
-/// character the clerk cannot find; its file holds none, as `check` wants, and neither does
-/// the unit card.
+/// feeds, which no one sees in the form. The portal saves them as the line breaks they were, or
+/// as spaces in a field of one line (and drops any other such character), so the entry is
+/// submitted rather than refused for a character the clerk cannot find; its file holds none,
+/// as `check` wants, and neither does the unit card.
 #[test]
 fn text_pasted_with_a_slides_line_breaks_is_submitted_as_lines() {
     let (dir, _portal, clerk, _) = signed_in(true, &["alpha"]);
@@ -2026,7 +2026,7 @@ fn text_pasted_with_a_slides_line_breaks_is_submitted_as_lines() {
         &[
             ("csrf", &csrf),
             ("base", "new"),
-            ("title", "粘贴来的\u{7}项目"),
+            ("title", "粘贴来的\u{7}项目\u{b}一行"),
             ("summary", "第一行\u{b}第二行"),
             (
                 "section.0.text",
@@ -2040,7 +2040,8 @@ fn text_pasted_with_a_slides_line_breaks_is_submitted_as_lines() {
     assert!(r.header("location").unwrap().contains("/receipt?commit="));
     let made = slug_of(r.header("location").unwrap());
     let text = std::fs::read_to_string(d.join(format!("submissions/alpha/{made}.md"))).unwrap();
-    assert!(text.contains("title: \"粘贴来的项目\""), "{text}");
+    // A field of one line stays one line.
+    assert!(text.contains("title: \"粘贴来的项目 一行\""), "{text}");
     // Each a line of its own, as lines typed one under another are.
     assert!(
         text.contains("职工分散，\\\n线下服务\\\n难以覆盖。"),
@@ -2063,7 +2064,8 @@ fn text_pasted_with_a_slides_line_breaks_is_submitted_as_lines() {
     );
     assert_eq!(r.status, 303, "{}", r.body);
     let card = std::fs::read_to_string(d.join("submissions/alpha/unit.yaml")).unwrap();
-    assert!(card.contains("王五") && !card.contains("\\u0007"), "{card}");
+    assert!(card.contains("李 四") && card.contains("王五"), "{card}");
+    assert!(!card.contains("\\u0007") && !card.contains("\\n"), "{card}");
     let run = common::shenbao(d, &["check", "--format", "json"]);
     assert!(!run.stdout.contains("invalid-character"), "{}", run.stdout);
 }

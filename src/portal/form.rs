@@ -241,25 +241,27 @@ impl EntryForm {
     pub fn from_pairs(campaign: &Campaign, pairs: &[(String, String)]) -> Self {
         let mut form = Self::empty(campaign);
         for (name, value) in pairs {
-            let value = typed(value);
+            // The text areas keep their lines; every other field is one line.
+            let lines = || typed(value).trim().to_string();
+            let line = || one_line(value);
             match name.as_str() {
-                "title" => form.title = value.trim().into(),
-                "category" => form.category = value.trim().into(),
-                "contact" => form.contact = value.trim().into(),
-                "phone" => form.phone = half_width(value.trim()),
-                "summary" => form.summary = value.trim().into(),
-                "started" => form.started = as_month(value.trim()),
-                "implementing_unit" => form.implementing_unit = value.trim().into(),
-                "cover" => form.cover = value.trim().into(),
-                "intro" => form.intro = value.trim().into(),
+                "title" => form.title = line(),
+                "category" => form.category = line(),
+                "contact" => form.contact = line(),
+                "phone" => form.phone = half_width(&line()),
+                "summary" => form.summary = lines(),
+                "started" => form.started = as_month(&line()),
+                "implementing_unit" => form.implementing_unit = line(),
+                "cover" => form.cover = line(),
+                "intro" => form.intro = lines(),
                 _ => {
                     if let Some(rest) = name.strip_prefix("extra.") {
                         if let Some(slot) = form.extra.iter_mut().find(|(k, _)| k == rest) {
-                            slot.1 = value.trim().into();
+                            slot.1 = lines();
                         }
                     } else if let Some((i, key)) = indexed(name, "recognition.") {
                         let row = row_at(&mut form.recognition, i);
-                        let v = value.trim().to_string();
+                        let v = line();
                         match key {
                             "kind" => row.kind = v,
                             "source" => row.source = v,
@@ -271,15 +273,15 @@ impl EntryForm {
                     } else if let Some((i, key)) = indexed(name, "attachment.") {
                         let row = row_at(&mut form.attachments, i);
                         match key {
-                            "file" => row.file = value.trim().into(),
-                            "title" => row.title = value.trim().into(),
+                            "file" => row.file = line(),
+                            "title" => row.title = line(),
                             _ => {}
                         }
                     } else if let Some((i, key)) = indexed(name, "section.") {
                         let row = row_at(&mut form.sections, i);
                         match key {
-                            "name" => row.name = value.trim().into(),
-                            "text" => row.text = value.trim().into(),
+                            "name" => row.name = line(),
+                            "text" => row.text = lines(),
                             _ => {}
                         }
                     }
@@ -531,11 +533,10 @@ pub fn as_month(value: &str) -> String {
     }
 }
 
-/// A phone number typed with full-width digits (`１３９…`, `０３１２－…`) as ASCII, as the rule
-/// reads it and as the roster and its exports should print it.
-/// What a field was typed as: its line ends as `\n`; a vertical tab or form feed, the line
-/// break of text pasted from a slide or a document, as one too; and no other control character
-/// no one sees (`check` refuses a value holding one, and the unit could not find it to delete).
+/// What a field of several lines was typed as: its line ends as `\n`; a vertical tab or form
+/// feed, the line break of text pasted from a slide or a document, as one too; and no other
+/// control character no one sees (`check` refuses a value holding one, and the unit could not
+/// find it to delete).
 pub fn typed(value: &str) -> String {
     let value = value.replace("\r\n", "\n");
     value
@@ -548,6 +549,14 @@ pub fn typed(value: &str) -> String {
         .collect()
 }
 
+/// What a field of one line was typed as: as [`typed`], each line break a space (a name or a
+/// title pasted with one is still one line in the roster and on the page), trimmed.
+pub fn one_line(value: &str) -> String {
+    typed(value).replace('\n', " ").trim().to_string()
+}
+
+/// A phone number typed with full-width digits (`１３９…`, `０３１２－…`) as ASCII, as the rule
+/// reads it and as the roster and its exports should print it.
 pub fn half_width(value: &str) -> String {
     value
         .chars()

@@ -2152,8 +2152,8 @@ async fn save_card(
             // The scan is set by uploading it, not typed.
             match *k {
                 "roster_signed" => (*k, old.clone()),
-                "responsible_phone" => (*k, form::half_width(form::typed(value(&pairs, k)).trim())),
-                _ => (*k, form::typed(value(&pairs, k)).trim().to_string()),
+                "responsible_phone" => (*k, form::half_width(&form::one_line(value(&pairs, k)))),
+                _ => (*k, form::one_line(value(&pairs, k))),
             }
         })
         .collect();

@@ -164,9 +164,10 @@ impl HeldBodies {
         self.held.load(std::sync::atomic::Ordering::Relaxed)
     }
 
-    /// Whether rendering a body may still find room (else it is not rendered at all).
-    fn has_room(&self) -> bool {
-        self.held() < self.most
+    /// Whether a body of `body` bytes may still find room once rendered (its HTML and text
+    /// come to more than its Markdown): else it is not rendered at all, only checked.
+    fn has_room(&self, body: usize) -> bool {
+        self.held().saturating_add(body) <= self.most
     }
 
     /// Take room for `bytes`; `false`, taking nothing, where they would not fit.
@@ -216,7 +217,21 @@ fn check_entry_rendering(
 /// Control characters written as escapes in a YAML document's values: said, and left to stop the
 /// file's publishing as any error does (the file's other problems are still said).
 pub(crate) fn control_characters(node: &yaml::Node, sink: &mut Sink) {
+    let mut said: Vec<String> = Vec::new();
     for (key, pos, c) in yaml::control_characters(node) {
+        // Once a key: a list of a thousand such strings is one thing to mend. The key as it can
+        // be printed (one with such an escape in it is the culprit itself).
+        let key: String = key
+            .chars()
+            .map(|c| match yaml::is_invisible_control(c) {
+                true => '\u{FFFD}',
+                false => c,
+            })
+            .collect();
+        if said.contains(&key) {
+            continue;
+        }
+        said.push(key.clone());
         sink.at(
             pos,
             Problem::InvalidCharacter {
@@ -325,7 +340,7 @@ fn read_entry(
     let rendering = match render {
         Render::Never => false,
         Render::Always => true,
-        Render::Within(held) => held.has_room(),
+        Render::Within(held) => held.has_room(front.body.len()),
     };
     let want = if rendering { Want::ALL } else { Want::SCAN };
     let parsed = crate::body::parse(front.body, Some(slug), want);
@@ -443,6 +458,33 @@ mod tests {
                 .iter()
                 .map(|d| &d.problem)
                 .collect::<Vec<_>>()
+        );
+    }
+
+    /// Escaped control characters are said once a key, naming the key as it can be printed.
+    #[test]
+    fn escaped_control_characters_are_said_once_a_key() {
+        let yaml = "title: \"a\\ab\"\nlist:\n  - \"\\x01\"\n  - {x: \"\\x02\"}\n\"k\\ey\": \"\\x1b[31m\"\nok: \"tab\\tand\\nline\"\n";
+        let node = crate::yaml::parse(yaml, 1).unwrap();
+        let mut sink = Sink::new("f.md");
+        super::control_characters(&node, &mut sink);
+        let said: Vec<(u32, Option<String>, u32)> = sink
+            .diagnostics
+            .iter()
+            .map(|d| match &d.problem {
+                crate::problem::Problem::InvalidCharacter { codepoint, key } => {
+                    (d.pos.line, key.clone(), *codepoint)
+                }
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(
+            said,
+            [
+                (1, Some("title".into()), 7),
+                (3, Some("list".into()), 1),
+                (5, Some("k\u{FFFD}y".into()), 0x1b),
+            ]
         );
     }
 
