@@ -128,11 +128,18 @@ pub fn parse(body: &str, slug: Option<&str>, want: Want) -> Body {
         None if scan.too_deep.is_none() => (String::new(), files_of(&scan)),
         None => (String::new(), Vec::new()),
     };
+    let text = text.map(text::Text::finish).unwrap_or_default();
+    // The file holds no control character (it is refused), so only a numeric character
+    // reference can make one: a body without `&#` is not looked through again.
+    let (html, text) = match body.contains("&#") {
+        true => (visible(html), visible(text)),
+        false => (html, text),
+    };
     Body {
         scan,
-        html: visible(html),
+        html,
         files,
-        text: visible(text.map(text::Text::finish).unwrap_or_default()),
+        text,
     }
 }
 
