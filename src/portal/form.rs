@@ -543,7 +543,7 @@ pub fn typed(value: &str) -> String {
         .chars()
         .filter_map(|c| match c {
             '\r' | '\u{b}' | '\u{c}' => Some('\n'),
-            c if shenbao_core::yaml::is_invisible_control(c) => None,
+            c if shenbao_core::source::is_invisible_control(c) => None,
             c => Some(c),
         })
         .collect()

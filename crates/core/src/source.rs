@@ -16,9 +16,32 @@ impl Pos {
     }
 }
 
-/// Where the first control character other than a tab or a line end is. Looked for in
+/// Whether `c` is a control character no editor shows and no page, feed or workbook may hold:
+/// those below U+0020 but tab and line ends, and U+007F. A file holding one as written is
+/// refused before it is parsed ([`control_character`]); one written as an escape in YAML's
+/// double quotes (`"\a"`, `"\u000b"`) is found in the parsed tree
+/// ([`crate::yaml::control_characters`]).
+pub fn is_invisible_control(c: char) -> bool {
+    (c < ' ' && !matches!(c, '\t' | '\n' | '\r')) || c == '\u{7f}'
+}
+
+/// `text` with each invisible control character ([`is_invisible_control`]) as U+FFFD, which
+/// can be printed and published.
+pub fn visible(text: String) -> String {
+    if control_character(text.as_bytes()).is_none() {
+        return text;
+    }
+    text.chars()
+        .map(|c| match is_invisible_control(c) {
+            true => '\u{FFFD}',
+            false => c,
+        })
+        .collect()
+}
+
+/// Where the first invisible control character ([`is_invisible_control`]) is. Looked for in
 /// blocks with no branch per byte, which the compiler turns into vector instructions: a byte
-/// at a time this was a fifteenth of `check`.
+/// at a time this was a fifteenth of `check`. (Every such character is one byte in UTF-8.)
 pub fn control_character(bytes: &[u8]) -> Option<usize> {
     let bad = |b: u8| (b < 0x20) & (b != b'\t') & (b != b'\n') & (b != b'\r') | (b == 0x7f);
     let mut at = 0;

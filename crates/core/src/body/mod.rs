@@ -132,7 +132,7 @@ pub fn parse(body: &str, slug: Option<&str>, want: Want) -> Body {
     // The file holds no control character (it is refused), so only a numeric character
     // reference can make one: a body without `&#` is not looked through again.
     let (html, text) = match body.contains("&#") {
-        true => (visible(html), visible(text)),
+        true => (crate::source::visible(html), crate::source::visible(text)),
         false => (html, text),
     };
     Body {
@@ -141,22 +141,6 @@ pub fn parse(body: &str, slug: Option<&str>, want: Want) -> Body {
         files,
         text,
     }
-}
-
-/// `rendered` with each invisible control character as U+FFFD. A body's file holds none (it
-/// is refused), but a character reference makes one (`&#7;`), and a page, the feed or the
-/// search index must not carry it.
-fn visible(rendered: String) -> String {
-    if crate::source::control_character(rendered.as_bytes()).is_none() {
-        return rendered;
-    }
-    rendered
-        .chars()
-        .map(|c| match crate::yaml::is_invisible_control(c) {
-            true => '\u{FFFD}',
-            false => c,
-        })
-        .collect()
 }
 
 /// The entry's files a body links to, as the renderer publishes them: each link to one of its

@@ -160,7 +160,7 @@ impl HeldBodies {
     }
 
     /// The bytes kept so far.
-    pub fn held(&self) -> usize {
+    fn held(&self) -> usize {
         self.held.load(std::sync::atomic::Ordering::Relaxed)
     }
 
@@ -221,13 +221,7 @@ pub(crate) fn control_characters(node: &yaml::Node, sink: &mut Sink) {
     for (key, pos, c) in yaml::control_characters(node) {
         // Once a key: a list of a thousand such strings is one thing to mend. The key as it can
         // be printed (one with such an escape in it is the culprit itself).
-        let key: String = key
-            .chars()
-            .map(|c| match yaml::is_invisible_control(c) {
-                true => '\u{FFFD}',
-                false => c,
-            })
-            .collect();
+        let key = source::visible(key);
         if said.contains(&key) {
             continue;
         }
@@ -503,5 +497,10 @@ mod tests {
         text[70] = 0x01;
         text[10] = 0x02;
         assert_eq!(control_character(&text), Some(10));
+        // The bytes looked for are the characters refused in values and replaced in pages.
+        for b in 0..0x80u8 {
+            let invisible = crate::source::is_invisible_control(char::from(b));
+            assert_eq!(control_character(&[b]).is_some(), invisible, "{b:#x}");
+        }
     }
 }

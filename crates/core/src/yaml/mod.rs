@@ -177,24 +177,16 @@ impl YamlError {
     }
 }
 
-/// Whether `c` is a control character no editor shows and no page, feed or workbook may hold:
-/// those below U+0020 but tab and line ends, and U+007F. A file holding one as written is
-/// refused before it is parsed; one written as an escape in double quotes (`"\a"`,
-/// `"\u000b"`, as a form's pasted text may carry) is found in the parsed tree
-/// ([`control_characters`]).
-pub fn is_invisible_control(c: char) -> bool {
-    (c < ' ' && !matches!(c, '\t' | '\n' | '\r')) || c == '\u{7f}'
-}
-
 /// Each key and string of the tree holding an invisible control character
-/// ([`is_invisible_control`]): the key of the top-level mapping it stands under (the whole
+/// ([`crate::source::is_invisible_control`], written as escapes: a file holding one as written
+/// is refused before it is parsed): the key of the top-level mapping it stands under (the whole
 /// document's own position and an empty key when it is not a mapping), where the key or
 /// string begins, and its first such character.
 pub fn control_characters(node: &Node) -> Vec<(String, Pos, char)> {
     fn walk(node: &Node, key: &str, found: &mut Vec<(String, Pos, char)>) {
         match &node.value {
             Value::Str(s) => {
-                if let Some(c) = s.chars().find(|&c| is_invisible_control(c)) {
+                if let Some(c) = s.chars().find(|&c| crate::source::is_invisible_control(c)) {
                     found.push((key.to_string(), node.pos, c));
                 }
             }
