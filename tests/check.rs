@@ -371,7 +371,9 @@ fn a_misspelt_key_is_named_by_the_missing_field_at_its_place() {
 /// Slips of a clerk's keyboard are pointed at where they were made: a key typed with the
 /// full-width colon of a Chinese keyboard (the first key too, which the YAML parser itself
 /// reports on the next line), a key indented with a tab (which it reports on the line before),
-/// and, in a file of front matter alone without a final line end, the closing fence.
+/// an invisible character pasted into a quoted value (which it reports where the value begins,
+/// asking for quotes), and, in a file of front matter alone without a final line end, the
+/// closing fence.
 #[test]
 fn keyboard_slips_are_pointed_at_where_they_are() {
     let dir = fixture("valid");
@@ -396,6 +398,13 @@ fn keyboard_slips_are_pointed_at_where_they_are() {
             "yaml-syntax",
             (4, 1),
             "制表符（Tab）",
+        ),
+        (
+            "pasted.md",
+            entry_with("title: 第二个项目", "title: \"第二个项目\u{96}\""),
+            "yaml-syntax",
+            (2, 14),
+            "含不可见的字符 U+0096",
         ),
         (
             "fence-only.md",

@@ -501,6 +501,9 @@ fn yaml(error: &YamlError) -> String {
         YamlError::FullWidthColon { key } => format!(
             "the key `{key}` is followed by a full-width colon `：`; write an ASCII colon `:` and a space after it"
         ),
+        YamlError::Unusable { codepoint } => format!(
+            "the invisible character U+{codepoint:04X} (usually brought in by copy and paste) cannot be used, quoted or not; remove it"
+        ),
     }
 }
 

@@ -91,6 +91,9 @@ fn samples() -> Vec<Problem> {
         Problem::YamlSyntax {
             detail: YamlError::FullWidthColon { key: s("title") },
         },
+        Problem::YamlSyntax {
+            detail: YamlError::Unusable { codepoint: 0x96 },
+        },
         Problem::CommentInValue {
             key: s("summary"),
             kept: s("本项目"),

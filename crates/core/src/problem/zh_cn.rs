@@ -501,6 +501,9 @@ fn yaml(error: &YamlError) -> String {
         YamlError::FullWidthColon { key } => format!(
             "语法错误：字段 `{key}` 后面是全角冒号“：”，请改成半角冒号 `:`，冒号后加一个空格"
         ),
+        YamlError::Unusable { codepoint } => format!(
+            "语法错误：含不可见的字符 U+{codepoint:04X}（多由复制粘贴带入），加引号也不能用：请删去它"
+        ),
     }
 }
 

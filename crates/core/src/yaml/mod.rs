@@ -122,6 +122,9 @@ pub enum YamlError {
     /// A key followed by a full-width colon `：` (typed on a Chinese keyboard), which YAML does
     /// not read as the colon of a key: the key as written.
     FullWidthColon { key: String },
+    /// A character YAML cannot hold anywhere, quoted or not (a C1 control such as U+0096, which
+    /// text pasted from a mis-decoded document carries, or U+FFFE/U+FFFF): its code point.
+    Unusable { codepoint: u32 },
 }
 
 /// What a YAML limit counts.
@@ -144,6 +147,7 @@ impl fmt::Display for SyntaxError {
             YamlError::Parser(message) => f.write_str(message),
             YamlError::TooLarge { limit, max } => write!(f, "over the limit of {max} ({limit:?})"),
             YamlError::FullWidthColon { key } => write!(f, "full-width colon after `{key}`"),
+            YamlError::Unusable { codepoint } => write!(f, "unusable character U+{codepoint:04X}"),
         }
     }
 }
@@ -257,6 +261,21 @@ pub fn syntax_error(text: &str, err: &serde_saphyr::Error) -> (YamlError, Option
         return (YamlError::FullWidthColon { key }, Some(pos));
     }
     let error = YamlError::of(err);
+    // The parser names such a character as unexpected where its value begins, as it would a
+    // `@`; but quoting does not help, and the reader cannot see it: said where it stands.
+    if let YamlError::Parser(message) = &error
+        && message.starts_with("unexpected character")
+        && let Some((c, at)) = first_unusable(text)
+        && message.contains(c.escape_debug().to_string().as_str())
+    {
+        let pos = crate::source::pos_at(text, at);
+        return (
+            YamlError::Unusable {
+                codepoint: u32::from(c),
+            },
+            Some(pos),
+        );
+    }
     let tab = match &error {
         YamlError::Parser(message) if message.contains("tab") => first_tab(text, line),
         _ => None,
@@ -362,6 +381,18 @@ pub fn cut_by_comments(node: &Node, text: &str, first_line: u32) -> Vec<CutValue
 }
 
 /// The first tab in `text` from the start of line `line` on.
+/// The first character of `text` that YAML cannot hold (outside its printable set, and not one
+/// of the control characters `check` refuses before YAML reads the file), and its byte offset.
+fn first_unusable(text: &str) -> Option<(char, usize)> {
+    let printable = |c: char| {
+        matches!(c, '\t' | '\n' | '\r' | ' '..='~' | '\u{85}' | '\u{A0}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}')
+            || c >= '\u{10000}'
+    };
+    text.char_indices()
+        .find(|&(_, c)| !printable(c))
+        .map(|(i, c)| (c, i))
+}
+
 fn first_tab(text: &str, line: u32) -> Option<Pos> {
     let start: usize = text
         .split_inclusive('\n')
@@ -616,6 +647,34 @@ mod tests {
         assert_eq!(err.pos.line, 5, "{err:?}");
         let err = parse("title: 甲\n  note：乙\ncategory: 8\nphone: [1\n", 2).unwrap_err();
         assert!(matches!(err.error, YamlError::Parser(_)), "{err:?}");
+    }
+
+    #[test]
+    fn a_character_yaml_cannot_hold_is_named_where_it_stands() {
+        let unusable = |text: &str| {
+            let err = parse(text, 2).unwrap_err();
+            match err.error {
+                YamlError::Unusable { codepoint } => (codepoint, err.pos),
+                other => panic!("{other:?} at {:?}", err.pos),
+            }
+        };
+        // Plain, quoted or in a block, the parser blames where the value begins.
+        assert_eq!(unusable("title: 甲\u{96}乙\n"), (0x96, Pos::new(2, 9)));
+        assert_eq!(
+            unusable("category: 8\ntitle: \"甲乙\u{FFFF}\"\n"),
+            (0xFFFF, Pos::new(3, 11))
+        );
+        assert_eq!(
+            unusable("summary: |\n  甲\n  乙\u{9F}\n"),
+            (0x9F, Pos::new(4, 4))
+        );
+        assert_eq!(unusable("ti\u{FFFE}tle: 甲\n"), (0xFFFE, Pos::new(2, 3)));
+        // NEL is printable to YAML; a visible character the parser refuses stays its error, even
+        // with an unusable one further on.
+        assert!(parse("title: 甲\u{85}乙\n", 2).is_ok());
+        let err = parse("title: @甲\nsummary: 乙\u{96}\n", 2).unwrap_err();
+        assert!(matches!(err.error, YamlError::Parser(_)), "{err:?}");
+        assert_eq!(err.pos, Pos::new(2, 8));
     }
 
     #[test]
