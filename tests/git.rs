@@ -195,6 +195,31 @@ fn an_entry_that_arrives_after_the_deadline_is_late_and_an_edit_after_it_is_not(
         feed.contains("<updated>2017-12-10T10:00:00+08:00</updated>"),
         "{feed}"
     );
+    // The late entry, committed in UTC, is shown in the campaign's zone too: on the day after
+    // the deadline, where its committer's clock read the 7th at 02:00 and any zone west of it
+    // the 6th, before the deadline.
+    let page = std::fs::read_to_string(d.join("public/entries/beta/dangjian/index.html")).unwrap();
+    assert!(
+        page.contains("<time datetime=\"2017-12-07T10:00:00+08:00\">2017-12-07</time>"),
+        "{page}"
+    );
+    assert!(
+        feed.contains("<published>2017-12-07T10:00:00+08:00</published>"),
+        "{feed}"
+    );
+    let entries: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(d.join("public/entries.json")).unwrap())
+            .unwrap();
+    let late = entries["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["id"] == "beta/dangjian")
+        .unwrap_or_else(|| panic!("{entries}"));
+    assert_eq!(
+        late["first_submitted"], "2017-12-07T10:00:00+08:00",
+        "{late}"
+    );
 }
 
 /// A unit that signed its roster and then submitted more — a new entry, or a draft made an

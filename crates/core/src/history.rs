@@ -22,31 +22,13 @@ pub struct Stamp {
 }
 
 impl Stamp {
-    /// RFC 3339 in the committer's own offset: `2017-12-07T09:30:00+08:00`.
-    pub fn rfc3339(&self) -> String {
-        let offset =
-            jiff::tz::Offset::from_seconds(self.offset * 60).unwrap_or(jiff::tz::Offset::UTC);
-        let Ok(t) = jiff::Timestamp::from_second(self.time) else {
-            return String::new();
-        };
-        let local = offset.to_datetime(t);
-        let sign = if self.offset < 0 { '-' } else { '+' };
-        let minutes = self.offset.unsigned_abs();
-        format!(
-            "{}{sign}{:02}:{:02}",
-            local.strftime("%Y-%m-%dT%H:%M:%S"),
-            minutes / 60,
-            minutes % 60
-        )
-    }
-
-    /// For people: `2017-12-07 09:30 +08:00`.
-    pub fn display(&self) -> String {
-        let full = self.rfc3339();
-        match (full.get(..10), full.get(11..16), full.get(19..)) {
-            (Some(date), Some(time), Some(zone)) => format!("{date} {time} {zone}"),
-            _ => full,
-        }
+    /// RFC 3339 in the campaign's time zone `zone`, as every time is shown (the committer's own
+    /// offset would put a late arrival from another zone on the day before the deadline):
+    /// `2017-12-07T09:30:00+08:00`.
+    pub fn rfc3339(&self, zone: jiff::tz::Offset) -> String {
+        jiff::Timestamp::from_second(self.time)
+            .map(|at| crate::model::rfc3339(at, zone))
+            .unwrap_or_default()
     }
 
     pub fn short(&self) -> &str {
@@ -123,5 +105,35 @@ pub struct NoHistory;
 impl HistorySource for NoHistory {
     fn read(&self, _root: &Path, _use_cache: bool) -> Result<Option<History>, HistoryError> {
         Ok(None)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stamps_are_shown_in_the_campaigns_zone() {
+        let stamp = |time, offset| Stamp {
+            commit: "0123456789abcdef".into(),
+            time,
+            offset,
+            author: "a".into(),
+            email: "a@example.org".into(),
+        };
+        let beijing = jiff::tz::Offset::from_hours(8).unwrap();
+        // 2017-12-06T16:00:00Z, committed in Beijing and in New York: the same instant, the
+        // same day after the deadline.
+        for committer in [480, -300] {
+            assert_eq!(
+                stamp(1_512_576_000, committer).rfc3339(beijing),
+                "2017-12-07T00:00:00+08:00"
+            );
+        }
+        assert_eq!(
+            stamp(1_512_576_000, 480).rfc3339(jiff::tz::Offset::from_seconds(-330 * 60).unwrap()),
+            "2017-12-06T10:30:00-05:30"
+        );
+        assert_eq!(stamp(0, 0).short(), "01234567");
     }
 }

@@ -73,7 +73,7 @@ impl Entry {
     pub fn updated(&self, zone: jiff::tz::Offset) -> Option<(String, jiff::Timestamp)> {
         if let Some(stamp) = self.changed.as_ref().or(self.arrived.as_ref()) {
             let at = jiff::Timestamp::from_second(stamp.time).ok()?;
-            return Some((stamp.rfc3339(), at));
+            return Some((stamp.rfc3339(zone), at));
         }
         let recorded = self
             .recognition
@@ -85,11 +85,7 @@ impl Entry {
         let at = zone
             .to_timestamp(recorded.to_datetime(jiff::civil::Time::midnight()))
             .ok()?;
-        let text = zone
-            .to_datetime(at)
-            .strftime("%Y-%m-%dT%H:%M:%S")
-            .to_string();
-        Some((format!("{text}{}", rfc3339_offset(zone)), at))
+        Some((rfc3339(at, zone), at))
     }
 }
 
@@ -102,11 +98,17 @@ fn recorded_date(text: &str) -> Option<jiff::civil::Date> {
 }
 
 /// `+08:00`, `-05:30`, `+00:00`.
-fn rfc3339_offset(zone: jiff::tz::Offset) -> String {
+/// `at` in RFC 3339, in `zone`: `2017-12-07T09:30:00+08:00`.
+pub(crate) fn rfc3339(at: jiff::Timestamp, zone: jiff::tz::Offset) -> String {
     let seconds = zone.seconds();
     let sign = if seconds < 0 { '-' } else { '+' };
     let minutes = seconds.unsigned_abs() / 60;
-    format!("{sign}{:02}:{:02}", minutes / 60, minutes % 60)
+    format!(
+        "{}{sign}{:02}:{:02}",
+        zone.to_datetime(at).strftime("%Y-%m-%dT%H:%M:%S"),
+        minutes / 60,
+        minutes % 60
+    )
 }
 
 /// 实效性证明: how the project was recognised.

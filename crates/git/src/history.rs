@@ -1163,29 +1163,4 @@ mod tests {
             "a cut entry is not read"
         );
     }
-
-    #[test]
-    fn stamps_read_in_the_committers_own_zone() {
-        let stamp = |time, offset| Stamp {
-            commit: "0123456789abcdef".into(),
-            time,
-            offset,
-            author: "a".into(),
-            email: "a@example.org".into(),
-        };
-        // 2017-12-06T16:00:00Z
-        assert_eq!(
-            stamp(1_512_576_000, 480).rfc3339(),
-            "2017-12-07T00:00:00+08:00"
-        );
-        assert_eq!(
-            stamp(1_512_576_000, 480).display(),
-            "2017-12-07 00:00 +08:00"
-        );
-        assert_eq!(
-            stamp(1_512_576_000, -330).rfc3339(),
-            "2017-12-06T10:30:00-05:30"
-        );
-        assert_eq!(stamp(0, 0).short(), "01234567");
-    }
 }
