@@ -794,6 +794,62 @@ fn uploads_left(d: &Path) -> Vec<PathBuf> {
         .unwrap_or_default()
 }
 
+/// The portal's peak memory (Linux), in MB.
+fn peak_mb(portal: &Portal) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{}/status", portal.child.id())).unwrap();
+    let kb: u64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap();
+    kb / 1024
+}
+
+/// Upload routes take bodies of any size (files stream to disk), and read the form's token
+/// before they know who is asking: a "token" of 192 MB sent by anyone, logged in or not, is
+/// refused without the portal holding it.
+#[test]
+fn a_huge_token_field_in_an_upload_is_not_held_in_memory() {
+    use std::io::{Read, Write};
+    let (_dir, portal, _alpha, _) = signed_in(true, &["alpha"]);
+    const SENT: usize = 192 * 1024 * 1024;
+    let before = peak_mb(&portal);
+    for path in ["/entries/weiquan/files", "/card/scan"] {
+        let mut stream = std::net::TcpStream::connect(&portal.addr).unwrap();
+        stream
+            .set_read_timeout(Some(std::time::Duration::from_secs(30)))
+            .unwrap();
+        let boundary = "----shenbao-test-boundary";
+        let first =
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n");
+        let head = format!(
+            "POST {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\nContent-Type: multipart/form-data; boundary={boundary}\r\nContent-Length: {}\r\n\r\n{first}",
+            portal.addr,
+            first.len() + SENT
+        );
+        stream.write_all(head.as_bytes()).unwrap();
+        // The portal may answer and close before all of it is sent.
+        let chunk = vec![b'a'; 1024 * 1024];
+        for _ in 0..SENT / chunk.len() {
+            if stream.write_all(&chunk).is_err() {
+                break;
+            }
+        }
+        let mut answer = Vec::new();
+        let _ = stream.read_to_end(&mut answer);
+        let answer = String::from_utf8_lossy(&answer);
+        assert!(
+            answer.starts_with("HTTP/1.1 401") || answer.starts_with("HTTP/1.1 403"),
+            "{path}: {answer}"
+        );
+    }
+    let after = peak_mb(&portal);
+    assert!(
+        after < before + 64,
+        "the portal's peak memory grew from {before} MB to {after} MB"
+    );
+}
+
 #[test]
 fn uploads_are_judged_by_limit_type_and_content_and_named_safely() {
     let (dir, _portal, alpha, _) = signed_in(true, &["alpha"]);

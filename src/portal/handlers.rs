@@ -1543,11 +1543,25 @@ async fn receipt(
 
 /// The first field of a multipart form must be the CSRF token: nothing is received before the
 /// request is known to come from the portal's own page.
+/// The CSRF token an upload's form sends as its first field. Read only as far as a token can be
+/// long: upload routes have no body limit, and this is read before the session is known, so a
+/// "token" of a gigabyte from anyone must not be held (more than this is no token: refused).
 async fn first_field_csrf(multipart: &mut Multipart) -> String {
-    match multipart.next_field().await.ok().flatten() {
-        Some(f) if f.name() == Some("csrf") => f.text().await.unwrap_or_default(),
-        _ => String::new(),
+    const MOST: usize = 256;
+    let Ok(Some(mut field)) = multipart.next_field().await else {
+        return String::new();
+    };
+    if field.name() != Some("csrf") {
+        return String::new();
     }
+    let mut token = Vec::new();
+    while let Ok(Some(chunk)) = field.chunk().await {
+        token.extend_from_slice(&chunk);
+        if token.len() > MOST {
+            return String::new();
+        }
+    }
+    String::from_utf8(token).unwrap_or_default()
 }
 
 fn refused_text(lang: Lang, r: &Refused) -> String {
