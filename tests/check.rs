@@ -818,6 +818,57 @@ fn files_in_a_unit_folder_that_are_not_entries_are_pointed_out() {
     assert!(message.contains("is not an entry"), "{message}");
 }
 
+/// An entry put beside the unit folders, or in a subfolder of its unit's that is no entry's
+/// own (a unit sorting its entries by year), is read by nothing: said, so that a unit does not
+/// believe it submitted. The README `shenbao init` writes there, and `.md` attachments in an
+/// entry's own folder, are left alone.
+#[test]
+fn an_entry_put_outside_its_units_folder_is_pointed_out() {
+    let dir = fixture("valid");
+    let submissions = dir.path().join("submissions");
+    let entry = std::fs::read_to_string(submissions.join("alpha/good-entry.md")).unwrap();
+    std::fs::create_dir_all(submissions.join("alpha/2017")).unwrap();
+    std::fs::create_dir_all(submissions.join("alpha/good-entry")).unwrap();
+    for (rel, text) in [
+        ("放错位置.md", entry.as_str()),
+        ("README.md", "# 申报文件夹说明"),
+        ("alpha/2017/按年份.md", entry.as_str()),
+        ("alpha/2017/照片.jpg", "x"),
+        ("alpha/good-entry/说明.md", "附件"),
+    ] {
+        std::fs::write(submissions.join(rel), text).unwrap();
+    }
+    let run = shenbao(dir.path(), &["check", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    let found: Vec<(String, String, String)> = json_diagnostics(dir.path(), "zh-CN")
+        .iter()
+        .filter(|d| d["code"] == "not-an-entry")
+        .map(|d| {
+            (
+                d["file"].as_str().unwrap().to_string(),
+                d["message"].as_str().unwrap().to_string(),
+                d["help"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(found.len(), 2, "{found:#?}");
+    let (file, message, help) = &found[0];
+    assert_eq!(file, "submissions/alpha/2017/按年份.md");
+    assert!(message.contains("在子文件夹中"), "{message}");
+    assert!(help.contains("submissions/alpha/按年份.md"), "{help}");
+    let (file, message, help) = &found[1];
+    assert_eq!(file, "submissions/放错位置.md");
+    assert!(message.contains("不在任何单位的文件夹中"), "{message}");
+    assert!(help.contains("submissions/<单位>/放错位置.md"), "{help}");
+    // Checking the file alone, as a unit would, says so too.
+    let run = shenbao(dir.path(), &["check", "submissions/放错位置.md"]);
+    assert!(
+        run.stdout.contains("不在任何单位的文件夹中"),
+        "{}",
+        run.stdout
+    );
+}
+
 #[test]
 fn a_campaigns_own_field_is_named_by_its_label() {
     let dir = fixture("valid");

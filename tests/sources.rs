@@ -41,7 +41,7 @@ fn in_memory(root: &Path) -> Memory {
 /// Each entry's and each card's diagnostics, checked from `files`.
 fn check(campaign: &Campaign, files: &dyn Files) -> Vec<Diagnostic> {
     let mut all = Vec::new();
-    for folder in submissions::scan(&campaign.root).unwrap() {
+    for folder in submissions::scan(&campaign.root).unwrap().folders {
         for slug in &folder.entries {
             all.extend(rules::check_entry(campaign, files, &folder.id, slug, true).diagnostics);
         }

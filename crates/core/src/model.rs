@@ -196,6 +196,7 @@ mod tests {
         };
         let (text, at) = e.updated(zone()).unwrap();
         assert_eq!(at.as_second(), 1_512_900_000);
-        assert_eq!(text, "2017-12-10T10:00:00+00:00");
+        // Committed in UTC, said in the campaign's zone.
+        assert_eq!(text, "2017-12-10T18:00:00+08:00");
     }
 }

@@ -21,6 +21,8 @@ use crate::submissions::{self, UnitFolder};
 pub struct Project {
     pub campaign: Campaign,
     pub folders: Vec<UnitFolder>,
+    /// Files beside the unit folders that look like entries: read by nothing, pointed out.
+    pub loose: Vec<String>,
     /// Entries whose front matter could be read, sorted by unit folder then slug.
     pub entries: Vec<Entry>,
     pub cards: HashMap<String, UnitCard>,
@@ -130,7 +132,7 @@ pub fn load(
 ) -> Result<Project, LoadError> {
     let campaign = campaign::load(root)?;
     let disk = Disk::new(root);
-    let folders = submissions::scan(root).map_err(LoadError::Io)?;
+    let submissions::Scanned { folders, loose } = submissions::scan(root).map_err(LoadError::Io)?;
 
     let jobs: Vec<(&str, &str)> = folders
         .iter()
@@ -206,6 +208,7 @@ pub fn load(
     let mut project = Project {
         campaign,
         folders,
+        loose,
         entries,
         cards,
         pages,
@@ -259,6 +262,7 @@ impl Project {
                     ..f.clone()
                 })
                 .collect(),
+            loose: Vec::new(),
             cards: self
                 .cards
                 .get(&unit)
@@ -357,6 +361,7 @@ impl Project {
         all.extend(rules::units::check(
             &self.campaign,
             &self.folders,
+            &self.loose,
             &self.cards,
             &self.entries,
             self.options.final_,

@@ -17,8 +17,27 @@ pub struct UnitFolder {
     /// Entry slugs (file names without `.md`), sorted.
     pub entries: Vec<String>,
     /// The names of its other files but `unit.yaml` and hidden ones, sorted: the signed
-    /// roster, or an entry misnamed (`项目.md.txt`), which the rules point out.
+    /// roster, or an entry misnamed (`项目.md.txt`), which the rules point out. Then what looks
+    /// like an entry inside a subfolder that is no entry's own (`2017/项目.md`), by its path in
+    /// the unit's folder: nothing reads it either.
     pub others: Vec<String>,
+}
+
+/// What `submissions/` holds: its unit folders, and the files beside them that look like
+/// entries (`submissions/项目.md`, put there instead of in the unit's folder), which nothing
+/// reads. A README is the campaign's own (`shenbao init` writes one).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Scanned {
+    pub folders: Vec<UnitFolder>,
+    pub loose: Vec<String>,
+}
+
+/// Whether a file's name says it was meant as an entry: `.md` in any case, or with a suffix
+/// too many (`项目.md.txt`), or `.markdown`.
+pub fn looks_like_entry(name: &str) -> bool {
+    let lower = name.to_lowercase();
+    (lower.ends_with(".md") || lower.ends_with(".md.txt") || lower.ends_with(".markdown"))
+        && !lower.starts_with("readme")
 }
 
 impl UnitFolder {
@@ -38,18 +57,26 @@ impl UnitFolder {
 
 /// List every unit folder and its entries, in a stable order. A missing `submissions/` is an
 /// empty campaign, not an error: nobody has submitted yet.
-pub fn scan(root: &Path) -> std::io::Result<Vec<UnitFolder>> {
+pub fn scan(root: &Path) -> std::io::Result<Scanned> {
     let dir = root.join(SUBMISSIONS);
     let folders = match std::fs::read_dir(&dir) {
         Ok(read) => read,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Scanned::default()),
         Err(e) => return Err(e),
     };
     let mut names = Vec::new();
+    let mut loose = Vec::new();
     for item in folders {
         let item = item?;
         // A symlinked folder counts as a folder; hidden ones (.git, editors' state) do not.
-        if item.file_name().as_encoded_bytes().starts_with(b".") || !item.path().is_dir() {
+        if item.file_name().as_encoded_bytes().starts_with(b".") {
+            continue;
+        }
+        if !item.path().is_dir() {
+            let name = item.file_name().to_string_lossy().into_owned();
+            if looks_like_entry(&name) {
+                loose.push(name);
+            }
             continue;
         }
         // A name that is not UTF-8 (old zip tools) cannot be a unit id: listed as written, as
@@ -60,7 +87,8 @@ pub fn scan(root: &Path) -> std::io::Result<Vec<UnitFolder>> {
         }
     }
     names.sort();
-    names
+    loose.sort();
+    let folders = names
         .into_par_iter()
         .map(|(id, readable)| {
             if readable {
@@ -74,17 +102,28 @@ pub fn scan(root: &Path) -> std::io::Result<Vec<UnitFolder>> {
                 })
             }
         })
-        .collect()
+        .collect::<std::io::Result<_>>()?;
+    Ok(Scanned { folders, loose })
 }
 
 fn scan_unit(dir: &Path, id: String) -> std::io::Result<UnitFolder> {
     let mut has_card = false;
     let mut entries = Vec::new();
     let mut others = Vec::new();
+    let mut subfolders = Vec::new();
     for item in std::fs::read_dir(dir)? {
         let item = item?;
         let name = item.file_name().to_string_lossy().into_owned();
-        if name.starts_with('.') || !item.file_type()?.is_file() && !item.path().is_file() {
+        if name.starts_with('.') {
+            continue;
+        }
+        let kind = item.file_type()?;
+        if kind.is_dir() {
+            subfolders.push(name);
+            continue;
+        }
+        // A link counts as what it leads to (the rules judge where).
+        if !kind.is_file() && !item.path().is_file() {
             continue;
         }
         if name == UNIT_CARD {
@@ -97,6 +136,24 @@ fn scan_unit(dir: &Path, id: String) -> std::io::Result<UnitFolder> {
     }
     entries.sort_by(|a, b| crate::paths::slug_order(a, b));
     others.sort();
+    // An entry's own folder holds its attachments, `.md` ones too; any other is read only to
+    // point out entries put in it (rare: most subfolders are entries' own).
+    subfolders.sort();
+    let own: std::collections::HashSet<&str> = entries.iter().map(String::as_str).collect();
+    for sub in subfolders.iter().filter(|s| !own.contains(s.as_str())) {
+        let Ok(items) = std::fs::read_dir(dir.join(sub)) else {
+            continue;
+        };
+        let mut found: Vec<String> = items
+            .flatten()
+            .filter(|i| i.path().is_file())
+            .map(|i| i.file_name().to_string_lossy().into_owned())
+            .filter(|name| !name.starts_with('.') && looks_like_entry(name))
+            .map(|name| format!("{sub}/{name}"))
+            .collect();
+        found.sort();
+        others.extend(found);
+    }
     Ok(UnitFolder {
         id,
         has_card,

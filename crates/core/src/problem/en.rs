@@ -176,8 +176,14 @@ pub(super) fn message(problem: &Problem) -> String {
             if later.len() == 1 { "it is" } else { "they are" },
             later.iter().map(|t| format!("“{t}”")).collect::<Vec<_>>().join(", ")
         ),
+        Problem::NotAnEntry { name, .. } if name.contains('/') => {
+            format!("{name} is in a subfolder: it is neither checked nor published as an entry")
+        }
         Problem::NotAnEntry { name, .. } => format!(
             "{name} is not an entry: entries are files ending in .md; this one is neither checked nor published"
+        ),
+        Problem::NotInUnitFolder { name } => format!(
+            "{name} is in no unit's folder: it is neither checked nor published as an entry"
         ),
         Problem::LateSubmission {
             arrived, deadline, ..
@@ -314,7 +320,13 @@ pub(super) fn help(problem: &Problem) -> Option<String> {
             Misnamed::Other => format!(
                 "photos and files go in the entry's own folder (submissions/{unit}/<entry>/), listed in its attachments"
             ),
+            Misnamed::Nested(file) => format!(
+                "put entries directly in the unit's folder: submissions/{unit}/{file}; a subfolder holds only an entry's own attachments, named like the entry"
+            ),
         },
+        Problem::NotInUnitFolder { name } => format!(
+            "put it in your unit's folder: submissions/<unit>/{name} (`shenbao new <unit>` makes the template there)"
+        ),
         Problem::CampaignInvalid {
             detail: CampaignDetail::UnknownUnitType { valid, .. },
         } => one_of(valid),

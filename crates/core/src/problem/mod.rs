@@ -198,7 +198,13 @@ pub enum Problem {
     /// roster: read by nothing, published nowhere (`项目.md.txt`, `项目.MD`, `申报表.docx`).
     NotAnEntry {
         unit: String,
-        /// The file's name in the folder.
+        /// The file's name in the folder (its path in it, for one in a subfolder that is no
+        /// entry's own: `2017/项目.md`).
+        name: String,
+    },
+    /// A file that looks like an entry put directly in `submissions/`, in no unit's folder:
+    /// read by nothing.
+    NotInUnitFolder {
         name: String,
     },
     /// The entry first reached the main line after the deadline.
@@ -400,9 +406,14 @@ pub(crate) enum Misnamed<'a> {
     Document,
     /// A photo or file at the wrong level.
     Other,
+    /// `2017/项目.md`: an entry in a subfolder that is no entry's own; its file name.
+    Nested(&'a str),
 }
 
 pub(crate) fn not_an_entry(name: &str) -> Misnamed<'_> {
+    if let Some((_, file)) = name.rsplit_once('/') {
+        return Misnamed::Nested(file);
+    }
     let lower = name.to_lowercase();
     let (stem, ext) = name.rsplit_once('.').unwrap_or((name, ""));
     let ext = ext.to_lowercase();
@@ -502,7 +513,7 @@ impl Problem {
             Problem::QuotaShort { .. } => Kind::QuotaShort,
             Problem::RosterUnsigned { .. } => Kind::RosterUnsigned,
             Problem::RosterOutdated { .. } => Kind::RosterOutdated,
-            Problem::NotAnEntry { .. } => Kind::NotAnEntry,
+            Problem::NotAnEntry { .. } | Problem::NotInUnitFolder { .. } => Kind::NotAnEntry,
             Problem::LateSubmission { .. } => Kind::LateSubmission,
             Problem::OutsideOwnFolder { .. } => Kind::OutsideOwnFolder,
             Problem::ShallowClone => Kind::ShallowClone,

@@ -140,8 +140,14 @@ pub(super) fn message(problem: &Problem) -> String {
                 .collect::<Vec<_>>()
                 .join("、")
         ),
+        Problem::NotAnEntry { name, .. } if name.contains('/') => {
+            format!("{name} 在子文件夹中，不会被当作申报项目检查或发布")
+        }
         Problem::NotAnEntry { name, .. } => {
             format!("{name} 不是申报文件：项目须写成以 .md 结尾的文件，此文件不会被检查或发布")
+        }
+        Problem::NotInUnitFolder { name } => {
+            format!("{name} 不在任何单位的文件夹中，不会被当作申报项目检查或发布")
         }
         Problem::LateSubmission {
             arrived, deadline, ..
@@ -276,7 +282,13 @@ pub(super) fn help(problem: &Problem) -> Option<String> {
             Misnamed::Other => format!(
                 "照片和附件放进项目自己的文件夹（submissions/{unit}/<项目文件名>/），并在项目的 attachments 中列出"
             ),
+            Misnamed::Nested(file) => format!(
+                "项目文件直接放在单位文件夹中：submissions/{unit}/{file}；子文件夹只放项目自己的附件，与项目文件同名"
+            ),
         },
+        Problem::NotInUnitFolder { name } => {
+            format!("放进本单位的文件夹：submissions/<单位>/{name}（`shenbao new <单位>` 会在那里生成模板）")
+        }
         Problem::CampaignInvalid {
             detail: CampaignDetail::UnknownUnitType { valid, .. },
         } => one_of(valid),

@@ -56,7 +56,7 @@ fn subject(problem: &Problem) -> String {
             Some(key) => format!("{key} U+{codepoint:04X}"),
         },
         Problem::UnknownUnit { folder, .. } => folder.clone(),
-        Problem::NotAnEntry { name, .. } => name.clone(),
+        Problem::NotAnEntry { name, .. } | Problem::NotInUnitFolder { name } => name.clone(),
         Problem::UnitCardMissing { unit }
         | Problem::WrongChannel { unit, .. }
         | Problem::QuotaShort { unit, .. }

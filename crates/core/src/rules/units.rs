@@ -13,16 +13,27 @@ use crate::problem::{Problem, closest};
 use crate::source::Pos;
 use crate::submissions::UnitFolder;
 
-/// Campaign-wide diagnostics for the folders, their cards and their entries. With `final_` (after
-/// the deadline) a unit short of its minimum is an error.
+/// Campaign-wide diagnostics for the folders, their cards and their entries, and for `loose`
+/// files beside the folders. With `final_` (after the deadline) a unit short of its minimum is
+/// an error.
 pub fn check(
     campaign: &Campaign,
     folders: &[UnitFolder],
+    loose: &[String],
     cards: &HashMap<String, UnitCard>,
     entries: &[Entry],
     final_: bool,
 ) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
+    let mut out: Vec<Diagnostic> = loose
+        .iter()
+        .map(|name| {
+            Diagnostic::new(
+                format!("{}/{name}", crate::paths::SUBMISSIONS),
+                Pos::START,
+                Problem::NotInUnitFolder { name: name.clone() },
+            )
+        })
+        .collect();
     for folder in folders {
         let Some(unit) = campaign.unit(&folder.id) else {
             out.push(Diagnostic::new(
