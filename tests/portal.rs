@@ -574,6 +574,19 @@ fn the_same_form_sent_twice_is_one_save_not_a_conflict() {
     assert_eq!(log(d).lines().count(), commits + 1);
     let text = std::fs::read_to_string(d.join(format!("submissions/alpha/{made}.md"))).unwrap();
     assert!(!text.contains("draft: true"), "{text}");
+    // Back once more and 保存草稿: the entry stays submitted (only 撤回为草稿 makes a
+    // submitted entry a draft).
+    let commits = log(d).lines().count();
+    let r = clerk.post("/entries/new", &alpha_new(&csrf, "先存草稿再提交", "draft"));
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert!(
+        r.header("location")
+            .unwrap()
+            .starts_with(&format!("/entries/{made}/receipt?commit=")),
+        "{:?}",
+        r.header("location")
+    );
+    assert_eq!(log(d).lines().count(), commits, "nothing to commit");
 
     let at_once = with(
         ENTRY,
@@ -678,6 +691,42 @@ fn a_new_entrys_form_sent_again_changed_saves_the_entry_it_made() {
         "{}",
         refused.body
     );
+    // Another form submits a new entry; then Back, a change, and 保存草稿: the change is saved
+    // to that entry, which stays submitted (only 撤回为草稿 makes a submitted entry a draft).
+    let page = clerk.get("/entries/new").body;
+    let other_form = page
+        .split("name=\"form_id\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap()
+        .to_string();
+    let mut submitted = None;
+    for (summary, action) in [
+        ("提交时的简介。", "submit"),
+        ("提交后改过的简介。", "draft"),
+    ] {
+        let r = clerk.post(
+            "/entries/new",
+            &with(
+                ENTRY,
+                &[
+                    ("csrf", &csrf),
+                    ("base", "new"),
+                    ("form_id", &other_form),
+                    ("title", "提交后返回存草稿的项目"),
+                    ("summary", summary),
+                    ("action", action),
+                ],
+            ),
+        );
+        assert_eq!(r.status, 303, "{}", r.body);
+        let made = slug_of(r.header("location").unwrap());
+        assert_eq!(submitted.get_or_insert_with(|| made.clone()), &made);
+        let text = std::fs::read_to_string(d.join(format!("submissions/alpha/{made}.md"))).unwrap();
+        assert!(text.contains(summary), "{text}");
+        assert!(!text.contains("draft: true"), "{action}: {text}");
+    }
+    assert_eq!(entries(), before + 1, "one entry made by the other form");
     // Another unit sending that form id makes an entry of its own: not a save of alpha's,
     // nor of its own entry of the same name.
     let links = invite(d, &["beta"]);

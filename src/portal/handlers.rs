@@ -935,6 +935,26 @@ fn sent_before(p: &Portal, unit: &str, title: &str, text: &str) -> Option<(Strin
         })
 }
 
+/// The entry a new entry's form made already, sent again changed or not (see [`sent_before`]
+/// and `new_forms`).
+fn made_by_this_form(
+    p: &Portal,
+    unit: &str,
+    form: &EntryForm,
+    campaign: &Campaign,
+    form_id: &str,
+) -> Option<String> {
+    let (text, _) = form.to_file(campaign);
+    sent_before(p, unit, &form.title, &text)
+        .map(|(made, _)| made)
+        .or_else(|| {
+            p.new_forms
+                .made(form_id, unit)
+                .map(|(made, _)| made)
+                .filter(|made| p.store.version(&paths::entry_file(unit, made)).is_some())
+        })
+}
+
 /// A new entry's file name from its title, before any number that keeps it unique.
 fn slug_base(title: &str) -> String {
     let mut name = upload::safe_name(title);
@@ -1029,7 +1049,7 @@ async fn save(
     };
     let campaign = &loaded.project.campaign;
     let lang = campaign.language;
-    let action = value(&pairs, "action").to_string();
+    let mut action = value(&pairs, "action").to_string();
     let base = match value(&pairs, "base") {
         "new" | "" => None,
         v => Some(v.to_string()),
@@ -1126,6 +1146,16 @@ async fn save(
                 conflict: None,
             },
         );
+    }
+    // A new entry's form sent again after that entry was submitted (提交, Back, 保存草稿) saves
+    // that entry, and only 撤回为草稿 makes a submitted entry a draft again: kept submitted.
+    if slug.is_none()
+        && action == "draft"
+        && made_by_this_form(&p, &unit, &form, campaign, value(&pairs, "form_id"))
+            .is_some_and(|made| stored_draft(&loaded, &unit, &made) == Some(false))
+    {
+        action = "submit".into();
+        form.draft = false;
     }
     let (text, lines) = form.to_file(campaign);
     let (slug, base) = match (slug, base) {
