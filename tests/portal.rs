@@ -613,6 +613,60 @@ fn the_same_form_sent_twice_is_one_save_not_a_conflict() {
     assert_eq!(files, ["submissions/alpha/tong-shi-san-ci.md"]);
 }
 
+/// A recognition's address written in git without its scheme is an error the clerk sees beside
+/// the address, in a field of its own, and mends there: it was a hidden field, so the error was
+/// marked nowhere and the entry could never be submitted.
+#[test]
+fn a_recognitions_address_is_shown_with_its_error_and_mended_in_the_form() {
+    let dir = repository(true);
+    let d = dir.path();
+    let file = d.join("submissions/alpha/second-entry.md");
+    let text = std::fs::read_to_string(&file).unwrap().replacen(
+        "implementing_unit: 丙厂工会\n",
+        "implementing_unit: 丙厂工会\nrecognition:\n  - kind: media\n    source: 河北日报\n    date: 2017-09-12\n    title: 报道\n    url: www.hebnews.cn/a.html\n",
+        1,
+    );
+    std::fs::write(&file, text).unwrap();
+    git(d, &["commit", "-qam", "a recognition from git"]);
+    let link = &invite(d, &["alpha"])[0].1;
+    let portal = start(d, &[]);
+    let clerk = Client::login(&portal.addr, &token(link));
+    let page = clerk.get("/entries/second-entry").body;
+    let field = page
+        .split("id=\"f-ru-0\"")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no address field: {page}"));
+    assert!(
+        field.starts_with(" name=\"recognition.0.url\" value=\"www.hebnews.cn&#x2f;a.html\""),
+        "{field}"
+    );
+    let beside = field.split("<div class=\"field").next().unwrap();
+    assert!(
+        beside.contains("不是有效的网址"),
+        "no error beside the address: {beside}"
+    );
+    let csrf = clerk.csrf("/entries/second-entry");
+    let base = base_of(&page);
+    let mended = with(
+        ENTRY,
+        &[
+            ("csrf", &csrf),
+            ("base", &base),
+            ("title", "第二个项目"),
+            ("recognition.0.kind", "media"),
+            ("recognition.0.source", "河北日报"),
+            ("recognition.0.date", "2017-09-12"),
+            ("recognition.0.title", "报道"),
+            ("recognition.0.url", "https://www.hebnews.cn/a.html"),
+            ("action", "submit"),
+        ],
+    );
+    let r = clerk.post("/entries/second-entry", &mended);
+    assert_eq!(r.status, 303, "{}", r.body);
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.contains("https://www.hebnews.cn/a.html"), "{text}");
+}
+
 /// Back after saving a new entry, a change, and save again: the entry the form made is saved,
 /// not a second one with the same title. Another unit's form id is no way into this entry.
 #[test]
