@@ -213,11 +213,12 @@ pub fn entry_stub(campaign: &Campaign, title: &str) -> String {
                     .map(|(id, zh, _)| format!("{id}={zh}"))
                     .collect();
                 let _ = writeln!(out, "#   kind 可选：{}", kinds.join("，"));
-                // A placeholder date that `check` flags if it is uncommented unchanged.
-                out.push_str("recognition: []\n#  - kind: media\n#    source: 某某日报\n#    date: YYYY-MM-DD\n#    title: 报道标题\n");
+                // A placeholder date that `check` flags if it is uncommented unchanged. Left
+                // empty, not `[]`: the items below are uncommented under it as they stand.
+                out.push_str("recognition:\n#  - kind: media\n#    source: 某某日报\n#    date: YYYY-MM-DD\n#    title: 报道标题\n");
             }
             FieldKind::Attachments => {
-                out.push_str("attachments: []\n#  - file: shuju.xlsx\n#    title: 服务数据统计\n");
+                out.push_str("attachments:\n#  - file: shuju.xlsx\n#    title: 服务数据统计\n");
             }
             FieldKind::Bool => {
                 let _ = writeln!(out, "{}: false", field.key);

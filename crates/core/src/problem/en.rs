@@ -513,6 +513,9 @@ fn yaml(error: &YamlError) -> String {
         YamlError::FullWidthColon { key } => format!(
             "the key `{key}` is followed by a full-width colon `：`; write an ASCII colon `:` and a space after it"
         ),
+        YamlError::ItemsAfterEmptyList { key } => format!(
+            "`{key}` is written as an empty list `[]` with list items under it: remove the `[]`, leaving `{key}:`"
+        ),
         YamlError::Unusable { codepoint } => format!(
             "the invisible character U+{codepoint:04X} (usually brought in by copy and paste) cannot be used, quoted or not; remove it"
         ),

@@ -94,6 +94,11 @@ fn samples() -> Vec<Problem> {
         Problem::YamlSyntax {
             detail: YamlError::Unusable { codepoint: 0x96 },
         },
+        Problem::YamlSyntax {
+            detail: YamlError::ItemsAfterEmptyList {
+                key: s("recognition"),
+            },
+        },
         Problem::CommentInValue {
             key: s("summary"),
             kept: s("本项目"),

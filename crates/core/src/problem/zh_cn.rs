@@ -513,6 +513,9 @@ fn yaml(error: &YamlError) -> String {
         YamlError::FullWidthColon { key } => format!(
             "语法错误：字段 `{key}` 后面是全角冒号“：”，请改成半角冒号 `:`，冒号后加一个空格"
         ),
+        YamlError::ItemsAfterEmptyList { key } => format!(
+            "语法错误：字段 `{key}` 写成了空列表 `[]`，下面又写了列表项：删去 `[]`，只留 `{key}:`"
+        ),
         YamlError::Unusable { codepoint } => format!(
             "语法错误：含不可见的字符 U+{codepoint:04X}（多由复制粘贴带入），加引号也不能用：请删去它"
         ),

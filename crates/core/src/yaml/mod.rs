@@ -122,6 +122,9 @@ pub enum YamlError {
     /// A key followed by a full-width colon `：` (typed on a Chinese keyboard), which YAML does
     /// not read as the colon of a key: the key as written.
     FullWidthColon { key: String },
+    /// A key written as an empty list (`recognition: []`, as `shenbao new` wrote it before) with
+    /// list items under it, uncommented from the stub's example: the key.
+    ItemsAfterEmptyList { key: String },
     /// A character YAML cannot hold anywhere, quoted or not (a C1 control such as U+0096, which
     /// text pasted from a mis-decoded document carries, or U+FFFE/U+FFFF): its code point.
     Unusable { codepoint: u32 },
@@ -148,6 +151,7 @@ impl fmt::Display for SyntaxError {
             YamlError::TooLarge { limit, max } => write!(f, "over the limit of {max} ({limit:?})"),
             YamlError::FullWidthColon { key } => write!(f, "full-width colon after `{key}`"),
             YamlError::Unusable { codepoint } => write!(f, "unusable character U+{codepoint:04X}"),
+            YamlError::ItemsAfterEmptyList { key } => write!(f, "items after `{key}: []`"),
         }
     }
 }
@@ -259,6 +263,9 @@ pub fn syntax_error(text: &str, err: &serde_saphyr::Error) -> (YamlError, Option
     let line = err.location().map_or(1, |l| l.line().max(1) as u32);
     if let Some((key, pos)) = full_width_colon(text, line) {
         return (YamlError::FullWidthColon { key }, Some(pos));
+    }
+    if let Some((key, pos)) = items_after_empty_list(text, line) {
+        return (YamlError::ItemsAfterEmptyList { key }, Some(pos));
     }
     let error = YamlError::of(err);
     // The parser names such a character as unexpected where its value begins, as it would a
@@ -381,6 +388,30 @@ pub fn cut_by_comments(node: &Node, text: &str, first_line: u32) -> Vec<CutValue
 }
 
 /// The first tab in `text` from the start of line `line` on.
+/// Where the parser stopped at line `line` (1-based) of `text` on a list item (`- kind: media`)
+/// whose key above it, past comments, was written `key: []`: the key, and where its `[]` stands.
+fn items_after_empty_list(text: &str, line: u32) -> Option<(String, Pos)> {
+    let lines: Vec<&str> = text.split('\n').collect();
+    let at = (line as usize).checked_sub(1)?;
+    if !lines.get(at)?.trim_start().starts_with('-') {
+        return None;
+    }
+    let (i, above) = lines[..at]
+        .iter()
+        .enumerate()
+        .rev()
+        .find(|(_, l)| !l.trim().is_empty() && !l.trim_start().starts_with('#'))?;
+    let (key, value) = above.split_once(':')?;
+    if value.trim() != "[]" || key.trim().is_empty() {
+        return None;
+    }
+    let column = above.find('[')?;
+    Some((
+        key.trim().to_string(),
+        Pos::new(i as u32 + 1, above[..column].chars().count() as u32 + 1),
+    ))
+}
+
 /// The first character of `text` that YAML cannot hold (outside its printable set, and not one
 /// of the control characters `check` refuses before YAML reads the file), and its byte offset.
 fn first_unusable(text: &str) -> Option<(char, usize)> {
@@ -646,6 +677,26 @@ mod tests {
         assert!(matches!(err.error, YamlError::Parser(_)), "{err:?}");
         assert_eq!(err.pos.line, 5, "{err:?}");
         let err = parse("title: 甲\n  note：乙\ncategory: 8\nphone: [1\n", 2).unwrap_err();
+        assert!(matches!(err.error, YamlError::Parser(_)), "{err:?}");
+    }
+
+    #[test]
+    fn items_under_a_key_written_as_an_empty_list_are_said_at_its_brackets() {
+        let err = parse(
+            "title: 甲\nrecognition: []\n#  说明\n  - kind: media\n    source: 报\ncover:\n",
+            2,
+        )
+        .unwrap_err();
+        assert_eq!(
+            err.error,
+            YamlError::ItemsAfterEmptyList {
+                key: "recognition".into()
+            }
+        );
+        assert_eq!(err.pos, Pos::new(3, 14));
+        // An empty list alone, and a list item after a key with a value, are not it.
+        assert!(parse("recognition: []\ncover:\n", 2).is_ok());
+        let err = parse("title: 甲\ncategory: 1\n- a\n", 2).unwrap_err();
         assert!(matches!(err.error, YamlError::Parser(_)), "{err:?}");
     }
 
