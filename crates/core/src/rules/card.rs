@@ -131,7 +131,16 @@ fn roster_scan(files: &dyn Files, unit: &str, written: &str) -> Result<(), Probl
             file: written.into(),
         },
     };
-    let rel = crate::paths::relative_inside(written).ok_or_else(missing)?;
+    // `..`, an absolute path, a drive: out of the folder, as a link out is (said as one).
+    let rel = match crate::paths::relative_inside(written) {
+        Some(rel) => rel,
+        None if written.trim().is_empty() => return Err(missing()),
+        None => {
+            return Err(Problem::PathEscape {
+                path: written.into(),
+            });
+        }
+    };
     let ext = crate::paths::extension(&rel);
     let rel = format!("{folder}/{}", rel.to_string_lossy());
     match files.stat(&rel, &folder) {
@@ -180,5 +189,22 @@ mod tests {
         assert_eq!(d.len(), 1, "{d:?}");
         assert_eq!(d[0].problem.code(), "invalid-format");
         assert_eq!((d[0].pos.line, d[0].pos.column), (2, 8));
+    }
+
+    /// A scan named out of the unit's folder is a path escape, though the file is there: not
+    /// "missing", which would send the unit looking for a file it can see.
+    #[test]
+    fn a_scan_named_out_of_the_folder_is_a_path_escape() {
+        let mut files = Memory::new();
+        files.insert("submissions/b/scan.jpg", &b"\xFF\xD8\xFF\xE0"[..]);
+        for written in ["../b/scan.jpg", "/submissions/b/scan.jpg", "C:/scan.jpg"] {
+            files.insert(
+                "submissions/a/unit.yaml",
+                format!("leader: 张主席\nroster_signed: \"{written}\"\n").as_str(),
+            );
+            let (_, d) = check_card(&files, "a");
+            let codes: Vec<&str> = d.iter().map(|d| d.problem.code()).collect();
+            assert_eq!(codes, ["path-escape"], "{written}: {d:?}");
+        }
     }
 }
