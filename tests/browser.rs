@@ -527,9 +527,30 @@ fn typing_a_query_searches_keeps_it_in_the_url_and_a_reload_restores_it() {
     );
     let url = browser.url();
     assert!(url.contains("q=%E5%9B%9E%E8%AE%BF"), "{url}");
+    // One count shows: the search's, not beside it the heading's count of every entry.
+    let shown = |xpath: &str| {
+        browser.execute(
+            "var e = document.evaluate(arguments[0], document, null, 9, null).singleNodeValue;\
+             return !!e && e.offsetParent !== null;",
+            serde_json::json!([xpath]),
+        ) == serde_json::json!(true)
+    };
+    let heading_count = "//span[@id='count']";
+    assert!(
+        !shown(heading_count),
+        "the heading's count shows beside the search's"
+    );
+    assert!(shown("//p[@id='results'][.='3 个项目符合条件']"));
     browser.go(&url);
     browser.wait_for("//p[@class='card-snippet']/mark[.='回访']");
     assert_eq!(titles(), found);
+    // Cleared, the heading's count is back.
+    browser.go(&format!("{base}entries/"));
+    browser.wait_for("//div[@id='cards']");
+    assert!(until(
+        &browser,
+        "document.getElementById('count').offsetParent !== null"
+    ));
 }
 
 /// A search whose index cannot be fetched (the phone went offline, the site is being

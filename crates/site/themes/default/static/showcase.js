@@ -9,6 +9,10 @@
   var cards = document.getElementById("cards");
   var results = document.getElementById("results");
   var staticPager = document.getElementById("pagination");
+  // The heading's count of every entry: hidden while a view counts its own (two counts that
+  // disagree, 26 above and 4 below, read as a contradiction).
+  var total = document.getElementById("count");
+  total = total && total.parentNode;
   var base = form.dataset.base;
   // A path of the site as a link: each part encoded, as an entry or file name may hold a space,
   // `#` or `%` (the pages' own links are encoded the same way by the templates).
@@ -893,6 +897,7 @@
     var run = ++searchRun;
     var p = params();
     fill(p);
+    if (total) total.hidden = active(p);
     if (!active(p)) {
       cards.innerHTML = staticCards;
       results.textContent = "";
