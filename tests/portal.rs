@@ -613,6 +613,22 @@ fn the_same_form_sent_twice_is_one_save_not_a_conflict() {
     assert_eq!(files, ["submissions/alpha/tong-shi-san-ci.md"]);
 }
 
+/// A new entry's file is named after its whole title: a slash or a point in it is part of the
+/// name, not a folder or an extension (职工书屋/读书会 was named du-shu-hui).
+#[test]
+fn a_new_entry_is_named_after_its_whole_title() {
+    let (_dir, _portal, clerk, _) = signed_in(true, &["alpha"]);
+    let csrf = clerk.csrf("/entries/new");
+    for (title, slug) in [
+        ("职工书屋/读书会", "zhi-gong-shu-wu-du-shu-hui"),
+        ("覆盖率8.6成\\效", "fu-gai-lu-8-6cheng-xiao"),
+    ] {
+        let r = clerk.post("/entries/new", &alpha_new(&csrf, title, "draft"));
+        assert_eq!(r.status, 303, "{}", r.body);
+        assert_eq!(slug_of(r.header("location").unwrap()), slug, "{title}");
+    }
+}
+
 /// A recognition's address written in git without its scheme is an error the clerk sees beside
 /// the address, in a field of its own, and mends there: it was a hidden field, so the error was
 /// marked nowhere and the entry could never be submitted.

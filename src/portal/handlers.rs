@@ -957,8 +957,9 @@ fn made_by_this_form(
 
 /// A new entry's file name from its title, before any number that keeps it unique.
 fn slug_base(title: &str) -> String {
-    let mut name = upload::safe_name(title);
-    name = name.replace('.', "-");
+    // A title is no path: `职工书屋/读书会` is one name (a file name's rule would keep only what
+    // follows the slash), and `8.6` no extension.
+    let mut name = upload::safe_name(&title.replace(['/', '\\', '.'], " "));
     if name == "file" {
         name = "xiangmu".into();
     }
