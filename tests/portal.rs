@@ -613,6 +613,65 @@ fn the_same_form_sent_twice_is_one_save_not_a_conflict() {
     assert_eq!(files, ["submissions/alpha/tong-shi-san-ci.md"]);
 }
 
+/// A project sent twice (two new entries of one title) is said on the second's page, beside its
+/// title, as `check` says it; a title another unit also used is not, and nothing of that unit's
+/// entry is shown.
+#[test]
+fn an_entry_repeating_its_units_own_title_is_said_beside_the_title() {
+    let (dir, portal, clerk, _) = signed_in(true, &["alpha"]);
+    let d = dir.path();
+    let csrf = clerk.csrf("/entries/new");
+    let mut made = Vec::new();
+    for summary in ["第一次的简介。", "第二次的简介。"] {
+        let sent = with(
+            &alpha_new(&csrf, "重复提交的项目", "submit"),
+            &[("summary", summary)],
+        );
+        let r = clerk.post("/entries/new", &sent);
+        assert_eq!(r.status, 303, "{}", r.body);
+        made.push(slug_of(r.header("location").unwrap()));
+    }
+    let page = clerk.get(&format!("/entries/{}", made[1])).body;
+    let beside_title = page
+        .split("id=\"problems-title\"")
+        .nth(1)
+        .and_then(|rest| rest.split("</ul>").next())
+        .unwrap_or_else(|| panic!("no problems beside the title: {page}"));
+    assert!(
+        beside_title.contains("项目名称“重复提交的项目”与另一项目重复")
+            && beside_title.contains(&format!("submissions&#x2f;alpha&#x2f;{}.md", made[0])),
+        "{beside_title}"
+    );
+    let first = clerk.get(&format!("/entries/{}", made[0])).body;
+    assert!(!first.contains("与另一项目重复"), "{first}");
+    // Beta's entry of the same title: check says so, beta's page does not name alpha's file.
+    let links = invite(d, &["beta"]);
+    let beta = Client::login(&portal.addr, &token(&links[0].1));
+    let csrf = beta.csrf("/entries/new");
+    let r = beta.post(
+        "/entries/new",
+        &with(
+            ENTRY,
+            &[
+                ("csrf", &csrf),
+                ("base", "new"),
+                ("title", "重复提交的项目"),
+                ("action", "draft"),
+            ],
+        ),
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let theirs = beta.get(r.header("location").unwrap()).body;
+    assert!(!theirs.contains("与另一项目重复"), "{theirs}");
+    assert!(!theirs.contains("submissions&#x2f;alpha"), "{theirs}");
+    let run = shenbao(d, &["check", "--format", "json"]);
+    assert!(
+        run.stdout.matches("duplicate-entry").count() >= 2,
+        "{}",
+        run.stdout
+    );
+}
+
 /// A new entry's file is named after its whole title: a slash or a point in it is part of the
 /// name, not a folder or an extension (职工书屋/读书会 was named du-shu-hui).
 #[test]

@@ -69,6 +69,14 @@ pub struct FieldLines {
 }
 
 impl FieldLines {
+    /// The first line of form field `field`, if the file writes it.
+    pub fn line_of(&self, field: &str) -> Option<u32> {
+        self.spans
+            .iter()
+            .find(|(_, _, name)| name == field)
+            .map(|(first, _, _)| *first)
+    }
+
     /// The form field that line `line` belongs to.
     pub fn field_at(&self, line: u32) -> Option<&str> {
         self.spans

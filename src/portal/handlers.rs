@@ -848,7 +848,8 @@ async fn edit_entry(
     let form = EntryForm::from_file(campaign, &text);
     // The stored file's own diagnostics, pointed at the fields of the form as it writes them.
     let (written, lines) = form.to_file(campaign);
-    let diagnostics = check_text(&p.store.root, campaign, &unit, &slug, &written);
+    let mut diagnostics = check_text(&p.store.root, campaign, &unit, &slug, &written);
+    diagnostics.extend(duplicate_of_own(&loaded, &unit, &rel, &lines));
     // Says what the entry now is: "提交记录" alone read as "submitted" after a draft's save.
     let notice = query
         .get("saved")
@@ -874,6 +875,33 @@ async fn edit_entry(
             conflict: None,
         },
     )
+}
+
+/// `check`'s duplicate-entry of the stored entry `rel` when the entry it repeats is its own
+/// unit's (a project sent twice), at the form's title. One that repeats another unit's entry is
+/// left to the research office: its file is that unit's, and the portal shows a unit nothing of
+/// another's.
+fn duplicate_of_own(
+    loaded: &Loaded,
+    unit: &str,
+    rel: &str,
+    lines: &form::FieldLines,
+) -> Vec<Diagnostic> {
+    let own = paths::unit_folder(unit) + "/";
+    loaded
+        .project
+        .diagnostics
+        .iter()
+        .filter(|d| d.file == rel)
+        .filter(|d| matches!(&d.problem, Problem::DuplicateEntry { first, .. } if first.starts_with(&own)))
+        .map(|d| {
+            let mut d = d.clone();
+            if let Some(line) = lines.line_of("title") {
+                d.pos = shenbao_core::source::Pos::new(line, d.pos.column);
+            }
+            d
+        })
+        .collect()
 }
 
 fn short(commit: &str) -> &str {
