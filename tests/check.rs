@@ -519,6 +519,42 @@ fn a_heading_markdown_does_not_read_is_pointed_at_where_it_was_typed() {
     }
 }
 
+/// A required section written as a heading of another level (`# 背景`, `### 背景`) is pointed
+/// at where it stands, naming its level, not reported missing at the body's start.
+#[test]
+fn a_section_heading_at_another_level_is_pointed_at_with_its_level() {
+    let dir = fixture("valid");
+    for (name, typed, level) in [
+        ("one", "# 一、背景", "一级"),
+        ("three", "### 一、背景", "三级"),
+    ] {
+        let file = format!("submissions/alpha/{name}.md");
+        std::fs::write(dir.path().join(&file), entry_with("## 一、背景", typed)).unwrap();
+        let all = json_diagnostics(dir.path(), "zh-CN");
+        let here = of_file(&all, &file);
+        let missing: Vec<_> = here
+            .iter()
+            .filter(|d| d["code"] == "missing-section")
+            .collect();
+        assert_eq!(missing.len(), 1, "{name}: {here:#?}");
+        let d = missing[0];
+        assert_eq!((&d["line"], &d["column"]), (&10.into(), &1.into()), "{d}");
+        assert_eq!(
+            d["message"],
+            format!("`{typed}` 是{level}标题，必需的章节须用二级标题"),
+            "{d}"
+        );
+        assert!(
+            d["help"]
+                .as_str()
+                .unwrap()
+                .contains("改成二级标题 `## 背景`"),
+            "{d}"
+        );
+        std::fs::remove_file(dir.path().join(&file)).unwrap();
+    }
+}
+
 /// A value written without quotes that holds ` #` loses what follows, which YAML reads as a
 /// comment: a warning at the `#`, naming what was lost and how to keep it.
 #[test]

@@ -82,6 +82,13 @@ pub(super) fn message(problem: &Problem) -> String {
         }
         Problem::MissingSection {
             written: Some(line),
+            level: Some(level),
+            ..
+        } => format!(
+            "`{line}` is a level-{level} heading; a required section is a level-2 heading"
+        ),
+        Problem::MissingSection {
+            written: Some(line),
             ..
         } => format!("`{line}` is not a heading, so this section is missing"),
         Problem::MissingSection { alternatives, .. } => {
@@ -251,6 +258,15 @@ pub(super) fn help(problem: &Problem) -> Option<String> {
         Problem::MissingSection {
             alternatives,
             written: Some(line),
+            level: Some(_),
+        } => format!(
+            "make it a level-2 heading `## {}`: two hashes at the start of the line, then a space",
+            super::meant(alternatives, line)
+        ),
+        Problem::MissingSection {
+            alternatives,
+            written: Some(line),
+            level: None,
         } => format!(
             "write the heading `## {}`: two ASCII hashes `##` at the start of the line, then a space; bold text is not a heading",
             super::meant(alternatives, line)

@@ -114,6 +114,9 @@ pub enum Problem {
         /// A line meant as its heading that Markdown does not read as one (`##背景` without a
         /// space, full-width `＃＃`, a bold line), as written: the diagnostic stands there.
         written: Option<String>,
+        /// The level of the heading the line is, when Markdown reads it as a heading of another
+        /// level than the section's (`# 背景`, `### 背景`).
+        level: Option<u8>,
     },
     EmptySection {
         name: String,

@@ -246,14 +246,22 @@ fn samples() -> Vec<Problem> {
         Problem::MissingSection {
             alternatives: vec![s("背景")],
             written: None,
+            level: None,
         },
         Problem::MissingSection {
             alternatives: vec![s("成效"), s("效果")],
             written: None,
+            level: None,
         },
         Problem::MissingSection {
             alternatives: vec![s("取得的效果"), s("工作成效")],
             written: Some(s("**四、工作成效**")),
+            level: None,
+        },
+        Problem::MissingSection {
+            alternatives: vec![s("背景")],
+            written: Some(s("### 一、背景")),
+            level: Some(3),
         },
         Problem::EmptySection { name: s("背景") },
         Problem::RecommendedSection {

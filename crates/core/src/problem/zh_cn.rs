@@ -63,6 +63,16 @@ pub(super) fn message(problem: &Problem) -> String {
         ),
         Problem::MissingSection {
             written: Some(line),
+            level: Some(level),
+            ..
+        } => format!(
+            "`{line}` 是{}级标题，必需的章节须用二级标题",
+            ["一", "二", "三", "四", "五", "六"]
+                .get(usize::from(*level).saturating_sub(1))
+                .unwrap_or(&"")
+        ),
+        Problem::MissingSection {
+            written: Some(line),
             ..
         } => format!("`{line}` 不是标题，所以缺少这一章节"),
         Problem::MissingSection { alternatives, .. } => {
@@ -215,6 +225,15 @@ pub(super) fn help(problem: &Problem) -> Option<String> {
         Problem::MissingSection {
             alternatives,
             written: Some(line),
+            level: Some(_),
+        } => format!(
+            "改成二级标题 `## {}`：行首两个井号，后面一个空格",
+            super::meant(alternatives, line)
+        ),
+        Problem::MissingSection {
+            alternatives,
+            written: Some(line),
+            level: None,
         } => format!(
             "二级标题写成 `## {}`：行首两个半角井号 `##`，后面一个半角空格；加粗的文字不是标题",
             super::meant(alternatives, line)

@@ -80,6 +80,17 @@ fn near_heading(body: &str, names: &[String]) -> Option<(usize, String)> {
     None
 }
 
+/// A heading of one of `names` at another level than a section's (`# 背景`, `### 背景`): its
+/// offset, its line as written, its level.
+fn other_level(scan: &BodyScan, names: &[String], body: &str) -> Option<(usize, String, u8)> {
+    let h = scan
+        .headings
+        .iter()
+        .find(|h| h.level != 2 && names.iter().any(|n| n == section_name(&h.text)))?;
+    let line = body.get(h.offset..)?.lines().next()?.trim_end().to_string();
+    Some((h.offset, line, h.level))
+}
+
 /// Section problems: each with the body offset to point at (0 for a missing section).
 pub fn section_problems(scan: &BodyScan, sections: &Sections, body: &str) -> Vec<(usize, Problem)> {
     let mut problems = Vec::new();
@@ -89,21 +100,33 @@ pub fn section_problems(scan: &BodyScan, sections: &Sections, body: &str) -> Vec
                 h.level == 2 && alternatives.iter().any(|a| a == section_name(&h.text))
             });
         match found {
-            None => problems.push(match near_heading(body, alternatives) {
-                Some((offset, line)) => (
+            None => problems.push(match other_level(scan, alternatives, body) {
+                Some((offset, line, level)) => (
                     offset,
                     Problem::MissingSection {
                         alternatives: alternatives.clone(),
                         written: Some(line),
+                        level: Some(level),
                     },
                 ),
-                None => (
-                    usize::MAX,
-                    Problem::MissingSection {
-                        alternatives: alternatives.clone(),
-                        written: None,
-                    },
-                ),
+                None => match near_heading(body, alternatives) {
+                    Some((offset, line)) => (
+                        offset,
+                        Problem::MissingSection {
+                            alternatives: alternatives.clone(),
+                            written: Some(line),
+                            level: None,
+                        },
+                    ),
+                    None => (
+                        usize::MAX,
+                        Problem::MissingSection {
+                            alternatives: alternatives.clone(),
+                            written: None,
+                            level: None,
+                        },
+                    ),
+                },
             }),
             Some((i, h)) => {
                 let has_text = h.has_content
