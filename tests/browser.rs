@@ -1669,6 +1669,70 @@ fn on_a_phone_no_page_runs_off_the_screen_and_the_menu_shows_where_one_is() {
     }
 }
 
+/// A print button works by script: without scripts the pages do not show it (it would do
+/// nothing); with them it shows.
+#[test]
+#[cfg_attr(
+    not(chromedriver),
+    ignore = "needs Chromium and its WebDriver: sudo apt-get install chromium chromium-driver"
+)]
+fn print_buttons_show_only_where_a_script_makes_them_work() {
+    let (dir, base) = site();
+    let browser = common::webdriver::Browser::start();
+    let boxed = |on: bool, path: &str| {
+        browser.cdp(
+            "Emulation.setScriptExecutionDisabled",
+            serde_json::json!({"value": !on}),
+        );
+        browser.go(&format!("{base}{path}"));
+        // Read without a script (the page may run none): whether the button has a box drawn.
+        (0..50).find_map(|_| {
+            let root = browser.cdp("DOM.getDocument", serde_json::json!({}));
+            let node = browser
+                .try_cdp(
+                    "DOM.querySelector",
+                    serde_json::json!({"nodeId": root["root"]["nodeId"], "selector": "[data-print]"}),
+                )
+                .ok()?;
+            let drawn = browser
+                .try_cdp("DOM.getBoxModel", serde_json::json!({"nodeId": node["nodeId"]}))
+                .is_ok();
+            if on && !drawn {
+                // The script may not have run yet.
+                std::thread::sleep(Duration::from_millis(100));
+                return None;
+            }
+            Some(drawn)
+        })
+    };
+    for path in ["entries/alpha/wangshang/", "roster/", "roster/alpha/"] {
+        assert_eq!(
+            boxed(false, path),
+            Some(false),
+            "/{path}: a print button shows without scripts"
+        );
+        assert_eq!(
+            boxed(true, path),
+            Some(true),
+            "/{path}: no print button with scripts"
+        );
+        let html = std::fs::read_to_string(dir.path().join("public").join(path).join("index.html"))
+            .unwrap();
+        let buttons: Vec<&str> = html
+            .split("<button")
+            .skip(1)
+            .filter(|b| b.contains("data-print"))
+            .collect();
+        assert!(!buttons.is_empty(), "/{path} has no print button");
+        for b in buttons {
+            assert!(
+                b.split('>').next().unwrap().contains(" hidden"),
+                "/{path}: {b}"
+            );
+        }
+    }
+}
+
 /// On a phone the showcase's filters are folded, so that the first screen shows an entry; a tap
 /// opens them. On a desktop they are open.
 #[test]

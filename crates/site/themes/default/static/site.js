@@ -23,7 +23,10 @@
     show();
     setInterval(show, 60000);
   }
+  // Shown by the script that makes them work: without it a print button would do nothing
+  // (the browser's own menu still prints).
   Array.prototype.forEach.call(document.querySelectorAll("[data-print]"), function (b) {
     b.addEventListener("click", function () { window.print(); });
+    b.hidden = false;
   });
 })();
