@@ -112,7 +112,7 @@ fn the_site_has_every_page_of_the_spec() {
     let rows = sheet.matches("<td class=\"num\">").count();
     assert!(
         sheet.contains("专人负责：李干事 13912345678")
-            && sheet.contains(&format!("共 {rows} 个项目</p>")),
+            && sheet.contains(&format!("共 {rows} 个项目</span></p>")),
         "{sheet}"
     );
     assert!(read(&public, "static/print.css").contains("size: A4"));
