@@ -1119,6 +1119,12 @@ fn the_printed_form_and_rosters_carry_the_notices_annex_marks_and_boxes() {
         table.contains("<th scope=\"row\">附件</th>") && table.contains("服务数据（CSV，"),
         "{table}"
     );
+    // Photos and videos too: on paper the gallery is not there either.
+    assert!(
+        table.contains("<li>第二张照片（图片）</li>")
+            && table.contains("<li>宣传短片（视频）</li>"),
+        "{table}"
+    );
     assert!(form.contains("<h2 class=\"form-content\">申报材料</h2>"));
     let opinion = entry
         .split("class=\"form-table form-opinion\"")
