@@ -672,6 +672,37 @@ fn an_entry_repeating_its_units_own_title_is_said_beside_the_title() {
     );
 }
 
+/// What the framework refuses before the portal's own code runs (a form over its size limit, a
+/// body of another type) is said in the campaign's language too.
+#[test]
+fn a_form_too_large_is_refused_in_the_campaigns_language() {
+    let (_dir, portal, clerk, _) = signed_in(true, &["alpha"]);
+    let csrf = clerk.csrf("/entries/new");
+    let long = "职工".repeat(400_000);
+    let r = clerk.post(
+        "/entries/new",
+        &with(
+            &alpha_new(&csrf, "很长的项目", "draft"),
+            &[("section.0.text", &long)],
+        ),
+    );
+    assert_eq!(r.status, 413, "{}", r.body);
+    assert!(
+        r.body.contains("提交的内容太多（超过 2 MB），没有保存"),
+        "{}",
+        r.body
+    );
+    let r = request(
+        &portal.addr,
+        "POST",
+        "/logout",
+        &[("Content-Type", "text/plain")],
+        b"x",
+    );
+    assert_eq!(r.status, 415, "{}", r.body);
+    assert!(r.body.contains("无法读取提交的内容"), "{}", r.body);
+}
+
 /// A new entry's file is named after its whole title: a slash or a point in it is part of the
 /// name, not a folder or an extension (职工书屋/读书会 was named du-shu-hui).
 #[test]

@@ -130,8 +130,36 @@ pub fn router(state: Shared) -> Router {
         )
         .route("/assets/{name}", get(asset))
         .fallback(not_found)
+        .layer(axum::middleware::map_response_with_state(
+            state.clone(),
+            in_campaign_language,
+        ))
         .layer(axum::middleware::map_response(secure_headers))
         .with_state(state)
+}
+
+/// What the framework answers by itself, before any handler runs, said in the campaign's
+/// language: a form over the body limit (413; a clerk pasting a whole book into a section)
+/// and a body of the wrong type (415). No handler answers with either.
+async fn in_campaign_language(State(p): State<Shared>, response: Page) -> Page {
+    let lang = p.lang();
+    match response.status() {
+        StatusCode::PAYLOAD_TOO_LARGE => plain(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            lang.pick(
+                "提交的内容太多（超过 2 MB），没有保存：请返回，把很长的材料删短，或作为附件上传。",
+                "What was sent is too large (over 2 MB) and was not saved: go back, shorten the long text, or upload it as an attachment.",
+            ),
+        ),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => plain(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            lang.pick(
+                "无法读取提交的内容：请返回页面，重新提交表单。",
+                "What was sent could not be read: go back to the page and send the form again.",
+            ),
+        ),
+        _ => response,
+    }
 }
 
 async fn secure_headers(mut response: Page) -> Page {
