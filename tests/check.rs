@@ -519,6 +519,40 @@ fn a_heading_markdown_does_not_read_is_pointed_at_where_it_was_typed() {
     }
 }
 
+/// A required key of a list item left empty (`- file:`, `source:`), as a unit leaves the stub's
+/// example half filled, is said missing once, where the item is: not also of the wrong type.
+#[test]
+fn a_required_item_key_left_empty_is_said_missing_once() {
+    let dir = fixture("valid");
+    let file = "submissions/alpha/half-filled.md";
+    std::fs::write(
+        dir.path().join(file),
+        entry_with(
+            "implementing_unit: 丙厂工会\n",
+            "implementing_unit: 丙厂工会\nrecognition:\n  - kind: media\n    source:\nattachments:\n  - file:\n    title: 数据\n",
+        ),
+    )
+    .unwrap();
+    let all = json_diagnostics(dir.path(), "zh-CN");
+    let found: Vec<(String, u64)> = of_file(&all, file)
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap().to_string(),
+                d["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("missing-field".to_string(), 9),
+            ("missing-field".to_string(), 12)
+        ],
+        "{all:#?}"
+    );
+}
+
 /// A required section written as a heading of another level (`# 背景`, `### 背景`) is pointed
 /// at where it stands, naming its level, not reported missing at the body's start.
 #[test]

@@ -282,6 +282,10 @@ fn read_built_in(
 }
 
 /// A scalar as text within `max` characters; numbers count as text since users write them bare.
+fn is_null(value: &Node) -> bool {
+    matches!(value.value, Value::Null)
+}
+
 fn text(key: &str, value: &Node, max: Option<usize>, sink: &mut Sink) -> Option<String> {
     let Some(text) = value.as_text() else {
         invalid_type(sink, value, key, Expected::Text);
@@ -326,6 +330,8 @@ fn recognition(key: &str, item: &Node, sink: &mut Sink) -> Option<Recognition> {
         let name = k.as_text().unwrap_or_default();
         let path = format!("{key}.{name}");
         match name.as_str() {
+            // Required and left empty: said missing below, once, not also of the wrong type.
+            "kind" | "source" if is_null(v) => {}
             "kind" => {
                 let Some(kind) = text(&path, v, None, sink) else {
                     continue;
@@ -417,6 +423,8 @@ fn attachment(key: &str, item: &Node, sink: &mut Sink) -> Option<Attachment> {
         let name = k.as_text().unwrap_or_default();
         let path = format!("{key}.{name}");
         match name.as_str() {
+            // Left empty (`- file:`): said missing below, once, not also of the wrong type.
+            "file" if is_null(v) => {}
             "file" => a.file = text(&path, v, None, sink).unwrap_or_default(),
             "title" => a.title = text(&path, v, Some(100), sink),
             _ => sink.at(
