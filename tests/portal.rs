@@ -1324,7 +1324,18 @@ fn the_research_office_sees_every_unit_and_makes_links() {
         &[("csrf", &csrf), ("unit", "beta"), ("action", "invite")],
     );
     assert_eq!(r.status, 303);
-    let shown = office.get(r.header("location").unwrap()).body;
+    // Not in the address (it stayed in the browser's history, and any text could be passed
+    // off as a link there): shown on the next view of the page, once.
+    assert_eq!(r.header("location"), Some("/office"));
+    let shown = office.get("/office").body;
+    assert!(
+        !office.get("/office").body.contains("新的登录链接"),
+        "shown twice"
+    );
+    let forged = office
+        .get("/office?link=beta%09http%3A%2F%2Fevil.example%2Flogin%2Fx")
+        .body;
+    assert!(!forged.contains("evil.example"), "{forged}");
     // The link as the page shows it (escaped HTML): the 32 hex digits after `login`.
     let after = shown.split("login").nth(1).expect("the new link is shown");
     let chars: Vec<char> = after.chars().collect();
@@ -1339,6 +1350,22 @@ fn the_research_office_sees_every_unit_and_makes_links() {
         .collect();
     let beta = Client::login(&portal.addr, &new_token);
     assert_eq!(beta.get("/").status, 200);
+    // A unit that submits through its parent gets no link (its entries would fail `check`),
+    // and is not offered; the organiser's account is named once.
+    let r = office.post(
+        "/office/accounts",
+        &[("csrf", &csrf), ("unit", "child"), ("action", "invite")],
+    );
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(
+        r.body.contains("通过 甲区总工会（alpha）申报"),
+        "{}",
+        r.body
+    );
+    let page = office.get("/office").body;
+    assert!(!page.contains("value=\"child\""), "{page}");
+    assert!(!page.contains("新的登录链接"), "{page}");
+    assert_eq!(page.matches("office@example.org").count(), 1, "{page}");
     // A unit cannot make links.
     let csrf = beta.csrf("/");
     assert_eq!(

@@ -42,6 +42,31 @@ pub struct Portal {
     /// The entries new-entry forms made, by the form's id: the same form sent again after Back,
     /// changed, saves that entry instead of making a second (see [`NewForms`]).
     pub new_forms: NewForms,
+    /// A login link the office just made, by the session that made it: shown on its next view
+    /// of the office page and then forgotten (in the address it stayed in the browser's history,
+    /// and a crafted address could show any text as a new link).
+    pub new_links: NewLinks,
+}
+
+/// See [`Portal::new_links`]: session nonce → (unit, link). In memory: after a restart a link
+/// not yet shown is not shown (it works; the office makes another if it lost it).
+#[derive(Default)]
+pub struct NewLinks(std::sync::Mutex<std::collections::HashMap<String, String>>);
+
+impl NewLinks {
+    fn put(&self, session: &Session, shown: String) {
+        let mut links = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        // Bounded as the forms are: a link not viewed is dropped with the rest.
+        if links.len() >= NEW_FORMS_KEPT {
+            links.clear();
+        }
+        links.insert(session.nonce.clone(), shown);
+    }
+
+    fn take(&self, session: &Session) -> Option<String> {
+        let mut links = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        links.remove(&session.nonce)
+    }
 }
 
 /// Which entry each new-entry form made: form id → (unit, slug, the version it made). In
@@ -142,18 +167,18 @@ pub fn router(state: Shared) -> Router {
 /// language: a form over the body limit (413; a clerk pasting a whole book into a section)
 /// and a body of the wrong type (415). No handler answers with either.
 async fn in_campaign_language(State(p): State<Shared>, response: Page) -> Page {
-    let lang = p.lang();
+    // The language is looked up only for these (it reads the campaign): not for every page.
     match response.status() {
         StatusCode::PAYLOAD_TOO_LARGE => plain(
             StatusCode::PAYLOAD_TOO_LARGE,
-            lang.pick(
+            p.lang().pick(
                 "提交的内容太多（超过 2 MB），没有保存：请返回，把很长的材料删短，或作为附件上传。",
                 "What was sent is too large (over 2 MB) and was not saved: go back, shorten the long text, or upload it as an attachment.",
             ),
         ),
         StatusCode::UNSUPPORTED_MEDIA_TYPE => plain(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            lang.pick(
+            p.lang().pick(
                 "无法读取提交的内容：请返回页面，重新提交表单。",
                 "What was sent could not be read: go back to the page and send the form again.",
             ),
@@ -2431,11 +2456,7 @@ fn organiser_post(
     Ok((who, p.loaded()?))
 }
 
-async fn office(
-    State(p): State<Shared>,
-    headers: HeaderMap,
-    Query(query): Query<BTreeMap<String, String>>,
-) -> Page {
+async fn office(State(p): State<Shared>, headers: HeaderMap) -> Page {
     let who = match organiser(&p, &headers) {
         Ok(w) => w,
         Err(e) => return e,
@@ -2478,9 +2499,10 @@ async fn office(
             "csrf": p.keys.csrf(&who.session),
             "organiser": true,
             "units": units,
-            "registry": campaign.units.iter().map(|u| json!({"id": u.id, "name": u.name})).collect::<Vec<_>>(),
+            // The units that may have an account: not one that submits through its parent.
+            "registry": campaign.submitters().map(|u| json!({"id": u.id, "name": u.name})).collect::<Vec<_>>(),
             "accounts": accounts,
-            "new_link": query.get("link"),
+            "new_link": p.new_links.take(&who.session),
             "deadline": campaign.deadline.as_ref().map(|d| d.written(lang)),
         }),
         StatusCode::OK,
@@ -2661,7 +2683,7 @@ async fn office_accounts(
     headers: HeaderMap,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Page {
-    let (_, loaded) = match organiser_post(&p, &headers, &pairs) {
+    let (who, loaded) = match organiser_post(&p, &headers, &pairs) {
         Ok(l) => l,
         Err(e) => return e,
     };
@@ -2674,6 +2696,29 @@ async fn office_accounts(
     if value(&pairs, "action") == "revoke" {
         let _ = p.accounts.revoke(&account);
         return redirect("/office");
+    }
+    // As `portal invite` refuses: a unit with a parent submits through it (its entries are in
+    // the parent's folder; one of its own would fail `check` as wrong-channel).
+    if let Some(parent) = campaign
+        .unit(unit)
+        .filter(|u| !u.submits_itself())
+        .and_then(|u| u.parent.as_deref())
+    {
+        let lang = campaign.language;
+        let name = campaign.unit(parent).map_or(parent, |u| u.name.as_str());
+        return p.pages.render(
+            lang,
+            "refused.html",
+            json!({
+                "title": lang.pick("未生成链接", "No link made"),
+                "reasons": [match lang {
+                    Lang::Zh => format!("该单位通过 {name}（{parent}）申报，没有自己的账号：请为 {name} 生成登录链接。"),
+                    Lang::En => format!("This unit submits through {name} ({parent}) and has no account of its own: make a link for {name}."),
+                }],
+                "back": "/office",
+            }),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        );
     }
     match p.accounts.invite(&account) {
         Ok(token) => {
@@ -2688,10 +2733,9 @@ async fn office_accounts(
                 .map_or(format!("http://{host}/"), |u| {
                     format!("{}/", u.trim_end_matches('/'))
                 });
-            redirect(&format!(
-                "/office?link={}",
-                url_part(&format!("{unit}\t{base}login/{token}"))
-            ))
+            p.new_links
+                .put(&who.session, format!("{unit}\t{base}login/{token}"));
+            redirect("/office")
         }
         Err(e) => plain(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
     }

@@ -153,6 +153,7 @@ pub fn run(root: &Path, options: Options) -> Result<(), PortalError> {
         failures: tokio::sync::Mutex::new(()),
         previews: preview::Previews::default(),
         new_forms: handlers::NewForms::default(),
+        new_links: handlers::NewLinks::default(),
     });
     let runtime = tokio::runtime::Runtime::new().map_err(PortalError::Io)?;
     runtime.block_on(async move {
