@@ -887,6 +887,36 @@ fn a_new_entrys_form_sent_again_changed_saves_the_entry_it_made() {
         assert!(!text.contains("draft: true"), "{action}: {text}");
     }
     assert_eq!(entries(), before + 1, "one entry made by the other form");
+    // Back once more, a change with an error, 保存草稿: nothing saved, the entry still
+    // submitted, and the page says how to keep the change (the submitted entry's page has no
+    // 保存草稿 to point at).
+    let made = submitted.unwrap();
+    let file = d.join(format!("submissions/alpha/{made}.md"));
+    let before_text = std::fs::read_to_string(&file).unwrap();
+    let r = clerk.post(
+        "/entries/new",
+        &with(
+            ENTRY,
+            &[
+                ("csrf", &csrf),
+                ("base", "new"),
+                ("form_id", &other_form),
+                ("title", "提交后返回存草稿的项目"),
+                ("summary", "提交后改过的简介。"),
+                ("phone", "123"),
+                ("action", "draft"),
+            ],
+        ),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(
+        r.body.contains("此项目已提交。改动有 1 处错误，尚未保存")
+            && r.body.contains("撤回为草稿")
+            && !r.body.contains("也可以先保存草稿"),
+        "{}",
+        r.body
+    );
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), before_text);
     // Another unit sending that form id makes an entry of its own: not a save of alpha's,
     // nor of its own entry of the same name.
     let links = invite(d, &["beta"]);

@@ -1277,7 +1277,20 @@ async fn save(
     // Without its card (unit.yaml) a unit's submission is an error for check: ask for it first.
     let no_card = p.store.version(&paths::card(&unit)).is_none();
     if action == "submit" && (errors > 0 || no_card) {
-        let notice = if errors > 0 {
+        // A submitted entry's page offers no 保存草稿 (saving one as a draft would withdraw it;
+        // a new entry's form sent again after it was submitted is saved so too): its way to
+        // keep changes with errors is 撤回为草稿.
+        let submitted = !new && stored_draft(&loaded, &unit, &slug) == Some(false);
+        let notice = if errors > 0 && submitted {
+            match lang {
+                Lang::Zh => format!(
+                    "此项目已提交。改动有 {errors} 处错误，尚未保存：改正后点“保存并提交”；或点“撤回为草稿”，保存所填内容并改为草稿。"
+                ),
+                Lang::En => format!(
+                    "This entry is submitted. The changes have {errors} error(s) and were not saved: fix them and choose “Save and submit”, or choose “Withdraw to draft” to save them as a draft."
+                ),
+            }
+        } else if errors > 0 {
             match lang {
                 Lang::Zh => format!("有 {errors} 处错误，改正后才能提交；也可以先保存草稿。"),
                 Lang::En => format!(
