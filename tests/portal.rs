@@ -644,6 +644,20 @@ fn an_entry_repeating_its_units_own_title_is_said_beside_the_title() {
     );
     let first = clerk.get(&format!("/entries/{}", made[0])).body;
     assert!(!first.contains("与另一项目重复"), "{first}");
+    // The live check, which replaces the page's problems as the clerk types, says it too.
+    let csrf = clerk.csrf(&format!("/entries/{}", made[1]));
+    for (slug, said) in [(&made[1], true), (&made[0], false)] {
+        let live = clerk.post(
+            "/entries/check",
+            &with(
+                &alpha_new(&csrf, "重复提交的项目", "draft"),
+                &[("slug", slug.as_str())],
+            ),
+        );
+        let json: serde_json::Value = serde_json::from_str(&live.body).unwrap();
+        let title = json["fields"]["title"].to_string();
+        assert_eq!(title.contains("与另一项目重复"), said, "{slug}: {json}");
+    }
     // Beta's entry of the same title: check says so, beta's page does not name alpha's file.
     let links = invite(d, &["beta"]);
     let beta = Client::login(&portal.addr, &token(&links[0].1));

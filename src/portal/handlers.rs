@@ -902,7 +902,7 @@ async fn edit_entry(
     // The stored file's own diagnostics, pointed at the fields of the form as it writes them.
     let (written, lines) = form.to_file(campaign);
     let mut diagnostics = check_text(&p.store.root, campaign, &unit, &slug, &written);
-    diagnostics.extend(duplicate_of_own(&loaded, &unit, &rel, &lines));
+    diagnostics.extend(duplicate_of_own(&loaded, &unit, &slug, &form.title, &lines));
     // Says what the entry now is: "提交记录" alone read as "submitted" after a draft's save.
     let notice = query
         .get("saved")
@@ -930,31 +930,38 @@ async fn edit_entry(
     )
 }
 
-/// `check`'s duplicate-entry of the stored entry `rel` when the entry it repeats is its own
-/// unit's (a project sent twice), at the form's title. One that repeats another unit's entry is
-/// left to the research office: its file is that unit's, and the portal shows a unit nothing of
-/// another's.
+/// `check`'s duplicate-entry for entry `slug` of `unit` titled `title`, when an entry of the
+/// same unit before it (in `check`'s order) has that title (a project sent twice), at the form's
+/// title. Only the unit's own entries are compared: one of another unit's of that title is left
+/// to the research office, its file being that unit's (the portal shows a unit nothing of
+/// another's).
 fn duplicate_of_own(
     loaded: &Loaded,
     unit: &str,
-    rel: &str,
+    slug: &str,
+    title: &str,
     lines: &form::FieldLines,
-) -> Vec<Diagnostic> {
-    let own = paths::unit_folder(unit) + "/";
-    loaded
-        .project
-        .diagnostics
-        .iter()
-        .filter(|d| d.file == rel)
-        .filter(|d| matches!(&d.problem, Problem::DuplicateEntry { first, .. } if first.starts_with(&own)))
-        .map(|d| {
-            let mut d = d.clone();
-            if let Some(line) = lines.line_of("title") {
-                d.pos = shenbao_core::source::Pos::new(line, d.pos.column);
-            }
-            d
-        })
-        .collect()
+) -> Option<Diagnostic> {
+    let key = |t: &str| t.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+    let wanted = key(title);
+    if wanted.is_empty() {
+        return None;
+    }
+    let first = loaded.project.entries.iter().find(|e| {
+        e.unit == unit
+            && e.slug != slug
+            && paths::slug_order(&e.slug, slug).is_lt()
+            && key(&e.title) == wanted
+    })?;
+    let line = lines.line_of("title").unwrap_or(1);
+    Some(Diagnostic::new(
+        paths::entry_file(unit, slug),
+        shenbao_core::source::Pos::new(line, 8),
+        Problem::DuplicateEntry {
+            title: title.trim().to_string(),
+            first: first.file(),
+        },
+    ))
 }
 
 fn short(commit: &str) -> &str {
@@ -1070,7 +1077,11 @@ async fn live_check(
     let mut form = EntryForm::from_pairs(campaign, &pairs);
     form.draft = false;
     let (text, lines) = form.to_file(campaign);
-    let diagnostics = check_text(&p.store.root, campaign, &unit, &slug, &text);
+    let mut diagnostics = check_text(&p.store.root, campaign, &unit, &slug, &text);
+    // As the entry's page says it (the script replaces every field's problems with these).
+    if value(&pairs, "slug") == slug {
+        diagnostics.extend(duplicate_of_own(&loaded, &unit, &slug, &form.title, &lines));
+    }
     let mut fields: BTreeMap<String, Vec<serde_json::Value>> = BTreeMap::new();
     let mut general = Vec::new();
     for d in &diagnostics {
