@@ -267,3 +267,41 @@ fn entry_by_entry_updates_give_the_same_site_as_a_whole_build() {
         "an edit after a whole index"
     ));
 }
+
+/// Every showcase page says how many entries there are: an entry added after the first page,
+/// or removed from after it, changes the first page too.
+#[test]
+fn an_entry_added_or_removed_on_a_later_page_counts_on_the_first() {
+    let dir = common::fixture("site");
+    let root = dir.path();
+    let source = std::fs::read_to_string(root.join("submissions/gamma/yuanqu.md")).unwrap();
+    // Past the first showcase page (48 cards).
+    for i in 0..60 {
+        std::fs::write(
+            root.join(format!("submissions/gamma/m{i:02}.md")),
+            source.replace("园区工会联合会“一站式”服务", &format!("第{i}个示例项目")),
+        )
+        .unwrap();
+    }
+    let mut project = load(root);
+    let mut live = Live::build(&project, &summary(&project), &options(), None).unwrap();
+    let last = "submissions/gamma/zz-last.md";
+    for (what, add) in [
+        ("an entry added last", true),
+        ("the last entry removed", false),
+    ] {
+        if add {
+            std::fs::write(
+                root.join(last),
+                source.replace("园区工会联合会“一站式”服务", "排在最后的项目"),
+            )
+            .unwrap();
+        } else {
+            std::fs::remove_file(root.join(last)).unwrap();
+        }
+        assert!(project.recheck(&[last.to_string()]), "{what}");
+        live.update(&project, &summary(&project), Some(&[last.to_string()]))
+            .unwrap();
+        caught_up_is_whole(&mut live, root, what);
+    }
+}

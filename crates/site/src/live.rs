@@ -252,7 +252,13 @@ impl Live {
                 (model.entries.len() != old.entries.len())
                     .then_some(model.entries.len().min(old.entries.len()))
             });
-        dirty.showcase_from = first_difference.map(|i| i / PER_PAGE + 1);
+        // Every showcase page says how many entries there are: a change in the number makes
+        // them all again, not only those after the first difference.
+        dirty.showcase_from = if model.entries.len() != old.entries.len() {
+            Some(1)
+        } else {
+            first_difference.map(|i| i / PER_PAGE + 1)
+        };
 
         let prepared = render::prepare(&self.theme.env, &model, Some(&self.prepared))?;
         let memory = Memory::default();
