@@ -338,6 +338,18 @@ fn the_terminal_says_where_a_broken_entry_or_campaign_yaml_is_wrong_in_the_campa
         "{said}"
     );
     assert!(said.contains("campaign.yaml 有 1 个错误"), "{said}");
+
+    // A theme's broken template: said in the terminal and on the page, in Chinese too.
+    std::fs::write(&campaign, &text).unwrap();
+    let templates = dir.path().join("themes/default/templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    std::fs::write(templates.join("status.html"), "{% if x %}坏了\n").unwrap();
+    let said = printed(&server, "模板错误：");
+    assert!(said.contains("shenbao：模板错误："), "{said}");
+    let page = until(&server.addr, "/", Duration::from_secs(20), |p| {
+        p.contains("模板错误：")
+    });
+    assert!(!page.contains("template error"), "{page}");
 }
 
 /// A file in the campaign written again and again, never closed (a log kept there, say), must

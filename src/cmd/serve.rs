@@ -75,6 +75,10 @@ impl Events for Terminal {
         });
     }
 
+    fn site_failed(&self, message: &str, lang: Lang) {
+        say(&format!("shenbao{}{message}", lang.pick("：", ": ")));
+    }
+
     fn failed(&self, took: Duration, error: &LoadError, lang: Lang) {
         let ms = took.as_secs_f64() * 1e3;
         match error {

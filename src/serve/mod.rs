@@ -41,6 +41,9 @@ pub trait Events: Send + Sync {
     fn rebuilt(&self, took: Duration, project: &Project, lang: Lang);
     /// The campaign could not be loaded at all (`campaign.yaml` is invalid, say).
     fn failed(&self, took: Duration, error: &LoadError, lang: Lang);
+    /// The campaign was checked, but its site could not be made (a theme's template is
+    /// broken, say): why, in `lang`. The page shows it too.
+    fn site_failed(&self, message: &str, lang: Lang);
 }
 
 /// Why the server could not start.
@@ -285,7 +288,10 @@ fn rebuild(
             }
         };
         if let Err(e) = result {
-            problems = vec![Problem::plain(e.to_string())];
+            // As `build` says it, in the campaign's language.
+            let message = e.message(lang);
+            events.site_failed(&message, lang);
+            problems = vec![Problem::plain(message)];
         }
     }
     events.rebuilt(started.elapsed(), project, lang);
