@@ -383,3 +383,37 @@ fn a_file_written_without_pause_does_not_hold_back_a_save() {
     stop.store(true, std::sync::atomic::Ordering::Relaxed);
     writing.join().unwrap();
 }
+
+/// An entry committed while `serve` runs arrives then, though no file of the campaign changes:
+/// its page says when, as a build after the commit would (git's folder is otherwise not
+/// watched).
+#[test]
+fn a_commit_while_serving_gives_the_entry_its_arrival() {
+    let dir = common::fixture("site");
+    let d = dir.path();
+    common::git(d, &["init", "-q", "-b", "main"]);
+    common::git(d, &["add", "-A"]);
+    common::git(d, &["commit", "-q", "-m", "the call"]);
+    let source = std::fs::read_to_string(d.join("submissions/gamma/yuanqu.md")).unwrap();
+    std::fs::write(
+        d.join("submissions/gamma/xin.md"),
+        source.replace("园区工会联合会“一站式”服务", "刚写好的项目"),
+    )
+    .unwrap();
+    let server = start(d);
+    let page = until(
+        &server.addr,
+        "/entries/gamma/xin/",
+        Duration::from_secs(20),
+        |p| p.contains("刚写好的项目"),
+    );
+    assert!(!page.contains("首次提交"), "not yet committed: {page}");
+    common::git(d, &["add", "-A"]);
+    common::git(d, &["commit", "-q", "-m", "an entry"]);
+    until(
+        &server.addr,
+        "/entries/gamma/xin/",
+        Duration::from_secs(20),
+        |p| p.contains("首次提交"),
+    );
+}

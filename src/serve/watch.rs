@@ -1,5 +1,7 @@
 //! Which file changes rebuild the site: everything in the campaign but the output, git's and
-//! cargo's folders, and editors' temporary files. A burst of changes is gathered until its files
+//! cargo's folders, and editors' temporary files; and, of git's, what moves the checked-out
+//! branch (a commit, a merge, a pull, a checkout), which changes arrival times though no file
+//! of the campaign changes. A burst of changes is gathered until its files
 //! are written (each closed by its writer, moved into place or removed: 2 ms more, for the next
 //! file of a "save all") or, when one may not be (a file renamed away, a folder made), until
 //! 20 ms pass without a change, and never longer than half a second. The rebuild reads the
@@ -167,6 +169,9 @@ pub fn matters(root: &Path, path: &Path) -> bool {
     let Some(first) = parts.next() else {
         return false;
     };
+    if first == ".git" {
+        return moves_the_branch(&parts.collect::<Vec<_>>().join("/"));
+    }
     if IGNORED_FOLDERS.contains(&first.as_ref()) || first.contains(".building-") {
         return false;
     }
@@ -175,6 +180,15 @@ pub fn matters(root: &Path, path: &Path) -> bool {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     !is_temporary(&name)
+}
+
+/// Whether a change to `rel`, inside `.git/`, moves the checked-out branch: `HEAD`, the
+/// branches' refs (written to a `.lock` and renamed into place: the rename counts), and
+/// `packed-refs`. Its index, objects and logs change with every `git status` or commit and tell
+/// nothing more.
+fn moves_the_branch(rel: &str) -> bool {
+    (rel == "HEAD" || rel == "packed-refs" || rel.starts_with("refs/heads/"))
+        && !rel.ends_with(".lock")
 }
 
 /// Editors' scratch files: Vim's swap files and its `4913` probe, Emacs's `#x#` and `.#x`
@@ -276,12 +290,22 @@ mod tests {
             "/c/submissions/a/new-folder/photo.jpg",
             "/c/themes/default/templates/home.html",
             "/c/content/guide.md",
+            // What moves the branch: arrival times change.
+            "/c/.git/HEAD",
+            "/c/.git/refs/heads/main",
+            "/c/.git/refs/heads/feature/x",
+            "/c/.git/packed-refs",
         ] {
             assert!(matters(root, Path::new(yes)), "{yes}");
         }
         for no in [
             "/c/public/index.html",
             "/c/.git/index",
+            "/c/.git/refs/heads/main.lock",
+            "/c/.git/refs/remotes/origin/main",
+            "/c/.git/objects/ab/cdef",
+            "/c/.git/logs/HEAD",
+            "/c/.git/shenbao/history",
             "/c/target/debug/x",
             "/c/.public.building-42/x",
             "/c/submissions/a/.x.md.swp",
