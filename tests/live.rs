@@ -305,3 +305,39 @@ fn an_entry_added_or_removed_on_a_later_page_counts_on_the_first() {
         caught_up_is_whole(&mut live, root, what);
     }
 }
+
+/// An entry come or gone beside a folder of its name changes what that folder's `.md` files
+/// are (its attachments, or entries nothing reads): checked again alone, the folder would keep
+/// its old verdict, so the campaign is read again instead, as serve does when told so.
+#[test]
+fn an_entry_named_like_a_folder_is_not_checked_again_alone() {
+    let dir = common::fixture("site");
+    let root = dir.path();
+    let folder = root.join("submissions/gamma/2017");
+    std::fs::create_dir_all(&folder).unwrap();
+    let source = std::fs::read_to_string(root.join("submissions/gamma/yuanqu.md")).unwrap();
+    std::fs::write(folder.join("an-nian-fen.md"), &source).unwrap();
+    let mut project = load(root);
+    let nested = |p: &project::Project| {
+        p.diagnostics
+            .iter()
+            .any(|d| d.file == "submissions/gamma/2017/an-nian-fen.md")
+    };
+    assert!(nested(&project), "{:#?}", project.diagnostics);
+    let entry = "submissions/gamma/2017.md";
+    std::fs::write(
+        root.join(entry),
+        source.replace("园区工会联合会“一站式”服务", "二〇一七"),
+    )
+    .unwrap();
+    assert!(
+        !project.recheck(&[entry.to_string()]),
+        "an entry beside its folder"
+    );
+    let project = load(root);
+    assert!(!nested(&project), "{:#?}", project.diagnostics);
+    // An entry edited in place beside its folder is checked again alone, as any.
+    let mut project = project;
+    common::edit(&root.join(entry), "二〇一七", "二〇一七年");
+    assert!(project.recheck(&[entry.to_string()]));
+}

@@ -288,7 +288,16 @@ impl Project {
             let Some(EntryId { unit, slug }) = EntryId::of_file(rel) else {
                 return false;
             };
-            if !self.folders.iter().any(|f| f.id == unit) {
+            let Some(folder) = self.folders.iter().find(|f| f.id == unit) else {
+                return false;
+            };
+            // An entry come or gone beside a folder of its name changes what that folder is (its
+            // own attachments, or one whose `.md` files nothing reads): the folder's files are
+            // listed again with the rest.
+            let disk = Disk::new(&self.campaign.root);
+            let was = folder.entries.contains(&slug);
+            let is = matches!(disk.stat(rel, ""), Stat::File { .. } | Stat::Escapes);
+            if was != is && disk.stat(&paths::attachment_folder(&unit, &slug), "") == Stat::Dir {
                 return false;
             }
             targets.push((unit, slug, rel.clone()));
