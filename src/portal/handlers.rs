@@ -1678,8 +1678,7 @@ async fn receipt(
 // ---- attachments -------------------------------------------------------------------------
 
 /// The first field of a multipart form must be the CSRF token: nothing is received before the
-/// request is known to come from the portal's own page.
-/// The CSRF token an upload's form sends as its first field. Read only as far as a token can be
+/// request is known to come from the portal's own page. Read only as far as a token can be
 /// long: upload routes have no body limit, and this is read before the session is known, so a
 /// "token" of a gigabyte from anyone must not be held (more than this is no token: refused).
 async fn first_field_csrf(multipart: &mut Multipart) -> String {

@@ -97,8 +97,7 @@ fn recorded_date(text: &str) -> Option<jiff::civil::Date> {
         .or_else(|| format!("{text}-01").parse().ok())
 }
 
-/// `+08:00`, `-05:30`, `+00:00`.
-/// `at` in RFC 3339, in `zone`: `2017-12-07T09:30:00+08:00`.
+/// `at` in RFC 3339, in `zone`: `2017-12-07T09:30:00+08:00`, `…-05:30`, `…+00:00`.
 pub(crate) fn rfc3339(at: jiff::Timestamp, zone: jiff::tz::Offset) -> String {
     let seconds = zone.seconds();
     let sign = if seconds < 0 { '-' } else { '+' };

@@ -337,11 +337,13 @@ pub(super) fn help(problem: &Problem) -> Option<String> {
                 "photos and files go in the entry's own folder (submissions/{unit}/<entry>/), listed in its attachments"
             ),
             Misnamed::Nested(file) => format!(
-                "put entries directly in the unit's folder: submissions/{unit}/{file}; a subfolder holds only an entry's own attachments, named like the entry"
+                "put entries directly in the unit's folder: submissions/{unit}/{}; a subfolder holds only an entry's own attachments, named like the entry",
+                super::entry_name(file)
             ),
         },
         Problem::NotInUnitFolder { name } => format!(
-            "put it in your unit's folder: submissions/<unit>/{name} (`shenbao new <unit>` makes the template there)"
+            "put it in your unit's folder: submissions/<unit>/{} (`shenbao new <unit>` makes the template there)",
+            super::entry_name(name)
         ),
         Problem::CampaignInvalid {
             detail: CampaignDetail::UnknownUnitType { valid, .. },
@@ -693,8 +695,8 @@ pub(super) fn description(kind: Kind) -> Description {
         ),
         Kind::NotAnEntry => (
             "Not an entry",
-            "A file in a unit's folder that is not an entry (a .md file), unit.yaml or the signed roster: it is neither checked nor published. A warning.",
-            "Write entries as .md files (a lower-case extension, no extra .txt); put photos and files in the entry's own folder.",
+            "A file in a unit's folder that is not an entry (a .md file), unit.yaml or the signed roster, or an entry put in no unit's folder under submissions/ or in a subfolder of one: it is neither checked nor published. A warning.",
+            "Write entries as .md files (a lower-case extension, no extra .txt) directly in your unit's folder; put photos and files in the entry's own folder.",
         ),
         Kind::RosterUnsigned => (
             "Signed roster missing",

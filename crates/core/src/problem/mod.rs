@@ -413,6 +413,17 @@ pub(crate) enum Misnamed<'a> {
     Nested(&'a str),
 }
 
+/// The name a file meant as an entry should have: `项目.md.txt`, `项目.MD`, `项目.markdown`
+/// → `项目.md`.
+pub(crate) fn entry_name(file: &str) -> String {
+    let lower = file.to_lowercase();
+    let stem = [".md.txt", ".markdown", ".md"]
+        .iter()
+        .find(|ext| lower.ends_with(*ext))
+        .map_or(file, |ext| &file[..file.len() - ext.len()]);
+    format!("{stem}.md")
+}
+
 pub(crate) fn not_an_entry(name: &str) -> Misnamed<'_> {
     if let Some((_, file)) = name.rsplit_once('/') {
         return Misnamed::Nested(file);

@@ -391,6 +391,13 @@ fn samples() -> Vec<Problem> {
             unit: s("alpha"),
             name: s("照片.jpg"),
         },
+        Problem::NotAnEntry {
+            unit: s("alpha"),
+            name: s("2017/项目.md.txt"),
+        },
+        Problem::NotInUnitFolder {
+            name: s("项目.MD")
+        },
         // Committed at 01:30 UTC: 09:30 in the deadline's zone.
         Problem::LateSubmission {
             arrived: "2017-12-07T01:30:00Z".parse().unwrap(),

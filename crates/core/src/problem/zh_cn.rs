@@ -302,11 +302,15 @@ pub(super) fn help(problem: &Problem) -> Option<String> {
                 "照片和附件放进项目自己的文件夹（submissions/{unit}/<项目文件名>/），并在项目的 attachments 中列出"
             ),
             Misnamed::Nested(file) => format!(
-                "项目文件直接放在单位文件夹中：submissions/{unit}/{file}；子文件夹只放项目自己的附件，与项目文件同名"
+                "项目文件直接放在单位文件夹中：submissions/{unit}/{}；子文件夹只放项目自己的附件，与项目文件同名",
+                super::entry_name(file)
             ),
         },
         Problem::NotInUnitFolder { name } => {
-            format!("放进本单位的文件夹：submissions/<单位>/{name}（`shenbao new <单位>` 会在那里生成模板）")
+            format!(
+                "放进本单位的文件夹：submissions/<单位>/{}（`shenbao new <单位>` 会在那里生成模板）",
+                super::entry_name(name)
+            )
         }
         Problem::CampaignInvalid {
             detail: CampaignDetail::UnknownUnitType { valid, .. },
@@ -877,8 +881,8 @@ pub(super) fn description(kind: Kind) -> Description {
         ),
         Kind::NotAnEntry => (
             "不是申报文件",
-            "单位文件夹中有既不是项目（.md 文件）、也不是 unit.yaml 或签章汇总表的文件：它不会被检查，也不会发布。这是警告。",
-            "项目写成 .md 文件（注意扩展名是小写，且没有多余的 .txt）；照片和附件放进项目自己的文件夹。",
+            "单位文件夹中有既不是项目（.md 文件）、也不是 unit.yaml 或签章汇总表的文件；或项目文件没有直接放在单位文件夹中（放在了 submissions/ 下，或单位文件夹的子文件夹里）：它不会被检查，也不会发布。这是警告。",
+            "项目写成 .md 文件（注意扩展名是小写，且没有多余的 .txt），直接放在本单位的文件夹中；照片和附件放进项目自己的文件夹。",
         ),
         Kind::RosterUnsigned => (
             "缺少签章汇总表",

@@ -83,12 +83,16 @@ fn near_heading(body: &str, names: &[String]) -> Option<(usize, String)> {
 /// A heading of one of `names` at another level than a section's (`# 背景`, `### 背景`): its
 /// offset, its line as written, its level.
 fn other_level(scan: &BodyScan, names: &[String], body: &str) -> Option<(usize, String, u8)> {
-    let h = scan
-        .headings
+    // Written with hashes, where changing their number is the mend (not `背景` underlined with
+    // `===`, whose line of text alone would be shown).
+    scan.headings
         .iter()
-        .find(|h| h.level != 2 && names.iter().any(|n| n == section_name(&h.text)))?;
-    let line = body.get(h.offset..)?.lines().next()?.trim_end().to_string();
-    Some((h.offset, line, h.level))
+        .filter(|h| h.level != 2 && names.iter().any(|n| n == section_name(&h.text)))
+        .find_map(|h| {
+            let line = body.get(h.offset..)?.lines().next()?.trim_end();
+            line.starts_with('#')
+                .then(|| (h.offset, line.to_string(), h.level))
+        })
 }
 
 /// Section problems: each with the body offset to point at (0 for a missing section).
@@ -219,6 +223,21 @@ mod tests {
         );
         // At the 主要内容 heading, where the highlights go as sub-headings.
         assert_eq!(problems[1].0, scan.headings[1].offset);
+    }
+
+    /// A section at another level is named with its hashes where they stand; one underlined
+    /// (`背景` over `===`) is not, its line of text alone telling nothing.
+    #[test]
+    fn a_section_at_another_level_is_found_by_its_hashes() {
+        let names = [String::from("背景")];
+        let body = "文字\n\n### 一、背景\n\n文字\n";
+        assert_eq!(
+            other_level(&scan(body), &names, body),
+            Some((8, String::from("### 一、背景"), 3))
+        );
+        let body = "文字\n\n背景\n===\n\n文字\n";
+        assert_eq!(scan(body).headings[0].level, 1);
+        assert_eq!(other_level(&scan(body), &names, body), None);
     }
 
     /// A line meant as a heading is found where typed, trimmed; never inside fenced code.

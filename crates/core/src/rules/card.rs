@@ -134,7 +134,8 @@ fn roster_scan(files: &dyn Files, unit: &str, written: &str) -> Result<(), Probl
     // `..`, an absolute path, a drive: out of the folder, as a link out is (said as one).
     let rel = match crate::paths::relative_inside(written) {
         Some(rel) => rel,
-        None if written.trim().is_empty() => return Err(missing()),
+        // Nothing, or the folder itself: no file named.
+        None if matches!(written.trim(), "" | "." | "./") => return Err(missing()),
         None => {
             return Err(Problem::PathEscape {
                 path: written.into(),
@@ -206,5 +207,13 @@ mod tests {
             let codes: Vec<&str> = d.iter().map(|d| d.problem.code()).collect();
             assert_eq!(codes, ["path-escape"], "{written}: {d:?}");
         }
+        // The folder itself names no file: missing, not out of the folder.
+        files.insert(
+            "submissions/a/unit.yaml",
+            "leader: 张主席\nroster_signed: ./\n",
+        );
+        let (_, d) = check_card(&files, "a");
+        let codes: Vec<&str> = d.iter().map(|d| d.problem.code()).collect();
+        assert_eq!(codes, ["unit-card-invalid"], "{d:?}");
     }
 }

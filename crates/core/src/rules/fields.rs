@@ -281,11 +281,11 @@ fn read_built_in(
     }
 }
 
-/// A scalar as text within `max` characters; numbers count as text since users write them bare.
 fn is_null(value: &Node) -> bool {
     matches!(value.value, Value::Null)
 }
 
+/// A scalar as text within `max` characters; numbers count as text since users write them bare.
 fn text(key: &str, value: &Node, max: Option<usize>, sink: &mut Sink) -> Option<String> {
     let Some(text) = value.as_text() else {
         invalid_type(sink, value, key, Expected::Text);

@@ -317,10 +317,7 @@ fn mended_past(text: &str, index: usize, colon: usize, line: u32) -> bool {
             }
         })
         .collect();
-    match serde_saphyr::from_str_with_options::<Option<Spanned<Tree>>>(&mended, options()) {
-        Ok(_) => true,
-        Err(err) => err.location().is_some_and(|l| l.line() as u32 > line),
-    }
+    parses_past(&mended, line)
 }
 
 /// A value written without quotes and cut by a comment (`summary: 本项目 #1 试点` reads
@@ -396,13 +393,14 @@ pub fn cut_by_comments(node: &Node, text: &str, first_line: u32) -> Vec<CutValue
     out
 }
 
-/// The first tab in `text` from the start of line `line` on.
 /// Where the parser stopped at line `line` (1-based) of `text` on a list item (`- kind: media`)
-/// whose key above it, past comments, was written `key: []`: the key, and where its `[]` stands.
+/// under a key above it, past comments, written `key: []`, when the document parses with that
+/// `[]` taken out: the key, and where its `[]` stands.
 fn items_after_empty_list(text: &str, line: u32) -> Option<(String, Pos)> {
     let lines: Vec<&str> = text.split('\n').collect();
     let at = (line as usize).checked_sub(1)?;
-    if !lines.get(at)?.trim_start().starts_with('-') {
+    let item = lines.get(at)?;
+    if !item.trim_start().starts_with('-') {
         return None;
     }
     let (i, above) = lines[..at]
@@ -411,18 +409,37 @@ fn items_after_empty_list(text: &str, line: u32) -> Option<(String, Pos)> {
         .rev()
         .find(|(_, l)| !l.trim().is_empty() && !l.trim_start().starts_with('#'))?;
     let (key, value) = above.split_once(':')?;
-    if value.trim() != "[]" || key.trim().is_empty() {
+    let key = key.trim().trim_start_matches("- ").trim();
+    if value.trim() != "[]" || key.is_empty() {
         return None;
     }
     let column = above.find('[')?;
+    // Only if that is all that is wrong here: a mis-indented item under it is another slip.
+    let mended: String = lines
+        .iter()
+        .enumerate()
+        .map(|(j, l)| if j == i { &l[..column] } else { l })
+        .collect::<Vec<_>>()
+        .join("\n");
+    if !parses_past(&mended, line) {
+        return None;
+    }
     Some((
-        key.trim().to_string(),
+        key.to_string(),
         Pos::new(i as u32 + 1, above[..column].chars().count() as u32 + 1),
     ))
 }
 
-/// The first character of `text` that YAML cannot hold (outside its printable set, and not one
-/// of the control characters `check` refuses before YAML reads the file), and its byte offset.
+/// Whether `text` parses, or fails only after line `line` (1-based).
+fn parses_past(text: &str, line: u32) -> bool {
+    match serde_saphyr::from_str_with_options::<Option<Spanned<Tree>>>(text, options()) {
+        Ok(_) => true,
+        Err(err) => err.location().is_some_and(|l| l.line() as u32 > line),
+    }
+}
+
+/// The first character of `text` that YAML cannot hold (outside its printable set: C0 controls
+/// but tab and line ends, C1 controls but NEL, U+FFFE, U+FFFF), and its byte offset.
 fn first_unusable(text: &str) -> Option<(char, usize)> {
     let printable = |c: char| {
         matches!(c, '\t' | '\n' | '\r' | ' '..='~' | '\u{85}' | '\u{A0}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}')
@@ -433,6 +450,7 @@ fn first_unusable(text: &str) -> Option<(char, usize)> {
         .map(|(i, c)| (c, i))
 }
 
+/// The first tab in `text` from the start of line `line` on.
 fn first_tab(text: &str, line: u32) -> Option<Pos> {
     let start: usize = text
         .split_inclusive('\n')
@@ -703,6 +721,23 @@ mod tests {
             }
         );
         assert_eq!(err.pos, Pos::new(3, 14));
+        // Inside an item, the key without its dash.
+        let err = parse("recognition:\n  - source: []\n    - a\n", 2).unwrap_err();
+        assert_eq!(
+            err.error,
+            YamlError::ItemsAfterEmptyList {
+                key: "source".into()
+            },
+            "{err:?}"
+        );
+        // An item that would be wrong without the `[]` too (indented under another key's
+        // value) is not blamed on it.
+        let err = parse(
+            "attachments:\n  - file: a.pdf\n    title: []\n   - file: b.pdf\n",
+            2,
+        )
+        .unwrap_err();
+        assert!(matches!(err.error, YamlError::Parser(_)), "{err:?}");
         // An empty list alone, and a list item after a key with a value, are not it.
         assert!(parse("recognition: []\ncover:\n", 2).is_ok());
         let err = parse("title: 甲\ncategory: 1\n- a\n", 2).unwrap_err();
