@@ -1342,6 +1342,34 @@ fn the_card_is_a_form_and_the_signed_roster_an_upload() {
     }
 }
 
+/// An entry submitted after the deadline (the portal takes late entries here) is late for the
+/// office as for `shenbao status`; the unit's own list does not count it as an error to mend.
+#[test]
+fn the_office_sees_who_is_late_as_status_does() {
+    let dir = repository(true);
+    let d = dir.path();
+    let links = invite(d, &["alpha", "--organiser", "office@example.org"]);
+    let portal = start(d, &[]);
+    let alpha = Client::login(&portal.addr, &token(&links[0].1));
+    let csrf = alpha.csrf("/entries/new");
+    let r = alpha.post(
+        "/entries/new",
+        &alpha_new(&csrf, "截止后提交的项目", "submit"),
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let run = shenbao(d, &["status", "--format", "json"]);
+    assert!(
+        run.stdout.contains("\"late\": 1") || run.stdout.contains("\"late\":1"),
+        "{}",
+        run.stdout
+    );
+    let office = Client::login(&portal.addr, &token(&links[1].1));
+    let page = office.get("/office").body;
+    assert!(page.contains("（逾期 1）"), "{page}");
+    let home = alpha.get("/").body;
+    assert!(!home.contains("处错误"), "{home}");
+}
+
 #[test]
 fn the_research_office_sees_every_unit_and_makes_links() {
     let (_dir, portal, office, _) = signed_in(true, &["--organiser", "office@example.org"]);

@@ -652,10 +652,12 @@ fn unit_entries(loaded: &Loaded, unit: &str) -> Vec<serde_json::Value> {
         .iter()
         .map(|slug| {
             let file = paths::entry_file(unit, slug);
+            // Lateness is no error a unit can mend (its receipt says it): not counted here.
             let errors = project
                 .diagnostics
                 .iter()
                 .filter(|d| d.file == file && d.severity() == Severity::Error)
+                .filter(|d| !matches!(d.problem, Problem::LateSubmission { .. }))
                 .count();
             let entry = project
                 .entries

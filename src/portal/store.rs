@@ -190,7 +190,10 @@ impl Store {
             return Ok(loaded.clone());
         }
         let options = LoadOptions {
-            skip_git: true,
+            // Arrival times, as `check` and `status` judge lateness (the office's "who is
+            // late"), read through the cache in `.git/`; not for a bare repository, whose
+            // private checkout is no work tree of it.
+            skip_git: self.checkout.is_some(),
             ..LoadOptions::default()
         };
         let project = project::load(&self.root, options, &shenbao_git::Git).map_err(|e| {
