@@ -486,6 +486,19 @@ fn the_office_previews_and_sends_the_same_reminders_from_the_portal() {
     assert!(sent.body.contains("已发送：乙公司工会"), "{}", sent.body);
     assert_eq!(mails.lock().unwrap().len(), 1);
     assert_eq!(posts.lock().unwrap().len(), 1);
+    // Sent, it is not offered again as today's to send (the page said 1 due, and offered the
+    // button, after sending it).
+    for page in [sent.body, office.get("/office/reminders").body] {
+        assert!(page.contains("今天已发送"), "{page}");
+        assert!(page.contains("今天应发送 0 条"), "{page}");
+        assert!(!page.contains("发送今天的提醒（"), "{page}");
+    }
+    let run = remind(d, &url, &["--dry-run"]);
+    assert!(
+        run.stdout.contains("今天已发送") && !run.stdout.contains("今天按计划发送"),
+        "{}",
+        run.stdout
+    );
     // The command run by cron the same day finds them sent.
     let run = remind(d, &url, &[]);
     assert!(

@@ -38,9 +38,13 @@ pub fn run(globals: &Globals, args: Args) -> Result<Outcome, CliError> {
             .into());
     }
     let now = jiff::Timestamp::now();
-    let messages =
+    let mut messages =
         remind::messages(&project, now, args.unit.as_deref()).map_err(|e| e.message(lang))?;
     let channels = remind::channels(&project, args.channel);
+    // Outside git nothing was sent (sending needs the log).
+    if let Some(log) = remind::SentLog::of(&project.campaign.root) {
+        remind::mark_sent(&log, &mut messages, &channels).map_err(|e| e.message(lang))?;
+    }
     if args.dry_run {
         super::emit(None, preview(&messages, &channels, lang).as_bytes())?;
         return Ok(Outcome::Success);
@@ -124,11 +128,13 @@ pub fn preview(messages: &[remind::Message], channels: &[Channel], lang: Lang) -
                 (Channel::Webhook, _) => c.name(lang).to_string(),
             })
             .collect();
-        let when = match (m.due, lang) {
-            (true, Lang::Zh) => "今天按计划发送",
-            (false, Lang::Zh) => "今天不在提醒日",
-            (true, Lang::En) => "due today",
-            (false, Lang::En) => "not due today",
+        let when = match (m.due, m.sent, lang) {
+            (true, true, Lang::Zh) => "今天已发送",
+            (true, false, Lang::Zh) => "今天按计划发送",
+            (false, _, Lang::Zh) => "今天不在提醒日",
+            (true, true, Lang::En) => "sent today",
+            (true, false, Lang::En) => "due today",
+            (false, _, Lang::En) => "not due today",
         };
         out.push_str(&format!(
             "── {} ({}) · {} · {}\n{}\n\n{}\n",

@@ -2556,11 +2556,16 @@ fn reminders_page(
 ) -> Page {
     let project = &loaded.project;
     let lang = project.campaign.language;
-    let messages = match crate::remind::messages(project, jiff::Timestamp::now(), None) {
+    let mut messages = match crate::remind::messages(project, jiff::Timestamp::now(), None) {
         Ok(m) => m,
         Err(e) => return plain(StatusCode::INTERNAL_SERVER_ERROR, &e.message(lang)),
     };
     let channels = crate::remind::channels(project, None);
+    // What was sent already today is not offered again (the send would skip it anyway).
+    let log = crate::remind::SentLog::at(&p.store.state_dir);
+    if let Err(e) = crate::remind::mark_sent(&log, &mut messages, &channels) {
+        return plain(StatusCode::INTERNAL_SERVER_ERROR, &e.message(lang));
+    }
     let name = |unit: &str| {
         project
             .campaign
@@ -2614,9 +2619,9 @@ fn reminders_page(
             "channels": channels.iter().map(|c| c.name(lang)).collect::<Vec<_>>(),
             "messages": messages.iter().map(|m| json!({
                 "name": m.name, "unit": m.unit, "subject": m.subject, "body": m.body,
-                "email": m.email, "due": m.due,
+                "email": m.email, "due": m.due, "sent": m.sent,
             })).collect::<Vec<_>>(),
-            "due": messages.iter().filter(|m| m.due).count(),
+            "due": messages.iter().filter(|m| m.due && !m.sent).count(),
             "outcome": outcome,
         }),
         StatusCode::OK,

@@ -52,6 +52,9 @@ pub struct Message {
     pub point: Option<u32>,
     /// Whether the schedule says it is due now.
     pub due: bool,
+    /// Whether it was sent already on every channel for this point of the schedule (see
+    /// [`mark_sent`]): due, but nothing left to send.
+    pub sent: bool,
     /// The deadline as written, which keys the log (a new deadline starts afresh).
     pub deadline: String,
 }
@@ -143,6 +146,7 @@ pub fn messages(
             mobile: card.and_then(|c| c.responsible_phone.clone()),
             point,
             due,
+            sent: false,
             deadline: lack
                 .deadline
                 .as_ref()
@@ -224,6 +228,25 @@ pub fn channels(project: &Project, wanted: Option<Channel>) -> Vec<Channel> {
     }
     out.retain(|c| wanted.is_none_or(|w| w == *c));
     out
+}
+
+/// Mark the due messages the log says were sent already on every one of `channels`, so that a
+/// page or a dry run does not offer them again as today's to send.
+pub fn mark_sent(
+    log: &SentLog,
+    messages: &mut [Message],
+    channels: &[Channel],
+) -> Result<(), RemindError> {
+    let sent = log.read().map_err(RemindError::State)?;
+    for m in messages.iter_mut().filter(|m| m.due) {
+        m.sent = !channels.is_empty()
+            && m.point.is_some_and(|p| {
+                channels
+                    .iter()
+                    .all(|c| sent.contains(&m.unit, &m.deadline, p, c.key()))
+            });
+    }
+    Ok(())
 }
 
 /// Send every due message on `channels` that the log says was not sent yet, and log each one
