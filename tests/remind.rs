@@ -220,6 +220,15 @@ fn the_units_that_lack_something_are_told_once_by_mail_and_in_the_group() {
         "{}",
         mails[0]
     );
+    // A MIME message with an id of the sender's domain, as mail readers and spam filters
+    // expect.
+    let head = mails[0].split("\r\n\r\n").next().unwrap();
+    assert!(head.contains("MIME-Version: 1.0"), "{head}");
+    assert!(
+        head.lines()
+            .any(|l| l.starts_with("Message-ID: <") && l.ends_with("@example.org>")),
+        "{head}"
+    );
     let text = decoded(&mails[0]);
     for said in [
         "乙公司工会 钱干事",
