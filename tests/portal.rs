@@ -717,6 +717,30 @@ fn a_form_too_large_is_refused_in_the_campaigns_language() {
     assert!(r.body.contains("无法读取提交的内容"), "{}", r.body);
 }
 
+/// A draft sent to be submitted with errors stays a draft, and its page says so and offers a
+/// draft's buttons: it showed the submitted entry's hint and buttons, as the form asked to be
+/// submitted.
+#[test]
+fn a_draft_refused_for_its_errors_is_shown_as_a_draft() {
+    let (_dir, _portal, clerk, _) = signed_in(true, &["alpha"]);
+    let csrf = clerk.csrf("/entries/new");
+    let bad = with(
+        &alpha_new(&csrf, "有错误的草稿", "draft"),
+        &[("phone", "123")],
+    );
+    let r = clerk.post("/entries/new", &bad);
+    assert_eq!(r.status, 303, "{}", r.body);
+    let slug = slug_of(r.header("location").unwrap());
+    let page = clerk.get(&format!("/entries/{slug}")).body;
+    let base = base_of(&page);
+    let submit = with(&bad, &[("base", &base), ("action", "submit")]);
+    let r = clerk.post(&format!("/entries/{slug}"), &submit);
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.contains("状态：草稿"), "{}", r.body);
+    assert!(!r.body.contains("此项目已提交"), "{}", r.body);
+    assert!(r.body.contains("value=\"draft\""), "{}", r.body);
+}
+
 /// A new entry's file is named after its whole title: a slash or a point in it is part of the
 /// name, not a folder or an extension (职工书屋/读书会 was named du-shu-hui).
 #[test]
