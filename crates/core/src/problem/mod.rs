@@ -424,6 +424,28 @@ pub(crate) fn entry_name(file: &str) -> String {
     format!("{stem}.md")
 }
 
+/// The values a key allows, as a message lists them: a recognition's kinds with their names in
+/// `lang` (`media（市以上媒体刊发）`, `media (reported by city-level media or above)`), others
+/// as they are.
+pub(crate) fn allowed_named(key: &str, allowed: &[String], lang: Lang) -> Vec<String> {
+    if !key.starts_with("recognition") {
+        return allowed.to_vec();
+    }
+    allowed
+        .iter()
+        .map(|v| {
+            match crate::fields::RECOGNITION_KINDS
+                .iter()
+                .find(|(id, _, _)| id == v)
+            {
+                Some((_, zh, _)) if lang == Lang::Zh => format!("{v}（{zh}）"),
+                Some((_, _, en)) => format!("{v} ({en})"),
+                None => v.clone(),
+            }
+        })
+        .collect()
+}
+
 pub(crate) fn not_an_entry(name: &str) -> Misnamed<'_> {
     if let Some((_, file)) = name.rsplit_once('/') {
         return Misnamed::Nested(file);

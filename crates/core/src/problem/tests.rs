@@ -188,6 +188,14 @@ fn samples() -> Vec<Problem> {
             allowed: list(21),
             label: None,
         },
+        // A recognition's kinds, named in the message's language.
+        Problem::InvalidValue {
+            key: s("recognition.kind"),
+            value: s("medai"),
+            suggestion: Some(s("media")),
+            allowed: vec![s("speech"), s("media")],
+            label: None,
+        },
     ]);
     for format in [
         Format::Phone,

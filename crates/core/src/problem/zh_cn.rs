@@ -192,12 +192,13 @@ pub(super) fn help(problem: &Problem) -> Option<String> {
             None => one_of(valid),
         },
         Problem::InvalidValue {
+            key,
             suggestion,
             allowed,
             ..
         } => match suggestion {
-            Some(s) => format!("{}{}", did_you_mean(s), one_of(allowed)),
-            None => one_of(allowed),
+            Some(s) => format!("{}{}", did_you_mean(s), one_of(&super::allowed_named(key, allowed, crate::lang::Lang::Zh))),
+            None => one_of(&super::allowed_named(key, allowed, crate::lang::Lang::Zh)),
         },
         Problem::MissingField {
             key,

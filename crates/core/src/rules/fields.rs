@@ -347,7 +347,8 @@ fn recognition(key: &str, item: &Node, sink: &mut Sink) -> Option<Recognition> {
                             suggestion: closest(&kind, kinds.clone()),
                             allowed: fields::RECOGNITION_KINDS
                                 .iter()
-                                .map(|(id, zh, _)| format!("{id}（{zh}）"))
+                                // Named in the message's language when it is said.
+                                .map(|(id, _, _)| id.to_string())
                                 .collect(),
                             value: kind,
                             label: None,
