@@ -422,6 +422,36 @@ fn an_english_campaign_gets_english_pages() {
     );
     assert!(entry.contains(r#"<time datetime="2017-03">March 2017</time>"#));
     assert!(entry.contains(r#"<time datetime="2017-09-12">12 September 2017</time>"#));
+    // Latin punctuation after English labels and around asides, and a space between the call's
+    // title and a sheet's name: the templates' own full-width marks were Chinese.
+    let public = dir.path().join("public");
+    let sheet = read(&public, "roster/alpha/index.html");
+    for page in [&home, &entry, &sheet] {
+        // An English word, or a tag's end, then a full-width mark: the templates' own.
+        let chars: Vec<char> = page.chars().collect();
+        let own: Vec<String> = chars
+            .windows(2)
+            .enumerate()
+            .filter(|(_, w)| {
+                (w[0].is_ascii_alphabetic() || w[0] == '>') && matches!(w[1], '：' | '（')
+            })
+            .map(|(i, _)| {
+                chars[i.saturating_sub(30)..(i + 10).min(chars.len())]
+                    .iter()
+                    .collect()
+            })
+            .collect();
+        assert!(
+            own.is_empty(),
+            "full-width marks in an English page: {own:?}"
+        );
+    }
+    assert!(entry.contains("(12 September 2017)"), "{entry}");
+    assert!(
+        sheet.contains("Summary roster</h1>") && sheet.contains(" Summary roster"),
+        "{sheet}"
+    );
+    assert!(sheet.contains("Date: "), "{sheet}");
 }
 
 /// An entry's dates read as people write them in the campaign's language, the ISO form kept

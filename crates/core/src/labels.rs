@@ -9,6 +9,12 @@ use crate::lang::Lang;
 /// Key, 简体中文, English.
 const LABELS: &[(&str, &str, &str)] = &[
     ("home", "首页", "Home"),
+    // Punctuation after a label and around an aside: full-width in Chinese, Latin in English.
+    ("colon", "：", ": "),
+    ("paren_open", "（", " ("),
+    ("paren_close", "）", ")"),
+    // Between the call's title and a sheet's name: nothing in Chinese (…创新奖申报汇总表).
+    ("title_joint", "", " "),
     ("showcase", "项目展示", "Showcase"),
     ("categories", "申报范围", "Categories"),
     ("category", "申报范围", "Category"),
@@ -114,7 +120,7 @@ const LABELS: &[(&str, &str, &str)] = &[
     (
         "date_blank",
         "　　　　年　　月　　日",
-        "Year    Month    Day",
+        "____________________",
     ),
     ("printable", "可打印的汇总表", "Printable roster"),
     ("minimum", "应报数", "Minimum"),
@@ -202,7 +208,9 @@ mod tests {
     fn keys_are_unique_and_every_label_has_both_languages() {
         assert_eq!(labels(Lang::Zh).len(), LABELS.len());
         for (key, zh, en) in LABELS {
-            assert!(!zh.is_empty() && !en.is_empty(), "{key}");
+            // Chinese joins a title and a sheet's name with nothing between.
+            let joint = *key == "title_joint";
+            assert!((!zh.is_empty() || joint) && !en.is_empty(), "{key}");
         }
     }
 }
