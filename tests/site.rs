@@ -452,6 +452,22 @@ fn an_english_campaign_gets_english_pages() {
         "{sheet}"
     );
     assert!(sheet.contains("Date: "), "{sheet}");
+    // One entry is one entry, on every page that counts them.
+    let mut pages = vec![public.clone()];
+    while let Some(at) = pages.pop() {
+        for item in std::fs::read_dir(&at).unwrap().flatten() {
+            let path = item.path();
+            if path.is_dir() {
+                pages.push(path);
+            } else if path.extension().is_some_and(|e| e == "html") {
+                let page = std::fs::read_to_string(&path).unwrap();
+                let one = page
+                    .match_indices("1 entries")
+                    .any(|(i, _)| !page[..i].ends_with(|c: char| c.is_ascii_digit()));
+                assert!(!one, "{}", path.display());
+            }
+        }
+    }
 }
 
 /// An entry's dates read as people write them in the campaign's language, the ISO form kept

@@ -69,10 +69,10 @@ pub fn page(problems: &[Problem], lang: Lang) -> Vec<u8> {
 fn render(problems: &[Problem], lang: Lang) -> String {
     let title = match lang {
         Lang::Zh => format!("有 {} 个错误，修正后页面会自动刷新", problems.len()),
+        Lang::En if problems.len() == 1 => "1 error: the page reloads when it is fixed".into(),
         Lang::En => format!(
-            "{} error{}: the page reloads when they are fixed",
-            problems.len(),
-            if problems.len() == 1 { "" } else { "s" }
+            "{} errors: the page reloads when they are fixed",
+            problems.len()
         ),
     };
     let mut items = String::new();
@@ -135,5 +135,16 @@ mod tests {
         assert!(out.contains("submissions/a/&lt;b&gt;.md:3:11") && out.contains("[invalid-value]"));
         assert!(!out.contains("<script>"));
         assert_eq!(inject(b"<p>x</p>", &[], Lang::Zh), b"<p>x</p>");
+    }
+
+    #[test]
+    fn one_error_is_said_as_one() {
+        let problem = Problem::plain("x".into());
+        assert!(
+            render(std::slice::from_ref(&problem), Lang::En)
+                .contains("1 error: the page reloads when it is fixed")
+        );
+        let two = [problem.clone(), problem];
+        assert!(render(&two, Lang::En).contains("2 errors: the page reloads when they are fixed"));
     }
 }

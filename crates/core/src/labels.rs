@@ -31,6 +31,8 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("hours", "小时", "hours"),
     ("entries", "申报项目", "Entries"),
     ("entries_count", "个项目", "entries"),
+    // After a count of one.
+    ("entry_count", "个项目", "entry"),
     ("total", "共 ", "Total "),
     ("units_submitted", "个单位已申报", "units have submitted"),
     ("units_registered", "个单位应申报", "units are expected"),

@@ -171,7 +171,10 @@ pub(super) fn message(problem: &Problem) -> String {
             count,
             minimum,
             ..
-        } => format!("{name} (`{unit}`) must submit at least {minimum} entries and has {count}"),
+        } => format!(
+            "{name} (`{unit}`) must submit at least {minimum} {} and has {count}",
+            if *minimum == 1 { "entry" } else { "entries" }
+        ),
         Problem::RosterUnsigned { unit } => {
             format!("`{unit}` has not uploaded its signed and stamped roster")
         }

@@ -377,6 +377,14 @@ fn samples() -> Vec<Problem> {
             minimum: 3,
             fatal: true,
         },
+        // One entry, in English.
+        Problem::QuotaShort {
+            unit: s("alpha"),
+            name: s("甲区总工会"),
+            count: 0,
+            minimum: 1,
+            fatal: false,
+        },
         Problem::RosterUnsigned { unit: s("alpha") },
         Problem::RosterOutdated {
             unit: s("alpha"),
