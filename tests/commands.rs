@@ -576,6 +576,49 @@ fn exports_keep_phones_as_text_write_categories_as_the_site_does_and_title_the_w
     assert!(strings.contains("测试创新奖申报汇总表"), "{strings}");
     assert!(strings.contains("12. 网上工会"), "{strings}");
     assert!(sheet.contains("<mergeCell ref=\"A1:G1\"/>"), "{sheet}");
+
+    // In English: the CSV's head, the workbook's sheet, title and head.
+    let run = shenbao(dir.path(), &["--lang", "en", "roster", "--format", "csv"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .starts_with("\u{feff}No.,Unit,Title,Category,Contact,Phone,Implementing unit\r\n"),
+        "{}",
+        run.stdout
+    );
+    let run = shenbao(
+        dir.path(),
+        &[
+            "--lang",
+            "en",
+            "roster",
+            "--format",
+            "xlsx",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(&out).unwrap()).unwrap();
+    let mut read = |name: &str| {
+        let mut text = String::new();
+        zip.by_name(name)
+            .unwrap()
+            .read_to_string(&mut text)
+            .unwrap();
+        text
+    };
+    let strings = read("xl/sharedStrings.xml");
+    let book = read("xl/workbook.xml");
+    assert!(
+        strings.contains(" Summary roster<") && strings.contains("Implementing unit"),
+        "{strings}"
+    );
+    assert!(
+        !strings.contains("序号") && !strings.contains("申报汇总表"),
+        "{strings}"
+    );
+    assert!(book.contains("name=\"Summary roster\""), "{book}");
 }
 
 /// `--root` is where to start looking, as the current folder is: a folder inside the campaign

@@ -125,8 +125,9 @@ pub fn run(globals: &Globals, args: Args) -> Result<Outcome, CliError> {
         super::lang(globals, &project),
     );
     let roster = roster::roster(&project, args.unit.as_deref());
+    let lang = super::lang(globals, &project);
     let bytes = match args.format {
-        Format::Csv => roster.to_csv().into_bytes(),
+        Format::Csv => roster.to_csv(lang).into_bytes(),
         Format::Json => roster.to_json().into_bytes(),
         Format::Xlsx => {
             if args.out.is_none() && std::io::stdout().is_terminal() {
@@ -136,7 +137,7 @@ pub fn run(globals: &Globals, args: Args) -> Result<Outcome, CliError> {
                 )
                 .into());
             }
-            shenbao_site::xlsx::roster(&roster, &project.campaign.title)?
+            shenbao_site::xlsx::roster(&roster, &project.campaign.title, lang)?
         }
         Format::Html => {
             let summary = Summary::of(&project, false);

@@ -2671,10 +2671,14 @@ async fn office_roster(
     };
     let roster = shenbao_core::roster::roster(&loaded.project, None);
     let bytes = match file.as_str() {
-        "roster.csv" => roster.to_csv().into_bytes(),
+        "roster.csv" => roster.to_csv(loaded.project.campaign.language).into_bytes(),
         "roster.json" => roster.to_json().into_bytes(),
         "roster.xlsx" => {
-            match shenbao_site::xlsx::roster(&roster, &loaded.project.campaign.title) {
+            match shenbao_site::xlsx::roster(
+                &roster,
+                &loaded.project.campaign.title,
+                loaded.project.campaign.language,
+            ) {
                 Ok(b) => b,
                 Err(e) => return plain(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
             }

@@ -134,6 +134,21 @@ fn row(campaign: &Campaign, e: &Entry) -> RosterEntry {
     }
 }
 
+/// The roster's columns, as its sheets and downloads head them: 序号, 申报单位, 项目名称, 申报范围,
+/// 联系人, 联系电话, 实施单位 (or in English).
+pub fn columns(lang: crate::lang::Lang) -> [&'static str; 7] {
+    [
+        "no",
+        "unit",
+        "title",
+        "category",
+        "contact",
+        "phone",
+        "implementing_unit",
+    ]
+    .map(|key| crate::labels::label(key, lang))
+}
+
 impl Roster {
     pub fn to_json(&self) -> String {
         let mut out = serde_json::to_string_pretty(self).unwrap_or_default();
@@ -141,10 +156,12 @@ impl Roster {
         out
     }
 
-    /// CSV with a BOM and CRLF line ends, so Excel opens the Chinese text correctly.
-    pub fn to_csv(&self) -> String {
-        let mut out =
-            String::from("\u{feff}序号,申报单位,项目名称,申报范围,联系人,联系电话,实施单位\r\n");
+    /// CSV with a BOM and CRLF line ends, so Excel opens the Chinese text correctly; its head in
+    /// `lang` (序号,申报单位,… as the notice's 附件2 has it).
+    pub fn to_csv(&self, lang: crate::lang::Lang) -> String {
+        let mut out = String::from("\u{feff}");
+        out.push_str(&columns(lang).join(","));
+        out.push_str("\r\n");
         for unit in &self.units {
             for e in &unit.entries {
                 let category = e.category_label();

@@ -344,20 +344,30 @@ fn write_exports(
 ) -> Result<(), SiteError> {
     out.write("entries/units.json", &entry::showcase_units(model))?;
     if exports == Exports::Downloads {
-        write_downloads(&project.campaign.title, model, out)?;
+        write_downloads(
+            &project.campaign.title,
+            project.campaign.language,
+            model,
+            out,
+        )?;
     }
     Ok(())
 }
 
 /// The roster as CSV, JSON and XLSX, and every entry as JSON.
-fn write_downloads(title: &str, model: &Model, out: &dyn Sink) -> Result<(), SiteError> {
+fn write_downloads(
+    title: &str,
+    lang: shenbao_core::lang::Lang,
+    model: &Model,
+    out: &dyn Sink,
+) -> Result<(), SiteError> {
     let (xlsx, rest) = rayon::join(
         || {
-            let xlsx = xlsx::roster(&model.roster, title).map_err(SiteError::Xlsx)?;
+            let xlsx = xlsx::roster(&model.roster, title, lang).map_err(SiteError::Xlsx)?;
             out.write("roster.xlsx", &xlsx).map_err(SiteError::from)
         },
         || {
-            out.write("roster.csv", model.roster.to_csv().as_bytes())?;
+            out.write("roster.csv", model.roster.to_csv(lang).as_bytes())?;
             out.write("roster.json", model.roster.to_json().as_bytes())?;
             out.write("entries.json", &entry::entries_json(model))?;
             Ok::<(), OutputError>(())

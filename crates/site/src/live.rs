@@ -478,7 +478,14 @@ impl CatchUp {
             &dirty,
             Phase::Lists,
         )?;
-        crate::write_downloads(&self.model.site.title, &self.model, &memory)?;
+        // The language the model was made in (its tag, as the pages carry it).
+        let lang = self
+            .model
+            .site
+            .lang
+            .parse()
+            .unwrap_or(shenbao_core::lang::Lang::Zh);
+        crate::write_downloads(&self.model.site.title, lang, &self.model, &memory)?;
         Ok(memory)
     }
 }

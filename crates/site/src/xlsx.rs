@@ -6,20 +6,14 @@ use rust_xlsxwriter::{
     DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, XlsxError,
 };
 
+use shenbao_core::labels::label;
+use shenbao_core::lang::Lang;
 use shenbao_core::roster::Roster;
 
-const HEADERS: [&str; 7] = [
-    "序号",
-    "申报单位",
-    "项目名称",
-    "申报范围",
-    "联系人",
-    "联系电话",
-    "实施单位",
-];
-
-/// The workbook of a roster. `title` heads the sheet's print header.
-pub fn roster(roster: &Roster, title: &str) -> Result<Vec<u8>, XlsxError> {
+/// The workbook of a roster, its words in `lang`. `title` heads the sheet's print header.
+pub fn roster(roster: &Roster, title: &str, lang: Lang) -> Result<Vec<u8>, XlsxError> {
+    let headers = shenbao_core::roster::columns(lang);
+    let sheet_name = label("roster", lang);
     let mut workbook = Workbook::new();
     // Fast compression: the roster is rebuilt with every site, and level 1 is a fraction of
     // the default's time for a file a few percent larger.
@@ -32,7 +26,7 @@ pub fn roster(roster: &Roster, title: &str) -> Result<Vec<u8>, XlsxError> {
             .set_creation_datetime(&epoch),
     );
     let sheet = workbook.add_worksheet();
-    sheet.set_name("申报汇总表")?;
+    sheet.set_name(sheet_name)?;
     let head = Format::new()
         .set_bold()
         .set_align(FormatAlign::Center)
@@ -44,11 +38,19 @@ pub fn roster(roster: &Roster, title: &str) -> Result<Vec<u8>, XlsxError> {
         .set_bold()
         .set_font_size(16)
         .set_align(FormatAlign::Center);
-    let last_col = HEADERS.len() as u16 - 1;
-    sheet.merge_range(0, 0, 0, last_col, &format!("{title}申报汇总表"), &heading)?;
+    let last_col = headers.len() as u16 - 1;
+    let joint = label("title_joint", lang);
+    sheet.merge_range(
+        0,
+        0,
+        0,
+        last_col,
+        &format!("{title}{joint}{sheet_name}"),
+        &heading,
+    )?;
     sheet.set_row_height(0, 28)?;
-    let mut widths: Vec<usize> = HEADERS.iter().map(|h| display_width(h)).collect();
-    for (col, h) in HEADERS.iter().enumerate() {
+    let mut widths: Vec<usize> = headers.iter().map(|h| display_width(h)).collect();
+    for (col, h) in headers.iter().enumerate() {
         sheet.write_string_with_format(1, col as u16, *h, &head)?;
     }
     let mut row = 1u32;
@@ -139,8 +141,8 @@ mod tests {
 
     #[test]
     fn the_workbook_is_a_zip_and_the_same_roster_gives_the_same_bytes() {
-        let a = roster(&sample(), "t").unwrap();
-        let b = roster(&sample(), "t").unwrap();
+        let a = roster(&sample(), "t", Lang::Zh).unwrap();
+        let b = roster(&sample(), "t", Lang::Zh).unwrap();
         assert_eq!(&a[..2], b"PK");
         assert_eq!(a, b);
     }
