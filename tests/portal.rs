@@ -1624,6 +1624,14 @@ fn a_preview_is_the_sites_own_page_of_the_entry_as_typed_and_only_its_maker_sees
     );
     let prefix = at.trim_end_matches("entries/alpha/good-entry/");
     assert_eq!(alpha.get(&format!("{prefix}static/style.css")).status, 200);
+    // A form without a category yet shows no empty category (`项目展示 › .`).
+    let r = alpha.post("/entries/good-entry", &with(&typed, &[("category", "")]));
+    let bare = alpha.get(r.header("location").unwrap()).body;
+    assert!(bare.contains("还没保存的标题"), "{bare}");
+    assert!(
+        !bare.contains(">. <") && !bare.contains("› <a href=\"/preview"),
+        "{bare}"
+    );
     // Its 首页 link (the preview's own root) is a page too, and another unit's is not.
     let home = alpha.get(prefix);
     assert_eq!(home.status, 200, "{prefix}");
