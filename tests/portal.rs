@@ -476,6 +476,15 @@ fn base_of(page: &str) -> String {
         .to_string()
 }
 
+/// The id a new entry's form carries, to be known when it is sent again.
+fn form_id_of(page: &str) -> String {
+    page.split("name=\"form_id\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("a new entry's form has an id")
+        .to_string()
+}
+
 /// A new entry's form, titled `title`, sent with `action`.
 fn alpha_new<'a>(csrf: &'a str, title: &'a str, action: &'a str) -> Vec<(&'a str, &'a str)> {
     with(
@@ -818,12 +827,7 @@ fn a_new_entrys_form_sent_again_changed_saves_the_entry_it_made() {
     let (dir, portal, clerk, _) = signed_in(true, &["alpha", "beta"]);
     let d = dir.path();
     let page = clerk.get("/entries/new").body;
-    let form_id = page
-        .split("name=\"form_id\" value=\"")
-        .nth(1)
-        .and_then(|rest| rest.split('"').next())
-        .expect("a new entry's form has an id")
-        .to_string();
+    let form_id = form_id_of(&page);
     let csrf = clerk.csrf("/entries/new");
     let first = clerk.post(
         "/entries/new",
@@ -892,12 +896,7 @@ fn a_new_entrys_form_sent_again_changed_saves_the_entry_it_made() {
     // Another form submits a new entry; then Back, a change, and 保存草稿: the change is saved
     // to that entry, which stays submitted (only 撤回为草稿 makes a submitted entry a draft).
     let page = clerk.get("/entries/new").body;
-    let other_form = page
-        .split("name=\"form_id\" value=\"")
-        .nth(1)
-        .and_then(|rest| rest.split('"').next())
-        .unwrap()
-        .to_string();
+    let other_form = form_id_of(&page);
     let mut submitted = None;
     for (summary, action) in [
         ("提交时的简介。", "submit"),
