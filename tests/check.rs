@@ -239,11 +239,29 @@ fn github_format_puts_errors_first_escapes_and_writes_the_step_summary() {
     assert!(line.starts_with("::error file=submissions/alpha/invalid-value.md,line=3,col=11,title=shenbao invalid-value::"), "{line}");
     // The help travels on an escaped second line.
     assert!(line.contains("%0A"), "{line}");
-    let table = std::fs::read_to_string(summary).unwrap();
+    // The summary speaks the campaign's language, as the annotations do.
+    let table = std::fs::read_to_string(&summary).unwrap();
+    assert!(table.starts_with("## shenbao 检查\n"), "{table}");
+    assert!(
+        table.contains("| 级别 | 文件 | 行 | 列 | 代码 | 说明 |"),
+        "{table}"
+    );
+    assert!(
+        table
+            .contains("| 错误 | `submissions/alpha/invalid-value.md` | 3 | 11 | `invalid-value` |"),
+        "{table}"
+    );
+    std::fs::remove_file(&summary).unwrap();
+    shenbao_env(
+        dir.path(),
+        &["--lang", "en", "check", "--format", "github"],
+        &[("GITHUB_STEP_SUMMARY", summary.to_str().unwrap())],
+    );
+    let table = std::fs::read_to_string(&summary).unwrap();
     assert!(
         table.contains(
             "| error | `submissions/alpha/invalid-value.md` | 3 | 11 | `invalid-value` |"
-        ),
+        ) && !table.contains("(s)"),
         "{table}"
     );
 }

@@ -224,3 +224,78 @@ fn the_entry_stub_names_no_real_paper_and_its_example_left_as_is_is_flagged() {
         "{found:?}"
     );
 }
+
+#[test]
+fn init_with_lang_en_writes_an_english_campaign_that_new_check_and_schema_speak() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = shenbao(dir.path(), &["--lang", "en", "init", "campaign"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.starts_with("The campaign is created. Next:") && !has_chinese(&run.stderr),
+        "{}",
+        run.stderr
+    );
+    let root = dir.path().join("campaign");
+    let config = std::fs::read_to_string(root.join("campaign.yaml")).unwrap();
+    assert!(config.contains("\nlanguage: en\n"), "{config}");
+    // Every file it writes, CI files and their scripts included, is in English.
+    for (path, bytes) in common::snapshot_tree(&root) {
+        let text = String::from_utf8(bytes).unwrap();
+        assert!(!has_chinese(&text), "{} is not in English", path.display());
+    }
+
+    // The entry stub and the card, then what check says of them: English throughout.
+    let run = shenbao(&root, &["new", "example-union", "Online union"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let stub =
+        std::fs::read_to_string(root.join("submissions/example-union/online-union.md")).unwrap();
+    assert!(!has_chinese(&stub), "{stub}");
+    assert!(
+        stub.contains("# project title, required\ntitle: \"Online union\"\n"),
+        "{stub}"
+    );
+    assert!(stub.contains("\n## Background\n"), "{stub}");
+    let run = shenbao(&root, &["check"]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert!(
+        !has_chinese(&run.stdout) && !has_chinese(&run.stderr),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("checked 1 entry of 1 unit: ") && !run.stdout.contains("(s)"),
+        "{}",
+        run.stdout
+    );
+    let found = check(&root);
+    assert!(
+        found.iter().all(|d| d.code != "campaign-invalid"),
+        "{found:?}"
+    );
+
+    let schema = shenbao(&root, &["schema"]).json();
+    assert_eq!(schema["properties"]["title"]["title"], "project title");
+    // Its words (a phone's pattern still knows 转 and 分机, as check does).
+    let schema_title = schema["title"].as_str().unwrap();
+    assert!(!has_chinese(schema_title), "{schema_title}");
+    for (key, field) in schema["properties"].as_object().unwrap() {
+        for word in ["title", "description"] {
+            let text = field[word].as_str().unwrap_or_default();
+            assert!(!has_chinese(text), "{key}'s {word}: {text}");
+        }
+    }
+}
+
+#[test]
+fn init_without_lang_writes_the_default_chinese_campaign_whatever_the_locale() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = common::shenbao_env(
+        dir.path(),
+        &["init", "campaign"],
+        &[("LANG", "en_US.UTF-8")],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.starts_with("已创建征集活动"), "{}", run.stderr);
+    let config = std::fs::read_to_string(dir.path().join("campaign/campaign.yaml")).unwrap();
+    assert!(config.contains("\nlanguage: zh-CN\n"), "{config}");
+}

@@ -180,7 +180,11 @@ fn the_schema_and_check_agree_on_every_fixture_entry() {
         .iter()
         .map(|root| {
             let campaign = load(root);
-            verdicts(root, &campaign, &schema::json_schema(&campaign))
+            verdicts(
+                root,
+                &campaign,
+                &schema::json_schema(&campaign, campaign.language),
+            )
         })
         .collect();
     for v in all.iter().flatten() {
@@ -210,7 +214,11 @@ fn the_schema_and_check_agree_on_every_fixture_entry() {
 fn empty_optional_text_passes_and_a_short_phone_and_month_13_fail_in_both() {
     let root = repo().join("tests/fixtures/frontmatter");
     let campaign = load(&root);
-    let verdicts = verdicts(&root, &campaign, &schema::json_schema(&campaign));
+    let verdicts = verdicts(
+        &root,
+        &campaign,
+        &schema::json_schema(&campaign, campaign.language),
+    );
     let verdict = |slug: &str| {
         verdicts
             .iter()
@@ -239,7 +247,7 @@ fn empty_optional_text_passes_and_a_short_phone_and_month_13_fail_in_both() {
 fn a_schema_that_disagrees_with_check_is_caught() {
     let root = repo().join("tests/fixtures/frontmatter");
     let campaign = load(&root);
-    let mut planted = schema::json_schema(&campaign);
+    let mut planted = schema::json_schema(&campaign, campaign.language);
     let properties = &mut planted["properties"];
     properties["phone"] = json!({"type": ["string", "integer"], "pattern": "^[0-9 +-]{7,}$"});
     properties["implementing_unit"] = json!({"type": "string", "minLength": 1, "maxLength": 60});
@@ -267,7 +275,8 @@ fn a_schema_that_disagrees_with_check_is_caught() {
 fn phone_and_date_patterns_accept_what_the_formats_accept() {
     let root = repo().join("tests/fixtures/frontmatter");
     let campaign = load(&root);
-    let validator = jsonschema::validator_for(&schema::json_schema(&campaign)).unwrap();
+    let validator =
+        jsonschema::validator_for(&schema::json_schema(&campaign, campaign.language)).unwrap();
     let base = json!({
         "title": "测试项目", "category": 12, "contact": "张三", "phone": 13912345678_i64,
         "summary": "简介", "serial": "A1",

@@ -6,6 +6,7 @@ use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressStyle};
 use shenbao_core::diagnostic;
+use shenbao_core::lang::{Lang, en_count};
 use shenbao_core::problem::Severity;
 use shenbao_core::project::{Bodies, LoadOptions};
 use shenbao_core::report;
@@ -136,22 +137,29 @@ pub fn run(globals: &Globals, args: Args) -> Result<Outcome, CliError> {
         )?;
         eprintln!(
             "{}",
-            lang.pick(
-                "shenbao：有 {n} 个错误，未生成网站；改正上面的错误后再运行",
-                "shenbao: the site was not built because of the {n} error(s) above"
-            )
-            .replace("{n}", &stopping.to_string())
+            match lang {
+                Lang::Zh =>
+                    format!("shenbao：有 {stopping} 个错误，未生成网站；改正上面的错误后再运行"),
+                Lang::En => format!(
+                    "shenbao: the site was not built because of the {} above",
+                    en_count(stopping, "error", "errors")
+                ),
+            }
         );
         return Ok(Outcome::Failed);
     }
     if in_drafts > 0 {
         eprintln!(
             "{}",
-            lang.pick(
-                "shenbao：注意：草稿中有 {n} 个错误；草稿不发布，网站照常生成（`shenbao check` 可查看）",
-                "shenbao: note: {n} error(s) in drafts; drafts are not published, so the site is built (see `shenbao check`)"
-            )
-            .replace("{n}", &in_drafts.to_string())
+            match lang {
+                Lang::Zh => format!(
+                    "shenbao：注意：草稿中有 {in_drafts} 个错误；草稿不发布，网站照常生成（`shenbao check` 可查看）"
+                ),
+                Lang::En => format!(
+                    "shenbao: note: {} in drafts; drafts are not published, so the site is built (see `shenbao check`)",
+                    en_count(in_drafts, "error", "errors")
+                ),
+            }
         );
     }
     if late > 0 {

@@ -53,7 +53,7 @@ enum Command {
     Status(status::Args),
     /// Print the summary roster (申报汇总表).
     Roster(roster::Args),
-    /// Create a new campaign skeleton with CI files for GitHub and GitLab.
+    /// Create a new campaign skeleton with CI files for GitHub and GitLab (in English with --lang en).
     Init(init::Args),
     /// The submission portal for units without git; `portal invite` prints login links.
     Portal(portal::Args),
@@ -101,7 +101,7 @@ pub fn run(cli: Cli, ui: Lang) -> Result<Outcome, CliError> {
         Command::Schema => schema::run(&globals),
         Command::Status(args) => status::run(&globals, args),
         Command::Roster(args) => roster::run(&globals, args),
-        Command::Init(args) => init::run(args),
+        Command::Init(args) => init::run(&globals, args),
         Command::Codeowners => codeowners::run(&globals),
         Command::Portal(args) => portal::run(&globals, args),
         Command::Remind(args) => remind::run(&globals, args),

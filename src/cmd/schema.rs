@@ -6,7 +6,8 @@ use super::{CliError, Globals, Outcome};
 
 pub fn run(globals: &Globals) -> Result<Outcome, CliError> {
     let campaign = campaign::load(&globals.root()?)?;
-    let mut text = serde_json::to_string_pretty(&schema::json_schema(&campaign))?;
+    let lang = globals.lang.unwrap_or(campaign.language);
+    let mut text = serde_json::to_string_pretty(&schema::json_schema(&campaign, lang))?;
     text.push('\n');
     super::emit(None, text.as_bytes())?;
     Ok(Outcome::Success)

@@ -350,7 +350,7 @@ fn zh_about(path: &str) -> Option<&'static str> {
         "schema" => "输出申报文件文件头的 JSON Schema（draft 2020-12）",
         "status" => "各单位的申报数量、逾期和签章汇总表情况",
         "roster" => "输出申报汇总表",
-        "init" => "新建申报活动的框架，附 GitHub 和 GitLab 的 CI 文件",
+        "init" => "新建申报活动的框架，附 GitHub 和 GitLab 的 CI 文件（加 --lang en 则为英文）",
         "portal" => "供不用 git 的单位使用的网上申报系统；`portal invite` 输出登录链接",
         "portal invite" => {
             "为每个账户输出登录链接（每行：单位 id 或邮箱、制表符、链接）；加 --revoke 则作废其链接"

@@ -16,7 +16,7 @@ use serde_json::json;
 use shenbao_core::campaign::Campaign;
 use shenbao_core::diagnostic::Diagnostic;
 use shenbao_core::files::{Disk, Files, Memory, Overlay, Stat};
-use shenbao_core::lang::Lang;
+use shenbao_core::lang::{Lang, en_count};
 use shenbao_core::paths;
 use shenbao_core::problem::{CardDetail, Problem, Severity};
 use shenbao_core::rules::{self, attachments::SCAN_TYPES};
@@ -665,8 +665,10 @@ fn unit_entries(loaded: &Loaded, unit: &str) -> Vec<serde_json::Value> {
                 .find(|e| e.unit == unit && e.slug == *slug);
             let draft = entry.is_none_or(|e| e.draft);
             let state = if errors > 0 {
-                lang.pick(&format!("{errors} 处错误"), &format!("{errors} error(s)"))
-                    .to_string()
+                match lang {
+                    Lang::Zh => format!("{errors} 处错误"),
+                    Lang::En => en_count(errors, "error", "errors"),
+                }
             } else if draft {
                 lang.pick("草稿", "draft").to_string()
             } else {
@@ -1300,14 +1302,16 @@ async fn save(
                     "此项目已提交。改动有 {errors} 处错误，尚未保存：改正后点“保存并提交”；或点“撤回为草稿”，保存所填内容并改为草稿。"
                 ),
                 Lang::En => format!(
-                    "This entry is submitted. The changes have {errors} error(s) and were not saved: fix them and choose “Save and submit”, or choose “Withdraw to draft” to save them as a draft."
+                    "This entry is submitted. The changes have {} and were not saved: fix them and choose “Save and submit”, or choose “Withdraw to draft” to save them as a draft.",
+                    en_count(errors, "error", "errors")
                 ),
             }
         } else if errors > 0 {
             match lang {
                 Lang::Zh => format!("有 {errors} 处错误，改正后才能提交；也可以先保存草稿。"),
                 Lang::En => format!(
-                    "{errors} error(s) to fix before submitting; you can save a draft meanwhile."
+                    "{} to fix before submitting; you can save a draft meanwhile.",
+                    en_count(errors, "error", "errors")
                 ),
             }
         } else {

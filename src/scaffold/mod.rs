@@ -191,17 +191,20 @@ fn free_slug(folder: &Path, wanted: Option<String>) -> String {
         .unwrap_or(base)
 }
 
-/// The stub: every field with a Chinese comment, every required section as a heading.
+/// The stub: every field with a comment in the campaign's language, every required section as a
+/// heading.
 pub fn entry_stub(campaign: &Campaign, title: &str) -> String {
+    let lang = campaign.language;
+    let zh = lang == Lang::Zh;
     let mut out = String::from("---\n");
     for field in fields::BUILT_IN {
-        let _ = writeln!(out, "# {}", field.hint);
+        let _ = writeln!(out, "# {}", field.hint(lang));
         match field.kind {
             FieldKind::Text if field.key == "title" => {
                 let _ = writeln!(out, "title: {}", yaml_string(title));
             }
             FieldKind::Category => {
-                let _ = writeln!(out, "#   可选：");
+                let _ = writeln!(out, "#   {}", lang.pick("可选：", "one of:"));
                 for c in &campaign.categories {
                     let _ = writeln!(out, "#     {}  {}", c.id, c.name);
                 }
@@ -210,15 +213,34 @@ pub fn entry_stub(campaign: &Campaign, title: &str) -> String {
             FieldKind::Recognition => {
                 let kinds: Vec<String> = fields::RECOGNITION_KINDS
                     .iter()
-                    .map(|(id, zh, _)| format!("{id}={zh}"))
+                    .map(|(id, zh, en)| format!("{id}={}", lang.pick(zh, en)))
                     .collect();
-                let _ = writeln!(out, "#   kind 可选：{}", kinds.join("，"));
+                let _ = match lang {
+                    Lang::Zh => writeln!(out, "#   kind 可选：{}", kinds.join("，")),
+                    Lang::En => writeln!(out, "#   kind, one of: {}", kinds.join("; ")),
+                };
                 // A placeholder date that `check` flags if it is uncommented unchanged. Left
                 // empty, not `[]`: the items below are uncommented under it as they stand.
-                out.push_str("recognition:\n#  - kind: media\n#    source: 某某日报\n#    date: YYYY-MM-DD\n#    title: 报道标题\n");
+                let (source, title) = if zh {
+                    ("某某日报", "报道标题")
+                } else {
+                    ("Example Daily", "Title of the report")
+                };
+                let _ = write!(
+                    out,
+                    "recognition:\n#  - kind: media\n#    source: {source}\n#    date: YYYY-MM-DD\n#    title: {title}\n"
+                );
             }
             FieldKind::Attachments => {
-                out.push_str("attachments:\n#  - file: shuju.xlsx\n#    title: 服务数据统计\n");
+                let (file, title) = if zh {
+                    ("shuju.xlsx", "服务数据统计")
+                } else {
+                    ("data.xlsx", "Service figures")
+                };
+                let _ = write!(
+                    out,
+                    "attachments:\n#  - file: {file}\n#    title: {title}\n"
+                );
             }
             FieldKind::Bool => {
                 let _ = writeln!(out, "{}: false", field.key);
@@ -230,17 +252,21 @@ pub fn entry_stub(campaign: &Campaign, title: &str) -> String {
     }
     for field in &campaign.fields.extra {
         let kind = match field.field_type {
-            ExtraType::Text => "文本",
-            ExtraType::Number => "数字",
-            ExtraType::Integer => "整数",
-            ExtraType::Bool => "true 或 false",
-            ExtraType::Date => "日期 YYYY-MM-DD",
-            ExtraType::Url => "网址",
-            ExtraType::Email => "电子邮箱",
-            ExtraType::Phone => "电话",
+            ExtraType::Text => lang.pick("文本", "text"),
+            ExtraType::Number => lang.pick("数字", "a number"),
+            ExtraType::Integer => lang.pick("整数", "a whole number"),
+            ExtraType::Bool => lang.pick("true 或 false", "true or false"),
+            ExtraType::Date => lang.pick("日期 YYYY-MM-DD", "a date YYYY-MM-DD"),
+            ExtraType::Url => lang.pick("网址", "a web address"),
+            ExtraType::Email => lang.pick("电子邮箱", "an e-mail address"),
+            ExtraType::Phone => lang.pick("电话", "a phone number"),
         };
-        let need = if field.required { "必填" } else { "选填" };
-        let _ = writeln!(out, "# {}，{need}，{kind}", field.label);
+        let _ = match (zh, field.required) {
+            (true, true) => writeln!(out, "# {}，必填，{kind}", field.label),
+            (true, false) => writeln!(out, "# {}，选填，{kind}", field.label),
+            (false, true) => writeln!(out, "# {}, required, {kind}", field.label),
+            (false, false) => writeln!(out, "# {}, optional, {kind}", field.label),
+        };
         let _ = writeln!(out, "{}:", field.key);
     }
     out.push_str("---\n");
@@ -248,9 +274,18 @@ pub fn entry_stub(campaign: &Campaign, title: &str) -> String {
         let _ = writeln!(out, "\n## {}\n", alternatives[0]);
     }
     if !campaign.sections.recommended.is_empty() {
-        out.push_str("\n<!-- 建议在“主要内容”下用三级标题突出以下亮点：");
-        out.push_str(&campaign.sections.recommended.join("、"));
-        out.push_str(" -->\n");
+        let _ = match lang {
+            Lang::Zh => writeln!(
+                out,
+                "\n<!-- 建议在“主要内容”下用三级标题突出以下亮点：{} -->",
+                campaign.sections.recommended.join("、")
+            ),
+            Lang::En => writeln!(
+                out,
+                "\n<!-- Consider a level-three heading for each of these points: {} -->",
+                campaign.sections.recommended.join(", ")
+            ),
+        };
     }
     out
 }
@@ -311,19 +346,59 @@ fn yaml_string(s: &str) -> String {
     format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
 }
 
-/// The files of a new campaign, relative to its root.
-pub fn campaign_skeleton() -> Vec<(&'static str, String)> {
+/// The texts of a new campaign in one language: the same files, the same keys and steps; only
+/// the words differ.
+struct Skeleton {
+    campaign: &'static str,
+    notice: &'static str,
+    guide: &'static str,
+    about: &'static str,
+    submissions: &'static str,
+    github: &'static str,
+    gitlab: &'static str,
+    install: &'static str,
+    remind: &'static str,
+}
+
+const ZH: Skeleton = Skeleton {
+    campaign: include_str!("init/campaign.yaml"),
+    notice: include_str!("init/notice.md"),
+    guide: include_str!("init/guide.md"),
+    about: include_str!("init/about.md"),
+    submissions: include_str!("init/submissions.md"),
+    github: include_str!("init/github-workflow.yml"),
+    gitlab: include_str!("init/gitlab-ci.yml"),
+    install: include_str!("init/install-shenbao.sh"),
+    remind: include_str!("init/remind.sh"),
+};
+
+const EN: Skeleton = Skeleton {
+    campaign: include_str!("init/en/campaign.yaml"),
+    notice: include_str!("init/en/notice.md"),
+    guide: include_str!("init/en/guide.md"),
+    about: include_str!("init/en/about.md"),
+    submissions: include_str!("init/en/submissions.md"),
+    github: include_str!("init/en/github-workflow.yml"),
+    gitlab: include_str!("init/en/gitlab-ci.yml"),
+    install: include_str!("init/en/install-shenbao.sh"),
+    remind: include_str!("init/en/remind.sh"),
+};
+
+/// The files of a new campaign in `lang`, relative to its root.
+pub fn campaign_skeleton(lang: Lang) -> Vec<(&'static str, String)> {
+    let t = match lang {
+        Lang::Zh => &ZH,
+        Lang::En => &EN,
+    };
+    let fill = |template| fill(template, t);
     vec![
-        ("campaign.yaml", fill(include_str!("init/campaign.yaml"))),
-        ("content/notice.md", fill(include_str!("init/notice.md"))),
-        ("content/guide.md", fill(include_str!("init/guide.md"))),
-        ("content/about.md", fill(include_str!("init/about.md"))),
-        ("submissions/README.md", fill(include_str!("init/submissions.md"))),
-        (
-            ".github/workflows/shenbao.yml",
-            fill(include_str!("init/github-workflow.yml")),
-        ),
-        (".gitlab-ci.yml", fill(include_str!("init/gitlab-ci.yml"))),
+        ("campaign.yaml", fill(t.campaign)),
+        ("content/notice.md", fill(t.notice)),
+        ("content/guide.md", fill(t.guide)),
+        ("content/about.md", fill(t.about)),
+        ("submissions/README.md", fill(t.submissions)),
+        (".github/workflows/shenbao.yml", fill(t.github)),
+        (".gitlab-ci.yml", fill(t.gitlab)),
         (
             ".gitignore",
             "public/\n# left by a build that was killed; the next build removes them\n.*.building-*/\n.*.lock\n".into(),
@@ -332,8 +407,8 @@ pub fn campaign_skeleton() -> Vec<(&'static str, String)> {
 }
 
 /// A template with its placeholders filled: `@NAME@` within a line by its value, and a line
-/// that is only `@INSTALL@` or `@REMIND@` by that script, at the line's indentation.
-fn fill(template: &str) -> String {
+/// that is only `@INSTALL@` or `@REMIND@` by that script of `t`, at the line's indentation.
+fn fill(template: &str, t: &Skeleton) -> String {
     let values = [
         ("@SHENBAO_VERSION@", VERSION),
         ("@SHENBAO_REPOSITORY@", REPOSITORY),
@@ -352,8 +427,8 @@ fn fill(template: &str) -> String {
     };
     for line in template.lines() {
         let script = match line.trim() {
-            "@INSTALL@" => include_str!("init/install-shenbao.sh"),
-            "@REMIND@" => include_str!("init/remind.sh"),
+            "@INSTALL@" => t.install,
+            "@REMIND@" => t.remind,
             _ => {
                 push(line);
                 continue;
@@ -367,9 +442,9 @@ fn fill(template: &str) -> String {
     out
 }
 
-/// Write a campaign skeleton into `dir`; refuses if any of its files exists.
-pub fn init(dir: &Path) -> Result<Vec<PathBuf>, ScaffoldError> {
-    let files = campaign_skeleton();
+/// Write a campaign skeleton in `lang` into `dir`; refuses if any of its files exists.
+pub fn init(dir: &Path, lang: Lang) -> Result<Vec<PathBuf>, ScaffoldError> {
+    let files = campaign_skeleton(lang);
     if let Some((rel, _)) = files.iter().find(|(rel, _)| dir.join(rel).exists()) {
         return Err(ScaffoldError::Exists(dir.join(rel)));
     }
@@ -400,6 +475,34 @@ mod tests {
         assert_eq!(yaml_string("a: \"b\""), "\"a: \\\"b\\\"\"");
     }
 
+    /// A CI file or script in two languages differs only in its words: the same jobs, steps,
+    /// commands and conditions, so a fix to one that is not made to the other fails here.
+    #[test]
+    fn the_english_ci_files_do_what_the_chinese_ones_do() {
+        fn code(text: &str) -> Vec<String> {
+            text.lines()
+                .map(|l| l.split(" # ").next().unwrap_or(l).trim_end())
+                .filter(|l| !l.trim_start().starts_with('#') && !l.trim().is_empty())
+                .map(|l| {
+                    let t = l.trim_start();
+                    let words = ["- name: ", "name: ", "description: ", "echo "];
+                    match words.iter().find(|w| t.starts_with(*w)) {
+                        Some(w) => format!("{}{w}…", &l[..l.len() - t.len()]),
+                        None => l.to_string(),
+                    }
+                })
+                .collect()
+        }
+        for (zh, en) in [
+            (ZH.github, EN.github),
+            (ZH.gitlab, EN.gitlab),
+            (ZH.install, EN.install),
+            (ZH.remind, EN.remind),
+        ] {
+            assert_eq!(code(zh), code(en));
+        }
+    }
+
     #[test]
     fn every_placeholder_of_the_skeleton_is_filled() {
         fn placeholder(text: &str) -> Option<&str> {
@@ -415,8 +518,10 @@ mod tests {
             placeholder("office@example.org @SOME_NAME@"),
             Some("SOME_NAME")
         );
-        for (rel, text) in campaign_skeleton() {
-            assert_eq!(placeholder(&text), None, "{rel} keeps a placeholder");
+        for lang in [Lang::Zh, Lang::En] {
+            for (rel, text) in campaign_skeleton(lang) {
+                assert_eq!(placeholder(&text), None, "{rel} keeps a placeholder");
+            }
         }
     }
 }

@@ -523,7 +523,10 @@ impl CampaignError {
                 format!("{CAMPAIGN_FILE} 有 {} 个问题", d.len())
             }
             (CampaignError::Invalid(d), Lang::En) => {
-                format!("{CAMPAIGN_FILE} has {} problem(s)", d.len())
+                format!(
+                    "{CAMPAIGN_FILE} has {}",
+                    crate::lang::en_count(d.len(), "problem", "problems")
+                )
             }
         }
     }

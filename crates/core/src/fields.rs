@@ -35,13 +35,18 @@ pub struct FieldDef {
     pub required: bool,
     /// Default length limit in characters; `fields.<key>.max_length` in campaign.yaml overrides it.
     pub max_length: Option<usize>,
-    /// What to write, for the stub `shenbao new` makes.
+    /// What to write, for the stub `shenbao new` makes and the schema's descriptions.
     pub hint: &'static str,
+    pub hint_en: &'static str,
 }
 
 impl FieldDef {
     pub fn label(&self, lang: Lang) -> &'static str {
         lang.pick(self.label, self.label_en)
+    }
+
+    pub fn hint(&self, lang: Lang) -> &'static str {
+        lang.pick(self.hint, self.hint_en)
     }
 }
 
@@ -55,6 +60,7 @@ pub const BUILT_IN: &[FieldDef] = &[
         required: true,
         max_length: Some(60),
         hint: "项目名称，必填",
+        hint_en: "project title, required",
     },
     FieldDef {
         key: "category",
@@ -64,6 +70,7 @@ pub const BUILT_IN: &[FieldDef] = &[
         required: true,
         max_length: None,
         hint: "申报范围编号，必填",
+        hint_en: "category number, required",
     },
     FieldDef {
         key: "contact",
@@ -73,6 +80,7 @@ pub const BUILT_IN: &[FieldDef] = &[
         required: true,
         max_length: Some(30),
         hint: "联系人姓名，必填",
+        hint_en: "contact person's name, required",
     },
     FieldDef {
         key: "phone",
@@ -82,6 +90,7 @@ pub const BUILT_IN: &[FieldDef] = &[
         required: true,
         max_length: None,
         hint: "联系电话，必填：固定电话如 0312-1234567，手机如 13912345678",
+        hint_en: "contact phone, required: a landline such as 0312-1234567 or a mobile such as 13912345678",
     },
     FieldDef {
         key: "summary",
@@ -91,6 +100,7 @@ pub const BUILT_IN: &[FieldDef] = &[
         required: true,
         max_length: Some(200),
         hint: "项目简介，必填：一句话介绍项目做了什么、效果如何",
+        hint_en: "summary, required: one sentence on what the project did and what came of it",
     },
     FieldDef {
         key: "started",
@@ -100,6 +110,7 @@ pub const BUILT_IN: &[FieldDef] = &[
         required: false,
         max_length: None,
         hint: "实施时间，选填：YYYY-MM 或 YYYY-MM-DD",
+        hint_en: "when it started, optional: YYYY-MM or YYYY-MM-DD",
     },
     FieldDef {
         key: "implementing_unit",
@@ -109,6 +120,7 @@ pub const BUILT_IN: &[FieldDef] = &[
         required: false,
         max_length: Some(60),
         hint: "实施单位，选填：代下级单位申报时填写",
+        hint_en: "implementing unit, optional: when submitting for a unit under yours",
     },
     FieldDef {
         key: "unit",
@@ -118,6 +130,7 @@ pub const BUILT_IN: &[FieldDef] = &[
         required: false,
         max_length: None,
         hint: "申报单位，选填：须与所在文件夹一致",
+        hint_en: "submitting unit, optional: must be the unit whose folder holds this file",
     },
     FieldDef {
         key: "recognition",
@@ -127,6 +140,7 @@ pub const BUILT_IN: &[FieldDef] = &[
         required: false,
         max_length: None,
         hint: "实效性证明，选填：上级文件、典型发言、现场会、领导批示、媒体报道",
+        hint_en: "recognition, optional: documents from above, model speeches, on-site meetings, leaders' instructions, media reports",
     },
     FieldDef {
         key: "cover",
@@ -136,6 +150,7 @@ pub const BUILT_IN: &[FieldDef] = &[
         required: false,
         max_length: None,
         hint: "封面图片，选填：附件文件夹中的一张图片",
+        hint_en: "cover image, optional: one picture in the attachments folder",
     },
     FieldDef {
         key: "attachments",
@@ -145,6 +160,7 @@ pub const BUILT_IN: &[FieldDef] = &[
         required: false,
         max_length: None,
         hint: "附件，选填：照片、视频、数据等，放在与本文件同名的文件夹中",
+        hint_en: "attachments, optional: photos, videos, data and so on, in the folder named like this file",
     },
     FieldDef {
         key: "draft",
@@ -154,6 +170,7 @@ pub const BUILT_IN: &[FieldDef] = &[
         required: false,
         max_length: None,
         hint: "草稿，选填：true 表示暂不发布",
+        hint_en: "draft, optional: true keeps it unpublished for now",
     },
 ];
 

@@ -30,6 +30,11 @@ impl Lang {
     }
 }
 
+/// `n` with an English noun in the singular or the plural: "1 error", "2 errors".
+pub fn en_count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// A language tag shenbao does not know.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct UnknownLang(pub String);

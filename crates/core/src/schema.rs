@@ -14,9 +14,10 @@ use serde_json::{Value as Json, json};
 
 use crate::campaign::{Campaign, ExtraType};
 use crate::fields::{BUILT_IN, FieldKind, RECOGNITION_KINDS};
+use crate::lang::Lang;
 
-/// The front-matter schema as JSON Schema (draft 2020-12).
-pub fn json_schema(campaign: &Campaign) -> Json {
+/// The front-matter schema as JSON Schema (draft 2020-12), its titles and descriptions in `lang`.
+pub fn json_schema(campaign: &Campaign, lang: Lang) -> Json {
     let mut properties = serde_json::Map::new();
     let mut required = Vec::new();
     for field in BUILT_IN {
@@ -74,8 +75,8 @@ pub fn json_schema(campaign: &Campaign) -> Json {
         } else {
             optional(present)
         };
-        schema["title"] = json!(field.label);
-        schema["description"] = json!(field.hint);
+        schema["title"] = json!(field.label(lang));
+        schema["description"] = json!(field.hint(lang));
         properties.insert(field.key.to_string(), schema);
         if field.required {
             required.push(field.key);
@@ -119,7 +120,10 @@ pub fn json_schema(campaign: &Campaign) -> Json {
     json!({
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "shenbao-entry.schema.json",
-        "title": format!("{} 申报项目", campaign.title),
+        "title": match lang {
+            Lang::Zh => format!("{} 申报项目", campaign.title),
+            Lang::En => format!("{}: an entry", campaign.title),
+        },
         "type": "object",
         "additionalProperties": false,
         "required": required,

@@ -6,6 +6,7 @@ use std::fmt::Write;
 
 use super::Context;
 use crate::diagnostic::Diagnostic;
+use crate::lang::{Lang, en_count};
 use crate::problem::Severity;
 
 pub fn render(diagnostics: &[Diagnostic], ctx: &Context) -> String {
@@ -32,24 +33,41 @@ pub fn render(diagnostics: &[Diagnostic], ctx: &Context) -> String {
     out
 }
 
-/// The full list as a Markdown table, for `$GITHUB_STEP_SUMMARY`.
+/// The full list as a Markdown table, for `$GITHUB_STEP_SUMMARY`, in the campaign's language.
 pub fn step_summary(diagnostics: &[Diagnostic], ctx: &Context) -> String {
     let s = ctx.summary;
-    let mut out = format!(
-        "## shenbao check\n\n{} error(s), {} warning(s) in {} entries of {} units.\n\n",
-        s.errors, s.warnings, s.entries, s.units
-    );
+    let mut out = match ctx.lang {
+        Lang::Zh => format!(
+            "## shenbao 检查\n\n{} 个项目，{} 个单位：错误 {} 个，警告 {} 个。\n\n",
+            s.entries, s.units, s.errors, s.warnings
+        ),
+        Lang::En => format!(
+            "## shenbao check\n\n{}, {} in {} of {}.\n\n",
+            en_count(s.errors, "error", "errors"),
+            en_count(s.warnings, "warning", "warnings"),
+            en_count(s.entries, "entry", "entries"),
+            en_count(s.units, "unit", "units")
+        ),
+    };
     if diagnostics.is_empty() {
         return out;
     }
-    out.push_str("| severity | file | line | column | code | message |\n| --- | --- | ---: | ---: | --- | --- |\n");
+    out.push_str(ctx.lang.pick(
+        "| 级别 | 文件 | 行 | 列 | 代码 | 说明 |\n",
+        "| severity | file | line | column | code | message |\n",
+    ));
+    out.push_str("| --- | --- | ---: | ---: | --- | --- |\n");
     let mut sorted: Vec<&Diagnostic> = diagnostics.iter().collect();
     sorted.sort_by_key(|d| d.severity());
     for d in sorted {
         let _ = writeln!(
             out,
             "| {} | `{}` | {} | {} | `{}` | {} |",
-            d.severity().as_str(),
+            match (ctx.lang, d.severity()) {
+                (Lang::Zh, Severity::Error) => "错误",
+                (Lang::Zh, Severity::Warning) => "警告",
+                (Lang::En, severity) => severity.as_str(),
+            },
             d.file,
             d.pos.line,
             d.pos.column,

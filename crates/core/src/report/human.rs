@@ -8,7 +8,7 @@ use annotate_snippets::{AnnotationKind, Level, Origin, Renderer, Snippet};
 use super::Context;
 use crate::diagnostic::Diagnostic;
 use crate::files::{Disk, Files, Stat};
-use crate::lang::Lang;
+use crate::lang::{Lang, en_count};
 use crate::problem::{Problem, Severity};
 use crate::source;
 
@@ -142,8 +142,8 @@ fn closing_line(ctx: &Context) -> String {
                 s.errors
             ),
             Lang::En => format!(
-                "campaign.yaml has {} error(s); entries are checked once it is fixed",
-                s.errors
+                "campaign.yaml has {}; entries are checked once it is fixed",
+                en_count(s.errors, "error", "errors")
             ),
         };
     }
@@ -153,8 +153,11 @@ fn closing_line(ctx: &Context) -> String {
             s.entries, s.units, s.errors, s.warnings
         ),
         Lang::En => format!(
-            "checked {} entries of {} units: {} error(s), {} warning(s)",
-            s.entries, s.units, s.errors, s.warnings
+            "checked {} of {}: {}, {}",
+            en_count(s.entries, "entry", "entries"),
+            en_count(s.units, "unit", "units"),
+            en_count(s.errors, "error", "errors"),
+            en_count(s.warnings, "warning", "warnings")
         ),
     }
 }
